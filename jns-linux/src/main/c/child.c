@@ -1,0 +1,137 @@
+/* C: the first process in the new namespaces, and E: the process that execs the command. */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include "launcher.h"
+#include "status.h"
+#include "steps.h"
+
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+
+/* E: from here on nothing may change the namespaces; only the process itself is prepared. */
+__attribute__((noreturn))
+static void exec_steps(const struct spec *s, pid_t init_pid, int sfd)
+{
+    if (init_pid != 0) {
+        /* E under an init: die with the init, and catch the race where the init died between
+         * fork and prctl (then E was already reparented). */
+        if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+            report_error(STEP_PRCTL, errno, "PR_SET_PDEATHSIG in the command's process");
+        if (getppid() != init_pid)
+            report_error(STEP_PRCTL, ESRCH, "the init process died before the command started");
+    }
+    /* The command must not inherit the launcher's blocked signals or the signalfd. */
+    if (close(sfd) < 0)
+        report_error(STEP_SIGNALS, errno, "close the signalfd");
+    int e = reset_signals();
+    if (e != 0)
+        report_error(STEP_SIGNALS, e, "reset the signal mask and dispositions");
+    if (s->cwd && chdir(s->cwd) < 0)
+        report_error(STEP_CHDIR, errno, "%s", s->cwd);
+    e = exec_command(s->argv, s->envp);
+    report_error(STEP_EXEC, e, "%s", s->argv[0]);
+}
+
+static void write_time_offsets(const struct spec *s)
+{
+    char text[2 * 64];
+    size_t len = 0;
+    for (int i = 0; i < s->n_time_offsets; i++) {
+        const struct time_offset *t = &s->time_offsets[i];
+        len += (size_t)snprintf(text + len, sizeof text - len, "%d %lld %lld\n", (int)t->clockid,
+                                (long long)t->sec, (long long)t->nsec);
+    }
+    if (len == 0)
+        return;
+    int fd = open("/proc/self/timens_offsets", O_WRONLY | O_CLOEXEC);
+    if (fd < 0)
+        report_error(STEP_WRITE_TIMENS_OFFSETS, errno, "open /proc/self/timens_offsets");
+    ssize_t n = write(fd, text, len);
+    if (n < 0)
+        report_error(STEP_WRITE_TIMENS_OFFSETS, errno, "write /proc/self/timens_offsets: %.*s",
+                     (int)len, text);
+    close(fd);
+}
+
+void child_main(const struct spec *s, int sync_fd, int sentinel_fd, int sfd)
+{
+    /* Failures of C go to S through the sentinel; C has no child to clean up yet. */
+    status_sentinel_fd = sentinel_fd;
+    status_child = 0;
+    status_drain_spec = 0;
+
+    /* Die with S. S may already be gone (the signal only covers what comes after prctl), which
+     * is why C next waits for S's byte on the sync pipe: EOF means S is gone. getppid() cannot
+     * tell: in a new pid namespace it is 0 whether S lives or not. */
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+        report_error(STEP_PRCTL, errno, "PR_SET_PDEATHSIG in the first process");
+
+    /* S writes the byte after it has written the id maps: before that C has no ids in its
+     * user namespace and no capability would work as expected. */
+    char byte;
+    ssize_t n;
+    do
+        n = read(sync_fd, &byte, 1);
+    while (n < 0 && errno == EINTR);
+    if (n < 0)
+        report_error(STEP_WAIT_FOR_PARENT, errno, "read the sync pipe");
+    if (n == 0)
+        _exit(127);   /* S failed (and said why) or died: nothing to add */
+    close(sync_fd);
+
+    /* A time namespace cannot come from clone(2): unshare it now. It applies to children only,
+     * and offsets can be written only before a process is in it. */
+    if (s->new_time) {
+        if (unshare(CLONE_NEWTIME) < 0)
+            report_error(STEP_UNSHARE_TIME, errno, "unshare(CLONE_NEWTIME)");
+        write_time_offsets(s);
+    }
+
+    if (s->hostname && sethostname(s->hostname, strlen(s->hostname)) < 0)
+        report_error(STEP_SETHOSTNAME, errno, "%s", s->hostname);
+    if (s->domainname && setdomainname(s->domainname, strlen(s->domainname)) < 0)
+        report_error(STEP_SETDOMAINNAME, errno, "%s", s->domainname);
+
+    /* Propagation before any mount, so the mounts below do not leak to the parent namespace. */
+    if (s->propagation) {
+        static const unsigned long flag[] = { 0, MS_PRIVATE, MS_SLAVE, MS_SHARED };
+        static const char *const name[] = { "", "private", "slave", "shared" };
+        if (mount(NULL, "/", NULL, MS_REC | flag[s->propagation], NULL) < 0)
+            report_error(STEP_MOUNT_PROPAGATION, errno, "make / recursively %s",
+                         name[s->propagation]);
+    }
+    /* C is in the new pid namespace already (clone put it there), so this proc shows it. */
+    if (s->mount_proc
+        && mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+        report_error(STEP_MOUNT_PROC, errno, "mount proc on /proc");
+
+    int need_init = (s->clone_flags & CLONE_NEWPID) || s->new_time
+        || (s->options & OPTION_FORCE_INIT);
+    if (!need_init)
+        exec_steps(s, 0, sfd);
+
+    /* As PID 1 C reaps orphans anyway; otherwise it must ask to be their reaper. */
+    if (!(s->clone_flags & CLONE_NEWPID) && prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
+        report_error(STEP_PRCTL, errno, "PR_SET_CHILD_SUBREAPER");
+    pid_t self = getpid();
+    pid_t e = raw_clone(0);
+    if (e < 0)
+        report_error(STEP_FORK, errno, "fork the command's process");
+    if (e == 0)
+        exec_steps(s, self, sfd);
+
+    /* Only E holds the sentinel now: its exec closes the last write end. */
+    if (close(sentinel_fd) < 0)
+        report_error(STEP_INTERNAL, errno, "close the sentinel pipe");
+    status_sentinel_fd = -1;
+    status_child = e;
+    init_loop(e, sfd);
+}

@@ -1,0 +1,138 @@
+/* Id maps of C's new user namespace, written from S (outside): a process cannot map its own
+ * namespace to ids it does not hold, and the helpers must run in the parent namespace. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "launcher.h"
+#include "status.h"
+#include "steps.h"
+
+/* The kernel takes at most 340 lines of 3 numbers. */
+#define MAX_HELPER_ARGS (2 + 3 * 340 + 1)
+
+static void write_proc_file(pid_t child, const char *name, const char *text, int step)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/%s", (int)child, name);
+    int fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0)
+        report_error(step, errno, "open %s", path);
+    /* One write: the kernel accepts a map only as a whole. */
+    size_t len = strlen(text);
+    ssize_t n = write(fd, text, len);
+    if (n < 0)
+        report_error(step, errno, "write %s: \"%.200s\"", path, text);
+    if ((size_t)n != len)
+        report_error(step, EIO, "write %s: short write of %zd of %zu bytes", path, n, len);
+    if (close(fd) < 0)
+        report_error(step, errno, "close %s", path);
+}
+
+/* Runs "helper PID inside outside count ..." with fork+execve; its stdout and stderr go into
+ * the ERROR detail when it fails. */
+static void run_helper(const char *helper, pid_t child, const char *map, int step)
+{
+    static char words[SPEC_MAX_PAYLOAD + 1];
+    char *argv[MAX_HELPER_ARGS + 1];
+    char pidstr[16];
+    char *const envp[] = { NULL };
+    int argc = 0;
+
+    snprintf(pidstr, sizeof pidstr, "%d", (int)child);
+    argv[argc++] = (char *)helper;
+    argv[argc++] = pidstr;
+    snprintf(words, sizeof words, "%s", map);
+    for (char *save = NULL, *w = strtok_r(words, " \t\n", &save); w != NULL;
+         w = strtok_r(NULL, " \t\n", &save)) {
+        if (argc == MAX_HELPER_ARGS)
+            report_error(step, E2BIG, "%s: the map has more than 340 lines", helper);
+        argv[argc++] = w;
+    }
+    argv[argc] = NULL;
+
+    int out[2], err[2];  /* out: the helper's stdout+stderr; err: errno of a failed execve */
+    if (pipe2(out, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0)
+        report_error(step, errno, "pipe for %s", helper);
+    pid_t pid = raw_clone(0);
+    if (pid < 0)
+        report_error(step, errno, "fork for %s", helper);
+    if (pid == 0) {
+        int e = reset_signals();
+        if (e == 0 && (dup2(out[1], 1) < 0 || dup2(out[1], 2) < 0))
+            e = errno;
+        if (e == 0) {
+            execve(helper, argv, envp);
+            e = errno;
+        }
+        ssize_t w = write(err[1], &e, sizeof e);
+        (void)w;
+        _exit(127);
+    }
+    close(out[1]);
+    close(err[1]);
+
+    int exec_errno = 0;
+    ssize_t n;
+    do
+        n = read(err[0], &exec_errno, sizeof exec_errno);
+    while (n < 0 && errno == EINTR);
+    if (n < 0)
+        report_error(STEP_INTERNAL, errno, "read the exec status of %s", helper);
+
+    char text[400];
+    size_t got = 0;
+    for (;;) {
+        char buf[256];
+        ssize_t r = read(out[0], buf, sizeof buf);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0)
+            report_error(STEP_INTERNAL, errno, "read the output of %s", helper);
+        if (r == 0)
+            break;
+        size_t keep = sizeof text - 1 - got < (size_t)r ? sizeof text - 1 - got : (size_t)r;
+        memcpy(text + got, buf, keep);
+        got += keep;
+    }
+    text[got] = '\0';
+    while (got > 0 && (text[got - 1] == '\n' || text[got - 1] == ' '))
+        text[--got] = '\0';
+    close(out[0]);
+    close(err[0]);
+
+    int st;
+    while (waitpid(pid, &st, 0) < 0)
+        if (errno != EINTR)
+            report_error(STEP_INTERNAL, errno, "wait for %s", helper);
+    if (n == (ssize_t)sizeof exec_errno)
+        report_error(step, exec_errno, "cannot run %s", helper);
+    if (WIFSIGNALED(st))
+        report_error(step, EPERM, "%s was killed by signal %d: %s", helper, WTERMSIG(st), text);
+    if (WEXITSTATUS(st) != 0)
+        report_error(step, EPERM, "%s exited with %d: %s", helper, WEXITSTATUS(st), text);
+}
+
+void idmap_setup(const struct spec *s, pid_t child)
+{
+    /* setgroups first: an unprivileged writer may only write gid_map once setgroups is
+     * "deny" (user_namespaces(7)). With newgidmap, the helper decides. */
+    if (s->setgroups && !(s->map_helper & MAP_HELPER_GID))
+        write_proc_file(child, "setgroups", s->setgroups == SETGROUPS_ALLOW ? "allow" : "deny",
+                        STEP_WRITE_SETGROUPS);
+    if (s->uid_map) {
+        if (s->map_helper & MAP_HELPER_UID)
+            run_helper(s->newuidmap, child, s->uid_map, STEP_NEWUIDMAP);
+        else
+            write_proc_file(child, "uid_map", s->uid_map, STEP_WRITE_UID_MAP);
+    }
+    if (s->gid_map) {
+        if (s->map_helper & MAP_HELPER_GID)
+            run_helper(s->newgidmap, child, s->gid_map, STEP_NEWGIDMAP);
+        else
+            write_proc_file(child, "gid_map", s->gid_map, STEP_WRITE_GID_MAP);
+    }
+}

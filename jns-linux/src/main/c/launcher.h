@@ -1,0 +1,39 @@
+/* What the parts of the launcher offer each other. */
+#ifndef JNS_LAUNCHER_H
+#define JNS_LAUNCHER_H
+
+#include <signal.h>
+#include <sys/types.h>
+
+#include "spec.h"
+
+#define DEFAULT_PATH "/usr/local/bin:/usr/bin:/bin"
+
+/* exec.c: execve(argv[0]) or, without a '/', a PATH search (PATH taken from envp) like
+ * execvpe: EACCES wins over ENOENT when nothing runs. Returns only on failure, with the errno. */
+int exec_command(char *const argv[], char *const envp[]);
+
+/* idmap.c: S writes /proc/PID/{setgroups,uid_map,gid_map} or runs newuidmap/newgidmap.
+ * Reports and exits on failure. */
+void idmap_setup(const struct spec *s, pid_t child);
+
+/* child.c: C's steps; never returns. sync_fd: read end of the sync pipe; sentinel_fd: write
+ * end of the sentinel pipe; sfd: the signalfd inherited from S. */
+__attribute__((noreturn))
+void child_main(const struct spec *s, int sync_fd, int sentinel_fd, int sfd);
+
+/* init.c: C as init: reaps every child, forwards signals to E, reports E's EXIT, exits with
+ * E's code. */
+__attribute__((noreturn))
+void init_loop(pid_t e, int sfd);
+
+/* sig.c: the signals S forwards (and an init forwards) plus SIGCHLD. */
+void forwarded_signals(sigset_t *set, int with_sigchld);
+int is_forwarded_signal(int sig);
+/* Empty mask, every disposition default: for processes about to exec. Returns 0 or errno. */
+int reset_signals(void);
+
+/* Raw clone with fork semantics (own address space, no glibc fork handlers). */
+pid_t raw_clone(unsigned long flags);
+
+#endif

@@ -1,0 +1,311 @@
+/* jns-launcher: started by the JVM with posix_spawn for each Spawn.start().
+ * This file is S, the supervisor. The contract is docs/launcher-protocol.md; the steps below
+ * are in the order the kernel needs them. S never has a second thread. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <grp.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "launcher.h"
+#include "spec.h"
+#include "status.h"
+#include "steps.h"
+
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+
+static struct spec spec;   /* static: about 3 MiB, mostly untouched .bss */
+
+/* Returns 1 when the lifeline is at EOF (the JVM is gone). Data on it is read and ignored. */
+static int lifeline_closed(short revents)
+{
+    if (!(revents & (POLLIN | POLLHUP | POLLERR)))
+        return 0;
+    char buf[64];
+    ssize_t n;
+    do
+        n = read(FD_LIFELINE, buf, sizeof buf);
+    while (n < 0 && errno == EINTR);
+    return n <= 0;
+}
+
+static void set_cloexec(int fd)
+{
+    int flags = fcntl(fd, F_GETFD);
+    if (flags < 0 || fcntl(fd, F_SETFD, flags | FD_CLOEXEC) < 0)
+        report_error(STEP_CLOSE_FDS, errno, "FD_CLOEXEC on fd %d", fd);
+}
+
+static void close_range_or_loop(unsigned first, unsigned last)
+{
+    if (first > last)
+        return;
+#ifdef SYS_close_range
+    if (syscall(SYS_close_range, first, last, 0) == 0)
+        return;
+    if (errno != ENOSYS)
+        report_error(STEP_CLOSE_FDS, errno, "close_range(%u, %u)", first, last);
+#endif
+    /* Kernels before 5.9: close one by one, up to the fd limit. */
+    struct rlimit rl;
+    unsigned limit = 65536;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY
+        && rl.rlim_cur < limit)
+        limit = (unsigned)rl.rlim_cur;
+    for (unsigned fd = first; fd <= last && fd < limit; fd++)
+        close((int)fd);
+}
+
+/* Closes every fd but 0..5 and the join fds; marks 3, 4, 5 and the join fds close-on-exec. */
+static void close_fds(void)
+{
+    int keep[SPEC_MAX_JOINS];
+    int n = spec.n_joins;
+    for (int i = 0; i < n; i++)
+        keep[i] = spec.joins[i].fd;
+    for (int i = 1; i < n; i++)          /* insertion sort, at most 16 */
+        for (int j = i; j > 0 && keep[j - 1] > keep[j]; j--) {
+            int t = keep[j];
+            keep[j] = keep[j - 1];
+            keep[j - 1] = t;
+        }
+    unsigned next = FD_FIRST_JOIN;
+    for (int i = 0; i < n; i++) {
+        close_range_or_loop(next, (unsigned)keep[i] - 1);
+        next = (unsigned)keep[i] + 1;
+    }
+    close_range_or_loop(next, ~0U);
+    set_cloexec(FD_SPEC);
+    set_cloexec(FD_STATUS);
+    set_cloexec(FD_LIFELINE);
+    for (int i = 0; i < n; i++)
+        set_cloexec(keep[i]);
+}
+
+static const char *ns_name(int type)
+{
+    switch (type) {
+    case CLONE_NEWUSER: return "user";
+    case CLONE_NEWNS: return "mnt";
+    case CLONE_NEWPID: return "pid";
+    case CLONE_NEWNET: return "net";
+    case CLONE_NEWUTS: return "uts";
+    case CLONE_NEWIPC: return "ipc";
+    case CLONE_NEWCGROUP: return "cgroup";
+    case CLONE_NEWTIME: return "time";
+    default: return "?";
+    }
+}
+
+static void join_namespaces(void)
+{
+    for (int i = 0; i < spec.n_joins; i++) {
+        const struct join *j = &spec.joins[i];
+        struct stat st;
+        /* The JVM recorded dev/ino when it opened the handle: a different file here means
+         * the fd does not name the namespace the caller meant. */
+        if (fstat(j->fd, &st) < 0)
+            report_error(STEP_VERIFY_NAMESPACE, errno, "fstat fd %d (%s namespace)", j->fd,
+                         ns_name(j->nstype));
+        if ((uint64_t)st.st_dev != j->dev || (uint64_t)st.st_ino != j->ino)
+            report_error(STEP_VERIFY_NAMESPACE, ESTALE,
+                         "fd %d is %s:[%llu] on dev %llu, expected [%llu] on dev %llu", j->fd,
+                         ns_name(j->nstype), (unsigned long long)st.st_ino,
+                         (unsigned long long)st.st_dev, (unsigned long long)j->ino,
+                         (unsigned long long)j->dev);
+        if (setns(j->fd, j->nstype) < 0)
+            report_error(STEP_JOIN_NAMESPACE, errno, "setns %s:[%llu] (fd %d)",
+                         ns_name(j->nstype), (unsigned long long)j->ino, j->fd);
+    }
+}
+
+/* After C has ended: finish the sentinel, wait for the spec EOF, reap C, report, exit. */
+__attribute__((noreturn))
+static void finish(pid_t c)
+{
+    /* The JVM closes the spec pipe once it holds a pidfd on C: until then C's pid must stay
+     * reserved (a zombie), or a new process could take it. */
+    if (drain_to_eof(FD_SPEC) < 0)
+        report_error(STEP_INTERNAL, errno, "read the spec pipe to EOF");
+    int st;
+    struct rusage ru;
+    while (wait4(c, &st, __WALL, &ru) < 0)
+        if (errno != EINTR)
+            report_error(STEP_INTERNAL, errno, "wait4 for the first process");
+    status_child = 0;
+    (void)status_write_exit(st, &ru);
+    _exit(exit_code_of(st));
+}
+
+/* Returns 1 when the sentinel is settled (EOF or a byte), writing STARTED on a clean EOF. */
+static int read_sentinel(int fd)
+{
+    char b;
+    ssize_t n;
+    do
+        n = read(fd, &b, 1);
+    while (n < 0 && errno == EINTR);
+    if (n < 0)
+        report_error(STEP_INTERNAL, errno, "read the sentinel pipe");
+    if (n == 0 && status_write(STATUS_STARTED, 0, 0, NULL, 0) < 0)
+        report_error(STEP_INTERNAL, errno, "write STARTED");
+    /* n == 1: C or E failed and wrote ERROR already: no STARTED. */
+    close(fd);
+    return 1;
+}
+
+__attribute__((noreturn))
+static void supervise(pid_t c, int sfd, int sentinel)
+{
+    for (;;) {
+        struct pollfd p[3] = {
+            { .fd = sfd, .events = POLLIN },
+            { .fd = FD_LIFELINE, .events = POLLIN },
+            { .fd = sentinel, .events = POLLIN },   /* -1 once settled: poll skips it */
+        };
+        if (poll(p, 3, -1) < 0) {
+            if (errno == EINTR)
+                continue;
+            report_error(STEP_INTERNAL, errno, "supervisor: poll");
+        }
+        /* The sentinel first, so that STARTED comes before EXIT. */
+        if (sentinel >= 0 && p[2].revents && read_sentinel(sentinel))
+            sentinel = -1;
+        if (lifeline_closed(p[1].revents)) {
+            /* The JVM is gone: nobody wants the sandbox any more. */
+            kill(c, SIGKILL);
+            if (sentinel >= 0)
+                close(sentinel);
+            finish(c);
+        }
+        if (!(p[0].revents & POLLIN))
+            continue;
+        struct signalfd_siginfo si;
+        ssize_t n = read(sfd, &si, sizeof si);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n != (ssize_t)sizeof si)
+            report_error(STEP_INTERNAL, n < 0 ? errno : EIO, "supervisor: read the signalfd");
+        int sig = (int)si.ssi_signo;
+        if (is_forwarded_signal(sig)) {
+            if (kill(c, sig) < 0 && errno != ESRCH)
+                report_error(STEP_INTERNAL, errno, "forward signal %d", sig);
+            continue;
+        }
+        if (sig != SIGCHLD)
+            continue;
+        /* Look without reaping: C must stay a zombie until the spec EOF (see finish). */
+        siginfo_t info;
+        memset(&info, 0, sizeof info);
+        if (waitid(P_PID, (id_t)c, &info, WEXITED | WNOHANG | WNOWAIT | __WALL) < 0)
+            report_error(STEP_INTERNAL, errno, "waitid for the first process");
+        if (info.si_pid != c)
+            continue;
+        /* C is gone, so every holder of the sentinel is too (E dies with C): settle it. */
+        if (sentinel >= 0)
+            read_sentinel(sentinel);
+        finish(c);
+    }
+}
+
+int main(void)
+{
+    /* 1. Read and check the whole spec before doing anything: a bad spec changes nothing. */
+    spec_read(FD_SPEC, &spec);
+
+    /* 3. Drop to the requested ids first: a credential change clears PR_SET_PDEATHSIG and
+     *    the dumpable flag, so prctl must come after it. */
+    if (spec.run_as) {
+        if (setgroups(0, NULL) < 0)
+            report_error(STEP_DROP_TO_UID, errno, "setgroups(0)");
+        if (setresgid(spec.gid, spec.gid, spec.gid) < 0)
+            report_error(STEP_DROP_TO_UID, errno, "setresgid(%u)", spec.gid);
+        if (setresuid(spec.uid, spec.uid, spec.uid) < 0)
+            report_error(STEP_DROP_TO_UID, errno, "setresuid(%u)", spec.uid);
+    }
+
+    /* 2. Die with the JVM's spawning thread; and the JVM may have died before prctl. Dumpable
+     *    again after a drop, else the files in /proc/C belong to root and S cannot write C's id maps. */
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+        report_error(STEP_PRCTL, errno, "PR_SET_PDEATHSIG");
+    if (spec.run_as && prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
+        report_error(STEP_PRCTL, errno, "PR_SET_DUMPABLE");
+    struct pollfd lp = { .fd = FD_LIFELINE, .events = POLLIN };
+    if (poll(&lp, 1, 0) < 0)
+        report_error(STEP_INTERNAL, errno, "poll the lifeline");
+    if (lifeline_closed(lp.revents))
+        _exit(127);
+
+    /* 4. Nothing of the JVM's may reach the command. */
+    close_fds();
+
+    /* 5. Join, in the given order (user first: it grants the rights for the others). */
+    join_namespaces();
+
+    /* 6. Block the forwarded signals and SIGCHLD before clone, so none is lost in between;
+     *    C inherits the mask (and an init reads its own through the same signalfd). The
+     *    dispositions are reset because an ignored SIGCHLD would make the kernel reap C. */
+    sigset_t mask;
+    forwarded_signals(&mask, 1);
+    if (sigprocmask(SIG_BLOCK, &mask, NULL) < 0)
+        report_error(STEP_SIGNALS, errno, "block signals");
+    struct sigaction dfl = { 0 };
+    dfl.sa_handler = SIG_DFL;
+    for (int sig = 1; sig < NSIG; sig++)
+        if (sigismember(&mask, sig) == 1 && sigaction(sig, &dfl, NULL) < 0)
+            report_error(STEP_SIGNALS, errno, "default disposition of signal %d", sig);
+    int sfd = signalfd(-1, &mask, SFD_CLOEXEC);
+    if (sfd < 0)
+        report_error(STEP_SIGNALS, errno, "signalfd");
+
+    /* The sync pipe releases C (after the id maps); the sentinel pipe tells S about exec. */
+    int sync_pipe[2], sentinel[2];
+    if (pipe2(sync_pipe, O_CLOEXEC) < 0 || pipe2(sentinel, O_CLOEXEC) < 0)
+        report_error(STEP_INTERNAL, errno, "pipe2");
+
+    /* 7. One clone makes C in all new namespaces at once (a pid namespace needs a new process
+     *    anyway). */
+    pid_t c = raw_clone((unsigned long)spec.clone_flags);
+    if (c < 0)
+        report_error(STEP_CLONE, errno, "clone with flags 0x%llx",
+                     (unsigned long long)spec.clone_flags);
+    if (c == 0) {
+        close(sync_pipe[1]);
+        close(sentinel[0]);
+        child_main(&spec, sync_pipe[0], sentinel[1], sfd);
+    }
+    close(sync_pipe[0]);
+    close(sentinel[1]);
+    /* From now on a failure of S kills C and reaps it after the spec EOF. */
+    status_child = c;
+    status_drain_spec = 1;
+    if (status_write(STATUS_PID, (int32_t)c, 0, NULL, 0) < 0)
+        report_error(STEP_INTERNAL, errno, "write PID");
+
+    /* 8. Only a process outside the new user namespace can map it. */
+    if (spec.clone_flags & CLONE_NEWUSER)
+        idmap_setup(&spec, c);
+    ssize_t w;
+    do
+        w = write(sync_pipe[1], "x", 1);
+    while (w < 0 && errno == EINTR);
+    if (w != 1)
+        report_error(STEP_INTERNAL, w < 0 ? errno : EIO, "release the first process");
+    close(sync_pipe[1]);
+
+    /* 9. Supervise until C ends or the JVM goes. */
+    supervise(c, sfd, sentinel[0]);
+}

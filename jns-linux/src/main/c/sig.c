@@ -1,0 +1,50 @@
+#include <errno.h>
+#include <sched.h>
+#include <signal.h>
+#include <stddef.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "launcher.h"
+
+static const int forwarded[] = { SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 };
+
+void forwarded_signals(sigset_t *set, int with_sigchld)
+{
+    sigemptyset(set);
+    for (size_t i = 0; i < sizeof forwarded / sizeof forwarded[0]; i++)
+        sigaddset(set, forwarded[i]);
+    if (with_sigchld)
+        sigaddset(set, SIGCHLD);
+}
+
+int is_forwarded_signal(int sig)
+{
+    for (size_t i = 0; i < sizeof forwarded / sizeof forwarded[0]; i++)
+        if (forwarded[i] == sig)
+            return 1;
+    return 0;
+}
+
+int reset_signals(void)
+{
+    struct sigaction sa = { 0 };
+    sa.sa_handler = SIG_DFL;
+    sigemptyset(&sa.sa_mask);
+    for (int sig = 1; sig < NSIG; sig++) {
+        /* SIGKILL, SIGSTOP and the C library's own real-time signals give EINVAL. */
+        if (sigaction(sig, &sa, NULL) < 0 && errno != EINVAL)
+            return errno;
+    }
+    sigset_t none;
+    sigemptyset(&none);
+    if (sigprocmask(SIG_SETMASK, &none, NULL) < 0)
+        return errno;
+    return 0;
+}
+
+pid_t raw_clone(unsigned long flags)
+{
+    /* No stack given: the child runs on a copy of the caller's stack, as after fork(). */
+    return (pid_t)syscall(SYS_clone, flags | SIGCHLD, 0, 0, 0, 0);
+}

@@ -1,0 +1,299 @@
+#include "spec.h"
+
+#include <errno.h>
+#include <sched.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "status.h"
+#include "steps.h"
+
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+
+#define ALLOWED_CLONE_FLAGS \
+    (CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWUTS | CLONE_NEWIPC \
+     | CLONE_NEWCGROUP)
+
+static const char *tag_name(uint32_t tag)
+{
+    switch (tag) {
+    case TAG_VERSION: return "VERSION";
+    case TAG_CLONE_FLAGS: return "CLONE_FLAGS";
+    case TAG_NEW_TIME: return "NEW_TIME";
+    case TAG_TIME_OFFSET: return "TIME_OFFSET";
+    case TAG_RUN_AS: return "RUN_AS";
+    case TAG_JOIN: return "JOIN";
+    case TAG_UID_MAP: return "UID_MAP";
+    case TAG_GID_MAP: return "GID_MAP";
+    case TAG_MAP_HELPER: return "MAP_HELPER";
+    case TAG_NEWUIDMAP: return "NEWUIDMAP";
+    case TAG_NEWGIDMAP: return "NEWGIDMAP";
+    case TAG_SETGROUPS: return "SETGROUPS";
+    case TAG_HOSTNAME: return "HOSTNAME";
+    case TAG_DOMAINNAME: return "DOMAINNAME";
+    case TAG_PROPAGATION: return "PROPAGATION";
+    case TAG_MOUNT_PROC: return "MOUNT_PROC";
+    case TAG_CWD: return "CWD";
+    case TAG_ARG: return "ARG";
+    case TAG_ENV: return "ENV";
+    case TAG_OPTIONS: return "OPTIONS";
+    case TAG_END: return "END";
+    default: return "unknown";
+    }
+}
+
+/* Reads exactly len bytes; EOF before that is a parse error (the stream was cut short). */
+static void read_exact(int fd, void *buf, size_t len, const char *what)
+{
+    char *p = buf;
+    while (len > 0) {
+        ssize_t n = read(fd, p, len);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            report_error(STEP_READ_SPEC, errno, "reading %s from fd %d", what, fd);
+        }
+        if (n == 0)
+            report_error(STEP_PARSE_SPEC, EINVAL, "spec ended before END (in %s)", what);
+        p += n;
+        len -= (size_t)n;
+    }
+}
+
+#define PARSE_FAIL(tag, ...) report_error(STEP_PARSE_SPEC, EINVAL, __VA_ARGS__)
+
+static uint32_t u32_at(const char *p) { uint32_t v; memcpy(&v, p, 4); return v; }
+static int32_t i32_at(const char *p) { int32_t v; memcpy(&v, p, 4); return v; }
+static uint64_t u64_at(const char *p) { uint64_t v; memcpy(&v, p, 8); return v; }
+static int64_t i64_at(const char *p) { int64_t v; memcpy(&v, p, 8); return v; }
+
+static void need_len(uint32_t tag, uint32_t len, uint32_t want)
+{
+    if (len != want)
+        PARSE_FAIL(tag, "%s: payload of %u bytes, expected %u", tag_name(tag), len, want);
+}
+
+static void once(uint32_t tag, uint64_t *seen)
+{
+    uint64_t bit = 1ull << (tag < 64 ? tag : 63);
+    if (*seen & bit)
+        PARSE_FAIL(tag, "%s: given more than once", tag_name(tag));
+    *seen |= bit;
+}
+
+static bool is_ns_type(uint32_t t)
+{
+    switch (t) {
+    case CLONE_NEWUSER: case CLONE_NEWNS: case CLONE_NEWPID: case CLONE_NEWNET:
+    case CLONE_NEWUTS: case CLONE_NEWIPC: case CLONE_NEWCGROUP: case CLONE_NEWTIME:
+        return true;
+    default:
+        return false;
+    }
+}
+
+static bool new_or_joined(const struct spec *s, int type)
+{
+    if (s->clone_flags & (uint64_t)type)
+        return true;
+    for (int i = 0; i < s->n_joins; i++)
+        if (s->joins[i].nstype == type)
+            return true;
+    return false;
+}
+
+void spec_read(int fd, struct spec *s)
+{
+    size_t total = 0;          /* bytes of the stream so far */
+    size_t used = 0;           /* bytes of s->strings in use */
+    uint64_t seen = 0;         /* singular tags seen */
+    bool first = true;
+
+    memset(s, 0, sizeof *s - sizeof s->strings);
+    for (;;) {
+        char header[SPEC_HEADER_SIZE];
+        read_exact(fd, header, sizeof header, "a record header");
+        uint16_t tag16, zero;
+        memcpy(&tag16, header, 2);      /* native byte order, as the doc says */
+        memcpy(&zero, header + 2, 2);
+        uint32_t tag = tag16;
+        uint32_t len = u32_at(header + 4);
+        if (zero != 0)
+            PARSE_FAIL(tag, "%s (tag %u): reserved header bytes are not zero", tag_name(tag), tag);
+        if (len > SPEC_MAX_PAYLOAD)
+            PARSE_FAIL(tag, "%s (tag %u): payload of %u bytes is over the limit of %u",
+                       tag_name(tag), tag, len, SPEC_MAX_PAYLOAD);
+        total += SPEC_HEADER_SIZE + len;
+        if (total > SPEC_MAX_TOTAL)
+            PARSE_FAIL(tag, "%s: the spec is over the limit of %u bytes", tag_name(tag),
+                       SPEC_MAX_TOTAL);
+        if (first && tag != TAG_VERSION)
+            PARSE_FAIL(tag, "%s (tag %u): the spec must start with VERSION", tag_name(tag), tag);
+        first = false;
+
+        /* The payload goes to the string area; numbers are copied out of it. The area can
+         * not overflow: each payload + NUL is smaller than payload + header. */
+        char *p = s->strings + used;
+        read_exact(fd, p, len, tag_name(tag));
+        p[len] = '\0';
+
+        bool is_string = tag == TAG_UID_MAP || tag == TAG_GID_MAP || tag == TAG_NEWUIDMAP
+            || tag == TAG_NEWGIDMAP || tag == TAG_HOSTNAME || tag == TAG_DOMAINNAME
+            || tag == TAG_CWD || tag == TAG_ARG || tag == TAG_ENV;
+        if (is_string) {
+            if (memchr(p, '\0', len) != NULL)
+                PARSE_FAIL(tag, "%s: string contains a NUL byte", tag_name(tag));
+            used += len + 1;
+        }
+
+        switch (tag) {
+        case TAG_VERSION:
+            once(tag, &seen);
+            need_len(tag, len, 4);
+            if (u32_at(p) != SPEC_VERSION)
+                PARSE_FAIL(tag, "VERSION %u, this launcher speaks %u (stale launcher binary?)",
+                           u32_at(p), SPEC_VERSION);
+            break;
+        case TAG_CLONE_FLAGS:
+            once(tag, &seen);
+            need_len(tag, len, 8);
+            s->clone_flags = u64_at(p);
+            if (s->clone_flags & ~(uint64_t)ALLOWED_CLONE_FLAGS)
+                PARSE_FAIL(tag, "CLONE_FLAGS: 0x%llx has flags other than CLONE_NEW{USER,NS,PID,"
+                           "NET,UTS,IPC,CGROUP}", (unsigned long long)s->clone_flags);
+            break;
+        case TAG_NEW_TIME:
+            once(tag, &seen);
+            need_len(tag, len, 0);
+            s->new_time = true;
+            break;
+        case TAG_TIME_OFFSET: {
+            need_len(tag, len, 24);
+            if (s->n_time_offsets == SPEC_MAX_TIME_OFFSETS)
+                PARSE_FAIL(tag, "TIME_OFFSET: more than %d", SPEC_MAX_TIME_OFFSETS);
+            struct time_offset *t = &s->time_offsets[s->n_time_offsets++];
+            t->clockid = i32_at(p);
+            t->sec = i64_at(p + 8);
+            t->nsec = i64_at(p + 16);
+            if ((t->clockid != 1 && t->clockid != 7) || u32_at(p + 4) != 0)
+                PARSE_FAIL(tag, "TIME_OFFSET: clock %d is not 1 (monotonic) or 7 (boottime)",
+                           t->clockid);
+            break;
+        }
+        case TAG_RUN_AS:
+            once(tag, &seen);
+            need_len(tag, len, 8);
+            s->run_as = true;
+            s->uid = u32_at(p);
+            s->gid = u32_at(p + 4);
+            break;
+        case TAG_JOIN: {
+            need_len(tag, len, 24);
+            if (s->n_joins == SPEC_MAX_JOINS)
+                PARSE_FAIL(tag, "JOIN: more than %d", SPEC_MAX_JOINS);
+            struct join *j = &s->joins[s->n_joins++];
+            uint32_t jfd = u32_at(p);
+            uint32_t type = u32_at(p + 4);
+            if (jfd < FD_FIRST_JOIN || jfd > 65535)
+                PARSE_FAIL(tag, "JOIN: fd %u is not a join fd (6 and up)", jfd);
+            if (!is_ns_type(type))
+                PARSE_FAIL(tag, "JOIN: nstype 0x%x is not one CLONE_NEW* flag", type);
+            for (int i = 0; i < s->n_joins - 1; i++)
+                if (s->joins[i].fd == (int)jfd)
+                    PARSE_FAIL(tag, "JOIN: fd %u given twice", jfd);
+            j->fd = (int)jfd;
+            j->nstype = (int)type;
+            j->dev = u64_at(p + 8);
+            j->ino = u64_at(p + 16);
+            break;
+        }
+        case TAG_UID_MAP: once(tag, &seen); s->uid_map = p; break;
+        case TAG_GID_MAP: once(tag, &seen); s->gid_map = p; break;
+        case TAG_MAP_HELPER:
+            once(tag, &seen);
+            need_len(tag, len, 4);
+            s->map_helper = u32_at(p);
+            if (s->map_helper & ~(uint32_t)(MAP_HELPER_UID | MAP_HELPER_GID))
+                PARSE_FAIL(tag, "MAP_HELPER: unknown bits 0x%x", s->map_helper);
+            break;
+        case TAG_NEWUIDMAP: once(tag, &seen); s->newuidmap = p; break;
+        case TAG_NEWGIDMAP: once(tag, &seen); s->newgidmap = p; break;
+        case TAG_SETGROUPS:
+            once(tag, &seen);
+            need_len(tag, len, 4);
+            s->setgroups = u32_at(p);
+            if (s->setgroups != SETGROUPS_ALLOW && s->setgroups != SETGROUPS_DENY)
+                PARSE_FAIL(tag, "SETGROUPS: %u is not 1 (allow) or 2 (deny)", s->setgroups);
+            break;
+        case TAG_HOSTNAME:
+        case TAG_DOMAINNAME:
+            once(tag, &seen);
+            if (len < 1 || len > SPEC_MAX_NAME)
+                PARSE_FAIL(tag, "%s: %u bytes, must be 1..%d", tag_name(tag), len, SPEC_MAX_NAME);
+            if (tag == TAG_HOSTNAME)
+                s->hostname = p;
+            else
+                s->domainname = p;
+            break;
+        case TAG_PROPAGATION:
+            once(tag, &seen);
+            need_len(tag, len, 4);
+            s->propagation = u32_at(p);
+            if (s->propagation < PROPAGATION_PRIVATE || s->propagation > PROPAGATION_SHARED)
+                PARSE_FAIL(tag, "PROPAGATION: %u is not 1, 2 or 3", s->propagation);
+            break;
+        case TAG_MOUNT_PROC:
+            once(tag, &seen);
+            need_len(tag, len, 0);
+            s->mount_proc = true;
+            break;
+        case TAG_CWD: once(tag, &seen); s->cwd = p; break;
+        case TAG_ARG: s->argv[s->argc++] = p; break;
+        case TAG_ENV:
+            if (strchr(p, '=') == NULL)
+                PARSE_FAIL(tag, "ENV: \"%.64s\" has no '='", p);
+            s->envp[s->envc++] = p;
+            break;
+        case TAG_OPTIONS:
+            once(tag, &seen);
+            need_len(tag, len, 4);
+            s->options = u32_at(p);
+            if (s->options & ~(uint32_t)OPTION_FORCE_INIT)
+                PARSE_FAIL(tag, "OPTIONS: unknown bits 0x%x", s->options);
+            break;
+        case TAG_END:
+            need_len(tag, len, 0);
+            goto end;
+        default:
+            PARSE_FAIL(tag, "unknown tag %u", tag);
+        }
+    }
+end:
+    s->argv[s->argc] = NULL;
+    s->envp[s->envc] = NULL;
+
+    /* Checks across records. */
+    bool newuser = (s->clone_flags & CLONE_NEWUSER) != 0;
+    if (s->argc == 0)
+        PARSE_FAIL(TAG_ARG, "ARG: none given, the program is missing");
+    if (s->argv[0][0] == '\0')
+        PARSE_FAIL(TAG_ARG, "ARG: the program name is empty");
+    if (!newuser && (s->uid_map || s->gid_map || s->map_helper || s->setgroups))
+        PARSE_FAIL(TAG_UID_MAP, "UID_MAP/GID_MAP/MAP_HELPER/SETGROUPS: only with CLONE_NEWUSER");
+    if ((s->map_helper & MAP_HELPER_UID) && (!s->newuidmap || !s->uid_map))
+        PARSE_FAIL(TAG_NEWUIDMAP, "MAP_HELPER bit 1: NEWUIDMAP and UID_MAP are required");
+    if ((s->map_helper & MAP_HELPER_GID) && (!s->newgidmap || !s->gid_map))
+        PARSE_FAIL(TAG_NEWGIDMAP, "MAP_HELPER bit 2: NEWGIDMAP and GID_MAP are required");
+    if ((s->map_helper & MAP_HELPER_GID) && s->setgroups)
+        PARSE_FAIL(TAG_SETGROUPS, "SETGROUPS: not with MAP_HELPER bit 2 (newgidmap decides)");
+    if (s->n_time_offsets > 0 && !s->new_time)
+        PARSE_FAIL(TAG_TIME_OFFSET, "TIME_OFFSET: only with NEW_TIME");
+    /* These change the namespace they run in: never let them reach the caller's own. */
+    if ((s->hostname || s->domainname) && !new_or_joined(s, CLONE_NEWUTS))
+        PARSE_FAIL(TAG_HOSTNAME, "HOSTNAME/DOMAINNAME: only with a new or joined uts namespace");
+    if ((s->propagation || s->mount_proc) && !new_or_joined(s, CLONE_NEWNS))
+        PARSE_FAIL(TAG_PROPAGATION, "PROPAGATION/MOUNT_PROC: only with a new or joined mount "
+                   "namespace");
+}

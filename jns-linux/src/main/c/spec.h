@@ -1,0 +1,96 @@
+/* The spec: what the JVM asks for, read from fd 3 (docs/launcher-protocol.md, "Spec").
+ * Parsed into one fixed-size static struct: no heap anywhere in the launcher. */
+#ifndef JNS_SPEC_H
+#define JNS_SPEC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define SPEC_VERSION 1
+#define SPEC_MAX_TOTAL (1u << 20)       /* the whole stream, headers included */
+#define SPEC_MAX_PAYLOAD (64u << 10)
+#define SPEC_HEADER_SIZE 8u
+/* Every record has an 8-byte header, so this bounds any repeated record. */
+#define SPEC_MAX_RECORDS (SPEC_MAX_TOTAL / SPEC_HEADER_SIZE)
+#define SPEC_MAX_TIME_OFFSETS 2
+#define SPEC_MAX_JOINS 16
+#define SPEC_MAX_NAME 64                /* hostname, domainname */
+
+enum spec_tag {
+    TAG_VERSION = 1,
+    TAG_CLONE_FLAGS = 2,
+    TAG_NEW_TIME = 3,
+    TAG_TIME_OFFSET = 4,
+    TAG_RUN_AS = 5,
+    TAG_JOIN = 6,
+    TAG_UID_MAP = 7,
+    TAG_GID_MAP = 8,
+    TAG_MAP_HELPER = 9,
+    TAG_NEWUIDMAP = 10,
+    TAG_NEWGIDMAP = 11,
+    TAG_SETGROUPS = 12,
+    TAG_HOSTNAME = 13,
+    TAG_DOMAINNAME = 14,
+    TAG_PROPAGATION = 15,
+    TAG_MOUNT_PROC = 16,
+    TAG_CWD = 17,
+    TAG_ARG = 18,
+    TAG_ENV = 19,
+    TAG_OPTIONS = 20,
+    TAG_END = 99,
+};
+
+enum { MAP_HELPER_UID = 1, MAP_HELPER_GID = 2 };
+enum { SETGROUPS_ALLOW = 1, SETGROUPS_DENY = 2 };
+enum { PROPAGATION_PRIVATE = 1, PROPAGATION_SLAVE = 2, PROPAGATION_SHARED = 3 };
+enum { OPTION_FORCE_INIT = 1 };
+
+struct time_offset {
+    int32_t clockid;
+    int64_t sec;
+    int64_t nsec;
+};
+
+struct join {
+    int fd;
+    int nstype;
+    uint64_t dev;
+    uint64_t ino;
+};
+
+/* Strings point into spec.strings and are NUL-terminated; NULL when absent. */
+struct spec {
+    uint64_t clone_flags;
+    bool new_time;
+    int n_time_offsets;
+    struct time_offset time_offsets[SPEC_MAX_TIME_OFFSETS];
+    bool run_as;
+    uint32_t uid, gid;
+    int n_joins;
+    struct join joins[SPEC_MAX_JOINS];
+    const char *uid_map;
+    const char *gid_map;
+    uint32_t map_helper;
+    const char *newuidmap;
+    const char *newgidmap;
+    uint32_t setgroups;                 /* 0 = not given */
+    const char *hostname;
+    const char *domainname;
+    uint32_t propagation;               /* 0 = not given */
+    bool mount_proc;
+    const char *cwd;
+    uint32_t options;
+    int argc;
+    char *argv[SPEC_MAX_RECORDS + 1];   /* NULL-terminated */
+    int envc;
+    char *envp[SPEC_MAX_RECORDS + 1];   /* NULL-terminated */
+    /* Payloads of string records, each followed by a NUL: payload + 1 <= payload + header. */
+    char strings[SPEC_MAX_TOTAL];
+};
+
+/* Reads records from fd up to and including END (never beyond it: the JVM keeps its end of
+ * the pipe open until it has read PID) and checks them. On failure reports (step read spec
+ * or parse spec) and exits 127. */
+void spec_read(int fd, struct spec *s);
+
+#endif

@@ -1,0 +1,106 @@
+#include "status.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "steps.h"
+
+int status_sentinel_fd = -1;
+pid_t status_child = 0;
+int status_drain_spec = 0;
+
+struct record_header {
+    uint32_t kind;
+    int32_t a;
+    int32_t b;
+    uint32_t detail_length;
+};
+
+int status_write(uint32_t kind, int32_t a, int32_t b, const char *detail, size_t detail_len)
+{
+    char buf[STATUS_RECORD_MAX];
+    struct record_header h;
+    if (detail_len > sizeof buf - sizeof h)
+        detail_len = sizeof buf - sizeof h;
+    h.kind = kind;
+    h.a = a;
+    h.b = b;
+    h.detail_length = (uint32_t)detail_len;
+    memcpy(buf, &h, sizeof h);
+    if (detail_len > 0)
+        memcpy(buf + sizeof h, detail, detail_len);
+    size_t len = sizeof h + detail_len;
+    for (;;) {
+        ssize_t n = write(FD_STATUS, buf, len);
+        if (n == (ssize_t)len)
+            return 0;
+        if (n >= 0) {       /* cannot happen for a pipe write <= PIPE_BUF */
+            errno = EIO;
+            return -1;
+        }
+        if (errno != EINTR)
+            return -1;
+    }
+}
+
+int status_write_exit(int wait_status, const struct rusage *ru)
+{
+    char detail[96];
+    long long utime = (long long)ru->ru_utime.tv_sec * 1000000 + ru->ru_utime.tv_usec;
+    long long stime = (long long)ru->ru_stime.tv_sec * 1000000 + ru->ru_stime.tv_usec;
+    int n = snprintf(detail, sizeof detail, "%lld %lld %ld", utime, stime, ru->ru_maxrss);
+    return status_write(STATUS_EXIT, wait_status, 0, detail, (size_t)n);
+}
+
+int drain_to_eof(int fd)
+{
+    char buf[256];
+    for (;;) {
+        ssize_t n = read(fd, buf, sizeof buf);
+        if (n == 0)
+            return 0;
+        if (n < 0 && errno != EINTR)
+            return -1;
+    }
+}
+
+int exit_code_of(int wait_status)
+{
+    if (WIFSIGNALED(wait_status))
+        return 128 + WTERMSIG(wait_status);
+    return WEXITSTATUS(wait_status);
+}
+
+void report_error(int step, int err, const char *fmt, ...)
+{
+    char detail[STATUS_RECORD_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(detail, sizeof detail, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        n = 0;
+    if ((size_t)n >= sizeof detail)
+        n = sizeof detail - 1;
+    /* Nothing more can be reported if this fails: the exit code still says 127. */
+    (void)status_write(STATUS_ERROR, step, err, detail, (size_t)n);
+    if (status_sentinel_fd >= 0) {
+        ssize_t w;
+        do
+            w = write(status_sentinel_fd, "!", 1);
+        while (w < 0 && errno == EINTR);
+    }
+    if (status_child > 0) {
+        kill(status_child, SIGKILL);
+        if (status_drain_spec)
+            (void)drain_to_eof(FD_SPEC);
+        while (waitpid(status_child, NULL, __WALL) < 0 && errno == EINTR)
+            ;
+    }
+    _exit(127);
+}

@@ -1,0 +1,47 @@
+/* Status records on fd 4 and the one error path of the launcher. */
+#ifndef JNS_STATUS_H
+#define JNS_STATUS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/resource.h>
+#include <sys/types.h>
+
+enum status_kind {
+    STATUS_PID = 1,
+    STATUS_ERROR = 2,
+    STATUS_STARTED = 3,
+    STATUS_EXIT = 4,
+};
+
+/* A record is written with one write(2) of at most this many bytes (< PIPE_BUF, so atomic). */
+#define STATUS_RECORD_MAX 512
+
+/* Writes one record. Returns 0, or -1 with errno set. */
+int status_write(uint32_t kind, int32_t a, int32_t b, const char *detail, size_t detail_len);
+
+/* EXIT record: raw wait status and "utime_us stime_us maxrss_kb". */
+int status_write_exit(int wait_status, const struct rusage *ru);
+
+/* The fd of the sentinel pipe's write end while this process holds it, else -1.
+ * report_error() writes one byte to it, so S knows exec did not happen. */
+extern int status_sentinel_fd;
+
+/* A child to kill and reap when this process fails (S: C; an init: E), or 0.
+ * When status_drain_spec is set, the spec fd is read to EOF before reaping (S only: the JVM
+ * must have its pidfd on C before C's pid can be reused). */
+extern pid_t status_child;
+extern int status_drain_spec;
+
+/* The one error path: ERROR record (step, err, printf-style detail), sentinel byte, cleanup,
+ * _exit(127). */
+__attribute__((noreturn, format(printf, 3, 4)))
+void report_error(int step, int err, const char *fmt, ...);
+
+/* Reads fd until EOF, discarding what comes. Returns 0 or -1 with errno. */
+int drain_to_eof(int fd);
+
+/* The exit code that mirrors a wait status: the exit code, or 128 + signal. */
+int exit_code_of(int wait_status);
+
+#endif

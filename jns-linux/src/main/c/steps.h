@@ -1,0 +1,42 @@
+/* Step codes of docs/launcher-protocol.md ("Steps"). The numbers are the protocol:
+ * the JVM maps them to names, so never renumber; add new ones at the end. */
+#ifndef JNS_STEPS_H
+#define JNS_STEPS_H
+
+enum step {
+    STEP_READ_SPEC = 1,
+    STEP_PARSE_SPEC = 2,
+    STEP_DROP_TO_UID = 3,
+    STEP_JOIN_NAMESPACE = 4,
+    STEP_VERIFY_NAMESPACE = 5,
+    STEP_CLONE = 6,
+    STEP_WRITE_SETGROUPS = 7,
+    STEP_WRITE_UID_MAP = 8,
+    STEP_WRITE_GID_MAP = 9,
+    STEP_NEWUIDMAP = 10,
+    STEP_NEWGIDMAP = 11,
+    STEP_WAIT_FOR_PARENT = 12,
+    STEP_UNSHARE_TIME = 13,
+    STEP_WRITE_TIMENS_OFFSETS = 14,
+    STEP_SETHOSTNAME = 15,
+    STEP_SETDOMAINNAME = 16,
+    STEP_MOUNT_PROPAGATION = 17,
+    STEP_MOUNT_PROC = 18,
+    STEP_FORK = 19,
+    STEP_CHDIR = 20,
+    STEP_PRCTL = 21,
+    STEP_CLOSE_FDS = 22,
+    STEP_EXEC = 23,
+    STEP_SIGNALS = 24,
+    STEP_INTERNAL = 25,
+};
+
+/* The fixed file descriptors the JVM hands over. */
+enum {
+    FD_SPEC = 3,
+    FD_STATUS = 4,
+    FD_LIFELINE = 5,
+    FD_FIRST_JOIN = 6,
+};
+
+#endif
