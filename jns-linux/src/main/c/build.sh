@@ -8,7 +8,6 @@ if [ $# -ne 1 ]; then
     exit 2
 fi
 out=$1
-src=$(cd "$(dirname "$0")" && pwd)
 
 cc=
 for c in cc gcc; do
@@ -22,8 +21,8 @@ if [ -z "$cc" ]; then
     exit 1
 fi
 
+src=$(cd "$(dirname "$0")" && pwd)
 mkdir -p "$(dirname "$out")"
-# shellcheck disable=SC2086
 "$cc" -std=c11 -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -D_FORTIFY_SOURCE=2 \
     -fstack-protector-strong -fstack-clash-protection -fcf-protection -fPIE -static-pie \
     -Wl,-z,relro,-z,now,-z,noexecstack \

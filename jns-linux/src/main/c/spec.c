@@ -111,7 +111,6 @@ void spec_read(int fd, struct spec *s)
     uint64_t seen = 0;         /* singular tags seen */
     bool first = true;
 
-    memset(s, 0, sizeof *s - sizeof s->strings);
     for (;;) {
         char header[SPEC_HEADER_SIZE];
         read_exact(fd, header, sizeof header, "a record header");

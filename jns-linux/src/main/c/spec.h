@@ -88,7 +88,8 @@ struct spec {
     char strings[SPEC_MAX_TOTAL];
 };
 
-/* Reads records from fd up to and including END (never beyond it: the JVM keeps its end of
+/* s must be zeroed (it is a static: zeroing it again would touch megabytes of pages).
+ * Reads records from fd up to and including END (never beyond it: the JVM keeps its end of
  * the pipe open until it has read PID) and checks them. On failure reports (step read spec
  * or parse spec) and exits 127. */
 void spec_read(int fd, struct spec *s);

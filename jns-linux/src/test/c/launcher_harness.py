@@ -142,6 +142,8 @@ def main():
     p.add_argument("--bad-tag", action="store_true")
     p.add_argument("--signal-after", help="SIG:SECONDS, sent to the launcher after STARTED")
     p.add_argument("--close-lifeline-after", type=float)
+    p.add_argument("--hold-spec", type=float, default=0,
+                   help="keep the spec pipe open this long after PID (C must stay a zombie)")
     p.add_argument("--leak-fd", action="store_true", help="leak an extra fd 9 into the launcher")
     p.add_argument("command", nargs="+")
     a = p.parse_args()
@@ -195,7 +197,15 @@ def main():
             print("PID %d" % ra, flush=True)
             pidfd = os.pidfd_open(ra)   # then release the launcher's reaping of C
             writer.join()
-            os.close(spec_w)
+            if a.hold_spec:
+                def release(c=ra):
+                    time.sleep(a.hold_spec)
+                    with open("/proc/%d/stat" % c) as f:
+                        print("before spec EOF, C's state: %s" % f.read().split()[2], flush=True)
+                    os.close(spec_w)
+                threading.Thread(target=release).start()
+            else:
+                os.close(spec_w)
             spec_open = False
         elif kind == 2:
             print("ERROR step=%d(%s) errno=%d(%s) detail=%r" % (
