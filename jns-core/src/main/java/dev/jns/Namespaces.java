@@ -1,0 +1,117 @@
+package dev.jns;
+
+import dev.jns.spi.NamespaceProvider;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.ServiceLoader;
+
+/**
+ * The entry point of jns: start processes in namespaces ({@link #spawn()}), and open, keep and list
+ * namespaces. The work is done by an implementation found on the class path ({@code jns-linux}).
+ */
+public final class Namespaces {
+    private Namespaces() {
+    }
+
+    /** A new, empty spawn description: add namespaces and options, then {@link Spawn#start} or {@link Spawn#run}. */
+    public static Spawn spawn() {
+        return new Spawn();
+    }
+
+    /**
+     * Opens a namespace file: {@code /proc/PID/ns/TYPE}, a bind mount of one ({@code /run/netns/NAME}), or
+     * {@code /proc/PID/task/TID/ns/TYPE}.
+     *
+     * @throws NamespaceException when the file is missing or is not a namespace file
+     */
+    public static NsHandle open(Path nsFile) {
+        return provider().open(nsFile);
+    }
+
+    /** Opens {@code /proc/PID/ns/TYPE}: the namespace of that type that process {@code pid} is in. */
+    public static NsHandle of(long pid, NamespaceType type) {
+        return provider().of(pid, type);
+    }
+
+    /** Opens the calling thread's namespace of that type ({@code /proc/thread-self/ns/TYPE}). */
+    public static NsHandle current(NamespaceType type) {
+        return provider().current(type);
+    }
+
+    /** Every namespace this process can see, as {@code lsns} lists them. */
+    public static List<NamespaceInfo> list() {
+        return provider().list();
+    }
+
+    /** Undoes {@link NsHandle#persist(Path)}: unmounts the namespace's bind mount at {@code path}. */
+    public static void unpersist(Path path) {
+        provider().unpersist(path);
+    }
+
+    static String describe(String... command) {
+        return "spawn of '" + String.join(" ", command) + "'";
+    }
+
+    static NamespaceProvider provider() {
+        return Holder.PROVIDER;
+    }
+
+    private static final class Holder {
+        static final NamespaceProvider PROVIDER = load();
+
+        private static NamespaceProvider load() {
+            String seen = "";
+            for (NamespaceProvider p : ServiceLoader.load(NamespaceProvider.class, Namespaces.class.getClassLoader())) {
+                if (p.isAvailable()) {
+                    return p;
+                }
+                seen += " " + p.getClass().getName();
+            }
+            return new Missing(seen.isEmpty() ? "none found" : "not available here:" + seen);
+        }
+    }
+
+    /** Stands in when no implementation is available, so that each call says what to do. */
+    private record Missing(String why) implements NamespaceProvider {
+        private NamespaceException fail() {
+            return new NamespaceException("jns", "find an implementation", 0, why,
+                    "add dev.jns:jns-linux to the runtime class path (jns works on Linux only)");
+        }
+
+        @Override
+        public boolean isAvailable() {
+            return false;
+        }
+
+        @Override
+        public NsHandle open(Path nsFile) {
+            throw fail();
+        }
+
+        @Override
+        public NsHandle of(long pid, NamespaceType type) {
+            throw fail();
+        }
+
+        @Override
+        public NsHandle current(NamespaceType type) {
+            throw fail();
+        }
+
+        @Override
+        public List<NamespaceInfo> list() {
+            throw fail();
+        }
+
+        @Override
+        public void unpersist(Path path) {
+            throw fail();
+        }
+
+        @Override
+        public dev.jns.NsProcess start(dev.jns.spi.SpawnSpec spec) {
+            throw fail();
+        }
+    }
+}

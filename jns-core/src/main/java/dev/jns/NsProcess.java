@@ -1,0 +1,36 @@
+package dev.jns;
+
+import java.util.OptionalInt;
+
+/**
+ * A process started in namespaces by {@link Spawn#start(String...)}: a {@link Process} in every respect
+ * (streams, {@code waitFor}, {@code destroy}, {@code onExit}, {@code toHandle}), plus handles to the
+ * namespaces it runs in.
+ *
+ * <p>{@link #pid()} is the host pid of the first process in the new namespaces: the command itself, or,
+ * with a new pid namespace, the init that runs it (PID 1 inside). {@link #destroy()} sends SIGTERM, which the
+ * init forwards to the command; {@link #destroyForcibly()} sends SIGKILL and ends the whole sandbox (every
+ * process of a new pid namespace). The exit value is the command's exit code, or 128 + the signal that
+ * ended it.
+ */
+public abstract class NsProcess extends Process implements AutoCloseable {
+    /** For implementations. */
+    protected NsProcess() {
+    }
+
+    /**
+     * A new handle to the namespace of {@code type} that the process runs in. The caller closes it. Works
+     * while the process runs; afterwards throws {@link NamespaceException}.
+     */
+    public abstract NsHandle namespace(NamespaceType type);
+
+    /** The signal that ended the command, once it has ended because of one; empty otherwise. */
+    public abstract OptionalInt exitSignal();
+
+    /**
+     * Ends the process if it still runs (SIGKILL: the whole sandbox), waits for it, and closes its streams
+     * and the descriptors jns holds for it. Idempotent.
+     */
+    @Override
+    public abstract void close();
+}

@@ -1,0 +1,482 @@
+package dev.jns;
+
+import dev.jns.spi.SpawnSpec;
+import dev.jns.spi.SpawnSpec.UserMapping;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.lang.ProcessBuilder.Redirect;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * Describes a process to start in new and joined namespaces, then starts it: the {@code unshare} and
+ * {@code nsenter} of jns.
+ *
+ * <pre>{@code
+ * SpawnResult r = Namespaces.spawn().newUser().mapRootUser()
+ *         .newPid().newMount().mountProc()
+ *         .run("ps", "-e");
+ * }</pre>
+ *
+ * <p>Like {@link ProcessBuilder}, a {@code Spawn} is reusable (each {@link #start} uses its state at that
+ * moment) and not thread-safe; setters check their own argument, and the checks that involve several
+ * options are made by {@link #start(String...)}, which throws {@link InvalidSpecException} naming the option.
+ *
+ * <p><b>Implied options</b>, as util-linux does: {@link #mapRootUser()}, {@link #mapCurrentUser()},
+ * {@link #uidMap}, {@link #gidMap} and {@link #setGroups} imply {@link #newUser()}; {@link #mountProc()}
+ * implies {@link #newMount()}; {@link #timeOffsets} implies {@link #newTime()}.
+ *
+ * <p><b>Without privilege</b>: creating any namespace but a user namespace needs {@code CAP_SYS_ADMIN}. When
+ * the caller lacks it and asks for other namespaces without {@link #newUser()}, jns adds a user namespace
+ * that maps the caller's own uid and gid to themselves (as bubblewrap does), so the command runs with the
+ * caller's identity and the namespaces are owned by that user namespace. Ask for {@link #mapRootUser()} to be
+ * root inside instead.
+ *
+ * <p><b>Lifetime</b>: the process dies with the JVM, also when the JVM is killed with SIGKILL. With a new pid
+ * namespace the command runs under a small init (PID 1) that reaps orphans, forwards SIGTERM, SIGINT, SIGHUP,
+ * SIGQUIT, SIGUSR1 and SIGUSR2, and exits with the command's status; when it exits the kernel ends every
+ * process in the namespace.
+ */
+public final class Spawn {
+    private final EnumSet<NamespaceType> newNamespaces = EnumSet.noneOf(NamespaceType.class);
+    private final List<NsHandle> joins = new ArrayList<>();
+    private UserMapping userMapping = UserMapping.NONE;
+    private List<IdMap> uidMap = List.of();
+    private List<IdMap> gidMap = List.of();
+    private SetGroups setGroups;
+    private String hostname;
+    private String domainname;
+    private boolean mountProc;
+    private Propagation propagation = Propagation.PRIVATE;
+    private boolean propagationSet;
+    private Duration monotonicOffset = Duration.ZERO;
+    private Duration boottimeOffset = Duration.ZERO;
+    private Path directory;
+    private Map<String, String> environment;
+    private Redirect stdin = Redirect.PIPE;
+    private Redirect stdout = Redirect.PIPE;
+    private Redirect stderr = Redirect.PIPE;
+    private boolean redirectErrorStream;
+    private long runAsUid = -1;
+    private long runAsGid = -1;
+
+    Spawn() {
+    }
+
+    /** Creates a new user namespace (uids, gids, capabilities). See {@link #mapRootUser()}. */
+    public Spawn newUser() {
+        return add(NamespaceType.USER);
+    }
+
+    /** Creates a new pid namespace; the command runs under an init that is PID 1. See {@link #mountProc()}. */
+    public Spawn newPid() {
+        return add(NamespaceType.PID);
+    }
+
+    /** Creates a new mount namespace, with {@link Propagation#PRIVATE} propagation unless told otherwise. */
+    public Spawn newMount() {
+        return add(NamespaceType.MOUNT);
+    }
+
+    /** Creates a new network namespace (only a loopback device, down). */
+    public Spawn newNet() {
+        return add(NamespaceType.NET);
+    }
+
+    /** Creates a new UTS namespace (own hostname and domain name). See {@link #hostname(String)}. */
+    public Spawn newUts() {
+        return add(NamespaceType.UTS);
+    }
+
+    /** Creates a new IPC namespace (own System V IPC objects and POSIX message queues). */
+    public Spawn newIpc() {
+        return add(NamespaceType.IPC);
+    }
+
+    /** Creates a new cgroup namespace: the current cgroup becomes the root of the command's view. */
+    public Spawn newCgroup() {
+        return add(NamespaceType.CGROUP);
+    }
+
+    /** Creates a new time namespace (Linux 5.6+). See {@link #timeOffsets(Duration, Duration)}. */
+    public Spawn newTime() {
+        return add(NamespaceType.TIME);
+    }
+
+    /** Creates a new namespace of each given type. */
+    public Spawn newNamespaces(NamespaceType... types) {
+        for (NamespaceType t : types) {
+            add(Objects.requireNonNull(t, "types[]"));
+        }
+        return this;
+    }
+
+    private Spawn add(NamespaceType type) {
+        newNamespaces.add(type);
+        return this;
+    }
+
+    /**
+     * Joins an existing namespace, as {@code nsenter} does. The handle must stay open until {@link #start}
+     * returns. The launcher checks that the handle's file is still the namespace it was (device and inode)
+     * before it joins. User namespaces are joined first, mount namespaces last.
+     */
+    public Spawn join(NsHandle namespace) {
+        Objects.requireNonNull(namespace, "namespace");
+        joins.add(namespace);
+        return this;
+    }
+
+    /** Maps the caller's uid and gid to 0 inside a new user namespace, as {@code unshare --map-root-user}. */
+    public Spawn mapRootUser() {
+        userMapping = UserMapping.ROOT;
+        uidMap = List.of();
+        gidMap = List.of();
+        return add(NamespaceType.USER);
+    }
+
+    /** Maps the caller's uid and gid to themselves inside a new user namespace ({@code --map-current-user}). */
+    public Spawn mapCurrentUser() {
+        userMapping = UserMapping.CURRENT;
+        uidMap = List.of();
+        gidMap = List.of();
+        return add(NamespaceType.USER);
+    }
+
+    /**
+     * Sets the uid map of a new user namespace. As root it is written directly; otherwise through
+     * {@code newuidmap}, which allows the caller's own uid and the ranges {@code /etc/subuid} grants.
+     */
+    public Spawn uidMap(IdMap... ranges) {
+        uidMap = List.copyOf(Arrays.asList(Objects.requireNonNull(ranges, "ranges")));
+        userMapping = UserMapping.EXPLICIT;
+        return add(NamespaceType.USER);
+    }
+
+    /** Sets the gid map of a new user namespace; see {@link #uidMap(IdMap...)} ({@code newgidmap}, {@code /etc/subgid}). */
+    public Spawn gidMap(IdMap... ranges) {
+        gidMap = List.copyOf(Arrays.asList(Objects.requireNonNull(ranges, "ranges")));
+        userMapping = UserMapping.EXPLICIT;
+        return add(NamespaceType.USER);
+    }
+
+    /**
+     * Allows or denies setgroups(2) in the new user namespace. Default: {@link SetGroups#DENY} when an
+     * unprivileged caller's own gid is mapped directly (the kernel requires it), else {@link SetGroups#ALLOW}.
+     */
+    public Spawn setGroups(SetGroups value) {
+        setGroups = Objects.requireNonNull(value, "value");
+        return add(NamespaceType.USER);
+    }
+
+    /** Sets the hostname inside; needs a new (or joined) UTS namespace. 1 to 64 bytes. */
+    public Spawn hostname(String name) {
+        hostname = checkUtsName("hostname", name);
+        return this;
+    }
+
+    /** Sets the NIS domain name inside; needs a new (or joined) UTS namespace. 1 to 64 bytes. */
+    public Spawn domainname(String name) {
+        domainname = checkUtsName("domainname", name);
+        return this;
+    }
+
+    private static String checkUtsName(String field, String name) {
+        Objects.requireNonNull(name, field);
+        int len = name.getBytes(StandardCharsets.UTF_8).length;
+        if (len == 0 || len > 64) {
+            throw new InvalidSpecException(field, "'" + name + "' is " + len + " bytes; 1..64 are allowed", null);
+        }
+        checkNoNul(field, name);
+        return name;
+    }
+
+    /**
+     * Mounts a new proc file system on {@code /proc} inside, so that {@code ps} and {@code /proc} show the new
+     * pid namespace, as {@code unshare --mount-proc}. Implies {@link #newMount()}; use it with {@link #newPid()}.
+     */
+    public Spawn mountProc() {
+        mountProc = true;
+        return add(NamespaceType.MOUNT);
+    }
+
+    /** Sets the propagation applied to {@code /} in the new mount namespace ({@link Propagation#PRIVATE} by default). */
+    public Spawn propagation(Propagation value) {
+        propagation = Objects.requireNonNull(value, "value");
+        propagationSet = true;
+        return this;
+    }
+
+    /**
+     * Offsets of CLOCK_MONOTONIC and CLOCK_BOOTTIME inside a new time namespace (as
+     * {@code unshare --time --monotonic S --boottime S}). Implies {@link #newTime()}. Negative offsets are
+     * allowed as long as the clocks stay positive.
+     */
+    public Spawn timeOffsets(Duration monotonic, Duration boottime) {
+        monotonicOffset = Objects.requireNonNull(monotonic, "monotonic");
+        boottimeOffset = Objects.requireNonNull(boottime, "boottime");
+        return add(NamespaceType.TIME);
+    }
+
+    /** The command's working directory (as seen inside). Default: the JVM's. */
+    public Spawn directory(Path dir) {
+        Objects.requireNonNull(dir, "dir");
+        checkNoNul("directory", dir.toString());
+        directory = dir;
+        return this;
+    }
+
+    /** Sets (or, with a null value, removes) one environment variable of the command. */
+    public Spawn env(String key, String value) {
+        Objects.requireNonNull(key, "key");
+        if (key.isEmpty() || key.indexOf('=') >= 0) {
+            throw new InvalidSpecException("env key", "'" + key + "' is empty or contains '='", null);
+        }
+        checkNoNul("env key", key);
+        if (value != null) {
+            checkNoNul("env " + key, value);
+        }
+        if (environment == null) {
+            environment = new LinkedHashMap<>(System.getenv());
+        }
+        if (value == null) {
+            environment.remove(key);
+        } else {
+            environment.put(key, value);
+        }
+        return this;
+    }
+
+    /** Starts the command with an empty environment (then add with {@link #env(String, String)}). */
+    public Spawn clearEnv() {
+        environment = new LinkedHashMap<>();
+        return this;
+    }
+
+    /** Where the command's stdin comes from. Default: {@link Redirect#PIPE}. */
+    public Spawn redirectInput(Redirect source) {
+        stdin = Objects.requireNonNull(source, "source");
+        return this;
+    }
+
+    /** Where the command's stdout goes. Default: {@link Redirect#PIPE}. */
+    public Spawn redirectOutput(Redirect destination) {
+        stdout = Objects.requireNonNull(destination, "destination");
+        return this;
+    }
+
+    /** Where the command's stderr goes. Default: {@link Redirect#PIPE}. */
+    public Spawn redirectError(Redirect destination) {
+        stderr = Objects.requireNonNull(destination, "destination");
+        return this;
+    }
+
+    /** Sends stderr where stdout goes, as {@link ProcessBuilder#redirectErrorStream(boolean)}. */
+    public Spawn redirectErrorStream(boolean merge) {
+        redirectErrorStream = merge;
+        return this;
+    }
+
+    /** The command uses the JVM's stdin, stdout and stderr. */
+    public Spawn inheritIO() {
+        stdin = Redirect.INHERIT;
+        stdout = Redirect.INHERIT;
+        stderr = Redirect.INHERIT;
+        return this;
+    }
+
+    /**
+     * For a root caller: the launcher switches to {@code uid}/{@code gid} (no supplementary groups) before it
+     * does anything else, so namespaces are created exactly as that unprivileged user would create them.
+     * Useful to run sandboxes as a service user, and to test rootless behaviour as root.
+     */
+    public Spawn runAs(long uid, long gid) {
+        if (uid < 0 || uid > IdMap.MAX_ID) {
+            throw new InvalidSpecException("runAs uid", uid + " is outside 0.." + IdMap.MAX_ID, null);
+        }
+        if (gid < 0 || gid > IdMap.MAX_ID) {
+            throw new InvalidSpecException("runAs gid", gid + " is outside 0.." + IdMap.MAX_ID, null);
+        }
+        runAsUid = uid;
+        runAsGid = gid;
+        return this;
+    }
+
+    /**
+     * Starts the command. Returns once the command has been executed in its namespaces; every setup failure
+     * is thrown from here, naming the step, the errno and what to do ({@link NamespaceException}); a command
+     * that cannot be executed (missing, not executable) too.
+     */
+    public NsProcess start(String... command) {
+        return Namespaces.provider().start(toSpec(command));
+    }
+
+    /**
+     * Starts the command, waits for it, and returns its exit code and what it wrote. Stdout and stderr are
+     * captured (as UTF-8) unless redirected elsewhere; stdin, unless redirected, is closed at once.
+     */
+    public SpawnResult run(String... command) {
+        long t0 = System.nanoTime();
+        NsProcess p = start(command);
+        try {
+            p.getOutputStream().close();
+            CompletableFuture<String> err = stderr == Redirect.PIPE && !redirectErrorStream
+                    ? CompletableFuture.supplyAsync(() -> drain(p.getErrorStream()), Drainers.POOL)
+                    : CompletableFuture.completedFuture("");
+            String out = stdout == Redirect.PIPE ? drain(p.getInputStream()) : "";
+            int code = p.waitFor();
+            return new SpawnResult(code, out, err.join(), Duration.ofNanos(System.nanoTime() - t0));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new NamespaceException(Namespaces.describe(command), "wait for the command", Errno.EINTR, null,
+                    "the waiting thread was interrupted; the sandbox was killed");
+        } finally {
+            closeQuietly(p);
+        }
+    }
+
+    private static void closeQuietly(Process p) {
+        try {
+            p.getInputStream().close();
+            p.getErrorStream().close();
+        } catch (IOException ignored) {
+            // nothing to do: the streams are ours and the process has ended
+        }
+    }
+
+    private static String drain(InputStream in) {
+        try (in) {
+            ByteArrayOutputStream buf = new ByteArrayOutputStream();
+            in.transferTo(buf);
+            return buf.toString(StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Daemon threads that drain stderr while the caller drains stdout. */
+    private static final class Drainers {
+        static final ExecutorService POOL = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "jns-drain");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * Checks every option and their combinations, and freezes them into a spec. {@link #start} calls it;
+     * it is public for tools that want to validate without starting anything.
+     *
+     * @throws InvalidSpecException naming the first option at fault
+     */
+    public SpawnSpec toSpec(String... command) {
+        Objects.requireNonNull(command, "command");
+        if (command.length == 0) {
+            throw new InvalidSpecException("command", "is empty", "name a program to run");
+        }
+        long total = 0;
+        for (int i = 0; i < command.length; i++) {
+            String field = "command[" + i + "]";
+            if (command[i] == null) {
+                throw new InvalidSpecException(field, "is null", null);
+            }
+            checkNoNul(field, command[i]);
+            total += checkSize(field, command[i]);
+        }
+        if (command[0].isEmpty()) {
+            throw new InvalidSpecException("command[0]", "the program name is empty", null);
+        }
+        Map<String, String> env = environment == null ? System.getenv() : environment;
+        for (Map.Entry<String, String> e : env.entrySet()) {
+            total += checkSize("env " + e.getKey(), e.getKey() + "=" + e.getValue());
+        }
+        if (total > MAX_TOTAL_BYTES) {
+            throw new InvalidSpecException("command", "arguments and environment take " + total
+                    + " bytes; at most " + MAX_TOTAL_BYTES + " are allowed", "pass large data through a file or stdin");
+        }
+        EnumSet<NamespaceType> seen = EnumSet.noneOf(NamespaceType.class);
+        List<NsHandle> orderedJoins = new ArrayList<>(joins);
+        for (NsHandle h : joins) {
+            if (!h.isOpen()) {
+                throw new InvalidSpecException("join", "handle " + h + " is closed", "join a handle before closing it");
+            }
+            if (!seen.add(h.type())) {
+                throw new InvalidSpecException("join", "two " + h.type().procName() + " namespaces to join", null);
+            }
+            if (newNamespaces.contains(h.type())) {
+                throw new InvalidSpecException("join", "asked both to join and to create a "
+                        + h.type().procName() + " namespace", "choose one");
+            }
+        }
+        // user first (it grants the rights for the others), mount last (it changes how paths resolve)
+        orderedJoins.sort((a, b) -> Integer.compare(joinRank(a.type()), joinRank(b.type())));
+        if ((hostname != null || domainname != null) && !newNamespaces.contains(NamespaceType.UTS)
+                && !seen.contains(NamespaceType.UTS)) {
+            throw new InvalidSpecException(hostname != null ? "hostname" : "domainname",
+                    "would change the host's name", "add newUts()");
+        }
+        if (propagationSet && !newNamespaces.contains(NamespaceType.MOUNT)) {
+            throw new InvalidSpecException("propagation", "applies to a new mount namespace only", "add newMount()");
+        }
+        if (userMapping == UserMapping.EXPLICIT) {
+            if (uidMap.isEmpty()) {
+                throw new InvalidSpecException("uidMap", "gidMap was given but no uidMap", "give both");
+            }
+            IdMap.validate("uidMap", uidMap);
+            if (!gidMap.isEmpty()) {
+                IdMap.validate("gidMap", gidMap);
+            }
+        }
+        if (seen.contains(NamespaceType.USER) && newNamespaces.contains(NamespaceType.USER)) {
+            throw new InvalidSpecException("join", "asked both to join and to create a user namespace", null);
+        }
+        Path dir = directory == null ? null : Paths.get(System.getProperty("user.dir")).resolve(directory).normalize();
+        return new SpawnSpec(List.of(command), Collections.unmodifiableSet(EnumSet.copyOf(newNamespaces)),
+                List.copyOf(orderedJoins), userMapping, uidMap, gidMap, setGroups, hostname, domainname, mountProc,
+                propagation, monotonicOffset, boottimeOffset, dir, Map.copyOf(env), stdin, stdout, stderr,
+                redirectErrorStream, runAsUid, runAsGid);
+    }
+
+    private static int joinRank(NamespaceType t) {
+        return t == NamespaceType.USER ? 0 : t == NamespaceType.MOUNT ? 2 : 1;
+    }
+
+    /** The most bytes one argument or environment entry may have (the launcher's record limit). */
+    public static final int MAX_ARG_BYTES = 64 * 1024;
+    /** The most bytes all arguments and environment entries together may have. */
+    public static final int MAX_TOTAL_BYTES = 900 * 1024;
+
+    private static int checkSize(String field, String s) {
+        int n = s.getBytes(StandardCharsets.UTF_8).length;
+        if (n > MAX_ARG_BYTES) {
+            throw new InvalidSpecException(field, "is " + n + " bytes; at most " + MAX_ARG_BYTES + " are allowed",
+                    "pass large data through a file or stdin");
+        }
+        return n;
+    }
+
+    static void checkNoNul(String field, String s) {
+        if (s.indexOf('\0') >= 0) {
+            throw new InvalidSpecException(field, "contains a NUL byte", "the kernel takes C strings");
+        }
+    }
+}

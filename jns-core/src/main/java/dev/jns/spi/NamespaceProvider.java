@@ -1,0 +1,37 @@
+package dev.jns.spi;
+
+import dev.jns.NamespaceInfo;
+import dev.jns.NamespaceType;
+import dev.jns.NsHandle;
+import dev.jns.NsProcess;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * What an implementation of jns provides ({@code jns-linux} is the one). Found with
+ * {@link java.util.ServiceLoader}; the first one whose {@link #isAvailable()} is true serves
+ * {@link dev.jns.Namespaces}. Users do not call this interface.
+ */
+public interface NamespaceProvider {
+    /** Whether this provider can work on this machine (the right OS and architecture). */
+    boolean isAvailable();
+
+    /** See {@link dev.jns.Namespaces#open(Path)}. */
+    NsHandle open(Path nsFile);
+
+    /** See {@link dev.jns.Namespaces#of(long, NamespaceType)}. */
+    NsHandle of(long pid, NamespaceType type);
+
+    /** See {@link dev.jns.Namespaces#current(NamespaceType)}. */
+    NsHandle current(NamespaceType type);
+
+    /** See {@link dev.jns.Namespaces#list()}. */
+    List<NamespaceInfo> list();
+
+    /** See {@link dev.jns.Namespaces#unpersist(Path)}. */
+    void unpersist(Path path);
+
+    /** Starts a process as the validated {@code spec} says. See {@link dev.jns.Spawn#start(String...)}. */
+    NsProcess start(SpawnSpec spec);
+}

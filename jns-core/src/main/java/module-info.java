@@ -1,0 +1,11 @@
+/**
+ * jns: Linux namespaces for Java. The API lives in {@code dev.jns}; implementations (such as
+ * {@code jns-linux}) provide {@link dev.jns.spi.NamespaceProvider} and are found with
+ * {@link java.util.ServiceLoader}.
+ */
+module dev.jns {
+    requires org.slf4j;
+    exports dev.jns;
+    exports dev.jns.spi;
+    uses dev.jns.spi.NamespaceProvider;
+}

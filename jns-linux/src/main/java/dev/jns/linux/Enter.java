@@ -1,0 +1,85 @@
+package dev.jns.linux;
+
+import dev.jns.Errno;
+import dev.jns.NamespaceException;
+import dev.jns.NamespaceType;
+import dev.jns.linux.ffi.Native;
+
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static dev.jns.linux.ffi.Native.C;
+
+/**
+ * Runs Java code inside namespaces: on a new platform thread that joins them with setns(2), runs the code,
+ * and ends. The thread is never handed back to any pool, so no other code ever runs in changed namespaces.
+ */
+final class Enter {
+    private static final int CLONE_FS = 0x200;
+
+    private Enter() {
+    }
+
+    static <T> T call(LinuxNsHandle[] handles, Callable<T> task) {
+        LinuxNsHandle[] ordered = handles.clone();
+        Arrays.sort(ordered, Comparator.comparingInt(h -> h.type() == NamespaceType.MOUNT ? 1 : 0));
+        String what = "call in " + Arrays.toString(ordered);
+        for (LinuxNsHandle h : ordered) {
+            if (h.type() == NamespaceType.USER) {
+                throw new NamespaceException(what, "setns " + h, Errno.EINVAL, "a JVM is multithreaded",
+                        "the kernel lets only single-threaded processes join a user namespace: "
+                        + "run a process there with Namespaces.spawn().join(handle)");
+            }
+            h.fd(what);
+        }
+        AtomicReference<Object> result = new AtomicReference<>();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread t = new Thread(() -> {
+            try {
+                for (LinuxNsHandle h : ordered) {
+                    if (h.type() == NamespaceType.MOUNT && C.unshare(CLONE_FS) != 0) {
+                        throw new NamespaceException(what, "unshare CLONE_FS", Native.errno(), null, null);
+                    }
+                    if (C.setns(h.fd(what), (int) h.type().cloneFlag()) != 0) {
+                        int e = Native.errno();
+                        throw new NamespaceException(what, "setns " + h, e, null, e == Errno.EPERM
+                                ? "joining needs CAP_SYS_ADMIN in the user namespace that owns " + h
+                                  + "; without it, run a process there with Namespaces.spawn().join(handle)"
+                                : null);
+                    }
+                }
+                result.set(task.call());
+            } catch (Throwable e) {
+                failure.set(e);
+            }
+        }, "jns-enter");
+        t.start();
+        boolean interrupted = false;
+        while (true) {
+            try {
+                t.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        Throwable f = failure.get();
+        if (f instanceof RuntimeException re) {
+            throw re;
+        }
+        if (f instanceof Error err) {
+            throw err;
+        }
+        if (f != null) {
+            throw new NamespaceException(what, "run the task", 0, f.toString(), null, f);
+        }
+        @SuppressWarnings("unchecked")
+        T r = (T) result.get();
+        return r;
+    }
+}

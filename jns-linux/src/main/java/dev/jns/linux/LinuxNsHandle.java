@@ -1,0 +1,194 @@
+package dev.jns.linux;
+
+import dev.jns.Errno;
+import dev.jns.NamespaceException;
+import dev.jns.NamespaceType;
+import dev.jns.NsHandle;
+import dev.jns.linux.ffi.Native;
+import dev.jns.linux.ffi.Sys;
+
+import jnr.ffi.byref.IntByReference;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+import static dev.jns.linux.ffi.Native.C;
+
+/** A namespace held by an open file descriptor. */
+final class LinuxNsHandle implements NsHandle, dev.jns.linux.spawn.Spawner.FdHolder {
+    private final Object lock = new Object();
+    private final NamespaceType type;
+    private final long device;
+    private final long inode;
+    private final String origin;
+    private int fd;
+
+    private LinuxNsHandle(int fd, NamespaceType type, long device, long inode, String origin) {
+        this.fd = fd;
+        this.type = type;
+        this.device = device;
+        this.inode = inode;
+        this.origin = origin;
+    }
+
+    /**
+     * Opens a namespace file. {@code what} describes the request for error messages; {@code pid} is the
+     * process the path belongs to, or -1, so that a missing process is reported as such.
+     */
+    static LinuxNsHandle open(String what, Path path, long pid) {
+        int fd = C.open(path.toString(), Native.O_RDONLY | Native.O_CLOEXEC, 0);
+        if (fd < 0) {
+            int e = Native.errno();
+            if (pid >= 0 && e == Errno.ENOENT && !Files.exists(Path.of("/proc", Long.toString(pid)))) {
+                throw new NamespaceException(what, "open " + path, Errno.ESRCH, "no process " + pid,
+                        "the process has exited, or it is in a pid namespace this one cannot see");
+            }
+            String hint = e == Errno.ENOENT ? "no such file: check the path (named network namespaces are in /run/netns)"
+                    : e == Errno.EACCES ? "the namespaces of another user's process need CAP_SYS_PTRACE over it (ptrace access mode)"
+                    : null;
+            throw new NamespaceException(what, "open " + path, e, null, hint);
+        }
+        return fromFd(what, fd, path.toString());
+    }
+
+    /** Wraps an fd the caller owns (closed here on failure). */
+    static LinuxNsHandle fromFd(String what, int fd, String origin) {
+        int t = C.ioctl(fd, Native.NS_GET_NSTYPE);
+        if (t < 0) {
+            int e = Native.errno();
+            C.close(fd);
+            if (e == Errno.ENOTTY || e == Errno.EINVAL) {
+                throw new NamespaceException(what, "ioctl NS_GET_NSTYPE", e, origin + " is not a namespace file",
+                        "open /proc/PID/ns/TYPE, /proc/thread-self/ns/TYPE or a bind mount of one such as /run/netns/NAME");
+            }
+            throw new NamespaceException(what, "ioctl NS_GET_NSTYPE", e, origin,
+                    e == Errno.ENOSYS ? "the kernel is older than 4.11" : null);
+        }
+        long[] st;
+        try {
+            st = Sys.devIno(what, fd);
+        } catch (NamespaceException ex) {
+            C.close(fd);
+            throw ex;
+        }
+        return new LinuxNsHandle(fd, NamespaceType.ofCloneFlag(t), st[0], st[1], origin);
+    }
+
+    /** The fd, for the launcher and setns; throws when closed. */
+    @Override
+    public int fd(String what) {
+        synchronized (lock) {
+            if (fd < 0) {
+                throw new NamespaceException(what, "use handle " + this, Errno.EBADF, "the handle is closed",
+                        "keep a handle open while it is in use");
+            }
+            return fd;
+        }
+    }
+
+    @Override
+    public NamespaceType type() {
+        return type;
+    }
+
+    @Override
+    public long inode() {
+        return inode;
+    }
+
+    @Override
+    public long device() {
+        return device;
+    }
+
+    @Override
+    public void persist(Path target) {
+        String what = "persist " + this + " at " + target;
+        int f = fd(what);
+        Persistence.bind(what, f, type, target);
+    }
+
+    @Override
+    public <T> T call(Callable<T> task) {
+        return Enter.call(new LinuxNsHandle[] {this}, task);
+    }
+
+    @Override
+    public NsHandle owner() {
+        return related(Native.NS_GET_USERNS, "NS_GET_USERNS",
+                "the owner is outside the caller's user namespace tree, which the kernel hides");
+    }
+
+    @Override
+    public NsHandle parent() {
+        if (type != NamespaceType.USER && type != NamespaceType.PID) {
+            throw new NamespaceException("parent of " + this, "ioctl NS_GET_PARENT", Errno.EINVAL,
+                    null, "only user and pid namespaces have parents; use owner() for the owning user namespace");
+        }
+        return related(Native.NS_GET_PARENT, "NS_GET_PARENT",
+                "the parent is outside the caller's namespace tree (or this is the initial namespace)");
+    }
+
+    private NsHandle related(long request, String name, String epermHint) {
+        String what = name.equals("NS_GET_USERNS") ? "owner of " + this : "parent of " + this;
+        int nfd = C.ioctl(fd(what), request);
+        if (nfd < 0) {
+            int e = Native.errno();
+            throw new NamespaceException(what, "ioctl " + name, e, null, e == Errno.EPERM ? epermHint : null);
+        }
+        return fromFd(what, nfd, "ioctl " + name + " of " + this);
+    }
+
+    @Override
+    public long ownerUid() {
+        String what = "owner uid of " + this;
+        if (type != NamespaceType.USER) {
+            throw new NamespaceException(what, "ioctl NS_GET_OWNER_UID", Errno.EINVAL, null,
+                    "only user namespaces have an owner uid; use owner().ownerUid()");
+        }
+        IntByReference uid = new IntByReference();
+        if (C.ioctl(fd(what), Native.NS_GET_OWNER_UID, uid) != 0) {
+            throw Sys.fail(what, "ioctl NS_GET_OWNER_UID", null);
+        }
+        return Integer.toUnsignedLong(uid.intValue());
+    }
+
+    @Override
+    public boolean isOpen() {
+        synchronized (lock) {
+            return fd >= 0;
+        }
+    }
+
+    @Override
+    public void close() {
+        int f;
+        synchronized (lock) {
+            f = fd;
+            fd = -1;
+        }
+        Sys.closeQuietly(f);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof NsHandle h && h.device() == device && h.inode() == inode;
+    }
+
+    @Override
+    public int hashCode() {
+        return Long.hashCode(device) * 31 + Long.hashCode(inode);
+    }
+
+    /** As {@code readlink /proc/PID/ns/TYPE} prints it: {@code net:[4026531840]}. */
+    @Override
+    public String toString() {
+        return type.procName() + ":[" + inode + "]";
+    }
+
+    /** Where the handle came from, for messages. */
+    String origin() {
+        return origin;
+    }
+}

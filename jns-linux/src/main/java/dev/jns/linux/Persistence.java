@@ -1,0 +1,73 @@
+package dev.jns.linux;
+
+import dev.jns.Errno;
+import dev.jns.NamespaceException;
+import dev.jns.NamespaceType;
+import dev.jns.linux.ffi.Native;
+
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static dev.jns.linux.ffi.Native.C;
+
+/** Keeping namespaces by bind mount, as {@code unshare --TYPE=FILE} and {@code ip netns add} do. */
+final class Persistence {
+    private Persistence() {
+    }
+
+    static void bind(String what, int fd, NamespaceType type, Path target) {
+        Path dir = target.toAbsolutePath().getParent();
+        if (dir == null || !Files.isDirectory(dir)) {
+            throw new NamespaceException(what, "check " + dir, Errno.ENOENT, "the directory does not exist",
+                    "create it first (ip netns uses /run/netns)");
+        }
+        boolean created = false;
+        try {
+            Files.createFile(target);
+            created = true;
+        } catch (FileAlreadyExistsException e) {
+            if (Files.isDirectory(target)) {
+                throw new NamespaceException(what, "check " + target, Errno.EISDIR, null,
+                        "a namespace is kept on a file, not a directory");
+            }
+        } catch (IOException e) {
+            throw new NamespaceException(what, "create " + target, Errno.EACCES, e.getMessage(), null, e);
+        }
+        if (C.mount("/proc/self/fd/" + fd, target.toString(), null, Native.MS_BIND, null) != 0) {
+            int e = Native.errno();
+            if (created) {
+                try {
+                    Files.deleteIfExists(target);
+                } catch (IOException ignored) {
+                    // best effort: the mount failed, the empty file is ours
+                }
+            }
+            String hint = switch (e) {
+                case Errno.EPERM -> "bind mounts need CAP_SYS_ADMIN over the mount namespace of " + target;
+                case Errno.EINVAL -> type == NamespaceType.MOUNT
+                        ? "a mount namespace can only be kept on a private mount outside it: "
+                          + "mount --bind DIR DIR && mount --make-private DIR, as unshare(1) explains"
+                        : "the target's file system refuses the bind mount";
+                default -> null;
+            };
+            throw new NamespaceException(what, "bind mount on " + target, e, null, hint);
+        }
+    }
+
+    static void unbind(Path path) {
+        String what = "unpersist " + path;
+        if (C.umount2(path.toString(), 0) != 0) {
+            int e = Native.errno();
+            String hint = switch (e) {
+                case Errno.EINVAL -> "nothing is mounted there";
+                case Errno.ENOENT -> "no such file";
+                case Errno.EPERM -> "unmounting needs CAP_SYS_ADMIN over the mount namespace";
+                case Errno.EBUSY -> "busy: a process still uses the mount";
+                default -> null;
+            };
+            throw new NamespaceException(what, "umount " + path, e, null, hint);
+        }
+    }
+}

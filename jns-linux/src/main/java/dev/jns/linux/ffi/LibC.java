@@ -1,0 +1,80 @@
+package dev.jns.linux.ffi;
+
+import jnr.ffi.Pointer;
+import jnr.ffi.annotations.In;
+import jnr.ffi.annotations.Out;
+import jnr.ffi.byref.IntByReference;
+import jnr.ffi.types.size_t;
+import jnr.ffi.types.ssize_t;
+
+/**
+ * The libc functions jns calls, bound with jnr-ffi. Public only because jnr-ffi generates its classes in
+ * an unnamed module; not an API. Every call's errno is read right after it with {@link Native#errno()}.
+ */
+public interface LibC {
+    int open(String path, int flags, int mode);
+
+    int close(int fd);
+
+    @ssize_t long read(int fd, @Out byte[] buf, @size_t long count);
+
+    @ssize_t long write(int fd, @In byte[] buf, @size_t long count);
+
+    int pipe2(@Out int[] fds, int flags);
+
+    int fcntl(int fd, int cmd, int arg);
+
+    int ioctl(int fd, long request);
+
+    int ioctl(int fd, long request, @Out IntByReference arg);
+
+    int fstat(int fd, @Out Pointer statbuf);
+
+    int setns(int fd, int nstype);
+
+    int unshare(int flags);
+
+    int memfd_create(String name, int flags);
+
+    int kill(int pid, int sig);
+
+    int waitpid(int pid, @Out IntByReference status, int options);
+
+    int getpid();
+
+    int gettid();
+
+    int geteuid();
+
+    int getegid();
+
+    int mount(String source, String target, String fstype, long flags, Pointer data);
+
+    int umount2(String target, int flags);
+
+    long syscall(long number, long a0, long a1, long a2, long a3);
+
+    int posix_spawn(@Out IntByReference pid, String path, Pointer fileActions, Pointer attr, Pointer argv, Pointer envp);
+
+    int posix_spawn_file_actions_init(Pointer fileActions);
+
+    int posix_spawn_file_actions_destroy(Pointer fileActions);
+
+    int posix_spawn_file_actions_adddup2(Pointer fileActions, int fd, int newfd);
+
+    int posix_spawn_file_actions_addclose(Pointer fileActions, int fd);
+
+    int posix_spawnattr_init(Pointer attr);
+
+    int posix_spawnattr_destroy(Pointer attr);
+
+    int posix_spawnattr_setflags(Pointer attr, short flags);
+
+    int posix_spawnattr_setsigmask(Pointer attr, Pointer sigmask);
+
+    int posix_spawnattr_setsigdefault(Pointer attr, Pointer sigdefault);
+
+    int sigemptyset(Pointer set);
+
+    int sigfillset(Pointer set);
+}

@@ -1,0 +1,121 @@
+package dev.jns.linux.spawn;
+
+import dev.jns.Errno;
+import dev.jns.linux.ffi.Native;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static dev.jns.linux.ffi.Native.C;
+
+/** Java streams over raw pipe fds that the JVM owns (the JDK gives no public way to wrap an int fd). */
+final class FdStreams {
+    private FdStreams() {
+    }
+
+    /** Reads from an fd; close() closes it, once. */
+    static final class In extends InputStream {
+        private final AtomicInteger fd;
+        private byte[] buf = new byte[0];
+
+        In(int fd) {
+            this.fd = new AtomicInteger(fd);
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            java.util.Objects.checkFromIndexSize(off, len, b.length);
+            if (len == 0) {
+                return 0;
+            }
+            int f = fd.get();
+            if (f < 0) {
+                throw new IOException("Stream closed");
+            }
+            int want = Math.min(len, 64 * 1024);
+            if (buf.length < want) {
+                buf = new byte[Math.max(want, 8192)];
+            }
+            while (true) {
+                long n = C.read(f, buf, want);
+                if (n > 0) {
+                    System.arraycopy(buf, 0, b, off, (int) n);
+                    return (int) n;
+                }
+                if (n == 0) {
+                    return -1;
+                }
+                int e = Native.errno();
+                if (e != Errno.EINTR) {
+                    if (fd.get() < 0) {
+                        throw new IOException("Stream closed");
+                    }
+                    throw new IOException("read: " + Errno.name(e) + " (" + Errno.describe(e) + ")");
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            int f = fd.getAndSet(-1);
+            if (f >= 0) {
+                C.close(f);
+            }
+        }
+    }
+
+    /** Writes to an fd; close() closes it, once. */
+    static final class Out extends OutputStream {
+        private final AtomicInteger fd;
+
+        Out(int fd) {
+            this.fd = new AtomicInteger(fd);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            java.util.Objects.checkFromIndexSize(off, len, b.length);
+            byte[] chunk = off == 0 && len == b.length ? b : java.util.Arrays.copyOfRange(b, off, off + len);
+            int done = 0;
+            while (done < len) {
+                int f = fd.get();
+                if (f < 0) {
+                    throw new IOException("Stream closed");
+                }
+                byte[] rest = done == 0 ? chunk : java.util.Arrays.copyOfRange(chunk, done, len);
+                long n = C.write(f, rest, rest.length);
+                if (n < 0) {
+                    int e = Native.errno();
+                    if (e == Errno.EINTR) {
+                        continue;
+                    }
+                    throw new IOException(e == 32 ? "Broken pipe: the process has closed its stdin or ended"
+                            : "write: " + Errno.name(e) + " (" + Errno.describe(e) + ")");
+                }
+                done += (int) n;
+            }
+        }
+
+        @Override
+        public void close() {
+            int f = fd.getAndSet(-1);
+            if (f >= 0) {
+                C.close(f);
+            }
+        }
+    }
+}

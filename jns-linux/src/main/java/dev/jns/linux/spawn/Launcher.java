@@ -1,0 +1,84 @@
+package dev.jns.linux.spawn;
+
+import dev.jns.Errno;
+import dev.jns.NamespaceException;
+import dev.jns.linux.ffi.Native;
+import dev.jns.linux.ffi.Sys;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static dev.jns.linux.ffi.Native.C;
+
+/**
+ * The native launcher binary, shipped in the jar, loaded once per JVM into a sealed memfd (nobody can
+ * change it after the seals; no file another user could swap) and executed as {@code /proc/self/fd/N}.
+ */
+final class Launcher {
+    private static final String RESOURCE = "/dev/jns/linux/launcher/jns-launcher-" + System.getProperty("os.arch");
+
+    private final int fd;
+
+    private Launcher(int fd) {
+        this.fd = fd;
+    }
+
+    /** The path posix_spawn executes. */
+    String path() {
+        return "/proc/self/fd/" + fd;
+    }
+
+    static Launcher get() {
+        return Holder.INSTANCE;
+    }
+
+    private static final class Holder {
+        static final Launcher INSTANCE = load();
+    }
+
+    private static Launcher load() {
+        String what = "load the jns launcher";
+        byte[] image;
+        try (InputStream in = Launcher.class.getResourceAsStream(RESOURCE)) {
+            if (in == null) {
+                throw new NamespaceException(what, "find resource " + RESOURCE, Errno.ENOENT,
+                        "this jns-linux jar has no launcher for " + System.getProperty("os.arch"),
+                        "build jns-linux from source on this architecture (it needs a C compiler)");
+            }
+            image = in.readAllBytes();
+        } catch (IOException e) {
+            throw new NamespaceException(what, "read resource " + RESOURCE, Errno.EIO, e.getMessage(), null, e);
+        }
+        int fd = C.memfd_create("jns-launcher", Native.MFD_CLOEXEC | Native.MFD_ALLOW_SEALING | Native.MFD_EXEC);
+        if (fd < 0 && Native.errno() == Errno.EINVAL) {
+            // kernels before 6.3 do not know MFD_EXEC; their memfds are executable anyway
+            fd = C.memfd_create("jns-launcher", Native.MFD_CLOEXEC | Native.MFD_ALLOW_SEALING);
+        }
+        if (fd < 0) {
+            throw Sys.fail(what, "memfd_create", "the kernel is older than 3.17 or memfds are forbidden here");
+        }
+        Sys.writeFully(what, fd, image);
+        int seals = Native.F_SEAL_SEAL | Native.F_SEAL_SHRINK | Native.F_SEAL_GROW | Native.F_SEAL_WRITE;
+        if (C.fcntl(fd, Native.F_ADD_SEALS, seals) != 0) {
+            int e = Native.errno();
+            C.close(fd);
+            throw new NamespaceException(what, "seal the memfd", e, null, null);
+        }
+        if ("2".equals(read("/proc/sys/vm/memfd_noexec"))) {
+            C.close(fd);
+            throw new NamespaceException(what, "check vm.memfd_noexec", Errno.EACCES,
+                    "sysctl vm.memfd_noexec is 2: executable memfds are forbidden", "set it to 0 or 1");
+        }
+        return new Launcher(fd);
+    }
+
+    private static String read(String path) {
+        try {
+            return Files.readString(Path.of(path)).trim();
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,237 @@
+package dev.jns.linux.spawn;
+
+import dev.jns.Errno;
+import dev.jns.NamespaceException;
+import dev.jns.NamespaceType;
+import dev.jns.NsHandle;
+import dev.jns.NsProcess;
+import dev.jns.Namespaces;
+import dev.jns.linux.ffi.Native;
+import dev.jns.linux.ffi.Sys;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A process started through the launcher. A reaper thread reads the launcher's remaining status records
+ * (the command's EXIT) and then reaps the launcher; pidfds make signals and namespace lookups safe from pid
+ * reuse.
+ */
+final class LinuxNsProcess extends NsProcess {
+    private static final Logger LOG = LoggerFactory.getLogger(LinuxNsProcess.class);
+
+    /** The command's end. */
+    record Exit(int rawStatus, String rusage) {
+    }
+
+    private final Object lock = new Object();
+    private final LaunchPlan plan;
+    private final int childPid;
+    private final OutputStream stdin;
+    private final InputStream stdout;
+    private final InputStream stderr;
+    private final CompletableFuture<Exit> exit = new CompletableFuture<>();
+    private int launcherPidfd;
+    private int childPidfd;
+
+    LinuxNsProcess(LaunchPlan plan, int launcherPid, int launcherPidfd, int childPid, int childPidfd,
+                   int stdinFd, int stdoutFd, int stderrFd, StatusReader status, int statusFd) {
+        this.plan = plan;
+        this.childPid = childPid;
+        this.launcherPidfd = launcherPidfd;
+        this.childPidfd = childPidfd;
+        this.stdin = stdinFd >= 0 ? new BufferedOutputStream(new FdStreams.Out(stdinFd)) : OutputStream.nullOutputStream();
+        this.stdout = stdoutFd >= 0 ? new BufferedInputStream(new FdStreams.In(stdoutFd)) : InputStream.nullInputStream();
+        this.stderr = stderrFd >= 0 ? new BufferedInputStream(new FdStreams.In(stderrFd)) : InputStream.nullInputStream();
+        Spawner.REAPERS.execute(() -> reap(launcherPid, status, statusFd));
+    }
+
+    private void reap(int launcherPid, StatusReader status, int statusFd) {
+        Exit first = null;
+        try {
+            for (StatusReader.Record r = status.next(); r != null; r = status.next()) {
+                if (r.kind() == StatusReader.EXIT && first == null) {
+                    first = new Exit(r.a(), r.detail());
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.debug("reading the status of launcher {} failed", launcherPid, e);
+        } finally {
+            Sys.closeQuietly(statusFd);
+        }
+        int raw = Sys.waitpid(launcherPid);
+        synchronized (lock) {
+            Sys.closeQuietly(launcherPidfd);
+            Sys.closeQuietly(childPidfd);
+            launcherPidfd = -1;
+            childPidfd = -1;
+        }
+        Exit result = first != null ? first : new Exit(raw, "");
+        LOG.debug("{}: ended with {}", plan.spec.describe(), ExitStatus.describe(result.rawStatus()));
+        exit.complete(result);
+    }
+
+    @Override
+    public OutputStream getOutputStream() {
+        return stdin;
+    }
+
+    @Override
+    public InputStream getInputStream() {
+        return stdout;
+    }
+
+    @Override
+    public InputStream getErrorStream() {
+        return stderr;
+    }
+
+    @Override
+    public int waitFor() throws InterruptedException {
+        try {
+            return ExitStatus.code(exit.get().rawStatus());
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    @Override
+    public boolean waitFor(long timeout, TimeUnit unit) throws InterruptedException {
+        try {
+            exit.get(timeout, unit);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    @Override
+    public int exitValue() {
+        Exit e = exit.getNow(null);
+        if (e == null) {
+            throw new IllegalThreadStateException("process hasn't exited");
+        }
+        return ExitStatus.code(e.rawStatus());
+    }
+
+    @Override
+    public OptionalInt exitSignal() {
+        Exit e = exit.getNow(null);
+        return e == null || ExitStatus.exited(e.rawStatus()) ? OptionalInt.empty()
+                : OptionalInt.of(ExitStatus.signal(e.rawStatus()));
+    }
+
+    /** "utime_us stime_us maxrss_kb" of the command, once it has ended (empty when unknown). */
+    String rusage() {
+        Exit e = exit.getNow(null);
+        return e == null ? "" : e.rusage();
+    }
+
+    @Override
+    public void destroy() {
+        signalLauncher(Native.SIGTERM);
+    }
+
+    @Override
+    public Process destroyForcibly() {
+        signalLauncher(Native.SIGKILL);
+        return this;
+    }
+
+    @Override
+    public boolean supportsNormalTermination() {
+        return true;
+    }
+
+    private void signalLauncher(int sig) {
+        synchronized (lock) {
+            if (launcherPidfd >= 0) {
+                // the launcher forwards SIGTERM to the command; SIGKILL kills it, and PDEATHSIG its sandbox
+                Sys.pidfdSignal(launcherPidfd, sig);
+            }
+        }
+    }
+
+    @Override
+    public boolean isAlive() {
+        return !exit.isDone();
+    }
+
+    @Override
+    public CompletableFuture<Process> onExit() {
+        return exit.thenApply(e -> this);
+    }
+
+    @Override
+    public long pid() {
+        return childPid;
+    }
+
+    @Override
+    public ProcessHandle toHandle() {
+        return ProcessHandle.of(childPid).orElseThrow(() -> new IllegalStateException("process " + childPid + " has exited"));
+    }
+
+    @Override
+    public NsHandle namespace(NamespaceType type) {
+        String what = "namespace " + type.procName() + " of process " + childPid;
+        // the time namespace made for the command is the launcher child's "for children" one
+        String name = type == NamespaceType.TIME && plan.created.contains(NamespaceType.TIME)
+                ? "time_for_children" : type.procName();
+        synchronized (lock) {
+            if (childPidfd < 0) {
+                throw new NamespaceException(what, "check the process", Errno.ESRCH, "it has exited",
+                        "take handles while the process runs");
+            }
+            NsHandle h = Namespaces.open(java.nio.file.Path.of("/proc", Integer.toString(childPid), "ns", name));
+            if (Sys.pidfdSignal(childPidfd, 0) != 0) {
+                // the process ended while we opened: the pid may already be someone else's
+                h.close();
+                throw new NamespaceException(what, "check the process", Errno.ESRCH, "it has exited",
+                        "take handles while the process runs");
+            }
+            return h;
+        }
+    }
+
+    @Override
+    public void close() {
+        if (isAlive()) {
+            destroyForcibly();
+        }
+        exit.join();
+        try {
+            stdin.close();
+        } catch (java.io.IOException ignored) {
+            // closing a pipe we own: nothing to report
+        }
+        closeQuietly(stdout);
+        closeQuietly(stderr);
+    }
+
+    private static void closeQuietly(InputStream in) {
+        try {
+            in.close();
+        } catch (java.io.IOException ignored) {
+            // closing a pipe we own: nothing to report
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "NsProcess[pid=" + childPid + ", " + plan.spec.describe()
+                + (exit.isDone() ? ", exit " + ExitStatus.describe(exit.join().rawStatus()) : ", running") + "]";
+    }
+}

@@ -1,0 +1,127 @@
+package dev.jns.linux.spawn;
+
+import dev.jns.NamespaceException;
+import dev.jns.NamespaceType;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static dev.jns.Errno.EACCES;
+import static dev.jns.Errno.EINVAL;
+import static dev.jns.Errno.ENOENT;
+import static dev.jns.Errno.ENOSPC;
+import static dev.jns.Errno.EPERM;
+import static dev.jns.Errno.ESTALE;
+import static dev.jns.Errno.EUSERS;
+
+/**
+ * Turns a launcher ERROR record into the exception the caller sees: what was asked, the step, the errno,
+ * the launcher's detail, and a hint made from what jns knows here (the plan, the machine's sysctls).
+ */
+final class SetupFailure {
+    private SetupFailure() {
+    }
+
+    static NamespaceException of(LaunchPlan plan, int stepCode, int errno, String detail) {
+        Step step = Step.of(stepCode);
+        String label = step.label();
+        if (step == Step.EXEC && detail != null && !detail.isEmpty()) {
+            label = "exec '" + detail + "'";
+            detail = null;
+        }
+        return new NamespaceException(plan.spec.describe(), label, errno, detail, hint(plan, step, errno));
+    }
+
+    static String hint(LaunchPlan plan, Step step, int errno) {
+        boolean user = plan.created.contains(NamespaceType.USER);
+        String who = plan.who.privileged() ? "root" : "uid " + plan.who.euid();
+        return switch (step) {
+            case CLONE -> switch (errno) {
+                case ENOSPC, EUSERS -> "a namespace limit was reached: nesting depth (32 user namespaces) or "
+                        + "/proc/sys/user/max_*_namespaces exceeded (" + limits() + ")";
+                case EPERM -> user
+                        ? "creating a user namespace was refused for " + who + ": " + userNsRestrictions()
+                        : "creating namespaces other than user namespaces needs CAP_SYS_ADMIN: add newUser()";
+                case EINVAL -> "the kernel lacks one of the asked namespace types (CONFIG_*_NS), or a joined "
+                        + "namespace conflicts with a new one";
+                default -> null;
+            };
+            case WRITE_UID_MAP, WRITE_GID_MAP -> errno == EPERM
+                    ? "without CAP_SETUID/CAP_SETGID in the parent namespace only your own id (" + who
+                      + ") may be mapped, as one id; map ranges through newuidmap with /etc/subuid entries"
+                    : errno == EINVAL ? "the map is malformed or its ranges overlap (or the map was written before)" : null;
+            case WRITE_SETGROUPS -> "the kernel refused setgroups; it must be written before gid_map";
+            case NEWUIDMAP, NEWGIDMAP -> "check that " + (step == Step.NEWUIDMAP ? "/etc/subuid" : "/etc/subgid")
+                    + " grants " + who + " the mapped ranges (usermod --add-subuids/--add-subgids) and that "
+                    + "newuidmap/newgidmap are setuid root (package uidmap)";
+            case JOIN -> errno == EPERM
+                    ? "joining needs CAP_SYS_ADMIN in the user namespace that owns it: join that user namespace "
+                      + "too, or run as root"
+                    : errno == EINVAL ? "the kernel refused this join: a user namespace cannot be rejoined or be an "
+                      + "ancestor, and a pid namespace must be a descendant of the caller's" : null;
+            case VERIFY_NS -> errno == ESTALE
+                    ? "the namespace file no longer is the namespace the handle was opened for" : null;
+            case UNSHARE_TIME -> errno == EINVAL ? "time namespaces need Linux 5.6+ with CONFIG_TIME_NS"
+                    : errno == EPERM ? "a new time namespace needs CAP_SYS_ADMIN: add newUser()" : null;
+            case WRITE_TIMENS_OFFSETS -> errno == EINVAL || errno == 34
+                    ? "the offset would make the clock negative or is out of range" : null;
+            case SETHOSTNAME, SETDOMAINNAME -> errno == EPERM
+                    ? "setting the name needs CAP_SYS_ADMIN over a UTS namespace of one's own: add newUts()" : null;
+            case MOUNT_PROC -> errno == EPERM
+                    ? "mounting proc in a user namespace needs a pid namespace owned by it (add newPid()) and a fully "
+                      + "visible /proc on the host (not a container that masks parts of /proc)"
+                    : null;
+            case PROPAGATION -> errno == EPERM ? "changing propagation needs a mount namespace of one's own" : null;
+            case EXEC -> errno == ENOENT ? "no such program, or its interpreter is missing; "
+                    + "names without '/' are looked up in the command's PATH"
+                    : errno == EACCES ? "not executable, a directory, on a noexec mount, or a directory on its path is "
+                      + "not searchable by " + (user ? "the user inside" : who) : null;
+            case CHDIR -> "the working directory must exist and be searchable inside the namespaces";
+            case DROP_UID -> "runAs needs the launcher to start as root";
+            default -> null;
+        };
+    }
+
+    private static String limits() {
+        StringBuilder sb = new StringBuilder();
+        for (String t : new String[] {"user", "pid", "net", "mnt", "uts", "ipc", "cgroup", "time"}) {
+            String v = read("/proc/sys/user/max_" + t + "_namespaces");
+            if (v != null) {
+                sb.append(sb.length() == 0 ? "" : ", ").append(t).append('=').append(v);
+            }
+        }
+        return "max_*_namespaces: " + sb;
+    }
+
+    /** The reasons a kernel may refuse unprivileged user namespaces, with their values on this machine. */
+    static String userNsRestrictions() {
+        StringBuilder sb = new StringBuilder();
+        String max = read("/proc/sys/user/max_user_namespaces");
+        if ("0".equals(max)) {
+            return "unprivileged user namespaces are off: sysctl user.max_user_namespaces is 0";
+        }
+        String clone = read("/proc/sys/kernel/unprivileged_userns_clone");
+        if ("0".equals(clone)) {
+            return "unprivileged user namespaces are off: sysctl kernel.unprivileged_userns_clone is 0";
+        }
+        String aa = read("/proc/sys/kernel/apparmor_restrict_unprivileged_userns");
+        if ("1".equals(aa)) {
+            return "AppArmor restricts unprivileged user namespaces (kernel.apparmor_restrict_unprivileged_userns=1): "
+                    + "allow them with an AppArmor profile for java, or set the sysctl to 0";
+        }
+        sb.append("user.max_user_namespaces=").append(max);
+        if (clone != null) {
+            sb.append(", kernel.unprivileged_userns_clone=").append(clone);
+        }
+        return sb.append("; a seccomp filter (e.g. a container runtime's) may forbid it").toString();
+    }
+
+    private static String read(String path) {
+        try {
+            return Files.readString(Path.of(path)).trim();
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+}

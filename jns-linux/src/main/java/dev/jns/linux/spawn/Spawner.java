@@ -1,0 +1,283 @@
+package dev.jns.linux.spawn;
+
+import dev.jns.Errno;
+import dev.jns.NamespaceException;
+import dev.jns.NsHandle;
+import dev.jns.NsProcess;
+import dev.jns.linux.ffi.Native;
+import dev.jns.linux.ffi.Sys;
+import dev.jns.spi.SpawnSpec;
+
+import jnr.ffi.Memory;
+import jnr.ffi.Pointer;
+import jnr.ffi.byref.IntByReference;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.File;
+import java.lang.ProcessBuilder.Redirect;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static dev.jns.linux.ffi.Native.C;
+
+/**
+ * Starts the launcher with {@code posix_spawn} and exact fds, sends it the spec, and reads how setup went.
+ *
+ * <p>Every posix_spawn runs on one long-lived daemon thread, "jns-spawner": the launcher's
+ * PR_SET_PDEATHSIG fires when the thread that spawned it ends, so that thread must live as long as the JVM.
+ * The lifeline pipe, whose write end only the JVM holds, covers the rest: its EOF tells launchers that the
+ * JVM is gone, however it ended.
+ */
+public final class Spawner {
+    private static final Logger LOG = LoggerFactory.getLogger(Spawner.class);
+
+    /** Fds of the launcher: 0-2 stdio, then these. */
+    private static final int SPEC_FD = 3;
+    private static final int STATUS_FD = 4;
+    private static final int LIFELINE_FD = 5;
+
+    private static final ExecutorService SPAWN_THREAD = Executors.newSingleThreadExecutor(r -> daemon(r, "jns-spawner"));
+    static final ExecutorService REAPERS = Executors.newCachedThreadPool(r -> daemon(r, "jns-reaper"));
+    private static final int[] LIFELINE = Sys.pipe("create the jns lifeline pipe");
+    private static final Privileges JVM = Privileges.current();
+
+    private Spawner() {
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    /** Starts {@code spec}; returns once the command was executed, or throws why it was not. */
+    public static NsProcess start(SpawnSpec spec) {
+        LaunchPlan plan = LaunchPlan.of(spec, JVM);
+        String what = spec.describe();
+        Launcher launcher = Launcher.get();
+        List<Integer> parentSide = new ArrayList<>();  // ours; closed on failure
+        List<Integer> childSide = new ArrayList<>();   // the launcher's; closed once it runs
+        int launcherPid = -1;
+        boolean ok = false;
+        try {
+            int[] stdio = new int[3];
+            int[] ours = {-1, -1, -1};
+            stdio[0] = redirect(what, spec.stdin(), true, ours, 0, parentSide, childSide);
+            stdio[1] = redirect(what, spec.stdout(), false, ours, 1, parentSide, childSide);
+            stdio[2] = spec.redirectErrorStream() ? stdio[1]
+                    : redirect(what, spec.stderr(), false, ours, 2, parentSide, childSide);
+            int[] specPipe = Sys.pipe(what);
+            parentSide.add(specPipe[1]);
+            childSide.add(specPipe[0]);
+            int[] statusPipe = Sys.pipe(what);
+            parentSide.add(statusPipe[0]);
+            childSide.add(statusPipe[1]);
+
+            List<Integer> sources = new ArrayList<>(List.of(stdio[0], stdio[1], stdio[2], specPipe[0], statusPipe[1],
+                    LIFELINE[0]));
+            List<long[]> devIno = new ArrayList<>();
+            for (NsHandle h : spec.joins()) {
+                int fd = joinFd(what, h);
+                sources.add(fd);
+                devIno.add(Sys.devIno(what, fd));
+            }
+            byte[] encoded = plan.encode(devIno);
+            launcherPid = posixSpawn(what, launcher.path(), sources);
+            for (int fd : childSide) {
+                Sys.closeQuietly(fd);
+            }
+            childSide.clear();
+            int launcherPidfd = Sys.pidfdOpen(launcherPid);
+            if (launcherPidfd < 0) {
+                throw Sys.fail(what, "pidfd_open of the launcher", "jns needs Linux 5.3 or later");
+            }
+            parentSide.add(launcherPidfd);
+            try {
+                Sys.writeFully(what, specPipe[1], encoded);
+            } catch (NamespaceException e) {
+                // the launcher ended early; its status says why
+                LOG.debug("writing the spec failed: {}", e.getMessage());
+            }
+            StatusReader status = new StatusReader(statusPipe[0]);
+            int childPid = -1;
+            int childPidfd = -1;
+            while (true) {
+                StatusReader.Record r = status.next();
+                if (r == null) {
+                    int raw = Sys.waitpid(launcherPid);
+                    launcherPid = -1;
+                    throw new NamespaceException(what, "run the launcher", 0, "it ended with "
+                            + ExitStatus.describe(raw) + " before the command started",
+                            "this is a jns bug, or the launcher was killed; run with DEBUG logging of dev.jns");
+                }
+                if (r.kind() == StatusReader.PID) {
+                    childPid = r.a();
+                    childPidfd = Sys.pidfdOpen(childPid);
+                    if (childPidfd >= 0) {
+                        parentSide.add(childPidfd);
+                    }
+                    // the launcher reaps its child only after this EOF: the pid stays ours until now
+                    closeAndForget(parentSide, specPipe[1]);
+                    LOG.debug("{}: launcher {} cloned {}", what, launcherPid, childPid);
+                } else if (r.kind() == StatusReader.ERROR) {
+                    closeAndForget(parentSide, specPipe[1]);
+                    Sys.waitpid(launcherPid);
+                    launcherPid = -1;
+                    throw SetupFailure.of(plan, r.a(), r.b(), r.detail());
+                } else if (r.kind() == StatusReader.STARTED) {
+                    break;
+                }
+            }
+            closeAndForget(parentSide, specPipe[1]);
+            LinuxNsProcess p = new LinuxNsProcess(plan, launcherPid, launcherPidfd, childPid, childPidfd,
+                    ours[0], ours[1], ours[2], status, statusPipe[0]);
+            ok = true;
+            return p;
+        } finally {
+            for (int fd : childSide) {
+                Sys.closeQuietly(fd);
+            }
+            if (!ok) {
+                for (int fd : parentSide) {
+                    Sys.closeQuietly(fd);
+                }
+                if (launcherPid > 0) {
+                    C.kill(launcherPid, Native.SIGKILL);
+                    Sys.waitpid(launcherPid);
+                }
+            }
+        }
+    }
+
+    private static void closeAndForget(List<Integer> fds, int fd) {
+        if (fds.remove(Integer.valueOf(fd))) {
+            Sys.closeQuietly(fd);
+        }
+    }
+
+    private static int joinFd(String what, NsHandle h) {
+        if (h instanceof FdHolder f) {
+            return f.fd(what);
+        }
+        throw new NamespaceException(what, "join " + h, Errno.EINVAL, "the handle is not a jns-linux handle",
+                "open handles with dev.jns.Namespaces");
+    }
+
+    /** What jns-linux's handles give the spawner. */
+    public interface FdHolder {
+        /** The open fd; throws a NamespaceException naming {@code what} when closed. */
+        int fd(String what);
+    }
+
+    /**
+     * The launcher-side fd for one stdio stream; for a pipe, our end goes to {@code ours[slot]}.
+     */
+    private static int redirect(String what, Redirect r, boolean input, int[] ours, int slot,
+                                List<Integer> parentSide, List<Integer> childSide) {
+        switch (r.type()) {
+            case INHERIT:
+                return slot;
+            case PIPE: {
+                int[] p = Sys.pipe(what);
+                ours[slot] = input ? p[1] : p[0];
+                parentSide.add(ours[slot]);
+                int theirs = input ? p[0] : p[1];
+                childSide.add(theirs);
+                return theirs;
+            }
+            default: {
+                File f = r.file();
+                int flags = switch (r.type()) {
+                    case READ -> Native.O_RDONLY;
+                    case WRITE -> Native.O_WRONLY | Native.O_CREAT | Native.O_TRUNC;
+                    case APPEND -> Native.O_WRONLY | Native.O_CREAT | Native.O_APPEND;
+                    default -> throw new IllegalStateException(r.toString());
+                };
+                String stream = slot == 0 ? "stdin" : slot == 1 ? "stdout" : "stderr";
+                int fd = C.open(f.getPath(), flags | Native.O_CLOEXEC, 0666);
+                if (fd < 0) {
+                    throw new NamespaceException(what, "open " + stream + " redirect " + f, Native.errno(), null,
+                            "the file must be " + (input ? "readable" : "writable") + " by the JVM");
+                }
+                childSide.add(fd);
+                return fd;
+            }
+        }
+    }
+
+    private static int posixSpawn(String what, String path, List<Integer> sources) {
+        Future<int[]> f = SPAWN_THREAD.submit(() -> SpawnCall.spawn(path, sources));
+        int[] r;
+        try {
+            r = f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            try {
+                r = f.get(); // the spawn is quick and must not be abandoned: the pid needs a reaper
+            } catch (InterruptedException | ExecutionException again) {
+                throw new NamespaceException(what, "posix_spawn", Errno.EINTR, null, null, again);
+            }
+        } catch (ExecutionException e) {
+            throw new NamespaceException(what, "posix_spawn", 0, e.getCause().toString(), null, e.getCause());
+        }
+        if (r[1] != 0) {
+            throw new NamespaceException(what, "posix_spawn of the launcher", r[1], null,
+                    r[1] == Errno.EACCES ? "the launcher could not be executed (noexec memfd policy?)"
+                            : r[1] == Errno.EAGAIN ? "process limit reached (ulimit -u, pids cgroup)" : null);
+        }
+        return r[0];
+    }
+
+    /** Runs on the spawner thread only: posix_spawn state lives here and is reused. */
+    private static final class SpawnCall {
+        private static Pointer attr;
+        private static final Pointer ACTIONS = Memory.allocateDirect(Native.RUNTIME, 512, true);
+
+        static int[] spawn(String path, List<Integer> sources) {
+            if (attr == null) {
+                Pointer a = Memory.allocateDirect(Native.RUNTIME, 1024, true);
+                Pointer empty = Memory.allocateDirect(Native.RUNTIME, 128, true);
+                Pointer all = Memory.allocateDirect(Native.RUNTIME, 128, true);
+                C.posix_spawnattr_init(a);
+                C.sigemptyset(empty);
+                C.sigfillset(all);
+                C.posix_spawnattr_setsigmask(a, empty);
+                C.posix_spawnattr_setsigdefault(a, all);
+                C.posix_spawnattr_setflags(a, (short) (Native.POSIX_SPAWN_SETSIGMASK | Native.POSIX_SPAWN_SETSIGDEF));
+                attr = a;
+            }
+            int base = Math.max(sources.stream().mapToInt(Integer::intValue).max().orElse(0), sources.size()) + 1;
+            C.posix_spawn_file_actions_init(ACTIONS);
+            try {
+                // two phases, so that no source is overwritten before it is copied: first out of the way, then home
+                for (int i = 0; i < sources.size(); i++) {
+                    check(C.posix_spawn_file_actions_adddup2(ACTIONS, sources.get(i), base + i));
+                }
+                for (int i = 0; i < sources.size(); i++) {
+                    check(C.posix_spawn_file_actions_adddup2(ACTIONS, base + i, i));
+                    check(C.posix_spawn_file_actions_addclose(ACTIONS, base + i));
+                }
+                IntByReference pid = new IntByReference();
+                Native.StringArray argv = Native.strings(List.of("jns-launcher"));
+                Native.StringArray envp = Native.strings(List.of());
+                int err = C.posix_spawn(pid, path, ACTIONS, attr, argv.pointer(), envp.pointer());
+                return new int[] {pid.intValue(), err};
+            } finally {
+                C.posix_spawn_file_actions_destroy(ACTIONS);
+            }
+        }
+
+        private static void check(int err) {
+            if (err != 0) {
+                throw new NamespaceException("spawn", "posix_spawn_file_actions", err, null, null);
+            }
+        }
+    }
+
+}

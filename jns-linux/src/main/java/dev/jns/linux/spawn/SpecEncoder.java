@@ -1,0 +1,93 @@
+package dev.jns.linux.spawn;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Writes the spec record stream that the launcher reads on fd 3 ({@code docs/launcher-protocol.md}):
+ * {@code u16 tag | u16 0 | u32 length | payload}, native (little-endian) byte order.
+ */
+public final class SpecEncoder {
+    public static final int VERSION = 1;
+
+    public static final int T_VERSION = 1;
+    public static final int T_CLONE_FLAGS = 2;
+    public static final int T_NEW_TIME = 3;
+    public static final int T_TIME_OFFSET = 4;
+    public static final int T_RUN_AS = 5;
+    public static final int T_JOIN = 6;
+    public static final int T_UID_MAP = 7;
+    public static final int T_GID_MAP = 8;
+    public static final int T_MAP_HELPER = 9;
+    public static final int T_NEWUIDMAP = 10;
+    public static final int T_NEWGIDMAP = 11;
+    public static final int T_SETGROUPS = 12;
+    public static final int T_HOSTNAME = 13;
+    public static final int T_DOMAINNAME = 14;
+    public static final int T_PROPAGATION = 15;
+    public static final int T_MOUNT_PROC = 16;
+    public static final int T_CWD = 17;
+    public static final int T_ARG = 18;
+    public static final int T_ENV = 19;
+    public static final int T_OPTIONS = 20;
+    public static final int T_END = 99;
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
+
+    public SpecEncoder() {
+        u32(T_VERSION, VERSION);
+    }
+
+    private void header(int tag, int length) {
+        ByteBuffer b = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+        b.putShort((short) tag).putShort((short) 0).putInt(length);
+        out.writeBytes(b.array());
+    }
+
+    /** A record whose payload is {@code payload}. */
+    public SpecEncoder raw(int tag, byte[] payload) {
+        header(tag, payload.length);
+        out.writeBytes(payload);
+        return this;
+    }
+
+    public SpecEncoder empty(int tag) {
+        return raw(tag, new byte[0]);
+    }
+
+    public SpecEncoder u32(int tag, int value) {
+        return raw(tag, le(4).putInt(value).array());
+    }
+
+    public SpecEncoder u64(int tag, long value) {
+        return raw(tag, le(8).putLong(value).array());
+    }
+
+    public SpecEncoder string(int tag, String value) {
+        return raw(tag, value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public SpecEncoder runAs(long uid, long gid) {
+        return raw(T_RUN_AS, le(8).putInt((int) uid).putInt((int) gid).array());
+    }
+
+    public SpecEncoder join(int fd, long nstype, long dev, long ino) {
+        return raw(T_JOIN, le(24).putInt(fd).putInt((int) nstype).putLong(dev).putLong(ino).array());
+    }
+
+    public SpecEncoder timeOffset(int clockId, long seconds, long nanos) {
+        return raw(T_TIME_OFFSET, le(24).putInt(clockId).putInt(0).putLong(seconds).putLong(nanos).array());
+    }
+
+    /** Ends the stream and returns its bytes. */
+    public byte[] finish() {
+        empty(T_END);
+        return out.toByteArray();
+    }
+
+    private static ByteBuffer le(int n) {
+        return ByteBuffer.allocate(n).order(ByteOrder.LITTLE_ENDIAN);
+    }
+}

@@ -1,0 +1,69 @@
+package dev.jns.linux.spawn;
+
+import dev.jns.linux.ffi.Sys;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Reads the launcher's status records from fd 4's read end:
+ * {@code u32 kind | i32 a | i32 b | u32 detail_length | detail}.
+ */
+final class StatusReader {
+    static final int PID = 1;
+    static final int ERROR = 2;
+    static final int STARTED = 3;
+    static final int EXIT = 4;
+
+    /** One record. */
+    record Record(int kind, int a, int b, String detail) {
+    }
+
+    private final int fd;
+    private final byte[] chunk = new byte[4096];
+    private ByteBuffer pending = ByteBuffer.allocate(8192).order(ByteOrder.LITTLE_ENDIAN).flip();
+    private boolean eof;
+
+    StatusReader(int fd) {
+        this.fd = fd;
+    }
+
+    /** The next record, or null at EOF (a torn last record counts as EOF). */
+    Record next() {
+        while (true) {
+            if (pending.remaining() >= 16) {
+                int p = pending.position();
+                int len = pending.getInt(p + 12);
+                if (len < 0 || len > 4096) {
+                    throw new IllegalStateException("launcher status record with detail length " + len);
+                }
+                if (pending.remaining() >= 16 + len) {
+                    int kind = pending.getInt();
+                    int a = pending.getInt();
+                    int b = pending.getInt();
+                    pending.getInt();
+                    byte[] d = new byte[len];
+                    pending.get(d);
+                    return new Record(kind, a, b, new String(d, StandardCharsets.UTF_8));
+                }
+            }
+            if (eof) {
+                return null;
+            }
+            int n = Sys.read("read launcher status", fd, chunk, chunk.length);
+            if (n == 0) {
+                eof = true;
+                continue;
+            }
+            if (pending.capacity() - pending.remaining() < n) {
+                ByteBuffer bigger = ByteBuffer.allocate(pending.capacity() * 2 + n).order(ByteOrder.LITTLE_ENDIAN);
+                bigger.put(pending).flip();
+                pending = bigger;
+            }
+            pending.compact();
+            pending.put(chunk, 0, n);
+            pending.flip();
+        }
+    }
+}
