@@ -226,7 +226,7 @@ int main(void)
     /* 1. Read and check the whole spec before doing anything: a bad spec changes nothing. */
     spec_read(FD_SPEC, &spec);
 
-    /* 3. Drop to the requested ids first: a credential change clears PR_SET_PDEATHSIG and
+    /* 2. Drop to the requested ids first: a credential change clears PR_SET_PDEATHSIG and
      *    the dumpable flag, so prctl must come after it. */
     if (spec.run_as) {
         if (setgroups(0, NULL) < 0)
@@ -237,7 +237,7 @@ int main(void)
             report_error(STEP_DROP_TO_UID, errno, "setresuid(%u)", spec.uid);
     }
 
-    /* 2. Die with the JVM's spawning thread; and the JVM may have died before prctl. Dumpable
+    /* 3. Die with the JVM's spawning thread; and the JVM may have died before prctl. Dumpable
      *    again after a drop, else the files in /proc/C belong to root and S cannot write C's id maps. */
     if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
         report_error(STEP_PRCTL, errno, "PR_SET_PDEATHSIG");
