@@ -49,6 +49,36 @@ public final class Namespaces {
         provider().unpersist(path);
     }
 
+    /**
+     * Opens a namespace file and checks that it is a namespace of {@code expected}.
+     *
+     * @throws NamespaceException naming both types when it is another type
+     */
+    public static NsHandle open(Path nsFile, NamespaceType expected) {
+        NsHandle h = open(nsFile);
+        if (h.type() != expected) {
+            h.close();
+            throw new NamespaceException("open " + nsFile, "check the namespace type", Errno.EINVAL,
+                    nsFile + " is a " + h.type().procName() + " namespace, not a " + expected.procName() + " namespace",
+                    null);
+        }
+        return h;
+    }
+
+    /**
+     * Creates new namespaces of the given types without keeping any process in them, and returns a handle to
+     * each, in the order given: the handles keep them alive. Needs root for any type but a user namespace;
+     * rootless, ask for {@link NamespaceType#USER} too, which then owns the others.
+     */
+    public static List<NsHandle> create(NamespaceType... types) {
+        return provider().create(List.of(types));
+    }
+
+    /** Namespaces to run Java code in at once; see {@link NsScope}. */
+    public static NsScope enter(NsHandle... handles) {
+        return new NsScope(List.of(handles));
+    }
+
     static String describe(String... command) {
         return "spawn of '" + String.join(" ", command) + "'";
     }
@@ -111,6 +141,26 @@ public final class Namespaces {
 
         @Override
         public dev.jns.NsProcess start(dev.jns.spi.SpawnSpec spec) {
+            throw fail();
+        }
+
+        @Override
+        public List<NsHandle> create(List<NamespaceType> types) {
+            throw fail();
+        }
+
+        @Override
+        public <T> T call(List<NsHandle> handles, java.util.concurrent.Callable<T> task) {
+            throw fail();
+        }
+
+        @Override
+        public NsHandle addNetNs(String name) {
+            throw fail();
+        }
+
+        @Override
+        public void deleteNetNs(String name) {
             throw fail();
         }
     }

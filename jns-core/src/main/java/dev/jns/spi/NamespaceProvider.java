@@ -7,6 +7,7 @@ import dev.jns.NsProcess;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.Callable;
 
 /**
  * What an implementation of jns provides ({@code jns-linux} is the one). Found with
@@ -34,4 +35,16 @@ public interface NamespaceProvider {
 
     /** Starts a process as the validated {@code spec} says. See {@link dev.jns.Spawn#start(String...)}. */
     NsProcess start(SpawnSpec spec);
+
+    /** See {@link dev.jns.Namespaces#create(NamespaceType...)}. */
+    List<NsHandle> create(List<NamespaceType> types);
+
+    /** See {@link dev.jns.Namespaces#enter(NsHandle...)}: runs {@code task} on a thread inside {@code handles}. */
+    <T> T call(List<NsHandle> handles, Callable<T> task);
+
+    /** See {@link dev.jns.NetNs#add(String)}. */
+    NsHandle addNetNs(String name);
+
+    /** See {@link dev.jns.NetNs#delete(String)}. */
+    void deleteNetNs(String name);
 }

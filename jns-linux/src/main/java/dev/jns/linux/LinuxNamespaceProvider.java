@@ -12,6 +12,7 @@ import dev.jns.spi.SpawnSpec;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.Callable;
 
 /** The Linux implementation of jns, found by {@link java.util.ServiceLoader}. */
 public final class LinuxNamespaceProvider implements NamespaceProvider {
@@ -57,5 +58,33 @@ public final class LinuxNamespaceProvider implements NamespaceProvider {
     @Override
     public NsProcess start(SpawnSpec spec) {
         return Spawner.start(spec);
+    }
+
+    @Override
+    public List<NsHandle> create(List<NamespaceType> types) {
+        throw new NamespaceException("create namespaces " + types, "create", 0, "not implemented yet", null);
+    }
+
+    @Override
+    public <T> T call(List<NsHandle> handles, Callable<T> task) {
+        LinuxNsHandle[] hs = new LinuxNsHandle[handles.size()];
+        for (int i = 0; i < hs.length; i++) {
+            if (!(handles.get(i) instanceof LinuxNsHandle h)) {
+                throw new dev.jns.InvalidSpecException("handles[" + i + "]", "is not a jns-linux handle",
+                        "open handles with dev.jns.Namespaces");
+            }
+            hs[i] = h;
+        }
+        return Enter.call(hs, task);
+    }
+
+    @Override
+    public NsHandle addNetNs(String name) {
+        throw new NamespaceException("ip netns add " + name, "add", 0, "not implemented yet", null);
+    }
+
+    @Override
+    public void deleteNetNs(String name) {
+        throw new NamespaceException("ip netns delete " + name, "delete", 0, "not implemented yet", null);
     }
 }

@@ -1,0 +1,57 @@
+package dev.jns;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Named network namespaces, interoperable with iproute2: {@code NetNs.add("blue")} is what
+ * {@code ip netns add blue} makes (a bind mount at {@code /run/netns/blue}), so {@code ip netns exec blue ...}
+ * works on it, and namespaces made by {@code ip netns add} can be opened, listed and deleted here.
+ */
+public final class NetNs {
+    /** Where iproute2 keeps named network namespaces. */
+    public static final Path DIR = Path.of("/run/netns");
+
+    private NetNs() {
+    }
+
+    /** Creates a network namespace named {@code name} and returns a handle to it. Needs root (as ip netns). */
+    public static NsHandle add(String name) {
+        return Namespaces.provider().addNetNs(checkName(name));
+    }
+
+    /** Opens the named network namespace. */
+    public static NsHandle open(String name) {
+        return Namespaces.open(DIR.resolve(checkName(name)), NamespaceType.NET);
+    }
+
+    /** The names in {@code /run/netns}, sorted; empty when the directory does not exist. */
+    public static List<String> list() {
+        if (!Files.isDirectory(DIR)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(DIR)) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Unmounts and removes {@code /run/netns/NAME}, as {@code ip netns delete}. */
+    public static void delete(String name) {
+        Namespaces.provider().deleteNetNs(checkName(name));
+    }
+
+    static String checkName(String name) {
+        if (name == null || name.isEmpty() || name.equals(".") || name.equals("..") || name.indexOf('/') >= 0
+                || name.indexOf('\0') >= 0 || name.length() > 255) {
+            throw new InvalidSpecException("name", "'" + name + "' is not a valid network namespace name",
+                    "a file name: no '/', not '.' or '..', at most 255 bytes");
+        }
+        return name;
+    }
+}
