@@ -193,7 +193,7 @@ public final class Errno {
 
     /** The symbolic name of {@code errno} ({@code "EPERM"}), or {@code "errno N"} for a number without one. */
     public static String name(int errno) {
-        if (errno > 0 && 2 * errno < TABLE.length && TABLE[2 * errno] != null) {
+        if (errno > 0 && errno < TABLE.length / 2 && TABLE[2 * errno] != null) {
             return TABLE[2 * errno];
         }
         return errno == 0 ? "no errno" : "errno " + errno;
@@ -201,7 +201,7 @@ public final class Errno {
 
     /** What {@code strerror} says of {@code errno} ({@code "Operation not permitted"}). */
     public static String describe(int errno) {
-        if (errno > 0 && 2 * errno < TABLE.length && TABLE[2 * errno + 1] != null) {
+        if (errno > 0 && errno < TABLE.length / 2 && TABLE[2 * errno + 1] != null) {
             return TABLE[2 * errno + 1];
         }
         return errno == 0 ? "no error" : "unknown error " + errno;

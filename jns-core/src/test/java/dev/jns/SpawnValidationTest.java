@@ -1,0 +1,80 @@
+package dev.jns;
+
+import dev.jns.spi.SpawnSpec;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.strings;
+
+/** What {@link Spawn} checks before anything starts; pure Java, no kernel involved. */
+class SpawnValidationTest {
+    private static String field(Throwable e) {
+        return ((InvalidSpecException) e).field();
+    }
+
+    @Test
+    void impliedOptionsAreResolved() {
+        SpawnSpec s = Namespaces.spawn().mapRootUser().mountProc().timeOffsets(Duration.ofDays(1), Duration.ZERO)
+                .toSpec("true");
+        assertThat(s.newNamespaces()).containsExactlyInAnyOrder(NamespaceType.USER, NamespaceType.MOUNT,
+                NamespaceType.TIME);
+        assertThat(s.userMapping()).isEqualTo(SpawnSpec.UserMapping.ROOT);
+        assertThat(s.propagation()).isEqualTo(Propagation.PRIVATE);
+    }
+
+    @Test
+    void nulBytesAnywhereAreRefusedNamingTheField() {
+        qt().forAll(strings().allPossible().ofLengthBetween(0, 20), integers().between(0, 20)).checkAssert((s, at) -> {
+            String bad = s.substring(0, Math.min(at, s.length())) + '\0' + s.substring(Math.min(at, s.length()));
+            assertThatThrownBy(() -> Namespaces.spawn().toSpec("echo", bad)).isInstanceOf(InvalidSpecException.class)
+                    .satisfies(e -> assertThat(field(e)).isEqualTo("command[1]"));
+            assertThatThrownBy(() -> Namespaces.spawn().env("K", bad)).satisfies(e -> assertThat(field(e)).isEqualTo("env K"));
+            assertThatThrownBy(() -> Namespaces.spawn().newUts().hostname(bad.isEmpty() ? "\0" : bad))
+                    .isInstanceOf(InvalidSpecException.class);
+        });
+    }
+
+    @Test
+    void badCommandsAreRefused() {
+        assertThatThrownBy(() -> Namespaces.spawn().toSpec()).satisfies(e -> assertThat(field(e)).isEqualTo("command"));
+        assertThatThrownBy(() -> Namespaces.spawn().toSpec("")).satisfies(e -> assertThat(field(e)).isEqualTo("command[0]"));
+        assertThatThrownBy(() -> Namespaces.spawn().toSpec("a", null)).satisfies(e -> assertThat(field(e)).isEqualTo("command[1]"));
+        String huge = "x".repeat(Spawn.MAX_ARG_BYTES + 1);
+        assertThatThrownBy(() -> Namespaces.spawn().toSpec("echo", huge)).hasMessageContaining("at most");
+        String big = "x".repeat(Spawn.MAX_ARG_BYTES - 10);
+        String[] many = new String[20];
+        java.util.Arrays.fill(many, big);
+        assertThatThrownBy(() -> Namespaces.spawn().toSpec(many)).hasMessageContaining("arguments and environment");
+    }
+
+    @Test
+    void impossibleCombinationsAreRefused() {
+        assertThatThrownBy(() -> Namespaces.spawn().hostname("box").toSpec("true"))
+                .satisfies(e -> assertThat(field(e)).isEqualTo("hostname")).hasMessageContaining("newUts()");
+        assertThatThrownBy(() -> Namespaces.spawn().domainname("d").toSpec("true"))
+                .satisfies(e -> assertThat(field(e)).isEqualTo("domainname"));
+        assertThatThrownBy(() -> Namespaces.spawn().propagation(Propagation.SHARED).toSpec("true"))
+                .satisfies(e -> assertThat(field(e)).isEqualTo("propagation"));
+        assertThatThrownBy(() -> Namespaces.spawn().gidMap(IdMap.of(0, 0, 1)).toSpec("true"))
+                .satisfies(e -> assertThat(field(e)).isEqualTo("uidMap"));
+        assertThatThrownBy(() -> Namespaces.spawn().uidMap(IdMap.of(0, 0, 10), IdMap.of(5, 100, 1)).toSpec("true"))
+                .hasMessageContaining("overlap");
+        assertThatThrownBy(() -> Namespaces.spawn().newUts().hostname("x".repeat(65)))
+                .satisfies(e -> assertThat(field(e)).isEqualTo("hostname"));
+        assertThatThrownBy(() -> Namespaces.spawn().env("A=B", "c")).satisfies(e -> assertThat(field(e)).isEqualTo("env key"));
+        assertThatThrownBy(() -> Namespaces.spawn().runAs(-1, 0)).satisfies(e -> assertThat(field(e)).isEqualTo("runAs uid"));
+    }
+
+    @Test
+    void environmentIsTheJvmsUnlessChanged() {
+        assertThat(Namespaces.spawn().toSpec("true").environment()).isEqualTo(System.getenv());
+        assertThat(Namespaces.spawn().clearEnv().env("A", "1").toSpec("true").environment()).containsExactly(
+                java.util.Map.entry("A", "1"));
+        assertThat(Namespaces.spawn().env("PATH", null).toSpec("true").environment()).doesNotContainKey("PATH");
+    }
+}
