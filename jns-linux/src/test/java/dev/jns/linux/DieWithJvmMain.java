@@ -1,0 +1,34 @@
+package dev.jns.linux;
+
+import dev.jns.Namespaces;
+import dev.jns.NsProcess;
+
+/**
+ * Run in a child JVM by {@link DieWithJvmTest}: starts sandboxes from short-lived threads (which end at
+ * once, so PR_SET_PDEATHSIG alone would not do), prints their pids, then waits to be killed.
+ */
+public final class DieWithJvmMain {
+    private DieWithJvmMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        StringBuilder pids = new StringBuilder();
+        for (boolean pidns : new boolean[] {false, true}) {
+            Thread t = new Thread(() -> {
+                var s = Namespaces.spawn();
+                if (pidns) {
+                    s.newUser().mapRootUser().newPid();
+                }
+                NsProcess p = s.start("/bin/sleep", "1000");
+                synchronized (pids) {
+                    pids.append(p.pid()).append(' ');
+                }
+            });
+            t.start();
+            t.join();
+        }
+        System.out.println(pids.toString().trim());
+        System.out.flush();
+        Thread.sleep(600_000);
+    }
+}
