@@ -105,7 +105,11 @@ public final class Namespaces {
     /**
      * Creates new namespaces of the given types without keeping any process in them, and returns a handle to
      * each, in the order given: the handles keep them alive. Needs root for any type but a user namespace;
-     * rootless, ask for {@link NamespaceType#USER} too, which then owns the others.
+     * rootless, ask for {@link NamespaceType#USER} too, which then owns the others (without it, an unprivileged
+     * caller gets one anyway, not returned). Not for {@link NamespaceType#PID}: a pid namespace lives only as long
+     * as its init, so start a process with {@code spawn().newPid()} instead.
+     *
+     * @throws InvalidSpecException for an empty list, a repeated type, or PID
      */
     public static List<NsHandle> create(NamespaceType... types) {
         return provider().create(List.of(types));

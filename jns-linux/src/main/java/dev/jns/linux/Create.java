@@ -26,15 +26,16 @@ import static dev.jns.linux.ffi.Native.C;
  * <ul>
  * <li><b>In the JVM</b> (the caller has CAP_SYS_ADMIN and no user namespace is asked for): a new platform
  * thread {@code unshare}s the types (with CLONE_FS for mount; a new mount namespace is made recursively private,
- * as {@code unshare -m} does), opens {@code /proc/thread-self/ns/TYPE} — {@code pid_for_children} and
- * {@code time_for_children} for pid and time, so the pid namespace is still empty and its first process will
- * be its init — and ends. That thread is never reused.</li>
+ * as {@code unshare -m} does), opens {@code /proc/thread-self/ns/TYPE} — {@code time_for_children} for time,
+ * as util-linux — and ends. That thread is never reused.</li>
  * <li><b>Through the launcher</b> (a user namespace is among the types, or the caller lacks CAP_SYS_ADMIN): a
  * holder process is spawned in a new user namespace (the caller's ids map to root in it) that owns the other
- * new namespaces; the handles are opened from it, then it is killed and reaped. For a pid namespace the holder
- * is {@code unshare --pid sleep}, so that the new pid namespace has no process yet (a killed init would leave
- * it unusable); that needs util-linux's {@code unshare}.</li>
+ * new namespaces; the handles are opened from it, then it is killed and reaped.</li>
  * </ul>
+ *
+ * <p>Pid namespaces are refused: the kernel shows {@code pid_for_children} only once the namespace has an init
+ * (ENOENT before), and once that init has exited nothing can be forked into it again. A pid namespace needs a
+ * process that lives: {@code Namespaces.spawn().newPid()...start(..)} and {@code NsProcess.namespace(PID)}.
  */
 final class Create {
     private static final int CLONE_FS = 0x200;
@@ -53,6 +54,11 @@ final class Create {
         for (NamespaceType t : types) {
             if (t == null) {
                 throw new InvalidSpecException("types", "contains null", null);
+            }
+            if (t == NamespaceType.PID) {
+                throw new InvalidSpecException("types", "a pid namespace cannot be created without a process",
+                        "the kernel opens it only once it has an init, and it dies with that init: start a process "
+                        + "with Namespaces.spawn().newPid() and use NsProcess.namespace(PID)");
             }
             if (!set.add(t)) {
                 throw new InvalidSpecException("types", t.procName() + " is given twice", null);
@@ -92,8 +98,7 @@ final class Create {
                             null, null);
                 }
                 for (NamespaceType type : types) {
-                    String name = type == NamespaceType.PID || type == NamespaceType.TIME
-                            ? type.procName() + "_for_children" : type.procName();
+                    String name = type == NamespaceType.TIME ? "time_for_children" : type.procName();
                     opened.add(LinuxNsHandle.open(what, Path.of("/proc/thread-self/ns", name), -1));
                 }
                 result.set(opened);
@@ -113,45 +118,13 @@ final class Create {
     private static List<NsHandle> throughLauncher(String what, List<NamespaceType> types, EnumSet<NamespaceType> set) {
         Spawn s = Namespaces.spawn().mapRootUser().clearEnv().env("PATH", "/usr/local/bin:/usr/bin:/bin");
         for (NamespaceType t : set) {
-            if (t != NamespaceType.PID) {
-                s.newNamespaces(t);
-            }
+            s.newNamespaces(t);
         }
-        String[] command;
-        if (set.contains(NamespaceType.PID)) {
-            String unshare = find("unshare");
-            if (unshare == null) {
-                throw new NamespaceException(what, "find unshare", Errno.ENOENT,
-                        "a pid namespace without a process needs util-linux's unshare(1) rootless",
-                        "install util-linux, or create the pid namespace as root");
-            }
-            command = new String[] {unshare, "--pid", "sleep", "infinity"};
-        } else {
-            command = new String[] {"sleep", "infinity"};
-        }
+        String[] command = {"sleep", "infinity"};
         List<NsHandle> opened = new ArrayList<>();
         try (NsProcess holder = s.start(command)) {
-            if (set.contains(NamespaceType.PID)) {
-                awaitPidUnshare(what, holder);
-            }
-            try (NsHandle user = holder.namespace(NamespaceType.USER)) {
-                for (NamespaceType t : types) {
-                    NsHandle h;
-                    if (t == NamespaceType.PID) {
-                        h = LinuxNsHandle.open(what, Path.of("/proc", Long.toString(holder.pid()), "ns",
-                                "pid_for_children"), holder.pid());
-                        opened.add(h);
-                        try (NsHandle owner = h.owner()) {
-                            if (!owner.equals(user)) {
-                                throw new NamespaceException(what, "check the holder's pid namespace", Errno.ESRCH,
-                                        "it is not owned by the holder's user namespace", "the holder ended early");
-                            }
-                        }
-                    } else {
-                        h = holder.namespace(t);
-                        opened.add(h);
-                    }
-                }
+            for (NamespaceType t : types) {
+                opened.add(holder.namespace(t));
             }
             if (!holder.isAlive()) {
                 throw new NamespaceException(what, "check the holder process", Errno.ESRCH, "it ended early",
@@ -163,37 +136,6 @@ final class Create {
         } finally {
             opened.forEach(NsHandle::close);
         }
-    }
-
-    /** Waits until {@code unshare --pid} has unshared: pid_for_children then differs from pid. */
-    private static void awaitPidUnshare(String what, NsProcess holder) {
-        Path ns = Path.of("/proc", Long.toString(holder.pid()), "ns");
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        while (System.nanoTime() < deadline && holder.isAlive()) {
-            try {
-                if (!Files.readSymbolicLink(ns.resolve("pid")).equals(Files.readSymbolicLink(ns.resolve("pid_for_children")))) {
-                    return;
-                }
-                Thread.sleep(1);
-            } catch (java.io.IOException e) {
-                break;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
-        throw new NamespaceException(what, "wait for unshare --pid", Errno.ESRCH,
-                "the holder did not make its pid namespace", "check that unshare(1) works: unshare -Ur --pid true");
-    }
-
-    private static String find(String name) {
-        for (String dir : new String[] {"/usr/bin", "/bin", "/usr/sbin", "/sbin", "/usr/local/bin"}) {
-            Path p = Path.of(dir, name);
-            if (Files.isExecutable(p)) {
-                return p.toString();
-            }
-        }
-        return null;
     }
 
     static void joinUninterruptibly(Thread t) {
