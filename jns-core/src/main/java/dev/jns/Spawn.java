@@ -75,6 +75,7 @@ public final class Spawn {
     private boolean redirectErrorStream;
     private long runAsUid = -1;
     private long runAsGid = -1;
+    private long joinAllPid = -1;
 
     Spawn() {
     }
@@ -140,6 +141,24 @@ public final class Spawn {
     public Spawn join(NsHandle namespace) {
         Objects.requireNonNull(namespace, "namespace");
         joins.add(namespace);
+        return this;
+    }
+
+    /**
+     * Joins every namespace of process {@code pid} that differs from the caller's, as {@code nsenter -t PID -a}:
+     * the namespaces are opened when {@link #start} runs and closed once it returned or failed. Namespaces the
+     * caller is already in are skipped (rejoining one's own user namespace is an error), as are types this
+     * spawn also creates or joins by handle. For pid and time namespaces the target's own ({@code ns/pid},
+     * {@code ns/time}) are joined; the command is forked after the join, so it runs inside them. Rootless,
+     * the target's user namespace is joined first, which grants the rights to join the namespaces it owns.
+     *
+     * @throws InvalidSpecException for a pid that is not positive
+     */
+    public Spawn joinAll(long pid) {
+        if (pid <= 0) {
+            throw new InvalidSpecException("joinAll pid", pid + " is not a process id", null);
+        }
+        joinAllPid = pid;
         return this;
     }
 
@@ -324,7 +343,48 @@ public final class Spawn {
      * that cannot be executed (missing, not executable) too.
      */
     public NsProcess start(String... command) {
-        return Namespaces.provider().start(toSpec(command));
+        if (joinAllPid < 0) {
+            return Namespaces.provider().start(toSpec(command));
+        }
+        List<NsHandle> opened = openJoinAll();
+        try {
+            return Namespaces.provider().start(toSpec(opened, command));
+        } finally {
+            opened.forEach(NsHandle::close);
+        }
+    }
+
+    /** Opens the namespaces of {@link #joinAll(long)}'s process that differ from the caller's. */
+    private List<NsHandle> openJoinAll() {
+        List<NsHandle> opened = new ArrayList<>();
+        try {
+            for (NamespaceType t : NamespaceType.values()) {
+                if (newNamespaces.contains(t) || joins.stream().anyMatch(h -> h.type() == t)) {
+                    continue;
+                }
+                NsHandle mine;
+                try {
+                    mine = Namespaces.current(t);
+                } catch (NamespaceException e) {
+                    if (e.errno() == Errno.ENOENT) {
+                        continue; // the kernel lacks this type
+                    }
+                    throw e;
+                }
+                try (mine) {
+                    NsHandle theirs = Namespaces.of(joinAllPid, t);
+                    if (theirs.equals(mine)) {
+                        theirs.close();
+                    } else {
+                        opened.add(theirs);
+                    }
+                }
+            }
+            return opened;
+        } catch (RuntimeException e) {
+            opened.forEach(NsHandle::close);
+            throw e;
+        }
     }
 
     /**
@@ -389,6 +449,10 @@ public final class Spawn {
      * @throws InvalidSpecException naming the first option at fault
      */
     public SpawnSpec toSpec(String... command) {
+        return toSpec(List.of(), command);
+    }
+
+    private SpawnSpec toSpec(List<NsHandle> extraJoins, String... command) {
         Objects.requireNonNull(command, "command");
         if (command.length == 0) {
             throw new InvalidSpecException("command", "is empty", "name a program to run");
@@ -415,7 +479,8 @@ public final class Spawn {
         }
         EnumSet<NamespaceType> seen = EnumSet.noneOf(NamespaceType.class);
         List<NsHandle> orderedJoins = new ArrayList<>(joins);
-        for (NsHandle h : joins) {
+        orderedJoins.addAll(extraJoins);
+        for (NsHandle h : orderedJoins) {
             if (!h.isOpen()) {
                 throw new InvalidSpecException("join", "handle " + h + " is closed", "join a handle before closing it");
             }

@@ -47,4 +47,10 @@ public interface NamespaceProvider {
 
     /** See {@link dev.jns.NetNs#delete(String)}. */
     void deleteNetNs(String name);
+
+    /** See {@link dev.jns.Namespaces#members(NsHandle)}. */
+    default List<Long> members(NsHandle handle) {
+        throw new dev.jns.NamespaceException("members of " + handle, "list member processes", 0,
+                "not supported by " + getClass().getName(), null);
+    }
 }
