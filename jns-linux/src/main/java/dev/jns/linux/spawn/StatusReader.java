@@ -24,13 +24,22 @@ final class StatusReader {
     private final byte[] chunk = new byte[4096];
     private ByteBuffer pending = ByteBuffer.allocate(8192).order(ByteOrder.LITTLE_ENDIAN).flip();
     private boolean eof;
+    private final java.util.ArrayDeque<Record> pushedBack = new java.util.ArrayDeque<>();
 
     StatusReader(int fd) {
         this.fd = fd;
     }
 
+    /** Makes {@code r} the next record {@link #next()} returns again (after earlier pushed-back ones). */
+    void pushBack(Record r) {
+        pushedBack.addLast(r);
+    }
+
     /** The next record, or null at EOF (a torn last record counts as EOF). */
     Record next() {
+        if (!pushedBack.isEmpty()) {
+            return pushedBack.removeFirst();
+        }
         while (true) {
             if (pending.remaining() >= 16) {
                 int p = pending.position();
