@@ -151,7 +151,8 @@ class SandboxMountTest {
     @ParameterizedTest
     @EnumSource(As.class)
     void missingSourceNamesTheEntry(As as) {
-        assertThatThrownBy(() -> SandboxSupport.minimalRoot(SandboxSupport.spawn(as))
+        dev.jns.Spawn spawn = SandboxSupport.spawn(as);
+        assertThatThrownBy(() -> SandboxSupport.minimalRoot(spawn)
                 .roBind(Path.of("/no/such/src-jns"), Path.of("/work")).run("true"))
                 .isInstanceOfSatisfying(NamespaceException.class, e -> {
                     assertThat(e.step()).isEqualTo("mount plan entry 10 (roBind /no/such/src-jns -> /work)");
