@@ -15,6 +15,7 @@ final class StatusReader {
     static final int ERROR = 2;
     static final int STARTED = 3;
     static final int EXIT = 4;
+    static final int TIMEOUT = 5;
 
     /** One record. */
     record Record(int kind, int a, int b, String detail) {
