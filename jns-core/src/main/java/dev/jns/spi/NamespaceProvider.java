@@ -1,5 +1,6 @@
 package dev.jns.spi;
 
+import dev.jns.DoctorReport;
 import dev.jns.NamespaceInfo;
 import dev.jns.NamespaceType;
 import dev.jns.NsHandle;
@@ -47,4 +48,12 @@ public interface NamespaceProvider {
 
     /** See {@link dev.jns.NetNs#delete(String)}. */
     void deleteNetNs(String name);
+
+    /**
+     * See {@link dev.jns.Namespaces#doctor()}: what works here and why not, found by real attempts made once
+     * per JVM. The default says that this provider cannot tell.
+     */
+    default DoctorReport doctor() {
+        return DoctorReport.unavailable(getClass().getName() + " has no doctor", "use jns-linux");
+    }
 }
