@@ -3,6 +3,10 @@ package dev.jns.testkit;
 import dev.jns.testkit.fixtures.LeakingFixture;
 import dev.jns.testkit.fixtures.SandboxParamsFixture;
 
+import dev.jns.testkit.internal.ProcFs;
+import dev.jns.testkit.internal.Support;
+
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
 import org.junit.platform.testkit.engine.Event;
@@ -22,6 +26,38 @@ class SandboxExtensionTest {
                 .flatMap(org.junit.platform.engine.TestExecutionResult::getThrowable).ifPresent(Throwable::printStackTrace));
         r.testEvents().assertStatistics(s -> s.started(3).succeeded(3).failed(0));
         r.containerEvents().assertStatistics(s -> s.failed(0));
+    }
+
+    @Test
+    void sandboxesMadeAsAnUnprivilegedUserPassTheSameTests() {
+        Assumptions.assumeTrue(ProcFs.euid() == 0, "the JVM is not root: its sandboxes are rootless already");
+        Assumptions.assumeTrue(ProcFs.user("jnsci") != null, "no unprivileged user 'jnsci' to make sandboxes as");
+        String saved = System.getProperty(Support.RUN_AS_USER);
+        System.setProperty(Support.RUN_AS_USER, "jnsci");
+        try {
+            EngineExecutionResults r = EngineRuns.run(SandboxParamsFixture.class);
+            r.testEvents().failed().stream().forEach(e -> e.getPayload(org.junit.platform.engine.TestExecutionResult.class)
+                    .flatMap(org.junit.platform.engine.TestExecutionResult::getThrowable).ifPresent(Throwable::printStackTrace));
+            r.testEvents().assertStatistics(s -> s.started(3).succeeded(3).failed(0));
+            try (Sandbox sandbox = SandboxExtension.builder(
+                    SandboxParamsFixture.class.getAnnotation(SandboxConfig.class) != null
+                            ? SandboxParamsFixture.class.getAnnotation(SandboxConfig.class)
+                            : Defaults.class.getAnnotation(SandboxConfig.class)).open()) {
+                // uid 0 inside is jnsci outside: the rootless path, for real
+                assertThat(sandbox.run("cat", "/proc/self/uid_map").stdout().trim().split("\\s+"))
+                        .containsExactly("0", Long.toString(ProcFs.user("jnsci")[0]), "1");
+            }
+        } finally {
+            if (saved == null) {
+                System.clearProperty(Support.RUN_AS_USER);
+            } else {
+                System.setProperty(Support.RUN_AS_USER, saved);
+            }
+        }
+    }
+
+    @SandboxConfig
+    private static final class Defaults {
     }
 
     @Test
