@@ -120,6 +120,17 @@ public final class Namespaces {
         return new NsScope(List.of(handles));
     }
 
+    /**
+     * What works on this machine for this user and why not: for each namespace type a real attempt (as the
+     * JVM's user and, when the JVM is root, as an unprivileged user), an attempt to mount a tmpfs in a user
+     * namespace, and the facts that explain failures (sysctls, AppArmor, seccomp, newuidmap, /etc/subuid,
+     * container, cgroup delegation). The attempts are made once per JVM (well under a second) and the
+     * report is cached. Never throws: without an implementation every attempt fails with the reason.
+     */
+    public static DoctorReport doctor() {
+        return provider().doctor();
+    }
+
     static String describe(String... command) {
         return "spawn of '" + String.join(" ", command) + "'";
     }
@@ -193,6 +204,11 @@ public final class Namespaces {
         @Override
         public <T> T call(List<NsHandle> handles, java.util.concurrent.Callable<T> task) {
             throw fail();
+        }
+
+        @Override
+        public DoctorReport doctor() {
+            return DoctorReport.unavailable(why, "add dev.jns:jns-linux to the runtime class path (jns works on Linux only)");
         }
 
         @Override

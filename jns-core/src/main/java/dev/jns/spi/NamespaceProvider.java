@@ -1,5 +1,6 @@
 package dev.jns.spi;
 
+import dev.jns.DoctorReport;
 import dev.jns.NamespaceInfo;
 import dev.jns.NamespaceType;
 import dev.jns.NsHandle;
@@ -52,5 +53,13 @@ public interface NamespaceProvider {
     default List<Long> members(NsHandle handle) {
         throw new dev.jns.NamespaceException("members of " + handle, "list member processes", 0,
                 "not supported by " + getClass().getName(), null);
+    }
+
+    /**
+     * See {@link dev.jns.Namespaces#doctor()}: what works here and why not, found by real attempts made once
+     * per JVM. The default says that this provider cannot tell.
+     */
+    default DoctorReport doctor() {
+        return DoctorReport.unavailable(getClass().getName() + " has no doctor", "use jns-linux");
     }
 }

@@ -1,10 +1,12 @@
 package dev.jns.linux;
 
+import dev.jns.DoctorReport;
 import dev.jns.NamespaceException;
 import dev.jns.NamespaceInfo;
 import dev.jns.NamespaceType;
 import dev.jns.NsHandle;
 import dev.jns.NsProcess;
+import dev.jns.linux.doctor.Doctor;
 import dev.jns.linux.spawn.Spawner;
 import dev.jns.spi.NamespaceProvider;
 import dev.jns.spi.SpawnSpec;
@@ -85,6 +87,11 @@ public final class LinuxNamespaceProvider implements NamespaceProvider {
             hs[i] = h;
         }
         return Enter.call(hs, task);
+    }
+
+    @Override
+    public DoctorReport doctor() {
+        return Doctor.report();
     }
 
     @Override
