@@ -47,4 +47,10 @@ public interface NamespaceProvider {
 
     /** See {@link dev.jns.NetNs#delete(String)}. */
     void deleteNetNs(String name);
+
+    /** Networking between namespaces ({@link dev.jns.net.Net}); an implementation without it throws. */
+    default NetworkProvider network() {
+        throw new dev.jns.NamespaceException("jns networking", "find an implementation", 0,
+                getClass().getName() + " has no networking support", "use dev.jns:jns-linux");
+    }
 }

@@ -87,4 +87,9 @@ public final class LinuxNamespaceProvider implements NamespaceProvider {
     public void deleteNetNs(String name) {
         throw new NamespaceException("ip netns delete " + name, "delete", 0, "not implemented yet", null);
     }
+
+    @Override
+    public dev.jns.spi.NetworkProvider network() {
+        return new dev.jns.linux.net.LinuxNetworkProvider();
+    }
 }
