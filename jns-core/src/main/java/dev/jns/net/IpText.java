@@ -214,6 +214,12 @@ final class IpText {
             bestStart = -1;
         }
         StringBuilder sb = new StringBuilder();
+        // as glibc's inet_ntop (and so iproute2): IPv4-mapped and IPv4-compatible addresses end in dotted form
+        if (bestStart == 0 && (bestLen == 6 || (bestLen == 7 && g[7] != 1) || (bestLen == 5 && g[5] == 0xffff))) {
+            sb.append(bestLen == 5 ? "::ffff:" : "::");
+            return sb.append(a[12] & 0xff).append('.').append(a[13] & 0xff).append('.').append(a[14] & 0xff)
+                    .append('.').append(a[15] & 0xff).toString();
+        }
         for (int i = 0; i < 8; i++) {
             if (i == bestStart) {
                 sb.append("::");
