@@ -33,11 +33,25 @@ import java.util.ServiceLoader;
  * <p><b>Privileges.</b> Changes need {@code CAP_NET_ADMIN} over the namespace (and, to move a link, over the
  * target namespace too); refusals come back as {@link NamespaceException} with {@code EPERM}.
  * {@link #of(NsHandle)} enters the namespace on a short-lived thread to open the socket, which needs
- * {@code CAP_SYS_ADMIN} over it: root has both everywhere. Rootless, the namespaces of a sandbox are owned by
- * the sandbox's user namespace, over which the JVM (outside it) holds no capability, and a JVM cannot join a
- * user namespace; the kernel checks the capabilities of the task sending each netlink message, so the messages
- * must be sent by a process inside the user namespace. jns-linux does that for you where it can: see
- * {@code dev.jns.linux.net} in jns-linux for the helper process it starts and its conditions.
+ * {@code CAP_SYS_ADMIN} over it: root has both everywhere, so as root this works between any namespaces.
+ *
+ * <p><b>Rootless.</b> The namespaces of a sandbox are owned by the sandbox's user namespace, over which the JVM
+ * (outside it) holds no capability, and a JVM cannot join a user namespace; the kernel checks the capabilities of
+ * the task that sends each netlink message. So when {@link #of(NsHandle)} cannot enter the namespace, jns-linux
+ * starts a small helper process inside the owning user namespace and the network namespace (one extra JVM start,
+ * some 0.3 to 0.7 s, ended by {@link #close()}) and relays the same messages through it. This works when:
+ * <ul>
+ *   <li>the sandbox's user namespace maps the caller to root ({@code Spawn.mapRootUser()}); a process that
+ *       execs as another uid there has no capabilities;</li>
+ *   <li>both namespaces of a veth pair or of a move belong to that one user namespace (for example two sandboxes
+ *       started with {@code Namespaces.spawn().join(userns).newNet()}), and the target is open as a {@code Net}
+ *       too ({@link #veth(String, Net, String)}, {@link Link#moveTo(Net)}): its helper is how the kernel is told
+ *       which namespace is meant. {@link Link#moveTo(NsHandle)} is for root only;</li>
+ *   <li>the caller's own namespace is never changed: rootless, {@code Net.current()} can list, and its changes
+ *       fail with {@code EPERM} (a veth between the host and a sandbox needs root, as with {@code ip}).</li>
+ * </ul>
+ * Code entered with {@link NsHandle#call} cannot reach a sandbox's network rootless (it cannot enter it); run
+ * the client or server as a process with {@code Namespaces.spawn().join(userns).join(netns)}.
  */
 public final class Net implements AutoCloseable {
     private final NetSession session;

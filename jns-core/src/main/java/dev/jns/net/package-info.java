@@ -19,7 +19,8 @@
  *
  * <p><b>Privileges.</b> Changing a network namespace needs {@code CAP_NET_ADMIN} in the user namespace that owns
  * it, and {@link Net#of(dev.jns.NsHandle)} enters the namespace to open its netlink socket, which needs
- * {@code CAP_SYS_ADMIN} there too. As root this works between any namespaces. Without root, see
- * {@link Net#of(dev.jns.NsHandle)} for what the kernel allows.
+ * {@code CAP_SYS_ADMIN} there too. As root this works between any namespaces. Without root it works between
+ * namespaces of one sandbox user namespace that maps the caller to root, through a helper process: see
+ * {@link Net} for the conditions.
  */
 package dev.jns.net;
