@@ -62,4 +62,10 @@ public interface NamespaceProvider {
     default DoctorReport doctor() {
         return DoctorReport.unavailable(getClass().getName() + " has no doctor", "use jns-linux");
     }
+
+    /** Networking between namespaces ({@link dev.jns.net.Net}); an implementation without it throws. */
+    default NetworkProvider network() {
+        throw new dev.jns.NamespaceException("jns networking", "find an implementation", 0,
+                getClass().getName() + " has no networking support", "use dev.jns:jns-linux");
+    }
 }

@@ -103,4 +103,9 @@ public final class LinuxNamespaceProvider implements NamespaceProvider {
     public void deleteNetNs(String name) {
         NamedNetNs.delete(name);
     }
+
+    @Override
+    public dev.jns.spi.NetworkProvider network() {
+        return new dev.jns.linux.net.LinuxNetworkProvider();
+    }
 }
