@@ -134,6 +134,7 @@ void child_main(const struct spec *s, int sync_fd, int sentinel_fd, int sfd)
     if (e == 0)
         exec_steps(s, self, sfd);
 
+    release_stdio();
     /* So that ps inside shows what this is (not the memfd's fd number). */
     if (prctl(PR_SET_NAME, "jns-init", 0, 0, 0) < 0)
         report_error(STEP_PRCTL, errno, "PR_SET_NAME");

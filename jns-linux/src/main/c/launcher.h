@@ -43,6 +43,10 @@ void caps_apply(const struct spec *s, int no_new_privs);
 /* limits.c: E: RLIMIT records, setsid, PR_SET_NO_NEW_PRIVS. */
 void limits_apply(const struct spec *s);
 
+/* fds.c: /dev/null in place of the command's stdio, in S and the init (they must not hold it). */
+void open_dev_null(void);
+void release_stdio(void);
+
 /* net.c: bring the loopback device of a new net namespace up (OPTIONS bit 16). */
 void loopback_up(void);
 void session_apply(const struct spec *s);

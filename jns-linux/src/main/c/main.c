@@ -296,6 +296,8 @@ int main(void)
     /* 4. Nothing of the JVM's may reach the command. */
     close_fds();
 
+    open_dev_null();
+
     /* 5. Join, in the given order (user first: it grants the rights for the others). */
     join_namespaces();
 
@@ -333,6 +335,7 @@ int main(void)
     }
     close(sync_pipe[0]);
     close(sentinel[1]);
+    release_stdio();
     /* From now on a failure of S kills C and reaps it after the spec EOF. */
     status_child = c;
     status_drain_spec = 1;

@@ -415,54 +415,15 @@ public final class Spawn {
      * captured (as UTF-8) unless redirected elsewhere; stdin, unless redirected, is closed at once.
      */
     public SpawnResult run(String... command) {
-        long t0 = System.nanoTime();
-        NsProcess p = start(command);
+        if (joinAllPid < 0) {
+            return Namespaces.provider().run(toSpec(command));
+        }
+        List<NsHandle> opened = openJoinAll();
         try {
-            p.getOutputStream().close();
-            CompletableFuture<String> err = stderr == Redirect.PIPE && !redirectErrorStream
-                    ? CompletableFuture.supplyAsync(() -> drain(p.getErrorStream()), Drainers.POOL)
-                    : CompletableFuture.completedFuture("");
-            String out = stdout == Redirect.PIPE ? drain(p.getInputStream()) : "";
-            int code = p.waitFor();
-            return new SpawnResult(code, out, err.join(), Duration.ofNanos(System.nanoTime() - t0), p.outcome());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            p.destroyForcibly();
-            Thread.currentThread().interrupt();
-            throw new NamespaceException(Namespaces.describe(command), "wait for the command", Errno.EINTR, null,
-                    "the waiting thread was interrupted; the sandbox was killed");
+            return Namespaces.provider().run(toSpec(opened, command));
         } finally {
-            closeQuietly(p);
+            opened.forEach(NsHandle::close);
         }
-    }
-
-    private static void closeQuietly(Process p) {
-        try {
-            p.getInputStream().close();
-            p.getErrorStream().close();
-        } catch (IOException ignored) {
-            // nothing to do: the streams are ours and the process has ended
-        }
-    }
-
-    private static String drain(InputStream in) {
-        try (in) {
-            ByteArrayOutputStream buf = new ByteArrayOutputStream();
-            in.transferTo(buf);
-            return buf.toString(StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /** Daemon threads that drain stderr while the caller drains stdout. */
-    private static final class Drainers {
-        static final ExecutorService POOL = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "jns-drain");
-            t.setDaemon(true);
-            return t;
-        });
     }
 
     // ------------------------------------------------------------------------------------------------------

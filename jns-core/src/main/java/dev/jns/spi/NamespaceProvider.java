@@ -37,6 +37,15 @@ public interface NamespaceProvider {
     /** Starts a process as the validated {@code spec} says. See {@link dev.jns.Spawn#start(String...)}. */
     NsProcess start(SpawnSpec spec);
 
+    /**
+     * Starts a process as {@code spec} says, waits for it and collects its output. See
+     * {@link dev.jns.Spawn#run(String...)}. The default is {@link RunSupport#run}; an implementation may do it
+     * with fewer threads.
+     */
+    default dev.jns.SpawnResult run(SpawnSpec spec) {
+        return RunSupport.run(this, spec);
+    }
+
     /** See {@link dev.jns.Namespaces#create(NamespaceType...)}. */
     List<NsHandle> create(List<NamespaceType> types);
 

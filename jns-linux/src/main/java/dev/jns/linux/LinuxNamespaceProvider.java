@@ -72,6 +72,11 @@ public final class LinuxNamespaceProvider implements NamespaceProvider {
     }
 
     @Override
+    public dev.jns.SpawnResult run(SpawnSpec spec) {
+        return Spawner.run(spec);
+    }
+
+    @Override
     public List<NsHandle> create(List<NamespaceType> types) {
         return Create.create(types);
     }

@@ -22,6 +22,8 @@ public interface LibC {
 
     int pipe2(@Out int[] fds, int flags);
 
+    int poll(Pointer fds, long nfds, int timeout);
+
     int fcntl(int fd, int cmd, int arg);
 
     int ioctl(int fd, long request);

@@ -50,6 +50,10 @@ public final class Native {
     public static final int SIGTERM = 15;
     public static final int WNOHANG = 1;
 
+    public static final short POLLIN = 0x001;
+    public static final short POLLERR = 0x008;
+    public static final short POLLHUP = 0x010;
+
     public static final short POSIX_SPAWN_SETSIGDEF = 0x04;
     public static final short POSIX_SPAWN_SETSIGMASK = 0x08;
 

@@ -53,7 +53,8 @@ final class LinuxNsProcess extends NsProcess {
     private final Map<NamespaceType, Long> namespaceIds;
 
     LinuxNsProcess(LaunchPlan plan, int launcherPid, int launcherPidfd, int childPid, int childPidfd,
-                   int stdinFd, int stdoutFd, int stderrFd, StatusReader status, int statusFd) {
+                   int stdinFd, int stdoutFd, int stderrFd, StatusReader status, int statusFd,
+                   Map<NamespaceType, Long> namespaceIds) {
         this.plan = plan;
         this.childPid = childPid;
         this.launcherPidfd = launcherPidfd;
@@ -61,19 +62,18 @@ final class LinuxNsProcess extends NsProcess {
         this.stdin = stdinFd >= 0 ? new BufferedOutputStream(new FdStreams.Out(stdinFd)) : OutputStream.nullOutputStream();
         this.stdout = stdoutFd >= 0 ? new BufferedInputStream(new FdStreams.In(stdoutFd)) : InputStream.nullInputStream();
         this.stderr = stderrFd >= 0 ? new BufferedInputStream(new FdStreams.In(stderrFd)) : InputStream.nullInputStream();
-        this.namespaceIds = readNamespaceIds();
+        this.namespaceIds = namespaceIds;
         Spawner.REAPERS.execute(() -> reap(launcherPid, status, statusFd));
     }
 
     private void reap(int launcherPid, StatusReader status, int statusFd) {
-        Exit first = null;
-        int timeoutSignal = 0;
+        ExitCollector exits = new ExitCollector();
         try {
             for (StatusReader.Record r = status.next(); r != null; r = status.next()) {
-                if (r.kind() == StatusReader.TIMEOUT && first == null) {
-                    timeoutSignal = r.a();
-                } else if (r.kind() == StatusReader.EXIT && first == null) {
-                    first = new Exit(r.a(), r.detail(), timeoutSignal);
+                exits.accept(r);
+                if (exits.hasExit() && !exit.isDone()) {
+                    // the command has ended: waiters need not wait for the launcher and init to tidy up
+                    exit.complete(exits.result(0));
                 }
             }
         } catch (RuntimeException e) {
@@ -88,9 +88,9 @@ final class LinuxNsProcess extends NsProcess {
             launcherPidfd = -1;
             childPidfd = -1;
         }
-        Exit result = first != null ? first : new Exit(raw, "", timeoutSignal);
+        Exit result = exits.result(raw);
         LOG.debug("{}: ended with {}", plan.spec.describe(), ExitStatus.describe(result.rawStatus()));
-        exit.complete(result);
+        exit.complete(result); // no-op when the command's EXIT completed it already
     }
 
     @Override
@@ -153,12 +153,15 @@ final class LinuxNsProcess extends NsProcess {
 
     @Override
     public Outcome outcome() throws InterruptedException {
-        Exit e;
         try {
-            e = exit.get();
+            return outcome(exit.get(), namespaceIds);
         } catch (ExecutionException ex) {
             throw new IllegalStateException(ex.getCause());
         }
+    }
+
+    /** The outcome of a command that ended as {@code e}, in the namespaces {@code namespaceIds}. */
+    static Outcome outcome(Exit e, Map<NamespaceType, Long> namespaceIds) {
         int raw = e.rawStatus();
         boolean exited = ExitStatus.exited(raw);
         Outcome.Kind kind = e.timeoutSignal() != 0 ? Outcome.Kind.TIMED_OUT
@@ -179,28 +182,6 @@ final class LinuxNsProcess extends NsProcess {
             }
         }
         return r;
-    }
-
-    /** The inodes of the command's namespaces, read while the pidfd proves the pid is still the command's. */
-    private Map<NamespaceType, Long> readNamespaceIds() {
-        Map<NamespaceType, Long> ids = new EnumMap<>(NamespaceType.class);
-        for (NamespaceType t : NamespaceType.values()) {
-            String name = t == NamespaceType.TIME && plan.created.contains(NamespaceType.TIME)
-                    ? "time_for_children" : t.procName();
-            try {
-                String link = Files.readSymbolicLink(Path.of("/proc", Integer.toString(childPid), "ns", name)).toString();
-                int open = link.indexOf('[');
-                ids.put(t, Long.parseLong(link.substring(open + 1, link.length() - 1)));
-            } catch (IOException | RuntimeException e) {
-                // the kernel lacks the type, or the process has ended
-            }
-        }
-        synchronized (lock) {
-            if (childPidfd < 0 || Sys.pidfdSignal(childPidfd, 0) != 0) {
-                return Map.of();
-            }
-        }
-        return ids;
     }
 
     @Override
@@ -255,19 +236,35 @@ final class LinuxNsProcess extends NsProcess {
         String name = type == NamespaceType.TIME && plan.created.contains(NamespaceType.TIME)
                 ? "time_for_children" : type.procName();
         synchronized (lock) {
-            if (childPidfd < 0) {
-                throw new NamespaceException(what, "check the process", Errno.ESRCH, "it has exited",
-                        "take handles while the process runs");
+            if (!childAlive()) {
+                throw ended(what);
             }
-            NsHandle h = Namespaces.open(java.nio.file.Path.of("/proc", Integer.toString(childPid), "ns", name));
-            if (Sys.pidfdSignal(childPidfd, 0) != 0) {
+            NsHandle h;
+            try {
+                h = Namespaces.open(java.nio.file.Path.of("/proc", Integer.toString(childPid), "ns", name));
+            } catch (NamespaceException e) {
+                if (!childAlive()) {
+                    throw ended(what);
+                }
+                throw e;
+            }
+            if (!childAlive()) {
                 // the process ended while we opened: the pid may already be someone else's
                 h.close();
-                throw new NamespaceException(what, "check the process", Errno.ESRCH, "it has exited",
-                        "take handles while the process runs");
+                throw ended(what);
             }
             return h;
         }
+    }
+
+    /** Whether the first process in the namespaces still runs (its pidfd pins its identity). Under lock. */
+    private boolean childAlive() {
+        return childPidfd >= 0 && Sys.pidfdSignal(childPidfd, 0) == 0 && !exit.isDone();
+    }
+
+    private static NamespaceException ended(String what) {
+        return new NamespaceException(what, "check the process", Errno.ESRCH, "it has exited",
+                "take handles while the process runs");
     }
 
     @Override

@@ -4,6 +4,7 @@ import dev.jns.Errno;
 import dev.jns.NamespaceException;
 import dev.jns.NsHandle;
 import dev.jns.NsProcess;
+import dev.jns.SpawnResult;
 import dev.jns.linux.ffi.Native;
 import dev.jns.linux.ffi.Sys;
 import dev.jns.spi.SpawnSpec;
@@ -17,6 +18,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.File;
 import java.lang.ProcessBuilder.Redirect;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -58,6 +60,63 @@ public final class Spawner {
 
     /** Starts {@code spec}; returns once the command was executed, or throws why it was not. */
     public static NsProcess start(SpawnSpec spec) {
+        Launched l = launch(spec, false, false);
+        return new LinuxNsProcess(l.plan, l.launcherPid, l.launcherPidfd, l.childPid, l.childPidfd,
+                l.ours[0], l.ours[1], l.ours[2], l.status, l.statusFd, l.namespaceIds);
+    }
+
+    /**
+     * Starts {@code spec}, waits for it and collects its output on the calling thread alone: one poll loop over
+     * stdout, stderr and the launcher's status, no other thread involved (no reaper, no drainer, no spawner
+     * hand-off), because the caller is blocked here for the command's whole life anyway. A caller that runs
+     * inside namespaces it entered with {@code NsHandle.call} goes through the spawner thread instead, so that
+     * every spawn starts from the JVM's own namespaces.
+     */
+    public static SpawnResult run(SpawnSpec spec) {
+        long t0 = System.nanoTime();
+        boolean here = !Thread.currentThread().getName().startsWith("jns-enter");
+        Launched l = launch(spec, here, true);
+        Collected c = RunLoop.collect(l, spec);
+        return new SpawnResult(ExitStatus.code(c.exit().rawStatus()), c.stdout(), c.stderr(),
+                Duration.ofNanos(System.nanoTime() - t0), LinuxNsProcess.outcome(c.exit(), l.namespaceIds));
+    }
+
+    /** What a successful launch hands on: the launcher, the command, our ends of its pipes, the status reader. */
+    static final class Launched {
+        final LaunchPlan plan;
+        final int launcherPid;
+        final int launcherPidfd;
+        final int childPid;
+        final int childPidfd;
+        final int[] ours;
+        final StatusReader status;
+        final int statusFd;
+        final java.util.Map<dev.jns.NamespaceType, Long> namespaceIds;
+
+        Launched(LaunchPlan plan, int launcherPid, int launcherPidfd, int childPid, int childPidfd, int[] ours,
+                 StatusReader status, int statusFd) {
+            this.plan = plan;
+            this.launcherPid = launcherPid;
+            this.launcherPidfd = launcherPidfd;
+            this.childPid = childPid;
+            this.childPidfd = childPidfd;
+            this.ours = ours;
+            this.status = status;
+            this.statusFd = statusFd;
+            this.namespaceIds = NamespaceIds.read(plan, childPid, childPidfd);
+        }
+    }
+
+    /** What {@link RunLoop#collect} gathered. */
+    record Collected(LinuxNsProcess.Exit exit, String stdout, String stderr) {
+    }
+
+    /**
+     * Spawns the launcher (on this thread when {@code here}, else on the spawner thread), sends the spec and
+     * reads the status up to STARTED. With {@code nullStdin}, a piped stdin becomes /dev/null (run() closes it
+     * at once anyway).
+     */
+    private static Launched launch(SpawnSpec spec, boolean here, boolean nullStdin) {
         LaunchPlan plan = LaunchPlan.of(spec, JVM);
         String what = spec.describe();
         Launcher launcher = Launcher.get();
@@ -68,7 +127,8 @@ public final class Spawner {
         try {
             int[] stdio = new int[3];
             int[] ours = {-1, -1, -1};
-            stdio[0] = redirect(what, spec.stdin(), true, ours, 0, parentSide, childSide);
+            Redirect in = nullStdin && spec.stdin() == Redirect.PIPE ? Redirect.from(DEV_NULL) : spec.stdin();
+            stdio[0] = redirect(what, in, true, ours, 0, parentSide, childSide);
             stdio[1] = redirect(what, spec.stdout(), false, ours, 1, parentSide, childSide);
             stdio[2] = spec.redirectErrorStream() ? stdio[1]
                     : redirect(what, spec.stderr(), false, ours, 2, parentSide, childSide);
@@ -88,7 +148,8 @@ public final class Spawner {
                 devIno.add(Sys.devIno(what, fd));
             }
             byte[] encoded = plan.encode(devIno);
-            launcherPid = posixSpawn(what, launcher.path(), sources);
+            launcherPid = here ? check(what, SpawnCall.spawnHere(launcher.path(), sources))
+                    : posixSpawn(what, launcher.path(), sources);
             for (int fd : childSide) {
                 Sys.closeQuietly(fd);
             }
@@ -133,18 +194,18 @@ public final class Spawner {
                     throw SetupFailure.of(plan, r.a(), r.b(), r.detail());
                 } else if (r.kind() == StatusReader.STARTED) {
                     break;
-                } else if (r.kind() == StatusReader.EXIT) {
-                    // a quick command's init may report its end before the launcher reports the exec:
-                    // keep it for the reaper, it is the command's exact status
+                } else {
+                    // a quick command's init may report its end (EXIT, TIMEOUT) before the launcher reports the
+                    // exec: keep it for whoever reads the rest, it is the command's exact status
                     early.add(r);
                 }
             }
             closeAndForget(parentSide, specPipe[1]);
             early.forEach(status::pushBack);
-            LinuxNsProcess p = new LinuxNsProcess(plan, launcherPid, launcherPidfd, childPid, childPidfd,
-                    ours[0], ours[1], ours[2], status, statusPipe[0]);
+            Launched l = new Launched(plan, launcherPid, launcherPidfd, childPid, childPidfd, ours, status,
+                    statusPipe[0]);
             ok = true;
-            return p;
+            return l;
         } finally {
             for (int fd : childSide) {
                 Sys.closeQuietly(fd);
@@ -160,6 +221,8 @@ public final class Spawner {
             }
         }
     }
+
+    private static final File DEV_NULL = new File("/dev/null");
 
     private static void closeAndForget(List<Integer> fds, int fd) {
         if (fds.remove(Integer.valueOf(fd))) {
@@ -232,6 +295,11 @@ public final class Spawner {
         } catch (ExecutionException e) {
             throw new NamespaceException(what, "posix_spawn", 0, e.getCause().toString(), null, e.getCause());
         }
+        return check(what, r);
+    }
+
+    /** The pid of a posix_spawn result {pid, error}, or the exception for its error. */
+    private static int check(String what, int[] r) {
         if (r[1] != 0) {
             throw new NamespaceException(what, "posix_spawn of the launcher", r[1], null,
                     r[1] == Errno.EACCES ? "the launcher could not be executed (noexec memfd policy?)"
@@ -240,12 +308,26 @@ public final class Spawner {
         return r[0];
     }
 
-    /** Runs on the spawner thread only: posix_spawn state lives here and is reused. */
+    /**
+     * posix_spawn with exact fds. The attributes (empty signal mask, default dispositions) are made once and
+     * shared read-only; file actions are per call (the spawner thread reuses its own).
+     */
     private static final class SpawnCall {
         private static Pointer attr;
         private static final Pointer ACTIONS = Memory.allocateDirect(Native.RUNTIME, 512, true);
 
+        /** On the calling thread, with file actions of its own. */
+        static int[] spawnHere(String path, List<Integer> sources) {
+            Pointer actions = Memory.allocateDirect(Native.RUNTIME, 512, true);
+            return spawn(path, sources, attributes(), actions);
+        }
+
+        /** On the spawner thread only. */
         static int[] spawn(String path, List<Integer> sources) {
+            return spawn(path, sources, attributes(), ACTIONS);
+        }
+
+        private static synchronized Pointer attributes() {
             if (attr == null) {
                 Pointer a = Memory.allocateDirect(Native.RUNTIME, 1024, true);
                 Pointer empty = Memory.allocateDirect(Native.RUNTIME, 128, true);
@@ -258,26 +340,32 @@ public final class Spawner {
                 C.posix_spawnattr_setflags(a, (short) (Native.POSIX_SPAWN_SETSIGMASK | Native.POSIX_SPAWN_SETSIGDEF));
                 attr = a;
             }
+            return attr;
+        }
+
+        private static int[] spawn(String path, List<Integer> sources, Pointer attributes, Pointer actions) {
             int base = Math.max(sources.stream().mapToInt(Integer::intValue).max().orElse(0), sources.size()) + 1;
-            C.posix_spawn_file_actions_init(ACTIONS);
+            C.posix_spawn_file_actions_init(actions);
             try {
                 // two phases, so that no source is overwritten before it is copied: first out of the way, then home
                 for (int i = 0; i < sources.size(); i++) {
-                    check(C.posix_spawn_file_actions_adddup2(ACTIONS, sources.get(i), base + i));
+                    check(C.posix_spawn_file_actions_adddup2(actions, sources.get(i), base + i));
                 }
                 for (int i = 0; i < sources.size(); i++) {
-                    check(C.posix_spawn_file_actions_adddup2(ACTIONS, base + i, i));
-                    check(C.posix_spawn_file_actions_addclose(ACTIONS, base + i));
+                    check(C.posix_spawn_file_actions_adddup2(actions, base + i, i));
+                    check(C.posix_spawn_file_actions_addclose(actions, base + i));
                 }
                 IntByReference pid = new IntByReference();
-                Native.StringArray argv = Native.strings(List.of("jns-launcher"));
-                Native.StringArray envp = Native.strings(List.of());
-                int err = C.posix_spawn(pid, path, ACTIONS, attr, argv.pointer(), envp.pointer());
+                int err = C.posix_spawn(pid, path, actions, attributes, ARGV.pointer(), ENVP.pointer());
                 return new int[] {pid.intValue(), err};
             } finally {
-                C.posix_spawn_file_actions_destroy(ACTIONS);
+                C.posix_spawn_file_actions_destroy(actions);
             }
         }
+
+        /** The launcher's argv and (empty) environment: constant, built once. */
+        private static final Native.StringArray ARGV = Native.strings(List.of("jns-launcher"));
+        private static final Native.StringArray ENVP = Native.strings(List.of());
 
         private static void check(int err) {
             if (err != 0) {

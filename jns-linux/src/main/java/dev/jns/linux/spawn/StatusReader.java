@@ -36,44 +36,78 @@ final class StatusReader {
         pushedBack.addLast(r);
     }
 
+    /**
+     * For a caller that polls the fd: hands every record already pushed back or complete in the buffer to
+     * {@code sink}, after one read(2) (which must not block: poll said the fd is readable). Returns false at
+     * EOF.
+     */
+    boolean readAvailable(java.util.function.Consumer<Record> sink) {
+        while (!pushedBack.isEmpty()) {
+            sink.accept(pushedBack.removeFirst());
+        }
+        if (!eof) {
+            int n = Sys.read("read launcher status", fd, chunk, chunk.length);
+            if (n == 0) {
+                eof = true;
+            } else {
+                append(n);
+            }
+        }
+        for (Record r = parse(); r != null; r = parse()) {
+            sink.accept(r);
+        }
+        return !eof;
+    }
+
+    /** A complete record from the buffer, or null. */
+    private Record parse() {
+        if (pending.remaining() < 16) {
+            return null;
+        }
+        int p = pending.position();
+        int len = pending.getInt(p + 12);
+        if (len < 0 || len > 4096) {
+            throw new IllegalStateException("launcher status record with detail length " + len);
+        }
+        if (pending.remaining() < 16 + len) {
+            return null;
+        }
+        int kind = pending.getInt();
+        int a = pending.getInt();
+        int b = pending.getInt();
+        pending.getInt();
+        byte[] d = new byte[len];
+        pending.get(d);
+        return new Record(kind, a, b, new String(d, StandardCharsets.UTF_8));
+    }
+
+    private void append(int n) {
+        if (pending.capacity() - pending.remaining() < n) {
+            ByteBuffer bigger = ByteBuffer.allocate(pending.capacity() * 2 + n).order(ByteOrder.LITTLE_ENDIAN);
+            bigger.put(pending).flip();
+            pending = bigger;
+        }
+        pending.compact();
+        pending.put(chunk, 0, n);
+        pending.flip();
+    }
+
     /** The next record, or null at EOF (a torn last record counts as EOF). */
     Record next() {
         if (!pushedBack.isEmpty()) {
             return pushedBack.removeFirst();
         }
         while (true) {
-            if (pending.remaining() >= 16) {
-                int p = pending.position();
-                int len = pending.getInt(p + 12);
-                if (len < 0 || len > 4096) {
-                    throw new IllegalStateException("launcher status record with detail length " + len);
-                }
-                if (pending.remaining() >= 16 + len) {
-                    int kind = pending.getInt();
-                    int a = pending.getInt();
-                    int b = pending.getInt();
-                    pending.getInt();
-                    byte[] d = new byte[len];
-                    pending.get(d);
-                    return new Record(kind, a, b, new String(d, StandardCharsets.UTF_8));
-                }
-            }
-            if (eof) {
-                return null;
+            Record r = parse();
+            if (r != null || eof) {
+                return r;
             }
             int n = Sys.read("read launcher status", fd, chunk, chunk.length);
             if (n == 0) {
                 eof = true;
-                continue;
+            } else {
+                append(n);
             }
-            if (pending.capacity() - pending.remaining() < n) {
-                ByteBuffer bigger = ByteBuffer.allocate(pending.capacity() * 2 + n).order(ByteOrder.LITTLE_ENDIAN);
-                bigger.put(pending).flip();
-                pending = bigger;
-            }
-            pending.compact();
-            pending.put(chunk, 0, n);
-            pending.flip();
         }
     }
 }
