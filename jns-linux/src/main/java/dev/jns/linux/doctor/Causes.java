@@ -1,5 +1,6 @@
 package dev.jns.linux.doctor;
 
+import dev.jns.linux.proc.ProcFiles;
 import dev.jns.DoctorFacts;
 import dev.jns.Errno;
 import dev.jns.NamespaceType;
@@ -31,7 +32,7 @@ final class Causes {
         }
         if (errno == Errno.ENOSPC || errno == Errno.EUSERS) {
             String t = type == null ? "user" : type.procName();
-            String v = FactsReader.read("/proc/sys/user/max_" + t + "_namespaces");
+            String v = ProcFiles.read("/proc/sys/user/max_" + t + "_namespaces");
             return new Explanation("a namespace limit was reached: user.max_" + t + "_namespaces is " + v
                     + " (or 32 nested user namespaces)", "sysctl -w user.max_" + t + "_namespaces=15000");
         }

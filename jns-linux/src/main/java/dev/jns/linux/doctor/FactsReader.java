@@ -1,5 +1,6 @@
 package dev.jns.linux.doctor;
 
+import dev.jns.linux.proc.ProcFiles;
 import dev.jns.DoctorFacts;
 import dev.jns.DoctorFacts.Helper;
 import dev.jns.linux.ffi.Sys;
@@ -43,7 +44,7 @@ final class FactsReader {
         String user = userName(euid);
         Map<String, String> sysctls = new LinkedHashMap<>();
         SYSCTLS.forEach((name, path) -> {
-            String v = read(path);
+            String v = ProcFiles.read(path);
             if (v != null) {
                 sysctls.put(name, v);
             }
@@ -61,7 +62,7 @@ final class FactsReader {
             Path dir = cgRoot.resolve(cgroup.startsWith("/") ? cgroup.substring(1) : cgroup);
             writable = Files.isWritable(dir) && Files.isWritable(dir.resolve("cgroup.procs"));
         }
-        return new DoctorFacts(orElse(read("/proc/sys/kernel/osrelease"), System.getProperty("os.version")), euid, user,
+        return new DoctorFacts(orElse(ProcFiles.read("/proc/sys/kernel/osrelease"), System.getProperty("os.version")), euid, user,
                 helper("newuidmap"), helper("newgidmap"), subIds("/etc/subuid", user, euid),
                 subIds("/etc/subgid", user, euid), sysctls, seccomp, filters, container(), v2, v2 ? cgroup : "",
                 writable, timeNamespaces(), pidfd());
@@ -129,7 +130,7 @@ final class FactsReader {
         if (env != null && !env.isEmpty()) {
             return env + " ($container)";
         }
-        String init = read("/proc/1/environ");
+        String init = ProcFiles.read("/proc/1/environ");
         if (init != null && init.contains("container=")) {
             String v = init.substring(init.indexOf("container=") + 10);
             int end = v.indexOf('\0');
@@ -156,7 +157,7 @@ final class FactsReader {
     }
 
     private static boolean timeNamespaces() {
-        String[] v = orElse(read("/proc/sys/kernel/osrelease"), "0.0").split("[.-]");
+        String[] v = orElse(ProcFiles.read("/proc/sys/kernel/osrelease"), "0.0").split("[.-]");
         try {
             int major = Integer.parseInt(v[0]);
             int minor = v.length > 1 ? Integer.parseInt(v[1]) : 0;
@@ -184,19 +185,6 @@ final class FactsReader {
      * (a read at a nonzero offset gets EOF), so {@code Files.readString}, which starts with a one-byte read for
      * files of size 0, sees only its first character ("9" of "96365").
      */
-    static String read(String path) {
-        try (java.io.InputStream in = Files.newInputStream(Path.of(path))) {
-            byte[] buf = new byte[65536];
-            int n = 0;
-            int r;
-            while (n < buf.length && (r = in.read(buf, n, buf.length - n)) > 0) {
-                n += r;
-            }
-            return new String(buf, 0, n, java.nio.charset.StandardCharsets.UTF_8).trim();
-        } catch (IOException | RuntimeException e) {
-            return null;
-        }
-    }
 
     private static List<String> lines(String path) {
         try {

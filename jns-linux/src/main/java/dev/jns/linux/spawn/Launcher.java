@@ -1,5 +1,6 @@
 package dev.jns.linux.spawn;
 
+import dev.jns.linux.proc.ProcFiles;
 import dev.jns.Errno;
 import dev.jns.NamespaceException;
 import dev.jns.linux.ffi.Native;
@@ -66,7 +67,7 @@ final class Launcher {
             C.close(fd);
             throw new NamespaceException(what, "seal the memfd", e, null, null);
         }
-        if ("2".equals(read("/proc/sys/vm/memfd_noexec"))) {
+        if ("2".equals(ProcFiles.read("/proc/sys/vm/memfd_noexec"))) {
             C.close(fd);
             throw new NamespaceException(what, "check vm.memfd_noexec", Errno.EACCES,
                     "sysctl vm.memfd_noexec is 2: executable memfds are forbidden", "set it to 0 or 1");
@@ -74,11 +75,4 @@ final class Launcher {
         return new Launcher(fd);
     }
 
-    private static String read(String path) {
-        try {
-            return Files.readString(Path.of(path)).trim();
-        } catch (IOException | RuntimeException e) {
-            return null;
-        }
-    }
 }

@@ -1,5 +1,6 @@
 package dev.jns.linux.spawn;
 
+import dev.jns.linux.proc.ProcFiles;
 import dev.jns.NamespaceException;
 import dev.jns.NamespaceType;
 
@@ -108,7 +109,7 @@ final class SetupFailure {
     private static String limits() {
         StringBuilder sb = new StringBuilder();
         for (String t : new String[] {"user", "pid", "net", "mnt", "uts", "ipc", "cgroup", "time"}) {
-            String v = read("/proc/sys/user/max_" + t + "_namespaces");
+            String v = ProcFiles.read("/proc/sys/user/max_" + t + "_namespaces");
             if (v != null) {
                 sb.append(sb.length() == 0 ? "" : ", ").append(t).append('=').append(v);
             }
@@ -119,15 +120,15 @@ final class SetupFailure {
     /** The reasons a kernel may refuse unprivileged user namespaces, with their values on this machine. */
     static String userNsRestrictions() {
         StringBuilder sb = new StringBuilder();
-        String max = read("/proc/sys/user/max_user_namespaces");
+        String max = ProcFiles.read("/proc/sys/user/max_user_namespaces");
         if ("0".equals(max)) {
             return "unprivileged user namespaces are off: sysctl user.max_user_namespaces is 0";
         }
-        String clone = read("/proc/sys/kernel/unprivileged_userns_clone");
+        String clone = ProcFiles.read("/proc/sys/kernel/unprivileged_userns_clone");
         if ("0".equals(clone)) {
             return "unprivileged user namespaces are off: sysctl kernel.unprivileged_userns_clone is 0";
         }
-        String aa = read("/proc/sys/kernel/apparmor_restrict_unprivileged_userns");
+        String aa = ProcFiles.read("/proc/sys/kernel/apparmor_restrict_unprivileged_userns");
         if ("1".equals(aa)) {
             return "AppArmor restricts unprivileged user namespaces (kernel.apparmor_restrict_unprivileged_userns=1): "
                     + "allow them with an AppArmor profile for java, or set the sysctl to 0";
@@ -139,11 +140,4 @@ final class SetupFailure {
         return sb.append("; a seccomp filter (e.g. a container runtime's) may forbid it").toString();
     }
 
-    private static String read(String path) {
-        try {
-            return Files.readString(Path.of(path)).trim();
-        } catch (IOException | RuntimeException e) {
-            return null;
-        }
-    }
 }
