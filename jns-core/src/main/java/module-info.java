@@ -7,5 +7,6 @@ module dev.jns {
     requires org.slf4j;
     exports dev.jns;
     exports dev.jns.spi;
+    exports dev.jns.net;
     uses dev.jns.spi.NamespaceProvider;
 }

@@ -28,6 +28,6 @@ mkdir -p "$(dirname "$out")"
     -Wl,-z,relro,-z,now,-z,noexecstack \
     -o "$out.tmp" \
     "$src/main.c" "$src/spec.c" "$src/status.c" "$src/child.c" "$src/init.c" \
-    "$src/idmap.c" "$src/exec.c" "$src/sig.c"
+    "$src/idmap.c" "$src/exec.c" "$src/sig.c" "$src/mounts.c" "$src/caps.c" "$src/limits.c"
 strip "$out.tmp"
 mv "$out.tmp" "$out"

@@ -36,6 +36,10 @@ static void exec_steps(const struct spec *s, pid_t init_pid, int sfd)
         report_error(STEP_SIGNALS, e, "reset the signal mask and dispositions");
     if (s->cwd && chdir(s->cwd) < 0)
         report_error(STEP_CHDIR, errno, "%s", s->cwd);
+    session_apply(s);
+    limits_apply(s);
+    caps_apply(s, (s->options & OPTION_NO_NEW_PRIVS) != 0);
+    no_new_privs_apply(s);
     e = exec_command(s->argv, s->envp);
     report_error(STEP_EXEC, e, "%s", s->argv[0]);
 }
@@ -108,13 +112,13 @@ void child_main(const struct spec *s, int sync_fd, int sentinel_fd, int sfd)
             report_error(STEP_MOUNT_PROPAGATION, errno, "make / recursively %s",
                          name[s->propagation]);
     }
-    /* C is in the new pid namespace already (clone put it there), so this proc shows it. */
-    if (s->mount_proc
-        && mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
-        report_error(STEP_MOUNT_PROC, errno, "mount proc on /proc");
+    /* C is in the new pid namespace already (clone put it there), so a proc mounted here shows
+     * it. Then the mount plan, then the root switch. */
+    mounts_setup(s);
 
-    int need_init = (s->clone_flags & CLONE_NEWPID) || s->new_time
-        || (s->options & OPTION_FORCE_INIT);
+    int need_init = ((s->clone_flags & CLONE_NEWPID) || s->new_time
+                     || (s->options & OPTION_FORCE_INIT))
+        && !(s->options & OPTION_NO_INIT);
     if (!need_init)
         exec_steps(s, 0, sfd);
 
@@ -128,6 +132,9 @@ void child_main(const struct spec *s, int sync_fd, int sentinel_fd, int sfd)
     if (e == 0)
         exec_steps(s, self, sfd);
 
+    /* So that ps inside shows what this is (not the memfd's fd number). */
+    if (prctl(PR_SET_NAME, "jns-init", 0, 0, 0) < 0)
+        report_error(STEP_PRCTL, errno, "PR_SET_NAME");
     /* Only E holds the sentinel now: its exec closes the last write end. */
     if (close(sentinel_fd) < 0)
         report_error(STEP_INTERNAL, errno, "close the sentinel pipe");

@@ -33,6 +33,18 @@ int is_forwarded_signal(int sig);
 /* Empty mask, every disposition default: for processes about to exec. Returns 0 or errno. */
 int reset_signals(void);
 
+/* mounts.c: C: proc, the mount plan and the root switch, in that order. Reports and exits on
+ * failure. */
+void mounts_setup(const struct spec *s);
+
+/* caps.c: E: the CAPS record (bounding, permitted, effective, inheritable, ambient sets). */
+void caps_apply(const struct spec *s, int no_new_privs);
+
+/* limits.c: E: RLIMIT records, setsid, PR_SET_NO_NEW_PRIVS. */
+void limits_apply(const struct spec *s);
+void session_apply(const struct spec *s);
+void no_new_privs_apply(const struct spec *s);
+
 /* Raw clone with fork semantics (own address space, no glibc fork handlers). */
 pid_t raw_clone(unsigned long flags);
 

@@ -16,6 +16,7 @@
 #include <grp.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "launcher.h"
@@ -150,7 +151,7 @@ static void finish(pid_t c)
     _exit(exit_code_of(st));
 }
 
-/* Returns 1 when the sentinel is settled (EOF or a byte), writing STARTED on a clean EOF. */
+/* Settles the sentinel (EOF or a byte); returns 1 and writes STARTED on a clean EOF. */
 static int read_sentinel(int fd)
 {
     char b;
@@ -164,26 +165,67 @@ static int read_sentinel(int fd)
         report_error(STEP_INTERNAL, errno, "write STARTED");
     /* n == 1: C or E failed and wrote ERROR already: no STARTED. */
     close(fd);
-    return 1;
+    return n == 0;
+}
+
+static long long now_ms(void)
+{
+    struct timespec ts;
+    if (clock_gettime(CLOCK_MONOTONIC, &ts) < 0)
+        report_error(STEP_INTERNAL, errno, "clock_gettime");
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* TIMEOUT: says so first (the JVM then knows why the command ends), then signals C. */
+static void time_out(pid_t c, int sig)
+{
+    if (status_write(STATUS_TIMEOUT, sig, 0, NULL, 0) < 0)
+        report_error(STEP_INTERNAL, errno, "write TIMEOUT");
+    if (kill(c, sig) < 0 && errno != ESRCH)
+        report_error(STEP_INTERNAL, errno, "timeout: signal %d", sig);
 }
 
 __attribute__((noreturn))
 static void supervise(pid_t c, int sfd, int sentinel)
 {
+    long long term_at = -1, kill_at = -1;    /* TIMEOUT deadlines, from STARTED on */
     for (;;) {
+        int wait_ms = -1;
+        if (term_at >= 0 || kill_at >= 0) {
+            long long now = now_ms();
+            if (term_at >= 0 && now >= term_at) {
+                term_at = -1;
+                if (spec.grace_ms == 0) {
+                    kill_at = now;
+                } else {
+                    time_out(c, SIGTERM);
+                    kill_at = now + (long long)spec.grace_ms;
+                }
+            }
+            if (kill_at >= 0 && now >= kill_at) {
+                kill_at = -1;
+                time_out(c, SIGKILL);
+            }
+            long long next = term_at >= 0 ? term_at : kill_at;
+            if (next >= 0)
+                wait_ms = next - now > INT_MAX ? INT_MAX : (int)(next - now);
+        }
         struct pollfd p[3] = {
             { .fd = sfd, .events = POLLIN },
             { .fd = FD_LIFELINE, .events = POLLIN },
             { .fd = sentinel, .events = POLLIN },   /* -1 once settled: poll skips it */
         };
-        if (poll(p, 3, -1) < 0) {
+        if (poll(p, 3, wait_ms) < 0) {
             if (errno == EINTR)
                 continue;
             report_error(STEP_INTERNAL, errno, "supervisor: poll");
         }
         /* The sentinel first, so that STARTED comes before EXIT. */
-        if (sentinel >= 0 && p[2].revents && read_sentinel(sentinel))
+        if (sentinel >= 0 && p[2].revents) {
+            if (read_sentinel(sentinel) && spec.timeout_ms > 0)
+                term_at = now_ms() + (long long)spec.timeout_ms;
             sentinel = -1;
+        }
         if (lifeline_closed(p[1].revents)) {
             /* The JVM is gone: nobody wants the sandbox any more. */
             kill(c, SIGKILL);
@@ -241,6 +283,8 @@ int main(void)
      *    again after a drop, else the files in /proc/C belong to root and S cannot write C's id maps. */
     if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
         report_error(STEP_PRCTL, errno, "PR_SET_PDEATHSIG");
+    if (prctl(PR_SET_NAME, "jns-launcher", 0, 0, 0) < 0)
+        report_error(STEP_PRCTL, errno, "PR_SET_NAME");
     if (spec.run_as && prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
         report_error(STEP_PRCTL, errno, "PR_SET_DUMPABLE");
     struct pollfd lp = { .fd = FD_LIFELINE, .events = POLLIN };

@@ -39,6 +39,11 @@ static const char *tag_name(uint32_t tag)
     case TAG_ARG: return "ARG";
     case TAG_ENV: return "ENV";
     case TAG_OPTIONS: return "OPTIONS";
+    case TAG_MOUNT: return "MOUNT";
+    case TAG_ROOT: return "ROOT";
+    case TAG_CAPS: return "CAPS";
+    case TAG_RLIMIT: return "RLIMIT";
+    case TAG_TIMEOUT: return "TIMEOUT";
     case TAG_END: return "END";
     default: return "unknown";
     }
@@ -104,6 +109,48 @@ static bool new_or_joined(const struct spec *s, int type)
     return false;
 }
 
+/* A MOUNT payload: u32 op | u32 flags | u32 mode | u32 0 | u64 size | src NUL | dst NUL | data.
+ * The strings stay where they are (p[len] is a NUL the reader added). */
+static void parse_mount(char *p, uint32_t len, int index, struct mount_entry *m)
+{
+    if (len < SPEC_MOUNT_FIXED + 2)
+        PARSE_FAIL(TAG_MOUNT, "MOUNT %d: payload of %u bytes is too short", index, len);
+    m->op = u32_at(p);
+    m->flags = u32_at(p + 4);
+    m->mode = u32_at(p + 8);
+    m->size = u64_at(p + 16);
+    if (m->op < 1 || m->op > MOUNT_OP_MAX)
+        PARSE_FAIL(TAG_MOUNT, "MOUNT %d: unknown op %u", index, m->op);
+    if ((m->flags & ~(uint32_t)MOUNT_FLAG_TRY) || u32_at(p + 12) != 0)
+        PARSE_FAIL(TAG_MOUNT, "MOUNT %d: unknown flag bits 0x%x", index, m->flags);
+    if (m->mode > 07777)
+        PARSE_FAIL(TAG_MOUNT, "MOUNT %d: mode 0%o is over 07777", index, m->mode);
+    char *end = p + len;
+    char *src = p + SPEC_MOUNT_FIXED;
+    char *nul = memchr(src, '\0', (size_t)(end - src));
+    if (nul == NULL)
+        PARSE_FAIL(TAG_MOUNT, "MOUNT %d: the source is not NUL-terminated", index);
+    char *dst = nul + 1;
+    nul = dst < end ? memchr(dst, '\0', (size_t)(end - dst)) : NULL;
+    if (nul == NULL)
+        PARSE_FAIL(TAG_MOUNT, "MOUNT %d: the destination is not NUL-terminated", index);
+    m->src = src;
+    m->dst = dst;
+    m->data = nul + 1;
+    m->data_len = (uint32_t)(end - (nul + 1));
+    if (dst[0] != '/')
+        PARSE_FAIL(TAG_MOUNT, "MOUNT %d: destination \"%.64s\" is not absolute", index, dst);
+    bool has_src = m->op == MOUNT_BIND || m->op == MOUNT_RO_BIND || m->op == MOUNT_DEV_BIND
+        || m->op == MOUNT_SYMLINK;
+    if (has_src != (src[0] != '\0'))
+        PARSE_FAIL(TAG_MOUNT, "MOUNT %d: op %u %s a source", index, m->op,
+                   has_src ? "needs" : "takes no");
+    if (has_src && m->op != MOUNT_SYMLINK && src[0] != '/')
+        PARSE_FAIL(TAG_MOUNT, "MOUNT %d: source \"%.64s\" is not absolute", index, src);
+    if (m->op != MOUNT_FILE && m->data_len != 0)
+        PARSE_FAIL(TAG_MOUNT, "MOUNT %d: op %u takes no content", index, m->op);
+}
+
 void spec_read(int fd, struct spec *s)
 {
     size_t total = 0;          /* bytes of the stream so far */
@@ -140,11 +187,13 @@ void spec_read(int fd, struct spec *s)
 
         bool is_string = tag == TAG_UID_MAP || tag == TAG_GID_MAP || tag == TAG_NEWUIDMAP
             || tag == TAG_NEWGIDMAP || tag == TAG_HOSTNAME || tag == TAG_DOMAINNAME
-            || tag == TAG_CWD || tag == TAG_ARG || tag == TAG_ENV;
+            || tag == TAG_CWD || tag == TAG_ARG || tag == TAG_ENV || tag == TAG_ROOT;
         if (is_string) {
             if (memchr(p, '\0', len) != NULL)
                 PARSE_FAIL(tag, "%s: string contains a NUL byte", tag_name(tag));
             used += len + 1;
+        } else if (tag == TAG_MOUNT) {
+            used += len + 1;            /* its paths stay in place */
         }
 
         switch (tag) {
@@ -259,8 +308,54 @@ void spec_read(int fd, struct spec *s)
             once(tag, &seen);
             need_len(tag, len, 4);
             s->options = u32_at(p);
-            if (s->options & ~(uint32_t)OPTION_FORCE_INIT)
+            if (s->options & ~(uint32_t)OPTION_ALL)
                 PARSE_FAIL(tag, "OPTIONS: unknown bits 0x%x", s->options);
+            if ((s->options & OPTION_FORCE_INIT) && (s->options & OPTION_NO_INIT))
+                PARSE_FAIL(tag, "OPTIONS: bits 1 (force an init) and 2 (no init) together");
+            break;
+        case TAG_MOUNT:
+            if (s->n_mounts == SPEC_MAX_MOUNTS)
+                PARSE_FAIL(tag, "MOUNT: more than %d", SPEC_MAX_MOUNTS);
+            parse_mount(p, len, s->n_mounts, &s->mounts[s->n_mounts]);
+            s->n_mounts++;
+            break;
+        case TAG_ROOT:
+            once(tag, &seen);
+            if (len > 0 && p[0] != '/')
+                PARSE_FAIL(tag, "ROOT: \"%.64s\" is not an absolute path", p);
+            s->root = p;
+            break;
+        case TAG_CAPS:
+            once(tag, &seen);
+            need_len(tag, len, 16);
+            s->caps = true;
+            s->caps_keep = u64_at(p);
+            s->caps_flags = u32_at(p + 8);
+            if ((s->caps_flags & ~(uint32_t)CAPS_AMBIENT) || u32_at(p + 12) != 0)
+                PARSE_FAIL(tag, "CAPS: unknown bits 0x%x", s->caps_flags);
+            break;
+        case TAG_RLIMIT: {
+            need_len(tag, len, 24);
+            if (s->n_rlimits == SPEC_MAX_RLIMITS)
+                PARSE_FAIL(tag, "RLIMIT: more than %d", SPEC_MAX_RLIMITS);
+            struct rlimit_entry *r = &s->rlimits[s->n_rlimits++];
+            r->resource = u32_at(p);
+            r->soft = u64_at(p + 8);
+            r->hard = u64_at(p + 16);
+            if (r->resource > 15 || u32_at(p + 4) != 0)
+                PARSE_FAIL(tag, "RLIMIT: resource %u is not 0..15", r->resource);
+            if (r->soft > r->hard)
+                PARSE_FAIL(tag, "RLIMIT: resource %u: soft limit above the hard limit", r->resource);
+            break;
+        }
+        case TAG_TIMEOUT:
+            once(tag, &seen);
+            need_len(tag, len, 16);
+            s->timeout_ms = u64_at(p);
+            s->grace_ms = u64_at(p + 8);
+            if (s->timeout_ms == 0 || s->timeout_ms > (1ull << 40) || s->grace_ms > (1ull << 40))
+                PARSE_FAIL(tag, "TIMEOUT: %llu ms (grace %llu ms) out of range",
+                           (unsigned long long)s->timeout_ms, (unsigned long long)s->grace_ms);
             break;
         case TAG_END:
             need_len(tag, len, 0);
@@ -295,4 +390,8 @@ end:
     if ((s->propagation || s->mount_proc) && !new_or_joined(s, CLONE_NEWNS))
         PARSE_FAIL(TAG_PROPAGATION, "PROPAGATION/MOUNT_PROC: only with a new or joined mount "
                    "namespace");
+    if ((s->n_mounts > 0 || s->root) && !(s->clone_flags & CLONE_NEWNS))
+        PARSE_FAIL(TAG_MOUNT, "MOUNT/ROOT: only with a new mount namespace (CLONE_NEWNS)");
+    if ((s->options & OPTION_NO_INIT) && s->new_time)
+        PARSE_FAIL(TAG_OPTIONS, "OPTIONS bit 2 (no init): a new time namespace needs an init");
 }

@@ -15,6 +15,9 @@
 #define SPEC_MAX_TIME_OFFSETS 2
 #define SPEC_MAX_JOINS 16
 #define SPEC_MAX_NAME 64                /* hostname, domainname */
+#define SPEC_MAX_MOUNTS 1024
+#define SPEC_MAX_RLIMITS 16
+#define SPEC_MOUNT_FIXED 24u            /* op, flags, mode, zero, size */
 
 enum spec_tag {
     TAG_VERSION = 1,
@@ -37,13 +40,58 @@ enum spec_tag {
     TAG_ARG = 18,
     TAG_ENV = 19,
     TAG_OPTIONS = 20,
+    TAG_MOUNT = 21,
+    TAG_ROOT = 22,
+    TAG_CAPS = 23,
+    TAG_RLIMIT = 24,
+    TAG_TIMEOUT = 25,
     TAG_END = 99,
 };
 
 enum { MAP_HELPER_UID = 1, MAP_HELPER_GID = 2 };
 enum { SETGROUPS_ALLOW = 1, SETGROUPS_DENY = 2 };
 enum { PROPAGATION_PRIVATE = 1, PROPAGATION_SLAVE = 2, PROPAGATION_SHARED = 3 };
-enum { OPTION_FORCE_INIT = 1 };
+enum {
+    OPTION_FORCE_INIT = 1,
+    OPTION_NO_INIT = 2,
+    OPTION_NEW_SESSION = 4,
+    OPTION_NO_NEW_PRIVS = 8,
+};
+#define OPTION_ALL (OPTION_FORCE_INIT | OPTION_NO_INIT | OPTION_NEW_SESSION | OPTION_NO_NEW_PRIVS)
+
+/* Mount plan operations (TAG_MOUNT), in the order of docs/launcher-protocol.md. */
+enum mount_op {
+    MOUNT_BIND = 1,
+    MOUNT_RO_BIND = 2,
+    MOUNT_DEV_BIND = 3,
+    MOUNT_TMPFS = 4,
+    MOUNT_PROC = 5,
+    MOUNT_DEV = 6,
+    MOUNT_MQUEUE = 7,
+    MOUNT_DIR = 8,
+    MOUNT_SYMLINK = 9,
+    MOUNT_FILE = 10,
+    MOUNT_REMOUNT_RO = 11,
+    MOUNT_OP_MAX = 11,
+};
+enum { MOUNT_FLAG_TRY = 1 };
+enum { CAPS_AMBIENT = 1 };
+
+struct mount_entry {
+    uint32_t op;
+    uint32_t flags;
+    uint32_t mode;
+    uint64_t size;
+    const char *src;                    /* "" when the op has none; the target of a symlink */
+    const char *dst;
+    const char *data;                   /* FILE content */
+    uint32_t data_len;
+};
+
+struct rlimit_entry {
+    uint32_t resource;
+    uint64_t soft, hard;
+};
 
 struct time_offset {
     int32_t clockid;
@@ -80,6 +128,16 @@ struct spec {
     bool mount_proc;
     const char *cwd;
     uint32_t options;
+    int n_mounts;
+    struct mount_entry mounts[SPEC_MAX_MOUNTS];
+    const char *root;                   /* ROOT: "" = empty tmpfs root, else a directory; NULL = none */
+    bool caps;                          /* CAPS given */
+    uint64_t caps_keep;
+    uint32_t caps_flags;
+    int n_rlimits;
+    struct rlimit_entry rlimits[SPEC_MAX_RLIMITS];
+    uint64_t timeout_ms;                /* 0 = none */
+    uint64_t grace_ms;
     int argc;
     char *argv[SPEC_MAX_RECORDS + 1];   /* NULL-terminated */
     int envc;

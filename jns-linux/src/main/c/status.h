@@ -12,6 +12,7 @@ enum status_kind {
     STATUS_ERROR = 2,
     STATUS_STARTED = 3,
     STATUS_EXIT = 4,
+    STATUS_TIMEOUT = 5,
 };
 
 /* A record is written with one write(2) of at most this many bytes (< PIPE_BUF, so atomic). */

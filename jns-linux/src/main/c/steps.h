@@ -29,6 +29,12 @@ enum step {
     STEP_EXEC = 23,
     STEP_SIGNALS = 24,
     STEP_INTERNAL = 25,
+    STEP_MOUNT_PLAN = 26,
+    STEP_SWITCH_ROOT = 27,
+    STEP_CAPABILITIES = 28,
+    STEP_RLIMIT = 29,
+    STEP_NO_NEW_PRIVS = 30,
+    STEP_SETSID = 31,
 };
 
 /* The fixed file descriptors the JVM hands over. */

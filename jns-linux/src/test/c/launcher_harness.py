@@ -24,7 +24,8 @@ STEPS = {1: "read spec", 2: "parse spec", 3: "drop to uid", 4: "join namespace",
          9: "write gid_map", 10: "newuidmap", 11: "newgidmap", 12: "wait for parent",
          13: "unshare time", 14: "write timens_offsets", 15: "sethostname", 16: "setdomainname",
          17: "mount propagation", 18: "mount proc", 19: "fork", 20: "chdir", 21: "prctl",
-         22: "close fds", 23: "exec", 24: "signals", 25: "internal"}
+         22: "close fds", 23: "exec", 24: "signals", 25: "internal", 26: "mount plan",
+         27: "switch root", 28: "capabilities", 29: "rlimit", 30: "no_new_privs", 31: "setsid"}
 
 
 def rec(tag, payload=b""):
@@ -89,8 +90,31 @@ def build_spec(a):
     env = a.env if a.env else ["PATH=/usr/local/bin:/usr/bin:/bin"]
     for e in env:
         out.append(rec(19, s(e)))
-    if a.force_init:
-        out.append(rec(20, struct.pack("=I", 1)))
+    options = ((1 if a.force_init else 0) | (2 if a.no_init else 0) | (4 if a.new_session else 0)
+               | (8 if a.no_new_privs else 0))
+    if options:
+        out.append(rec(20, struct.pack("=I", options)))
+    for m in a.mnt:
+        # OP[?]:SRC:DST[:MODE[:SIZE[:CONTENT]]], OP a number of the protocol; '?' = try
+        parts = m.split(":")
+        op, src, dst = parts[0], parts[1], parts[2]
+        flags = 1 if op.endswith("?") else 0
+        mode = int(parts[3], 8) if len(parts) > 3 and parts[3] else 0o755
+        size = int(parts[4]) if len(parts) > 4 and parts[4] else 0
+        data = parts[5].encode() if len(parts) > 5 else b""
+        out.append(rec(21, struct.pack("=IIIIQ", int(op.rstrip("?")), flags, mode, 0, size)
+                       + s(src) + b"\0" + s(dst) + b"\0" + data))
+    if a.root is not None:
+        out.append(rec(22, s(a.root)))
+    if a.caps is not None:
+        mask, _, amb = a.caps.partition(":")
+        out.append(rec(23, struct.pack("=QII", int(mask, 0), 1 if amb else 0, 0)))
+    for r in a.rlimit:
+        res, soft, hard = (int(x) for x in r.split(":"))
+        out.append(rec(24, struct.pack("=IIQQ", res, 0, soft, hard)))
+    if a.timeout:
+        ms, _, grace = a.timeout.partition(":")
+        out.append(rec(25, struct.pack("=QQ", int(ms), int(grace or 0))))
     if a.bad_tag:
         out.append(rec(42))
     out.append(rec(99))
@@ -140,6 +164,15 @@ def main():
     p.add_argument("--env", action="append")
     p.add_argument("--force-init", action="store_true")
     p.add_argument("--bad-tag", action="store_true")
+    p.add_argument("--no-init", action="store_true")
+    p.add_argument("--new-session", action="store_true")
+    p.add_argument("--no-new-privs", action="store_true")
+    p.add_argument("--mnt", action="append", default=[],
+                   help="OP[?]:SRC:DST[:MODE[:SIZE[:CONTENT]]] (MOUNT record; op numbers of the protocol)")
+    p.add_argument("--root", help="ROOT record: a directory, or '' for an empty tmpfs root")
+    p.add_argument("--caps", help="MASK[:ambient] (CAPS record: capabilities to keep)")
+    p.add_argument("--rlimit", action="append", default=[], help="RESOURCE:SOFT:HARD")
+    p.add_argument("--timeout", help="MS[:GRACE_MS]")
     p.add_argument("--signal-after", help="SIG:SECONDS, sent to the launcher after STARTED")
     p.add_argument("--close-lifeline-after", type=float)
     p.add_argument("--hold-spec", type=float, default=0,
@@ -221,6 +254,8 @@ def main():
                 threading.Timer(a.close_lifeline_after, os.close, (life_w,)).start()
         elif kind == 4:
             print("EXIT %s rusage=%s (%.1f ms)" % (describe_status(ra), detail, ms), flush=True)
+        elif kind == 5:
+            print("TIMEOUT %s (%.1f ms)" % (signal.Signals(ra).name, ms), flush=True)
         else:
             print("UNKNOWN kind=%d a=%d b=%d %r" % (kind, ra, rb, detail), flush=True)
     if spec_open:

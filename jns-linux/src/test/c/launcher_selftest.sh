@@ -37,6 +37,12 @@ check "zombie until spec EOF" "C's state: Z"               "$(h --hold-spec 0.3 
 holder=/proc/$$/ns/uts
 check "join"            '^EXIT exited 0 '                  "$(h --join "$holder:uts" /bin/true)"
 check "join mismatch"   'step=5\(verify namespace\) errno=116\(ESTALE\)' "$(h --join "$holder:uts+ino=1" /bin/true)"
+check "no init: pid 1"   '^pid=1$'                          "$(h --all --map-root --no-init -- sh -c 'echo pid=$$')"
+check "init named"      '^jns-init$'                       "$(h --all --map-root -- cat /proc/1/comm)"
+check "empty root"      '^bin lib lib64 usr  $'                       "$(h --user --map-root --mount --root '' --mnt 2:/usr:/usr --mnt 9:usr/bin:/bin --mnt 9:usr/lib:/lib --mnt 9:usr/lib64:/lib64 -- /bin/sh -c 'echo $(ls /) \ ')"
+check "plan entry named" 'step=26\(mount plan\) errno=2\(ENOENT\) detail=.entry 0 \(bind /nonexistent-jns -> /mnt\)' "$(h --user --map-root --mount --mnt 1:/nonexistent-jns:/mnt /bin/true)"
+check "timeout"         '^TIMEOUT SIGKILL'                 "$(h --pid --mount --proc --timeout 100:100 -- sh -c 'trap \"\" TERM; sleep 5')"
+check "caps dropped"    '^CapBnd:.0000000000000000$'       "$(h --user --map-root --caps 0 -- grep CapBnd /proc/self/status)"
 if [ "$fails" -ne 0 ]; then
     echo "$fails failed"
     exit 1

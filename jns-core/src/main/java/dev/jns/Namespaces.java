@@ -44,6 +44,43 @@ public final class Namespaces {
         return provider().list();
     }
 
+    /** The namespaces of one type, as {@code lsns -t TYPE} lists them. */
+    public static List<NamespaceInfo> list(NamespaceType type) {
+        return list().stream().filter(i -> i.type() == type).toList();
+    }
+
+    /**
+     * The namespaces process {@code pid} is in, as {@code lsns -p PID} lists them (each with the lowest pid
+     * in it, which need not be {@code pid}).
+     */
+    public static List<NamespaceInfo> listOf(long pid) {
+        List<NamespaceInfo> all = list();
+        List<NamespaceInfo> out = new java.util.ArrayList<>();
+        for (NamespaceType t : NamespaceType.values()) {
+            long inode;
+            try (NsHandle h = of(pid, t)) {
+                inode = h.inode();
+            } catch (NamespaceException e) {
+                if (e.errno() == Errno.ESRCH) {
+                    throw e;
+                }
+                continue; // a type the kernel lacks, or one we may not see
+            }
+            all.stream().filter(i -> i.type() == t && i.inode() == inode).findFirst().ifPresent(out::add);
+        }
+        return out;
+    }
+
+    /** {@link #list()} with the relations by parent and by owner. */
+    public static NamespaceTree tree() {
+        return new NamespaceTree(list());
+    }
+
+    /** The pids of the processes in the namespace of {@code handle} (whose /proc/PID/ns/TYPE is it), ascending. */
+    public static List<Long> members(NsHandle handle) {
+        return provider().members(handle);
+    }
+
     /** Undoes {@link NsHandle#persist(Path)}: unmounts the namespace's bind mount at {@code path}. */
     public static void unpersist(Path path) {
         provider().unpersist(path);
@@ -68,7 +105,11 @@ public final class Namespaces {
     /**
      * Creates new namespaces of the given types without keeping any process in them, and returns a handle to
      * each, in the order given: the handles keep them alive. Needs root for any type but a user namespace;
-     * rootless, ask for {@link NamespaceType#USER} too, which then owns the others.
+     * rootless, ask for {@link NamespaceType#USER} too, which then owns the others (without it, an unprivileged
+     * caller gets one anyway, not returned). Not for {@link NamespaceType#PID}: a pid namespace lives only as long
+     * as its init, so start a process with {@code spawn().newPid()} instead.
+     *
+     * @throws InvalidSpecException for an empty list, a repeated type, or PID
      */
     public static List<NsHandle> create(NamespaceType... types) {
         return provider().create(List.of(types));
@@ -77,6 +118,17 @@ public final class Namespaces {
     /** Namespaces to run Java code in at once; see {@link NsScope}. */
     public static NsScope enter(NsHandle... handles) {
         return new NsScope(List.of(handles));
+    }
+
+    /**
+     * What works on this machine for this user and why not: for each namespace type a real attempt (as the
+     * JVM's user and, when the JVM is root, as an unprivileged user), an attempt to mount a tmpfs in a user
+     * namespace, and the facts that explain failures (sysctls, AppArmor, seccomp, newuidmap, /etc/subuid,
+     * container, cgroup delegation). The attempts are made once per JVM (well under a second) and the
+     * report is cached. Never throws: without an implementation every attempt fails with the reason.
+     */
+    public static DoctorReport doctor() {
+        return provider().doctor();
     }
 
     static String describe(String... command) {
@@ -152,6 +204,11 @@ public final class Namespaces {
         @Override
         public <T> T call(List<NsHandle> handles, java.util.concurrent.Callable<T> task) {
             throw fail();
+        }
+
+        @Override
+        public DoctorReport doctor() {
+            return DoctorReport.unavailable(why, "add dev.jns:jns-linux to the runtime class path (jns works on Linux only)");
         }
 
         @Override

@@ -24,6 +24,18 @@ public abstract class NsProcess extends Process implements AutoCloseable {
      */
     public abstract NsHandle namespace(NamespaceType type);
 
+    /**
+     * Waits for the command to end and returns how it ended: {@link Outcome.Kind#EXITED},
+     * {@link Outcome.Kind#SIGNALED} or {@link Outcome.Kind#TIMED_OUT}, with its CPU time, peak memory and the
+     * inode numbers of its namespaces. (Setup failures are thrown by {@link Spawn#start}; see
+     * {@link Outcome#setupFailed}.)
+     *
+     * @throws InterruptedException when the waiting thread is interrupted
+     */
+    public Outcome outcome() throws InterruptedException {
+        throw new UnsupportedOperationException(getClass().getName() + " does not report outcomes");
+    }
+
     /** The signal that ended the command, once it has ended because of one; empty otherwise. */
     public abstract OptionalInt exitSignal();
 

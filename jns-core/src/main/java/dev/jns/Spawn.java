@@ -15,11 +15,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -75,6 +77,18 @@ public final class Spawn {
     private boolean redirectErrorStream;
     private long runAsUid = -1;
     private long runAsGid = -1;
+    private long joinAllPid = -1;
+    // --- sandbox (issue 5): see the block "Sandbox" below
+    private final MountPlan mountPlan = new MountPlan();
+    private String root;
+    private Set<Capability> keepCaps;
+    private Set<Capability> dropCaps;
+    private final Map<Rlimit, SpawnSpec.Limit> rlimits = new EnumMap<>(Rlimit.class);
+    private boolean noNewPrivileges = true;
+    private boolean newSession;
+    private boolean init = true;
+    private Duration timeout;
+    private Duration killGrace = Duration.ofSeconds(2);
 
     Spawn() {
     }
@@ -140,6 +154,24 @@ public final class Spawn {
     public Spawn join(NsHandle namespace) {
         Objects.requireNonNull(namespace, "namespace");
         joins.add(namespace);
+        return this;
+    }
+
+    /**
+     * Joins every namespace of process {@code pid} that differs from the caller's, as {@code nsenter -t PID -a}:
+     * the namespaces are opened when {@link #start} runs and closed once it returned or failed. Namespaces the
+     * caller is already in are skipped (rejoining one's own user namespace is an error), as are types this
+     * spawn also creates or joins by handle. For pid and time namespaces the target's own ({@code ns/pid},
+     * {@code ns/time}) are joined; the command is forked after the join, so it runs inside them. Rootless,
+     * the target's user namespace is joined first, which grants the rights to join the namespaces it owns.
+     *
+     * @throws InvalidSpecException for a pid that is not positive
+     */
+    public Spawn joinAll(long pid) {
+        if (pid <= 0) {
+            throw new InvalidSpecException("joinAll pid", pid + " is not a process id", null);
+        }
+        joinAllPid = pid;
         return this;
     }
 
@@ -324,7 +356,48 @@ public final class Spawn {
      * that cannot be executed (missing, not executable) too.
      */
     public NsProcess start(String... command) {
-        return Namespaces.provider().start(toSpec(command));
+        if (joinAllPid < 0) {
+            return Namespaces.provider().start(toSpec(command));
+        }
+        List<NsHandle> opened = openJoinAll();
+        try {
+            return Namespaces.provider().start(toSpec(opened, command));
+        } finally {
+            opened.forEach(NsHandle::close);
+        }
+    }
+
+    /** Opens the namespaces of {@link #joinAll(long)}'s process that differ from the caller's. */
+    private List<NsHandle> openJoinAll() {
+        List<NsHandle> opened = new ArrayList<>();
+        try {
+            for (NamespaceType t : NamespaceType.values()) {
+                if (newNamespaces.contains(t) || joins.stream().anyMatch(h -> h.type() == t)) {
+                    continue;
+                }
+                NsHandle mine;
+                try {
+                    mine = Namespaces.current(t);
+                } catch (NamespaceException e) {
+                    if (e.errno() == Errno.ENOENT) {
+                        continue; // the kernel lacks this type
+                    }
+                    throw e;
+                }
+                try (mine) {
+                    NsHandle theirs = Namespaces.of(joinAllPid, t);
+                    if (theirs.equals(mine)) {
+                        theirs.close();
+                    } else {
+                        opened.add(theirs);
+                    }
+                }
+            }
+            return opened;
+        } catch (RuntimeException e) {
+            opened.forEach(NsHandle::close);
+            throw e;
+        }
     }
 
     /**
@@ -341,7 +414,7 @@ public final class Spawn {
                     : CompletableFuture.completedFuture("");
             String out = stdout == Redirect.PIPE ? drain(p.getInputStream()) : "";
             int code = p.waitFor();
-            return new SpawnResult(code, out, err.join(), Duration.ofNanos(System.nanoTime() - t0));
+            return new SpawnResult(code, out, err.join(), Duration.ofNanos(System.nanoTime() - t0), p.outcome());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -382,6 +455,276 @@ public final class Spawn {
         });
     }
 
+    // ------------------------------------------------------------------------------------------------------
+    // Sandbox (issue 5): mount plan, root switch, hardening, timeout. Kept in one block for easy merges.
+
+    /**
+     * Appends every entry of {@code plan} to this spawn's mount plan (applied in order, after {@code /proc}
+     * and before the root switch). Implies {@link #newMount()}. See {@link MountPlan}.
+     */
+    public Spawn mounts(MountPlan plan) {
+        mountPlan.addAll(Objects.requireNonNull(plan, "plan"));
+        return add(NamespaceType.MOUNT);
+    }
+
+    /** See {@link MountPlan#bind}. Implies {@link #newMount()}, as every mount plan method here. */
+    public Spawn bind(Path source, Path destination) {
+        mountPlan.bind(source, destination);
+        return add(NamespaceType.MOUNT);
+    }
+
+    /** See {@link MountPlan#bindTry}. */
+    public Spawn bindTry(Path source, Path destination) {
+        mountPlan.bindTry(source, destination);
+        return add(NamespaceType.MOUNT);
+    }
+
+    /** See {@link MountPlan#roBind}. */
+    public Spawn roBind(Path source, Path destination) {
+        mountPlan.roBind(source, destination);
+        return add(NamespaceType.MOUNT);
+    }
+
+    /** See {@link MountPlan#roBindTry}. */
+    public Spawn roBindTry(Path source, Path destination) {
+        mountPlan.roBindTry(source, destination);
+        return add(NamespaceType.MOUNT);
+    }
+
+    /** See {@link MountPlan#devBind}. */
+    public Spawn devBind(Path source, Path destination) {
+        mountPlan.devBind(source, destination);
+        return add(NamespaceType.MOUNT);
+    }
+
+    /** See {@link MountPlan#devBindTry}. */
+    public Spawn devBindTry(Path source, Path destination) {
+        mountPlan.devBindTry(source, destination);
+        return add(NamespaceType.MOUNT);
+    }
+
+    /** See {@link MountPlan#tmpfs(Path)}. */
+    public Spawn tmpfs(Path destination) {
+        mountPlan.tmpfs(destination);
+        return add(NamespaceType.MOUNT);
+    }
+
+    /** See {@link MountPlan#tmpfs(Path, long, int)}. */
+    public Spawn tmpfs(Path destination, long sizeBytes, int mode) {
+        mountPlan.tmpfs(destination, sizeBytes, mode);
+        return add(NamespaceType.MOUNT);
+    }
+
+    /** See {@link MountPlan#proc}. */
+    public Spawn proc(Path destination) {
+        mountPlan.proc(destination);
+        return add(NamespaceType.MOUNT);
+    }
+
+    /** See {@link MountPlan#dev}. */
+    public Spawn dev(Path destination) {
+        mountPlan.dev(destination);
+        return add(NamespaceType.MOUNT);
+    }
+
+    /** See {@link MountPlan#mqueue}. */
+    public Spawn mqueue(Path destination) {
+        mountPlan.mqueue(destination);
+        return add(NamespaceType.MOUNT);
+    }
+
+    /** See {@link MountPlan#dir}. */
+    public Spawn dir(Path destination, int mode) {
+        mountPlan.dir(destination, mode);
+        return add(NamespaceType.MOUNT);
+    }
+
+    /** See {@link MountPlan#symlink}. */
+    public Spawn symlink(String target, Path destination) {
+        mountPlan.symlink(target, destination);
+        return add(NamespaceType.MOUNT);
+    }
+
+    /** See {@link MountPlan#file(Path, String)}. */
+    public Spawn file(Path destination, String content) {
+        mountPlan.file(destination, content);
+        return add(NamespaceType.MOUNT);
+    }
+
+    /** See {@link MountPlan#file(Path, byte[], int)}. */
+    public Spawn file(Path destination, byte[] content, int mode) {
+        mountPlan.file(destination, content, mode);
+        return add(NamespaceType.MOUNT);
+    }
+
+    /** See {@link MountPlan#remountReadOnly}. */
+    public Spawn remountReadOnly(Path destination) {
+        mountPlan.remountReadOnly(destination);
+        return add(NamespaceType.MOUNT);
+    }
+
+    /**
+     * Makes {@code directory} (absolute, of the caller's file system) the command's root, bound recursively
+     * and switched to with {@code pivot_root}; the caller's tree is detached, so nothing outside it can be
+     * reached. Mount plan destinations and {@link #directory(Path)} are then paths in the new root; sources
+     * stay paths of the caller's file system. Without {@link #directory(Path)} the command starts in {@code /}.
+     * Implies {@link #newMount()}.
+     */
+    public Spawn root(Path directory) {
+        Objects.requireNonNull(directory, "directory");
+        MountPlan.checkPath("root", directory.toString());
+        root = directory.toString();
+        return add(NamespaceType.MOUNT);
+    }
+
+    /**
+     * Makes an empty tmpfs the command's root, built from the mount plan (as bubblewrap): only what the plan
+     * binds or creates is there. Implies {@link #newMount()}. See {@link #root(Path)}.
+     */
+    public Spawn emptyRoot() {
+        root = "";
+        return add(NamespaceType.MOUNT);
+    }
+
+    /**
+     * Keeps exactly these capabilities (bounding, permitted, effective, inheritable and ambient sets, so they
+     * survive the exec also for a uid other than 0) and drops all others; none given: drops all.
+     *
+     * <p><b>Default</b> (neither this nor {@link #dropCapabilities} called): with a mount plan or a root switch
+     * — a sandbox — every capability is dropped, as bubblewrap does, so that the command can neither undo the
+     * plan (umount, remount read-write) nor mount anything; otherwise the capabilities are those the
+     * namespaces give, as {@code unshare} (full inside a new user namespace for uid 0 inside,
+     * {@link #mapRootUser()}; none after exec for any other uid).
+     */
+    public Spawn keepCapabilities(Capability... capabilities) {
+        keepCaps = capSet(capabilities);
+        dropCaps = null;
+        return this;
+    }
+
+    /**
+     * Drops these capabilities from every set (the bounding set included: they cannot come back through a
+     * setuid program) and leaves the others as the namespaces give them; none given: drops all. See
+     * {@link #keepCapabilities} for the default.
+     */
+    public Spawn dropCapabilities(Capability... capabilities) {
+        Set<Capability> set = capSet(capabilities);
+        if (set.isEmpty()) {
+            return keepCapabilities();
+        }
+        dropCaps = set;
+        keepCaps = null;
+        return this;
+    }
+
+    private static Set<Capability> capSet(Capability... capabilities) {
+        Objects.requireNonNull(capabilities, "capabilities");
+        EnumSet<Capability> set = EnumSet.noneOf(Capability.class);
+        for (Capability c : capabilities) {
+            set.add(Objects.requireNonNull(c, "capabilities[]"));
+        }
+        return set;
+    }
+
+    /**
+     * Sets a resource limit of the command (setrlimit before exec; inherited by its children).
+     *
+     * @param soft the soft limit, {@link Rlimit#INFINITY} for none
+     * @param hard the hard limit, at least {@code soft}; raising it above the current one needs CAP_SYS_RESOURCE
+     */
+    public Spawn rlimit(Rlimit resource, long soft, long hard) {
+        Objects.requireNonNull(resource, "resource");
+        String field = "rlimit " + resource;
+        if (soft < -1 || hard < -1) {
+            throw new InvalidSpecException(field, "limits are >= 0 or Rlimit.INFINITY", null);
+        }
+        if (Long.compareUnsigned(soft, hard) > 0) {
+            throw new InvalidSpecException(field, "soft limit " + soft + " is above the hard limit " + hard, null);
+        }
+        rlimits.put(resource, new SpawnSpec.Limit(resource, soft, hard));
+        return this;
+    }
+
+    /** Sets the soft and hard limit of {@code resource} to {@code limit}. */
+    public Spawn rlimit(Rlimit resource, long limit) {
+        return rlimit(resource, limit, limit);
+    }
+
+    /**
+     * Whether the command runs with PR_SET_NO_NEW_PRIVS: execve can then never grant privileges (setuid and
+     * setgid bits and file capabilities are ignored). <b>On by default</b>; turn it off only for a command that
+     * must run setuid programs (sudo, newuidmap) inside.
+     */
+    public Spawn noNewPrivileges(boolean on) {
+        noNewPrivileges = on;
+        return this;
+    }
+
+    /**
+     * Starts the command in a new session (setsid), detached from the caller's controlling terminal, so that
+     * it cannot push input into that terminal (TIOCSTI).
+     */
+    public Spawn newSession() {
+        newSession = true;
+        return this;
+    }
+
+    /**
+     * Whether a new pid namespace gets jns's init (PID 1, reaping orphans, forwarding signals; default true).
+     * With {@code false} the command itself is PID 1, as {@code unshare -pf}: then it must reap its own
+     * orphans, and signals without a handler in it are ignored. A new time namespace always needs a process
+     * before the command, so {@code init(false)} with {@link #newTime()} is an {@link InvalidSpecException}.
+     */
+    public Spawn init(boolean on) {
+        init = on;
+        return this;
+    }
+
+    /** As {@link #timeout(Duration, Duration)} with the grace period set before (2 seconds by default). */
+    public Spawn timeout(Duration limit) {
+        return timeout(limit, killGrace);
+    }
+
+    /**
+     * Ends the command when it runs longer than {@code limit} (counted from its exec): SIGTERM first, then
+     * SIGKILL after {@code grace} (zero: SIGKILL at once). The launcher's supervisor keeps the time, so a busy
+     * or paused JVM does not delay it. With a new pid namespace the SIGKILL ends every process in it;
+     * without one, processes the command started may outlive it. {@link NsProcess#outcome()} then says
+     * {@link Outcome.Kind#TIMED_OUT}.
+     */
+    public Spawn timeout(Duration limit, Duration grace) {
+        Objects.requireNonNull(limit, "limit");
+        Objects.requireNonNull(grace, "grace");
+        if (limit.isNegative() || limit.toMillis() == 0) {
+            throw new InvalidSpecException("timeout", limit + " is not at least 1 ms", null);
+        }
+        if (grace.isNegative()) {
+            throw new InvalidSpecException("timeout grace", grace + " is negative", null);
+        }
+        if (limit.compareTo(Duration.ofDays(10_000)) > 0 || grace.compareTo(Duration.ofDays(10_000)) > 0) {
+            throw new InvalidSpecException("timeout", "is over 10000 days", null);
+        }
+        timeout = limit;
+        killGrace = grace;
+        return this;
+    }
+
+    private SpawnSpec.Sandbox sandboxSpec() {
+        List<Mount> entries = mountPlan.entries();
+        MountPlan.validate(entries);
+        if (!init && newNamespaces.contains(NamespaceType.TIME)) {
+            throw new InvalidSpecException("init", "a new time namespace needs a process before the command "
+                    + "(the namespace applies to children only)", "drop init(false) or newTime()");
+        }
+        if (root != null && propagationSet && propagation == Propagation.SHARED) {
+            throw new InvalidSpecException("propagation", "a root switch (pivot_root) needs / not shared",
+                    "use PRIVATE or SLAVE propagation");
+        }
+        return new SpawnSpec.Sandbox(entries, root, keepCaps, dropCaps, List.copyOf(rlimits.values()),
+                noNewPrivileges, newSession, init, timeout, killGrace);
+    }
+    // --- end of Sandbox block ---
+
     /**
      * Checks every option and their combinations, and freezes them into a spec. {@link #start} calls it;
      * it is public for tools that want to validate without starting anything.
@@ -389,6 +732,10 @@ public final class Spawn {
      * @throws InvalidSpecException naming the first option at fault
      */
     public SpawnSpec toSpec(String... command) {
+        return toSpec(List.of(), command);
+    }
+
+    private SpawnSpec toSpec(List<NsHandle> extraJoins, String... command) {
         Objects.requireNonNull(command, "command");
         if (command.length == 0) {
             throw new InvalidSpecException("command", "is empty", "name a program to run");
@@ -415,7 +762,8 @@ public final class Spawn {
         }
         EnumSet<NamespaceType> seen = EnumSet.noneOf(NamespaceType.class);
         List<NsHandle> orderedJoins = new ArrayList<>(joins);
-        for (NsHandle h : joins) {
+        orderedJoins.addAll(extraJoins);
+        for (NsHandle h : orderedJoins) {
             if (!h.isOpen()) {
                 throw new InvalidSpecException("join", "handle " + h + " is closed", "join a handle before closing it");
             }
@@ -449,11 +797,16 @@ public final class Spawn {
         if (seen.contains(NamespaceType.USER) && newNamespaces.contains(NamespaceType.USER)) {
             throw new InvalidSpecException("join", "asked both to join and to create a user namespace", null);
         }
-        Path dir = directory == null ? null : Paths.get(System.getProperty("user.dir")).resolve(directory).normalize();
+        SpawnSpec.Sandbox sandbox = sandboxSpec();
+        Path dir = directory == null || sandbox.root() != null ? directory
+                : Paths.get(System.getProperty("user.dir")).resolve(directory).normalize();
+        if (dir != null && sandbox.root() != null) {
+            MountPlan.checkPath("directory", dir.toString()); // a path in the new root: the JVM's means nothing there
+        }
         return new SpawnSpec(List.of(command), Collections.unmodifiableSet(EnumSet.copyOf(newNamespaces)),
                 List.copyOf(orderedJoins), userMapping, uidMap, gidMap, setGroups, hostname, domainname, mountProc,
                 propagation, monotonicOffset, boottimeOffset, dir, Map.copyOf(env), stdin, stdout, stderr,
-                redirectErrorStream, runAsUid, runAsGid);
+                redirectErrorStream, runAsUid, runAsGid, sandbox);
     }
 
     private static int joinRank(NamespaceType t) {

@@ -1,5 +1,6 @@
 package dev.jns.spi;
 
+import dev.jns.DoctorReport;
 import dev.jns.NamespaceInfo;
 import dev.jns.NamespaceType;
 import dev.jns.NsHandle;
@@ -47,4 +48,24 @@ public interface NamespaceProvider {
 
     /** See {@link dev.jns.NetNs#delete(String)}. */
     void deleteNetNs(String name);
+
+    /** See {@link dev.jns.Namespaces#members(NsHandle)}. */
+    default List<Long> members(NsHandle handle) {
+        throw new dev.jns.NamespaceException("members of " + handle, "list member processes", 0,
+                "not supported by " + getClass().getName(), null);
+    }
+
+    /**
+     * See {@link dev.jns.Namespaces#doctor()}: what works here and why not, found by real attempts made once
+     * per JVM. The default says that this provider cannot tell.
+     */
+    default DoctorReport doctor() {
+        return DoctorReport.unavailable(getClass().getName() + " has no doctor", "use jns-linux");
+    }
+
+    /** Networking between namespaces ({@link dev.jns.net.Net}); an implementation without it throws. */
+    default NetworkProvider network() {
+        throw new dev.jns.NamespaceException("jns networking", "find an implementation", 0,
+                getClass().getName() + " has no networking support", "use dev.jns:jns-linux");
+    }
 }

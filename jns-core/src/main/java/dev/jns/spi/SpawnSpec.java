@@ -1,9 +1,12 @@
 package dev.jns.spi;
 
+import dev.jns.Capability;
 import dev.jns.IdMap;
+import dev.jns.Mount;
 import dev.jns.NamespaceType;
 import dev.jns.NsHandle;
 import dev.jns.Propagation;
+import dev.jns.Rlimit;
 import dev.jns.SetGroups;
 
 import java.lang.ProcessBuilder.Redirect;
@@ -39,13 +42,72 @@ import java.util.Set;
  * @param redirectErrorStream stderr goes where stdout goes
  * @param runAsUid            uid to switch to before anything else (root callers only), or -1
  * @param runAsGid            gid to switch to, or -1
+ * @param sandbox             mount plan, root switch and hardening ({@link Sandbox#DEFAULT} when none was asked)
  */
 public record SpawnSpec(List<String> command, Set<NamespaceType> newNamespaces, List<NsHandle> joins,
                         UserMapping userMapping, List<IdMap> uidMap, List<IdMap> gidMap, SetGroups setGroups,
                         String hostname, String domainname, boolean mountProc, Propagation propagation,
                         Duration monotonicOffset, Duration boottimeOffset, Path directory,
                         Map<String, String> environment, Redirect stdin, Redirect stdout, Redirect stderr,
-                        boolean redirectErrorStream, long runAsUid, long runAsGid) {
+                        boolean redirectErrorStream, long runAsUid, long runAsGid, Sandbox sandbox) {
+
+    /** As the canonical constructor, with {@link Sandbox#DEFAULT}. */
+    public SpawnSpec(List<String> command, Set<NamespaceType> newNamespaces, List<NsHandle> joins,
+                     UserMapping userMapping, List<IdMap> uidMap, List<IdMap> gidMap, SetGroups setGroups,
+                     String hostname, String domainname, boolean mountProc, Propagation propagation,
+                     Duration monotonicOffset, Duration boottimeOffset, Path directory,
+                     Map<String, String> environment, Redirect stdin, Redirect stdout, Redirect stderr,
+                     boolean redirectErrorStream, long runAsUid, long runAsGid) {
+        this(command, newNamespaces, joins, userMapping, uidMap, gidMap, setGroups, hostname, domainname, mountProc,
+                propagation, monotonicOffset, boottimeOffset, directory, environment, stdin, stdout, stderr,
+                redirectErrorStream, runAsUid, runAsGid, Sandbox.DEFAULT);
+    }
+
+    /** Null sandbox means {@link Sandbox#DEFAULT}. */
+    public SpawnSpec {
+        if (sandbox == null) {
+            sandbox = Sandbox.DEFAULT;
+        }
+    }
+
+    /**
+     * The sandbox part of a spawn (issue 5): validated by {@link dev.jns.Spawn}.
+     *
+     * @param mounts         the mount plan, in order (validated: see {@link dev.jns.MountPlan#validate})
+     * @param root           what becomes the root: null (none), "" (an empty tmpfs), or an absolute directory
+     * @param keepCaps       capabilities to keep (all others dropped, the kept ones made ambient), or null
+     * @param dropCaps       capabilities to drop (the others unchanged), or null; never both with keepCaps
+     * @param rlimits        resource limits: resource, soft, hard ({@link Rlimit#INFINITY} for none)
+     * @param noNewPrivileges set PR_SET_NO_NEW_PRIVS before exec
+     * @param newSession     setsid() before exec
+     * @param init           run an init when a new pid namespace asks for one (false: the command is PID 1)
+     * @param timeout        how long the command may run from exec, or null
+     * @param killGrace      how long after SIGTERM the timeout sends SIGKILL
+     */
+    public record Sandbox(List<Mount> mounts, String root, Set<Capability> keepCaps, Set<Capability> dropCaps,
+                          List<Limit> rlimits, boolean noNewPrivileges, boolean newSession, boolean init,
+                          Duration timeout, Duration killGrace) {
+        /** Nothing asked: no plan, no root, capabilities as the namespaces give them, no_new_privs, an init. */
+        public static final Sandbox DEFAULT = new Sandbox(List.of(), null, null, null, List.of(), true, false, true,
+                null, Duration.ofSeconds(2));
+
+        /** Copies the lists. */
+        public Sandbox {
+            mounts = List.copyOf(mounts);
+            rlimits = List.copyOf(rlimits);
+            keepCaps = keepCaps == null ? null : Set.copyOf(keepCaps);
+            dropCaps = dropCaps == null ? null : Set.copyOf(dropCaps);
+        }
+
+        /** Whether this is a sandbox in bubblewrap's sense: a mount plan or a root switch. */
+        public boolean confines() {
+            return !mounts.isEmpty() || root != null;
+        }
+    }
+
+    /** One resource limit. */
+    public record Limit(Rlimit resource, long soft, long hard) {
+    }
 
     /** How ids are mapped in a new user namespace. */
     public enum UserMapping {

@@ -22,7 +22,17 @@ final class Enter {
     private Enter() {
     }
 
+    static NamespaceException setnsFailure(String what, LinuxNsHandle h, int e) {
+        return new NamespaceException(what, "setns " + h, e, null, e == Errno.EPERM
+                ? "entering a namespace needs CAP_SYS_ADMIN in the user namespace that owns " + h
+                  + " (and in the caller's own); without it, run a process there with Namespaces.spawn().join(handle)"
+                : null);
+    }
+
     static <T> T call(LinuxNsHandle[] handles, Callable<T> task) {
+        if (handles.length == 1 && handles[0].type() != NamespaceType.USER) {
+            return handles[0].call(task);
+        }
         LinuxNsHandle[] ordered = handles.clone();
         Arrays.sort(ordered, Comparator.comparingInt(h -> h.type() == NamespaceType.MOUNT ? 1 : 0));
         String what = "call in " + Arrays.toString(ordered);
@@ -43,11 +53,7 @@ final class Enter {
                         throw new NamespaceException(what, "unshare CLONE_FS", Native.errno(), null, null);
                     }
                     if (C.setns(h.fd(what), (int) h.type().cloneFlag()) != 0) {
-                        int e = Native.errno();
-                        throw new NamespaceException(what, "setns " + h, e, null, e == Errno.EPERM
-                                ? "joining needs CAP_SYS_ADMIN in the user namespace that owns " + h
-                                  + "; without it, run a process there with Namespaces.spawn().join(handle)"
-                                : null);
+                        throw setnsFailure(what, h, Native.errno());
                     }
                 }
                 result.set(task.call());

@@ -1,10 +1,12 @@
 package dev.jns.linux;
 
+import dev.jns.DoctorReport;
 import dev.jns.NamespaceException;
 import dev.jns.NamespaceInfo;
 import dev.jns.NamespaceType;
 import dev.jns.NsHandle;
 import dev.jns.NsProcess;
+import dev.jns.linux.doctor.Doctor;
 import dev.jns.linux.spawn.Spawner;
 import dev.jns.spi.NamespaceProvider;
 import dev.jns.spi.SpawnSpec;
@@ -47,7 +49,16 @@ public final class LinuxNamespaceProvider implements NamespaceProvider {
 
     @Override
     public List<NamespaceInfo> list() {
-        throw new NamespaceException("list namespaces", "list", 0, "not implemented yet", null);
+        return NamespaceListing.list();
+    }
+
+    @Override
+    public List<Long> members(NsHandle handle) {
+        if (!handle.isOpen()) {
+            throw new NamespaceException("members of " + handle, "use handle " + handle, dev.jns.Errno.EBADF,
+                    "the handle is closed", "keep a handle open while it is in use");
+        }
+        return dev.jns.linux.proc.ProcScan.members(handle.type(), handle.inode());
     }
 
     @Override
@@ -62,7 +73,7 @@ public final class LinuxNamespaceProvider implements NamespaceProvider {
 
     @Override
     public List<NsHandle> create(List<NamespaceType> types) {
-        throw new NamespaceException("create namespaces " + types, "create", 0, "not implemented yet", null);
+        return Create.create(types);
     }
 
     @Override
@@ -79,12 +90,22 @@ public final class LinuxNamespaceProvider implements NamespaceProvider {
     }
 
     @Override
+    public DoctorReport doctor() {
+        return Doctor.report();
+    }
+
+    @Override
     public NsHandle addNetNs(String name) {
-        throw new NamespaceException("ip netns add " + name, "add", 0, "not implemented yet", null);
+        return NamedNetNs.add(name);
     }
 
     @Override
     public void deleteNetNs(String name) {
-        throw new NamespaceException("ip netns delete " + name, "delete", 0, "not implemented yet", null);
+        NamedNetNs.delete(name);
+    }
+
+    @Override
+    public dev.jns.spi.NetworkProvider network() {
+        return new dev.jns.linux.net.LinuxNetworkProvider();
     }
 }

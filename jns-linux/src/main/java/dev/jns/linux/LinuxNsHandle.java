@@ -23,6 +23,7 @@ final class LinuxNsHandle implements NsHandle, dev.jns.linux.spawn.Spawner.FdHol
     private final long inode;
     private final String origin;
     private int fd;
+    private HomeThreads threads;
 
     private LinuxNsHandle(int fd, NamespaceType type, long device, long inode, String origin) {
         this.fd = fd;
@@ -111,7 +112,19 @@ final class LinuxNsHandle implements NsHandle, dev.jns.linux.spawn.Spawner.FdHol
 
     @Override
     public <T> T call(Callable<T> task) {
-        return Enter.call(new LinuxNsHandle[] {this}, task);
+        String what = "call in " + this;
+        if (type == NamespaceType.USER) {
+            return Enter.call(new LinuxNsHandle[] {this}, task); // refused there, with the reason
+        }
+        HomeThreads t;
+        synchronized (lock) {
+            fd(what);
+            if (threads == null) {
+                threads = new HomeThreads(this);
+            }
+            t = threads;
+        }
+        return t.call(what, task);
     }
 
     @Override
@@ -164,9 +177,15 @@ final class LinuxNsHandle implements NsHandle, dev.jns.linux.spawn.Spawner.FdHol
     @Override
     public void close() {
         int f;
+        HomeThreads t;
         synchronized (lock) {
             f = fd;
             fd = -1;
+            t = threads;
+            threads = null;
+        }
+        if (t != null) {
+            t.close();
         }
         Sys.closeQuietly(f);
     }

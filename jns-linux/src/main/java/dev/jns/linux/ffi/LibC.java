@@ -52,6 +52,10 @@ public interface LibC {
 
     int umount2(String target, int flags);
 
+    int mkdir(String path, int mode);
+
+    int unlink(String path);
+
     long syscall(long number, long a0, long a1, long a2, long a3);
 
     int posix_spawn(@Out IntByReference pid, String path, Pointer fileActions, Pointer attr, Pointer argv, Pointer envp);

@@ -1,6 +1,8 @@
 package dev.jns.linux.spawn;
 
+import dev.jns.Capability;
 import dev.jns.IdMap;
+import dev.jns.Mount;
 import dev.jns.InvalidSpecException;
 import dev.jns.NamespaceException;
 import dev.jns.NamespaceType;
@@ -207,6 +209,7 @@ public final class LaunchPlan {
         if (spec.directory() != null) {
             e.string(SpecEncoder.T_CWD, spec.directory().toString());
         }
+        encodeSandbox(e);
         for (String arg : spec.command()) {
             e.string(SpecEncoder.T_ARG, arg);
         }
@@ -214,6 +217,58 @@ public final class LaunchPlan {
             e.string(SpecEncoder.T_ENV, env.getKey() + "=" + env.getValue());
         }
         return e.finish();
+    }
+
+    /** The sandbox records (issue 5): OPTIONS, MOUNT, ROOT, CAPS, RLIMIT, TIMEOUT. */
+    private void encodeSandbox(SpecEncoder e) {
+        SpawnSpec.Sandbox sb = spec.sandbox();
+        int options = 0;
+        if (!sb.init()) {
+            options |= SpecEncoder.OPT_NO_INIT;
+        }
+        if (sb.newSession()) {
+            options |= SpecEncoder.OPT_NEW_SESSION;
+        }
+        if (sb.noNewPrivileges()) {
+            options |= SpecEncoder.OPT_NO_NEW_PRIVS;
+        }
+        if (options != 0) {
+            e.u32(SpecEncoder.T_OPTIONS, options);
+        }
+        for (Mount m : sb.mounts()) {
+            e.mount(m.kind().ordinal() + 1, m.optional(), m.mode(), m.size(), m.source(), m.destination(),
+                    m.content());
+        }
+        if (sb.root() != null) {
+            e.string(SpecEncoder.T_ROOT, sb.root());
+        }
+        if (sb.keepCaps() != null) {
+            e.caps(mask(sb.keepCaps()), true);
+        } else if (sb.dropCaps() != null) {
+            e.caps(~mask(sb.dropCaps()), false);
+        } else if (sb.confines()) {
+            e.caps(0, false); // a sandbox drops every capability unless asked (as bubblewrap)
+        }
+        for (SpawnSpec.Limit l : sb.rlimits()) {
+            e.rlimit(l.resource().ordinal(), l.soft(), l.hard());
+        }
+        if (sb.timeout() != null) {
+            e.timeout(sb.timeout().toMillis(), sb.killGrace().toMillis());
+        }
+    }
+
+    private static long mask(java.util.Set<Capability> caps) {
+        long m = 0;
+        for (Capability c : caps) {
+            m |= 1L << c.number();
+        }
+        return m;
+    }
+
+    /** The mount plan entry of a launcher index, or null. */
+    Mount mountEntry(int index) {
+        List<Mount> m = spec.sandbox().mounts();
+        return index >= 0 && index < m.size() ? m.get(index) : null;
     }
 
     private static void offset(SpecEncoder e, int clock, Duration d) {

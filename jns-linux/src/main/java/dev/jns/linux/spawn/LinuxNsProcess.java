@@ -6,6 +6,7 @@ import dev.jns.NamespaceType;
 import dev.jns.NsHandle;
 import dev.jns.NsProcess;
 import dev.jns.Namespaces;
+import dev.jns.Outcome;
 import dev.jns.linux.ffi.Native;
 import dev.jns.linux.ffi.Sys;
 
@@ -15,7 +16,13 @@ import org.slf4j.LoggerFactory;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.InputStream;
+import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -30,8 +37,8 @@ import java.util.concurrent.TimeoutException;
 final class LinuxNsProcess extends NsProcess {
     private static final Logger LOG = LoggerFactory.getLogger(LinuxNsProcess.class);
 
-    /** The command's end. */
-    record Exit(int rawStatus, String rusage) {
+    /** The command's end; {@code timeoutSignal} is the last signal the launcher's timeout sent, 0 if none. */
+    record Exit(int rawStatus, String rusage, int timeoutSignal) {
     }
 
     private final Object lock = new Object();
@@ -43,6 +50,7 @@ final class LinuxNsProcess extends NsProcess {
     private final CompletableFuture<Exit> exit = new CompletableFuture<>();
     private int launcherPidfd;
     private int childPidfd;
+    private final Map<NamespaceType, Long> namespaceIds;
 
     LinuxNsProcess(LaunchPlan plan, int launcherPid, int launcherPidfd, int childPid, int childPidfd,
                    int stdinFd, int stdoutFd, int stderrFd, StatusReader status, int statusFd) {
@@ -53,15 +61,19 @@ final class LinuxNsProcess extends NsProcess {
         this.stdin = stdinFd >= 0 ? new BufferedOutputStream(new FdStreams.Out(stdinFd)) : OutputStream.nullOutputStream();
         this.stdout = stdoutFd >= 0 ? new BufferedInputStream(new FdStreams.In(stdoutFd)) : InputStream.nullInputStream();
         this.stderr = stderrFd >= 0 ? new BufferedInputStream(new FdStreams.In(stderrFd)) : InputStream.nullInputStream();
+        this.namespaceIds = readNamespaceIds();
         Spawner.REAPERS.execute(() -> reap(launcherPid, status, statusFd));
     }
 
     private void reap(int launcherPid, StatusReader status, int statusFd) {
         Exit first = null;
+        int timeoutSignal = 0;
         try {
             for (StatusReader.Record r = status.next(); r != null; r = status.next()) {
-                if (r.kind() == StatusReader.EXIT && first == null) {
-                    first = new Exit(r.a(), r.detail());
+                if (r.kind() == StatusReader.TIMEOUT && first == null) {
+                    timeoutSignal = r.a();
+                } else if (r.kind() == StatusReader.EXIT && first == null) {
+                    first = new Exit(r.a(), r.detail(), timeoutSignal);
                 }
             }
         } catch (RuntimeException e) {
@@ -76,7 +88,7 @@ final class LinuxNsProcess extends NsProcess {
             launcherPidfd = -1;
             childPidfd = -1;
         }
-        Exit result = first != null ? first : new Exit(raw, "");
+        Exit result = first != null ? first : new Exit(raw, "", timeoutSignal);
         LOG.debug("{}: ended with {}", plan.spec.describe(), ExitStatus.describe(result.rawStatus()));
         exit.complete(result);
     }
@@ -137,6 +149,58 @@ final class LinuxNsProcess extends NsProcess {
     String rusage() {
         Exit e = exit.getNow(null);
         return e == null ? "" : e.rusage();
+    }
+
+    @Override
+    public Outcome outcome() throws InterruptedException {
+        Exit e;
+        try {
+            e = exit.get();
+        } catch (ExecutionException ex) {
+            throw new IllegalStateException(ex.getCause());
+        }
+        int raw = e.rawStatus();
+        boolean exited = ExitStatus.exited(raw);
+        Outcome.Kind kind = e.timeoutSignal() != 0 ? Outcome.Kind.TIMED_OUT
+                : exited ? Outcome.Kind.EXITED : Outcome.Kind.SIGNALED;
+        long[] ru = parseRusage(e.rusage());
+        return new Outcome(kind, ExitStatus.code(raw), exited ? 0 : ExitStatus.signal(raw), null, 0,
+                Duration.ofNanos(ru[0] * 1000), Duration.ofNanos(ru[1] * 1000), ru[2], namespaceIds);
+    }
+
+    private static long[] parseRusage(String s) {
+        long[] r = new long[3];
+        String[] f = s.trim().split(" ");
+        for (int i = 0; i < 3 && i < f.length; i++) {
+            try {
+                r[i] = Long.parseLong(f[i]);
+            } catch (NumberFormatException ignored) {
+                // unknown: stays 0
+            }
+        }
+        return r;
+    }
+
+    /** The inodes of the command's namespaces, read while the pidfd proves the pid is still the command's. */
+    private Map<NamespaceType, Long> readNamespaceIds() {
+        Map<NamespaceType, Long> ids = new EnumMap<>(NamespaceType.class);
+        for (NamespaceType t : NamespaceType.values()) {
+            String name = t == NamespaceType.TIME && plan.created.contains(NamespaceType.TIME)
+                    ? "time_for_children" : t.procName();
+            try {
+                String link = Files.readSymbolicLink(Path.of("/proc", Integer.toString(childPid), "ns", name)).toString();
+                int open = link.indexOf('[');
+                ids.put(t, Long.parseLong(link.substring(open + 1, link.length() - 1)));
+            } catch (IOException | RuntimeException e) {
+                // the kernel lacks the type, or the process has ended
+            }
+        }
+        synchronized (lock) {
+            if (childPidfd < 0 || Sys.pidfdSignal(childPidfd, 0) != 0) {
+                return Map.of();
+            }
+        }
+        return ids;
     }
 
     @Override

@@ -30,8 +30,21 @@ final class SetupFailure {
             label = "exec '" + detail + "'";
             detail = null;
         }
+        if (step == Step.MOUNT_PLAN && detail != null) {
+            // "entry N (op src -> dst): what": name the entry as the caller wrote it
+            java.util.regex.Matcher m = ENTRY.matcher(detail);
+            if (m.matches()) {
+                int index = Integer.parseInt(m.group(1));
+                dev.jns.Mount entry = plan.mountEntry(index);
+                label = "mount plan entry " + index + " (" + (entry != null ? entry.describe() : m.group(2)) + ")";
+                detail = m.group(3);
+            }
+        }
         return new NamespaceException(plan.spec.describe(), label, errno, detail, hint(plan, step, errno));
     }
+
+    private static final java.util.regex.Pattern ENTRY =
+            java.util.regex.Pattern.compile("entry (\\d+) \\((.*?)\\): (.*)", java.util.regex.Pattern.DOTALL);
 
     static String hint(LaunchPlan plan, Step step, int errno) {
         boolean user = plan.created.contains(NamespaceType.USER);
@@ -79,6 +92,15 @@ final class SetupFailure {
                       + "not searchable by " + (user ? "the user inside" : who) : null;
             case CHDIR -> "the working directory must exist and be searchable inside the namespaces";
             case DROP_UID -> "runAs needs the launcher to start as root";
+            case MOUNT_PLAN -> errno == ENOENT ? "a source is missing (use the *Try variant to skip it), or a "
+                    + "destination is missing outside the sandbox's own tmpfs mounts (jns creates destinations only "
+                    + "there: add a tmpfs or use emptyRoot())"
+                    : errno == EPERM ? "the kernel refused this mount in the sandbox's user namespace: proc needs a new "
+                      + "pid namespace, mqueue a new ipc namespace, and a read-only mount of the host stays read-only"
+                    : errno == 20 || errno == 21 ? "a bind needs a directory on a directory and a file on a file" : null;
+            case SWITCH_ROOT -> errno == 75 ? "the command's uid or gid is not mapped in its user namespace: map it"
+                    : "the root must be an existing directory, and / must not have shared propagation";
+            case CAPABILITIES -> "dropping capabilities needs CAP_SETPCAP: add newUser(), or keep noNewPrivileges()";
             default -> null;
         };
     }

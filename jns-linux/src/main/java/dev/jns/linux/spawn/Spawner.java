@@ -107,6 +107,7 @@ public final class Spawner {
             StatusReader status = new StatusReader(statusPipe[0]);
             int childPid = -1;
             int childPidfd = -1;
+            List<StatusReader.Record> early = new ArrayList<>();
             while (true) {
                 StatusReader.Record r = status.next();
                 if (r == null) {
@@ -132,9 +133,14 @@ public final class Spawner {
                     throw SetupFailure.of(plan, r.a(), r.b(), r.detail());
                 } else if (r.kind() == StatusReader.STARTED) {
                     break;
+                } else if (r.kind() == StatusReader.EXIT) {
+                    // a quick command's init may report its end before the launcher reports the exec:
+                    // keep it for the reaper, it is the command's exact status
+                    early.add(r);
                 }
             }
             closeAndForget(parentSide, specPipe[1]);
+            early.forEach(status::pushBack);
             LinuxNsProcess p = new LinuxNsProcess(plan, launcherPid, launcherPidfd, childPid, childPidfd,
                     ours[0], ours[1], ours[2], status, statusPipe[0]);
             ok = true;

@@ -32,7 +32,18 @@ public final class SpecEncoder {
     public static final int T_ARG = 18;
     public static final int T_ENV = 19;
     public static final int T_OPTIONS = 20;
+    public static final int T_MOUNT = 21;
+    public static final int T_ROOT = 22;
+    public static final int T_CAPS = 23;
+    public static final int T_RLIMIT = 24;
+    public static final int T_TIMEOUT = 25;
     public static final int T_END = 99;
+
+    /** OPTIONS bits. */
+    public static final int OPT_FORCE_INIT = 1;
+    public static final int OPT_NO_INIT = 2;
+    public static final int OPT_NEW_SESSION = 4;
+    public static final int OPT_NO_NEW_PRIVS = 8;
 
     private final ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
 
@@ -79,6 +90,31 @@ public final class SpecEncoder {
 
     public SpecEncoder timeOffset(int clockId, long seconds, long nanos) {
         return raw(T_TIME_OFFSET, le(24).putInt(clockId).putInt(0).putLong(seconds).putLong(nanos).array());
+    }
+
+    /** A MOUNT record: {@code u32 op | u32 flags | u32 mode | u32 0 | u64 size | src NUL | dst NUL | data}. */
+    public SpecEncoder mount(int op, boolean optional, int mode, long size, String src, String dst, byte[] data) {
+        byte[] s = src.getBytes(StandardCharsets.UTF_8);
+        byte[] d = dst.getBytes(StandardCharsets.UTF_8);
+        ByteBuffer b = le(24 + s.length + 1 + d.length + 1 + data.length);
+        b.putInt(op).putInt(optional ? 1 : 0).putInt(mode).putInt(0).putLong(size);
+        b.put(s).put((byte) 0).put(d).put((byte) 0).put(data);
+        return raw(T_MOUNT, b.array());
+    }
+
+    /** CAPS: the capabilities to keep, and whether to raise them as ambient. */
+    public SpecEncoder caps(long keep, boolean ambient) {
+        return raw(T_CAPS, le(16).putLong(keep).putInt(ambient ? 1 : 0).putInt(0).array());
+    }
+
+    /** RLIMIT: resource, soft, hard (-1 = RLIM_INFINITY). */
+    public SpecEncoder rlimit(int resource, long soft, long hard) {
+        return raw(T_RLIMIT, le(24).putInt(resource).putInt(0).putLong(soft).putLong(hard).array());
+    }
+
+    /** TIMEOUT: milliseconds from exec, and the grace between SIGTERM and SIGKILL. */
+    public SpecEncoder timeout(long millis, long graceMillis) {
+        return raw(T_TIMEOUT, le(16).putLong(millis).putLong(graceMillis).array());
     }
 
     /** Ends the stream and returns its bytes. */

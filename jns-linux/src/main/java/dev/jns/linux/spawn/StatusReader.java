@@ -15,6 +15,7 @@ final class StatusReader {
     static final int ERROR = 2;
     static final int STARTED = 3;
     static final int EXIT = 4;
+    static final int TIMEOUT = 5;
 
     /** One record. */
     record Record(int kind, int a, int b, String detail) {
@@ -24,13 +25,22 @@ final class StatusReader {
     private final byte[] chunk = new byte[4096];
     private ByteBuffer pending = ByteBuffer.allocate(8192).order(ByteOrder.LITTLE_ENDIAN).flip();
     private boolean eof;
+    private final java.util.ArrayDeque<Record> pushedBack = new java.util.ArrayDeque<>();
 
     StatusReader(int fd) {
         this.fd = fd;
     }
 
+    /** Makes {@code r} the next record {@link #next()} returns again (after earlier pushed-back ones). */
+    void pushBack(Record r) {
+        pushedBack.addLast(r);
+    }
+
     /** The next record, or null at EOF (a torn last record counts as EOF). */
     Record next() {
+        if (!pushedBack.isEmpty()) {
+            return pushedBack.removeFirst();
+        }
         while (true) {
             if (pending.remaining() >= 16) {
                 int p = pending.position();

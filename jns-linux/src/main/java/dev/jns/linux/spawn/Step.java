@@ -26,7 +26,13 @@ public enum Step {
     CLOSE_FDS(22, "close inherited fds"),
     EXEC(23, "exec"),
     SIGNALS(24, "set up signals"),
-    INTERNAL(25, "launcher internals");
+    INTERNAL(25, "launcher internals"),
+    MOUNT_PLAN(26, "mount plan"),
+    SWITCH_ROOT(27, "switch root"),
+    CAPABILITIES(28, "set capabilities"),
+    RLIMIT(29, "setrlimit"),
+    NO_NEW_PRIVS(30, "set no_new_privs"),
+    SETSID(31, "setsid");
 
     private final int code;
     private final String label;

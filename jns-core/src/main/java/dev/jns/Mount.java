@@ -1,0 +1,99 @@
+package dev.jns;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * One entry of a {@link MountPlan}: what the launcher does, in order, in the sandbox's new mount namespace.
+ * Paths are absolute; with a root switch ({@link Spawn#root}, {@link Spawn#emptyRoot}) destinations are in
+ * the new root and sources in the caller's file system.
+ *
+ * @param kind        what to do
+ * @param source      the source path (binds), the link target ({@link Kind#SYMLINK}), else ""
+ * @param destination where, absolute
+ * @param mode        permission bits of a created tmpfs root, directory or file (0..07777)
+ * @param size        size limit of a tmpfs in bytes, 0 for the kernel's default (half the RAM)
+ * @param content     the content of a {@link Kind#FILE}, else empty
+ * @param optional    {@code *Try} variants: a missing source skips the entry, as bubblewrap's
+ *                    {@code --bind-try}
+ */
+public record Mount(Kind kind, String source, String destination, int mode, long size, byte[] content,
+                    boolean optional) {
+    /** The kinds of entries; the launcher protocol numbers them in this order, from 1. */
+    public enum Kind {
+        /** Bind mount, recursive, read-write (nodev). */
+        BIND("bind"),
+        /** Bind mount, recursive, remounted read-only (nodev). */
+        RO_BIND("roBind"),
+        /** Bind mount that keeps device nodes usable. */
+        DEV_BIND("devBind"),
+        /** A new tmpfs (nosuid, nodev) with a size limit and mode. */
+        TMPFS("tmpfs"),
+        /** A new proc (nosuid, nodev, noexec) of the sandbox's pid namespace. */
+        PROC("proc"),
+        /** A minimal /dev: null, zero, full, random, urandom, tty, a private devpts (pts, ptmx), shm, fd links. */
+        DEV("dev"),
+        /** A POSIX message queue file system (of the sandbox's ipc namespace). */
+        MQUEUE("mqueue"),
+        /** A directory (kept as is when it exists). */
+        DIR("dir"),
+        /** A symbolic link {@code destination -> source}. */
+        SYMLINK("symlink"),
+        /** A regular file with the given content. */
+        FILE("file"),
+        /** Remounts the mount at {@code destination} read-only (that mount only, not its submounts). */
+        REMOUNT_READ_ONLY("remountReadOnly");
+
+        private final String label;
+
+        Kind(String label) {
+            this.label = label;
+        }
+
+        /** The name of the builder method ({@code "roBind"}), used in messages. */
+        public String label() {
+            return label;
+        }
+
+        /** Whether entries of this kind take a source. */
+        public boolean hasSource() {
+            return this == BIND || this == RO_BIND || this == DEV_BIND || this == SYMLINK;
+        }
+    }
+
+    /** Copies {@code content}; checks nothing else (see {@link MountPlan#validate}). */
+    public Mount {
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(destination, "destination");
+        content = content == null ? new byte[0] : content.clone();
+    }
+
+    /** The content of a {@link Kind#FILE} (a copy). */
+    @Override
+    public byte[] content() {
+        return content.clone();
+    }
+
+    /** {@code "roBind /src -> /work"}, as in error messages. */
+    public String describe() {
+        String name = kind.label() + (optional ? "Try" : "");
+        return kind.hasSource() ? name + " " + source + " -> " + destination : name + " " + destination;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Mount m && kind == m.kind && source.equals(m.source) && destination.equals(m.destination)
+                && mode == m.mode && size == m.size && Arrays.equals(content, m.content) && optional == m.optional;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(kind, source, destination, mode, size, Arrays.hashCode(content), optional);
+    }
+
+    @Override
+    public String toString() {
+        return "Mount[" + describe() + (kind == Kind.FILE ? ", " + content.length + " bytes" : "") + "]";
+    }
+}

@@ -1,0 +1,103 @@
+package dev.jns.linux;
+
+import dev.jns.Errno;
+import dev.jns.NamespaceException;
+import dev.jns.NamespaceType;
+import dev.jns.NetNs;
+import dev.jns.NsHandle;
+import dev.jns.linux.ffi.Native;
+import dev.jns.linux.ffi.Sys;
+
+import java.nio.file.Path;
+
+import static dev.jns.linux.ffi.Native.C;
+
+/**
+ * {@code ip netns add/delete}, the iproute2 way, so that both tools see the same namespaces:
+ * {@code /run/netns} is made a shared mount (a bind mount of itself the first time), so that the bind mounts
+ * under it reach other mount namespaces; {@code add} creates {@code /run/netns/NAME} exclusively, creates a
+ * network namespace on a throwaway thread and bind-mounts it there; {@code delete} detaches the mount
+ * ({@code MNT_DETACH}) and removes the file.
+ */
+final class NamedNetNs {
+    private static final long MS_REC = 0x4000;
+    private static final long MS_SHARED = 1 << 20;
+    private static final int O_EXCL = 0200;
+
+    private NamedNetNs() {
+    }
+
+    static NsHandle add(String name) {
+        String what = "ip netns add " + name;
+        Path dir = NetNs.DIR;
+        Path file = dir.resolve(name);
+        if (C.mkdir(dir.toString(), 0755) != 0 && Native.errno() != Errno.EEXIST) {
+            throw new NamespaceException(what, "mkdir " + dir, Native.errno(), null, hint(Native.errno()));
+        }
+        makeShared(what, dir);
+        int fd = C.open(file.toString(), Native.O_RDONLY | Native.O_CREAT | O_EXCL | Native.O_CLOEXEC, 0);
+        if (fd < 0) {
+            int e = Native.errno();
+            throw new NamespaceException(what, "create " + file, e, null,
+                    e == Errno.EEXIST ? "a network namespace of that name exists (ip netns list)" : hint(e));
+        }
+        Sys.closeQuietly(fd);
+        NsHandle h = null;
+        try {
+            h = Create.create(java.util.List.of(NamespaceType.NET)).get(0);
+            if (C.mount("/proc/self/fd/" + ((LinuxNsHandle) h).fd(what), file.toString(), "none", Native.MS_BIND, null) != 0) {
+                int e = Native.errno();
+                throw new NamespaceException(what, "bind mount on " + file, e, null, hint(e));
+            }
+            NsHandle done = h;
+            h = null;
+            return done;
+        } catch (RuntimeException e) {
+            if (h != null) {
+                h.close();
+            }
+            C.unlink(file.toString());
+            throw e;
+        }
+    }
+
+    /** As iproute2: try to make the directory shared; if it is no mount point (EINVAL), bind it onto itself once. */
+    private static void makeShared(String what, Path dir) {
+        boolean bound = false;
+        while (C.mount("", dir.toString(), "none", MS_SHARED | MS_REC, null) != 0) {
+            int e = Native.errno();
+            if (e != Errno.EINVAL || bound) {
+                throw new NamespaceException(what, "make " + dir + " a shared mount", e, null, hint(e));
+            }
+            if (C.mount(dir.toString(), dir.toString(), "none", Native.MS_BIND | MS_REC, null) != 0) {
+                int e2 = Native.errno();
+                throw new NamespaceException(what, "bind mount " + dir + " on itself", e2, null, hint(e2));
+            }
+            bound = true;
+        }
+    }
+
+    static void delete(String name) {
+        String what = "ip netns delete " + name;
+        Path file = NetNs.DIR.resolve(name);
+        if (C.umount2(file.toString(), Native.MNT_DETACH) != 0) {
+            int e = Native.errno();
+            if (e == Errno.ENOENT) {
+                throw new NamespaceException(what, "umount " + file, e, "no network namespace named " + name,
+                        "see NetNs.list() or ip netns list");
+            }
+            if (e != Errno.EINVAL) { // EINVAL: not mounted, a leftover file: remove it anyway, as ip does
+                throw new NamespaceException(what, "umount " + file, e, null, hint(e));
+            }
+        }
+        if (C.unlink(file.toString()) != 0) {
+            int e = Native.errno();
+            throw new NamespaceException(what, "remove " + file, e, null, hint(e));
+        }
+    }
+
+    private static String hint(int e) {
+        return e == Errno.EPERM || e == Errno.EACCES
+                ? "named network namespaces live in /run/netns, which needs root (as ip netns)" : null;
+    }
+}

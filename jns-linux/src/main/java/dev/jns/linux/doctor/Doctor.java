@@ -1,0 +1,181 @@
+package dev.jns.linux.doctor;
+
+import dev.jns.DoctorFacts;
+import dev.jns.DoctorProbe;
+import dev.jns.DoctorReport;
+import dev.jns.Errno;
+import dev.jns.NamespaceException;
+import dev.jns.NamespaceType;
+import dev.jns.Namespaces;
+import dev.jns.Spawn;
+import dev.jns.SpawnResult;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Finds out what works here by doing it: for each namespace type, starts {@code /bin/true} in a new namespace
+ * of that type through {@link Namespaces#spawn()} (as the JVM's user, and, when the JVM is root, as an
+ * unprivileged user through {@code Spawn.runAs}: {@code nobody}); and makes a user namespace with a new mount
+ * namespace and mounts a tmpfs in it (some hosts let the user namespace be made and refuse its use). Failed
+ * attempts are explained from the step and errno of their {@link NamespaceException} and the machine's facts.
+ * The attempts run in parallel, once per JVM; {@link #report()} caches the result.
+ */
+public final class Doctor {
+    private static final Logger LOG = LoggerFactory.getLogger(Doctor.class);
+    /** The user a root JVM tries the rootless path as. */
+    static final String UNPRIVILEGED_USER = "nobody";
+
+    private Doctor() {
+    }
+
+    /** The report, made on first use and cached for the life of the JVM. */
+    public static DoctorReport report() {
+        return Cached.REPORT;
+    }
+
+    private static final class Cached {
+        static final DoctorReport REPORT = probe();
+    }
+
+    /** Makes every attempt now (not cached). */
+    public static DoctorReport probe() {
+        long t0 = System.nanoTime();
+        DoctorFacts facts = FactsReader.read();
+        List<Attempt> attempts = new ArrayList<>();
+        boolean root = facts.root();
+        attempts.addAll(attemptsAs(facts.euid(), -1, !root));
+        if (root) {
+            long[] ids = FactsReader.ids(UNPRIVILEGED_USER);
+            if (ids == null) {
+                ids = new long[] {65534, 65534};
+            }
+            attempts.addAll(attemptsAs(ids[0], ids[1], true));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(4, r -> {
+            Thread t = new Thread(r, "jns-doctor");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<CompletableFuture<DoctorProbe>> futures = new ArrayList<>();
+            for (Attempt a : attempts) {
+                futures.add(CompletableFuture.supplyAsync(() -> a.run(facts), pool));
+            }
+            List<DoctorProbe> probes = new ArrayList<>();
+            for (CompletableFuture<DoctorProbe> f : futures) {
+                probes.add(f.join());
+            }
+            DoctorReport report = new DoctorReport(facts, probes);
+            LOG.debug("doctor: {} attempts in {} ms", probes.size(), (System.nanoTime() - t0) / 1_000_000);
+            return report;
+        } finally {
+            pool.shutdown();
+            try {
+                pool.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static List<Attempt> attemptsAs(long uid, long gid, boolean rootless) {
+        List<Attempt> out = new ArrayList<>();
+        boolean runAs = gid >= 0;
+        for (NamespaceType t : NamespaceType.values()) {
+            out.add(new Attempt(t.procName(), t, uid, gid, runAs, rootless));
+        }
+        out.add(new Attempt(DoctorProbe.USERNS_MOUNT, null, uid, gid, runAs, rootless));
+        return out;
+    }
+
+    /** One attempt: a type's namespace, or the user namespace + tmpfs. */
+    private record Attempt(String name, NamespaceType type, long uid, long gid, boolean runAs, boolean rootless) {
+        DoctorProbe run(DoctorFacts facts) {
+            long t0 = System.nanoTime();
+            String step;
+            int errno;
+            String fallback;
+            try {
+                Spawn s = Namespaces.spawn();
+                if (runAs) {
+                    s.runAs(uid, gid);
+                }
+                SpawnResult r;
+                if (type == null) {
+                    String mount = program("mount");
+                    s.mapRootUser().newMount();
+                    if (mount == null) {
+                        // no mount(8): a proc mount by the launcher is a mount in the user namespace too
+                        r = s.newPid().mountProc().run("/bin/true");
+                    } else {
+                        r = s.run(mount, "-t", "tmpfs", "-o", "size=64k", "jns-doctor", "/tmp");
+                    }
+                } else {
+                    switch (type) {
+                        case USER -> s.mapRootUser();
+                        case TIME -> s.newTime();
+                        default -> s.newNamespaces(type);
+                    }
+                    r = s.run("/bin/true");
+                }
+                if (r.success()) {
+                    return DoctorProbe.ok(name, type, uid, rootless, elapsed(t0));
+                }
+                step = type == null ? "mount tmpfs" : "run /bin/true";
+                String err = r.stderr().trim();
+                errno = errnoOf(err);
+                fallback = "exit code " + r.exitCode() + (err.isEmpty() ? "" : ": " + err);
+            } catch (NamespaceException e) {
+                step = e.step();
+                errno = e.errno();
+                fallback = e.hint() != null ? e.hint() : e.detail();
+            } catch (RuntimeException e) {
+                step = "spawn";
+                errno = 0;
+                fallback = e.toString();
+            }
+            Causes.Explanation why = Causes.explain(facts, type, rootless, step, errno, fallback);
+            return new DoctorProbe(name, type, uid, rootless, false, step, errno, why.cause(), why.fix(), elapsed(t0));
+        }
+    }
+
+    private static Duration elapsed(long t0) {
+        return Duration.ofNanos(System.nanoTime() - t0);
+    }
+
+    private static int errnoOf(String stderr) {
+        String s = stderr.toLowerCase(Locale.ROOT);
+        if (s.contains("permission denied") || s.contains("not permitted")) {
+            return Errno.EPERM;
+        }
+        if (s.contains("no such")) {
+            return Errno.ENOENT;
+        }
+        if (s.contains("invalid argument")) {
+            return Errno.EINVAL;
+        }
+        return 0;
+    }
+
+    private static String program(String name) {
+        for (String dir : new String[] {"/usr/bin", "/bin", "/usr/sbin", "/sbin"}) {
+            Path p = Path.of(dir, name);
+            if (Files.isExecutable(p)) {
+                return p.toString();
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,230 @@
+package dev.jns.linux.net;
+
+import dev.jns.Errno;
+import dev.jns.NamespaceException;
+import dev.jns.NamespaceType;
+import dev.jns.Namespaces;
+import dev.jns.NsHandle;
+import dev.jns.NsProcess;
+import dev.jns.spi.NetSession;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Rootless networking: rtnetlink through a {@link NetlinkTool} process started inside the network namespace and
+ * the user namespace that owns it ({@code Namespaces.spawn().join(userns).join(netns)}), because the kernel checks
+ * CAP_NET_ADMIN on the task that sends each message, and a JVM can neither join a user namespace nor hold
+ * capabilities in one it is not in.
+ *
+ * <p>Conditions (else the error says which failed): the caller must be able to join the owning user namespace
+ * (it created it, or is privileged over it) and must be <em>root inside it</em> (the sandbox maps the caller to
+ * uid 0, as {@code mapRootUser()} does), since a process that execs as another uid loses its capabilities. The
+ * other namespace of a veth pair or of a move must belong to the same user namespace and be open as a
+ * {@link dev.jns.net.Net} too: the helper names it by its helper's {@code /proc/PID/ns/net} (a process in a
+ * child user namespace may not open the JVM's {@code /proc/PID/fd/N}: EACCES from the kernel's ptrace check). Each helper is one JVM start (some 0.3 s).
+ */
+final class HelperTransport implements Transport {
+    private final NsProcess process;
+    private final DataOutputStream out;
+    private final DataInputStream in;
+    private final StringBuilder stderr;
+    private final AtomicInteger seq = new AtomicInteger(1);
+    private final Map<NsHandle, Integer> remoteFds = new HashMap<>();
+    /** The open helpers, by the namespace they serve. */
+    private static final Map<NsHandle, HelperTransport> LIVE = new HashMap<>();
+    private NsHandle serves;
+    private boolean closed;
+
+    private HelperTransport(NsProcess process, StringBuilder stderr) {
+        this.process = process;
+        this.stderr = stderr;
+        this.out = new DataOutputStream(process.getOutputStream());
+        this.in = new DataInputStream(process.getInputStream());
+    }
+
+    static NetSession session(String what, NsHandle netns, NamespaceException enterFailure) {
+        String hint = "rootless networking needs a sandbox whose user namespace maps the caller to root "
+                + "(Spawn.mapRootUser()) and that the caller may join; as root it works for any namespace";
+        NsHandle userns;
+        try {
+            userns = netns.owner();
+        } catch (NamespaceException e) {
+            throw new NamespaceException(what, enterFailure.step(), Errno.EPERM,
+                    "and the namespace's owner cannot be opened: " + e.getMessage(), hint, enterFailure);
+        }
+        try (NsHandle current = Namespaces.current(NamespaceType.USER)) {
+            if (userns.equals(current)) {
+                throw new NamespaceException(what, enterFailure.step(), Errno.EPERM, enterFailure.detail(),
+                        "the namespace belongs to the caller's own user namespace, where the caller lacks "
+                        + "CAP_SYS_ADMIN and CAP_NET_ADMIN: run as root", enterFailure);
+            }
+        }
+        StringBuilder err = new StringBuilder();
+        NsProcess p;
+        try {
+            p = Namespaces.spawn().join(userns).join(netns)
+                    .start(javaBin(), "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-Xss512k", "-XX:+UseSerialGC",
+                            "-cp", System.getProperty("java.class.path"), NetlinkTool.class.getName());
+        } finally {
+            userns.close();
+        }
+        CompletableFuture.runAsync(() -> drain(p.getErrorStream(), err));
+        HelperTransport t = new HelperTransport(p, err);
+        try {
+            if (!NetlinkTool.awaitReady(p.getInputStream())) {
+                p.waitFor(5, TimeUnit.SECONDS);
+                throw new NamespaceException(what, "start the netlink helper in " + netns, Errno.EPERM,
+                        t.stderrText(), hint);
+            }
+        } catch (IOException | InterruptedException e) {
+            t.close();
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            throw new NamespaceException(what, "start the netlink helper in " + netns, Errno.EIO, e.toString(), null, e);
+        } catch (NamespaceException e) {
+            t.close();
+            throw e;
+        }
+        synchronized (LIVE) {
+            t.serves = netns;
+            LIVE.putIfAbsent(netns, t);
+        }
+        return new NetlinkSession(t, netns.toString(), t::remoteFd);
+    }
+
+    private static String javaBin() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private static void drain(InputStream s, StringBuilder into) {
+        try {
+            byte[] b = s.readAllBytes();
+            synchronized (into) {
+                into.append(new String(b, StandardCharsets.UTF_8));
+            }
+        } catch (IOException ignored) {
+            // the helper is gone
+        }
+    }
+
+    private String stderrText() {
+        synchronized (stderr) {
+            return stderr.toString().strip();
+        }
+    }
+
+    /**
+     * The helper's fd for a JVM handle. A process in a child user namespace may not read the JVM's
+     * {@code /proc/PID/fd} (the kernel's ptrace check refuses it: EACCES), but it may open the namespace files
+     * of another helper in the same user namespace: so the target namespace must have a live helper, that is
+     * an open {@link dev.jns.net.Net}. The fd opened is checked against the handle's device and inode.
+     */
+    synchronized int remoteFd(String what, NsHandle h) {
+        Integer fd = remoteFds.get(h);
+        if (fd != null) {
+            return fd;
+        }
+        NetlinkSession.jvmFd(what, h); // EBADF when closed
+        HelperTransport other;
+        synchronized (LIVE) {
+            other = LIVE.get(h);
+        }
+        if (other == null) {
+            throw new NamespaceException(what, "name " + h + " to the netlink helper", Errno.EPERM,
+                    "rootless, the helper can name only namespaces that have a helper of their own",
+                    "open the target with Net.of(handle) and use veth(name, net, peer) or moveTo(net) while it is open");
+        }
+        byte[] path = ("/proc/" + other.process.pid() + "/ns/net").getBytes(StandardCharsets.UTF_8);
+        ByteBuffer answer = ByteBuffer.wrap(send(what, NetlinkTool.KIND_OPEN, path));
+        int remote = answer.getInt();
+        if (answer.getLong() != h.device() || answer.getLong() != h.inode()) {
+            send(what, NetlinkTool.KIND_CLOSE, ByteBuffer.allocate(4).putInt(remote).array());
+            throw new NamespaceException(what, "name " + h + " to the netlink helper", Errno.ESTALE,
+                    "the helper of " + h + " is no longer in it", null);
+        }
+        remoteFds.put(h, remote);
+        return remote;
+    }
+
+    @Override
+    public int nextSeq() {
+        return seq.incrementAndGet();
+    }
+
+    @Override
+    public List<NlMessage> exchange(String what, byte[] request) {
+        byte[] answer = send(what, NetlinkTool.KIND_NETLINK, request);
+        try {
+            return new ArrayList<>(NlMessage.parseAll(answer, answer.length));
+        } catch (IllegalArgumentException e) {
+            throw new NamespaceException(what, "decode the helper's answer", Errno.EIO, e.getMessage(), null, e);
+        }
+    }
+
+    private synchronized byte[] send(String what, int kind, byte[] body) {
+        if (closed) {
+            throw new NamespaceException(what, "use the netlink helper", Errno.EBADF, "the Net is closed", null);
+        }
+        try {
+            out.writeInt(body.length + 1);
+            out.writeByte(kind);
+            out.write(body);
+            out.flush();
+            int len = in.readInt();
+            int status = in.readUnsignedByte();
+            byte[] rest = new byte[len - 1];
+            in.readFully(rest);
+            if (status == 0) {
+                return rest;
+            }
+            ByteBuffer b = ByteBuffer.wrap(rest);
+            int errno = b.getInt();
+            throw new NamespaceException(what, "netlink helper", errno,
+                    new String(rest, 4, rest.length - 4, StandardCharsets.UTF_8), null);
+        } catch (IOException e) {
+            throw new NamespaceException(what, "talk to the netlink helper", Errno.EIO,
+                    e + (stderrText().isEmpty() ? "" : ": " + stderrText()), "the helper process ended", e);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        synchronized (LIVE) {
+            if (serves != null) {
+                LIVE.remove(serves, this);
+            }
+        }
+        try {
+            out.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+        try {
+            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        process.close();
+    }
+}

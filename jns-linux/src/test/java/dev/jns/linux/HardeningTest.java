@@ -1,0 +1,139 @@
+package dev.jns.linux;
+
+import dev.jns.Capability;
+import dev.jns.InvalidSpecException;
+import dev.jns.Namespaces;
+import dev.jns.Rlimit;
+import dev.jns.SpawnResult;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** init(false), process names, capabilities, rlimits, sessions, no_new_privs. */
+class HardeningTest {
+    private LeakCheck leaks;
+
+    @BeforeAll
+    static void warmUp() {
+        SandboxSupport.warmUp();
+    }
+
+    @BeforeEach
+    void setUp() {
+        leaks = LeakCheck.start();
+    }
+
+    @AfterEach
+    void tearDown() {
+        leaks.assertNoLeaks();
+    }
+
+    private static String status(SpawnResult r, String key) {
+        return r.stdout().lines().filter(l -> l.startsWith(key + ":")).map(l -> l.substring(key.length() + 1).trim())
+                .findFirst().orElseThrow(() -> new AssertionError(key + " not in " + r.stdout() + r.stderr()));
+    }
+
+    @Test
+    void withoutInitTheCommandIsPid1() {
+        SpawnResult r = Namespaces.spawn().newUser().mapRootUser().newPid().newMount().mountProc().init(false)
+                .run("sh", "-c", "echo $$; cat /proc/1/comm");
+        assertThat(r.stdout()).isEqualTo("1\nsh\n");
+    }
+
+    @Test
+    void initAndLauncherNameThemselves() {
+        SpawnResult r = Namespaces.spawn().newUser().mapRootUser().newPid().newMount().mountProc()
+                .run("sh", "-c", "echo $$; cat /proc/1/comm");
+        assertThat(r.stdout()).isEqualTo("2\njns-init\n");
+    }
+
+    @Test
+    void noInitWithATimeNamespaceIsInvalid() {
+        assertThatThrownBy(() -> Namespaces.spawn().newUser().newTime().init(false).run("true"))
+                .isInstanceOfSatisfying(InvalidSpecException.class, e -> assertThat(e.field()).isEqualTo("init"));
+    }
+
+    @Test
+    void noNewPrivilegesIsOnByDefaultAndCanBeTurnedOff() {
+        assertThat(status(Namespaces.spawn().run("cat", "/proc/self/status"), "NoNewPrivs")).isEqualTo("1");
+        assertThat(status(Namespaces.spawn().noNewPrivileges(false).run("cat", "/proc/self/status"), "NoNewPrivs"))
+                .isEqualTo("0");
+    }
+
+    @Test
+    void capabilitiesStayAsUnshareGivesThemWithoutASandbox() {
+        SpawnResult r = Namespaces.spawn().newUser().mapRootUser().run("cat", "/proc/self/status");
+        assertThat(Long.parseLong(status(r, "CapEff"), 16)).isNotZero();
+    }
+
+    @Test
+    void keepCapabilitiesKeepsExactlyThoseAlsoForANonRootUid() {
+        long id = SandboxSupport.jnsci();
+        org.junit.jupiter.api.Assumptions.assumeTrue(id > 0 && SandboxSupport.isRoot(), "needs root and jnsci");
+        SpawnResult r = Namespaces.spawn().runAs(id, id).newUser().mapCurrentUser().newNet()
+                .keepCapabilities(Capability.CAP_NET_ADMIN)
+                .run("sh", "-c", "cat /proc/self/status; ip link set lo up && echo lo-up");
+        assertThat(status(r, "CapEff")).isEqualTo("0000000000001000");
+        assertThat(status(r, "CapBnd")).isEqualTo("0000000000001000");
+        assertThat(status(r, "CapAmb")).isEqualTo("0000000000001000");
+        assertThat(r.stdout()).endsWith("lo-up\n");
+    }
+
+    @Test
+    void dropCapabilitiesDropsOnlyThose() {
+        SpawnResult r = Namespaces.spawn().newUser().mapRootUser().dropCapabilities(Capability.CAP_NET_RAW,
+                Capability.of("sys_admin")).run("cat", "/proc/self/status");
+        long eff = Long.parseLong(status(r, "CapEff"), 16);
+        long bnd = Long.parseLong(status(r, "CapBnd"), 16);
+        assertThat(eff & (1L << 13)).isZero();
+        assertThat(eff & (1L << 21)).isZero();
+        assertThat(bnd & (1L << 21)).isZero();
+        assertThat(eff & (1L << 12)).isNotZero();
+    }
+
+    @Test
+    void unknownCapabilityNameIsInvalid() {
+        assertThatThrownBy(() -> Capability.of("CAP_FLY")).isInstanceOf(InvalidSpecException.class)
+                .hasMessageContaining("CAP_FLY");
+    }
+
+    @Test
+    void sandboxDropsCapabilitiesByDefault() {
+        SpawnResult r = Namespaces.spawn().newUser().mapRootUser().tmpfs(Path.of("/mnt"))
+                .run("cat", "/proc/self/status");
+        assertThat(status(r, "CapEff")).isEqualTo("0000000000000000");
+        assertThat(status(r, "CapBnd")).isEqualTo("0000000000000000");
+    }
+
+    @Test
+    void rlimitsApply() {
+        SpawnResult r = Namespaces.spawn().rlimit(Rlimit.NOFILE, 32, 64).rlimit(Rlimit.CPU, 7)
+                .rlimit(Rlimit.FSIZE, 1024, Rlimit.INFINITY)
+                .run("sh", "-c", "ulimit -Sn; ulimit -Hn; ulimit -t; ulimit -Sf; ulimit -Hf");
+        assertThat(r.stdout()).isEqualTo("32\n64\n7\n2\nunlimited\n");
+        assertThatThrownBy(() -> Namespaces.spawn().rlimit(Rlimit.NOFILE, 10, 5))
+                .isInstanceOf(InvalidSpecException.class).hasMessageContaining("rlimit NOFILE");
+    }
+
+    @Test
+    void fileSizeLimitStopsAWriter() {
+        SpawnResult r = Namespaces.spawn().newUser().mapRootUser().newMount().tmpfs(Path.of("/mnt"))
+                .rlimit(Rlimit.FSIZE, 4096)
+                .run("sh", "-c", "head -c 100000 /dev/zero > /mnt/big; echo $?; stat -c %s /mnt/big");
+        assertThat(r.stdout()).endsWith("4096\n");
+    }
+
+    @Test
+    void newSessionDetachesFromTheCallersSession() {
+        SpawnResult r = Namespaces.spawn().newSession().run("sh", "-c", "ps -o sid= -p $$; echo $$");
+        String[] lines = r.stdout().trim().split("\n");
+        assertThat(lines[0].trim()).isEqualTo(lines[1].trim());
+    }
+}

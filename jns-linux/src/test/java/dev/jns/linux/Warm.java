@@ -1,0 +1,18 @@
+package dev.jns.linux;
+
+import dev.jns.Namespaces;
+
+/** Starts jns's lazy, JVM-wide resources (launcher memfd, lifeline pipe, spawner thread) before leaks are counted. */
+final class Warm {
+    private static boolean done;
+
+    private Warm() {
+    }
+
+    static synchronized void up() {
+        if (!done) {
+            Namespaces.spawn().run("true");
+            done = true;
+        }
+    }
+}

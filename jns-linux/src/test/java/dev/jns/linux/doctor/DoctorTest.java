@@ -1,0 +1,140 @@
+package dev.jns.linux.doctor;
+
+import dev.jns.DoctorFacts;
+import dev.jns.DoctorProbe;
+import dev.jns.DoctorReport;
+import dev.jns.Errno;
+import dev.jns.NamespaceType;
+import dev.jns.Namespaces;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+class DoctorTest {
+    @Test
+    void reportIsCachedAndComplete() {
+        DoctorReport r = Namespaces.doctor();
+        assertThat(Namespaces.doctor()).isSameAs(r);
+        System.out.println(r);
+        DoctorFacts f = r.facts();
+        assertThat(f.kernel()).isNotEmpty();
+        assertThat(f.euid()).isEqualTo(Long.parseLong(new com.sun.security.auth.module.UnixSystem().getUid() + ""));
+        // as the caller: eight types and the userns + tmpfs attempt; as root also the same as nobody
+        assertThat(r.probes(false)).hasSize(9);
+        assertThat(r.probes(true)).hasSize(9);
+        assertThat(r.probes()).hasSize(f.root() ? 18 : 9);
+        for (NamespaceType t : NamespaceType.values()) {
+            assertThat(r.probe(t, false)).isPresent();
+            assertThat(r.probe(t, true)).get().extracting(DoctorProbe::rootless).isEqualTo(true);
+        }
+    }
+
+    @Test
+    void everythingWorksOnThisMachine() {
+        DoctorReport r = Namespaces.doctor();
+        // this machine (see DESIGN.md) allows unprivileged user namespaces; a failure here names the cause
+        assertThat(r.whyNot(EnumSet.allOf(NamespaceType.class), false)).isEmpty();
+        assertThat(r.whyNot(EnumSet.allOf(NamespaceType.class), true)).isEmpty();
+        assertThat(r.userNamespaceMount(true)).get().extracting(DoctorProbe::works).isEqualTo(true);
+        assertThat(r.facts().timeNamespaces()).isTrue();
+        assertThat(r.facts().pidfd()).isTrue();
+        assertThat(r.facts().sysctls()).containsKey("user.max_user_namespaces");
+    }
+
+    @Test
+    void sysctlsAreReadWhole() throws Exception {
+        // a sysctl file answers only the first read: the value must not be cut to its first character
+        Process cat = new ProcessBuilder("cat", "/proc/sys/user/max_user_namespaces").start();
+        String expected = new String(cat.getInputStream().readAllBytes()).trim();
+        cat.waitFor();
+        assertThat(Namespaces.doctor().facts().sysctls()).containsEntry("user.max_user_namespaces", expected);
+    }
+
+    @Test
+    void freshProbeIsFast() {
+        Namespaces.doctor(); // warm: launcher extracted, classes loaded
+        long t0 = System.nanoTime();
+        DoctorReport r = Doctor.probe();
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        System.out.println("doctor probe: " + r.probes().size() + " attempts in " + ms + " ms");
+        assertThat(ms).isLessThan(1000);
+    }
+
+    @Test
+    void jsonHasEveryProbe() {
+        DoctorReport r = Namespaces.doctor();
+        String json = r.toJson();
+        assertThat(json).startsWith("{\"facts\":{\"kernel\":").endsWith("]}");
+        assertThat(json.split("\"works\":", -1)).hasSize(r.probes().size() + 1);
+        assertThat(json).contains("\"sysctls\":{\"user.max_user_namespaces\":");
+        // balanced braces and brackets outside strings
+        int depth = 0;
+        boolean inString = false;
+        for (int i = 0; i < json.length(); i++) {
+            char c = json.charAt(i);
+            if (inString) {
+                if (c == '\\') {
+                    i++;
+                } else if (c == '"') {
+                    inString = false;
+                }
+            } else if (c == '"') {
+                inString = true;
+            } else if (c == '{' || c == '[') {
+                depth++;
+            } else if (c == '}' || c == ']') {
+                depth--;
+                assertThat(depth).isGreaterThanOrEqualTo(0);
+            }
+        }
+        assertThat(depth).isZero();
+    }
+
+    @Test
+    void causesNameTheSysctlsAppArmorAndHelpers() {
+        DoctorFacts base = FactsReader.read();
+        DoctorFacts off = with(base, Map.of("user.max_user_namespaces", "0"), 0);
+        assertThat(Causes.explain(off, NamespaceType.NET, true, "clone", Errno.EPERM, null).cause())
+                .contains("user.max_user_namespaces is 0");
+        DoctorFacts aa = with(base, Map.of("user.max_user_namespaces", "1000",
+                "kernel.apparmor_restrict_unprivileged_userns", "1"), 0);
+        Causes.Explanation e = Causes.explain(aa, null, true, "mount tmpfs", Errno.EPERM, null);
+        assertThat(e.cause()).contains("AppArmor");
+        assertThat(e.fix()).contains("apparmor_restrict_unprivileged_userns=0");
+        DoctorFacts seccomp = with(base, Map.of("user.max_user_namespaces", "1000"), 2);
+        assertThat(Causes.explain(seccomp, NamespaceType.USER, true, "clone", Errno.EPERM, null).cause())
+                .contains("seccomp");
+        assertThat(Causes.explain(base, NamespaceType.USER, true, "newuidmap", Errno.EPERM, null).cause())
+                .contains("/etc/subuid");
+        assertThat(Causes.explain(base, NamespaceType.NET, false, "clone", Errno.ENOSPC, null).fix())
+                .contains("user.max_net_namespaces");
+    }
+
+    @Test
+    void unavailableReportFailsEverythingWithTheReason() {
+        DoctorReport r = DoctorReport.unavailable("no implementation", "add jns-linux");
+        assertThat(r.whyNot(List.of(NamespaceType.NET), false)).get().asString().contains("no implementation");
+        assertThat(r.whyNot(List.of(NamespaceType.NET), true)).get().asString().contains("add jns-linux");
+        assertThat(r.supports(List.of(), false)).isTrue();
+    }
+
+    @Test
+    void rootProbesTheRootlessPathAsNobody() {
+        DoctorReport r = Namespaces.doctor();
+        assumeTrue(r.facts().root(), "the JVM is not root: its own attempts are the rootless ones");
+        assertThat(r.probes(true)).allSatisfy(p -> assertThat(p.uid()).isEqualTo(FactsReader.ids("nobody")[0]));
+        assertThat(r.probes(false)).allSatisfy(p -> assertThat(p.rootless()).isFalse());
+    }
+
+    private static DoctorFacts with(DoctorFacts f, Map<String, String> sysctls, int seccomp) {
+        return new DoctorFacts(f.kernel(), f.euid(), f.user(), f.newuidmap(), f.newgidmap(), f.subuid(), f.subgid(),
+                sysctls, seccomp, seccomp == 2 ? 1 : 0, f.container(), f.cgroupV2(), f.cgroup(), f.cgroupWritable(),
+                f.timeNamespaces(), f.pidfd());
+    }
+}
