@@ -18,7 +18,8 @@ import java.util.Objects;
  */
 @Command(name = "jns", mixinStandardHelpOptions = true, versionProvider = JnsCli.Version.class,
         description = "Linux namespaces from Java: unshare, nsenter and friends, rootless first.",
-        subcommands = {UnshareCommand.class, NsenterCommand.class})
+        subcommands = {UnshareCommand.class, NsenterCommand.class, LsnsCommand.class, NetnsCommand.class,
+                DoctorCommand.class})
 public final class JnsCli implements Runnable {
     /** Exit code of jns's own errors and of bad options, as util-linux's EXIT_FAILURE. */
     public static final int EXIT_FAILURE = 1;

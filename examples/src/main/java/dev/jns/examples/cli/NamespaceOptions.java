@@ -12,7 +12,7 @@ import java.util.Optional;
 /**
  * The eight namespace type options that unshare and nsenter share, each with an optional file:
  * {@code -m, --mount[=FILE]} ... {@code -T, --time[=FILE]}. (The file arrives as the hidden
- * {@code --TYPE-file}; see {@link OptionalValues}.)
+ * {@code --TYPE-arg}; see {@link OptionalValues}.)
  */
 final class NamespaceOptions {
     @Option(names = {"-m", "--mount"}, description = "mount namespace (--mount=FILE: a persisted one)") boolean mount;
@@ -24,14 +24,14 @@ final class NamespaceOptions {
     @Option(names = {"-C", "--cgroup"}, description = "cgroup namespace") boolean cgroup;
     @Option(names = {"-T", "--time"}, description = "time namespace") boolean time;
 
-    @Option(names = "--mount-file", hidden = true) Path mountFile;
-    @Option(names = "--uts-file", hidden = true) Path utsFile;
-    @Option(names = "--ipc-file", hidden = true) Path ipcFile;
-    @Option(names = "--net-file", hidden = true) Path netFile;
-    @Option(names = "--pid-file", hidden = true) Path pidFile;
-    @Option(names = "--user-file", hidden = true) Path userFile;
-    @Option(names = "--cgroup-file", hidden = true) Path cgroupFile;
-    @Option(names = "--time-file", hidden = true) Path timeFile;
+    @Option(names = "--mount-arg", hidden = true) Path mountFile;
+    @Option(names = "--uts-arg", hidden = true) Path utsFile;
+    @Option(names = "--ipc-arg", hidden = true) Path ipcFile;
+    @Option(names = "--net-arg", hidden = true) Path netFile;
+    @Option(names = "--pid-arg", hidden = true) Path pidFile;
+    @Option(names = "--user-arg", hidden = true) Path userFile;
+    @Option(names = "--cgroup-arg", hidden = true) Path cgroupFile;
+    @Option(names = "--time-arg", hidden = true) Path timeFile;
 
     /** The types asked for, each with its file when one was given; in the order user first, mount last. */
     Map<NamespaceType, Optional<Path>> selected() {

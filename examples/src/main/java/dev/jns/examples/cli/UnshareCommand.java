@@ -67,7 +67,7 @@ public final class UnshareCommand implements Callable<Integer> {
     @Option(names = "--mount-proc", description = "mount proc on /proc first (implies --mount)")
     boolean mountProc;
 
-    @Option(names = "--mount-proc-file", hidden = true)
+    @Option(names = "--mount-proc-arg", hidden = true)
     Path mountProcDir;
 
     @Option(names = "--propagation", paramLabel = "slave|shared|private|unchanged",
