@@ -5,6 +5,7 @@ import dev.jns.examples.tour.BuildSandboxStop;
 import dev.jns.examples.tour.CgroupStop;
 import dev.jns.examples.tour.IpcStop;
 import dev.jns.examples.tour.JavaInsideStop;
+import dev.jns.examples.tour.ListingStop;
 import dev.jns.examples.tour.MountStop;
 import dev.jns.examples.tour.NetworkStop;
 import dev.jns.examples.tour.PersistenceStop;
@@ -20,7 +21,7 @@ import java.util.List;
 
 /**
  * The jns tour: for each part of the namespaces walkthrough (UTS, network, mount, PID, user, IPC, cgroup,
- * time, persistence, Java code inside, a build-step sandbox), what the host sees beside what a namespace
+ * time, listing, persistence, Java code inside, a build-step sandbox), what the host sees beside what a namespace
  * sees. It runs as the current user, root or not; what this machine or user cannot do is skipped with the
  * reason. Run it with {@code mvn -q -B -pl examples -am verify -DskipTests -Dtour} (see the README).
  */
@@ -31,7 +32,7 @@ public final class Tour {
     /** The stops, in the walkthrough's order. */
     public static List<TourStop> stops() {
         return List.of(new UtsStop(), new NetworkStop(), new MountStop(), new PidStop(), new UserStop(),
-                new IpcStop(), new CgroupStop(), new TimeStop(), new PersistenceStop(),
+                new IpcStop(), new CgroupStop(), new TimeStop(), new ListingStop(), new PersistenceStop(),
                 new JavaInsideStop(), new BuildSandboxStop());
     }
 
@@ -55,6 +56,7 @@ public final class Tour {
             } catch (NamespaceException e) {
                 skipped++;
                 out.println("  skipped: " + TourSkip.reason(e));
+                TourSkip.doctor(stop.needs()).ifPresent(why -> out.println("  doctor: " + why));
             } catch (Exception | AssertionError e) {
                 failed++;
                 out.println("  FAILED: " + e);

@@ -57,6 +57,7 @@ public final class View {
     }
 
     private static String oneLine(String s) {
-        return s.replace("\n", " | ");
+        String l = s.replace("\n", " | ");
+        return l.length() <= 100 ? l : l.substring(0, 99) + "\u2026";
     }
 }
