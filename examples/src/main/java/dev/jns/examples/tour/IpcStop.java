@@ -34,7 +34,7 @@ public final class IpcStop implements TourStop {
                 .run("sh", "-c", "ipcmk -Q >/dev/null && tail -n +2 /proc/sysvipc/msg | awk '{print $1}'"));
         String key = inside.lines().findFirst().orElse("");
         v.row("queue keys", keys(), key.isEmpty() ? "(none)" : key);
-        v.row("queue " + key, keys().contains(key) ? "present" : "absent", "present");
+        v.row("the new queue", keys().contains(key) ? "present" : "absent", "present");
         return v;
     }
 
