@@ -4,7 +4,9 @@ import dev.jns.NamespaceType;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Comparator;
+import java.util.List;
 import java.util.TreeMap;
 import java.util.Map;
 import java.util.Optional;
@@ -45,6 +47,11 @@ final class NamespaceOptions {
         put(m, time, NamespaceType.TIME, timeFile);
         put(m, mount, NamespaceType.MOUNT, mountFile);
         return m;
+    }
+
+    /** Every type, user first, mount last: the order to join them in. */
+    static List<NamespaceType> ordered() {
+        return Arrays.stream(NamespaceType.values()).sorted(Comparator.comparingInt(NamespaceOptions::rank)).toList();
     }
 
     /** User namespaces first (they own the others), mount last, as nsenter joins them. */

@@ -1,7 +1,6 @@
 package dev.jns.examples.cli;
 
 import dev.jns.IdMap;
-import dev.jns.NamespaceException;
 import dev.jns.NamespaceType;
 import dev.jns.Namespaces;
 import dev.jns.NsHandle;
@@ -119,12 +118,57 @@ public final class UnshareCommand implements Callable<Integer> {
             PrintExplanation.unshare(cli.spec.commandLine().getOut(), this, sel, cmd);
             return 0;
         }
+        if (sel.values().stream().anyMatch(Optional::isPresent)) {
+            return runPersisted(sel, cmd);
+        }
         Spawn s = spawn(sel);
         s.redirectInput(cli.in()).redirectOutput(cli.out()).redirectError(cli.err());
         try (NsProcess p = s.start(cmd.toArray(String[]::new))) {
-            persist(p, sel);
             p.getOutputStream().close();
             return p.waitFor();
+        }
+    }
+
+    /**
+     * {@code --net=FILE} and friends: a holder process is started in the new namespaces first, they are
+     * bind-mounted on their files while it holds them (so a program that ends at once cannot race the
+     * persisting), and the program joins them, as nsenter would. The holder (the pid namespace's init, with
+     * --pid) lives until the program ends.
+     */
+    private int runPersisted(Map<NamespaceType, Optional<Path>> sel, List<String> cmd) throws Exception {
+        try (NsProcess holder = spawn(sel).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start("sh", "-c", "read _")) {
+            List<NsHandle> joined = new ArrayList<>();
+            try {
+                for (NamespaceType t : NamespaceOptions.ordered()) {
+                    NsHandle h = holder.namespace(t);
+                    try (NsHandle mine = Namespaces.current(t)) {
+                        if (h.equals(mine)) {
+                            h.close();
+                            continue;
+                        }
+                    }
+                    joined.add(h);
+                    Optional<Path> file = sel.getOrDefault(t, Optional.empty());
+                    if (file.isPresent()) {
+                        h.persist(file.get());
+                    }
+                }
+                Spawn s = Namespaces.spawn();
+                joined.forEach(s::join);
+                if (wd != null) {
+                    s.directory(wd);
+                }
+                s.redirectInput(cli.in()).redirectOutput(cli.out()).redirectError(cli.err());
+                try (NsProcess p = s.start(cmd.toArray(String[]::new))) {
+                    p.getOutputStream().close();
+                    return p.waitFor();
+                }
+            } finally {
+                joined.forEach(NsHandle::close);
+                holder.getOutputStream().close();
+                holder.waitFor();
+            }
         }
     }
 
@@ -187,21 +231,6 @@ public final class UnshareCommand implements Callable<Integer> {
             s.directory(wd);
         }
         return s;
-    }
-
-    /** {@code --net=FILE}: bind-mounts the new namespace on FILE, as util-linux does (FILE is created if missing). */
-    private static void persist(NsProcess p, Map<NamespaceType, Optional<Path>> sel) {
-        for (Map.Entry<NamespaceType, Optional<Path>> e : sel.entrySet()) {
-            if (e.getValue().isEmpty()) {
-                continue;
-            }
-            try (NsHandle h = p.namespace(e.getKey())) {
-                h.persist(e.getValue().get());
-            } catch (NamespaceException ex) {
-                p.destroyForcibly();
-                throw ex;
-            }
-        }
     }
 
     static <E extends Enum<E>> E choice(String option, String value, Class<E> type) {
