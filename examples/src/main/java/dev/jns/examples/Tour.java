@@ -29,19 +29,32 @@ public final class Tour {
     private Tour() {
     }
 
-    /** The stops, in the walkthrough's order. */
+    /**
+     * The stops, in the walkthrough's order.
+     *
+     * @return every stop
+     */
     public static List<TourStop> stops() {
         return List.of(new UtsStop(), new NetworkStop(), new MountStop(), new PidStop(), new UserStop(),
                 new IpcStop(), new CgroupStop(), new TimeStop(), new ListingStop(), new PersistenceStop(),
                 new JavaInsideStop(), new BuildSandboxStop());
     }
 
-    /** Runs every stop; exits 0 when each either ran or was skipped with a reason, 1 when one failed. */
+    /**
+     * Runs every stop; exits 0 when each either ran or was skipped with a reason, 1 when one failed.
+     *
+     * @param args ignored
+     */
     public static void main(String[] args) {
         System.exit(run(System.out));
     }
 
-    /** Runs every stop, printing to {@code out}; returns the exit code {@link #main} uses. */
+    /**
+     * Runs every stop, printing to {@code out}.
+     *
+     * @param out where the tour is printed
+     * @return the exit code {@link #main} uses
+     */
     public static int run(PrintStream out) {
         out.println("jns tour, as uid " + uid() + ": what the host sees, and what the namespace sees");
         int failed = 0;

@@ -40,7 +40,13 @@ public final class JnsCli implements Runnable {
         this(Redirect.INHERIT, Redirect.INHERIT, Redirect.INHERIT);
     }
 
-    /** A CLI whose commands (the programs run in namespaces) read and write where these say. */
+    /**
+     * A CLI whose commands (the programs run in namespaces) read and write where these say.
+     *
+     * @param in  the programs' stdin
+     * @param out the programs' stdout
+     * @param err the programs' stderr
+     */
     public JnsCli(Redirect in, Redirect out, Redirect err) {
         this.in = Objects.requireNonNull(in, "in");
         this.out = Objects.requireNonNull(out, "out");
@@ -64,7 +70,11 @@ public final class JnsCli implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    /** Runs {@code jns ARGS...} and exits with its exit code. */
+    /**
+     * Runs {@code jns ARGS...} and exits with its exit code.
+     *
+     * @param args the command line
+     */
     public static void main(String[] args) {
         System.exit(commandLine(new JnsCli()).execute(OptionalValues.rewrite(args)));
     }
@@ -72,6 +82,12 @@ public final class JnsCli implements Runnable {
     /**
      * Runs {@code jns ARGS...} in this JVM and returns the exit code; picocli's messages go to {@code out}
      * and {@code err}, the programs' streams where {@code cli} says.
+     *
+     * @param cli  the CLI, with the programs' streams
+     * @param out  where picocli writes help, lists and explanations
+     * @param err  where picocli writes errors
+     * @param args the command line
+     * @return the exit code
      */
     public static int execute(JnsCli cli, PrintWriter out, PrintWriter err, String... args) {
         CommandLine cl = commandLine(cli);
@@ -85,7 +101,12 @@ public final class JnsCli implements Runnable {
         }
     }
 
-    /** The picocli command line of {@code jns}, with util-linux's exit codes and one-line errors. */
+    /**
+     * The picocli command line of {@code jns}, with util-linux's exit codes and one-line errors.
+     *
+     * @param cli the top command
+     * @return the command line, ready to execute
+     */
     public static CommandLine commandLine(JnsCli cli) {
         CommandLine cl = new CommandLine(cli);
         cl.setStopAtPositional(true);

@@ -17,7 +17,12 @@ public final class EchoOnce {
     private EchoOnce() {
     }
 
-    /** Listens on ADDRESS:PORT, answers one client, exits. */
+    /**
+     * Listens on ADDRESS:PORT, answers one client, exits.
+     *
+     * @param args the address and the port
+     * @throws Exception when it cannot listen or the client goes away
+     */
     public static void main(String[] args) throws Exception {
         try (ServerSocket server = new ServerSocket()) {
             server.bind(new InetSocketAddress(InetAddress.getByName(args[0]), Integer.parseInt(args[1])));

@@ -18,6 +18,9 @@ public final class TourSkip {
     /**
      * What the doctor says about these namespace types for this user, when it finds a cause (a step that
      * does not work here); empty when, to the doctor, they all work (the failure then was the stop's own).
+     *
+     * @param types the types a stop needs
+     * @return the doctor's reason, if it has one
      */
     public static synchronized Optional<String> doctor(Set<NamespaceType> types) {
         if (report == null) {
@@ -26,7 +29,12 @@ public final class TourSkip {
         return report.whyNot(types, !report.facts().root());
     }
 
-    /** One line: the failed step, the errno name and the hint, from a {@link NamespaceException}. */
+    /**
+     * One line: the failed step, the errno name and the hint, from a {@link NamespaceException}.
+     *
+     * @param e the failure
+     * @return the line
+     */
     public static String reason(NamespaceException e) {
         StringBuilder sb = new StringBuilder(e.step());
         if (e.errno() != 0) {

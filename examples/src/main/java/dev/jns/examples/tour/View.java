@@ -13,12 +13,23 @@ public final class View {
     private final PrintStream out;
     private final Map<String, String[]> rows = new LinkedHashMap<>();
 
-    /** A view that prints to {@code out}. */
+    /**
+     * A view that prints to {@code out}.
+     *
+     * @param out where rows are printed
+     */
     public View(PrintStream out) {
         this.out = out;
     }
 
-    /** Adds and prints one row: {@code what}, then the host's value beside the namespace's. */
+    /**
+     * Adds and prints one row: {@code what}, then the host's value beside the namespace's.
+     *
+     * @param what      what the row shows
+     * @param host      what the host sees
+     * @param namespace what the namespace sees
+     * @return this view
+     */
     public View row(String what, Object host, Object namespace) {
         String h = String.valueOf(host).strip();
         String n = String.valueOf(namespace).strip();
@@ -27,23 +38,43 @@ public final class View {
         return this;
     }
 
-    /** Prints a line of explanation. */
+    /**
+     * Prints a line of explanation.
+     *
+     * @param text the line
+     * @return this view
+     */
     public View note(String text) {
         out.println("  " + text);
         return this;
     }
 
-    /** The host's value of row {@code what}. */
+    /**
+     * The host's value of a row.
+     *
+     * @param what the row
+     * @return what the host saw
+     */
     public String host(String what) {
         return get(what)[0];
     }
 
-    /** The namespace's value of row {@code what}. */
+    /**
+     * The namespace's value of a row.
+     *
+     * @param what the row
+     * @return what the namespace saw
+     */
     public String namespace(String what) {
         return get(what)[1];
     }
 
-    /** Whether there is a row {@code what}. */
+    /**
+     * Whether there is a row.
+     *
+     * @param what the row
+     * @return whether the stop printed it
+     */
     public boolean has(String what) {
         return rows.containsKey(what);
     }
