@@ -28,6 +28,7 @@ mkdir -p "$(dirname "$out")"
     -Wl,-z,relro,-z,now,-z,noexecstack \
     -o "$out.tmp" \
     "$src/main.c" "$src/spec.c" "$src/status.c" "$src/child.c" "$src/init.c" \
-    "$src/idmap.c" "$src/exec.c" "$src/sig.c" "$src/mounts.c" "$src/caps.c" "$src/limits.c"
+    "$src/idmap.c" "$src/exec.c" "$src/sig.c" "$src/mounts.c" "$src/caps.c" "$src/limits.c" \
+    "$src/net.c"
 strip "$out.tmp"
 mv "$out.tmp" "$out"

@@ -103,6 +103,8 @@ void child_main(const struct spec *s, int sync_fd, int sentinel_fd, int sfd)
         report_error(STEP_SETHOSTNAME, errno, "%s", s->hostname);
     if (s->domainname && setdomainname(s->domainname, strlen(s->domainname)) < 0)
         report_error(STEP_SETDOMAINNAME, errno, "%s", s->domainname);
+    if (s->options & OPTION_LOOPBACK_UP)
+        loopback_up();
 
     /* Propagation before any mount, so the mounts below do not leak to the parent namespace. */
     if (s->propagation) {

@@ -42,6 +42,9 @@ void caps_apply(const struct spec *s, int no_new_privs);
 
 /* limits.c: E: RLIMIT records, setsid, PR_SET_NO_NEW_PRIVS. */
 void limits_apply(const struct spec *s);
+
+/* net.c: bring the loopback device of a new net namespace up (OPTIONS bit 16). */
+void loopback_up(void);
 void session_apply(const struct spec *s);
 void no_new_privs_apply(const struct spec *s);
 

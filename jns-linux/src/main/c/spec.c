@@ -394,4 +394,7 @@ end:
         PARSE_FAIL(TAG_MOUNT, "MOUNT/ROOT: only with a new mount namespace (CLONE_NEWNS)");
     if ((s->options & OPTION_NO_INIT) && s->new_time)
         PARSE_FAIL(TAG_OPTIONS, "OPTIONS bit 2 (no init): a new time namespace needs an init");
+    /* Bringing lo up changes the net namespace: only a new one of the sandbox's own. */
+    if ((s->options & OPTION_LOOPBACK_UP) && !(s->clone_flags & CLONE_NEWNET))
+        PARSE_FAIL(TAG_OPTIONS, "OPTIONS bit 16 (loopback up): only with a new net namespace");
 }

@@ -56,8 +56,10 @@ enum {
     OPTION_NO_INIT = 2,
     OPTION_NEW_SESSION = 4,
     OPTION_NO_NEW_PRIVS = 8,
+    OPTION_LOOPBACK_UP = 16,
 };
-#define OPTION_ALL (OPTION_FORCE_INIT | OPTION_NO_INIT | OPTION_NEW_SESSION | OPTION_NO_NEW_PRIVS)
+#define OPTION_ALL (OPTION_FORCE_INIT | OPTION_NO_INIT | OPTION_NEW_SESSION | OPTION_NO_NEW_PRIVS \
+                    | OPTION_LOOPBACK_UP)
 
 /* Mount plan operations (TAG_MOUNT), in the order of docs/launcher-protocol.md. */
 enum mount_op {

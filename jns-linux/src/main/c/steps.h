@@ -35,6 +35,7 @@ enum step {
     STEP_RLIMIT = 29,
     STEP_NO_NEW_PRIVS = 30,
     STEP_SETSID = 31,
+    STEP_LOOPBACK = 32,
 };
 
 /* The fixed file descriptors the JVM hands over. */

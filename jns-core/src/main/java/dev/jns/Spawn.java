@@ -78,6 +78,7 @@ public final class Spawn {
     private long runAsUid = -1;
     private long runAsGid = -1;
     private long joinAllPid = -1;
+    private boolean loopback = true;
     // --- sandbox (issue 5): see the block "Sandbox" below
     private final MountPlan mountPlan = new MountPlan();
     private String root;
@@ -108,9 +109,18 @@ public final class Spawn {
         return add(NamespaceType.MOUNT);
     }
 
-    /** Creates a new network namespace (only a loopback device, down). */
+    /** Creates a new network namespace: only a loopback device, up unless {@link #loopback(boolean) loopback(false)}. */
     public Spawn newNet() {
         return add(NamespaceType.NET);
+    }
+
+    /**
+     * Whether the loopback device of a new network namespace is brought up (default: yes, so that 127.0.0.1
+     * and ::1 work inside). The kernel creates it down; {@code false} leaves it so, as {@code unshare --net}.
+     */
+    public Spawn loopback(boolean up) {
+        loopback = up;
+        return this;
     }
 
     /** Creates a new UTS namespace (own hostname and domain name). See {@link #hostname(String)}. */
@@ -721,7 +731,7 @@ public final class Spawn {
                     "use PRIVATE or SLAVE propagation");
         }
         return new SpawnSpec.Sandbox(entries, root, keepCaps, dropCaps, List.copyOf(rlimits.values()),
-                noNewPrivileges, newSession, init, timeout, killGrace);
+                noNewPrivileges, newSession, init, timeout, killGrace, loopback);
     }
     // --- end of Sandbox block ---
 

@@ -83,13 +83,14 @@ public record SpawnSpec(List<String> command, Set<NamespaceType> newNamespaces, 
      * @param init           run an init when a new pid namespace asks for one (false: the command is PID 1)
      * @param timeout        how long the command may run from exec, or null
      * @param killGrace      how long after SIGTERM the timeout sends SIGKILL
+     * @param loopback       bring {@code lo} up in a new network namespace
      */
     public record Sandbox(List<Mount> mounts, String root, Set<Capability> keepCaps, Set<Capability> dropCaps,
                           List<Limit> rlimits, boolean noNewPrivileges, boolean newSession, boolean init,
-                          Duration timeout, Duration killGrace) {
-        /** Nothing asked: no plan, no root, capabilities as the namespaces give them, no_new_privs, an init. */
+                          Duration timeout, Duration killGrace, boolean loopback) {
+        /** Nothing asked: no plan, no root, capabilities as the namespaces give them, no_new_privs, an init, lo up. */
         public static final Sandbox DEFAULT = new Sandbox(List.of(), null, null, null, List.of(), true, false, true,
-                null, Duration.ofSeconds(2));
+                null, Duration.ofSeconds(2), true);
 
         /** Copies the lists. */
         public Sandbox {

@@ -130,6 +130,16 @@ abstract class NamespaceBehaviourContract {
     }
 
     @Test
+    void net_loopbackIsUpUnlessAskedNot() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Probe.onPath("ip"), "needs iproute2's ip to read link flags");
+        SpawnResult up = base().newNet().run("ip", "-o", "link", "show", "lo");
+        assertThat(up.exitCode()).as(up.stderr()).isZero();
+        assertThat(up.stdout()).containsPattern("<[A-Z_,]*\\bUP\\b[A-Z_,]*>");
+        SpawnResult down = base().newNet().loopback(false).run("ip", "-o", "link", "show", "lo");
+        assertThat(down.stdout()).doesNotContainPattern("<[A-Z_,]*\\bUP\\b[A-Z_,]*>").contains("state DOWN");
+    }
+
+    @Test
     void mount_tmpfsMountedInsideIsNotSeenOutside() throws Exception {
         StringBuilder inside = new StringBuilder();
         NsProcess p = startAndRead(base().newMount(),

@@ -35,7 +35,7 @@ import java.util.concurrent.TimeUnit;
  * The extension behind {@link Isolated}. In the parent JVM it skips the test method's body (and the
  * {@code @BeforeEach}/{@code @AfterEach} methods around it) and instead starts
  * {@code java -cp <the class path> dev.jns.testkit.internal.IsolatedMain} through {@link Namespaces#spawn()}
- * in new user (root inside), pid (with /proc), mount, uts, ipc and net (loopback up with iproute2's {@code ip})
+ * in new user (root inside), pid (with /proc), mount, uts, ipc and net (loopback up)
  * namespaces. The child selects the test by its unique id, runs it with the JUnit Platform Launcher, and writes
  * the outcome to a file; the parent rethrows the child's exception as it was thrown, or a
  * {@link TestAbortedException} for a skip. In the child ({@code -Djns.testkit.isolated.child=true}) the
@@ -162,12 +162,7 @@ public final class IsolatedExtension implements InvocationInterceptor {
         if (config.monotonicOffsetSeconds() != 0) {
             s.timeOffsets(Duration.ofSeconds(config.monotonicOffsetSeconds()), Duration.ZERO);
         }
-        List<String> cmd = new ArrayList<>();
-        String ip = ProcFs.which("ip");
-        if (ip != null) {
-            cmd.addAll(List.of("/bin/sh", "-c", ip + " link set lo up || exit 97; exec \"$@\"", "sh"));
-        }
-        cmd.addAll(javaCmd);
+        List<String> cmd = new ArrayList<>(javaCmd); // the launcher brings lo up in the new net namespace
         String out;
         String err;
         int code;
@@ -187,9 +182,6 @@ public final class IsolatedExtension implements InvocationInterceptor {
         }
         System.out.print(out);
         System.err.print(err);
-        if (code == 97 && ip != null) {
-            throw new AssertionError("@Isolated could not bring the loopback device up in the child: " + err);
-        }
         if (!Files.exists(resultFile)) {
             throw new AssertionError("the isolated JVM of " + context.getDisplayName() + " exited with " + code
                     + " without a result; its output:\n" + out + err);

@@ -41,8 +41,8 @@ import java.util.stream.Stream;
  * }
  * }</pre>
  *
- * <p>The loopback device is brought up by the holder itself with {@code ip link set lo up} (iproute2 must be
- * installed; otherwise ask for {@code loopback(false)}).
+ * <p>The loopback device is brought up by jns's launcher when the net namespace is made
+ * ({@link dev.jns.Spawn#loopback(boolean)}); ask for {@code loopback(false)} to leave it down.
  */
 public final class Sandbox implements AutoCloseable {
     /** The namespaces made when none are named: user, mount, pid, uts, ipc, net. */
@@ -363,16 +363,9 @@ public final class Sandbox implements AutoCloseable {
             if (namespaces.contains(NamespaceType.UTS)) {
                 s.hostname(hostname);
             }
+            // the launcher brings lo up in the new net namespace (Spawn.loopback), no iproute2 needed
+            s.loopback(loopback);
             String script = "echo ready; exec sleep 2147483647";
-            if (loopback && namespaces.contains(NamespaceType.NET)) {
-                String ip = ProcFs.which("ip");
-                if (ip == null) {
-                    throw new NamespaceException("open a sandbox", "bring the loopback device up", dev.jns.Errno.ENOENT,
-                            "the 'ip' command (iproute2) is not installed",
-                            "install iproute2, or use @SandboxConfig(loopback = false) / Sandbox.builder().loopback(false)");
-                }
-                script = ip + " link set lo up || exit 97; " + script;
-            }
             return s.directory(dir).redirectErrorStream(true).start("/bin/sh", "-c", script);
         }
 
@@ -389,7 +382,7 @@ public final class Sandbox implements AutoCloseable {
                     out.append(line).append('\n');
                 }
                 int code = holder.waitFor();
-                throw new NamespaceException("open a sandbox", code == 97 ? "bring the loopback device up" : "start the holder",
+                throw new NamespaceException("open a sandbox", "start the holder",
                         0, "the holder exited with " + code + ": " + out.toString().trim(), null);
             } catch (IOException e) {
                 throw new UncheckedIOException("read the sandbox holder's output", e);

@@ -25,7 +25,7 @@ public @interface SandboxConfig {
     /** The hostname inside. */
     String hostname() default "sandbox";
 
-    /** Bring the loopback device up (needs iproute2's {@code ip}). */
+    /** Bring the loopback device of the new net namespace up (the launcher does it; no iproute2 needed). */
     boolean loopback() default true;
 
     /** CLOCK_MONOTONIC offset in seconds; not zero adds a time namespace. */

@@ -232,6 +232,9 @@ public final class LaunchPlan {
         if (sb.noNewPrivileges()) {
             options |= SpecEncoder.OPT_NO_NEW_PRIVS;
         }
+        if (sb.loopback() && created.contains(NamespaceType.NET)) {
+            options |= SpecEncoder.OPT_LOOPBACK_UP;
+        }
         if (options != 0) {
             e.u32(SpecEncoder.T_OPTIONS, options);
         }

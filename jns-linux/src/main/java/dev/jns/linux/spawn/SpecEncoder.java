@@ -44,6 +44,7 @@ public final class SpecEncoder {
     public static final int OPT_NO_INIT = 2;
     public static final int OPT_NEW_SESSION = 4;
     public static final int OPT_NO_NEW_PRIVS = 8;
+    public static final int OPT_LOOPBACK_UP = 16;
 
     private final ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
 

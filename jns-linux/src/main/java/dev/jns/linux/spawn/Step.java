@@ -32,7 +32,8 @@ public enum Step {
     CAPABILITIES(28, "set capabilities"),
     RLIMIT(29, "setrlimit"),
     NO_NEW_PRIVS(30, "set no_new_privs"),
-    SETSID(31, "setsid");
+    SETSID(31, "setsid"),
+    LOOPBACK(32, "bring lo up");
 
     private final int code;
     private final String label;
