@@ -178,6 +178,9 @@ public final class UnshareCommand implements Callable<Integer> {
         for (NamespaceType t : sel.keySet()) {
             s.newNamespaces(t);
         }
+        if (sel.containsKey(NamespaceType.NET)) {
+            s.loopback(false); // as util-linux: the kernel's new lo is down
+        }
         if (mapRootUser) {
             s.mapRootUser();
         } else if (mapCurrentUser) {

@@ -88,8 +88,6 @@ public final class NetworkStop implements TourStop {
              NsHandle netB = b.namespace(NamespaceType.NET);
              Net na = Net.of(netA);
              Net nb = Net.of(netB)) {
-            na.loopbackUp();
-            nb.loopbackUp();
             Veth pair = na.veth("jns0", nb, "jns1");
             pair.end().addAddress("10.200.1.1/24").up();
             pair.peer().addAddress("10.200.1.2/24").up();
