@@ -1,0 +1,96 @@
+package dev.jns.examples.cli;
+
+import dev.jns.NamespaceInfo;
+import dev.jns.NamespaceTree;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/** {@code lsns --tree}: namespaces nested under their owner (user namespaces) or their parent. */
+final class LsnsTree {
+    private final NamespaceTree tree;
+    private final List<NamespaceInfo> selected;
+    private final boolean byOwner;
+
+    LsnsTree(NamespaceTree tree, List<NamespaceInfo> selected, boolean byOwner) {
+        this.tree = tree;
+        this.selected = selected;
+        this.byOwner = byOwner;
+    }
+
+    private Optional<NamespaceInfo> up(NamespaceInfo n) {
+        return byOwner ? tree.owner(n).or(() -> n.type() == dev.jns.NamespaceType.USER ? tree.parent(n) : Optional.empty())
+                : tree.parent(n);
+    }
+
+    private List<NamespaceInfo> below(NamespaceInfo n) {
+        List<NamespaceInfo> out = new ArrayList<>();
+        for (NamespaceInfo c : selected) {
+            if (c != n && up(c).map(u -> u.type() == n.type() && u.inode() == n.inode()).orElse(false)) {
+                out.add(c);
+            }
+        }
+        out.sort(Comparator.comparingLong(NamespaceInfo::inode));
+        return out;
+    }
+
+    private List<NamespaceInfo> roots() {
+        List<NamespaceInfo> out = new ArrayList<>();
+        for (NamespaceInfo n : selected) {
+            Optional<NamespaceInfo> u = up(n);
+            if (u.isEmpty() || selected.stream().noneMatch(s -> s.type() == u.get().type() && s.inode() == u.get().inode())) {
+                out.add(n);
+            }
+        }
+        return out;
+    }
+
+    void print(PrintWriter out, boolean json, boolean noHeadings) {
+        if (json) {
+            StringBuilder sb = new StringBuilder("{\n   \"namespaces\": [");
+            List<NamespaceInfo> roots = roots();
+            for (int i = 0; i < roots.size(); i++) {
+                sb.append(i == 0 ? "\n" : ",\n");
+                json(sb, roots.get(i), "      ", 0);
+            }
+            out.println(sb.append("\n   ]\n}"));
+            return;
+        }
+        List<NamespaceInfo> rows = new ArrayList<>();
+        List<String> prefixes = new ArrayList<>();
+        for (NamespaceInfo r : roots()) {
+            walk(r, "", "", rows, prefixes, 0);
+        }
+        LsnsFormat.table(out, rows, noHeadings, prefixes);
+    }
+
+    private void walk(NamespaceInfo n, String lead, String mark, List<NamespaceInfo> rows, List<String> prefixes, int depth) {
+        rows.add(n);
+        prefixes.add(lead + mark);
+        if (depth > 32) {
+            return; // the kernel nests user namespaces 32 deep at most
+        }
+        List<NamespaceInfo> kids = below(n);
+        String next = lead + (mark.isEmpty() ? "" : mark.startsWith("\u2514") ? "  " : "\u2502 ");
+        for (int i = 0; i < kids.size(); i++) {
+            walk(kids.get(i), next, i == kids.size() - 1 ? "\u2514\u2500" : "\u251c\u2500", rows, prefixes, depth + 1);
+        }
+    }
+
+    private void json(StringBuilder sb, NamespaceInfo n, String indent, int depth) {
+        List<NamespaceInfo> kids = depth > 32 ? List.of() : below(n);
+        String children = null;
+        if (!kids.isEmpty()) {
+            StringBuilder c = new StringBuilder();
+            for (int i = 0; i < kids.size(); i++) {
+                c.append(i == 0 ? "\n" : ",\n");
+                json(c, kids.get(i), indent + "      ", depth + 1);
+            }
+            children = c.toString();
+        }
+        LsnsFormat.object(sb, n, indent, children);
+    }
+}

@@ -1,0 +1,255 @@
+package dev.jns.examples.cli;
+
+import dev.jns.IdMap;
+import dev.jns.NamespaceType;
+import dev.jns.Namespaces;
+import dev.jns.NsHandle;
+import dev.jns.NsProcess;
+import dev.jns.Propagation;
+import dev.jns.SetGroups;
+import dev.jns.Spawn;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code jns unshare}: runs a program in new namespaces, as util-linux's {@code unshare}, through
+ * {@link Namespaces#spawn()}. With a new pid namespace jns always forks (the program runs under an init
+ * that is PID 1), so {@code --fork} is accepted and implied.
+ */
+@Command(name = "unshare", mixinStandardHelpOptions = true, versionProvider = JnsCli.Version.class,
+        description = "Run a program with some namespaces unshared from the parent.",
+        footer = {"", "Without root, asking for namespaces without --user adds a user namespace that maps you to",
+                "yourself (as bubblewrap does); --map-root-user makes you root inside instead.",
+                "Exit status: the program's (128+N when signal N ended it); 1 for errors of jns itself."})
+public final class UnshareCommand implements Callable<Integer> {
+    @ParentCommand
+    JnsCli cli;
+
+    @Mixin
+    NamespaceOptions types;
+
+    @Option(names = {"-f", "--fork"}, description = "fork before running the program (always done with --pid)")
+    boolean fork;
+
+    @Option(names = {"-r", "--map-root-user"}, description = "map current user to root (implies --user)")
+    boolean mapRootUser;
+
+    @Option(names = {"-c", "--map-current-user"}, description = "map current user to itself (implies --user)")
+    boolean mapCurrentUser;
+
+    @Option(names = "--map-user", paramLabel = "<uid>", description = "map current user to uid (implies --user)")
+    Long mapUser;
+
+    @Option(names = "--map-group", paramLabel = "<gid>", description = "map current group to gid (implies --user)")
+    Long mapGroup;
+
+    @Option(names = "--map-users", paramLabel = "<outer>,<inner>,<count>",
+            description = "map count users from outer to inner (implies --user); also <inner>:<outer>:<count>")
+    String mapUsers;
+
+    @Option(names = "--map-groups", paramLabel = "<outer>,<inner>,<count>",
+            description = "map count groups from outer to inner (implies --user); also <inner>:<outer>:<count>")
+    String mapGroups;
+
+    @Option(names = "--mount-proc", description = "mount proc on /proc first (implies --mount)")
+    boolean mountProc;
+
+    @Option(names = "--mount-proc-arg", hidden = true)
+    Path mountProcDir;
+
+    @Option(names = "--propagation", paramLabel = "slave|shared|private|unchanged",
+            description = "mount propagation in the new mount namespace (default private)")
+    String propagation;
+
+    @Option(names = "--setgroups", paramLabel = "allow|deny", description = "control setgroups(2) in the user namespace")
+    String setgroups;
+
+    @Option(names = {"-w", "--wd"}, paramLabel = "<dir>", description = "change working directory to <dir>")
+    Path wd;
+
+    @Option(names = "--monotonic", paramLabel = "<offset>", description = "CLOCK_MONOTONIC offset (seconds) in the time namespace")
+    Long monotonic;
+
+    @Option(names = "--boottime", paramLabel = "<offset>", description = "CLOCK_BOOTTIME offset (seconds) in the time namespace")
+    Long boottime;
+
+    @Option(names = "--hostname", paramLabel = "<name>", description = "set the hostname in the new UTS namespace (jns, as bwrap)")
+    String hostname;
+
+    @Option(names = "--explain", description = "print the equivalent unshare and bwrap commands instead of running")
+    boolean explain;
+
+    @Parameters(paramLabel = "<program> [<argument>...]", description = "default: $SHELL, or /bin/sh")
+    List<String> command = new ArrayList<>();
+
+    @Override
+    public Integer call() throws Exception {
+        Map<NamespaceType, Optional<Path>> sel = types.selected();
+        if (mountProcDir != null && !mountProcDir.equals(Path.of("/proc"))) {
+            throw new CliException("--mount-proc=" + mountProcDir + ": jns mounts proc on /proc only");
+        }
+        if (mountProc) {
+            sel.putIfAbsent(NamespaceType.MOUNT, Optional.empty());
+        }
+        if (mapRootUser || mapCurrentUser || mapUser != null || mapGroup != null || mapUsers != null
+                || mapGroups != null || setgroups != null) {
+            sel.putIfAbsent(NamespaceType.USER, Optional.empty());
+        }
+        if (monotonic != null || boottime != null) {
+            sel.putIfAbsent(NamespaceType.TIME, Optional.empty());
+        }
+        if (hostname != null && !sel.containsKey(NamespaceType.UTS)) {
+            throw new CliException("--hostname needs --uts");
+        }
+        List<String> cmd = program(command);
+        if (explain) {
+            PrintExplanation.unshare(cli.spec.commandLine().getOut(), this, sel, cmd);
+            return 0;
+        }
+        if (sel.values().stream().anyMatch(Optional::isPresent)) {
+            return runPersisted(sel, cmd);
+        }
+        Spawn s = spawn(sel);
+        s.redirectInput(cli.in()).redirectOutput(cli.out()).redirectError(cli.err());
+        try (NsProcess p = s.start(cmd.toArray(String[]::new))) {
+            p.getOutputStream().close();
+            return p.waitFor();
+        }
+    }
+
+    /**
+     * {@code --net=FILE} and friends: a holder process is started in the new namespaces first, they are
+     * bind-mounted on their files while it holds them (so a program that ends at once cannot race the
+     * persisting), and the program joins them, as nsenter would. The holder (the pid namespace's init, with
+     * --pid) lives until the program ends.
+     */
+    private int runPersisted(Map<NamespaceType, Optional<Path>> sel, List<String> cmd) throws Exception {
+        try (NsProcess holder = spawn(sel).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start("sh", "-c", "read _")) {
+            List<NsHandle> joined = new ArrayList<>();
+            try {
+                for (NamespaceType t : NamespaceOptions.ordered()) {
+                    NsHandle h = holder.namespace(t);
+                    try (NsHandle mine = Namespaces.current(t)) {
+                        if (h.equals(mine)) {
+                            h.close();
+                            continue;
+                        }
+                    }
+                    joined.add(h);
+                    Optional<Path> file = sel.getOrDefault(t, Optional.empty());
+                    if (file.isPresent()) {
+                        h.persist(file.get());
+                    }
+                }
+                Spawn s = Namespaces.spawn();
+                joined.forEach(s::join);
+                if (wd != null) {
+                    s.directory(wd);
+                }
+                s.redirectInput(cli.in()).redirectOutput(cli.out()).redirectError(cli.err());
+                try (NsProcess p = s.start(cmd.toArray(String[]::new))) {
+                    p.getOutputStream().close();
+                    return p.waitFor();
+                }
+            } finally {
+                joined.forEach(NsHandle::close);
+                holder.getOutputStream().close();
+                holder.waitFor();
+            }
+        }
+    }
+
+    /** The spawn these options describe. */
+    Spawn spawn(Map<NamespaceType, Optional<Path>> sel) {
+        Spawn s = Namespaces.spawn();
+        for (NamespaceType t : sel.keySet()) {
+            s.newNamespaces(t);
+        }
+        if (sel.containsKey(NamespaceType.NET)) {
+            s.loopback(false); // as util-linux: the kernel's new lo is down
+        }
+        if (mapRootUser) {
+            s.mapRootUser();
+        } else if (mapCurrentUser) {
+            s.mapCurrentUser();
+        }
+        long uid = Ids.uid();
+        long gid = Ids.gid();
+        if (mapUser != null || mapUsers != null) {
+            List<IdMap> m = new ArrayList<>();
+            if (mapUser != null) {
+                m.add(IdMap.single(mapUser, uid));
+            }
+            if (mapUsers != null) {
+                m.add(Ids.parseRange("--map-users", mapUsers));
+            }
+            s.uidMap(m.toArray(IdMap[]::new));
+            if (mapGroup == null && mapGroups == null) {
+                s.gidMap(IdMap.single(mapUser != null ? mapUser : gid, gid));
+            }
+        }
+        if (mapGroup != null || mapGroups != null) {
+            List<IdMap> m = new ArrayList<>();
+            if (mapGroup != null) {
+                m.add(IdMap.single(mapGroup, gid));
+            }
+            if (mapGroups != null) {
+                m.add(Ids.parseRange("--map-groups", mapGroups));
+            }
+            s.gidMap(m.toArray(IdMap[]::new));
+            if (mapUser == null && mapUsers == null) {
+                s.uidMap(IdMap.single(uid, uid));
+            }
+        }
+        if (setgroups != null) {
+            s.setGroups(choice("--setgroups", setgroups, SetGroups.class));
+        }
+        if (mountProc) {
+            s.mountProc();
+        }
+        if (propagation != null) {
+            s.propagation(choice("--propagation", propagation, Propagation.class));
+        }
+        if (monotonic != null || boottime != null) {
+            s.timeOffsets(Duration.ofSeconds(monotonic == null ? 0 : monotonic),
+                    Duration.ofSeconds(boottime == null ? 0 : boottime));
+        }
+        if (hostname != null) {
+            s.hostname(hostname);
+        }
+        if (wd != null) {
+            s.directory(wd);
+        }
+        return s;
+    }
+
+    static <E extends Enum<E>> E choice(String option, String value, Class<E> type) {
+        try {
+            return Enum.valueOf(type, value.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException ex) {
+            throw new CliException(option + ": unsupported value '" + value + "'");
+        }
+    }
+
+    /** The program to run: the arguments, or $SHELL, or /bin/sh, as util-linux. */
+    static List<String> program(List<String> command) {
+        if (!command.isEmpty()) {
+            return command;
+        }
+        String shell = System.getenv("SHELL");
+        return List.of(shell == null || shell.isEmpty() ? "/bin/sh" : shell);
+    }
+}

@@ -1,0 +1,111 @@
+package dev.jns.examples.tour;
+
+import dev.jns.NamespaceType;
+import dev.jns.Namespaces;
+import dev.jns.Outcome;
+import dev.jns.Spawn;
+import dev.jns.SpawnResult;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * The build-step sandbox: a build tool runs a step (a code generator, a test, a script from a dependency) as
+ * the current user in an empty root that holds only a read-only {@code /usr}, the project's sources read-only
+ * and one writable output directory; with no network, no view of the host's processes, its own hostname and
+ * IPC, a clean environment, no new privileges, and a timeout. Its exit code, output and outcome come back.
+ */
+public final class BuildSandboxStop implements TourStop {
+    @Override
+    public String title() {
+        return "a build-step sandbox";
+    }
+
+    @Override
+    public String shell() {
+        return "bwrap --unshare-all --tmpfs / --ro-bind /usr /usr --symlink usr/bin /bin ... --ro-bind SRC /src"
+                + " --bind OUT /out --proc /proc --dev /dev --hostname build --clearenv --new-session sh -c STEP";
+    }
+
+    @Override
+    public Set<NamespaceType> needs() {
+        return Set.of(NamespaceType.USER, NamespaceType.NET, NamespaceType.PID, NamespaceType.MOUNT,
+                NamespaceType.UTS, NamespaceType.IPC);
+    }
+
+    /** The sandbox of a build step, with the project's {@code src} read-only on /src and {@code out} on /out. */
+    static Spawn sandbox(Path src, Path out) {
+        Spawn s = Namespaces.spawn()
+                .mapCurrentUser().newNet().newPid().newUts().hostname("build").newIpc()
+                .emptyRoot().roBind(Path.of("/usr"), Path.of("/usr"));
+        for (String top : new String[] {"bin", "sbin", "lib", "lib64", "lib32"}) {
+            Path p = Path.of("/", top);
+            if (Files.isSymbolicLink(p)) {
+                try {
+                    s.symlink(Files.readSymbolicLink(p).toString(), p);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            } else {
+                s.roBindTry(p, p);
+            }
+        }
+        return s.proc(Path.of("/proc")).dev(Path.of("/dev")).tmpfs(Path.of("/tmp"))
+                .roBind(src, Path.of("/src")).bind(out, Path.of("/out"))
+                .clearEnv().env("PATH", "/usr/bin:/bin")
+                .noNewPrivileges(true).newSession()
+                .directory(Path.of("/src"))
+                .timeout(Duration.ofSeconds(30));
+    }
+
+    @Override
+    public View run(PrintStream out) throws IOException {
+        View v = new View(out);
+        Path project = Files.createTempDirectory("jns-tour-build");
+        Path src = Files.createDirectories(project.resolve("src"));
+        Path dest = Files.createDirectories(project.resolve("out"));
+        Files.writeString(src.resolve("Main.txt"), "hello from the sources\n");
+        try {
+            String step = "echo root=$(ls / | tr '\\n' ' '); echo uid=$(id -u); echo links=$(tail -n +3 /proc/net/dev | cut -d: -f1);"
+                    + " echo procs=$(ps -e -o pid= | wc -l); echo env=$(env | wc -l); echo host=$(uname -n);"
+                    + " tr a-z A-Z < Main.txt > /out/MAIN.txt; echo wrote=$(ls /out);"
+                    + " (echo x >> Main.txt) 2>/dev/null && echo src=writable || echo src=read-only; exit 3";
+            SpawnResult r = sandbox(src, dest).run("sh", "-c", step);
+            Map<String, String> facts = new HashMap<>();
+            r.stdout().lines().map(l -> l.split("=", 2)).filter(kv -> kv.length == 2).forEach(kv -> facts.put(kv[0], kv[1]));
+            v.row("ls /", list(Path.of("/")).split(" ").length + " entries", facts.get("root"));
+            v.row("uid", Host.uid(), facts.get("uid"));
+            v.row("network links", String.join(" ", Host.read("/proc/net/dev").lines().skip(2)
+                    .map(l -> l.strip().split(":")[0]).sorted().toList()), facts.get("links"));
+            v.row("processes", Host.processes(), facts.get("procs") + " (init and the step)");
+            v.row("environment", System.getenv().size() + " variables", facts.get("env") + " variables");
+            v.row("hostname", Host.read("/proc/sys/kernel/hostname"), facts.get("host"));
+            v.row("sources", Files.isWritable(src.resolve("Main.txt")) ? "writable" : "read-only", facts.get("src"));
+            v.row("out/MAIN.txt", Files.readString(dest.resolve("MAIN.txt")).strip(), facts.get("wrote"));
+            v.row("exit code", "-", r.exitCode());
+            Outcome slow = sandbox(src, dest).timeout(Duration.ofMillis(500), Duration.ofMillis(500))
+                    .run("sleep", "30").outcome();
+            v.row("sleep 30, 0.5 s limit", "-", slow.kind() + " (signal " + slow.signal() + ")");
+        } finally {
+            try (Stream<Path> all = Files.walk(project)) {
+                all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+        return v;
+    }
+
+    private static String list(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return String.join(" ", s.map(p -> p.getFileName().toString()).sorted().toList());
+        }
+    }
+}

@@ -1,0 +1,178 @@
+package dev.jns.examples.cli;
+
+import dev.jns.DoctorProbe;
+import dev.jns.DoctorReport;
+import dev.jns.NamespaceType;
+import dev.jns.Namespaces;
+import dev.jns.NsProcess;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The jns CLI in this JVM, as whoever runs the tests (root, or a non-root user). */
+abstract class JnsCliContract {
+    /** The options that make a user namespace with root inside, for runs that need privileges inside. */
+    abstract String[] asRootInside();
+
+    private String[] args(String sub, String... rest) {
+        String[] pre = asRootInside();
+        String[] a = new String[1 + pre.length + rest.length];
+        a[0] = sub;
+        System.arraycopy(pre, 0, a, 1, pre.length);
+        System.arraycopy(rest, 0, a, 1 + pre.length, rest.length);
+        return a;
+    }
+
+    @Test
+    void helpAndVersionExitZero() {
+        Cli.Result help = Cli.jns("--help");
+        assertThat(help.code()).isZero();
+        assertThat(help.out()).contains("unshare", "nsenter", "lsns", "netns", "doctor");
+        assertThat(Cli.jns("unshare", "--help").out()).contains("--map-root-user", "--mount-proc", "--explain");
+        assertThat(Cli.jns("--version").out()).startsWith("jns ");
+    }
+
+    @Test
+    void unshareSetsTheHostnameInsideOnly() {
+        Cli.Result r = Cli.jns(args("unshare", "--uts", "--hostname", "jns-cli", "uname", "-n"));
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out().strip()).isEqualTo("jns-cli");
+    }
+
+    @Test
+    void theProgramsExitStatusIsJnssExitStatus() {
+        assertThat(Cli.jns("unshare", "--user", "sh", "-c", "exit 7").code()).isEqualTo(7);
+        assertThat(Cli.jns("unshare", "--user", "sh", "-c", "kill -TERM $$").code()).isEqualTo(128 + 15);
+        assertThat(Cli.jns(args("unshare", "--pid", "--fork", "sh", "-c", "exit 9")).code()).isEqualTo(9);
+    }
+
+    @Test
+    void programsThatCannotRunExitAsUtilLinux() {
+        Cli.Result missing = Cli.jns("unshare", "--user", "no-such-program-jns");
+        assertThat(missing.code()).isEqualTo(127);
+        assertThat(missing.err().strip()).startsWith("jns unshare: ").contains("ENOENT").doesNotContain("\n");
+        Cli.Result notExecutable = Cli.jns("unshare", "--user", "/etc/passwd");
+        assertThat(notExecutable.code()).isEqualTo(126);
+    }
+
+    @Test
+    void badOptionsAreOneLineAndExitOne() {
+        Cli.Result r = Cli.jns("unshare", "--no-such-option");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).startsWith("jns unshare: Unknown option: '--no-such-option'")
+                .contains("Try 'jns unshare --help' for more information.");
+        Cli.Result prop = Cli.jns("unshare", "--mount", "--propagation", "sideways", "true");
+        assertThat(prop.code()).isEqualTo(1);
+        assertThat(prop.err().strip()).isEqualTo("jns unshare: --propagation: unsupported value 'sideways'");
+    }
+
+    @Test
+    void anOptionalFileIsTakenOnlyWhenAttached() {
+        // "--net ip" must run ip, not persist to a file named "ip"
+        Cli.Result r = Cli.jns(args("unshare", "--net", "ip", "-o", "link"));
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("lo:").doesNotContain("eth0");
+    }
+
+    @Test
+    void explainPrintsTheUtilLinuxAndBwrapCommands() {
+        Cli.Result r = Cli.jns("unshare", "--explain", "--user", "--map-root-user", "--pid", "--fork", "--mount-proc", "ps", "-e");
+        assertThat(r.code()).isZero();
+        assertThat(r.out().lines().filter(l -> !l.startsWith("#")).toList()).containsExactly(
+                "unshare --user --pid --fork --mount --map-root-user --mount-proc -- ps -e",
+                "bwrap --dev-bind / / --unshare-user --uid 0 --gid 0 --unshare-pid --proc /proc -- ps -e");
+        Cli.Result time = Cli.jns("unshare", "--explain", "-r", "--time", "--boottime", "86400", "cat", "/proc/uptime");
+        assertThat(time.out()).contains("unshare --user --time --map-root-user --boottime=86400 -- cat /proc/uptime")
+                .contains("# no bwrap equivalent: bwrap has no time namespace");
+        Cli.Result host = Cli.jns("unshare", "--explain", "-r", "-u", "--hostname", "it's", "uname", "-n");
+        assertThat(host.out()).contains("unshare --user --uts --map-root-user -- sh -c 'hostname '\\''it'\\''\\'\\'''\\''s'\\'' && exec \"$@\"' sh uname -n");
+        Cli.Result nsenter = Cli.jns("nsenter", "--explain", "-t", "1", "--net", "--uts", "ip", "link");
+        assertThat(nsenter.out()).startsWith("nsenter --target 1 --net --uts --preserve-credentials -- ip link");
+    }
+
+    @Test
+    void nsenterJoinsTheNamespacesOfAProcess() throws Exception {
+        try (NsProcess p = Namespaces.spawn().newUts().hostname("entered").newNet().start("sh", "-c", "read x")) {
+            Cli.Result r = Cli.jns("nsenter", "--target", Long.toString(p.pid()), "--all", "sh", "-c", "uname -n; ls /sys/class/net | wc -l");
+            assertThat(r.code()).as(r.err()).isZero();
+            assertThat(r.out()).startsWith("entered\n");
+            Cli.Result net = Cli.jns("nsenter", "-t", Long.toString(p.pid()), "--all", "ip", "-o", "link");
+            assertThat(net.out()).contains("lo:").doesNotContain("eth0");
+            p.getOutputStream().close();
+            p.waitFor();
+        }
+    }
+
+    @Test
+    void nsenterErrorsAreOneLine() {
+        Cli.Result none = Cli.jns("nsenter", "true");
+        assertThat(none.code()).isEqualTo(1);
+        assertThat(none.err().strip()).startsWith("jns nsenter: no namespace specified");
+        Cli.Result gone = Cli.jns("nsenter", "-t", "999999999", "--uts", "true");
+        assertThat(gone.code()).isEqualTo(1);
+        assertThat(gone.err().strip()).startsWith("jns nsenter: ").contains("ESRCH").doesNotContain("\n");
+        Cli.Result file = Cli.jns("nsenter", "--uts=/no/such/file", "true");
+        assertThat(file.code()).isEqualTo(1);
+        assertThat(file.err()).contains("ENOENT");
+    }
+
+    @Test
+    void lsnsListsANewNamespaceWithItsProcess() throws Exception {
+        try (NsProcess p = Namespaces.spawn().newUts().start("sleep", "30");
+             var uts = p.namespace(NamespaceType.UTS)) {
+            Cli.Result table = Cli.jns("lsns", "-t", "uts");
+            assertThat(table.out().lines().findFirst().orElse("")).matches("\\s*NS TYPE\\s+NPROCS\\s+PID USER\\s+COMMAND");
+            assertThat(table.out()).containsPattern(uts.inode() + " uts\\s+1\\s+" + p.pid() + " \\S+\\s+sleep 30");
+            Cli.Result one = Cli.jns("lsns", "-J", Long.toString(uts.inode()));
+            assertThat(one.out()).contains("\"ns\": " + uts.inode(), "\"pid\": " + p.pid(), "\"command\": \"sleep 30\"");
+            Cli.Result tree = Cli.jns("lsns", "--tree");
+            assertThat(tree.code()).isZero();
+            assertThat(tree.out()).containsPattern("[\u251c\u2514]\u2500" + uts.inode() + " uts");
+            assertThat(Cli.jns("lsns", "-p", Long.toString(p.pid()), "-n").out()).contains(uts.inode() + " uts");
+        }
+        assertThat(Cli.jns("lsns", "1").code()).as("no namespace has inode 1").isEqualTo(1);
+    }
+
+    @Test
+    void doctorsVerdictsMatchARealAttempt() {
+        Cli.Result json = Cli.jns("doctor", "--json");
+        assertThat(json.out()).startsWith("{").contains("\"probes\"");
+        DoctorReport report = Namespaces.doctor();
+        for (NamespaceType t : NamespaceType.values()) {
+            DoctorProbe probe = report.probe(t, false).orElseThrow();
+            String option = NamespaceOptions.longOption(t, java.util.Optional.empty());
+            Cli.Result attempt = Cli.jns("unshare", option, "true");
+            assertThat(attempt.code() == 0).as("doctor says %s %s; jns unshare %s true exited %d: %s", t,
+                    probe.works() ? "works" : "does not", option, attempt.code(), attempt.err()).isEqualTo(probe.works());
+        }
+        Cli.Result text = Cli.jns("doctor");
+        assertThat(text.out()).startsWith("jns doctor");
+    }
+
+    @Test
+    void persistsANamespaceToAFileWhenRoot() throws Exception {
+        Path f = Files.createTempFile("jns-cli-uts", "");
+        try {
+            Cli.Result r = Cli.jns("unshare", "--uts=" + f, "--hostname", "kept-by-file", "true");
+            if (!Cli.root()) {
+                assertThat(r.code()).isEqualTo(1);
+                assertThat(r.err()).contains("EPERM");
+                return;
+            }
+            assertThat(r.code()).as(r.err()).isZero();
+            assertThat(Cli.jns("nsenter", "--uts=" + f, "uname", "-n").out().strip()).isEqualTo("kept-by-file");
+        } finally {
+            if (Cli.root()) {
+                try {
+                    Namespaces.unpersist(f);
+                } catch (dev.jns.NamespaceException ignored) {
+                    // not mounted: the run failed before persisting
+                }
+            }
+            Files.deleteIfExists(f);
+        }
+    }
+}

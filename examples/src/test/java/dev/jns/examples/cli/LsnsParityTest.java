@@ -1,0 +1,89 @@
+package dev.jns.examples.cli;
+
+import dev.jns.NamespaceType;
+import dev.jns.Namespaces;
+import dev.jns.NsHandle;
+import dev.jns.NsProcess;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** {@code jns lsns -J} rows against util-linux's {@code lsns -J} rows taken at the same moment. */
+class LsnsParityTest {
+    /** The fields both print by default. */
+    record Row(long ns, String type, int nprocs, String pid, String user, String command) {
+    }
+
+    static Map<String, Row> rows(String json) {
+        Map<String, Row> rows = new HashMap<>();
+        Matcher obj = Pattern.compile("\\{([^{}]*)\\}").matcher(json);
+        while (obj.find()) {
+            Map<String, String> f = new HashMap<>();
+            Matcher kv = Pattern.compile("\"(\\w+)\":\\s*(\"((?:[^\"\\\\]|\\\\.)*)\"|[-0-9]+|null)").matcher(obj.group(1));
+            while (kv.find()) {
+                f.put(kv.group(1), kv.group(3) != null ? kv.group(3) : kv.group(2));
+            }
+            if (f.containsKey("ns")) {
+                Row r = new Row(Long.parseLong(f.get("ns")), f.get("type"), Integer.parseInt(f.get("nprocs")),
+                        f.get("pid"), f.get("user"), f.get("command"));
+                rows.put(r.type() + ":" + r.ns(), r);
+            }
+        }
+        return rows;
+    }
+
+    @Test
+    void rowsEqualLsnsRows() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/lsns")), "util-linux's lsns is not installed");
+        try (NsProcess a = Namespaces.spawn().newUts().newIpc().newNet().start("sleep", "60");
+             NsProcess b = Namespaces.spawn().newUts().start("sleep", "61")) {
+            Map<String, Row> ours = Map.of();
+            Map<String, Row> theirs = Map.of();
+            // "the same moment": take both until two consecutive pairs agree on the set of namespaces
+            for (int attempt = 0; attempt < 5; attempt++) {
+                Cli.Result j = Cli.jns("lsns", "-J");
+                Cli.Result u = Cli.exec("lsns", "-J");
+                assertThat(j.code()).as(j.err()).isZero();
+                assertThat(u.code()).as(u.err()).isZero();
+                ours = rows(j.out());
+                theirs = rows(u.out());
+                if (ours.keySet().equals(theirs.keySet())) {
+                    break;
+                }
+            }
+            // every namespace that processes started before this test hold, and ours, are in both, equal
+            long self = ProcessHandle.current().pid();
+            int compared = 0;
+            for (Row t : theirs.values()) {
+                if (t.pid() != null && !t.pid().equals("null") && Long.parseLong(t.pid()) < self) {
+                    Row o = ours.get(t.type() + ":" + t.ns());
+                    assertThat(o).as("jns lsns row of %s", t).isNotNull();
+                    // all but NPROCS exactly; NPROCS of namespaces the whole machine shares moves between the two
+                    // reads (lsns counts itself, and other processes come and go): within a few
+                    assertThat(new Row(o.ns(), o.type(), t.nprocs(), o.pid(), o.user(), o.command())).isEqualTo(t);
+                    assertThat(o.nprocs()).as("NPROCS of %s", t).isCloseTo(t.nprocs(), org.assertj.core.data.Offset.offset(4));
+                    compared++;
+                }
+            }
+            for (NsProcess p : List.of(a, b)) {
+                try (NsHandle uts = p.namespace(NamespaceType.UTS)) {
+                    Row t = theirs.get("uts:" + uts.inode());
+                    assertThat(t).isNotNull();
+                    assertThat(ours.get("uts:" + uts.inode())).isEqualTo(t);
+                    assertThat(t.pid()).isEqualTo(Long.toString(p.pid()));
+                    compared++;
+                }
+            }
+            assertThat(compared).isGreaterThanOrEqualTo(2);
+        }
+    }
+}
