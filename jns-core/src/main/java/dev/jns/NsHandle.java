@@ -5,7 +5,7 @@ import java.util.concurrent.Callable;
 
 /**
  * An open namespace: an open file descriptor of a {@code /proc/PID/ns/TYPE} file (or of a bind mount of one).
- * While it is open the namespace lives, even with no process in it. Two handles are {@link #equals equal}
+ * While it is open the namespace lives, even with no process in it. Two handles are {@code equals}
  * when they refer to the same namespace (same device and inode), however they were opened.
  *
  * <p>Close it when done; closing is idempotent. Using a closed handle throws {@link NamespaceException}.
