@@ -1,5 +1,7 @@
 package dev.jns.testkit;
 
+import dev.jns.InvalidSpecException;
+import dev.jns.MountPlan;
 import dev.jns.NamespaceException;
 import dev.jns.NamespaceType;
 import dev.jns.Namespaces;
@@ -43,6 +45,10 @@ import java.util.stream.Stream;
  *
  * <p>The loopback device is brought up by jns's launcher when the net namespace is made
  * ({@link dev.jns.Spawn#loopback(boolean)}); ask for {@code loopback(false)} to leave it down.
+ *
+ * <p>Extra mounts ({@link Builder#bind}, {@link Builder#roBind}, {@link Builder#tmpfs}, {@link Builder#mounts})
+ * are made by the holder in the sandbox's own mount namespace, over the host's tree (there is no root
+ * switch), so every command {@link #run} or {@link #spawn()} starts sees them and the host never does.
  */
 public final class Sandbox implements AutoCloseable {
     /** The namespaces made when none are named: user, mount, pid, uts, ipc, net. */
@@ -232,6 +238,7 @@ public final class Sandbox implements AutoCloseable {
         private IdMapping idMapping = IdMapping.ROOT;
         private long runAsUid = -1;
         private long runAsGid = -1;
+        private final MountPlan mounts = new MountPlan();
 
         private Builder() {
         }
@@ -292,9 +299,72 @@ public final class Sandbox implements AutoCloseable {
             return runAs(ids[0], ids[1]);
         }
 
-        /** The namespaces this builder makes. */
+        /**
+         * Binds the host's {@code source} on {@code destination} inside, read-write: what commands write there
+         * lands in {@code source}. The destination must exist (see {@link #mounts}).
+         */
+        public Builder bind(Path source, Path destination) {
+            mounts.bind(source, destination);
+            return this;
+        }
+
+        /**
+         * Binds the host's {@code source} on {@code destination} inside, read-only (writes fail with
+         * {@code EROFS}). The destination must exist (see {@link #mounts}).
+         */
+        public Builder roBind(Path source, Path destination) {
+            mounts.roBind(source, destination);
+            return this;
+        }
+
+        /** A new, empty tmpfs on {@code destination} inside (mode 0755). The destination must exist. */
+        public Builder tmpfs(Path destination) {
+            mounts.tmpfs(destination);
+            return this;
+        }
+
+        /**
+         * Appends a mount plan (binds, tmpfs, directories, files, symlinks, read-only remounts: see
+         * {@link MountPlan}), applied in order by the holder in the sandbox's mount namespace, after its
+         * {@code /proc}. A mount namespace is added to the sandbox. Rules of jns's launcher:
+         * <ul>
+         * <li>there is no root switch: the sandbox keeps the host's tree and mounts over it, in its private
+         * mount namespace; nothing appears on the host, nothing is left when the sandbox closes;</li>
+         * <li>paths are absolute and normalized, sources are host paths (readable by the user making the
+         * sandbox);</li>
+         * <li>a destination must already exist on the host and be of the source's kind (a directory for a
+         * directory, a file for a file); missing destinations are created only inside a tmpfs the plan
+         * mounted itself (e.g. {@code tmpfs(/mnt/x)} then {@code bind(src, /mnt/x/y)}), never on a host file
+         * system;</li>
+         * <li>an invalid entry fails {@link #open()} with an {@link InvalidSpecException} naming it; a failing
+         * mount with a {@code NamespaceException} naming the entry, the errno and a hint.</li>
+         * </ul>
+         * The holder (a {@code sleep}) runs without capabilities, as a spawn with a mount plan does; the
+         * commands {@link Sandbox#run} and {@link Sandbox#spawn()} start are spawns of their own that join the
+         * namespaces and keep root's capabilities inside (they can {@code mount}, set the hostname, and also
+         * undo these mounts: the sandbox is a test fixture, not a security boundary).
+         */
+        public Builder mounts(MountPlan plan) {
+            mounts.addAll(Objects.requireNonNull(plan, "plan"));
+            return this;
+        }
+
+        /** The extra mounts so far, in order. */
+        public MountPlan mountPlan() {
+            return new MountPlan().addAll(mounts);
+        }
+
+        /** The namespaces this builder makes (a mount namespace included when there are extra mounts). */
         public Set<NamespaceType> namespaceTypes() {
-            return Collections.unmodifiableSet(namespaces);
+            return Collections.unmodifiableSet(effectiveNamespaces());
+        }
+
+        private EnumSet<NamespaceType> effectiveNamespaces() {
+            EnumSet<NamespaceType> set = EnumSet.copyOf(namespaces);
+            if (!mounts.isEmpty()) {
+                set.add(NamespaceType.MOUNT);
+            }
+            return set;
         }
 
         /** Whether the sandbox is made as another user ({@link #runAs}). */
@@ -309,6 +379,7 @@ public final class Sandbox implements AutoCloseable {
          * @throws NamespaceException when the namespaces cannot be made (with the step, errno and hint)
          */
         public Sandbox open() {
+            MountPlan.validate(mounts.entries()); // InvalidSpecException before anything is made
             Path dir;
             try {
                 dir = Files.createTempDirectory("jns-sandbox-");
@@ -325,7 +396,7 @@ public final class Sandbox implements AutoCloseable {
                 holder = startHolder(dir);
                 awaitReady(holder);
                 List<Long> holderPids = ProcFs.descendantsAndSelf(holder.pid());
-                for (NamespaceType t : namespaces) {
+                for (NamespaceType t : effectiveNamespaces()) {
                     handles.put(t, holder.namespace(t));
                 }
                 return new Sandbox(this, holder, handles, List.copyOf(holderPids), dir);
@@ -349,7 +420,8 @@ public final class Sandbox implements AutoCloseable {
             } else {
                 s.mapCurrentUser();
             }
-            for (NamespaceType t : namespaces) {
+            EnumSet<NamespaceType> types = effectiveNamespaces();
+            for (NamespaceType t : types) {
                 if (t != NamespaceType.USER && t != NamespaceType.TIME) {
                     s.newNamespaces(t);
                 }
@@ -357,8 +429,12 @@ public final class Sandbox implements AutoCloseable {
             if (namespaces.contains(NamespaceType.TIME)) {
                 s.timeOffsets(monotonicOffset, boottimeOffset);
             }
-            if (namespaces.contains(NamespaceType.PID) && namespaces.contains(NamespaceType.MOUNT)) {
+            if (types.contains(NamespaceType.PID) && types.contains(NamespaceType.MOUNT)) {
                 s.mountProc();
+            }
+            if (!mounts.isEmpty()) {
+                // applied after /proc, in the holder's new mount namespace, which every command joins
+                s.mounts(mounts);
             }
             if (namespaces.contains(NamespaceType.UTS)) {
                 s.hostname(hostname);

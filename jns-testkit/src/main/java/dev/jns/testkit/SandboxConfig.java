@@ -11,7 +11,16 @@ import java.lang.annotation.Target;
 
 /**
  * How {@link SandboxExtension} makes the {@link Sandbox} of a test class or method (the method's annotation
- * wins over the class's). Extra mounts are not configurable yet: they wait for jns's mount plan API.
+ * wins over the class's, as a whole: attributes are not merged).
+ *
+ * <p>Extra mounts ({@link #binds}, {@link #roBinds}, {@link #tmpfs}) are made by the sandbox's holder in the
+ * sandbox's own mount namespace, over the host's tree, parents first (ordered by the depth of the destination;
+ * at equal depth binds, then read-only binds, then tmpfs, each in the order written), so a bind may go inside a
+ * tmpfs and a tmpfs inside a bind; every command of the sandbox sees them, the host never does. Paths are absolute; a destination must already exist
+ * (a directory for a directory, a file for a file), unless it lies inside a tmpfs listed here. A malformed entry
+ * fails the test with an {@link dev.jns.InvalidSpecException} naming the attribute and the entry
+ * ({@code @SandboxConfig.binds[1] 'x'}). For anything else (files, symlinks, a read-only remount, per-test
+ * paths) use {@link Sandbox#builder()} and {@link Sandbox.Builder#mounts}.
  */
 @Target({ElementType.TYPE, ElementType.METHOD})
 @Retention(RetentionPolicy.RUNTIME)
@@ -48,6 +57,18 @@ public @interface SandboxConfig {
      * is what the test exercises. The system property {@code jns.testkit.runAsUser} sets it for every sandbox.
      */
     String runAsUser() default "";
+
+    /**
+     * Read-write binds, each {@code "/host/source:/destination"} (source and destination absolute; a lone
+     * {@code "/path"} binds the path on itself). What commands write there lands in the host's source.
+     */
+    String[] binds() default {};
+
+    /** Read-only binds, {@code "/host/source:/destination"} as {@link #binds}; writes fail with EROFS. */
+    String[] roBinds() default {};
+
+    /** Empty, writable tmpfs mounts on these absolute paths (mode 0755, the kernel's default size). */
+    String[] tmpfs() default {};
 
     /** The lifetime of a sandbox. */
     enum Scope {

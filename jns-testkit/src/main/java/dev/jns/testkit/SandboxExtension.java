@@ -2,6 +2,7 @@ package dev.jns.testkit;
 
 import dev.jns.NamespaceType;
 import dev.jns.NsHandle;
+import dev.jns.testkit.internal.ConfigMounts;
 import dev.jns.testkit.internal.LeakCheck;
 import dev.jns.testkit.internal.ProcFs;
 import dev.jns.testkit.internal.Support;
@@ -18,6 +19,7 @@ import org.junit.platform.commons.support.AnnotationSupport;
 import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -49,8 +51,12 @@ public final class SandboxExtension implements ParameterResolver, ExecutionCondi
     @Override
     public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
         SandboxConfig config = config(context);
-        Sandbox.Builder b = builder(config);
-        return Support.evaluate(context, b.namespaceTypes(), b.rootless());
+        Sandbox.Builder b = baseBuilder(config);
+        Set<NamespaceType> types = EnumSet.copyOf(b.namespaceTypes());
+        if (hasMounts(config)) {
+            types.add(NamespaceType.MOUNT); // the mounts themselves are checked when the sandbox is made
+        }
+        return Support.evaluate(context, types, b.rootless());
     }
 
     @Override
@@ -103,7 +109,24 @@ public final class SandboxExtension implements ParameterResolver, ExecutionCondi
         return new Managed(b.open(), leaks);
     }
 
+    /**
+     * The builder of a configuration, its mounts included.
+     *
+     * @throws dev.jns.InvalidSpecException naming the attribute and entry of a malformed mount
+     */
     static Sandbox.Builder builder(SandboxConfig c) {
+        Sandbox.Builder b = baseBuilder(c);
+        if (hasMounts(c)) {
+            b.mounts(ConfigMounts.plan(c.binds(), c.roBinds(), c.tmpfs()));
+        }
+        return b;
+    }
+
+    private static boolean hasMounts(SandboxConfig c) {
+        return c.binds().length + c.roBinds().length + c.tmpfs().length > 0;
+    }
+
+    private static Sandbox.Builder baseBuilder(SandboxConfig c) {
         Sandbox.Builder b = Sandbox.builder().namespaces(c.namespaces()).hostname(c.hostname()).loopback(c.loopback())
                 .idMapping(c.idMapping())
                 .timeOffsets(Duration.ofSeconds(c.monotonicOffsetSeconds()), Duration.ofSeconds(c.boottimeOffsetSeconds()));

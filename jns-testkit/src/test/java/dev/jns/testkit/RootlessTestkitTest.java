@@ -3,6 +3,7 @@ package dev.jns.testkit;
 import dev.jns.NamespaceType;
 import dev.jns.testkit.fixtures.IsolatedFixture;
 import dev.jns.testkit.fixtures.LeakingFixture;
+import dev.jns.testkit.fixtures.RootlessMountsFixture;
 import dev.jns.testkit.fixtures.SandboxParamsFixture;
 import dev.jns.testkit.internal.ProcFs;
 
@@ -36,6 +37,17 @@ class RootlessTestkitTest {
     @Test
     void leakDetection() {
         EngineRuns.run(LeakingFixture.class).testEvents().assertStatistics(s -> s.started(2).succeeded(1).failed(1));
+    }
+
+    @Test
+    void extraMounts() throws Exception {
+        java.nio.file.Path base = java.nio.file.Path.of(RootlessMountsFixture.BASE);
+        MountLayout.prepare(base, -1, -1);
+        try {
+            MountLayout.runAndCheck(RootlessMountsFixture.class, base);
+        } finally {
+            MountLayout.delete(base);
+        }
     }
 
     @Test
