@@ -108,7 +108,7 @@ final class Create {
             }
         }, "jns-create");
         t.start();
-        joinUninterruptibly(t);
+        Threads.joinUninterruptibly(t);
         if (failure.get() != null) {
             throw failure.get();
         }
@@ -138,18 +138,4 @@ final class Create {
         }
     }
 
-    static void joinUninterruptibly(Thread t) {
-        boolean interrupted = false;
-        while (true) {
-            try {
-                t.join();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-    }
 }

@@ -62,18 +62,7 @@ final class Enter {
             }
         }, "jns-enter");
         t.start();
-        boolean interrupted = false;
-        while (true) {
-            try {
-                t.join();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        Threads.joinUninterruptibly(t);
         Throwable f = failure.get();
         if (f instanceof RuntimeException re) {
             throw re;

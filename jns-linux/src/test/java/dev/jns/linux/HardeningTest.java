@@ -17,23 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** init(false), process names, capabilities, rlimits, sessions, no_new_privs. */
+@org.junit.jupiter.api.extension.ExtendWith(NoLeaks.class)
 class HardeningTest {
-    private LeakCheck leaks;
-
-    @BeforeAll
-    static void warmUp() {
-        SandboxSupport.warmUp();
-    }
-
-    @BeforeEach
-    void setUp() {
-        leaks = LeakCheck.start();
-    }
-
-    @AfterEach
-    void tearDown() {
-        leaks.assertNoLeaks();
-    }
 
     private static String status(SpawnResult r, String key) {
         return r.stdout().lines().filter(l -> l.startsWith(key + ":")).map(l -> l.substring(key.length() + 1).trim())
@@ -76,7 +61,7 @@ class HardeningTest {
     @Test
     void keepCapabilitiesKeepsExactlyThoseAlsoForANonRootUid() {
         long id = SandboxSupport.jnsci();
-        org.junit.jupiter.api.Assumptions.assumeTrue(id > 0 && SandboxSupport.isRoot(), "needs root and jnsci");
+        org.junit.jupiter.api.Assumptions.assumeTrue(id > 0 && Probe.root(), "needs root and jnsci");
         SpawnResult r = Namespaces.spawn().runAs(id, id).newUser().mapCurrentUser().newNet()
                 .keepCapabilities(Capability.CAP_NET_ADMIN)
                 .run("sh", "-c", "cat /proc/self/status; ip link set lo up && echo lo-up");

@@ -7,7 +7,6 @@ import dev.jns.NsHandle;
 import dev.jns.NsProcess;
 import dev.jns.Spawn;
 import dev.jns.SpawnResult;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -31,30 +30,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * and {@link NsProcess#namespace} agrees), and the namespace behaves as one (by what is seen inside and
  * outside). Subclasses say who spawns: root, root dropping to a user, or a real unprivileged JVM.
  */
+@org.junit.jupiter.api.extension.ExtendWith(NoLeaks.class)
 abstract class NamespaceBehaviourContract {
-    private LeakCheck leaks;
-
     /** A spawn as the tested caller would make it; rootless callers get a user namespace with root mapped. */
     abstract Spawn base();
 
     /** The uid outside that is root inside {@link #base()}. */
     abstract long outsideRoot();
-
-    @org.junit.jupiter.api.BeforeAll
-    static void warmUp() {
-        // the first spawn loads the launcher and opens the lifeline once per JVM: not a leak
-        Namespaces.spawn().run("/bin/true");
-    }
-
-    @BeforeEach
-    void countBefore() {
-        leaks = LeakCheck.start();
-    }
-
-    @AfterEach
-    void nothingLeaked() {
-        leaks.assertNoLeaks();
-    }
 
     /** Starts {@code sh -c script} and returns it once it printed its first line (given to {@code firstLine}). */
     private static NsProcess startAndRead(Spawn spawn, String script, StringBuilder firstLine) throws IOException {

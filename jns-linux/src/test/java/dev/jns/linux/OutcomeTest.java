@@ -20,23 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /** The structured outcome: exited, signaled, timed out, setup failed; rusage; namespace ids. */
+@org.junit.jupiter.api.extension.ExtendWith(NoLeaks.class)
 class OutcomeTest {
-    private LeakCheck leaks;
-
-    @BeforeAll
-    static void warmUp() {
-        SandboxSupport.warmUp();
-    }
-
-    @BeforeEach
-    void setUp() {
-        leaks = LeakCheck.start();
-    }
-
-    @AfterEach
-    void tearDown() {
-        leaks.assertNoLeaks();
-    }
 
     @Test
     void exitedWithCodeAndRusage() {

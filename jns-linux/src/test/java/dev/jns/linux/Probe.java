@@ -6,11 +6,11 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /** Small facts about the test machine, for assumptions that skip with a reason. */
-final class Probe {
+public final class Probe {
     private Probe() {
     }
 
-    static boolean root() {
+    public static boolean root() {
         return "root".equals(System.getProperty("user.name")) || uid() == 0;
     }
 

@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class RootlessSandboxTest {
     @BeforeAll
     static void notRoot() {
-        Assumptions.assumeFalse(SandboxSupport.isRoot(), "runs only in a JVM of an unprivileged user "
+        Assumptions.assumeFalse(Probe.root(), "runs only in a JVM of an unprivileged user "
                 + "(mvn -Djns.rootlessUser=jnsci ...); as root see SandboxEscapeTest's JNSCI cases");
     }
 

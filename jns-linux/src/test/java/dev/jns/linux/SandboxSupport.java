@@ -23,12 +23,9 @@ final class SandboxSupport {
 
     /** Loads the launcher and jns's per-JVM descriptors before a LeakCheck counts them. */
     static void warmUp() {
-        Namespaces.spawn().run("true");
+        Warm.up();
     }
 
-    static boolean isRoot() {
-        return "root".equals(System.getProperty("user.name"));
-    }
 
     /** uid (= gid) of jnsci, or -1. */
     static long jnsci() {
@@ -50,7 +47,7 @@ final class SandboxSupport {
         Spawn s = Namespaces.spawn().newUser().mapRootUser().newPid().newMount().newNet().newIpc().newUts();
         if (as == As.JNSCI) {
             long id = jnsci();
-            org.junit.jupiter.api.Assumptions.assumeTrue(id > 0 && isRoot(), "needs root and the user jnsci");
+            org.junit.jupiter.api.Assumptions.assumeTrue(id > 0 && Probe.root(), "needs root and the user jnsci");
             s.runAs(id, id);
         }
         return s;

@@ -21,23 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Every setup failure is a NamespaceException naming the step, the errno and a hint; nothing leaks. */
+@org.junit.jupiter.api.extension.ExtendWith(NoLeaks.class)
 class SpawnErrorsTest {
-    private LeakCheck leaks;
-
-    @BeforeAll
-    static void warmUp() {
-        Namespaces.spawn().run("/bin/true");
-    }
-
-    @BeforeEach
-    void before() {
-        leaks = LeakCheck.start();
-    }
-
-    @AfterEach
-    void after() {
-        leaks.assertNoLeaks();
-    }
 
     private static NamespaceException fails(Runnable r) {
         try {

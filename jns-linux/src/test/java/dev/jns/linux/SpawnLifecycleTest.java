@@ -22,23 +22,8 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Exit statuses, signals, destroy, streams and redirects, fds: what users of Process rely on. */
+@org.junit.jupiter.api.extension.ExtendWith(NoLeaks.class)
 class SpawnLifecycleTest {
-    private LeakCheck leaks;
-
-    @BeforeAll
-    static void warmUp() {
-        Namespaces.spawn().run("/bin/true");
-    }
-
-    @BeforeEach
-    void before() {
-        leaks = LeakCheck.start();
-    }
-
-    @AfterEach
-    void after() {
-        leaks.assertNoLeaks();
-    }
 
     @Test
     void exitCodesComeBackExactly() {

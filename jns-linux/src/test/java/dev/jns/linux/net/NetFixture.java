@@ -39,7 +39,4 @@ final class NetFixture implements AutoCloseable {
         return System.getProperty("java.class.path");
     }
 
-    static boolean isRoot() {
-        return "root".equals(System.getProperty("user.name"));
-    }
 }

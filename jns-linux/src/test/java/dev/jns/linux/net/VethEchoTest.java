@@ -58,7 +58,7 @@ class VethEchoTest {
     /** Starts the launcher and the JVM's netlink bindings once, so that their lasting fds are not counted as leaks. */
     @BeforeAll
     static void warmUp() throws Exception {
-        if (NetFixture.isRoot()) {
+        if (dev.jns.linux.Probe.root()) {
             try (NetFixture f = new NetFixture(); Net n = Net.of(f.newNetns())) {
                 n.links();
             }
@@ -67,7 +67,7 @@ class VethEchoTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        assumeTrue(NetFixture.isRoot(), "needs root (CAP_SYS_ADMIN and CAP_NET_ADMIN over the test's namespaces)");
+        assumeTrue(dev.jns.linux.Probe.root(), "needs root (CAP_SYS_ADMIN and CAP_NET_ADMIN over the test's namespaces)");
         leaks = LeakCheck.start();
         fx = new NetFixture();
         nsA = fx.newNetns();
