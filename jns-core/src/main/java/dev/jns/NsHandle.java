@@ -32,6 +32,11 @@ public interface NsHandle extends AutoCloseable {
      * its result. Needs {@code CAP_SYS_ADMIN} over the namespace (root, or the owner of its user namespace
      * in a way the kernel accepts for threads); user namespaces cannot be entered by a JVM thread at all:
      * use {@link Spawn#join(NsHandle)} to run a process there instead.
+     *
+     * <p>What follows the calling thread inside: sockets (opened there, they stay in the namespace), name
+     * lookups of network interfaces, {@code /proc/thread-self}. What does not: APIs that read {@code /proc/self}
+     * or {@code /proc/net}, which follow the JVM's main thread ({@code NetworkInterface.getNetworkInterfaces()}
+     * lists the host's interfaces even here).
      */
     <T> T call(Callable<T> task);
 
