@@ -168,7 +168,11 @@ static int parse_mount(char *p, uint32_t len, int index, struct mount_entry *m,
 
 int spec_parse(const char *buf, size_t buf_len, struct spec *s, struct spec_error *err)
 {
-    memset(s, 0, offsetof(struct spec, argv));  /* argv, envp and strings are written as used */
+    /* argv, envp and strings are written as used; envc lies past argv, so it is reset by name
+     * (found by the fuzzer: a reused struct kept counting ENV records from the previous parse). */
+    memset(s, 0, offsetof(struct spec, argv));
+    s->argc = 0;
+    s->envc = 0;
     memset(err, 0, sizeof *err);
     size_t total = 0;          /* bytes of the stream so far */
     size_t used = 0;           /* bytes of s->strings in use */

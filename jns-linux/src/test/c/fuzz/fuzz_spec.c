@@ -32,6 +32,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     if (s.argc < 1 || s.argv[s.argc] != NULL || s.envp[s.envc] != NULL)
         abort();
+    /* every ARG and ENV is a record of its own: more than the input holds means state survived from
+     * an earlier parse (regression-envc-not-reset) */
+    if ((size_t)s.argc + (size_t)s.envc > size / SPEC_HEADER_SIZE)
+        abort();
     for (int i = 0; i < s.argc; i++)
         touch(s.argv[i]);
     for (int i = 0; i < s.envc; i++)
