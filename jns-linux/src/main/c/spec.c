@@ -49,6 +49,7 @@ static const char *tag_name(uint32_t tag)
     case TAG_CAPS: return "CAPS";
     case TAG_RLIMIT: return "RLIMIT";
     case TAG_TIMEOUT: return "TIMEOUT";
+    case TAG_DEBUG_STOP: return "DEBUG_STOP";
     case TAG_END: return "END";
     default: return "unknown";
     }
@@ -382,6 +383,13 @@ int spec_parse(const char *buf, size_t buf_len, struct spec *s, struct spec_erro
             if (s->timeout_ms == 0 || s->timeout_ms > (1ull << 40) || s->grace_ms > (1ull << 40))
                 PARSE_FAIL(tag, "TIMEOUT: %llu ms (grace %llu ms) out of range",
                            (unsigned long long)s->timeout_ms, (unsigned long long)s->grace_ms);
+            break;
+        case TAG_DEBUG_STOP:
+            CHECK(once(tag, &seen, err));
+            CHECK(need_len(tag, len, 4, err));
+            s->debug_stop = u32_at(p);
+            if (s->debug_stop < STEP_READ_SPEC || s->debug_stop > STEP_SETSID)
+                PARSE_FAIL(tag, "DEBUG_STOP: %u is not a step code", s->debug_stop);
             break;
         case TAG_END:
             CHECK(need_len(tag, len, 0, err));

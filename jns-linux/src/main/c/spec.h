@@ -46,6 +46,7 @@ enum spec_tag {
     TAG_CAPS = 23,
     TAG_RLIMIT = 24,
     TAG_TIMEOUT = 25,
+    TAG_DEBUG_STOP = 26,                /* test aid: SIGSTOP before a step */
     TAG_END = 99,
 };
 
@@ -139,6 +140,7 @@ struct spec {
     struct rlimit_entry rlimits[SPEC_MAX_RLIMITS];
     uint64_t timeout_ms;                /* 0 = none */
     uint64_t grace_ms;
+    uint32_t debug_stop;                /* DEBUG_STOP: step to stop before, 0 = none */
     int argc;
     char *argv[SPEC_MAX_RECORDS + 1];   /* NULL-terminated */
     int envc;

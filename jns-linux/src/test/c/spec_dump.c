@@ -85,6 +85,8 @@ int main(void)
                (unsigned long long)s.rlimits[i].hard);
     if (s.timeout_ms)
         printf("timeout %llu %llu\n", (unsigned long long)s.timeout_ms, (unsigned long long)s.grace_ms);
+    if (s.debug_stop)
+        printf("debug_stop %u\n", s.debug_stop);
     for (int i = 0; i < s.argc; i++)
         str("arg", s.argv[i]);
     for (int i = 0; i < s.envc; i++)

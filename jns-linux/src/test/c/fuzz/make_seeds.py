@@ -56,6 +56,7 @@ SEEDS = {
                     rec(24, struct.pack("=IIQQ", 7, 0, 64, 128)),
                     rec(25, struct.pack("=QQ", 5000, 200))),
     "empty-root": spec(flags(MNT), rec(22, b"")),
+    "debug-stop": spec(flags(USER), rec(26, struct.pack("=I", 12))),
     # near-misses: each is one rule away from valid
     "bad-no-end": spec()[:-8],
     "bad-version": rec(1, struct.pack("=I", 2)) + rec(18, b"/bin/true") + rec(99),
