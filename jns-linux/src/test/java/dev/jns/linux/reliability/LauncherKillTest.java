@@ -41,6 +41,11 @@ class LauncherKillTest {
     @ParameterizedTest(name = "killed before step {0}")
     @ValueSource(ints = {3, 21, 22, 4, 6, 8, 12})
     void killedLauncherLeavesNothingAndSaysSo(int step) throws Exception {
+        killAt(step);
+    }
+
+    /** Stops the launcher before {@code step}, SIGKILLs it there and checks what is left (also used rootless). */
+    static void killAt(int step) throws Exception {
         LeakCheck leaks = LeakCheck.start();
         List<Long> before = Gauges.childPids();
         System.setProperty(PROPERTY, Integer.toString(step));
@@ -54,8 +59,12 @@ class LauncherKillTest {
                 return e;
             }
         });
-        long launcher = stoppedChild(before);
-        System.clearProperty(PROPERTY);
+        long launcher;
+        try {
+            launcher = stoppedChild(before);
+        } finally {
+            System.clearProperty(PROPERTY);
+        }
         List<Long> inside = descendants(launcher);
         long t0 = System.nanoTime();
         ProcessHandle.of(launcher).ifPresent(ProcessHandle::destroyForcibly);
@@ -63,7 +72,7 @@ class LauncherKillTest {
         long ms = (System.nanoTime() - t0) / 1_000_000;
         assertThat(result).as("step %d: the caller's result", step).isInstanceOf(NamespaceException.class);
         NamespaceException e = (NamespaceException) result;
-        System.out.printf("launcher killed before step %d: %d ms to %s (%d processes of the sandbox)%n", step, ms,
+        System.out.printf("launcher (uid " + System.getProperty("user.name") + ") killed before step %d: %d ms to %s (%d processes of the sandbox)%n", step, ms,
                 e.getMessage().replace('\n', ' '), inside.size());
         assertThat(e.getMessage()).as("step %d", step).containsIgnoringCase("launcher");
         for (long pid : inside) {
