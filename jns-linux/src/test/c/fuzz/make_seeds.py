@@ -57,12 +57,21 @@ SEEDS = {
                     rec(25, struct.pack("=QQ", 5000, 200))),
     "empty-root": spec(flags(MNT), rec(22, b"")),
     "debug-stop": spec(flags(USER), rec(26, struct.pack("=I", 12))),
+    # limits: one record over each repeat limit (replayed whole by .ci/fuzz; -max_len cuts them for mutation)
+    "limit-mounts": spec(flags(MNT), *[mount(8, b"/m%d" % i, mode=0o755) for i in range(1025)]),
+    "limit-joins": spec(*[rec(6, struct.pack("=IIQQ", 6 + i, NET, 4, 1)) for i in range(17)]),
+    "limit-rlimits": spec(*[rec(24, struct.pack("=IIQQ", i % 16, 0, 1, 2)) for i in range(17)]),
+    "limit-time-offsets": spec(flags(USER), rec(3), *[rec(4, struct.pack("=iIqq", 1, 0, i, 0)) for i in range(3)]),
+    "limit-payload": rec(1, struct.pack("=I", 1)) + struct.pack("=HHI", 18, 0, 65537),
     # near-misses: each is one rule away from valid
     "bad-no-end": spec()[:-8],
     "bad-version": rec(1, struct.pack("=I", 2)) + rec(18, b"/bin/true") + rec(99),
     "bad-nul-arg": spec(argv=(b"/bin/tr\0ue",)),
     "bad-map-without-user": spec(rec(7, b"0 0 1")),
     "bad-trailing": spec() + b"\0",
+    "bad-setgroups-with-gid-helper": spec(flags(USER), rec(8, b"0 1000 1"), rec(9, struct.pack("=I", 2)),
+                                          rec(11, b"/usr/bin/newgidmap"), rec(12, struct.pack("=I", 2))),
+    "bad-no-init-new-time": spec(flags(USER), rec(3), rec(20, struct.pack("=I", 2))),
 }
 
 if __name__ == "__main__":
