@@ -85,6 +85,12 @@ class RootlessReliabilityTest {
         LauncherKillTest.killAt(step);
     }
 
+    @ParameterizedTest(name = "namespace set {0}")
+    @ValueSource(ints = {0, 1, 2, 3, 4, 5})
+    void onlyStdioReachesTheCommand(int set) throws Exception {
+        FdIsolationTest.assertOnlyStdio(set);
+    }
+
     @Test
     void termProofCommandEndsByDestroyForcibly() throws Exception {
         try (NsProcess p = Namespaces.spawn().newUser().mapRootUser().newPid()
