@@ -30,6 +30,14 @@
 
 static struct spec spec;   /* static: about 3 MiB, mostly untouched .bss */
 
+/* Test aid (DEBUG_STOP record, sent only when the JVM has jns.testing.stopAtStep set): stop
+ * just before the given step, so that a test can SIGKILL the launcher there. */
+static void debug_stop(int step)
+{
+    if (spec.debug_stop == (uint32_t)step)
+        raise(SIGSTOP);
+}
+
 /* Returns 1 when the lifeline is at EOF (the JVM is gone). Data on it is read and ignored. */
 static int lifeline_closed(short revents)
 {
@@ -270,6 +278,7 @@ int main(void)
 
     /* 2. Drop to the requested ids first: a credential change clears PR_SET_PDEATHSIG and
      *    the dumpable flag, so prctl must come after it. */
+    debug_stop(STEP_DROP_TO_UID);
     if (spec.run_as) {
         if (setgroups(0, NULL) < 0)
             report_error(STEP_DROP_TO_UID, errno, "setgroups(0)");
@@ -283,6 +292,7 @@ int main(void)
      *    again after a drop, else the files in /proc/C belong to root and S cannot write C's id maps. */
     if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
         report_error(STEP_PRCTL, errno, "PR_SET_PDEATHSIG");
+    debug_stop(STEP_PRCTL);
     if (prctl(PR_SET_NAME, "jns-launcher", 0, 0, 0) < 0)
         report_error(STEP_PRCTL, errno, "PR_SET_NAME");
     if (spec.run_as && prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
@@ -294,11 +304,13 @@ int main(void)
         _exit(127);
 
     /* 4. Nothing of the JVM's may reach the command. */
+    debug_stop(STEP_CLOSE_FDS);
     close_fds();
 
     open_dev_null();
 
     /* 5. Join, in the given order (user first: it grants the rights for the others). */
+    debug_stop(STEP_JOIN_NAMESPACE);
     join_namespaces();
 
     /* 6. Block the forwarded signals and SIGCHLD before clone, so none is lost in between;
@@ -324,6 +336,7 @@ int main(void)
 
     /* 7. One clone makes C in all new namespaces at once (a pid namespace needs a new process
      *    anyway). */
+    debug_stop(STEP_CLONE);
     pid_t c = raw_clone((unsigned long)spec.clone_flags);
     if (c < 0)
         report_error(STEP_CLONE, errno, "clone with flags 0x%llx",
@@ -343,8 +356,10 @@ int main(void)
         report_error(STEP_INTERNAL, errno, "write PID");
 
     /* 8. Only a process outside the new user namespace can map it. */
+    debug_stop(STEP_WRITE_UID_MAP);
     if (spec.clone_flags & CLONE_NEWUSER)
         idmap_setup(&spec, c);
+    debug_stop(STEP_WAIT_FOR_PARENT);
     ssize_t w;
     do
         w = write(sync_pipe[1], "x", 1);

@@ -2,11 +2,16 @@
 
 #include <errno.h>
 #include <sched.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "status.h"
 #include "steps.h"
+#ifndef SPEC_PARSER_ONLY
+#include "status.h"
+#endif
 
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME 0x00000080
@@ -44,48 +49,57 @@ static const char *tag_name(uint32_t tag)
     case TAG_CAPS: return "CAPS";
     case TAG_RLIMIT: return "RLIMIT";
     case TAG_TIMEOUT: return "TIMEOUT";
+    case TAG_DEBUG_STOP: return "DEBUG_STOP";
     case TAG_END: return "END";
     default: return "unknown";
     }
 }
 
-/* Reads exactly len bytes; EOF before that is a parse error (the stream was cut short). */
-static void read_exact(int fd, void *buf, size_t len, const char *what)
+/* Records the error and makes the enclosing function return -1. */
+#define PARSE_FAIL(tag, ...) \
+    do { \
+        (void)(tag); \
+        spec_fail(err, __VA_ARGS__); \
+        return -1; \
+    } while (0)
+
+__attribute__((format(printf, 2, 3)))
+static void spec_fail(struct spec_error *err, const char *fmt, ...)
 {
-    char *p = buf;
-    while (len > 0) {
-        ssize_t n = read(fd, p, len);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            report_error(STEP_READ_SPEC, errno, "reading %s from fd %d", what, fd);
-        }
-        if (n == 0)
-            report_error(STEP_PARSE_SPEC, EINVAL, "spec ended before END (in %s)", what);
-        p += n;
-        len -= (size_t)n;
-    }
+    va_list ap;
+    va_start(ap, fmt);
+    err->step = STEP_PARSE_SPEC;
+    err->err = EINVAL;
+    vsnprintf(err->detail, sizeof err->detail, fmt, ap);
+    va_end(ap);
 }
 
-#define PARSE_FAIL(tag, ...) report_error(STEP_PARSE_SPEC, EINVAL, __VA_ARGS__)
+/* Calls a checker that returns -1 on failure (err already filled in) and passes the failure on. */
+#define CHECK(call) \
+    do { \
+        if ((call) < 0) \
+            return -1; \
+    } while (0)
 
 static uint32_t u32_at(const char *p) { uint32_t v; memcpy(&v, p, 4); return v; }
 static int32_t i32_at(const char *p) { int32_t v; memcpy(&v, p, 4); return v; }
 static uint64_t u64_at(const char *p) { uint64_t v; memcpy(&v, p, 8); return v; }
 static int64_t i64_at(const char *p) { int64_t v; memcpy(&v, p, 8); return v; }
 
-static void need_len(uint32_t tag, uint32_t len, uint32_t want)
+static int need_len(uint32_t tag, uint32_t len, uint32_t want, struct spec_error *err)
 {
     if (len != want)
         PARSE_FAIL(tag, "%s: payload of %u bytes, expected %u", tag_name(tag), len, want);
+    return 0;
 }
 
-static void once(uint32_t tag, uint64_t *seen)
+static int once(uint32_t tag, uint64_t *seen, struct spec_error *err)
 {
     uint64_t bit = 1ull << (tag < 64 ? tag : 63);
     if (*seen & bit)
         PARSE_FAIL(tag, "%s: given more than once", tag_name(tag));
     *seen |= bit;
+    return 0;
 }
 
 static bool is_ns_type(uint32_t t)
@@ -111,7 +125,8 @@ static bool new_or_joined(const struct spec *s, int type)
 
 /* A MOUNT payload: u32 op | u32 flags | u32 mode | u32 0 | u64 size | src NUL | dst NUL | data.
  * The strings stay where they are (p[len] is a NUL the reader added). */
-static void parse_mount(char *p, uint32_t len, int index, struct mount_entry *m)
+static int parse_mount(char *p, uint32_t len, int index, struct mount_entry *m,
+                       struct spec_error *err)
 {
     if (len < SPEC_MOUNT_FIXED + 2)
         PARSE_FAIL(TAG_MOUNT, "MOUNT %d: payload of %u bytes is too short", index, len);
@@ -149,18 +164,27 @@ static void parse_mount(char *p, uint32_t len, int index, struct mount_entry *m)
         PARSE_FAIL(TAG_MOUNT, "MOUNT %d: source \"%.64s\" is not absolute", index, src);
     if (m->op != MOUNT_FILE && m->data_len != 0)
         PARSE_FAIL(TAG_MOUNT, "MOUNT %d: op %u takes no content", index, m->op);
+    return 0;
 }
 
-void spec_read(int fd, struct spec *s)
+int spec_parse(const char *buf, size_t buf_len, struct spec *s, struct spec_error *err)
 {
+    /* argv, envp and strings are written as used; envc lies past argv, so it is reset by name
+     * (found by the fuzzer: a reused struct kept counting ENV records from the previous parse). */
+    memset(s, 0, offsetof(struct spec, argv));
+    s->argc = 0;
+    s->envc = 0;
+    memset(err, 0, sizeof *err);
     size_t total = 0;          /* bytes of the stream so far */
     size_t used = 0;           /* bytes of s->strings in use */
     uint64_t seen = 0;         /* singular tags seen */
     bool first = true;
+    bool ended = false;
 
-    for (;;) {
-        char header[SPEC_HEADER_SIZE];
-        read_exact(fd, header, sizeof header, "a record header");
+    while (!ended) {
+        if (buf_len - total < SPEC_HEADER_SIZE)
+            PARSE_FAIL(0, "spec ended before END (in a record header)");
+        const char *header = buf + total;
         uint16_t tag16, zero;
         memcpy(&tag16, header, 2);      /* native byte order, as the doc says */
         memcpy(&zero, header + 2, 2);
@@ -171,18 +195,21 @@ void spec_read(int fd, struct spec *s)
         if (len > SPEC_MAX_PAYLOAD)
             PARSE_FAIL(tag, "%s (tag %u): payload of %u bytes is over the limit of %u",
                        tag_name(tag), tag, len, SPEC_MAX_PAYLOAD);
-        total += SPEC_HEADER_SIZE + len;
-        if (total > SPEC_MAX_TOTAL)
+        if (total + SPEC_HEADER_SIZE + len > SPEC_MAX_TOTAL)
             PARSE_FAIL(tag, "%s: the spec is over the limit of %u bytes", tag_name(tag),
                        SPEC_MAX_TOTAL);
         if (first && tag != TAG_VERSION)
             PARSE_FAIL(tag, "%s (tag %u): the spec must start with VERSION", tag_name(tag), tag);
         first = false;
+        if (buf_len - total - SPEC_HEADER_SIZE < len)
+            PARSE_FAIL(tag, "spec ended before END (in %s)", tag_name(tag));
+        total += SPEC_HEADER_SIZE + len;
 
         /* The payload goes to the string area; numbers are copied out of it. The area can
-         * not overflow: each payload + NUL is smaller than payload + header. */
+         * not overflow: each payload + NUL is smaller than payload + header, and the stream is
+         * at most SPEC_MAX_TOTAL bytes. */
         char *p = s->strings + used;
-        read_exact(fd, p, len, tag_name(tag));
+        memcpy(p, header + SPEC_HEADER_SIZE, len);
         p[len] = '\0';
 
         bool is_string = tag == TAG_UID_MAP || tag == TAG_GID_MAP || tag == TAG_NEWUIDMAP
@@ -198,27 +225,27 @@ void spec_read(int fd, struct spec *s)
 
         switch (tag) {
         case TAG_VERSION:
-            once(tag, &seen);
-            need_len(tag, len, 4);
+            CHECK(once(tag, &seen, err));
+            CHECK(need_len(tag, len, 4, err));
             if (u32_at(p) != SPEC_VERSION)
                 PARSE_FAIL(tag, "VERSION %u, this launcher speaks %u (stale launcher binary?)",
                            u32_at(p), SPEC_VERSION);
             break;
         case TAG_CLONE_FLAGS:
-            once(tag, &seen);
-            need_len(tag, len, 8);
+            CHECK(once(tag, &seen, err));
+            CHECK(need_len(tag, len, 8, err));
             s->clone_flags = u64_at(p);
             if (s->clone_flags & ~(uint64_t)ALLOWED_CLONE_FLAGS)
                 PARSE_FAIL(tag, "CLONE_FLAGS: 0x%llx has flags other than CLONE_NEW{USER,NS,PID,"
                            "NET,UTS,IPC,CGROUP}", (unsigned long long)s->clone_flags);
             break;
         case TAG_NEW_TIME:
-            once(tag, &seen);
-            need_len(tag, len, 0);
+            CHECK(once(tag, &seen, err));
+            CHECK(need_len(tag, len, 0, err));
             s->new_time = true;
             break;
         case TAG_TIME_OFFSET: {
-            need_len(tag, len, 24);
+            CHECK(need_len(tag, len, 24, err));
             if (s->n_time_offsets == SPEC_MAX_TIME_OFFSETS)
                 PARSE_FAIL(tag, "TIME_OFFSET: more than %d", SPEC_MAX_TIME_OFFSETS);
             struct time_offset *t = &s->time_offsets[s->n_time_offsets++];
@@ -231,14 +258,14 @@ void spec_read(int fd, struct spec *s)
             break;
         }
         case TAG_RUN_AS:
-            once(tag, &seen);
-            need_len(tag, len, 8);
+            CHECK(once(tag, &seen, err));
+            CHECK(need_len(tag, len, 8, err));
             s->run_as = true;
             s->uid = u32_at(p);
             s->gid = u32_at(p + 4);
             break;
         case TAG_JOIN: {
-            need_len(tag, len, 24);
+            CHECK(need_len(tag, len, 24, err));
             if (s->n_joins == SPEC_MAX_JOINS)
                 PARSE_FAIL(tag, "JOIN: more than %d", SPEC_MAX_JOINS);
             struct join *j = &s->joins[s->n_joins++];
@@ -257,27 +284,27 @@ void spec_read(int fd, struct spec *s)
             j->ino = u64_at(p + 16);
             break;
         }
-        case TAG_UID_MAP: once(tag, &seen); s->uid_map = p; break;
-        case TAG_GID_MAP: once(tag, &seen); s->gid_map = p; break;
+        case TAG_UID_MAP: CHECK(once(tag, &seen, err)); s->uid_map = p; break;
+        case TAG_GID_MAP: CHECK(once(tag, &seen, err)); s->gid_map = p; break;
         case TAG_MAP_HELPER:
-            once(tag, &seen);
-            need_len(tag, len, 4);
+            CHECK(once(tag, &seen, err));
+            CHECK(need_len(tag, len, 4, err));
             s->map_helper = u32_at(p);
             if (s->map_helper & ~(uint32_t)(MAP_HELPER_UID | MAP_HELPER_GID))
                 PARSE_FAIL(tag, "MAP_HELPER: unknown bits 0x%x", s->map_helper);
             break;
-        case TAG_NEWUIDMAP: once(tag, &seen); s->newuidmap = p; break;
-        case TAG_NEWGIDMAP: once(tag, &seen); s->newgidmap = p; break;
+        case TAG_NEWUIDMAP: CHECK(once(tag, &seen, err)); s->newuidmap = p; break;
+        case TAG_NEWGIDMAP: CHECK(once(tag, &seen, err)); s->newgidmap = p; break;
         case TAG_SETGROUPS:
-            once(tag, &seen);
-            need_len(tag, len, 4);
+            CHECK(once(tag, &seen, err));
+            CHECK(need_len(tag, len, 4, err));
             s->setgroups = u32_at(p);
             if (s->setgroups != SETGROUPS_ALLOW && s->setgroups != SETGROUPS_DENY)
                 PARSE_FAIL(tag, "SETGROUPS: %u is not 1 (allow) or 2 (deny)", s->setgroups);
             break;
         case TAG_HOSTNAME:
         case TAG_DOMAINNAME:
-            once(tag, &seen);
+            CHECK(once(tag, &seen, err));
             if (len < 1 || len > SPEC_MAX_NAME)
                 PARSE_FAIL(tag, "%s: %u bytes, must be 1..%d", tag_name(tag), len, SPEC_MAX_NAME);
             if (tag == TAG_HOSTNAME)
@@ -286,18 +313,18 @@ void spec_read(int fd, struct spec *s)
                 s->domainname = p;
             break;
         case TAG_PROPAGATION:
-            once(tag, &seen);
-            need_len(tag, len, 4);
+            CHECK(once(tag, &seen, err));
+            CHECK(need_len(tag, len, 4, err));
             s->propagation = u32_at(p);
             if (s->propagation < PROPAGATION_PRIVATE || s->propagation > PROPAGATION_SHARED)
                 PARSE_FAIL(tag, "PROPAGATION: %u is not 1, 2 or 3", s->propagation);
             break;
         case TAG_MOUNT_PROC:
-            once(tag, &seen);
-            need_len(tag, len, 0);
+            CHECK(once(tag, &seen, err));
+            CHECK(need_len(tag, len, 0, err));
             s->mount_proc = true;
             break;
-        case TAG_CWD: once(tag, &seen); s->cwd = p; break;
+        case TAG_CWD: CHECK(once(tag, &seen, err)); s->cwd = p; break;
         case TAG_ARG: s->argv[s->argc++] = p; break;
         case TAG_ENV:
             if (strchr(p, '=') == NULL)
@@ -305,8 +332,8 @@ void spec_read(int fd, struct spec *s)
             s->envp[s->envc++] = p;
             break;
         case TAG_OPTIONS:
-            once(tag, &seen);
-            need_len(tag, len, 4);
+            CHECK(once(tag, &seen, err));
+            CHECK(need_len(tag, len, 4, err));
             s->options = u32_at(p);
             if (s->options & ~(uint32_t)OPTION_ALL)
                 PARSE_FAIL(tag, "OPTIONS: unknown bits 0x%x", s->options);
@@ -316,18 +343,18 @@ void spec_read(int fd, struct spec *s)
         case TAG_MOUNT:
             if (s->n_mounts == SPEC_MAX_MOUNTS)
                 PARSE_FAIL(tag, "MOUNT: more than %d", SPEC_MAX_MOUNTS);
-            parse_mount(p, len, s->n_mounts, &s->mounts[s->n_mounts]);
+            CHECK(parse_mount(p, len, s->n_mounts, &s->mounts[s->n_mounts], err));
             s->n_mounts++;
             break;
         case TAG_ROOT:
-            once(tag, &seen);
+            CHECK(once(tag, &seen, err));
             if (len > 0 && p[0] != '/')
                 PARSE_FAIL(tag, "ROOT: \"%.64s\" is not an absolute path", p);
             s->root = p;
             break;
         case TAG_CAPS:
-            once(tag, &seen);
-            need_len(tag, len, 16);
+            CHECK(once(tag, &seen, err));
+            CHECK(need_len(tag, len, 16, err));
             s->caps = true;
             s->caps_keep = u64_at(p);
             s->caps_flags = u32_at(p + 8);
@@ -335,7 +362,7 @@ void spec_read(int fd, struct spec *s)
                 PARSE_FAIL(tag, "CAPS: unknown bits 0x%x", s->caps_flags);
             break;
         case TAG_RLIMIT: {
-            need_len(tag, len, 24);
+            CHECK(need_len(tag, len, 24, err));
             if (s->n_rlimits == SPEC_MAX_RLIMITS)
                 PARSE_FAIL(tag, "RLIMIT: more than %d", SPEC_MAX_RLIMITS);
             struct rlimit_entry *r = &s->rlimits[s->n_rlimits++];
@@ -349,22 +376,31 @@ void spec_read(int fd, struct spec *s)
             break;
         }
         case TAG_TIMEOUT:
-            once(tag, &seen);
-            need_len(tag, len, 16);
+            CHECK(once(tag, &seen, err));
+            CHECK(need_len(tag, len, 16, err));
             s->timeout_ms = u64_at(p);
             s->grace_ms = u64_at(p + 8);
             if (s->timeout_ms == 0 || s->timeout_ms > (1ull << 40) || s->grace_ms > (1ull << 40))
                 PARSE_FAIL(tag, "TIMEOUT: %llu ms (grace %llu ms) out of range",
                            (unsigned long long)s->timeout_ms, (unsigned long long)s->grace_ms);
             break;
+        case TAG_DEBUG_STOP:
+            CHECK(once(tag, &seen, err));
+            CHECK(need_len(tag, len, 4, err));
+            s->debug_stop = u32_at(p);
+            if (s->debug_stop < STEP_READ_SPEC || s->debug_stop > STEP_SETSID)
+                PARSE_FAIL(tag, "DEBUG_STOP: %u is not a step code", s->debug_stop);
+            break;
         case TAG_END:
-            need_len(tag, len, 0);
-            goto end;
+            CHECK(need_len(tag, len, 0, err));
+            ended = true;
+            break;
         default:
             PARSE_FAIL(tag, "unknown tag %u", tag);
         }
     }
-end:
+    if (total != buf_len)
+        PARSE_FAIL(TAG_END, "END: %zu bytes follow it", buf_len - total);
     s->argv[s->argc] = NULL;
     s->envp[s->envc] = NULL;
 
@@ -397,4 +433,54 @@ end:
     /* Bringing lo up changes the net namespace: only a new one of the sandbox's own. */
     if ((s->options & OPTION_LOOPBACK_UP) && !(s->clone_flags & CLONE_NEWNET))
         PARSE_FAIL(TAG_OPTIONS, "OPTIONS bit 16 (loopback up): only with a new net namespace");
+    return 0;
 }
+
+#ifndef SPEC_PARSER_ONLY
+/* Reads up to len bytes; fewer only at EOF. A read error is reported (step read spec). */
+static size_t read_upto(int fd, char *p, size_t len)
+{
+    size_t got = 0;
+    while (got < len) {
+        ssize_t n = read(fd, p + got, len - got);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            report_error(STEP_READ_SPEC, errno, "reading the spec from fd %d", fd);
+        }
+        if (n == 0)
+            break;
+        got += (size_t)n;
+    }
+    return got;
+}
+
+/* The raw stream: at most SPEC_MAX_TOTAL bytes, plus one header that may overstep it. */
+static char raw[SPEC_MAX_TOTAL + SPEC_HEADER_SIZE];
+
+void spec_read(int fd, struct spec *s)
+{
+    /* Frame the records only, up to and including END; spec_parse judges them (a stream cut
+     * short, a length over a limit: the framing stops and the parser names the problem). */
+    size_t n = 0;
+    for (;;) {
+        size_t got = read_upto(fd, raw + n, SPEC_HEADER_SIZE);
+        n += got;
+        if (got < SPEC_HEADER_SIZE)
+            break;
+        uint16_t tag;
+        uint32_t len;
+        memcpy(&tag, raw + n - SPEC_HEADER_SIZE, 2);
+        memcpy(&len, raw + n - SPEC_HEADER_SIZE + 4, 4);
+        if (len > SPEC_MAX_PAYLOAD || n + len > SPEC_MAX_TOTAL)
+            break;
+        got = read_upto(fd, raw + n, len);
+        n += got;
+        if (got < len || tag == TAG_END)
+            break;
+    }
+    struct spec_error err;
+    if (spec_parse(raw, n, s, &err) < 0)
+        report_error(err.step, err.err, "%s", err.detail);
+}
+#endif

@@ -4,6 +4,7 @@
 #define JNS_SPEC_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #define SPEC_VERSION 1
@@ -45,6 +46,7 @@ enum spec_tag {
     TAG_CAPS = 23,
     TAG_RLIMIT = 24,
     TAG_TIMEOUT = 25,
+    TAG_DEBUG_STOP = 26,                /* test aid: SIGSTOP before a step */
     TAG_END = 99,
 };
 
@@ -140,6 +142,7 @@ struct spec {
     struct rlimit_entry rlimits[SPEC_MAX_RLIMITS];
     uint64_t timeout_ms;                /* 0 = none */
     uint64_t grace_ms;
+    uint32_t debug_stop;                /* DEBUG_STOP: step to stop before, 0 = none */
     int argc;
     char *argv[SPEC_MAX_RECORDS + 1];   /* NULL-terminated */
     int envc;
@@ -148,10 +151,23 @@ struct spec {
     char strings[SPEC_MAX_TOTAL];
 };
 
-/* s must be zeroed (it is a static: zeroing it again would touch megabytes of pages).
- * Reads records from fd up to and including END (never beyond it: the JVM keeps its end of
- * the pipe open until it has read PID) and checks them. On failure reports (step read spec
- * or parse spec) and exits 127. */
+/* Why spec_parse refused a spec: the step (parse spec), an errno (EINVAL) and a detail that
+ * names the record. */
+struct spec_error {
+    int step;
+    int err;
+    char detail[256];
+};
+
+/* Parses and checks one whole spec stream, buf[0..len): VERSION first, END last and nothing
+ * after it. No I/O and no exit: returns 0, or -1 with *err filled in. On success the strings
+ * of s point into s->strings (s may be reused: parsing resets what it needs). Never reads
+ * outside buf. */
+int spec_parse(const char *buf, size_t len, struct spec *s, struct spec_error *err);
+
+/* Reads records from fd up to and including END (never beyond it: the JVM keeps its end of
+ * the pipe open until it has read PID), then spec_parse()s them. On failure reports (step read
+ * spec or parse spec) and exits 127. */
 void spec_read(int fd, struct spec *s);
 
 #endif

@@ -52,8 +52,9 @@ final class Enter {
                     if (h.type() == NamespaceType.MOUNT && C.unshare(CLONE_FS) != 0) {
                         throw new NamespaceException(what, "unshare CLONE_FS", Native.errno(), null, null);
                     }
-                    if (C.setns(h.fd(what), (int) h.type().cloneFlag()) != 0) {
-                        throw setnsFailure(what, h, Native.errno());
+                    int err = h.withFd(what, f -> C.setns(f, (int) h.type().cloneFlag()) != 0 ? Native.errno() : 0);
+                    if (err != 0) {
+                        throw setnsFailure(what, h, err);
                     }
                 }
                 result.set(task.call());

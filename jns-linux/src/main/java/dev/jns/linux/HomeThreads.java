@@ -100,8 +100,9 @@ final class HomeThreads {
                 if (handle.type() == NamespaceType.MOUNT && C.unshare(CLONE_FS) != 0) {
                     throw new NamespaceException(what, "unshare CLONE_FS", Native.errno(), null, null);
                 }
-                if (C.setns(handle.fd(what), (int) handle.type().cloneFlag()) != 0) {
-                    throw Enter.setnsFailure(what, handle, Native.errno());
+                int err = handle.withFd(what, f -> C.setns(f, (int) handle.type().cloneFlag()) != 0 ? Native.errno() : 0);
+                if (err != 0) {
+                    throw Enter.setnsFailure(what, handle, err);
                 }
             } catch (RuntimeException e) {
                 result.completeExceptionally(e);

@@ -12,6 +12,7 @@ import jnr.ffi.byref.IntByReference;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.function.IntFunction;
 
 import static dev.jns.linux.ffi.Native.C;
 
@@ -24,6 +25,8 @@ final class LinuxNsHandle implements NsHandle, dev.jns.linux.spawn.Spawner.FdHol
     private final String origin;
     private int fd;
     private HomeThreads threads;
+    private int borrowers;          // withFd calls in progress: close(2) waits for the last one
+    private boolean closePending;
 
     private LinuxNsHandle(int fd, NamespaceType type, long device, long inode, String origin) {
         this.fd = fd;
@@ -88,6 +91,33 @@ final class LinuxNsHandle implements NsHandle, dev.jns.linux.spawn.Spawner.FdHol
         }
     }
 
+    /**
+     * Runs {@code use} with the fd, which a concurrent {@link #close()} cannot free (and the number so cannot be
+     * reused for another file) until {@code use} returns: the close(2) then happens here.
+     */
+    <T> T withFd(String what, IntFunction<T> use) {
+        int f;
+        synchronized (lock) {
+            f = fd(what);
+            borrowers++;
+        }
+        try {
+            return use.apply(f);
+        } finally {
+            boolean closeNow;
+            synchronized (lock) {
+                borrowers--;
+                closeNow = borrowers == 0 && closePending;
+                if (closeNow) {
+                    closePending = false;
+                }
+            }
+            if (closeNow) {
+                Sys.closeQuietly(f);
+            }
+        }
+    }
+
     @Override
     public NamespaceType type() {
         return type;
@@ -106,8 +136,10 @@ final class LinuxNsHandle implements NsHandle, dev.jns.linux.spawn.Spawner.FdHol
     @Override
     public void persist(Path target) {
         String what = "persist " + this + " at " + target;
-        int f = fd(what);
-        Persistence.bind(what, f, type, target);
+        withFd(what, f -> {
+            Persistence.bind(what, f, type, target);
+            return null;
+        });
     }
 
     @Override
@@ -145,9 +177,14 @@ final class LinuxNsHandle implements NsHandle, dev.jns.linux.spawn.Spawner.FdHol
 
     private NsHandle related(long request, String name, String epermHint) {
         String what = name.equals("NS_GET_USERNS") ? "owner of " + this : "parent of " + this;
-        int nfd = C.ioctl(fd(what), request);
+        int[] err = new int[1];
+        int nfd = withFd(what, f -> {
+            int r = C.ioctl(f, request);
+            err[0] = r < 0 ? Native.errno() : 0;
+            return r;
+        });
         if (nfd < 0) {
-            int e = Native.errno();
+            int e = err[0];
             throw new NamespaceException(what, "ioctl " + name, e, null, e == Errno.EPERM ? epermHint : null);
         }
         return fromFd(what, nfd, "ioctl " + name + " of " + this);
@@ -161,8 +198,9 @@ final class LinuxNsHandle implements NsHandle, dev.jns.linux.spawn.Spawner.FdHol
                     "only user namespaces have an owner uid; use owner().ownerUid()");
         }
         IntByReference uid = new IntByReference();
-        if (C.ioctl(fd(what), Native.NS_GET_OWNER_UID, uid) != 0) {
-            throw Sys.fail(what, "ioctl NS_GET_OWNER_UID", null);
+        int e = withFd(what, f -> C.ioctl(f, Native.NS_GET_OWNER_UID, uid) != 0 ? Native.errno() : 0);
+        if (e != 0) {
+            throw new NamespaceException(what, "ioctl NS_GET_OWNER_UID", e, null, null);
         }
         return Integer.toUnsignedLong(uid.intValue());
     }
@@ -183,6 +221,10 @@ final class LinuxNsHandle implements NsHandle, dev.jns.linux.spawn.Spawner.FdHol
             fd = -1;
             t = threads;
             threads = null;
+            if (borrowers > 0 && f >= 0) {
+                closePending = true; // the last withFd closes it
+                f = -1;
+            }
         }
         if (t != null) {
             t.close();

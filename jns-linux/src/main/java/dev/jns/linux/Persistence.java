@@ -58,7 +58,11 @@ final class Persistence {
 
     static void unbind(Path path) {
         String what = "unpersist " + path;
-        if (C.umount2(path.toString(), 0) != 0) {
+        // EBUSY can be momentary: another thread's posix_spawn child holds a copy of every fd (the handle's
+        // included) until its exec closes them. Detach then, as `ip netns delete` does: the mount leaves the
+        // tree at once and the namespace lives only as long as those fds (found by ConcurrentHandlesTest).
+        if (C.umount2(path.toString(), 0) != 0
+                && (Native.errno() != Errno.EBUSY || C.umount2(path.toString(), Native.MNT_DETACH) != 0)) {
             int e = Native.errno();
             String hint = switch (e) {
                 case Errno.EINVAL -> "nothing is mounted there";

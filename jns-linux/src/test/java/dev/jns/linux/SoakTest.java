@@ -12,8 +12,8 @@ import java.nio.file.Path;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * 2,000 sequential spawns with mixed namespace sets (CI's version of the 10,000-spawn soak program
- * {@code dev.jns.examples.bench.SpawnSoak}): no fd, thread, child or mount may remain, and memory stays
+ * 2,000 sequential spawns with mixed namespace sets (CI's version of the 10,000-spawn soak
+ * {@code dev.jns.linux.reliability.SoakMain}, see RELIABILITY.md): no fd, thread, child or mount may remain, and memory stays
  * bounded.
  */
 class SoakTest {

@@ -210,6 +210,10 @@ public final class LaunchPlan {
             e.string(SpecEncoder.T_CWD, spec.directory().toString());
         }
         encodeSandbox(e);
+        Integer stopAt = Integer.getInteger("jns.testing.stopAtStep"); // test aid, docs/launcher-protocol.md
+        if (stopAt != null) {
+            e.u32(SpecEncoder.T_DEBUG_STOP, stopAt);
+        }
         for (String arg : spec.command()) {
             e.string(SpecEncoder.T_ARG, arg);
         }

@@ -37,6 +37,8 @@ public final class SpecEncoder {
     public static final int T_CAPS = 23;
     public static final int T_RLIMIT = 24;
     public static final int T_TIMEOUT = 25;
+    /** Test aid: the launcher stops (SIGSTOP) before this step; sent only with {@code -Djns.testing.stopAtStep}. */
+    public static final int T_DEBUG_STOP = 26;
     public static final int T_END = 99;
 
     /** OPTIONS bits. */

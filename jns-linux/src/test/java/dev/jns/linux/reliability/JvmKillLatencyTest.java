@@ -1,0 +1,63 @@
+package dev.jns.linux.reliability;
+
+import dev.jns.linux.DieWithJvmMain;
+import org.junit.jupiter.api.Test;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The figure behind DieWithJvmTest: a child JVM ({@link DieWithJvmMain}) starts two sandboxes from
+ * short-lived threads (one with a pid namespace, one without) and is SIGKILLed; how long until every sandboxed
+ * process is gone, over {@code jns.jvmkill.runs} runs (default 10). Each must be under 1 s.
+ */
+class JvmKillLatencyTest {
+    private static final int RUNS = Integer.getInteger("jns.jvmkill.runs", 10);
+
+    @Test
+    void sandboxesAreGoneWellWithinOneSecondOfTheJvmsDeath() throws Exception {
+        String java = ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java");
+        List<Long> latenciesUs = new ArrayList<>();
+        for (int run = 0; run < RUNS; run++) {
+            Process jvm = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                    DieWithJvmMain.class.getName()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            try {
+                String line = new BufferedReader(new InputStreamReader(jvm.getInputStream(), StandardCharsets.UTF_8))
+                        .readLine();
+                assertThat(line).as("pids printed by the child JVM").isNotNull();
+                long[] pids = Arrays.stream(line.split(" ")).mapToLong(Long::parseLong).toArray();
+                long killedAt = System.nanoTime();
+                jvm.destroyForcibly();
+                for (long pid : pids) {
+                    while (alive(pid) && System.nanoTime() - killedAt < 2_000_000_000L) {
+                        Thread.onSpinWait();
+                    }
+                    assertThat(alive(pid)).as("run %d: sandbox %d 2 s after the JVM was killed", run, pid).isFalse();
+                }
+                latenciesUs.add((System.nanoTime() - killedAt) / 1000);
+                assertThat(jvm.waitFor(5, TimeUnit.SECONDS)).isTrue();
+            } finally {
+                jvm.destroyForcibly();
+            }
+        }
+        Collections.sort(latenciesUs);
+        System.out.printf("JVM SIGKILL -> every sandboxed process gone: median %.1f ms, max %.1f ms over %d runs "
+                + "(2 sandboxes each, with and without a pid namespace)%n", latenciesUs.get(RUNS / 2) / 1000.0,
+                latenciesUs.get(RUNS - 1) / 1000.0, RUNS);
+        assertThat(latenciesUs.get(RUNS - 1)).as("worst latency (us)").isLessThan(1_000_000L);
+    }
+
+    /** Alive and not a zombie (a zombie has ended: its parent, gone, no longer reaps it). */
+    private static boolean alive(long pid) {
+        String s = Gauges.state(pid);
+        return !s.equals("gone") && !s.equals("Z") && !s.equals("X");
+    }
+}

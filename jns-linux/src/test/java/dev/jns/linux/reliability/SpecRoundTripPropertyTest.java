@@ -1,0 +1,208 @@
+package dev.jns.linux.reliability;
+
+import dev.jns.Mount;
+import dev.jns.Namespaces;
+import dev.jns.Rlimit;
+import dev.jns.Spawn;
+import dev.jns.linux.spawn.SpecBytes;
+import dev.jns.spi.SpawnSpec;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.lists;
+import static org.quicktheories.generators.SourceDSL.longs;
+import static org.quicktheories.generators.SourceDSL.strings;
+
+/**
+ * Valid specs round-trip through the JVM↔launcher encoding: {@code LaunchPlan.encode} on the JVM side, the
+ * launcher's own {@code spec_parse} (spec.c, compiled here into {@code src/test/c/spec_dump.c}) on the other;
+ * what the parser reports must be what was asked, byte for byte (arguments and environment in any Unicode but
+ * NUL, host names, mounts, limits, timeout, clone flags).
+ */
+class SpecRoundTripPropertyTest {
+    private static final int EXAMPLES = Integer.getInteger("jns.property.roundtrips", 300);
+    private static Path dump;
+
+    @BeforeAll
+    static void compileSpecDump() throws Exception {
+        Path out = Path.of("target", "spec_dump");
+        Files.createDirectories(out.getParent());
+        Process cc;
+        try {
+            cc = new ProcessBuilder("cc", "-std=c11", "-O1", "-Wall", "-Wextra", "-Werror", "-D_GNU_SOURCE",
+                    "-DSPEC_PARSER_ONLY", "-I", "src/main/c", "-o", out.toString(), "src/test/c/spec_dump.c",
+                    "src/main/c/spec.c").redirectErrorStream(true).start();
+        } catch (IOException e) {
+            assumeTrue(false, "no C compiler (cc) on PATH: " + e.getMessage());
+            return;
+        }
+        String log = new String(cc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(cc.waitFor()).as("cc spec_dump: %s", log).isZero();
+        dump = out.toAbsolutePath();
+    }
+
+    private static final Gen<String> ANY = strings().betweenCodePoints(1, 0xD7FF).ofLengthBetween(0, 40);
+    private static final Gen<String> NAME = strings().betweenCodePoints('a', 'z').ofLengthBetween(1, 16);
+
+    record Asked(List<String> command, Map<String, String> env, int nsMask, String hostname, List<Integer> mountKinds,
+                 Rlimit rlimit, long soft, long hard, long timeoutMs) {
+        @Override
+        public String toString() {
+            return "command " + command + ", env " + env + ", namespaces 0x" + Integer.toHexString(nsMask) + ", hostname "
+                    + hostname + ", mounts " + mountKinds + ", rlimit " + rlimit + " " + soft + "/" + hard + ", timeout "
+                    + timeoutMs;
+        }
+    }
+
+    static Gen<Asked> asked() {
+        Gen<List<String>> command = NAME.zip(lists().of(ANY).ofSizeBetween(0, 6), (p, args) -> {
+            List<String> c = new ArrayList<>();
+            c.add("/bin/" + p);
+            c.addAll(args);
+            return c;
+        });
+        Gen<Map<String, String>> env = lists().of(NAME.zip(ANY, (k, v) -> Map.entry(k.toUpperCase(), v)))
+                .ofSizeBetween(0, 5).map(l -> {
+                    Map<String, String> m = new java.util.LinkedHashMap<>();
+                    l.forEach(e -> m.put(e.getKey(), e.getValue()));
+                    return m;
+                });
+        Gen<long[]> limits = integers().between(0, Rlimit.values().length - 1).zip(longs().between(0, 1L << 40),
+                longs().between(0, 1L << 40), (r, a, b) -> new long[] {r, Math.min(a, b), Math.max(a, b)});
+        return command.zip(env, integers().between(0, 127), lists().of(integers().between(0, 3)).ofSizeBetween(0, 6),
+                limits.zip(NAME, longs().between(1, 10_000_000), (l, h, t) -> new Object[] {l, h, t}),
+                (c, e, ns, mounts, rest) -> {
+                    long[] l = (long[]) rest[0];
+                    return new Asked(c, e, ns, (String) rest[1], mounts, Rlimit.values()[(int) l[0]], l[1], l[2],
+                            (Long) rest[2]);
+                });
+    }
+
+    static SpawnSpec build(Asked a) {
+        Spawn s = Namespaces.spawn().clearEnv();
+        a.env().forEach(s::env);
+        if ((a.nsMask() & 1) != 0) {
+            s.newUser().mapRootUser();
+        }
+        if ((a.nsMask() & 2) != 0) {
+            s.newNet();
+        }
+        if ((a.nsMask() & 4) != 0) {
+            s.newUts().hostname(a.hostname());
+        }
+        if ((a.nsMask() & 8) != 0) {
+            s.newIpc();
+        }
+        if ((a.nsMask() & 16) != 0) {
+            s.newPid();
+        }
+        if ((a.nsMask() & 32) != 0) {
+            s.newCgroup();
+        }
+        int i = 0;
+        for (int kind : a.mountKinds()) {
+            Path dst = Path.of("/tmp/jns-rt/" + a.hostname() + i++);
+            switch (kind) {
+                case 0 -> s.tmpfs(dst, 1L << 20, 0700);
+                case 1 -> s.roBindTry(Path.of("/usr"), dst);
+                case 2 -> s.file(dst, "content " + a.hostname());
+                default -> s.symlink("../" + a.hostname(), dst);
+            }
+        }
+        s.rlimit(a.rlimit(), a.soft(), a.hard());
+        s.timeout(Duration.ofMillis(a.timeoutMs()));
+        return s.toSpec(a.command().toArray(String[]::new));
+    }
+
+    @Test
+    void validSpecsRoundTrip() {
+        AtomicInteger n = new AtomicInteger();
+        qt().withExamples(EXAMPLES).withShrinkCycles(30).forAll(asked()).checkAssert(a -> {
+            SpawnSpec spec = build(a);
+            byte[] bytes = SpecBytes.encode(spec);
+            List<String> parsed = parse(bytes);
+            assertThat(parsed).as("spec_dump of %s", a).isNotEmpty().doesNotContain("error");
+            assertThat(parsed.get(0)).as("parse of %s", a).doesNotStartWith("error");
+            assertThat(only(parsed, "clone_flags ")).containsExactly("clone_flags 0x" + Long.toHexString(SpecBytes.cloneFlags(spec)));
+            assertThat(only(parsed, "arg ")).containsExactlyElementsOf(a.command().stream().map(v -> "arg " + esc(v)).toList());
+            assertThat(only(parsed, "env ")).containsExactlyElementsOf(spec.environment().entrySet().stream()
+                    .map(e -> "env " + esc(e.getKey() + "=" + e.getValue())).toList());
+            assertThat(only(parsed, "hostname ")).containsExactlyElementsOf(
+                    (a.nsMask() & 4) != 0 ? List.of("hostname " + esc(a.hostname())) : List.of());
+            List<String> mounts = new ArrayList<>();
+            for (Mount m : spec.sandbox().mounts()) {
+                mounts.add(String.format("mount %d %d 0%o %d %d", m.kind().ordinal() + 1, m.optional() ? 1 : 0, m.mode(),
+                        m.size(), m.content().length));
+                mounts.add(" src " + esc(m.source()));
+                mounts.add(" dst " + esc(m.destination()));
+            }
+            assertThat(only(parsed, "mount ", " src ", " dst ", " src", " dst")).containsExactlyElementsOf(
+                    mounts.stream().map(l -> l.endsWith(" ") ? l.substring(0, l.length() - 1) + " " : l).toList());
+            assertThat(only(parsed, "rlimit ")).containsExactly(
+                    "rlimit " + a.rlimit().ordinal() + " " + a.soft() + " " + a.hard());
+            assertThat(only(parsed, "timeout ")).hasSize(1).allMatch(l -> l.startsWith("timeout " + a.timeoutMs() + " "));
+            n.incrementAndGet();
+        });
+        System.out.printf("spec round trips: %d valid specs parsed back exactly by spec_parse%n", n.get());
+        assertThat(n.get()).isGreaterThanOrEqualTo(EXAMPLES / 2);
+    }
+
+    private static List<String> only(List<String> lines, String... prefixes) {
+        return lines.stream().filter(l -> Set.of(prefixes).stream().anyMatch(p -> l.startsWith(p) && (p.endsWith(" ")
+                || l.equals(p)))).toList();
+    }
+
+    /** spec_dump's escaping: bytes below 0x20, '\' and 0x7f and up as \xNN. */
+    static String esc(String s) {
+        StringBuilder b = new StringBuilder();
+        for (byte x : s.getBytes(StandardCharsets.UTF_8)) {
+            int c = x & 0xff;
+            if (c < 0x20 || c == '\\' || c >= 0x7f) {
+                b.append(String.format("\\x%02x", c));
+            } else {
+                b.append((char) c);
+            }
+        }
+        return b.toString();
+    }
+
+    private static List<String> parse(byte[] bytes) {
+        try {
+            Process p = new ProcessBuilder(dump.toString()).start();
+            Thread writer = new Thread(() -> {
+                try (var in = p.getOutputStream()) {
+                    in.write(bytes);
+                } catch (IOException ignored) {
+                    // the reader reports
+                }
+            });
+            writer.start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
+            writer.join();
+            return out.lines().toList();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
