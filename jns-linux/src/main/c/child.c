@@ -97,7 +97,14 @@ void child_main(const struct spec *s, int sync_fd, int sentinel_fd, int sfd)
         if (unshare(CLONE_NEWTIME) < 0)
             report_error(STEP_UNSHARE_TIME, errno, "unshare(CLONE_NEWTIME)");
         write_time_offsets(s);
+        static const char *const time_ns[] = { "time_for_children" };
+        if (status_write_nsids(proc_fd, "self/ns", time_ns, 1) < 0)
+            report_error(STEP_INTERNAL, errno, "write NSIDS (time)");
     }
+    /* The JVM's /proc must not stay reachable from inside the sandbox (through the init's fds). */
+    if (close(proc_fd) < 0)
+        report_error(STEP_INTERNAL, errno, "close the JVM's /proc");
+    proc_fd = -1;
 
     if (s->hostname && sethostname(s->hostname, strlen(s->hostname)) < 0)
         report_error(STEP_SETHOSTNAME, errno, "%s", s->hostname);

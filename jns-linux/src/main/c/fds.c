@@ -8,14 +8,19 @@
 #include "steps.h"
 
 static int null_fd = -1;
+int proc_fd = -1;
 
-void open_dev_null(void)
+void open_early_fds(void)
 {
     /* Opened once, in S before any join or clone: a joined mount namespace or a new root may have
      * no /dev/null. C inherits it (close-on-exec, so the command does not). */
     null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
     if (null_fd < 0)
         report_error(STEP_INTERNAL, errno, "open /dev/null");
+    /* Likewise /proc: C's pid means something only in the JVM's /proc. */
+    proc_fd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (proc_fd < 0)
+        report_error(STEP_INTERNAL, errno, "open /proc");
 }
 
 void release_stdio(void)

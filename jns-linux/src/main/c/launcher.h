@@ -44,7 +44,9 @@ void caps_apply(const struct spec *s, int no_new_privs);
 void limits_apply(const struct spec *s);
 
 /* fds.c: /dev/null in place of the command's stdio, in S and the init (they must not hold it). */
-void open_dev_null(void);
+/* Opens /dev/null and the JVM's /proc (proc_fd) before any join or clone. */
+void open_early_fds(void);
+extern int proc_fd;
 void release_stdio(void);
 
 /* net.c: bring the loopback device of a new net namespace up (OPTIONS bit 16). */

@@ -307,7 +307,7 @@ int main(void)
     debug_stop(STEP_CLOSE_FDS);
     close_fds();
 
-    open_dev_null();
+    open_early_fds();
 
     /* 5. Join, in the given order (user first: it grants the rights for the others). */
     debug_stop(STEP_JOIN_NAMESPACE);
@@ -354,6 +354,13 @@ int main(void)
     status_drain_spec = 1;
     if (status_write(STATUS_PID, (int32_t)c, 0, NULL, 0) < 0)
         report_error(STEP_INTERNAL, errno, "write PID");
+    /* The namespaces C is in, for the JVM's outcome: read now, while C waits for the sync byte and
+     * cannot have ended. A new time namespace comes later, from C itself: C reports that one. */
+    static const char *const ns_names[] = { "cgroup", "ipc", "mnt", "net", "pid", "user", "uts", "time" };
+    char ns_dir[32];
+    snprintf(ns_dir, sizeof ns_dir, "%d/ns", (int)c);
+    if (status_write_nsids(proc_fd, ns_dir, ns_names, spec.new_time ? 7 : 8) < 0)
+        report_error(STEP_INTERNAL, errno, "write NSIDS");
 
     /* 8. Only a process outside the new user namespace can map it. */
     debug_stop(STEP_WRITE_UID_MAP);

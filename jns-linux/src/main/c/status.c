@@ -1,10 +1,14 @@
 #include "status.h"
 
+#include <sys/stat.h>
+
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -103,4 +107,23 @@ void report_error(int step, int err, const char *fmt, ...)
             ;
     }
     _exit(127);
+}
+
+int status_write_nsids(int proc_fd, const char *dir, const char *const *names, int n_names)
+{
+    char buf[STATUS_RECORD_MAX - 16];
+    size_t len = 0;
+    for (int i = 0; i < n_names; i++) {
+        char path[64];
+        struct stat st;
+        int n = snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+        if (n < 0 || (size_t)n >= sizeof path || fstatat(proc_fd, path, &st, 0) < 0)
+            continue;   /* a type this kernel lacks: nothing to say */
+        n = snprintf(buf + len, sizeof buf - len, "%s%s=%llu", len ? " " : "", names[i],
+                     (unsigned long long)st.st_ino);
+        if (n < 0 || (size_t)n >= sizeof buf - len)
+            break;
+        len += (size_t)n;
+    }
+    return status_write(STATUS_NSIDS, 0, 0, buf, len);
 }

@@ -13,6 +13,7 @@ enum status_kind {
     STATUS_STARTED = 3,
     STATUS_EXIT = 4,
     STATUS_TIMEOUT = 5,
+    STATUS_NSIDS = 6,
 };
 
 /* A record is written with one write(2) of at most this many bytes (< PIPE_BUF, so atomic). */
@@ -23,6 +24,11 @@ int status_write(uint32_t kind, int32_t a, int32_t b, const char *detail, size_t
 
 /* EXIT record: raw wait status and "utime_us stime_us maxrss_kb". */
 int status_write_exit(int wait_status, const struct rusage *ru);
+
+/* NSIDS record: "name=inode ..." of the files names[] in dir ("PID/ns" or "self/ns"), relative to
+ * proc_fd, an O_PATH fd of the JVM's /proc opened before any join (a joined mount namespace may have
+ * another pid namespace's /proc). Types the kernel lacks are left out. */
+int status_write_nsids(int proc_fd, const char *dir, const char *const *names, int n_names);
 
 /* The fd of the sentinel pipe's write end while this process holds it, else -1.
  * report_error() writes one byte to it, so S knows exec did not happen. */

@@ -94,7 +94,7 @@ public final class Spawner {
         final java.util.Map<dev.jns.NamespaceType, Long> namespaceIds;
 
         Launched(LaunchPlan plan, int launcherPid, int launcherPidfd, int childPid, int childPidfd, int[] ours,
-                 StatusReader status, int statusFd) {
+                 StatusReader status, int statusFd, java.util.Map<dev.jns.NamespaceType, Long> namespaceIds) {
             this.plan = plan;
             this.launcherPid = launcherPid;
             this.launcherPidfd = launcherPidfd;
@@ -103,7 +103,7 @@ public final class Spawner {
             this.ours = ours;
             this.status = status;
             this.statusFd = statusFd;
-            this.namespaceIds = NamespaceIds.read(plan, childPid, childPidfd);
+            this.namespaceIds = namespaceIds;
         }
     }
 
@@ -169,6 +169,7 @@ public final class Spawner {
             int childPid = -1;
             int childPidfd = -1;
             List<StatusReader.Record> early = new ArrayList<>();
+            java.util.Map<dev.jns.NamespaceType, Long> ids = new java.util.EnumMap<>(dev.jns.NamespaceType.class);
             while (true) {
                 StatusReader.Record r = status.next();
                 if (r == null) {
@@ -194,6 +195,8 @@ public final class Spawner {
                     throw SetupFailure.of(plan, r.a(), r.b(), r.detail());
                 } else if (r.kind() == StatusReader.STARTED) {
                     break;
+                } else if (r.kind() == StatusReader.NSIDS) {
+                    NamespaceIds.parse(r.detail(), ids);
                 } else {
                     // a quick command's init may report its end (EXIT, TIMEOUT) before the launcher reports the
                     // exec: keep it for whoever reads the rest, it is the command's exact status
@@ -203,7 +206,7 @@ public final class Spawner {
             closeAndForget(parentSide, specPipe[1]);
             early.forEach(status::pushBack);
             Launched l = new Launched(plan, launcherPid, launcherPidfd, childPid, childPidfd, ours, status,
-                    statusPipe[0]);
+                    statusPipe[0], java.util.Collections.unmodifiableMap(ids));
             ok = true;
             return l;
         } finally {

@@ -16,6 +16,7 @@ final class StatusReader {
     static final int STARTED = 3;
     static final int EXIT = 4;
     static final int TIMEOUT = 5;
+    static final int NSIDS = 6;
 
     /** One record. */
     record Record(int kind, int a, int b, String detail) {
