@@ -437,47 +437,44 @@ int spec_parse(const char *buf, size_t buf_len, struct spec *s, struct spec_erro
 }
 
 #ifndef SPEC_PARSER_ONLY
-/* Reads up to len bytes; fewer only at EOF. A read error is reported (step read spec). */
-static size_t read_upto(int fd, char *p, size_t len)
-{
-    size_t got = 0;
-    while (got < len) {
-        ssize_t n = read(fd, p + got, len - got);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            report_error(STEP_READ_SPEC, errno, "reading the spec from fd %d", fd);
-        }
-        if (n == 0)
-            break;
-        got += (size_t)n;
-    }
-    return got;
-}
-
 /* The raw stream: at most SPEC_MAX_TOTAL bytes, plus one header that may overstep it. */
 static char raw[SPEC_MAX_TOTAL + SPEC_HEADER_SIZE];
 
 void spec_read(int fd, struct spec *s)
 {
-    /* Frame the records only, up to and including END; spec_parse judges them (a stream cut
-     * short, a length over a limit: the framing stops and the parser names the problem). */
+    /* Read in large chunks (the JVM writes the whole spec at once and nothing after END), framing the
+     * records as they come, until END is complete; spec_parse judges them (a stream cut short, a length
+     * over a limit: the framing stops and the parser names the problem). */
     size_t n = 0;
-    for (;;) {
-        size_t got = read_upto(fd, raw + n, SPEC_HEADER_SIZE);
-        n += got;
-        if (got < SPEC_HEADER_SIZE)
+    size_t pos = 0;   /* start of the first record not yet framed */
+    int done = 0;
+    while (!done && n < sizeof raw) {
+        ssize_t got = read(fd, raw + n, sizeof raw - n);
+        if (got < 0) {
+            if (errno == EINTR)
+                continue;
+            report_error(STEP_READ_SPEC, errno, "reading the spec from fd %d", fd);
+        }
+        if (got == 0)
             break;
-        uint16_t tag;
-        uint32_t len;
-        memcpy(&tag, raw + n - SPEC_HEADER_SIZE, 2);
-        memcpy(&len, raw + n - SPEC_HEADER_SIZE + 4, 4);
-        if (len > SPEC_MAX_PAYLOAD || n + len > SPEC_MAX_TOTAL)
-            break;
-        got = read_upto(fd, raw + n, len);
-        n += got;
-        if (got < len || tag == TAG_END)
-            break;
+        n += (size_t)got;
+        while (pos + SPEC_HEADER_SIZE <= n) {
+            uint16_t tag;
+            uint32_t len;
+            memcpy(&tag, raw + pos, 2);
+            memcpy(&len, raw + pos + 4, 4);
+            if (len > SPEC_MAX_PAYLOAD || pos + SPEC_HEADER_SIZE + len > SPEC_MAX_TOTAL) {
+                done = 1;   /* over a limit: the parser says so */
+                break;
+            }
+            if (pos + SPEC_HEADER_SIZE + len > n)
+                break;      /* the rest of this record is still coming */
+            pos += SPEC_HEADER_SIZE + len;
+            if (tag == TAG_END) {
+                done = 1;
+                break;
+            }
+        }
     }
     struct spec_error err;
     if (spec_parse(raw, n, s, &err) < 0)
