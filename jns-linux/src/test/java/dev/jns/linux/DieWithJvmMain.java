@@ -4,7 +4,7 @@ import dev.jns.Namespaces;
 import dev.jns.NsProcess;
 
 /**
- * Run in a child JVM by {@link DieWithJvmTest}: starts sandboxes from short-lived threads (which end at
+ * Run in a child JVM by {@code JvmKillLatencyTest}: starts sandboxes from short-lived threads (which end at
  * once, so PR_SET_PDEATHSIG alone would not do), prints their pids, then waits to be killed.
  */
 public final class DieWithJvmMain {

@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The figure behind DieWithJvmTest: a child JVM ({@link DieWithJvmMain}) starts two sandboxes from
+ * Sandboxes die with a SIGKILLed JVM, and how fast: a child JVM ({@link DieWithJvmMain}) starts two sandboxes from
  * short-lived threads (one with a pid namespace, one without) and is SIGKILLed; how long until every sandboxed
  * process is gone, over {@code jns.jvmkill.runs} runs (default 10). Each must be under 1 s.
  */
