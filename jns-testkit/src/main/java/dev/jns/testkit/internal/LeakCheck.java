@@ -36,8 +36,21 @@ public final class LeakCheck {
 
     /** The processes in the sandbox now, as "pid 1234 'sleep 100'". */
     public static List<String> processes(Sandbox sandbox) {
+        // a command that has reported its end may still have its launcher tidying up for a moment: wait up
+        // to a second for such processes to go before calling them leaks
+        long deadline = System.nanoTime() + 1_000_000_000L;
+        List<Long> strays = sandbox.strayProcesses();
+        while (!strays.isEmpty() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            strays = sandbox.strayProcesses();
+        }
         List<String> out = new ArrayList<>();
-        for (long p : sandbox.strayProcesses()) {
+        for (long p : strays) {
             out.add("process " + p + " '" + ProcFs.cmdline(p) + "'");
         }
         return out;
