@@ -43,6 +43,12 @@ void caps_apply(const struct spec *s, int no_new_privs);
 /* limits.c: E: RLIMIT records, setsid, PR_SET_NO_NEW_PRIVS. */
 void limits_apply(const struct spec *s);
 
+/* main.c: S, the supervisor (what a posix_spawn'd launcher runs, and each fork of the server). */
+__attribute__((noreturn)) void launcher_main(void);
+
+/* server.c: the fork server (argv[1] "--server"). */
+__attribute__((noreturn)) void server_main(void);
+
 /* fds.c: /dev/null in place of the command's stdio, in S and the init (they must not hold it). */
 /* Opens /dev/null and the JVM's /proc (proc_fd) before any join or clone. */
 void open_early_fds(void);

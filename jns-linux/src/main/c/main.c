@@ -271,7 +271,14 @@ static void supervise(pid_t c, int sfd, int sentinel)
     }
 }
 
-int main(void)
+int main(int argc, char **argv)
+{
+    if (argc > 1 && strcmp(argv[1], "--server") == 0)
+        server_main();
+    launcher_main();
+}
+
+void launcher_main(void)
 {
     /* 1. Read and check the whole spec before doing anything: a bad spec changes nothing. */
     spec_read(FD_SPEC, &spec);

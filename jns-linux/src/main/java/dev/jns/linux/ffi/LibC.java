@@ -24,6 +24,12 @@ public interface LibC {
 
     int poll(Pointer fds, long nfds, int timeout);
 
+    int socketpair(int domain, int type, int protocol, @Out int[] sv);
+
+    @ssize_t long sendmsg(int fd, Pointer msg, int flags);
+
+    @ssize_t long recvmsg(int fd, Pointer msg, int flags);
+
     int fcntl(int fd, int cmd, int arg);
 
     int ioctl(int fd, long request);

@@ -50,6 +50,14 @@ public final class Native {
     public static final int SIGTERM = 15;
     public static final int WNOHANG = 1;
 
+    public static final int AF_UNIX = 1;
+    public static final int SOCK_SEQPACKET = 5;
+    public static final int SOCK_CLOEXEC = 02000000;
+    public static final int MSG_NOSIGNAL = 0x4000;
+    public static final int MSG_CMSG_CLOEXEC = 0x40000000;
+    public static final int SOL_SOCKET = 1;
+    public static final int SCM_RIGHTS = 1;
+
     public static final short POLLIN = 0x001;
     public static final short POLLERR = 0x008;
     public static final short POLLHUP = 0x010;

@@ -48,25 +48,26 @@ final class LinuxNsProcess extends NsProcess {
     private final InputStream stdout;
     private final InputStream stderr;
     private final CompletableFuture<Exit> exit = new CompletableFuture<>();
-    private int launcherPidfd;
+    private final LauncherProc launcher;
+    private boolean launcherEnded;
     private int childPidfd;
     private final Map<NamespaceType, Long> namespaceIds;
 
-    LinuxNsProcess(LaunchPlan plan, int launcherPid, int launcherPidfd, int childPid, int childPidfd,
+    LinuxNsProcess(LaunchPlan plan, LauncherProc launcher, int childPid, int childPidfd,
                    int stdinFd, int stdoutFd, int stderrFd, StatusReader status, int statusFd,
                    Map<NamespaceType, Long> namespaceIds) {
         this.plan = plan;
         this.childPid = childPid;
-        this.launcherPidfd = launcherPidfd;
+        this.launcher = launcher;
         this.childPidfd = childPidfd;
         this.stdin = stdinFd >= 0 ? new BufferedOutputStream(new FdStreams.Out(stdinFd)) : OutputStream.nullOutputStream();
         this.stdout = stdoutFd >= 0 ? new BufferedInputStream(new FdStreams.In(stdoutFd)) : InputStream.nullInputStream();
         this.stderr = stderrFd >= 0 ? new BufferedInputStream(new FdStreams.In(stderrFd)) : InputStream.nullInputStream();
         this.namespaceIds = namespaceIds;
-        Spawner.REAPERS.execute(() -> reap(launcherPid, status, statusFd));
+        Spawner.REAPERS.execute(() -> reap(status, statusFd));
     }
 
-    private void reap(int launcherPid, StatusReader status, int statusFd) {
+    private void reap(StatusReader status, int statusFd) {
         ExitCollector exits = new ExitCollector();
         try {
             for (StatusReader.Record r = status.next(); r != null; r = status.next()) {
@@ -77,15 +78,15 @@ final class LinuxNsProcess extends NsProcess {
                 }
             }
         } catch (RuntimeException e) {
-            LOG.debug("reading the status of launcher {} failed", launcherPid, e);
+            LOG.debug("reading the status of launcher {} failed", launcher.pid, e);
         } finally {
             Sys.closeQuietly(statusFd);
         }
-        int raw = Sys.waitpid(launcherPid);
+        int raw = launcher.awaitExit();
         synchronized (lock) {
-            Sys.closeQuietly(launcherPidfd);
+            Sys.closeQuietly(launcher.pidfd);
+            launcherEnded = true;
             Sys.closeQuietly(childPidfd);
-            launcherPidfd = -1;
             childPidfd = -1;
         }
         Exit result = exits.result(raw);
@@ -202,9 +203,9 @@ final class LinuxNsProcess extends NsProcess {
 
     private void signalLauncher(int sig) {
         synchronized (lock) {
-            if (launcherPidfd >= 0) {
+            if (!launcherEnded) {
                 // the launcher forwards SIGTERM to the command; SIGKILL kills it, and PDEATHSIG its sandbox
-                Sys.pidfdSignal(launcherPidfd, sig);
+                launcher.signal(sig);
             }
         }
     }

@@ -61,7 +61,7 @@ final class RunLoop {
                 }
                 if (Thread.interrupted() && !interrupted) {
                     interrupted = true;
-                    Sys.pidfdSignal(l.launcherPidfd, Native.SIGKILL); // the sandbox dies with its launcher
+                    l.launcher.signal(Native.SIGKILL); // the sandbox dies with its launcher
                 }
                 for (int k = 0; ready > 0 && k < n; k++) {
                     if (pfds.getShort(8L * k + 6) == 0) {
@@ -76,7 +76,7 @@ final class RunLoop {
                 }
             }
             if (!reapLater) {
-                raw = Sys.waitpid(l.launcherPid);
+                raw = l.launcher.awaitExit();
             }
         } finally {
             Sys.closeQuietly(fds[0]);
@@ -84,13 +84,13 @@ final class RunLoop {
             if (raw == -1) {
                 // not reaped here: the command has ended (the launcher only tidies up), or this loop failed
                 if (!reapLater) {
-                    Sys.pidfdSignal(l.launcherPidfd, Native.SIGKILL);
+                    l.launcher.signal(Native.SIGKILL);
                 }
                 reapInBackground(l, fds[2]);
             } else {
                 Sys.closeQuietly(fds[2]);
+                Sys.closeQuietly(l.launcher.pidfd);
             }
-            Sys.closeQuietly(l.launcherPidfd);
             Sys.closeQuietly(l.childPidfd);
         }
         if (interrupted) {
@@ -113,7 +113,8 @@ final class RunLoop {
             } finally {
                 Sys.closeQuietly(statusFd);
             }
-            Sys.waitpid(l.launcherPid);
+            l.launcher.awaitExit();
+            Sys.closeQuietly(l.launcher.pidfd);
         });
     }
 

@@ -61,7 +61,7 @@ public final class Spawner {
     /** Starts {@code spec}; returns once the command was executed, or throws why it was not. */
     public static NsProcess start(SpawnSpec spec) {
         Launched l = launch(spec, false, false);
-        return new LinuxNsProcess(l.plan, l.launcherPid, l.launcherPidfd, l.childPid, l.childPidfd,
+        return new LinuxNsProcess(l.plan, l.launcher, l.childPid, l.childPidfd,
                 l.ours[0], l.ours[1], l.ours[2], l.status, l.statusFd, l.namespaceIds);
     }
 
@@ -84,8 +84,7 @@ public final class Spawner {
     /** What a successful launch hands on: the launcher, the command, our ends of its pipes, the status reader. */
     static final class Launched {
         final LaunchPlan plan;
-        final int launcherPid;
-        final int launcherPidfd;
+        final LauncherProc launcher;
         final int childPid;
         final int childPidfd;
         final int[] ours;
@@ -93,11 +92,10 @@ public final class Spawner {
         final int statusFd;
         final java.util.Map<dev.jns.NamespaceType, Long> namespaceIds;
 
-        Launched(LaunchPlan plan, int launcherPid, int launcherPidfd, int childPid, int childPidfd, int[] ours,
+        Launched(LaunchPlan plan, LauncherProc launcher, int childPid, int childPidfd, int[] ours,
                  StatusReader status, int statusFd, java.util.Map<dev.jns.NamespaceType, Long> namespaceIds) {
             this.plan = plan;
-            this.launcherPid = launcherPid;
-            this.launcherPidfd = launcherPidfd;
+            this.launcher = launcher;
             this.childPid = childPid;
             this.childPidfd = childPidfd;
             this.ours = ours;
@@ -122,7 +120,7 @@ public final class Spawner {
         Launcher launcher = Launcher.get();
         List<Integer> parentSide = new ArrayList<>();  // ours; closed on failure
         List<Integer> childSide = new ArrayList<>();   // the launcher's; closed once it runs
-        int launcherPid = -1;
+        LauncherProc proc = null;
         boolean ok = false;
         try {
             int[] stdio = new int[3];
@@ -148,17 +146,29 @@ public final class Spawner {
                 devIno.add(Sys.devIno(what, fd));
             }
             byte[] encoded = plan.encode(devIno);
-            launcherPid = here ? check(what, SpawnCall.spawnHere(launcher.path(), sources))
-                    : posixSpawn(what, launcher.path(), sources);
+            List<Integer> forServer = new ArrayList<>(sources);
+            forServer.remove(LIFELINE_FD); // (by index) the server's forks keep the server's own lifeline
+            proc = ForkServer.fork(what, forServer);
+            if (proc == null) {
+                // no fork server to be had: spawn the launcher directly
+                int pid = here ? check(what, SpawnCall.spawnHere(launcher.path(), sources))
+                        : posixSpawn(what, launcher.path(), sources);
+                int pidfd = Sys.pidfdOpen(pid);
+                if (pidfd < 0) {
+                    int e = Native.errno();
+                    C.kill(pid, Native.SIGKILL);
+                    Sys.waitpid(pid);
+                    throw new NamespaceException(what, "pidfd_open of the launcher", e, null,
+                            "jns needs Linux 5.3 or later");
+                }
+                proc = new LauncherProc(pid, pidfd, -1);
+            }
             for (int fd : childSide) {
                 Sys.closeQuietly(fd);
             }
             childSide.clear();
-            int launcherPidfd = Sys.pidfdOpen(launcherPid);
-            if (launcherPidfd < 0) {
-                throw Sys.fail(what, "pidfd_open of the launcher", "jns needs Linux 5.3 or later");
-            }
-            parentSide.add(launcherPidfd);
+            parentSide.add(proc.pidfd);
+            int launcherPid = proc.pid;
             try {
                 Sys.writeFully(what, specPipe[1], encoded);
             } catch (NamespaceException e) {
@@ -173,8 +183,8 @@ public final class Spawner {
             while (true) {
                 StatusReader.Record r = status.next();
                 if (r == null) {
-                    int raw = Sys.waitpid(launcherPid);
-                    launcherPid = -1;
+                    int raw = proc.awaitExit();
+                    proc = null;
                     throw new NamespaceException(what, "run the launcher", 0, "it ended with "
                             + ExitStatus.describe(raw) + " before the command started",
                             "this is a jns bug, or the launcher was killed; run with DEBUG logging of dev.jns");
@@ -190,8 +200,8 @@ public final class Spawner {
                     LOG.debug("{}: launcher {} cloned {}", what, launcherPid, childPid);
                 } else if (r.kind() == StatusReader.ERROR) {
                     closeAndForget(parentSide, specPipe[1]);
-                    Sys.waitpid(launcherPid);
-                    launcherPid = -1;
+                    proc.awaitExit();
+                    proc = null;
                     throw SetupFailure.of(plan, r.a(), r.b(), r.detail());
                 } else if (r.kind() == StatusReader.STARTED) {
                     break;
@@ -205,7 +215,7 @@ public final class Spawner {
             }
             closeAndForget(parentSide, specPipe[1]);
             early.forEach(status::pushBack);
-            Launched l = new Launched(plan, launcherPid, launcherPidfd, childPid, childPidfd, ours, status,
+            Launched l = new Launched(plan, proc, childPid, childPidfd, ours, status,
                     statusPipe[0], java.util.Collections.unmodifiableMap(ids));
             ok = true;
             return l;
@@ -214,12 +224,12 @@ public final class Spawner {
                 Sys.closeQuietly(fd);
             }
             if (!ok) {
+                if (proc != null) {
+                    proc.signal(Native.SIGKILL); // before its pidfd is closed below
+                    proc.awaitExit();
+                }
                 for (int fd : parentSide) {
                     Sys.closeQuietly(fd);
-                }
-                if (launcherPid > 0) {
-                    C.kill(launcherPid, Native.SIGKILL);
-                    Sys.waitpid(launcherPid);
                 }
             }
         }
@@ -301,6 +311,26 @@ public final class Spawner {
         return check(what, r);
     }
 
+    /**
+     * Starts the fork server (the launcher with argv "--server") on the spawner thread, with {@code fds} as
+     * its 0..4 and the lifeline as 5. Returns its pid.
+     */
+    static int spawnServer(List<Integer> fds) {
+        List<Integer> sources = new ArrayList<>(fds);
+        sources.add(LIFELINE[0]);
+        String path = Launcher.get().path();
+        Future<int[]> f = SPAWN_THREAD.submit(() -> SpawnCall.spawn(path, sources, SpawnCall.SERVER_ARGV));
+        try {
+            return check("start the jns fork server", f.get());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new NamespaceException("start the jns fork server", "posix_spawn", Errno.EINTR, null, null, e);
+        } catch (ExecutionException e) {
+            throw new NamespaceException("start the jns fork server", "posix_spawn", 0, e.getCause().toString(), null,
+                    e.getCause());
+        }
+    }
+
     /** The pid of a posix_spawn result {pid, error}, or the exception for its error. */
     private static int check(String what, int[] r) {
         if (r[1] != 0) {
@@ -322,12 +352,17 @@ public final class Spawner {
         /** On the calling thread, with file actions of its own. */
         static int[] spawnHere(String path, List<Integer> sources) {
             Pointer actions = Memory.allocateDirect(Native.RUNTIME, 512, true);
-            return spawn(path, sources, attributes(), actions);
+            return spawn(path, sources, attributes(), actions, ARGV);
         }
 
         /** On the spawner thread only. */
         static int[] spawn(String path, List<Integer> sources) {
-            return spawn(path, sources, attributes(), ACTIONS);
+            return spawn(path, sources, attributes(), ACTIONS, ARGV);
+        }
+
+        /** On the spawner thread only, with other arguments. */
+        static int[] spawn(String path, List<Integer> sources, Native.StringArray argv) {
+            return spawn(path, sources, attributes(), ACTIONS, argv);
         }
 
         private static synchronized Pointer attributes() {
@@ -346,7 +381,8 @@ public final class Spawner {
             return attr;
         }
 
-        private static int[] spawn(String path, List<Integer> sources, Pointer attributes, Pointer actions) {
+        private static int[] spawn(String path, List<Integer> sources, Pointer attributes, Pointer actions,
+                                   Native.StringArray argv) {
             int base = Math.max(sources.stream().mapToInt(Integer::intValue).max().orElse(0), sources.size()) + 1;
             C.posix_spawn_file_actions_init(actions);
             try {
@@ -359,7 +395,7 @@ public final class Spawner {
                     check(C.posix_spawn_file_actions_addclose(actions, base + i));
                 }
                 IntByReference pid = new IntByReference();
-                int err = C.posix_spawn(pid, path, actions, attributes, ARGV.pointer(), ENVP.pointer());
+                int err = C.posix_spawn(pid, path, actions, attributes, argv.pointer(), ENVP.pointer());
                 return new int[] {pid.intValue(), err};
             } finally {
                 C.posix_spawn_file_actions_destroy(actions);
@@ -369,6 +405,7 @@ public final class Spawner {
         /** The launcher's argv and (empty) environment: constant, built once. */
         private static final Native.StringArray ARGV = Native.strings(List.of("jns-launcher"));
         private static final Native.StringArray ENVP = Native.strings(List.of());
+        static final Native.StringArray SERVER_ARGV = Native.strings(List.of("jns-launcher", "--server"));
 
         private static void check(int err) {
             if (err != 0) {

@@ -47,7 +47,7 @@ class LauncherKillTest {
     /** Stops the launcher before {@code step}, SIGKILLs it there and checks what is left (also used rootless). */
     static void killAt(int step) throws Exception {
         LeakCheck leaks = LeakCheck.start();
-        List<Long> before = Gauges.childPids();
+        List<Long> before = descendants(ProcessHandle.current().pid());
         System.setProperty(PROPERTY, Integer.toString(step));
         CompletableFuture<Object> outcome = CompletableFuture.supplyAsync(() -> {
             try (NsProcess p = Namespaces.spawn().newUser().mapRootUser().newPid().newMount().newUts()
@@ -85,18 +85,21 @@ class LauncherKillTest {
         leaks.assertNoLeaks();
     }
 
-    /** The JVM's new child in state T (the launcher, stopped by DEBUG_STOP). */
+    /**
+     * The JVM's new descendant in state T: the launcher, stopped by DEBUG_STOP (a child of the JVM's fork
+     * server, or of the JVM when it spawned the launcher itself).
+     */
     private static long stoppedChild(List<Long> before) throws InterruptedException {
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (System.nanoTime() < deadline) {
-            for (long pid : Gauges.childPids()) {
+            for (long pid : descendants(ProcessHandle.current().pid())) {
                 if (!before.contains(pid) && "T".equals(Gauges.state(pid))) {
                     return pid;
                 }
             }
             Thread.sleep(5);
         }
-        fail("no stopped launcher appeared among the JVM's children");
+        fail("no stopped launcher appeared among the JVM's descendants");
         return -1;
     }
 

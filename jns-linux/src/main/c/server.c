@@ -1,0 +1,191 @@
+/* The fork server: one long-lived launcher per JVM (started with argv[1] "--server") that forks a
+ * supervisor S per spawn request, so that a spawn costs a fork of this small, single-threaded process
+ * instead of a posix_spawn + exec from the JVM (about 0.5 ms here). docs/launcher-protocol.md, "Fork server".
+ *
+ * Its fds: 0-2 and 4 /dev/null, 3 the request socket (SOCK_SEQPACKET), 5 the lifeline. A request is one
+ * message: "u32 version, u32 n_fds" with n_fds fds (SCM_RIGHTS): stdin, stdout, stderr, spec, status, the
+ * join fds, and last the reply socket. The reply: "i32 pid, i32 errno" with S's pidfd (SCM_RIGHTS); later,
+ * when S has ended, "i32 wait status"; then the reply socket is closed. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "launcher.h"
+#include "steps.h"
+
+#define SERVER_VERSION 1
+#define SERVER_MAX_FDS (5 + 16 + 1)     /* stdio, spec, status, joins, reply */
+#define SERVER_MAX_CHILDREN 4096
+
+/* Which reply socket belongs to which S: S's end is reported there. */
+static struct { pid_t pid; int reply; } children[SERVER_MAX_CHILDREN];
+
+static void put_child(pid_t pid, int reply)
+{
+    for (int i = 0; i < SERVER_MAX_CHILDREN; i++)
+        if (children[i].pid == 0) {
+            children[i].pid = pid;
+            children[i].reply = reply;
+            return;
+        }
+    close(reply);   /* more than 4096 at once: the JVM learns S's end from its pidfd instead */
+}
+
+static void reap(void)
+{
+    for (;;) {
+        int st;
+        pid_t pid = waitpid(-1, &st, WNOHANG);
+        if (pid <= 0)
+            return;
+        for (int i = 0; i < SERVER_MAX_CHILDREN; i++)
+            if (children[i].pid == pid) {
+                int32_t s = st;
+                (void)!send(children[i].reply, &s, sizeof s, MSG_NOSIGNAL);
+                close(children[i].reply);
+                children[i].pid = 0;
+                break;
+            }
+    }
+}
+
+static void reply_start(int reply, pid_t pid, int err, int pidfd)
+{
+    int32_t body[2] = { pid, err };
+    struct iovec iov = { .iov_base = body, .iov_len = sizeof body };
+    union { char buf[CMSG_SPACE(sizeof(int))]; struct cmsghdr align; } ctl;
+    struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+    if (pidfd >= 0) {
+        msg.msg_control = ctl.buf;
+        msg.msg_controllen = sizeof ctl.buf;
+        struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+        c->cmsg_level = SOL_SOCKET;
+        c->cmsg_type = SCM_RIGHTS;
+        c->cmsg_len = CMSG_LEN(sizeof(int));
+        memcpy(CMSG_DATA(c), &pidfd, sizeof(int));
+    }
+    (void)!sendmsg(reply, &msg, MSG_NOSIGNAL);
+}
+
+/* In the forked child: the received fds become 0..4 and 6.., the lifeline stays 5, then S runs. */
+__attribute__((noreturn))
+static void become_supervisor(const int *fds, int n, sigset_t *blocked)
+{
+    /* First out of the way (above every fd in play), then home: no fd is overwritten before it is copied. */
+    int base = 6 + n;
+    for (int i = 0; i < n; i++)
+        if (fds[i] >= base)
+            base = fds[i] + 1;
+    int tmp[SERVER_MAX_FDS];
+    for (int i = 0; i < n; i++) {
+        tmp[i] = fcntl(fds[i], F_DUPFD, base);
+        if (tmp[i] < 0)
+            _exit(126);
+    }
+    for (int i = 0; i < n; i++) {
+        int target = i < 5 ? i : i + 1;     /* 5 is the lifeline, the server's own */
+        if (dup2(tmp[i], target) < 0)
+            _exit(126);
+    }
+    /* The rest (the request socket is now fd 3's old number only if it was 3: dup2 replaced it) goes in
+     * S's own fd cleanup; the mask goes back to what a posix_spawn'd launcher starts with. */
+    if (sigprocmask(SIG_UNBLOCK, blocked, NULL) < 0)
+        _exit(126);
+    launcher_main();
+}
+
+__attribute__((noreturn))
+void server_main(void)
+{
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || prctl(PR_SET_NAME, "jns-forkserver", 0, 0, 0) < 0)
+        _exit(125);
+    if (getppid() == 1)
+        _exit(125);
+    if (syscall(SYS_close_range, 6, ~0U, 0) < 0 && errno != ENOSYS)
+        _exit(125);
+    sigset_t chld;
+    sigemptyset(&chld);
+    sigaddset(&chld, SIGCHLD);
+    if (sigprocmask(SIG_BLOCK, &chld, NULL) < 0)
+        _exit(125);
+    int sfd = signalfd(-1, &chld, SFD_CLOEXEC);
+    if (sfd < 0)
+        _exit(125);
+    for (;;) {
+        struct pollfd p[3] = {
+            { .fd = 3, .events = POLLIN },
+            { .fd = FD_LIFELINE, .events = POLLIN },
+            { .fd = sfd, .events = POLLIN },
+        };
+        if (poll(p, 3, -1) < 0) {
+            if (errno == EINTR)
+                continue;
+            _exit(125);
+        }
+        if (p[1].revents)
+            _exit(0);       /* the JVM is gone; every S dies with its lifeline too */
+        if (p[2].revents) {
+            struct signalfd_siginfo si;
+            (void)!read(sfd, &si, sizeof si);
+            reap();
+        }
+        if (!p[0].revents)
+            continue;
+        uint32_t head[2];
+        struct iovec iov = { .iov_base = head, .iov_len = sizeof head };
+        union { char buf[CMSG_SPACE(SERVER_MAX_FDS * sizeof(int))]; struct cmsghdr align; } ctl;
+        struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf,
+                              .msg_controllen = sizeof ctl.buf };
+        ssize_t got = recvmsg(3, &msg, MSG_CMSG_CLOEXEC);
+        if (got == 0)
+            _exit(0);       /* the JVM closed its end */
+        if (got < 0) {
+            if (errno == EINTR || errno == EAGAIN)
+                continue;
+            _exit(125);
+        }
+        int fds[SERVER_MAX_FDS];
+        int n = 0;
+        for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c))
+            if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
+                int k = (int)((c->cmsg_len - CMSG_LEN(0)) / sizeof(int));
+                for (int i = 0; i < k && n < SERVER_MAX_FDS; i++)
+                    memcpy(&fds[n++], CMSG_DATA(c) + i * sizeof(int), sizeof(int));
+            }
+        if (n < 6 || (size_t)got != sizeof head || head[0] != SERVER_VERSION || head[1] != (uint32_t)n
+            || (msg.msg_flags & MSG_CTRUNC)) {
+            if (n > 0)
+                reply_start(fds[n - 1], -1, EINVAL, -1);
+            for (int i = 0; i < n; i++)
+                close(fds[i]);
+            continue;
+        }
+        int reply = fds[n - 1];
+        pid_t pid = fork();
+        if (pid == 0) {
+            close(sfd);
+            close(reply);
+            become_supervisor(fds, n - 1, &chld);
+        }
+        int err = pid < 0 ? errno : 0;
+        int pidfd = pid > 0 ? (int)syscall(SYS_pidfd_open, pid, 0) : -1;
+        reply_start(reply, pid > 0 ? pid : -1, pid > 0 && pidfd < 0 ? errno : err, pidfd);
+        if (pidfd >= 0)
+            close(pidfd);
+        for (int i = 0; i < n - 1; i++)
+            close(fds[i]);
+        if (pid > 0)
+            put_child(pid, reply);
+        else
+            close(reply);
+    }
+}

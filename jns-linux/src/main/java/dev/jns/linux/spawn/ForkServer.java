@@ -1,0 +1,107 @@
+package dev.jns.linux.spawn;
+
+import dev.jns.Errno;
+import dev.jns.NamespaceException;
+import dev.jns.linux.ffi.Native;
+import dev.jns.linux.ffi.Sys;
+
+import java.util.List;
+
+import static dev.jns.linux.ffi.Native.C;
+
+/**
+ * The JVM's fork server: one launcher started once (argv "--server") that forks a supervisor per spawn, so a
+ * spawn costs a small process's fork instead of a posix_spawn and exec from the JVM. Requests go over a
+ * SOCK_SEQPACKET socket, the fds with SCM_RIGHTS (docs/launcher-protocol.md, "Fork server"). The server dies
+ * with the JVM (lifeline, PR_SET_PDEATHSIG on the spawner thread); a server found dead is started again.
+ */
+final class ForkServer {
+    private static ForkServer current;
+
+    private final int sock;
+    private final int pid;
+
+    private ForkServer(int sock, int pid) {
+        this.sock = sock;
+        this.pid = pid;
+    }
+
+    /** Starts the launcher through the server; null when no server can be had (the caller spawns directly). */
+    static LauncherProc fork(String what, List<Integer> fds) {
+        for (int attempt = 0; attempt < 2; attempt++) {
+            ForkServer s = get(attempt > 0);
+            if (s == null) {
+                return null;
+            }
+            LauncherProc l = s.request(what, fds);
+            if (l != null) {
+                return l;
+            }
+        }
+        return null;
+    }
+
+    private static synchronized ForkServer get(boolean restart) {
+        if (current != null && restart) {
+            Sys.closeQuietly(current.sock);
+            int dead = current.pid;
+            Spawner.REAPERS.execute(() -> Sys.waitpid(dead));
+            current = null;
+        }
+        if (current == null) {
+            current = start();
+        }
+        return current;
+    }
+
+    private static ForkServer start() {
+        int[] sv = new int[2];
+        if (C.socketpair(Native.AF_UNIX, Native.SOCK_SEQPACKET | Native.SOCK_CLOEXEC, 0, sv) != 0) {
+            return null;
+        }
+        int devNull = C.open("/dev/null", Native.O_RDWR | Native.O_CLOEXEC, 0);
+        try {
+            int pid = Spawner.spawnServer(List.of(devNull, devNull, devNull, sv[1], devNull));
+            return pid > 0 ? new ForkServer(sv[0], pid) : null;
+        } catch (NamespaceException e) {
+            Sys.closeQuietly(sv[0]);
+            return null;
+        } finally {
+            Sys.closeQuietly(sv[1]);
+            Sys.closeQuietly(devNull);
+        }
+    }
+
+    /** One request; null when the server is gone (the caller retries with a new one). */
+    private LauncherProc request(String what, List<Integer> fds) {
+        int[] reply = new int[2];
+        if (C.socketpair(Native.AF_UNIX, Native.SOCK_SEQPACKET | Native.SOCK_CLOEXEC, 0, reply) != 0) {
+            throw Sys.fail(what, "socketpair for the fork server", null);
+        }
+        int[] all = new int[fds.size() + 1];
+        for (int i = 0; i < fds.size(); i++) {
+            all[i] = fds.get(i);
+        }
+        all[fds.size()] = reply[1];
+        int err = FdMessage.send(sock, new int[] {1, all.length}, all);
+        Sys.closeQuietly(reply[1]);
+        if (err != 0) {
+            Sys.closeQuietly(reply[0]);
+            return null;
+        }
+        FdMessage.Received r = FdMessage.receive(reply[0], 2);
+        if (r.words() == null || r.words().length < 2) {
+            Sys.closeQuietly(reply[0]);
+            return null;
+        }
+        int pid = r.words()[0];
+        int e = r.words()[1];
+        if (pid <= 0 || r.fd() < 0) {
+            Sys.closeQuietly(reply[0]);
+            Sys.closeQuietly(r.fd());
+            throw new NamespaceException(what, "fork the launcher", e != 0 ? e : Errno.EINVAL, null,
+                    e == Errno.EAGAIN ? "process limit reached (ulimit -u, pids cgroup)" : null);
+        }
+        return new LauncherProc(pid, r.fd(), reply[0]);
+    }
+}
