@@ -28,14 +28,10 @@ int is_forwarded_signal(int sig)
 
 int reset_signals(void)
 {
-    struct sigaction sa = { 0 };
-    sa.sa_handler = SIG_DFL;
-    sigemptyset(&sa.sa_mask);
-    for (int sig = 1; sig < NSIG; sig++) {
-        /* SIGKILL, SIGSTOP and the C library's own real-time signals give EINVAL. */
-        if (sigaction(sig, &sa, NULL) < 0 && errno != EINVAL)
-            return errno;
-    }
+    /* Dispositions are already the defaults here: the JVM starts the launcher (and the fork server) with
+     * POSIX_SPAWN_SETSIGDEF for every signal, and no launcher process installs a handler (S sets SIG_DFL
+     * on the ones it forwards; the rest go through signalfd). Only the mask was changed: S and the init
+     * block the forwarded signals and SIGCHLD. */
     sigset_t none;
     sigemptyset(&none);
     if (sigprocmask(SIG_SETMASK, &none, NULL) < 0)
