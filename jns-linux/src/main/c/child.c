@@ -40,6 +40,7 @@ static void exec_steps(const struct spec *s, pid_t init_pid, int sfd)
     limits_apply(s);
     caps_apply(s, (s->options & OPTION_NO_NEW_PRIVS) != 0);
     no_new_privs_apply(s);
+    pass_fds(s);
     e = exec_command(s->argv, s->envp);
     report_error(STEP_EXEC, e, "%s", s->argv[0]);
 }

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "launcher.h"
+#include "spec.h"
 #include "status.h"
 #include "steps.h"
 
@@ -31,4 +32,42 @@ void release_stdio(void)
     for (int fd = 0; fd <= 2; fd++)
         if (dup2(null_fd, fd) < 0)
             report_error(STEP_INTERNAL, errno, "dup2 /dev/null onto fd %d", fd);
+}
+
+void pass_fds(const struct spec *s)
+{
+    if (s->n_passes == 0)
+        return;
+    int above = 0;
+    for (int i = 0; i < s->n_passes; i++)
+        if (s->passes[i].target > above)
+            above = s->passes[i].target;
+    above++;
+    /* The status fd and the sentinel must live until exec (errors, exec detection): move them above
+     * every target first, so that no target overwrites them. */
+    int st = fcntl(status_fd, F_DUPFD_CLOEXEC, above);
+    if (st < 0)
+        report_error(STEP_PASS_FDS, errno, "move the status fd above fd %d", above - 1);
+    int old = status_fd;
+    status_fd = st;
+    close(old);
+    if (status_sentinel_fd >= 0) {
+        int sn = fcntl(status_sentinel_fd, F_DUPFD_CLOEXEC, above);
+        if (sn < 0)
+            report_error(STEP_PASS_FDS, errno, "move the sentinel fd above fd %d", above - 1);
+        old = status_sentinel_fd;
+        status_sentinel_fd = sn;
+        close(old);
+    }
+    /* Then each fd out of the way and home: a source may be another pass's target. dup2 clears
+     * close-on-exec on the target, which is what makes it reach the command. */
+    int tmp[SPEC_MAX_PASSES];
+    for (int i = 0; i < s->n_passes; i++) {
+        tmp[i] = fcntl(s->passes[i].fd, F_DUPFD_CLOEXEC, above);
+        if (tmp[i] < 0)
+            report_error(STEP_PASS_FDS, errno, "copy fd %d", s->passes[i].fd);
+    }
+    for (int i = 0; i < s->n_passes; i++)
+        if (dup2(tmp[i], s->passes[i].target) < 0)
+            report_error(STEP_PASS_FDS, errno, "dup2 onto fd %d", s->passes[i].target);
 }

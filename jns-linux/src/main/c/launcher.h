@@ -54,6 +54,8 @@ __attribute__((noreturn)) void server_main(void);
 void open_early_fds(void);
 extern int proc_fd;
 void release_stdio(void);
+/* E, right before exec: the PASS_FD fds go to their targets (status and sentinel moved above them first). */
+void pass_fds(const struct spec *s);
 
 /* net.c: bring the loopback device of a new net namespace up (OPTIONS bit 16). */
 void loopback_up(void);

@@ -78,14 +78,16 @@ static void close_range_or_loop(unsigned first, unsigned last)
         close((int)fd);
 }
 
-/* Closes every fd but 0..5 and the join fds; marks 3, 4, 5 and the join fds close-on-exec. */
+/* Closes every fd but 0..5, the join fds and the fds to pass; marks all but 0..2 close-on-exec. */
 static void close_fds(void)
 {
-    int keep[SPEC_MAX_JOINS];
-    int n = spec.n_joins;
-    for (int i = 0; i < n; i++)
-        keep[i] = spec.joins[i].fd;
-    for (int i = 1; i < n; i++)          /* insertion sort, at most 16 */
+    int keep[SPEC_MAX_JOINS + SPEC_MAX_PASSES];
+    int n = 0;
+    for (int i = 0; i < spec.n_joins; i++)
+        keep[n++] = spec.joins[i].fd;
+    for (int i = 0; i < spec.n_passes; i++)
+        keep[n++] = spec.passes[i].fd;
+    for (int i = 1; i < n; i++)          /* insertion sort, at most 32 */
         for (int j = i; j > 0 && keep[j - 1] > keep[j]; j--) {
             int t = keep[j];
             keep[j] = keep[j - 1];

@@ -23,7 +23,7 @@
 #include "steps.h"
 
 #define SERVER_VERSION 1
-#define SERVER_MAX_FDS (5 + 16 + 1)     /* stdio, spec, status, joins, reply */
+#define SERVER_MAX_FDS (5 + 16 + 16 + 1)   /* stdio, spec, status, joins, fds to pass, reply */
 #define SERVER_MAX_CHILDREN 4096
 
 /* Which reply socket belongs to which S: S's end is reported there. */

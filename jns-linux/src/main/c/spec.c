@@ -50,6 +50,7 @@ static const char *tag_name(uint32_t tag)
     case TAG_RLIMIT: return "RLIMIT";
     case TAG_TIMEOUT: return "TIMEOUT";
     case TAG_DEBUG_STOP: return "DEBUG_STOP";
+    case TAG_PASS_FD: return "PASS_FD";
     case TAG_END: return "END";
     default: return "unknown";
     }
@@ -284,6 +285,27 @@ int spec_parse(const char *buf, size_t buf_len, struct spec *s, struct spec_erro
             j->ino = u64_at(p + 16);
             break;
         }
+        case TAG_PASS_FD: {
+            CHECK(need_len(tag, len, 8, err));
+            if (s->n_passes == SPEC_MAX_PASSES)
+                PARSE_FAIL(tag, "PASS_FD: more than %d", SPEC_MAX_PASSES);
+            uint32_t pfd = u32_at(p);
+            uint32_t target = u32_at(p + 4);
+            if (pfd < FD_FIRST_JOIN || pfd > 65535)
+                PARSE_FAIL(tag, "PASS_FD: fd %u is not a launcher fd (6 and up)", pfd);
+            if (target < 3 || target > SPEC_MAX_PASS_TARGET)
+                PARSE_FAIL(tag, "PASS_FD: target %u is not 3..%d", target, SPEC_MAX_PASS_TARGET);
+            for (int i = 0; i < s->n_passes; i++)
+                if (s->passes[i].fd == (int)pfd || s->passes[i].target == (int)target)
+                    PARSE_FAIL(tag, "PASS_FD: fd %u or target %u given twice", pfd, target);
+            for (int i = 0; i < s->n_joins; i++)
+                if (s->joins[i].fd == (int)pfd)
+                    PARSE_FAIL(tag, "PASS_FD: fd %u is a join fd", pfd);
+            s->passes[s->n_passes].fd = (int)pfd;
+            s->passes[s->n_passes].target = (int)target;
+            s->n_passes++;
+            break;
+        }
         case TAG_UID_MAP: CHECK(once(tag, &seen, err)); s->uid_map = p; break;
         case TAG_GID_MAP: CHECK(once(tag, &seen, err)); s->gid_map = p; break;
         case TAG_MAP_HELPER:
@@ -430,6 +452,10 @@ int spec_parse(const char *buf, size_t buf_len, struct spec *s, struct spec_erro
         PARSE_FAIL(TAG_MOUNT, "MOUNT/ROOT: only with a new mount namespace (CLONE_NEWNS)");
     if ((s->options & OPTION_NO_INIT) && s->new_time)
         PARSE_FAIL(TAG_OPTIONS, "OPTIONS bit 2 (no init): a new time namespace needs an init");
+    for (int i = 0; i < s->n_passes; i++)
+        for (int j = 0; j < s->n_joins; j++)
+            if (s->passes[i].fd == s->joins[j].fd)
+                PARSE_FAIL(TAG_PASS_FD, "PASS_FD: fd %d is a join fd", s->passes[i].fd);
     /* Bringing lo up changes the net namespace: only a new one of the sandbox's own. */
     if ((s->options & OPTION_LOOPBACK_UP) && !(s->clone_flags & CLONE_NEWNET))
         PARSE_FAIL(TAG_OPTIONS, "OPTIONS bit 16 (loopback up): only with a new net namespace");

@@ -15,6 +15,8 @@
 #define SPEC_MAX_RECORDS (SPEC_MAX_TOTAL / SPEC_HEADER_SIZE)
 #define SPEC_MAX_TIME_OFFSETS 2
 #define SPEC_MAX_JOINS 16
+#define SPEC_MAX_PASSES 16
+#define SPEC_MAX_PASS_TARGET 1023
 #define SPEC_MAX_NAME 64                /* hostname, domainname */
 #define SPEC_MAX_MOUNTS 1024
 #define SPEC_MAX_RLIMITS 16
@@ -47,6 +49,7 @@ enum spec_tag {
     TAG_RLIMIT = 24,
     TAG_TIMEOUT = 25,
     TAG_DEBUG_STOP = 26,                /* test aid: SIGSTOP before a step */
+    TAG_PASS_FD = 27,
     TAG_END = 99,
 };
 
@@ -120,6 +123,8 @@ struct spec {
     uint32_t uid, gid;
     int n_joins;
     struct join joins[SPEC_MAX_JOINS];
+    int n_passes;                       /* PASS_FD: launcher fd -> the command's fd */
+    struct { int fd; int target; } passes[SPEC_MAX_PASSES];
     const char *uid_map;
     const char *gid_map;
     uint32_t map_helper;

@@ -14,6 +14,7 @@
 
 #include "steps.h"
 
+int status_fd = FD_STATUS;
 int status_sentinel_fd = -1;
 pid_t status_child = 0;
 int status_drain_spec = 0;
@@ -40,7 +41,7 @@ int status_write(uint32_t kind, int32_t a, int32_t b, const char *detail, size_t
         memcpy(buf + sizeof h, detail, detail_len);
     size_t len = sizeof h + detail_len;
     for (;;) {
-        ssize_t n = write(FD_STATUS, buf, len);
+        ssize_t n = write(status_fd, buf, len);
         if (n == (ssize_t)len)
             return 0;
         if (n >= 0) {       /* cannot happen for a pipe write <= PIPE_BUF */

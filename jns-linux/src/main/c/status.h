@@ -30,6 +30,9 @@ int status_write_exit(int wait_status, const struct rusage *ru);
  * another pid namespace's /proc). Types the kernel lacks are left out. */
 int status_write_nsids(int proc_fd, const char *dir, const char *const *names, int n_names);
 
+/* The status fd: FD_STATUS, until E moves it out of the way of the fds it passes on. */
+extern int status_fd;
+
 /* The fd of the sentinel pipe's write end while this process holds it, else -1.
  * report_error() writes one byte to it, so S knows exec did not happen. */
 extern int status_sentinel_fd;

@@ -36,6 +36,7 @@ enum step {
     STEP_NO_NEW_PRIVS = 30,
     STEP_SETSID = 31,
     STEP_LOOPBACK = 32,
+    STEP_PASS_FDS = 33,
 };
 
 /* The fixed file descriptors the JVM hands over. */

@@ -79,6 +79,7 @@ public final class Spawn {
     private long runAsGid = -1;
     private long joinAllPid = -1;
     private boolean loopback = true;
+    private final Map<Integer, Integer> passFds = new java.util.TreeMap<>();
     // --- sandbox (issue 5): see the block "Sandbox" below
     private final MountPlan mountPlan = new MountPlan();
     private String root;
@@ -112,6 +113,33 @@ public final class Spawn {
     /** Creates a new network namespace: only a loopback device, up unless {@link #loopback(boolean) loopback(false)}. */
     public Spawn newNet() {
         return add(NamespaceType.NET);
+    }
+
+    /** The highest fd number {@link #passFd(int, int)} can give the command. */
+    public static final int MAX_PASS_TARGET = 1023;
+
+    /**
+     * Gives the command this process's open file descriptor {@code fd} as its descriptor {@code target}
+     * (3 to {@value #MAX_PASS_TARGET}); every other descriptor above 2 is closed, as always. For callers that
+     * hold raw descriptors (through jnr-ffi, JNA or {@code /proc/self/fd}); the command's stdio is set with the
+     * redirects. The descriptor must stay open until {@link #start} returns. At most 16.
+     */
+    public Spawn passFd(int fd, int target) {
+        if (fd < 0) {
+            throw new InvalidSpecException("passFd fd", fd + " is not a file descriptor", null);
+        }
+        if (target < 3 || target > MAX_PASS_TARGET) {
+            throw new InvalidSpecException("passFd target", target + " is outside 3.." + MAX_PASS_TARGET,
+                    "0, 1 and 2 are set with redirectInput/Output/Error");
+        }
+        if (passFds.containsKey(target)) {
+            throw new InvalidSpecException("passFd target", "fd " + target + " is given twice", null);
+        }
+        if (passFds.size() == 16) {
+            throw new InvalidSpecException("passFd", "more than 16 fds to pass", null);
+        }
+        passFds.put(target, fd);
+        return this;
     }
 
     /**
@@ -692,7 +720,7 @@ public final class Spawn {
                     "use PRIVATE or SLAVE propagation");
         }
         return new SpawnSpec.Sandbox(entries, root, keepCaps, dropCaps, List.copyOf(rlimits.values()),
-                noNewPrivileges, newSession, init, timeout, killGrace, loopback);
+                noNewPrivileges, newSession, init, timeout, killGrace, loopback, Map.copyOf(passFds));
     }
     // --- end of Sandbox block ---
 

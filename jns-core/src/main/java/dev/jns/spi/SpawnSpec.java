@@ -84,13 +84,14 @@ public record SpawnSpec(List<String> command, Set<NamespaceType> newNamespaces, 
      * @param timeout        how long the command may run from exec, or null
      * @param killGrace      how long after SIGTERM the timeout sends SIGKILL
      * @param loopback       bring {@code lo} up in a new network namespace
+     * @param passFds        fds of the caller to give the command: target fd in the command → the caller's fd
      */
     public record Sandbox(List<Mount> mounts, String root, Set<Capability> keepCaps, Set<Capability> dropCaps,
                           List<Limit> rlimits, boolean noNewPrivileges, boolean newSession, boolean init,
-                          Duration timeout, Duration killGrace, boolean loopback) {
+                          Duration timeout, Duration killGrace, boolean loopback, Map<Integer, Integer> passFds) {
         /** Nothing asked: no plan, no root, capabilities as the namespaces give them, no_new_privs, an init, lo up. */
         public static final Sandbox DEFAULT = new Sandbox(List.of(), null, null, null, List.of(), true, false, true,
-                null, Duration.ofSeconds(2), true);
+                null, Duration.ofSeconds(2), true, Map.of());
 
         /** Copies the lists. */
         public Sandbox {
@@ -98,6 +99,7 @@ public record SpawnSpec(List<String> command, Set<NamespaceType> newNamespaces, 
             rlimits = List.copyOf(rlimits);
             keepCaps = keepCaps == null ? null : Set.copyOf(keepCaps);
             dropCaps = dropCaps == null ? null : Set.copyOf(dropCaps);
+            passFds = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(passFds));
         }
 
         /** Whether this is a sandbox in bubblewrap's sense: a mount plan or a root switch. */

@@ -166,6 +166,10 @@ public final class LaunchPlan {
             long[] di = joinDevIno.get(i);
             e.join(FIRST_JOIN_FD + i, joins.get(i).type().cloneFlag(), di[0], di[1]);
         }
+        int passFd = FIRST_JOIN_FD + joins.size(); // the fds to pass follow the join fds, in target order
+        for (int target : spec.sandbox().passFds().keySet()) {
+            e.passFd(passFd++, target);
+        }
         if (created.contains(NamespaceType.TIME)) {
             e.empty(SpecEncoder.T_NEW_TIME);
             offset(e, 1, spec.monotonicOffset());

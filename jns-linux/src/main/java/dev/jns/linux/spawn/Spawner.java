@@ -145,6 +145,14 @@ public final class Spawner {
                 sources.add(fd);
                 devIno.add(Sys.devIno(what, fd));
             }
+            for (java.util.Map.Entry<Integer, Integer> pass : spec.sandbox().passFds().entrySet()) {
+                if (C.fcntl(pass.getValue(), Native.F_GETFD, 0) < 0) {
+                    throw new NamespaceException(what, "pass fd " + pass.getValue() + " as fd " + pass.getKey(),
+                            Native.errno(), "fd " + pass.getValue() + " is not open in this process",
+                            "keep the descriptor open until start() returns");
+                }
+                sources.add(pass.getValue());
+            }
             byte[] encoded = plan.encode(devIno);
             List<Integer> forServer = new ArrayList<>(sources);
             forServer.remove(LIFELINE_FD); // (by index) the server's forks keep the server's own lifeline

@@ -39,6 +39,7 @@ public final class SpecEncoder {
     public static final int T_TIMEOUT = 25;
     /** Test aid: the launcher stops (SIGSTOP) before this step; sent only with {@code -Djns.testing.stopAtStep}. */
     public static final int T_DEBUG_STOP = 26;
+    public static final int T_PASS_FD = 27;
     public static final int T_END = 99;
 
     /** OPTIONS bits. */
@@ -89,6 +90,10 @@ public final class SpecEncoder {
 
     public SpecEncoder join(int fd, long nstype, long dev, long ino) {
         return raw(T_JOIN, le(24).putInt(fd).putInt((int) nstype).putLong(dev).putLong(ino).array());
+    }
+
+    public SpecEncoder passFd(int launcherFd, int target) {
+        return raw(T_PASS_FD, le(8).putInt(launcherFd).putInt(target).array());
     }
 
     public SpecEncoder timeOffset(int clockId, long seconds, long nanos) {

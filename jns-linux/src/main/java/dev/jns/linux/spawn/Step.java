@@ -33,7 +33,8 @@ public enum Step {
     RLIMIT(29, "setrlimit"),
     NO_NEW_PRIVS(30, "set no_new_privs"),
     SETSID(31, "setsid"),
-    LOOPBACK(32, "bring lo up");
+    LOOPBACK(32, "bring lo up"),
+    PASS_FDS(33, "pass fds to the command");
 
     private final int code;
     private final String label;
