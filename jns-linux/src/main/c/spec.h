@@ -81,7 +81,10 @@ enum mount_op {
     MOUNT_REMOUNT_RO = 11,
     MOUNT_OP_MAX = 11,
 };
-enum { MOUNT_FLAG_TRY = 1 };
+/* 1 = try: a missing source skips the entry; 2 = no symlinks: the source is resolved with
+ * RESOLVE_NO_SYMLINKS (binds only). */
+enum { MOUNT_FLAG_TRY = 1, MOUNT_FLAG_NO_SYMLINKS = 2 };
+#define MOUNT_FLAGS_ALL (MOUNT_FLAG_TRY | MOUNT_FLAG_NO_SYMLINKS)
 enum { CAPS_AMBIENT = 1 };
 
 struct mount_entry {
