@@ -46,7 +46,7 @@ static const struct mount_entry *cur;
 __attribute__((noreturn, format(printf, 2, 3)))
 static void fail(int err, const char *fmt, ...)
 {
-    char what[256];
+    char what[400];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(what, sizeof what, fmt, ap);
@@ -145,8 +145,7 @@ static int open_parent(const char *path, int create, char *buf, char **leaf)
         if (fstat(next, &st) < 0)
             fail(errno, "fstat %s", buf);
         if (S_ISLNK(st.st_mode))
-            fail(ELOOP, "%s is a symlink: a destination is never resolved through a symlink "
-                 "(name the real path, or mount on a fresh tmpfs)", buf);
+            fail(ELOOP, "%s is a symlink: destinations are never resolved through symlinks", buf);
         if (!S_ISDIR(st.st_mode))
             fail(ENOTDIR, "%s is not a directory", buf);
         close(dir);
@@ -169,8 +168,7 @@ static int open_leaf(int dir, const char *name, const char *shown)
     if (fstat(fd, &st) < 0)
         fail(errno, "fstat %s", shown);
     if (S_ISLNK(st.st_mode))
-        fail(ELOOP, "destination %s is a symlink: refused, a mount never goes where a symlink "
-             "points", shown);
+        fail(ELOOP, "destination %s is a symlink: a mount never goes where a symlink points", shown);
     return fd;
 }
 
@@ -182,8 +180,8 @@ static void ensure_node(int dir, const char *name, const char *shown, int isdir,
         return;                 /* the root itself */
     if (fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
         if (S_ISLNK(st.st_mode))
-            fail(ELOOP, "destination %s is a symlink: refused, a mount never goes where a "
-                 "symlink points", shown);
+            fail(ELOOP, "destination %s is a symlink: a mount never goes where a symlink points",
+                 shown);
         if (isdir && !S_ISDIR(st.st_mode))
             fail(ENOTDIR, "destination %s is a file, a directory is needed", shown);
         if (!isdir && S_ISDIR(st.st_mode))
@@ -213,7 +211,7 @@ static const char *source_hint(int err, int how)
         return " (strict sources: no component may be a symlink)";
     if (err == ELOOP && (how & MFD_NO_FINAL_SYMLINK))
         return " (a writable bind never follows a symlink at its source: bind the real path, "
-            "e.g. Path.toRealPath(), if you trust it)";
+            "toRealPath(), if you trust it)";
     if (err == ELOOP || err == EXDEV)
         return " (a magic link such as /proc/PID/root is never followed)";
     return "";

@@ -715,9 +715,14 @@ public final class Spawn {
             throw new InvalidSpecException("init", "a new time namespace needs a process before the command "
                     + "(the namespace applies to children only)", "drop init(false) or newTime()");
         }
-        if (root != null && propagationSet && propagation == Propagation.SHARED) {
-            throw new InvalidSpecException("propagation", "a root switch (pivot_root) needs / not shared",
-                    "use PRIVATE or SLAVE propagation");
+        // SHARED: pivot_root refuses a shared parent. UNCHANGED: under a shared / (systemd's default) the
+        // staging tmpfs and every bind would propagate into the caller's namespace before pivot_root fails;
+        // and once the root is switched the caller's tree is gone, so keeping its propagation has no use.
+        if (root != null && propagationSet
+                && (propagation == Propagation.SHARED || propagation == Propagation.UNCHANGED)) {
+            throw new InvalidSpecException("propagation", "a root switch (pivot_root) needs / private or slave, not "
+                    + propagation + ": the staging mounts would reach the caller's namespace",
+                    "use PRIVATE (the default) or SLAVE propagation");
         }
         return new SpawnSpec.Sandbox(entries, root, keepCaps, dropCaps, List.copyOf(rlimits.values()),
                 noNewPrivileges, newSession, init, timeout, killGrace, loopback, Map.copyOf(passFds));
