@@ -22,7 +22,6 @@ import static dev.jns.linux.ffi.Native.C;
 final class NamedNetNs {
     private static final long MS_REC = 0x4000;
     private static final long MS_SHARED = 1 << 20;
-    private static final int O_EXCL = 0200;
 
     private NamedNetNs() {
     }
@@ -35,17 +34,22 @@ final class NamedNetNs {
             throw new NamespaceException(what, "mkdir " + dir, Native.errno(), null, hint(Native.errno()));
         }
         makeShared(what, dir);
-        int fd = C.open(file.toString(), Native.O_RDONLY | Native.O_CREAT | O_EXCL | Native.O_CLOEXEC, 0);
+        // the directory by fd (no symlink of another user on the way), the file created there exclusively and
+        // never through a symlink, the namespace mounted onto that fd
+        int dirFd = SafePaths.openDirectory(what, dir);
+        int fd = C.openat(dirFd, name, Native.O_RDONLY | Native.O_CREAT | Native.O_EXCL | Native.O_NOFOLLOW
+                | Native.O_CLOEXEC, 0);
         if (fd < 0) {
             int e = Native.errno();
+            Sys.closeQuietly(dirFd);
             throw new NamespaceException(what, "create " + file, e, null,
                     e == Errno.EEXIST ? "a network namespace of that name exists (ip netns list)" : hint(e));
         }
-        Sys.closeQuietly(fd);
         NsHandle h = null;
         try {
             h = Create.create(java.util.List.of(NamespaceType.NET)).get(0);
-            if (C.mount("/proc/self/fd/" + ((LinuxNsHandle) h).fd(what), file.toString(), "none", Native.MS_BIND, null) != 0) {
+            if (C.mount(SafePaths.fdPath(((LinuxNsHandle) h).fd(what)), SafePaths.fdPath(fd), "none", Native.MS_BIND,
+                    null) != 0) {
                 int e = Native.errno();
                 throw new NamespaceException(what, "bind mount on " + file, e, null, hint(e));
             }
@@ -56,8 +60,11 @@ final class NamedNetNs {
             if (h != null) {
                 h.close();
             }
-            C.unlink(file.toString());
+            Persistence.removeIfSame(dirFd, name, fd);
             throw e;
+        } finally {
+            Sys.closeQuietly(fd);
+            Sys.closeQuietly(dirFd);
         }
     }
 
@@ -80,19 +87,43 @@ final class NamedNetNs {
     static void delete(String name) {
         String what = "ip netns delete " + name;
         Path file = NetNs.DIR.resolve(name);
-        if (C.umount2(file.toString(), Native.MNT_DETACH) != 0) {
-            int e = Native.errno();
-            if (e == Errno.ENOENT) {
-                throw new NamespaceException(what, "umount " + file, e, "no network namespace named " + name,
-                        "see NetNs.list() or ip netns list");
+        int dirFd;
+        try {
+            dirFd = SafePaths.openDirectory(what, NetNs.DIR);
+        } catch (NamespaceException e) {
+            if (e.errno() == Errno.ENOENT) {
+                throw new NamespaceException(what, "open " + NetNs.DIR, Errno.ENOENT,
+                        "no network namespace named " + name, "see NetNs.list() or ip netns list");
             }
-            if (e != Errno.EINVAL) { // EINVAL: not mounted, a leftover file: remove it anyway, as ip does
-                throw new NamespaceException(what, "umount " + file, e, null, hint(e));
-            }
+            throw e;
         }
-        if (C.unlink(file.toString()) != 0) {
-            int e = Native.errno();
-            throw new NamespaceException(what, "remove " + file, e, null, hint(e));
+        int fd = -1;
+        try {
+            fd = C.openat(dirFd, name, Native.O_PATH | Native.O_NOFOLLOW | Native.O_CLOEXEC, 0);
+            if (fd < 0) {
+                int e = Native.errno();
+                throw new NamespaceException(what, "open " + file, e,
+                        e == Errno.ENOENT ? "no network namespace named " + name : null,
+                        e == Errno.ENOENT ? "see NetNs.list() or ip netns list" : hint(e));
+            }
+            if (SafePaths.isNsfs(what, fd)) {
+                Persistence.detachNsfs(what, fd, file);
+            } else {
+                // not mounted: a leftover empty file is removed, as ip does; anything else is not ours to touch
+                SafePaths.Stat st = SafePaths.stat(what, fd, "");
+                if (!st.isRegular() || st.size() != 0) {
+                    throw new NamespaceException(what, "check " + file, Errno.EINVAL,
+                            st.isLink() ? "a symlink" : "neither a kept namespace nor an empty file",
+                            "only a network namespace kept there (or its empty leftover file) is deleted");
+                }
+            }
+            if (C.unlinkat(dirFd, name, 0) != 0) {
+                int e = Native.errno();
+                throw new NamespaceException(what, "remove " + file, e, null, hint(e));
+            }
+        } finally {
+            Sys.closeQuietly(fd);
+            Sys.closeQuietly(dirFd);
         }
     }
 
