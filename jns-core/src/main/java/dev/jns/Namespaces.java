@@ -95,9 +95,9 @@ public final class Namespaces {
         NsHandle h = open(nsFile);
         if (h.type() != expected) {
             h.close();
-            throw new NamespaceException("open " + nsFile, "check the namespace type", Errno.EINVAL,
-                    nsFile + " is a " + h.type().procName() + " namespace, not a " + expected.procName() + " namespace",
-                    null);
+            throw NamespaceException.builder("open " + nsFile).step("check the namespace type").errno(Errno.EINVAL)
+                    .detail(nsFile + " is a " + h.type().procName() + " namespace, not a " + expected.procName() + " namespace")
+                    .build();
         }
         return h;
     }
@@ -157,8 +157,8 @@ public final class Namespaces {
     /** Stands in when no implementation is available, so that each call says what to do. */
     private record Missing(String why) implements NamespaceProvider {
         private NamespaceException fail() {
-            return new NamespaceException("jns", "find an implementation", 0, why,
-                    "add dev.jns:jns-linux to the runtime class path (jns works on Linux only)");
+            return NamespaceException.builder("jns").step("find an implementation").detail(why)
+                    .hint("add dev.jns:jns-linux to the runtime class path (jns works on Linux only)").build();
         }
 
         @Override

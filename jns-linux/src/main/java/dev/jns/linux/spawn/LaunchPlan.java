@@ -142,10 +142,11 @@ public final class LaunchPlan {
                 return p.toString();
             }
         }
-        throw new NamespaceException(spec.describe(), "find " + name, dev.jns.Errno.ENOENT,
-                "mapping ids other than your own without root needs the setuid helper " + name,
-                "install it (Debian/Ubuntu: apt-get install uidmap; Fedora: shadow-utils), and give the user ranges "
-                + "in /etc/subuid and /etc/subgid (usermod --add-subuids 100000-165535 --add-subgids 100000-165535 USER)");
+        throw NamespaceException.builder(spec.describe()).step("find " + name).errno(dev.jns.Errno.ENOENT)
+                .detail("mapping ids other than your own without root needs the setuid helper " + name)
+                .hint("install it (Debian/Ubuntu: apt-get install uidmap; Fedora: shadow-utils), and give the user ranges "
+                + "in /etc/subuid and /etc/subgid (usermod --add-subuids 100000-165535 --add-subgids 100000-165535 USER)")
+                .build();
     }
 
     /** The clone(2) flags: every new namespace but time, which the launcher unshares itself. */

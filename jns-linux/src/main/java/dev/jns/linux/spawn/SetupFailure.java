@@ -41,7 +41,8 @@ final class SetupFailure {
                 detail = m.group(3);
             }
         }
-        return new NamespaceException(plan.spec.describe(), label, errno, detail, hint(plan, step, errno));
+        return NamespaceException.builder(plan.spec.describe()).step(label).errno(errno).detail(detail)
+                .hint(hint(plan, step, errno)).build();
     }
 
     private static final java.util.regex.Pattern ENTRY =
