@@ -1,6 +1,6 @@
 package dev.jns.linux.spawn;
 
-import dev.jns.Mount;
+import dev.jns.sandbox.Mount;
 
 /**
  * The MOUNT record's operation codes: the twin of {@code enum mount_op} in {@code src/main/c/spec.h} (same names
