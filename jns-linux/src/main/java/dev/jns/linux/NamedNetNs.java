@@ -3,7 +3,7 @@ package dev.jns.linux;
 import dev.jns.Errno;
 import dev.jns.NamespaceException;
 import dev.jns.NamespaceType;
-import dev.jns.NetNs;
+import dev.jns.net.NetNs;
 import dev.jns.NsHandle;
 import dev.jns.linux.ffi.Native;
 import dev.jns.linux.ffi.Sys;
@@ -31,7 +31,7 @@ final class NamedNetNs {
         Path dir = NetNs.DIR;
         Path file = dir.resolve(name);
         if (C.mkdir(dir.toString(), 0755) != 0 && Native.errno() != Errno.EEXIST) {
-            throw new NamespaceException(what, "mkdir " + dir, Native.errno(), null, hint(Native.errno()));
+            throw NamespaceException.builder(what).step("mkdir " + dir).errno(Native.errno()).hint(hint(Native.errno())).build();
         }
         makeShared(what, dir);
         // the directory by fd (no symlink of another user on the way), the file created there exclusively and
@@ -42,8 +42,7 @@ final class NamedNetNs {
         if (fd < 0) {
             int e = Native.errno();
             Sys.closeQuietly(dirFd);
-            throw new NamespaceException(what, "create " + file, e, null,
-                    e == Errno.EEXIST ? "a network namespace of that name exists (ip netns list)" : hint(e));
+            throw NamespaceException.builder(what).step("create " + file).errno(e).hint(e == Errno.EEXIST ? "a network namespace of that name exists (ip netns list)" : hint(e)).build();
         }
         NsHandle h = null;
         try {
@@ -51,7 +50,7 @@ final class NamedNetNs {
             if (C.mount(SafePaths.fdPath(((LinuxNsHandle) h).fd(what)), SafePaths.fdPath(fd), "none", Native.MS_BIND,
                     null) != 0) {
                 int e = Native.errno();
-                throw new NamespaceException(what, "bind mount on " + file, e, null, hint(e));
+                throw NamespaceException.builder(what).step("bind mount on " + file).errno(e).hint(hint(e)).build();
             }
             NsHandle done = h;
             h = null;
@@ -74,11 +73,11 @@ final class NamedNetNs {
         while (C.mount("", dir.toString(), "none", MS_SHARED | MS_REC, null) != 0) {
             int e = Native.errno();
             if (e != Errno.EINVAL || bound) {
-                throw new NamespaceException(what, "make " + dir + " a shared mount", e, null, hint(e));
+                throw NamespaceException.builder(what).step("make " + dir + " a shared mount").errno(e).hint(hint(e)).build();
             }
             if (C.mount(dir.toString(), dir.toString(), "none", Native.MS_BIND | MS_REC, null) != 0) {
                 int e2 = Native.errno();
-                throw new NamespaceException(what, "bind mount " + dir + " on itself", e2, null, hint(e2));
+                throw NamespaceException.builder(what).step("bind mount " + dir + " on itself").errno(e2).hint(hint(e2)).build();
             }
             bound = true;
         }
@@ -92,8 +91,7 @@ final class NamedNetNs {
             dirFd = SafePaths.openDirectory(what, NetNs.DIR);
         } catch (NamespaceException e) {
             if (e.errno() == Errno.ENOENT) {
-                throw new NamespaceException(what, "open " + NetNs.DIR, Errno.ENOENT,
-                        "no network namespace named " + name, "see NetNs.list() or ip netns list");
+                throw NamespaceException.builder(what).step("open " + NetNs.DIR).errno(Errno.ENOENT).detail("no network namespace named " + name).hint("see NetNs.list() or ip netns list").build();
             }
             throw e;
         }
@@ -102,9 +100,7 @@ final class NamedNetNs {
             fd = C.openat(dirFd, name, Native.O_PATH | Native.O_NOFOLLOW | Native.O_CLOEXEC, 0);
             if (fd < 0) {
                 int e = Native.errno();
-                throw new NamespaceException(what, "open " + file, e,
-                        e == Errno.ENOENT ? "no network namespace named " + name : null,
-                        e == Errno.ENOENT ? "see NetNs.list() or ip netns list" : hint(e));
+                throw NamespaceException.builder(what).step("open " + file).errno(e).detail(e == Errno.ENOENT ? "no network namespace named " + name : null).hint(e == Errno.ENOENT ? "see NetNs.list() or ip netns list" : hint(e)).build();
             }
             if (SafePaths.isNsfs(what, fd)) {
                 Persistence.detachNsfs(what, fd, file);
@@ -112,14 +108,12 @@ final class NamedNetNs {
                 // not mounted: a leftover empty file is removed, as ip does; anything else is not ours to touch
                 SafePaths.Stat st = SafePaths.stat(what, fd, "");
                 if (!st.isRegular() || st.size() != 0) {
-                    throw new NamespaceException(what, "check " + file, Errno.EINVAL,
-                            st.isLink() ? "a symlink" : "neither a kept namespace nor an empty file",
-                            "only a network namespace kept there (or its empty leftover file) is deleted");
+                    throw NamespaceException.builder(what).step("check " + file).errno(Errno.EINVAL).detail(st.isLink() ? "a symlink" : "neither a kept namespace nor an empty file").hint("only a network namespace kept there (or its empty leftover file) is deleted").build();
                 }
             }
             if (C.unlinkat(dirFd, name, 0) != 0) {
                 int e = Native.errno();
-                throw new NamespaceException(what, "remove " + file, e, null, hint(e));
+                throw NamespaceException.builder(what).step("remove " + file).errno(e).hint(hint(e)).build();
             }
         } finally {
             Sys.closeQuietly(fd);

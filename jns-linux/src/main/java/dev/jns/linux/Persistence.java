@@ -26,7 +26,7 @@ final class Persistence {
         Path abs = target.toAbsolutePath();
         Path dirPath = abs.getParent();
         if (dirPath == null || abs.getFileName() == null) {
-            throw new NamespaceException(what, "check " + target, Errno.EINVAL, "not a file path", null);
+            throw NamespaceException.builder(what).step("check " + target).errno(Errno.EINVAL).detail("not a file path").build();
         }
         String name = abs.getFileName().toString();
         int dir = SafePaths.openDirectory(what, dirPath);
@@ -41,8 +41,7 @@ final class Persistence {
                 fd = reusable(what, dir, name, abs);
             } else {
                 int e = Native.errno();
-                throw new NamespaceException(what, "create " + abs, e, null,
-                        e == Errno.EACCES ? "the directory is not writable by the caller" : null);
+                throw NamespaceException.builder(what).step("create " + abs).errno(e).hint(e == Errno.EACCES ? "the directory is not writable by the caller" : null).build();
             }
             if (C.mount(SafePaths.fdPath(nsFd), SafePaths.fdPath(fd), null, Native.MS_BIND, null) != 0) {
                 int e = Native.errno();
@@ -54,7 +53,7 @@ final class Persistence {
                             : "the target's file system refuses the bind mount";
                     default -> null;
                 };
-                throw new NamespaceException(what, "bind mount on " + target, e, null, hint);
+                throw NamespaceException.builder(what).step("bind mount on " + target).errno(e).hint(hint).build();
             }
             created = false;
         } finally {
@@ -76,23 +75,16 @@ final class Persistence {
             SafePaths.Stat st = SafePaths.stat(what, fd, "");
             long euid = C.geteuid() & 0xffffffffL;
             if (st.isLink()) {
-                throw new NamespaceException(what, "check " + abs, SafePaths.ELOOP, "it is a symlink",
-                        "persist never follows a symlink: remove it or choose another path");
+                throw NamespaceException.builder(what).step("check " + abs).errno(SafePaths.ELOOP).detail("it is a symlink").hint("persist never follows a symlink: remove it or choose another path").build();
             }
             if (st.isDirectory()) {
-                throw new NamespaceException(what, "check " + abs, Errno.EISDIR, null,
-                        "a namespace is kept on a file, not a directory");
+                throw NamespaceException.builder(what).step("check " + abs).errno(Errno.EISDIR).hint("a namespace is kept on a file, not a directory").build();
             }
             if (SafePaths.isNsfs(what, fd)) {
-                throw new NamespaceException(what, "check " + abs, Errno.EBUSY, "a namespace is kept there already",
-                        "Namespaces.unpersist(path) first");
+                throw NamespaceException.builder(what).step("check " + abs).errno(Errno.EBUSY).detail("a namespace is kept there already").hint("Namespaces.unpersist(path) first").build();
             }
             if (!st.isRegular() || st.uid() != euid || st.size() != 0) {
-                throw new NamespaceException(what, "check " + abs, Errno.EEXIST,
-                        !st.isRegular() ? "not a regular file" : st.uid() != euid ? "owned by uid " + st.uid()
-                                : st.size() + " bytes",
-                        "an existing file is reused only when it is an empty regular file of the caller's own: "
-                        + "remove it or choose another path");
+                throw NamespaceException.builder(what).step("check " + abs).errno(Errno.EEXIST).detail(!st.isRegular() ? "not a regular file" : st.uid() != euid ? "owned by uid " + st.uid() : st.size() + " bytes").hint("an existing file is reused only when it is an empty regular file of the caller's own: " + "remove it or choose another path").build();
             }
             int ok = fd;
             fd = -1;
@@ -119,7 +111,7 @@ final class Persistence {
         String what = "unpersist " + path;
         Path abs = path.toAbsolutePath();
         if (abs.getParent() == null || abs.getFileName() == null) {
-            throw new NamespaceException(what, "check " + path, Errno.EINVAL, "not a file path", null);
+            throw NamespaceException.builder(what).step("check " + path).errno(Errno.EINVAL).detail("not a file path").build();
         }
         int dir = SafePaths.openDirectory(what, abs.getParent());
         int fd = -1;
@@ -127,7 +119,7 @@ final class Persistence {
             fd = C.openat(dir, abs.getFileName().toString(), Native.O_PATH | Native.O_NOFOLLOW | Native.O_CLOEXEC, 0);
             if (fd < 0) {
                 int e = Native.errno();
-                throw new NamespaceException(what, "open " + path, e, null, e == Errno.ENOENT ? "no such file" : null);
+                throw NamespaceException.builder(what).step("open " + path).errno(e).hint(e == Errno.ENOENT ? "no such file" : null).build();
             }
             detachNsfs(what, fd, path);
         } finally {
@@ -144,19 +136,15 @@ final class Persistence {
     static void detachNsfs(String what, int fd, Path path) {
         SafePaths.Stat st = SafePaths.stat(what, fd, "");
         if (st.isLink()) {
-            throw new NamespaceException(what, "check " + path, SafePaths.ELOOP, "it is a symlink",
-                    "a kept namespace is a file: unpersist never follows a symlink");
+            throw NamespaceException.builder(what).step("check " + path).errno(SafePaths.ELOOP).detail("it is a symlink").hint("a kept namespace is a file: unpersist never follows a symlink").build();
         }
         long type = SafePaths.fsType(what, fd);
         if (type != Native.NSFS_MAGIC) {
-            throw new NamespaceException(what, "check " + path, Errno.EINVAL,
-                    "not a kept namespace (file system type 0x" + Long.toHexString(type) + ", not nsfs)",
-                    "nothing is mounted there by persist(); jns unmounts only a namespace kept there");
+            throw NamespaceException.builder(what).step("check " + path).errno(Errno.EINVAL).detail("not a kept namespace (file system type 0x" + Long.toHexString(type) + ", not nsfs)").hint("nothing is mounted there by persist(); jns unmounts only a namespace kept there").build();
         }
         if (C.umount2(SafePaths.fdPath(fd), Native.MNT_DETACH) != 0) {
             int e = Native.errno();
-            throw new NamespaceException(what, "umount " + path, e, null,
-                    e == Errno.EPERM ? "unmounting needs CAP_SYS_ADMIN over the mount namespace" : null);
+            throw NamespaceException.builder(what).step("umount " + path).errno(e).hint(e == Errno.EPERM ? "unmounting needs CAP_SYS_ADMIN over the mount namespace" : null).build();
         }
     }
 }

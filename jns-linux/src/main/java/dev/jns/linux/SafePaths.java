@@ -104,8 +104,7 @@ final class SafePaths {
                 int next = C.openat(cur, c, Native.O_PATH | Native.O_NOFOLLOW | Native.O_CLOEXEC, 0);
                 if (next < 0) {
                     int e = Native.errno();
-                    throw new NamespaceException(what, "open " + abs, e, "at component '" + c + "'",
-                            e == Errno.ENOENT ? "the directory does not exist" : null);
+                    throw NamespaceException.builder(what).step("open " + abs).errno(e).detail("at component '" + c + "'").hint(e == Errno.ENOENT ? "the directory does not exist" : null).build();
                 }
                 Stat st;
                 try {
@@ -118,13 +117,10 @@ final class SafePaths {
                     String target;
                     try {
                         if (st.uid() != 0 && st.uid() != euid) {
-                            throw new NamespaceException(what, "resolve " + abs, ELOOP,
-                                    "'" + c + "' is a symlink owned by uid " + st.uid(),
-                                    "jns never follows another user's symlink here: use a directory only you and "
-                                    + "root control (ip netns uses /run/netns)");
+                            throw NamespaceException.builder(what).step("resolve " + abs).errno(ELOOP).detail("'" + c + "' is a symlink owned by uid " + st.uid()).hint("jns never follows another user's symlink here: use a directory only you and " + "root control (ip netns uses /run/netns)").build();
                         }
                         if (++links > MAX_LINKS) {
-                            throw new NamespaceException(what, "resolve " + abs, ELOOP, "too many symlinks", null);
+                            throw NamespaceException.builder(what).step("resolve " + abs).errno(ELOOP).detail("too many symlinks").build();
                         }
                         byte[] buf = new byte[4096];
                         long n = C.readlinkat(next, "", buf, buf.length);
@@ -145,8 +141,7 @@ final class SafePaths {
                 }
                 if (!st.isDirectory()) {
                     Sys.closeQuietly(next);
-                    throw new NamespaceException(what, "open " + abs, Errno.ENOTDIR, "'" + c + "' is not a directory",
-                            null);
+                    throw NamespaceException.builder(what).step("open " + abs).errno(Errno.ENOTDIR).detail("'" + c + "' is not a directory").build();
                 }
                 Sys.closeQuietly(cur);
                 cur = next;

@@ -3,6 +3,9 @@ package dev.jns.linux;
 import dev.jns.NamespaceException;
 import dev.jns.Namespaces;
 import dev.jns.Spawn;
+import dev.jns.sandbox.Capability;
+import dev.jns.sandbox.MountPlan;
+import dev.jns.sandbox.Security;
 import dev.jns.SpawnResult;
 import dev.jns.linux.SandboxSupport.As;
 
@@ -70,8 +73,8 @@ class MountHardeningTest {
     @ParameterizedTest
     @EnumSource(As.class)
     void readOnlyBindOfDevLeavesDevShmReadOnly(As as) {
-        SpawnResult r = SandboxSupport.minimalRoot(SandboxSupport.spawn(as))
-                .roBind(Path.of("/dev"), Path.of("/hostdev"))
+        SpawnResult r = SandboxSupport.inMinimalRoot(SandboxSupport.spawn(as), new MountPlan()
+                .roBind(Path.of("/dev"), Path.of("/hostdev")))
                 .run("sh", "-c", "touch /hostdev/shm/jns-ro-test; " + options("/hostdev/shm"));
         assertThat(r.stderr()).contains("Read-only file system");
         assertThat(r.stdout()).isNotEmpty();
@@ -84,12 +87,12 @@ class MountHardeningTest {
     void readOnlyBindIsReadOnlyBelowItsSubmounts(As as) {
         // the tree and its submount: tmpfs mounts of the sandbox's own, made before the bind (no root switch,
         // so sources are looked up in the tree the plan is building)
-        SpawnResult r = SandboxSupport.spawn(as)
-                .tmpfs(work, 1 << 20, 0777)
-                .dir(work.resolve("a"), 0777)
-                .tmpfs(work.resolve("a/sub"), 1 << 20, 0777)
-                .dir(work.resolve("b"), 0755)
-                .roBind(work.resolve("a"), work.resolve("b"))
+        SpawnResult r = SandboxSupport.spawn(as).mounts(new MountPlan()
+                        .tmpfs(work, 1 << 20, 0777)
+                        .mkdir(work.resolve("a"), 0777)
+                        .tmpfs(work.resolve("a/sub"), 1 << 20, 0777)
+                        .mkdir(work.resolve("b"), 0755)
+                        .roBind(work.resolve("a"), work.resolve("b")))
                 .run("sh", "-c", "touch " + work + "/a/sub/w && echo writable-at-source; touch " + work + "/b/sub/x");
         assertThat(r.stdout()).isEqualTo("writable-at-source\n");
         assertThat(r.stderr()).contains("b/sub/x").contains("Read-only file system");
@@ -100,9 +103,9 @@ class MountHardeningTest {
     void remountReadOnlyKeepsThePlansWritableMounts(As as) throws Exception {
         Path out = Files.createDirectories(work.resolve("out"));
         out.toFile().setWritable(true, false);
-        SpawnResult r = SandboxSupport.minimalRoot(SandboxSupport.spawn(as))
+        SpawnResult r = SandboxSupport.inMinimalRoot(SandboxSupport.spawn(as), new MountPlan()
                 .bind(out, Path.of("/out"))
-                .remountReadOnly(Path.of("/"))
+                .remountReadOnly(Path.of("/")))
                 .run("sh", "-c", "touch /out/a && touch /tmp/b && touch /dev/shm/c && echo ok; touch /etc/x");
         assertThat(r.stdout()).isEqualTo("ok\n");
         assertThat(r.stderr()).contains("/etc/x").contains("Read-only file system");
@@ -113,9 +116,9 @@ class MountHardeningTest {
     @EnumSource(As.class)
     void bindsAreNosuidAndNodev(As as) throws Exception {
         Path out = Files.createDirectories(work.resolve("out"));
-        SpawnResult r = SandboxSupport.minimalRoot(SandboxSupport.spawn(as))
+        SpawnResult r = SandboxSupport.inMinimalRoot(SandboxSupport.spawn(as), new MountPlan()
                 .bind(out, Path.of("/out"))
-                .devBind(Path.of("/dev/null"), Path.of("/devnull"))
+                .devBind(Path.of("/dev/null"), Path.of("/devnull")))
                 .run("sh", "-c", options("/out") + "; " + options("/devnull") + "; " + options("/usr"));
         assertThat(r.exitCode()).as(r.stderr()).isZero();
         assertThat(r.stdout().lines()).anySatisfy(l -> assertThat(l).startsWith("/out rw,nosuid,nodev"));
@@ -134,9 +137,9 @@ class MountHardeningTest {
         // no user namespace: uid 0 inside is root, setpriv drops to 65534 and runs the setuid-root copy; with
         // no_new_privs off (it would ignore the bit by itself), so that only nosuid stands in the way
         SpawnResult r = Namespaces.spawn().newMount().newPid().mountProc()
-                .keepCapabilities(dev.jns.Capability.CAP_SETUID, dev.jns.Capability.CAP_SETGID)
-                .noNewPrivileges(false)
-                .bind(dir, Path.of("/mnt"))
+                .security(Security.builder().keepCapabilities(Capability.CAP_SETUID, Capability.CAP_SETGID)
+                        .noNewPrivileges(false).build())
+                .mounts(new MountPlan().bind(dir, Path.of("/mnt")))
                 .run("sh", "-c", options("/mnt") + "; stat -c %A /mnt/suid-id; "
                         + "setpriv --reuid=65534 --regid=65534 --clear-groups /mnt/suid-id -u");
         assertThat(r.exitCode()).as(r.stderr()).isZero();
@@ -163,9 +166,9 @@ class MountHardeningTest {
         Process mknod2 = new ProcessBuilder("mknod", "-m", "666", other.resolve("zero").toString(), "c", "1", "5")
                 .inheritIO().start();
         assertThat(mknod2.waitFor()).isZero();
-        SpawnResult r = SandboxSupport.spawn(as).root(dir)
-                .roBind(Path.of("/usr"), Path.of("/usr")).mountProc()
-                .bind(other, Path.of("/mnt"))
+        SpawnResult r = SandboxSupport.spawn(as).mountProc().mounts(new MountPlan().root(dir)
+                        .roBind(Path.of("/usr"), Path.of("/usr"))
+                        .bind(other, Path.of("/mnt")))
                 .env("PATH", "/usr/bin:/bin")
                 .run("sh", "-c", "head -c 1 /zero | wc -c; head -c 1 /mnt/zero | wc -c; "
                         + options("/"));
@@ -182,18 +185,33 @@ class MountHardeningTest {
         Path target = Files.writeString(work.resolve("target.conf"), "nameserver 192.0.2.1\n");
         target.toFile().setReadable(true, false);
         Path link = Files.createSymbolicLink(work.resolve("resolv.conf"), target.toAbsolutePath());
-        Spawn s = SandboxSupport.minimalRoot(SandboxSupport.spawn(as)).roBind(link, Path.of("/etc/resolv.conf"));
+        MountPlan plan = new MountPlan().roBind(link, Path.of("/etc/resolv.conf"));
         StringBuilder check = new StringBuilder("cat /etc/resolv.conf");
         // the host's own (absolute symlinks on many systems: resolv.conf -> /run/..., localtime -> /usr/share/...)
         for (String f : new String[] {"resolv.conf", "localtime", "mtab"}) {
             if (Files.exists(Path.of("/etc", f))) {
-                s.roBind(Path.of("/etc", f), Path.of("/etc/host", f));
+                plan.roBind(Path.of("/etc", f), Path.of("/etc/host", f));
                 check.append("; test -e /etc/host/").append(f).append(" || echo missing ").append(f);
             }
         }
-        SpawnResult r = s.run("sh", "-c", check.toString());
+        SpawnResult r = SandboxSupport.inMinimalRoot(SandboxSupport.spawn(as), plan).run("sh", "-c", check.toString());
         assertThat(r.exitCode()).as(r.stderr()).isZero();
         assertThat(r.stdout()).isEqualTo("nameserver 192.0.2.1\n");
+    }
+
+    @ParameterizedTest
+    @EnumSource(As.class)
+    void strictSourcesRefuseASymlinkAnywhereOnThePath(As as) throws Exception {
+        Path real = Files.createDirectories(work.resolve("real/data"));
+        Files.writeString(real.resolve("f"), "x");
+        Path viaLink = Files.createSymbolicLink(work.resolve("link"), work.resolve("real")).resolve("data");
+        assertThat(SandboxSupport.inMinimalRoot(SandboxSupport.spawn(as), new MountPlan()
+                .roBind(viaLink, Path.of("/data"))).run("cat", "/data/f").stdout()).isEqualTo("x");
+        NamespaceException e = failure(SandboxSupport.inMinimalRoot(SandboxSupport.spawn(as), new MountPlan()
+                .strictSources().roBind(viaLink, Path.of("/data"))), "true");
+        assertThat(e.errnoName()).isEqualTo("ELOOP");
+        assertThat(e.step()).isEqualTo("mount plan entry 10 (roBind " + viaLink + " -> /data)");
+        assertThat(e.getMessage()).contains("strict sources");
     }
 
     @ParameterizedTest
@@ -201,8 +219,8 @@ class MountHardeningTest {
     void anOutputDirectoryThatIsASymlinkToEtcIsRefused(As as) throws Exception {
         Path out = Files.createSymbolicLink(work.resolve("out"), Path.of("/etc"));
         String marker = "jns-escape-" + ProcessHandle.current().pid();
-        NamespaceException e = failure(SandboxSupport.minimalRoot(SandboxSupport.spawn(as))
-                .bind(out, Path.of("/out")), "touch", "/out/" + marker);
+        NamespaceException e = failure(SandboxSupport.inMinimalRoot(SandboxSupport.spawn(as), new MountPlan()
+                .bind(out, Path.of("/out"))), "touch", "/out/" + marker);
         assertThat(e.errnoName()).isEqualTo("ELOOP");
         assertThat(e.step()).isEqualTo("mount plan entry 10 (bind " + out + " -> /out)");
         assertThat(e.getMessage()).contains("toRealPath");
@@ -215,13 +233,13 @@ class MountHardeningTest {
         Path out = Files.createDirectories(work.resolve("out"));
         Files.createSymbolicLink(out.resolve("cache"), Path.of("/etc"));
         Files.createSymbolicLink(out.resolve("deps"), Path.of("/usr"));
-        NamespaceException e = failure(SandboxSupport.minimalRoot(SandboxSupport.spawn(as))
-                .bind(out, Path.of("/out")).tmpfs(Path.of("/out/cache")), "true");
+        NamespaceException e = failure(SandboxSupport.inMinimalRoot(SandboxSupport.spawn(as), new MountPlan()
+                .bind(out, Path.of("/out")).tmpfs(Path.of("/out/cache"))), "true");
         assertThat(e.errnoName()).isEqualTo("ELOOP");
         assertThat(e.step()).isEqualTo("mount plan entry 11 (tmpfs /out/cache)");
         assertThat(e.getMessage()).contains("symlink");
-        NamespaceException below = failure(SandboxSupport.minimalRoot(SandboxSupport.spawn(as))
-                .bind(out, Path.of("/out")).roBind(Path.of("/usr/share"), Path.of("/out/deps/share")), "true");
+        NamespaceException below = failure(SandboxSupport.inMinimalRoot(SandboxSupport.spawn(as), new MountPlan()
+                .bind(out, Path.of("/out")).roBind(Path.of("/usr/share"), Path.of("/out/deps/share"))), "true");
         assertThat(below.errnoName()).isEqualTo("ELOOP");
         assertThat(below.step()).isEqualTo("mount plan entry 11 (roBind /usr/share -> /out/deps/share)");
         assertThat(below.getMessage()).contains("/out/deps is a symlink");
@@ -257,8 +275,11 @@ class MountHardeningTest {
         try {
             for (int round = 0; round < 60; round++) {
                 try {
-                    SpawnResult r = SandboxSupport.minimalRoot(SandboxSupport.spawn(as))
-                            .bind(src, Path.of("/in")).run("ls", "/in");
+                    // even rounds: a writable bind (never through a symlink at its source); odd rounds: a
+                    // read-only bind with strict sources (through no symlink at all)
+                    MountPlan plan = round % 2 == 0 ? new MountPlan().bind(src, Path.of("/in"))
+                            : new MountPlan().roBind(src, Path.of("/in")).strictSources();
+                    SpawnResult r = SandboxSupport.inMinimalRoot(SandboxSupport.spawn(as), plan).run("ls", "/in");
                     assertThat(r.stdout()).isEqualTo("marker\n");
                     ran++;
                 } catch (NamespaceException e) {

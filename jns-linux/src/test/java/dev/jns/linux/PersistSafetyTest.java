@@ -3,7 +3,7 @@ package dev.jns.linux;
 import dev.jns.NamespaceException;
 import dev.jns.NamespaceType;
 import dev.jns.Namespaces;
-import dev.jns.NetNs;
+import dev.jns.net.NetNs;
 import dev.jns.NsHandle;
 
 import org.junit.jupiter.api.AfterEach;
@@ -163,9 +163,9 @@ class PersistSafetyTest {
         Path victim = Files.writeString(work.resolve("victim"), "");
         Path planted = Files.createSymbolicLink(NetNs.DIR.resolve(name), victim);
         try {
-            assertThatThrownBy(() -> NetNs.add(name)).isInstanceOfSatisfying(NamespaceException.class,
+            assertThatThrownBy(() -> NetNs.create(name)).isInstanceOfSatisfying(NamespaceException.class,
                     e -> assertThat(e.errnoName()).isEqualTo("EEXIST"));
-            assertThatThrownBy(() -> NetNs.delete(name)).isInstanceOfSatisfying(NamespaceException.class, e -> {
+            assertThatThrownBy(() -> NetNs.unpersist(name)).isInstanceOfSatisfying(NamespaceException.class, e -> {
                 assertThat(e.errnoName()).isEqualTo("EINVAL");
                 assertThat(e.getMessage()).contains("symlink");
             });
