@@ -63,6 +63,10 @@ for l in "$launcher" "$legacy"; do
     check "$name: bind nosuid" ' /out rw,nosuid,nodev' "$(eval hl $base --proc --mnt 1:$scratch/dir:/out -- cat /proc/self/mountinfo)"
 done
 check "root needs private or slave" 'step=2\(parse spec\).*ROOT: needs PROPAGATION' "$(h --user --map-root --mount --propagation none --root '' /bin/true)"
+# Under a shared / (systemd's default), a root switch must leave no staging mount in the caller's namespace.
+leak() { unshare --mount --propagation shared -- sh -c "a=\$(wc -l < /proc/self/mountinfo); python3 '$here/launcher_harness.py' --launcher '$launcher' --mount $* /bin/true >/dev/null 2>&1; echo \$a \$(wc -l < /proc/self/mountinfo)"; }
+check "no staging leak (unchanged)" '^([0-9]+) \1$' "$(leak --propagation none --root "''")"
+check "no staging leak (slave, failed entry)" '^([0-9]+) \1$' "$(leak --propagation slave --root "''" --mnt 2:/nonexistent-jns:/x)"
 rm -rf "$scratch" "$(dirname "$legacy")"
 if [ "$fails" -ne 0 ]; then
     echo "$fails failed"
