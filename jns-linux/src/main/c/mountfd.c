@@ -375,51 +375,9 @@ int mfd_set_attrs_below(int top_fd, unsigned attrs, const uint64_t *skip, int n_
     return 0;
 }
 
-int mfd_bind(int src, int dir, const char *name, unsigned attrs, int recursive)
+/* After an attach without mount_setattr on the copy: the attributes on the attached mounts. */
+static int attrs_after_attach(int dir, const char *name, unsigned attrs, int recursive)
 {
-    int dst = openat(dir, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-    if (dst < 0)
-        return failed("open the destination");
-    int attrs_done = 0;
-    long tree = NEW_API(SYS_open_tree, src, "", J_OPEN_TREE_CLONE | O_CLOEXEC | AT_EMPTY_PATH
-                        | (recursive ? J_AT_RECURSIVE : 0));
-    if (tree >= 0) {
-        /* Attributes on the detached copy: it is read-only (nosuid, nodev) before it is
-         * visible anywhere, all the way down, hidden mounts included. */
-        struct j_mount_attr a = { .attr_set = attrs };
-        if (NEW_API(SYS_mount_setattr, tree, "", AT_EMPTY_PATH | J_AT_RECURSIVE, &a, sizeof a) == 0)
-            attrs_done = 1;
-        else if (errno != ENOSYS) {
-            close((int)tree);
-            close(dst);
-            return failed("mount_setattr on the copy");
-        }
-        if (NEW_API(SYS_move_mount, tree, "", dst, "",
-                    J_MOVE_MOUNT_F_EMPTY_PATH | J_MOVE_MOUNT_T_EMPTY_PATH) < 0) {
-            int e = errno;
-            close((int)tree);
-            close(dst);
-            errno = e;
-            return failed("move_mount");
-        }
-        close((int)tree);
-    } else if (errno == ENOSYS) {
-        char from[PATH_MAX], to[PATH_MAX];
-        mfd_fd_path(from, src);
-        mfd_fd_path(to, dst);
-        if (mount(from, to, NULL, MS_BIND | (recursive ? MS_REC : 0), NULL) < 0) {
-            int e = errno;
-            close(dst);
-            errno = e;
-            return failed("bind mount");
-        }
-    } else {
-        close(dst);
-        return failed("open_tree");
-    }
-    close(dst);
-    if (attrs_done || attrs == 0)
-        return 0;
     int top = openat(dir, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
     if (top < 0)
         return failed("open the new mount");
@@ -428,4 +386,63 @@ int mfd_bind(int src, int dir, const char *name, unsigned attrs, int recursive)
     close(top);
     errno = e;
     return r;
+}
+
+int mfd_attach_tree(int tree, int dir, const char *name, unsigned attrs, int recursive)
+{
+    int dst = openat(dir, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+    if (dst < 0)
+        return failed("open the destination");
+    /* Attributes on the detached copy: it is read-only (nosuid, nodev) before it is visible
+     * anywhere, all the way down, hidden mounts included. */
+    int attrs_done = attrs == 0;
+    struct j_mount_attr a = { .attr_set = attrs };
+    if (!attrs_done) {
+        if (NEW_API(SYS_mount_setattr, tree, "", AT_EMPTY_PATH | (recursive ? J_AT_RECURSIVE : 0),
+                    &a, sizeof a) == 0)
+            attrs_done = 1;
+        else if (errno != ENOSYS) {
+            close(dst);
+            return failed("mount_setattr on the copy");
+        }
+    }
+    if (NEW_API(SYS_move_mount, tree, "", dst, "",
+                J_MOVE_MOUNT_F_EMPTY_PATH | J_MOVE_MOUNT_T_EMPTY_PATH) < 0) {
+        int e = errno;
+        close(dst);
+        errno = e;
+        return failed("move_mount");
+    }
+    close(dst);
+    return attrs_done ? 0 : attrs_after_attach(dir, name, attrs, recursive);
+}
+
+int mfd_bind(int src, int dir, const char *name, unsigned attrs, int recursive)
+{
+    long tree = NEW_API(SYS_open_tree, src, "", J_OPEN_TREE_CLONE | O_CLOEXEC | AT_EMPTY_PATH
+                        | (recursive ? J_AT_RECURSIVE : 0));
+    if (tree >= 0) {
+        int r = mfd_attach_tree((int)tree, dir, name, attrs, recursive);
+        int e = errno;
+        close((int)tree);
+        errno = e;
+        return r;
+    }
+    if (errno != ENOSYS)
+        return failed("open_tree");
+    /* Linux < 5.2: the classic bind, from the fd and onto the fd. */
+    int dst = openat(dir, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+    if (dst < 0)
+        return failed("open the destination");
+    char from[PATH_MAX], to[PATH_MAX];
+    mfd_fd_path(from, src);
+    mfd_fd_path(to, dst);
+    int r = mount(from, to, NULL, MS_BIND | (recursive ? MS_REC : 0), NULL);
+    int e = errno;
+    close(dst);
+    if (r < 0) {
+        errno = e;
+        return failed("bind mount");
+    }
+    return attrs == 0 ? 0 : attrs_after_attach(dir, name, attrs, recursive);
 }

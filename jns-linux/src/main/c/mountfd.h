@@ -49,6 +49,11 @@ int mfd_set_attrs_below(int top_fd, unsigned attrs, const uint64_t *skip, int n_
  * existing node `name` in the directory `dir`, with `attrs` added to every mount of the copy. */
 int mfd_bind(int src, int dir, const char *name, unsigned attrs, int recursive);
 
+/* Attaches the detached mount tree `tree` (from open_tree(OPEN_TREE_CLONE), e.g. an idmapped one)
+ * onto the existing node `name` in `dir`, with `attrs` added first (to every mount of it with
+ * `recursive`). The caller keeps and closes `tree`. */
+int mfd_attach_tree(int tree, int dir, const char *name, unsigned attrs, int recursive);
+
 /* "<mfd_proc>/self/fd/N" in out (PATH_MAX bytes). */
 void mfd_fd_path(char *out, int fd);
 
