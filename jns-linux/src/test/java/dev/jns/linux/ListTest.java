@@ -102,7 +102,9 @@ class ListTest {
                 assertThat(mine.command()).isEqualTo(row.command());
                 host++;
             }
-            assertThat(host).as("rows of PID 1's namespaces").isPositive();
+            if (Probe.root()) { // an unprivileged user may not read PID 1's namespaces at all
+                assertThat(host).as("rows of PID 1's namespaces").isPositive();
+            }
         }
         leaks.assertNoLeaks();
     }
