@@ -131,7 +131,10 @@ public final class MountPlan {
         return !entries.isEmpty() || root != null;
     }
 
-    /** Binds {@code source} on {@code destination}, read-write (recursive, nodev). */
+    /**
+     * Binds {@code source} on {@code destination}, read-write (recursive, nosuid, nodev). {@code source} must not
+     * itself be a symlink (ELOOP; symlinks above it are followed as the caller's own open would).
+     */
     public MountPlan bind(Path source, Path destination) {
         return bind(Mount.Kind.BIND, source, destination, false);
     }
@@ -141,7 +144,7 @@ public final class MountPlan {
         return bind(Mount.Kind.BIND, source, destination, true);
     }
 
-    /** Binds {@code source} on {@code destination} read-only (recursive, nodev). */
+    /** Binds {@code source} on {@code destination} read-only all the way down (recursive, nosuid, nodev). */
     public MountPlan roBind(Path source, Path destination) {
         return bind(Mount.Kind.RO_BIND, source, destination, false);
     }
@@ -151,7 +154,10 @@ public final class MountPlan {
         return bind(Mount.Kind.RO_BIND, source, destination, true);
     }
 
-    /** Binds {@code source} on {@code destination} with device nodes usable. */
+    /**
+     * Binds {@code source} on {@code destination} with device nodes usable (recursive, nosuid: never setuid).
+     * {@code source} must not itself be a symlink, as for {@link #bind}.
+     */
     public MountPlan devBind(Path source, Path destination) {
         return bind(Mount.Kind.DEV_BIND, source, destination, false);
     }
@@ -217,7 +223,12 @@ public final class MountPlan {
         return add(new Mount(Mount.Kind.FILE, "", str(destination, "destination"), mode, 0, content, false));
     }
 
-    /** Remounts the mount at {@code destination} read-only ({@code "/"} is allowed: the whole root). */
+    /**
+     * Remounts the mount at {@code destination} read-only, and every mount below it, except the mounts this plan
+     * made itself (binds, tmpfs, proc, dev, mqueue, and what lies below them keep what the plan gave them), so
+     * that {@code remountReadOnly("/")} after {@code bind(out, "/out")} and {@code tmpfs("/tmp")} leaves those
+     * two writable. {@code "/"} is allowed (the whole root); any other destination must be a mount point (EINVAL).
+     */
     public MountPlan remountReadOnly(Path destination) {
         return simple(Mount.Kind.REMOUNT_READ_ONLY, destination, 0);
     }
