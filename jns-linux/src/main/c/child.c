@@ -37,8 +37,14 @@ static void exec_steps(const struct spec *s, pid_t init_pid, int sfd)
     caps_apply(s, (s->options & OPTION_NO_NEW_PRIVS) != 0);
     no_new_privs_apply(s);
     pass_fds(s);
-    e = exec_command(s->argv, s->envp);
-    report_error(STEP_EXEC, e, "%s", s->argv[0]);
+    /* ARGV0: the program is still found by the spec's first ARG; only what it sees as its
+     * name changes (as bubblewrap's --argv0). The spec is a static, non-const object and this
+     * process's own copy after clone, so writing one pointer of it here is safe. */
+    char *prog = s->argv[0];
+    if (s->argv0)
+        ((struct spec *)s)->argv[0] = (char *)s->argv0;
+    e = exec_command(prog, s->argv, s->envp);
+    report_error(STEP_EXEC, e, "%s", prog);
 }
 
 static void write_time_offsets(const struct spec *s)

@@ -13,9 +13,8 @@ static const char *path_of(char *const envp[])
     return DEFAULT_PATH;
 }
 
-int exec_command(char *const argv[], char *const envp[])
+int exec_command(const char *prog, char *const argv[], char *const envp[])
 {
-    const char *prog = argv[0];
     if (strchr(prog, '/') != NULL) {
         execve(prog, argv, envp);
         return errno;

@@ -19,7 +19,7 @@
 
 /* exec.c: execve(argv[0]) or, without a '/', a PATH search (PATH taken from envp) like
  * execvpe: EACCES wins over ENOENT when nothing runs. Returns only on failure, with the errno. */
-int exec_command(char *const argv[], char *const envp[]);
+int exec_command(const char *prog, char *const argv[], char *const envp[]);
 
 /* idmap.c: S writes /proc/PID/{setgroups,uid_map,gid_map} or runs newuidmap/newgidmap.
  * Reports and exits on failure. */

@@ -14,6 +14,24 @@
 #include <unistd.h>
 
 #include "launcher.h"
+
+/* The fs-context calls (Linux 5.2); older C libraries lack the names. */
+#ifndef SYS_fsopen
+#define SYS_fsopen 430
+#endif
+#ifndef SYS_fsconfig
+#define SYS_fsconfig 431
+#endif
+#ifndef SYS_fsmount
+#define SYS_fsmount 432
+#endif
+#ifndef SYS_move_mount
+#define SYS_move_mount 429
+#endif
+enum {
+    J_FSOPEN_CLOEXEC = 1, J_FSCONFIG_SET_FLAG = 0, J_FSCONFIG_SET_STRING = 1,
+    J_FSCONFIG_CMD_CREATE = 6, J_FSMOUNT_CLOEXEC = 1, J_MOVE_MOUNT_F_EMPTY_PATH = 4,
+};
 #include "mountfd.h"
 #include "status.h"
 #include "steps.h"
@@ -34,7 +52,7 @@ static const char *op_name(uint32_t op)
 {
     static const char *const names[] = {
         "?", "bind", "roBind", "devBind", "tmpfs", "proc", "dev", "mqueue", "dir", "symlink",
-        "file", "remountReadOnly",
+        "file", "remountReadOnly", "overlaySrc", "overlay", "tmpOverlay", "roOverlay", "chmod",
     };
     return op <= MOUNT_OP_MAX ? names[op] : "?";
 }
@@ -390,6 +408,19 @@ static void do_file(const struct mount_entry *m)
     if (fchmod(fd, m->mode) < 0)
         fail(errno, "chmod");
     close(fd);
+    if (m->flags & MOUNT_FLAG_READ_ONLY) {
+        /* As bubblewrap's --ro-bind-data: the file bound read-only onto itself, so that even the
+         * sandbox's root can not change it while the mount stays. */
+        dir = open_parent(m->dst, 0, buf, &leaf);
+        int self = open_leaf(dir, leaf, m->dst);
+        if (mfd_bind(self, dir, leaf, MFD_RDONLY | MFD_NOSUID | MFD_NODEV, 0) < 0)
+            fail(errno, "bind the file read-only: %s", mfd_what);
+        close(self);
+        int top = open_leaf(dir, leaf, m->dst);
+        plan_add(top);
+        close(top);
+        close(dir);
+    }
 }
 
 /* The mount at the destination and every mount below it, read-only, except the mounts the
@@ -408,6 +439,137 @@ static void do_remount_ro(const struct mount_entry *m)
     }
     if (mfd_set_attrs_below(fd, MFD_RDONLY, plan_mounts, n_plan) < 0)
         fail(errno, "remount read-only: %s", mfd_what);
+    close(fd);
+    close(dir);
+}
+
+/* The lower layers of the overlay being built: O_PATH fds opened in the caller's view, as bind
+ * sources are (the OVERLAY_SRC entries right before the overlay). */
+static int lowers[SPEC_MAX_OVERLAY_LOWERS];
+static int n_lowers;
+
+static void do_overlay_src(const struct mount_entry *m)
+{
+    int how = (m->flags & MOUNT_FLAG_NO_SYMLINKS) ? MFD_NO_SYMLINKS : 0;
+    int fd = open_source(m->src, how, 0);
+    struct stat st;
+    if (fstat(fd, &st) < 0)
+        fail(errno, "fstat the layer");
+    if (!S_ISDIR(st.st_mode))
+        fail(ENOTDIR, "overlay layer %s is not a directory", m->src);
+    lowers[n_lowers++] = fd;
+}
+
+/* One fsconfig string; `key` names the failing option. */
+static void fs_set(int fsfd, const char *key, const char *value)
+{
+    if (syscall(SYS_fsconfig, fsfd, J_FSCONFIG_SET_STRING, key, value, 0) < 0)
+        fail(errno, "overlay option %s%s", key, errno == EINVAL && strcmp(key, "lowerdir+") == 0
+             ? " (layers are appended one by one with lowerdir+: Linux 6.8 or later)" : "");
+}
+
+static void fs_set_fd_path(int fsfd, const char *key, int fd)
+{
+    char path[PATH_MAX];
+    mfd_fd_path(path, fd);
+    fs_set(fsfd, key, path);
+}
+
+/* tmpOverlay: a new tmpfs mounted on the destination itself, with "upper" and "work" in it; the
+ * overlay is then stacked on top and hides it (overlayfs refuses an upper layer on a mount that
+ * is attached nowhere). It goes away with the sandbox's mount namespace. */
+static void tmp_upper(int dir, const char *leaf, const char *shown, int *upper, int *work)
+{
+    int fsfd = (int)syscall(SYS_fsopen, "tmpfs", J_FSOPEN_CLOEXEC);
+    if (fsfd < 0)
+        fail(errno, "fsopen tmpfs for the overlay's upper layer");
+    if (syscall(SYS_fsconfig, fsfd, J_FSCONFIG_SET_STRING, "mode", "0755", 0) < 0
+        || syscall(SYS_fsconfig, fsfd, J_FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+        fail(errno, "create the tmpfs of the overlay's upper layer");
+    int mnt = (int)syscall(SYS_fsmount, fsfd, J_FSMOUNT_CLOEXEC, MFD_NOSUID | MFD_NODEV);
+    if (mnt < 0)
+        fail(errno, "fsmount the tmpfs of the overlay's upper layer");
+    close(fsfd);
+    if (syscall(SYS_move_mount, mnt, "", dir, leaf, J_MOVE_MOUNT_F_EMPTY_PATH) < 0)
+        fail(errno, "move_mount the overlay's tmpfs onto %s", shown);
+    if (mkdirat(mnt, "upper", 0755) < 0 || mkdirat(mnt, "work", 0755) < 0)
+        fail(errno, "mkdir upper and work in the overlay's tmpfs");
+    *upper = openat(mnt, "upper", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    *work = openat(mnt, "work", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (*upper < 0 || *work < 0)
+        fail(errno, "open upper and work in the overlay's tmpfs");
+    plan_add(mnt);              /* remountReadOnly leaves it writable, as any tmpfs of the plan */
+    close(mnt);
+}
+
+/* An overlayfs on the destination, built with the fs-context API: each layer is appended as
+ * "lowerdir+" with the path /proc/self/fd/N of its fd, so the object opened (in the caller's
+ * view, checked) is the layer, and no path is ever parsed for ':' or ',' escapes. The upper and
+ * work directories of OVERLAY are opened the same way (never through a symlink at their end). */
+static void do_overlay(const struct mount_entry *m)
+{
+    char buf[PATH_MAX], *leaf;
+    int dir = open_parent(m->dst, 1, buf, &leaf);
+    if (*leaf == '\0')
+        fail(EINVAL, "an overlay can not replace the root");
+    ensure_node(dir, leaf, m->dst, 1, 0755);
+    int upper = -1, work = -1;
+    if (m->op == MOUNT_OVERLAY) {
+        int how = MFD_NO_FINAL_SYMLINK | ((m->flags & MOUNT_FLAG_NO_SYMLINKS) ? MFD_NO_SYMLINKS : 0);
+        upper = open_source(m->src, how, 0);
+        work = mfd_open_in_root(caller_root, m->data, how, !staged);
+        if (work < 0) {
+            int e = errno;
+            fail(e, "work directory %s: %s%s", m->data, mfd_what, source_hint(e, how));
+        }
+    } else if (m->op == MOUNT_TMP_OVERLAY) {
+        tmp_upper(dir, leaf, m->dst, &upper, &work);
+    }
+    int fsfd = (int)syscall(SYS_fsopen, "overlay", J_FSOPEN_CLOEXEC);
+    if (fsfd < 0)
+        fail(errno, "fsopen overlay%s", errno == ENODEV ? " (the kernel has no overlayfs)" : "");
+    for (int i = 0; i < n_lowers; i++)
+        fs_set_fd_path(fsfd, "lowerdir+", lowers[i]);
+    if (upper >= 0) {
+        fs_set_fd_path(fsfd, "upperdir", upper);
+        fs_set_fd_path(fsfd, "workdir", work);
+    }
+    /* In a user namespace overlayfs keeps its metadata in user.overlay.* xattrs. */
+    if (syscall(SYS_fsconfig, fsfd, J_FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+        fail(errno, "create the overlay%s", errno == EPERM
+             ? " (overlayfs in a user namespace needs Linux 5.11 or later)"
+             : errno == EINVAL ? " (upper and work must be on the same file system, work empty, "
+             "neither inside the other)" : "");
+    unsigned attrs = MFD_NOSUID | MFD_NODEV | (m->op == MOUNT_RO_OVERLAY ? MFD_RDONLY : 0);
+    int mnt = (int)syscall(SYS_fsmount, fsfd, J_FSMOUNT_CLOEXEC, attrs);
+    if (mnt < 0)
+        fail(errno, "fsmount the overlay");
+    close(fsfd);
+    if (syscall(SYS_move_mount, mnt, "", dir, leaf, J_MOVE_MOUNT_F_EMPTY_PATH) < 0)
+        fail(errno, "move_mount the overlay onto %s", m->dst);
+    close(mnt);
+    for (int i = 0; i < n_lowers; i++)
+        close(lowers[i]);
+    n_lowers = 0;
+    if (upper >= 0) {
+        close(upper);
+        close(work);
+    }
+    int top = open_leaf(dir, leaf, m->dst);
+    plan_add(top);
+    close(top);
+    close(dir);
+}
+
+/* chmod of an existing node, never through a symlink (the O_PATH fd's /proc path). */
+static void do_chmod(const struct mount_entry *m)
+{
+    char buf[PATH_MAX], *leaf, path[PATH_MAX];
+    int dir = open_parent(m->dst, 0, buf, &leaf);
+    int fd = open_leaf(dir, leaf, m->dst);
+    mfd_fd_path(path, fd);
+    if (chmod(path, m->mode) < 0)
+        fail(errno, "chmod 0%o %s", m->mode, m->dst);
     close(fd);
     close(dir);
 }
@@ -449,6 +611,17 @@ static void apply(const struct mount_entry *m)
         break;
     case MOUNT_REMOUNT_RO:
         do_remount_ro(m);
+        break;
+    case MOUNT_OVERLAY_SRC:
+        do_overlay_src(m);
+        break;
+    case MOUNT_OVERLAY:
+    case MOUNT_TMP_OVERLAY:
+    case MOUNT_RO_OVERLAY:
+        do_overlay(m);
+        break;
+    case MOUNT_CHMOD:
+        do_chmod(m);
         break;
     default:
         fail(EINVAL, "unknown op");

@@ -258,6 +258,13 @@ static int parse_cwd(struct spec *s, char *p, uint32_t len, struct spec_error *e
     return 0;
 }
 
+static int parse_argv0(struct spec *s, char *p, uint32_t len, struct spec_error *err)
+{
+    (void)len, (void)err;
+    s->argv0 = p;
+    return 0;
+}
+
 static int parse_arg(struct spec *s, char *p, uint32_t len, struct spec_error *err)
 {
     (void)len, (void)err;
@@ -321,15 +328,39 @@ static int parse_mount(struct spec *s, char *p, uint32_t len, struct spec_error 
     if (dst[0] != '/')
         PARSE_FAIL("MOUNT %d: destination \"%.64s\" is not absolute", index, dst);
     bool has_src = m->op == MOUNT_BIND || m->op == MOUNT_RO_BIND || m->op == MOUNT_DEV_BIND
-        || m->op == MOUNT_SYMLINK;
+        || m->op == MOUNT_SYMLINK || m->op == MOUNT_OVERLAY_SRC || m->op == MOUNT_OVERLAY;
     if (has_src != (src[0] != '\0'))
         PARSE_FAIL("MOUNT %d: op %u %s a source", index, m->op, has_src ? "needs" : "takes no");
     if (has_src && m->op != MOUNT_SYMLINK && src[0] != '/')
         PARSE_FAIL("MOUNT %d: source \"%.64s\" is not absolute", index, src);
     if ((m->flags & MOUNT_FLAG_NO_SYMLINKS) && !(has_src && m->op != MOUNT_SYMLINK))
-        PARSE_FAIL("MOUNT %d: flag 2 (no symlinks) is for binds only", index);
-    if (m->op != MOUNT_FILE && m->data_len != 0)
+        PARSE_FAIL("MOUNT %d: flag 2 (no symlinks) is for binds and overlay layers only", index);
+    if ((m->flags & MOUNT_FLAG_READ_ONLY) && m->op != MOUNT_FILE)
+        PARSE_FAIL("MOUNT %d: flag 4 (read-only) is for files only", index);
+    if (m->op != MOUNT_FILE && m->op != MOUNT_OVERLAY && m->data_len != 0)
         PARSE_FAIL("MOUNT %d: op %u takes no content", index, m->op);
+    if (m->op == MOUNT_OVERLAY && (m->data_len == 0 || m->data[0] != '/'
+                                   || memchr(m->data, '\0', m->data_len) != NULL))
+        PARSE_FAIL("MOUNT %d: an overlay needs an absolute work directory", index);
+    /* Lower layers come as a run of OVERLAY_SRC entries right before their overlay, with its
+     * destination (as bubblewrap's --overlay-src). */
+    bool overlay = m->op == MOUNT_OVERLAY || m->op == MOUNT_TMP_OVERLAY
+        || m->op == MOUNT_RO_OVERLAY;
+    const struct mount_entry *prev = index > 0 ? &s->mounts[index - 1] : NULL;
+    if (prev && prev->op == MOUNT_OVERLAY_SRC && m->op != MOUNT_OVERLAY_SRC && !overlay)
+        PARSE_FAIL("MOUNT %d: overlay layers must be followed by their overlay", index);
+    if (overlay || m->op == MOUNT_OVERLAY_SRC) {
+        int lowers = m->op == MOUNT_OVERLAY_SRC;
+        for (int i = index - 1; i >= 0 && s->mounts[i].op == MOUNT_OVERLAY_SRC; i--) {
+            if (strcmp(s->mounts[i].dst, dst) != 0)
+                PARSE_FAIL("MOUNT %d: overlay layer %d is for another destination", index, i);
+            lowers++;
+        }
+        if (overlay && lowers == 0)
+            PARSE_FAIL("MOUNT %d: an overlay needs at least one lower layer", index);
+        if (lowers > SPEC_MAX_OVERLAY_LOWERS)
+            PARSE_FAIL("MOUNT %d: more than %d overlay layers", index, SPEC_MAX_OVERLAY_LOWERS);
+    }
     s->n_mounts++;
     return 0;
 }
@@ -431,6 +462,7 @@ static const struct record {
     { TAG_TIMEOUT, "TIMEOUT", ONCE, 16, parse_timeout },
     { TAG_DEBUG_STOP, "DEBUG_STOP", ONCE, 4, parse_debug_stop },
     { TAG_PASS_FD, "PASS_FD", 0, 8, parse_pass_fd },
+    { TAG_ARGV0, "ARGV0", ONCE | STRING, ANY_LENGTH, parse_argv0 },
     { TAG_END, "END", 0, 0, NULL },
 };
 #define N_RECORDS (sizeof records / sizeof records[0])
@@ -540,6 +572,8 @@ static int check_across_records(const struct spec *s, struct spec_error *err)
     if (s->root && s->propagation != PROPAGATION_PRIVATE && s->propagation != PROPAGATION_SLAVE)
         PARSE_FAIL("ROOT: needs PROPAGATION private or slave (a shared or unchanged / would let "
                    "the staging mounts reach the caller's namespace)");
+    if (s->n_mounts > 0 && s->mounts[s->n_mounts - 1].op == MOUNT_OVERLAY_SRC)
+        PARSE_FAIL("MOUNT %d: overlay layers must be followed by their overlay", s->n_mounts - 1);
     if ((s->options & OPTION_NO_INIT) && s->new_time)
         PARSE_FAIL("OPTIONS bit 2 (no init): a new time namespace needs an init");
     for (int i = 0; i < s->n_passes; i++)

@@ -59,6 +59,7 @@ enum spec_tag {
     TAG_TIMEOUT = 25,
     TAG_DEBUG_STOP = 26,                /* test aid: SIGSTOP before a step */
     TAG_PASS_FD = 27,
+    TAG_ARGV0 = 28,
     TAG_END = 99,
 };
 
@@ -92,12 +93,20 @@ enum mount_op {
     MOUNT_SYMLINK = 9,
     MOUNT_FILE = 10,
     MOUNT_REMOUNT_RO = 11,
+    MOUNT_OVERLAY_SRC = 12,
+    MOUNT_OVERLAY = 13,
+    MOUNT_TMP_OVERLAY = 14,
+    MOUNT_RO_OVERLAY = 15,
+    MOUNT_CHMOD = 16,
 };
-#define MOUNT_OP_MAX MOUNT_REMOUNT_RO
+#define MOUNT_OP_MAX MOUNT_CHMOD
 /* 1 = try: a missing source skips the entry; 2 = no symlinks: the source is resolved with
- * RESOLVE_NO_SYMLINKS (binds only). */
-enum mount_flag { MOUNT_FLAG_TRY = 1, MOUNT_FLAG_NO_SYMLINKS = 2 };
-#define MOUNT_FLAGS_ALL (MOUNT_FLAG_TRY | MOUNT_FLAG_NO_SYMLINKS)
+ * RESOLVE_NO_SYMLINKS (binds and overlay layers only); 4 = read-only (FILE: the file is bound
+ * read-only onto itself, as bubblewrap's --ro-bind-data). */
+enum mount_flag { MOUNT_FLAG_TRY = 1, MOUNT_FLAG_NO_SYMLINKS = 2, MOUNT_FLAG_READ_ONLY = 4 };
+#define MOUNT_FLAGS_ALL (MOUNT_FLAG_TRY | MOUNT_FLAG_NO_SYMLINKS | MOUNT_FLAG_READ_ONLY)
+/* The most lower layers of one overlay (overlayfs's own limit is 500). */
+#define SPEC_MAX_OVERLAY_LOWERS 128
 enum caps_flag { CAPS_AMBIENT = 1 };
 
 struct mount_entry {
@@ -107,7 +116,7 @@ struct mount_entry {
     uint64_t size;
     const char *src;                    /* "" when the op has none; the target of a symlink */
     const char *dst;
-    const char *data;                   /* FILE content */
+    const char *data;                   /* FILE content; OVERLAY: the work directory */
     uint32_t data_len;
 };
 
@@ -152,6 +161,7 @@ struct spec {
     uint32_t propagation;               /* 0 = not given */
     bool mount_proc;
     const char *cwd;
+    const char *argv0;                  /* ARGV0: argv[0] of the command, NULL = the program */
     uint32_t options;
     int n_mounts;
     struct mount_entry mounts[SPEC_MAX_MOUNTS];

@@ -81,6 +81,7 @@ public final class Spawn {
     private Duration monotonicOffset = Duration.ZERO;
     private Duration boottimeOffset = Duration.ZERO;
     private Path directory;
+    private String argv0;
     private Map<String, String> environment;
     private Redirect stdin = Redirect.PIPE;
     private Redirect stdout = Redirect.PIPE;
@@ -263,6 +264,21 @@ public final class Spawn {
         monotonicOffset = Objects.requireNonNull(monotonic, "monotonic");
         boottimeOffset = Objects.requireNonNull(boottime, "boottime");
         return add(NamespaceType.TIME);
+    }
+
+    /**
+     * The {@code argv[0]} the command sees, when it should differ from the program that runs (bubblewrap's
+     * {@code --argv0}; e.g. a multi-call binary such as busybox picks its applet from it). The program is still
+     * found from the first word of {@link #start}'s command (through {@code PATH} when it has no '/'). Null (the
+     * default) passes the program as given.
+     */
+    public Spawn argv0(String name) {
+        if (name != null) {
+            Checks.checkNoNul("argv0", name);
+            checkSize("argv0", name);
+        }
+        argv0 = name;
+        return this;
     }
 
     /** The command's working directory (as seen inside). Default: the JVM's. */
@@ -535,6 +551,7 @@ public final class Spawn {
         }
         return SpawnSpec.builder()
                 .command(List.of(command))
+                .argv0(argv0)
                 .newNamespaces(newNamespaces)
                 .joins(orderedJoins)
                 .users(userMapping, uidMap, gidMap, setGroups)

@@ -9,11 +9,13 @@ import java.util.Objects;
  * the new root and sources in the caller's file system.
  *
  * @param kind        what to do
- * @param source      the source path (binds), the link target ({@link Kind#SYMLINK}), else ""
+ * @param source      the source path (binds), the link target ({@link Kind#SYMLINK}), a lower layer
+ *                    ({@link Kind#OVERLAY_SRC}), the upper directory ({@link Kind#OVERLAY}), else ""
  * @param destination where, absolute
  * @param mode        permission bits of a created tmpfs root, directory or file (0..07777)
  * @param size        size limit of a tmpfs in bytes, 0 for the kernel's default (half the RAM)
- * @param content     the content of a {@link Kind#FILE}, else empty
+ * @param content     the content of a {@link Kind#FILE} or {@link Kind#RO_FILE}; the work directory of an
+ *                    {@link Kind#OVERLAY} (UTF-8); else empty
  * @param optional    {@code *Try} variants: a missing source skips the entry, as bubblewrap's
  *                    {@code --bind-try}
  * @param noSymlinks  binds only: the source is resolved through no symlink at all (any component), so that
@@ -48,7 +50,23 @@ public record Mount(Kind kind, String source, String destination, int mode, long
          * Remounts the mount at {@code destination} read-only, and every mount below it except those the plan
          * made itself (binds, tmpfs, proc, dev, mqueue keep what the plan gave them).
          */
-        REMOUNT_READ_ONLY("remountReadOnly");
+        REMOUNT_READ_ONLY("remountReadOnly"),
+        /**
+         * A lower layer of the overlay that follows (bubblewrap's {@code --overlay-src}): a run of these, lowest
+         * last as in {@code lowerdir}, precedes each {@link #OVERLAY}, {@link #TMP_OVERLAY} or
+         * {@link #RO_OVERLAY}, with its destination. Opened in the caller's view, as bind sources.
+         */
+        OVERLAY_SRC("overlaySrc"),
+        /** A writable overlayfs; {@code source} is the upper directory, the content the work directory. */
+        OVERLAY("overlay"),
+        /** A writable overlayfs whose upper layer is a private tmpfs, thrown away with the sandbox. */
+        TMP_OVERLAY("tmpOverlay"),
+        /** A read-only overlayfs of the lower layers only. */
+        RO_OVERLAY("roOverlay"),
+        /** Changes the mode of an existing node (never through a symlink) to {@code mode}. */
+        CHMOD("chmod"),
+        /** As {@link #FILE}, then bound read-only onto itself (bubblewrap's {@code --ro-bind-data}). */
+        RO_FILE("roFile");
 
         private final String label;
 
@@ -63,7 +81,13 @@ public record Mount(Kind kind, String source, String destination, int mode, long
 
         /** Whether entries of this kind take a source. */
         public boolean hasSource() {
-            return this == BIND || this == RO_BIND || this == DEV_BIND || this == SYMLINK;
+            return this == BIND || this == RO_BIND || this == DEV_BIND || this == SYMLINK || this == OVERLAY_SRC
+                    || this == OVERLAY;
+        }
+
+        /** Whether entries of this kind are an overlay (they follow a run of {@link #OVERLAY_SRC} entries). */
+        public boolean isOverlay() {
+            return this == OVERLAY || this == TMP_OVERLAY || this == RO_OVERLAY;
         }
     }
 
@@ -95,6 +119,10 @@ public record Mount(Kind kind, String source, String destination, int mode, long
     /** {@code "roBind /src -> /work"}, as in error messages. */
     public String describe() {
         String name = kind.label() + (optional ? "Try" : "");
+        if (kind == Kind.OVERLAY) {
+            return name + " upper " + source + " work " + new String(content, java.nio.charset.StandardCharsets.UTF_8)
+                    + " -> " + destination;
+        }
         return kind.hasSource() ? name + " " + source + " -> " + destination : name + " " + destination;
     }
 
@@ -112,6 +140,6 @@ public record Mount(Kind kind, String source, String destination, int mode, long
 
     @Override
     public String toString() {
-        return "Mount[" + describe() + (kind == Kind.FILE ? ", " + content.length + " bytes" : "") + "]";
+        return "Mount[" + describe() + (kind == Kind.FILE || kind == Kind.RO_FILE ? ", " + content.length + " bytes" : "") + "]";
     }
 }

@@ -171,7 +171,10 @@ public final class MountPlan {
         return add(new Mount(kind, str(source, "source"), str(destination, "destination"), 0, 0, null, optional));
     }
 
-    /** A new tmpfs on {@code destination}, mode 0755, default size. */
+    /**
+     * A new tmpfs on {@code destination}, mode 0755, the kernel's default size (half the RAM, counted against
+     * the memory of whoever writes to it), nosuid and nodev.
+     */
     public MountPlan tmpfs(Path destination) {
         return tmpfs(destination, 0, 0755);
     }
@@ -179,8 +182,8 @@ public final class MountPlan {
     /**
      * A new tmpfs on {@code destination}.
      *
-     * @param sizeBytes the size limit, 0 for the kernel's default
-     * @param mode      permission bits of its root, e.g. {@code 01777} for a /tmp
+     * @param sizeBytes the size limit, 0 for the kernel's default (half the RAM)
+     * @param mode      permission bits of its root, e.g. {@code 01777} for a /tmp (0755 in {@link #tmpfs(Path)})
      */
     public MountPlan tmpfs(Path destination, long sizeBytes, int mode) {
         return add(new Mount(Mount.Kind.TMPFS, "", str(destination, "destination"), mode, sizeBytes, null, false));
@@ -201,7 +204,11 @@ public final class MountPlan {
         return simple(Mount.Kind.MQUEUE, destination, 0);
     }
 
-    /** A directory with {@code mode}, parents as needed (an existing directory is kept as is). */
+    /**
+     * A directory with {@code mode}, parents as needed (an existing directory is kept as is). Parents this plan
+     * creates, here and for any destination, are 0755 (bubblewrap's default without {@code --perms}); set
+     * another mode with {@link #chmod} afterwards.
+     */
     public MountPlan mkdir(Path destination, int mode) {
         return simple(Mount.Kind.DIR, destination, mode);
     }
@@ -217,10 +224,76 @@ public final class MountPlan {
         return file(destination, Objects.requireNonNull(content, "content").getBytes(StandardCharsets.UTF_8), 0644);
     }
 
-    /** A regular file at {@code destination} with {@code content} and {@code mode}. */
+    /**
+     * A regular file at {@code destination} with {@code content} and {@code mode} (bubblewrap's
+     * {@code --bind-data}, without a host file): at most {@link #MAX_FILE_BYTES}; bind a file for more.
+     */
     public MountPlan file(Path destination, byte[] content, int mode) {
         Objects.requireNonNull(content, "content");
         return add(new Mount(Mount.Kind.FILE, "", str(destination, "destination"), mode, 0, content, false));
+    }
+
+    /**
+     * As {@link #file(Path, byte[], int)}, then bound read-only onto itself (bubblewrap's {@code --ro-bind-data}):
+     * the command, even as root in the sandbox, can not write it while the mount stays; a command that keeps
+     * {@code CAP_SYS_ADMIN} could unmount it (see {@link Security}).
+     */
+    public MountPlan roFile(Path destination, byte[] content, int mode) {
+        Objects.requireNonNull(content, "content");
+        return add(new Mount(Mount.Kind.RO_FILE, "", str(destination, "destination"), mode, 0, content, false));
+    }
+
+    /**
+     * Sets the mode of the existing {@code destination} (never through a symlink) to {@code mode}, after the
+     * entries before it (bubblewrap's {@code --chmod}): e.g. the parents a plan created, which are 0755.
+     */
+    public MountPlan chmod(Path destination, int mode) {
+        return simple(Mount.Kind.CHMOD, destination, mode);
+    }
+
+    /**
+     * A writable overlayfs on {@code destination} (bubblewrap's {@code --overlay-src ... --overlay}): the
+     * {@code lowers} (first is the top-most, as overlayfs's {@code lowerdir}) read-only, the changes written to
+     * {@code upper} on the caller's file system, so they are there for the caller after the run (files, and
+     * whiteouts for deletions, as overlayfs keeps them). {@code work} must be an empty directory on the same file
+     * system as {@code upper}. Layers, upper and work are opened once in the caller's view, as bind sources
+     * ({@code upper} and {@code work} never through a symlink at their end), and the layers are handed to the
+     * kernel by fd ({@code fsconfig lowerdir+}, Linux 6.8 or later). In a user namespace overlayfs needs
+     * Linux 5.11 or later, and writes its metadata as {@code user.overlay.*} extended attributes. The overlay is
+     * nosuid and nodev.
+     */
+    public MountPlan overlay(List<Path> lowers, Path upper, Path work, Path destination) {
+        lowers(lowers, destination);
+        String w = str(work, "work");
+        return add(new Mount(Mount.Kind.OVERLAY, str(upper, "upper"), str(destination, "destination"), 0, 0,
+                w.getBytes(StandardCharsets.UTF_8), false));
+    }
+
+    /**
+     * A writable overlayfs on {@code destination} whose changes go to a private tmpfs, thrown away when the
+     * sandbox ends (bubblewrap's {@code --tmp-overlay}): the natural way to let a build step write into a
+     * source tree without changing it. See {@link #overlay} for the layers.
+     */
+    public MountPlan tmpOverlay(List<Path> lowers, Path destination) {
+        lowers(lowers, destination);
+        return simple(Mount.Kind.TMP_OVERLAY, destination, 0);
+    }
+
+    /** A read-only overlayfs of {@code lowers} on {@code destination} (bubblewrap's {@code --ro-overlay}). */
+    public MountPlan roOverlay(List<Path> lowers, Path destination) {
+        lowers(lowers, destination);
+        return simple(Mount.Kind.RO_OVERLAY, destination, 0);
+    }
+
+    /** The most lower layers of one overlay (the launcher's limit). */
+    public static final int MAX_OVERLAY_LOWERS = 128;
+
+    private void lowers(List<Path> lowers, Path destination) {
+        Objects.requireNonNull(lowers, "lowers");
+        String dst = str(destination, "destination");
+        for (Path p : lowers) {
+            add(new Mount(Mount.Kind.OVERLAY_SRC, str(p, "lowers[]"), dst, 0, 0, null, false));
+        }
     }
 
     /**
@@ -278,7 +351,8 @@ public final class MountPlan {
     }
 
     private static boolean isBind(Mount.Kind k) {
-        return k == Mount.Kind.BIND || k == Mount.Kind.RO_BIND || k == Mount.Kind.DEV_BIND;
+        return k == Mount.Kind.BIND || k == Mount.Kind.RO_BIND || k == Mount.Kind.DEV_BIND
+                || k == Mount.Kind.OVERLAY_SRC || k == Mount.Kind.OVERLAY;
     }
 
     /** Whether the plan has no entry. */
@@ -331,12 +405,45 @@ public final class MountPlan {
             if (m.noSymlinks() && !isBind(m.kind())) {
                 throw new InvalidSpecException(at + ".noSymlinks", "only a bind resolves a source", null);
             }
-            if (m.kind() != Mount.Kind.FILE && m.content().length > 0) {
+            boolean hasContent = m.kind() == Mount.Kind.FILE || m.kind() == Mount.Kind.RO_FILE;
+            if (!hasContent && m.kind() != Mount.Kind.OVERLAY && m.content().length > 0) {
                 throw new InvalidSpecException(at + ".content", "only a file takes content", null);
             }
+            if (m.kind() == Mount.Kind.OVERLAY) {
+                Checks.checkPath(at + ".work", new String(m.content(), StandardCharsets.UTF_8));
+            }
+            checkOverlay(entries, i, at);
             if (m.content().length > MAX_FILE_BYTES) {
                 throw new InvalidSpecException(at + ".content", m.content().length + " bytes; at most "
                         + MAX_FILE_BYTES, "bind a file instead");
+            }
+        }
+    }
+
+    /** Layers come in a run right before their overlay, with its destination; an overlay has at least one. */
+    private static void checkOverlay(List<Mount> entries, int i, String at) {
+        Mount m = entries.get(i);
+        Mount next = i + 1 < entries.size() ? entries.get(i + 1) : null;
+        if (m.kind() == Mount.Kind.OVERLAY_SRC && (next == null
+                || !(next.kind() == Mount.Kind.OVERLAY_SRC || next.kind().isOverlay()))) {
+            throw new InvalidSpecException(at, "an overlay layer must be followed by its overlay",
+                    "use MountPlan.overlay, tmpOverlay or roOverlay");
+        }
+        if (m.kind() == Mount.Kind.OVERLAY_SRC || m.kind().isOverlay()) {
+            int layers = m.kind() == Mount.Kind.OVERLAY_SRC ? 1 : 0;
+            for (int j = i - 1; j >= 0 && entries.get(j).kind() == Mount.Kind.OVERLAY_SRC; j--) {
+                if (!entries.get(j).destination().equals(m.destination())) {
+                    throw new InvalidSpecException(at + ".destination", "the overlay layer mounts[" + j
+                            + "] before it is for " + entries.get(j).destination(), null);
+                }
+                layers++;
+            }
+            if (m.kind().isOverlay() && layers == 0) {
+                throw new InvalidSpecException(at + ".lowers", "an overlay needs at least one lower layer", null);
+            }
+            if (layers > MAX_OVERLAY_LOWERS) {
+                throw new InvalidSpecException(at + ".lowers", layers + " layers; at most " + MAX_OVERLAY_LOWERS,
+                        null);
             }
         }
     }

@@ -44,6 +44,7 @@ public final class SpawnSpec {
     private final Duration monotonicOffset;
     private final Duration boottimeOffset;
     private final Path directory;
+    private final String argv0;
     private final Map<String, String> environment;
     private final Redirect stdin;
     private final Redirect stdout;
@@ -69,6 +70,7 @@ public final class SpawnSpec {
         monotonicOffset = Objects.requireNonNull(b.monotonicOffset, "monotonicOffset");
         boottimeOffset = Objects.requireNonNull(b.boottimeOffset, "boottimeOffset");
         directory = b.directory;
+        argv0 = b.argv0;
         environment = Map.copyOf(b.environment);
         stdin = Objects.requireNonNull(b.stdin, "stdin");
         stdout = Objects.requireNonNull(b.stdout, "stdout");
@@ -157,6 +159,11 @@ public final class SpawnSpec {
     /** CLOCK_BOOTTIME offset of a new time namespace (zero: none). */
     public Duration boottimeOffset() {
         return boottimeOffset;
+    }
+
+    /** The command's {@code argv[0]} when it differs from the program ({@code command().get(0)}), or null. */
+    public String argv0() {
+        return argv0;
     }
 
     /** Absolute working directory of the command, or null for the JVM's. */
@@ -360,6 +367,7 @@ public final class SpawnSpec {
         private Duration monotonicOffset = Duration.ZERO;
         private Duration boottimeOffset = Duration.ZERO;
         private Path directory;
+        private String argv0;
         private Map<String, String> environment = System.getenv();
         private Redirect stdin = Redirect.PIPE;
         private Redirect stdout = Redirect.PIPE;
@@ -430,6 +438,12 @@ public final class SpawnSpec {
         public Builder timeOffsets(Duration monotonic, Duration boottime) {
             monotonicOffset = monotonic;
             boottimeOffset = boottime;
+            return this;
+        }
+
+        /** See {@link SpawnSpec#argv0()}. */
+        public Builder argv0(String v) {
+            argv0 = v;
             return this;
         }
 

@@ -229,6 +229,9 @@ public final class LaunchPlan {
         if (stopAt != null) {
             e.u32(SpecEncoder.T_DEBUG_STOP, stopAt);
         }
+        if (spec.argv0() != null) {
+            e.string(SpecEncoder.T_ARGV0, spec.argv0());
+        }
         for (String arg : spec.command()) {
             e.string(SpecEncoder.T_ARG, arg);
         }
@@ -259,7 +262,8 @@ public final class LaunchPlan {
         }
         for (Mount m : sb.mounts()) {
             int flags = (m.optional() ? SpecEncoder.MOUNT_FLAG_TRY : 0)
-                    | (m.noSymlinks() ? SpecEncoder.MOUNT_FLAG_NO_SYMLINKS : 0);
+                    | (m.noSymlinks() ? SpecEncoder.MOUNT_FLAG_NO_SYMLINKS : 0)
+                    | (m.kind() == Mount.Kind.RO_FILE ? SpecEncoder.MOUNT_FLAG_READ_ONLY : 0);
             e.mount(MountOp.of(m.kind()), flags, m.mode(), m.size(), m.source(), m.destination(), m.content());
         }
         if (sb.root() != null) {

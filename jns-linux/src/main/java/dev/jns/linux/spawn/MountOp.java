@@ -18,7 +18,12 @@ public enum MountOp {
     DIR(8),
     SYMLINK(9),
     FILE(10),
-    REMOUNT_RO(11);
+    REMOUNT_RO(11),
+    OVERLAY_SRC(12),
+    OVERLAY(13),
+    TMP_OVERLAY(14),
+    RO_OVERLAY(15),
+    CHMOD(16);
 
     private final int code;
 
@@ -43,8 +48,13 @@ public enum MountOp {
             case MQUEUE -> MQUEUE;
             case DIR -> DIR;
             case SYMLINK -> SYMLINK;
-            case FILE -> FILE;
+            case FILE, RO_FILE -> FILE;
             case REMOUNT_READ_ONLY -> REMOUNT_RO;
+            case OVERLAY_SRC -> OVERLAY_SRC;
+            case OVERLAY -> OVERLAY;
+            case TMP_OVERLAY -> TMP_OVERLAY;
+            case RO_OVERLAY -> RO_OVERLAY;
+            case CHMOD -> CHMOD;
         };
     }
 }

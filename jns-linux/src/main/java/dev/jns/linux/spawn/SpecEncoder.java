@@ -45,6 +45,7 @@ public final class SpecEncoder {
     /** Test aid: the launcher stops (SIGSTOP) before this step; sent only with {@code -Djns.testing.stopAtStep}. */
     public static final int T_DEBUG_STOP = 26;
     public static final int T_PASS_FD = 27;
+    public static final int T_ARGV0 = 28;
     public static final int T_END = 99;
 
     /** OPTIONS bits. */
@@ -70,6 +71,8 @@ public final class SpecEncoder {
     /** MOUNT flag bits: a missing source skips the entry. */
     public static final int MOUNT_FLAG_TRY = 1;
     public static final int MOUNT_FLAG_NO_SYMLINKS = 2;
+    /** MOUNT flag bit: a FILE bound read-only onto itself. */
+    public static final int MOUNT_FLAG_READ_ONLY = 4;
 
     /** CAPS flag bits: raise the kept capabilities as ambient. */
     public static final int CAPS_AMBIENT = 1;
