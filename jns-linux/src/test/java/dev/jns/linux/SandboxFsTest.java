@@ -98,7 +98,8 @@ class SandboxFsTest {
         Path src = dir("src");
         file(src, "a", "from-a\n");
         ownedBy(as);
-        SpawnResult r = sandbox(as, new MountPlan().tmpOverlay(List.of(src), Path.of("/src")))
+        SpawnResult r = sandbox(as, new MountPlan().tmpOverlay(List.of(src), Path.of("/src"))
+                        .remountReadOnly(Path.of("/"))) // the overlay is the plan's own: it stays writable
                 .run("sh", "-c", "echo new > /src/b && cat /src/a && rm /src/a && ls /src");
         assertThat(r.exitCode()).as(r.stderr()).isZero();
         assertThat(r.stdout()).isEqualTo("from-a\nb\n");
@@ -126,6 +127,8 @@ class SandboxFsTest {
                 .get("mode")).satisfies(m -> assertThat((int) m & 0170000).isEqualTo(0020000));
         assertThat(lower.resolve("a")).hasContent("from-a");
         assertThat(lower.resolve("keep")).hasContent("kept");
+        // overlayfs leaves work/work with mode 0: let the owner delete it
+        Files.setPosixFilePermissions(wd.resolve("work"), PosixFilePermissions.fromString("rwx------"));
     }
 
     @ParameterizedTest
@@ -145,8 +148,8 @@ class SandboxFsTest {
     @ParameterizedTest
     @EnumSource(As.class)
     void aMissingLayerNamesTheEntry(As as) {
-        assertThatThrownBy(() -> sandbox(as, new MountPlan()
-                .tmpOverlay(List.of(work.resolve("missing")), Path.of("/src"))).run("true"))
+        Spawn s = sandbox(as, new MountPlan().tmpOverlay(List.of(work.resolve("missing")), Path.of("/src")));
+        assertThatThrownBy(() -> s.run("true"))
                 .isInstanceOf(NamespaceException.class)
                 .hasMessageContaining("overlaySrc " + work.resolve("missing") + " -> /src");
     }
@@ -198,7 +201,8 @@ class SandboxFsTest {
     @ParameterizedTest
     @EnumSource(As.class)
     void chmodOfAMissingPathNamesTheEntry(As as) {
-        assertThatThrownBy(() -> sandbox(as, new MountPlan().chmod(Path.of("/tmp/none"), 0700)).run("true"))
+        Spawn s = sandbox(as, new MountPlan().chmod(Path.of("/tmp/none"), 0700));
+        assertThatThrownBy(() -> s.run("true"))
                 .isInstanceOf(NamespaceException.class).hasMessageContaining("chmod /tmp/none");
     }
 
