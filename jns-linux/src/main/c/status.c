@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "launcher.h"
 #include "steps.h"
 
 int status_fd = FD_STATUS;
@@ -102,10 +103,15 @@ void report_error(int step, int err, const char *fmt, ...)
     }
     if (status_child > 0) {
         kill(status_child, SIGKILL);
-        if (status_drain_spec)
+        if (status_drain_spec) {
+            /* S: C's pid stays reserved until the JVM has its pidfd; then everything C started goes
+             * too (S is their subreaper). */
             (void)drain_to_eof(FD_SPEC);
-        while (waitpid(status_child, NULL, __WALL) < 0 && errno == EINTR)
-            ;
+            (void)reap_all(status_child, NULL, NULL);
+        } else {
+            while (waitpid(status_child, NULL, __WALL) < 0 && errno == EINTR)
+                ;
+        }
     }
     _exit(127);
 }

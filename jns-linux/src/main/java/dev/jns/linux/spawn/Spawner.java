@@ -44,10 +44,21 @@ public final class Spawner {
     private static final int STATUS_FD = 4;
     private static final int LIFELINE_FD = 5;
 
+    static {
+        // Before any fd of jns exists: a JVM started with fd 0, 1 or 2 closed would otherwise hand jns's own
+        // pipes to a command that inherits that stdio slot.
+        StdFds.fill();
+        Hints.preload();
+    }
+
     private static final ExecutorService SPAWN_THREAD = Executors.newSingleThreadExecutor(r -> daemon(r, "jns-spawner"));
-    static final ExecutorService REAPERS = Executors.newCachedThreadPool(r -> daemon(r, "jns-reaper"));
-    private static final int[] LIFELINE = Sys.pipe("create the jns lifeline pipe");
+    private static final int[] LIFELINE = lifeline();
     private static final Privileges JVM = Privileges.current();
+
+    private static int[] lifeline() {
+        int[] p = Sys.pipe("create the jns lifeline pipe");
+        return new int[] {Sys.moveAtOrAbove(p[0], 3), Sys.moveAtOrAbove(p[1], 3)};
+    }
 
     private Spawner() {
     }
@@ -76,8 +87,8 @@ public final class Spawner {
         long t0 = System.nanoTime();
         boolean here = !Thread.currentThread().getName().startsWith("jns-enter");
         Launched l = launch(spec, here, true);
-        Collected c = RunLoop.collect(l, spec);
-        return new SpawnResult(ExitStatus.code(c.exit().rawStatus()), c.stdout(), c.stderr(),
+        Collected c = RunLoop.collect(l, spec, CAPTURE_LIMIT);
+        return new SpawnResult(c.exit().code(), c.stdout(), c.stderr(),
                 Duration.ofNanos(System.nanoTime() - t0), LinuxNsProcess.outcome(c.exit(), l.namespaceIds));
     }
 
@@ -105,9 +116,12 @@ public final class Spawner {
         }
     }
 
-    /** What {@link RunLoop#collect} gathered. */
-    record Collected(LinuxNsProcess.Exit exit, String stdout, String stderr) {
+    /** What {@link RunLoop#collect} gathered; {@code truncated}: a stream went past the capture limit. */
+    record Collected(LinuxNsProcess.Exit exit, String stdout, String stderr, boolean truncated) {
     }
+
+    /** The default capture limit of run(), per stream. */
+    static final long CAPTURE_LIMIT = 64L << 20;
 
     /**
      * Spawns the launcher (on this thread when {@code here}, else on the spawner thread), sends the spec and
@@ -122,6 +136,7 @@ public final class Spawner {
         List<Integer> childSide = new ArrayList<>();   // the launcher's; closed once it runs
         LauncherProc proc = null;
         boolean ok = false;
+        List<FdHolder> pinned = new ArrayList<>();
         try {
             int[] stdio = new int[3];
             int[] ours = {-1, -1, -1};
@@ -141,9 +156,11 @@ public final class Spawner {
                     LIFELINE[0]));
             List<long[]> devIno = new ArrayList<>();
             for (NsHandle h : spec.joins()) {
-                int fd = joinFd(what, h);
+                // pinned until launch returns: a concurrent close() cannot free the number (and let another
+                // open reuse it) while the fd is sent; the launcher checks the identity recorded at open
+                int fd = pin(what, h, pinned);
                 sources.add(fd);
-                devIno.add(Sys.devIno(what, fd));
+                devIno.add(new long[] {h.device(), h.inode()});
             }
             for (java.util.Map.Entry<Integer, Integer> pass : spec.sandbox().passFds().entrySet()) {
                 if (C.fcntl(pass.getValue(), Native.F_GETFD, 0) < 0) {
@@ -169,7 +186,7 @@ public final class Spawner {
                     throw new NamespaceException(what, "pidfd_open of the launcher", e, null,
                             "jns needs Linux 5.3 or later");
                 }
-                proc = new LauncherProc(pid, pidfd, -1);
+                proc = new LauncherProc(pid, pidfd);
             }
             for (int fd : childSide) {
                 Sys.closeQuietly(fd);
@@ -192,9 +209,10 @@ public final class Spawner {
                 StatusReader.Record r = status.next();
                 if (r == null) {
                     int raw = proc.awaitExit();
+                    int pid = proc.pid;
                     proc = null;
-                    throw new NamespaceException(what, "run the launcher", 0, "it ended with "
-                            + ExitStatus.describe(raw) + " before the command started",
+                    throw new NamespaceException(what, "run the launcher", 0, "the jns launcher (pid " + pid
+                            + ") ended with " + ExitStatus.describe(raw) + " before the command started",
                             "this is a jns bug, or the launcher was killed; run with DEBUG logging of dev.jns");
                 }
                 if (r.kind() == StatusReader.PID) {
@@ -228,12 +246,18 @@ public final class Spawner {
             ok = true;
             return l;
         } finally {
+            for (FdHolder h : pinned) {
+                h.unpin();
+            }
             for (int fd : childSide) {
                 Sys.closeQuietly(fd);
             }
             if (!ok) {
                 if (proc != null) {
-                    proc.signal(Native.SIGKILL); // before its pidfd is closed below
+                    proc.killSandbox(); // a sandbox may exist already: S kills it all, then ends
+                    if (!awaitEnd(proc, 1000)) {
+                        proc.signal(Native.SIGKILL); // a stopped launcher
+                    }
                     proc.awaitExit();
                 }
                 for (int fd : parentSide) {
@@ -251,18 +275,42 @@ public final class Spawner {
         }
     }
 
-    private static int joinFd(String what, NsHandle h) {
+    private static int pin(String what, NsHandle h, List<FdHolder> pinned) {
         if (h instanceof FdHolder f) {
-            return f.fd(what);
+            int fd = f.pin(what);
+            pinned.add(f);
+            return fd;
         }
         throw new NamespaceException(what, "join " + h, Errno.EINVAL, "the handle is not a jns-linux handle",
                 "open handles with dev.jns.Namespaces");
+    }
+
+    /** Waits up to {@code ms} for the launcher's end (its pidfd); true when it has ended. */
+    static boolean awaitEnd(LauncherProc proc, int ms) {
+        long deadline = System.nanoTime() + ms * 1_000_000L;
+        while (!proc.ended()) {
+            long left = (deadline - System.nanoTime()) / 1_000_000;
+            if (left <= 0) {
+                return false;
+            }
+            Sys.pollOne(proc.pidfd, Native.POLLIN, (int) Math.min(left, 50));
+        }
+        return true;
     }
 
     /** What jns-linux's handles give the spawner. */
     public interface FdHolder {
         /** The open fd; throws a NamespaceException naming {@code what} when closed. */
         int fd(String what);
+
+        /**
+         * The open fd, pinned: a concurrent close of the handle is deferred (the number cannot be reused)
+         * until {@link #unpin()}; throws a NamespaceException naming {@code what} when closed.
+         */
+        int pin(String what);
+
+        /** Ends one {@link #pin}. */
+        void unpin();
     }
 
     /**
@@ -292,8 +340,10 @@ public final class Spawner {
                 String stream = slot == 0 ? "stdin" : slot == 1 ? "stdout" : "stderr";
                 int fd = C.open(f.getPath(), flags | Native.O_CLOEXEC, 0666);
                 if (fd < 0) {
-                    throw new NamespaceException(what, "open " + stream + " redirect " + f, Native.errno(), null,
-                            "the file must be " + (input ? "readable" : "writable") + " by the JVM");
+                    int e = Native.errno();
+                    String hint = Hints.forErrno(e);
+                    throw new NamespaceException(what, "open " + stream + " redirect " + f, e, null,
+                            hint != null ? hint : "the file must be " + (input ? "readable" : "writable") + " by the JVM");
                 }
                 childSide.add(fd);
                 return fd;
@@ -343,8 +393,7 @@ public final class Spawner {
     private static int check(String what, int[] r) {
         if (r[1] != 0) {
             throw new NamespaceException(what, "posix_spawn of the launcher", r[1], null,
-                    r[1] == Errno.EACCES ? "the launcher could not be executed (noexec memfd policy?)"
-                            : r[1] == Errno.EAGAIN ? "process limit reached (ulimit -u, pids cgroup)" : null);
+                    r[1] == Errno.EACCES ? Launcher.get().execRefusedHint() : Hints.forErrno(r[1]));
         }
         return r[0];
     }
@@ -391,7 +440,10 @@ public final class Spawner {
 
         private static int[] spawn(String path, List<Integer> sources, Pointer attributes, Pointer actions,
                                    Native.StringArray argv) {
-            int base = Math.max(sources.stream().mapToInt(Integer::intValue).max().orElse(0), sources.size()) + 1;
+            // the temporaries lie above every source, every target and the launcher's own fd (which must survive
+            // the file actions: posix_spawn executes it after them)
+            int base = Math.max(Math.max(sources.stream().mapToInt(Integer::intValue).max().orElse(0), sources.size()),
+                    Launcher.get().fd()) + 1;
             C.posix_spawn_file_actions_init(actions);
             try {
                 // two phases, so that no source is overwritten before it is copied: first out of the way, then home
