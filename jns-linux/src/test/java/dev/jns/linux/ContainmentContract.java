@@ -55,7 +55,7 @@ abstract class ContainmentContract {
             String m = Procs.marker();
             SpawnResult r = spawn(pidns).timeout(Duration.ofMillis(200))
                     .run("/bin/sh", "-c", leaveDescendants(m, "sleep " + m));
-            assertThat(r.timedOut()).isTrue();
+            assertThat(r.outcome().timedOut()).isTrue();
             nothingLeft(m);
         }
     }
@@ -127,7 +127,7 @@ abstract class ContainmentContract {
                 Outcome o = p.outcome();
                 assertThat(o.kind()).isEqualTo(Outcome.Kind.LAUNCHER_LOST);
                 assertThat(o.failedStep()).contains("jns launcher (pid " + launcher + ")").contains("signal 9");
-                assertThat(p.exitSignal()).isEmpty();
+                assertThat(o.signal()).isZero();
             }
             if (pidns) {
                 nothingLeft(m); // the pid namespace's init died with the launcher, and its namespace with it
