@@ -79,6 +79,7 @@ public final class Spawn {
     private boolean init = true;
     private Duration timeout;
     private Duration killGrace = Duration.ofSeconds(2);
+    private long captureLimit = DEFAULT_CAPTURE_LIMIT;
 
     static {
         SpawnSpec.Access.set(Spawn::toSpec);
@@ -409,8 +410,8 @@ public final class Spawn {
     /**
      * Ends the command when it runs longer than {@code limit} (counted from its exec): SIGTERM first, then
      * SIGKILL after {@code grace} (zero: SIGKILL at once). The launcher's supervisor keeps the time, so a busy
-     * or paused JVM does not delay it. With a new pid namespace the SIGKILL ends every process in it;
-     * without one, processes the command started may outlive it. {@link NsProcess#outcome()} then says
+     * or paused JVM does not delay it. When the command ends, every process it started ends with it (with or
+     * without a pid namespace: the sandbox ends with its command). {@link NsProcess#outcome()} then says
      * {@link Outcome.Kind#TIMED_OUT}.
      */
     public Spawn timeout(Duration limit, Duration grace) {
@@ -528,6 +529,7 @@ public final class Spawn {
                 .limits(limits)
                 .init(init)
                 .timeout(timeout, killGrace)
+                .captureLimit(captureLimit)
                 .loopback(loopback)
                 .passFds(passFds)
                 .build();
@@ -601,9 +603,34 @@ public final class Spawn {
         }
     }
 
+    /** The default of {@link #captureLimit(long)}: 64 MiB per stream. */
+    public static final long DEFAULT_CAPTURE_LIMIT = 64L << 20;
+
+    /**
+     * The most bytes {@link #run(String...)} keeps of stdout, and of stderr (default
+     * {@link #DEFAULT_CAPTURE_LIMIT}, 64 MiB each). Past it the command still writes freely — the output is read
+     * and dropped, never left to block it — and {@link SpawnResult#outputTruncated()} says so. For output of any
+     * size, stream it instead: {@link #start(String...)} and read {@link NsProcess#getInputStream()}, or
+     * {@link #redirectOutput(java.lang.ProcessBuilder.Redirect) redirectOutput}{@code (Redirect.to(file))}.
+     *
+     * @throws InvalidSpecException when {@code bytes} is negative
+     */
+    public Spawn captureLimit(long bytes) {
+        if (bytes < 0) {
+            throw new InvalidSpecException("captureLimit", bytes + " is negative", null);
+        }
+        captureLimit = bytes;
+        return this;
+    }
+
     /**
      * Starts the command, waits for it, and returns its exit code and what it wrote. Stdout and stderr are
-     * captured (as UTF-8) unless redirected elsewhere; stdin, unless redirected, is closed at once.
+     * captured (as UTF-8, up to {@link #captureLimit(long)} bytes each) unless redirected elsewhere; stdin,
+     * unless redirected, is closed at once. It returns when the command has ended and every process it started
+     * is gone (the sandbox ends with its command), not when its output pipes close; it uses no thread but the
+     * caller's. An interrupt of the calling thread kills the sandbox and throws a {@link NamespaceException}
+     * (EINTR). To stream the output instead of holding it in memory, use {@link #start(String...)} and the
+     * process's streams, or redirect it to a file.
      */
     public SpawnResult run(String... command) {
         if (joinAllPid < 0) {

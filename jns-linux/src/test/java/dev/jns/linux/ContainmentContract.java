@@ -156,6 +156,94 @@ abstract class ContainmentContract {
         }
     }
 
+    /** A child JVM running {@link FdLayoutMain} with {@code args}, through a shell that opens fds 3-5 first. */
+    private static String childJvm(java.nio.file.Path dir, String... args) throws Exception {
+        java.nio.file.Path report = dir.resolve("report-" + String.join("-", args));
+        String javaBin = ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java");
+        java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of("/bin/sh", "-c",
+                "exec 3</dev/null 4</dev/null 5</dev/null; exec \"$@\"", "sh", javaBin, "-cp",
+                System.getProperty("java.class.path"), FdLayoutMain.class.getName()));
+        cmd.add(args[0]);
+        cmd.add(report.toString());
+        cmd.addAll(java.util.List.of(args).subList(1, args.length));
+        Process jvm = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String output = new String(jvm.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(jvm.waitFor()).as(output).isZero();
+        return java.nio.file.Files.readString(report).trim();
+    }
+
+    @Test
+    void theFirstSpawnWorksWithAnyOfFds0To5Closed(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        dir.toFile().setWritable(true, false);
+        for (int fd = 0; fd <= 5; fd++) {
+            assertThat(childJvm(dir, Integer.toString(fd))).startsWith("closed fd " + fd).endsWith(": ok ok");
+        }
+    }
+
+    @Test
+    void runningOutOfFdsIsReportedWithTheLimitAsHint(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        for (String ns : new String[] {"plain", "ns"}) {
+            assertThat(childJvm(dir, "emfile", ns)).startsWith("NamespaceException: ").contains("EMFILE")
+                    .contains("RLIMIT_NOFILE").doesNotContain("must be readable");
+        }
+    }
+
+    @Test
+    void runKeepsAtMostTheCaptureLimitAndNeverBlocksTheCommand() {
+        for (boolean pidns : new boolean[] {false, true}) {
+            // 8 MB on each stream, far past the 64 KiB a pipe holds: the command must not block on either
+            SpawnResult r = spawn(pidns).captureLimit(1000).run("/bin/sh", "-c",
+                    "head -c 8000000 /dev/zero | tr '\\0' a; head -c 8000000 /dev/zero | tr '\\0' b >&2; exit 5");
+            assertThat(r.exitCode()).isEqualTo(5);
+            assertThat(r.stdout()).hasSize(1000).matches("a+");
+            assertThat(r.stderr()).hasSize(1000).matches("b+");
+            assertThat(r.outputTruncated()).isTrue();
+            SpawnResult whole = spawn(pidns).captureLimit(6).run("/bin/echo", "12345");
+            assertThat(whole.stdout()).isEqualTo("12345\n");
+            assertThat(whole.outputTruncated()).isFalse();
+        }
+    }
+
+    private static long jnsThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("jns-")).count();
+    }
+
+    @Test
+    void runUsesOnlyTheCallersThreadAndStartOneReaperForAll() throws Exception {
+        try (NsProcess first = Namespaces.spawn().start("/bin/true")) {
+            first.waitFor(); // the reaper exists now
+        }
+        long before = jnsThreads();
+        int callers = 64;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(callers);
+        try {
+            java.util.List<java.util.concurrent.Future<Integer>> runs = new java.util.ArrayList<>();
+            for (int i = 0; i < callers; i++) {
+                boolean pidns = i % 2 == 0;
+                runs.add(pool.submit(() -> spawn(pidns).run("/bin/sh", "-c", "sleep 0.2 & exit 3").exitCode()));
+            }
+            for (var f : runs) {
+                assertThat(f.get(120, TimeUnit.SECONDS)).isEqualTo(3);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(jnsThreads()).as("jns threads after 64 concurrent run() callers").isEqualTo(before);
+        java.util.List<NsProcess> started = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 64; i++) {
+                started.add(spawn(i % 2 == 0).start("/bin/sleep", Procs.marker()));
+            }
+            assertThat(jnsThreads()).as("jns threads while 64 started processes run").isEqualTo(before);
+        } finally {
+            for (NsProcess p : started) {
+                p.close();
+            }
+        }
+    }
+
     /** Both variants work at all (guards the cases above against passing on a spawn that never ran). */
     @Test
     void spawnsRun() {

@@ -54,9 +54,21 @@ final class ForkServer {
     }
 
     /**
-     * Starts the launcher through the server; null when no server answers (the caller spawns directly).
+     * Thrown when a request was sent and then given up (no answer within the bound): the server was replaced,
+     * and the spawn must start over with new fds, because a launcher the old server forked late may hold them.
+     */
+    static final class Abandoned extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Abandoned() {
+            super("fork server request given up", null, false, false);
+        }
+    }
+
+    /**
+     * Starts the launcher through the server; null when no server can be had (the caller spawns directly).
      * Throws a {@link NamespaceException} for a failure of this spawn itself (a bad fd, an interrupt, a fork
-     * refused by the kernel).
+     * refused by the kernel), {@link Abandoned} when a sent request got no answer in time.
      */
     static LauncherProc fork(String what, List<Integer> fds) {
         ForkServer failed = null;
@@ -65,17 +77,29 @@ final class ForkServer {
             if (s == null) {
                 return null;
             }
+            LauncherProc l;
             try {
-                LauncherProc l = s.request(what, fds);
-                if (l != null) {
-                    return l;
-                }
-            } finally {
+                l = s.request(what, fds);
+            } catch (Abandoned a) {
                 s.release();
+                replace(s);
+                throw a;
             }
-            failed = s;
+            s.release();
+            if (l != null) {
+                return l;
+            }
+            failed = s; // gone before it got the request: the same fds can go to the next one
         }
         return null;
+    }
+
+    /** Retires {@code failed} if it still is the current server; the next spawn starts a new one. */
+    private static synchronized void replace(ForkServer failed) {
+        if (current == failed) {
+            current = null;
+            failed.retire();
+        }
     }
 
     /** The current server, started if needed, with one more user; {@code failed} is retired first. */
@@ -215,15 +239,16 @@ final class ForkServer {
             if (w == Wait.INTERRUPTED) {
                 throw interrupted(what);
             }
-            LOG.debug("fork server {} did not answer within {} ms: replacing it", pid, BOUND_MS);
-            return null;
+            LOG.debug("fork server {} did not answer within {} ms: replacing it, and starting this spawn over",
+                    pid, BOUND_MS);
+            throw new Abandoned();
         }
         FdMessage.Received r = FdMessage.receive(reply[0], 2);
         Sys.closeQuietly(reply[0]);
         if (r.words() == null || r.words().length < 2) {
             Sys.closeQuietly(r.fd());
-            LOG.debug("fork server {} closed the request without an answer: replacing it", pid);
-            return null;
+            LOG.debug("fork server {} ended without answering: replacing it, and starting this spawn over", pid);
+            throw new Abandoned();
         }
         int sPid = r.words()[0];
         int e = r.words()[1];

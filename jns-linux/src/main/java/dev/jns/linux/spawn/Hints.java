@@ -29,26 +29,70 @@ final class Hints {
     }
 
     /**
-     * Loads now what error reporting needs later: when the JVM has run out of fds, loading a class from a jar
-     * or a class directory fails, and the error would become a NoClassDefFoundError instead of the real one.
+     * Loads now what error reporting needs later: when the JVM has run out of fds, loading a class from a class
+     * directory (or a jar the JVM has not opened yet) fails, and the error would become a NoClassDefFoundError
+     * instead of the real one. Loads every class of this package (their switch-map and nested classes included)
+     * and the core classes errors are made of.
      */
     static void preload() {
-        Class<?>[] needed = {
-            Errno.class, dev.jns.NamespaceException.class, dev.jns.InvalidSpecException.class, SetupFailure.class,
-            Step.class, ExitStatus.class, StatusReader.Record.class, FdMessage.Received.class, Hints.class,
-            dev.jns.Outcome.class, dev.jns.Outcome.Kind.class,
-        };
-        for (Class<?> c : needed) {
-            try {
-                Class.forName(c.getName(), true, c.getClassLoader());
-            } catch (ClassNotFoundException e) {
-                throw new IllegalStateException(e);
+        ClassLoader loader = Hints.class.getClassLoader();
+        for (String name : packageClasses()) {
+            load(name, false, loader); // loaded (read from its file), initialized when first used
+        }
+        for (Class<?> c : new Class<?>[] {Errno.class, dev.jns.NamespaceException.class,
+            dev.jns.InvalidSpecException.class, dev.jns.Outcome.class, dev.jns.Outcome.Kind.class,
+            dev.jns.spi.RunSupport.class}) {
+            load(c.getName(), true, c.getClassLoader());
+        }
+        Errno.name(Errno.EMFILE); // its tables
+        String m = new dev.jns.NamespaceException("a", "b", Errno.EMFILE, "c", forErrno(Errno.EMFILE)).getMessage();
+        if (m.isEmpty()) {
+            throw new IllegalStateException("empty message");
+        }
+    }
+
+    private static void load(String name, boolean initialize, ClassLoader loader) {
+        try {
+            Class.forName(name, initialize, loader);
+        } catch (ClassNotFoundException | LinkageError e) {
+            // not there: nothing to load
+        }
+    }
+
+    /** The binary names of this package's classes, from the class directory or the jar it was loaded from. */
+    private static java.util.List<String> packageClasses() {
+        String pkg = Hints.class.getPackageName();
+        String dir = pkg.replace('.', '/');
+        java.util.List<String> names = new java.util.ArrayList<>();
+        java.net.URL self = Hints.class.getResource("Hints.class");
+        try {
+            if (self == null) {
+                return names;
             }
+            if (self.getProtocol().equals("file")) {
+                java.io.File[] files = new java.io.File(self.toURI()).getParentFile().listFiles();
+                for (java.io.File f : files == null ? new java.io.File[0] : files) {
+                    if (f.getName().endsWith(".class")) {
+                        names.add(pkg + "." + f.getName().substring(0, f.getName().length() - 6));
+                    }
+                }
+            } else if (self.getProtocol().equals("jar")) {
+                java.net.JarURLConnection c = (java.net.JarURLConnection) self.openConnection();
+                c.setUseCaches(false);
+                try (java.util.jar.JarFile jar = c.getJarFile()) {
+                    java.util.Enumeration<java.util.jar.JarEntry> entries = jar.entries();
+                    while (entries.hasMoreElements()) {
+                        String e = entries.nextElement().getName();
+                        if (e.startsWith(dir + "/") && e.endsWith(".class") && e.indexOf('/', dir.length() + 1) < 0) {
+                            names.add(e.substring(0, e.length() - 6).replace('/', '.'));
+                        }
+                    }
+                }
+            }
+        } catch (java.io.IOException | java.net.URISyntaxException | RuntimeException e) {
+            // the explicit list in preload still applies
         }
-        Errno.name(Errno.EMFILE);   // its tables, and the String concatenation bootstrap of the message
-        String ignored = new dev.jns.NamespaceException("a", "b", Errno.EMFILE, "c", forErrno(Errno.EMFILE)).getMessage();
-        if (ignored.isEmpty()) {
-            throw new IllegalStateException();
-        }
+        names.remove("dev.jns.linux.spawn.package-info");
+        return names;
     }
 }

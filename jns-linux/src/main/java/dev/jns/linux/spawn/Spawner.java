@@ -87,9 +87,9 @@ public final class Spawner {
         long t0 = System.nanoTime();
         boolean here = !Thread.currentThread().getName().startsWith("jns-enter");
         Launched l = launch(spec, here, true);
-        Collected c = RunLoop.collect(l, spec, CAPTURE_LIMIT);
-        return new SpawnResult(c.stdout(), c.stderr(),
-                Duration.ofNanos(System.nanoTime() - t0), LinuxNsProcess.outcome(c.exit(), l.namespaceIds));
+        Collected c = RunLoop.collect(l, spec, spec.captureLimit());
+        return new SpawnResult(c.stdout(), c.stderr(), Duration.ofNanos(System.nanoTime() - t0),
+                LinuxNsProcess.outcome(c.exit(), l.namespaceIds), c.truncated());
     }
 
     /** What a successful launch hands on: the launcher, the command, our ends of its pipes, the status reader. */
@@ -120,8 +120,6 @@ public final class Spawner {
     record Collected(LinuxNsProcess.Exit exit, String stdout, String stderr, boolean truncated) {
     }
 
-    /** The default capture limit of run(), per stream. */
-    static final long CAPTURE_LIMIT = 64L << 20;
 
     /**
      * Spawns the launcher (on this thread when {@code here}, else on the spawner thread), sends the spec and
@@ -130,6 +128,16 @@ public final class Spawner {
      */
     private static Launched launch(SpawnSpec spec, boolean here, boolean nullStdin) {
         LaunchPlan plan = LaunchPlan.of(spec, JVM);
+        try {
+            return launch(spec, plan, here, nullStdin);
+        } catch (ForkServer.Abandoned a) {
+            // the request was given up after the fds were sent: a late launcher may hold them, so this spawn
+            // starts over with new pipes (the old ones are closed: such a launcher reads EOF and ends)
+            return launch(spec, plan, here, nullStdin);
+        }
+    }
+
+    private static Launched launch(SpawnSpec spec, LaunchPlan plan, boolean here, boolean nullStdin) {
         String what = spec.describe();
         Launcher launcher = Launcher.get();
         List<Integer> parentSide = new ArrayList<>();  // ours; closed on failure
