@@ -102,6 +102,11 @@ final class LinuxNsProcess extends NsProcess {
 
     private void finish(ExitCollector exits) {
         int raw = launcher.awaitExit();
+        int first;
+        synchronized (lock) {
+            first = childPidfd; // only this method closes it
+        }
+        Spawner.awaitFirstProcess(first);
         synchronized (lock) {
             Sys.closeQuietly(launcher.pidfd);
             launcherEnded = true;

@@ -125,6 +125,7 @@ final class RunLoop {
                 if (launcherEnded) {
                     // every process of the sandbox is gone: what they wrote is in the pipes already
                     raw = l.launcher.awaitExit();
+                    Spawner.awaitFirstProcess(l.childPidfd);
                     for (int i = 0; i < 3; i++) {
                         finalDrain(fds, i, buf, sinks[i], l, exits);
                     }

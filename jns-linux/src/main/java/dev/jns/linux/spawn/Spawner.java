@@ -306,6 +306,17 @@ public final class Spawner {
         return true;
     }
 
+    /**
+     * Waits (at most a second) until the sandbox's first process has ended. After a normal end the launcher has
+     * reaped it already; when the launcher was killed, the first process dies by PR_SET_PDEATHSIG, and as a pid
+     * namespace's init it ends only once the kernel has killed everything in its namespace.
+     */
+    static void awaitFirstProcess(int childPidfd) {
+        if (childPidfd >= 0) {
+            Sys.pollOne(childPidfd, Native.POLLIN, 1000);
+        }
+    }
+
     /** What jns-linux's handles give the spawner. */
     public interface FdHolder {
         /** The open fd; throws a NamespaceException naming {@code what} when closed. */
