@@ -192,7 +192,8 @@ final class ForkServer {
         int[] reply = new int[2];
         if (C.socketpair(Native.AF_UNIX, Native.SOCK_SEQPACKET | Native.SOCK_CLOEXEC, 0, reply) != 0) {
             int e = Native.errno();
-            throw new NamespaceException(what, "socketpair for the fork server", e, null, Hints.forErrno(e));
+            throw NamespaceException.builder(what).step("socketpair for the fork server").errno(e)
+                    .hint(Hints.forErrno(e)).build();
         }
         int[] all = new int[fds.size() + 1];
         for (int i = 0; i < fds.size(); i++) {
@@ -229,9 +230,9 @@ final class ForkServer {
         if (err != 0) {
             // not the server's fault: one of this spawn's fds (a handle's, a passFd one) is bad
             Sys.closeQuietly(reply[0]);
-            throw new NamespaceException(what, "send the spawn's fds to the fork server", err, null,
-                    err == Errno.EBADF ? "an fd of this spawn (a joined handle, a passFd descriptor) was closed while "
-                            + "the spawn used it" : Hints.forErrno(err));
+            throw NamespaceException.builder(what).step("send the spawn's fds to the fork server").errno(err)
+                    .hint(err == Errno.EBADF ? "an fd of this spawn (a joined handle, a passFd descriptor) was closed "
+                            + "while the spawn used it" : Hints.forErrno(err)).build();
         }
         Wait w = await(reply[0], Native.POLLIN, deadline);
         if (w != Wait.READY) {
@@ -258,15 +259,16 @@ final class ForkServer {
                 Sys.waitpid(sPid); // no pidfd came: reap it (it ends at the spec's EOF) by its pid, ours until then
             }
             int errno = e != 0 ? e : Errno.EINVAL;
-            throw new NamespaceException(what, "fork the launcher", errno, null, Hints.forErrno(errno));
+            throw NamespaceException.builder(what).step("fork the launcher").errno(errno).hint(Hints.forErrno(errno))
+                    .build();
         }
         return new LauncherProc(sPid, r.fd());
     }
 
     private static NamespaceException interrupted(String what) {
         Thread.currentThread().interrupt();
-        return new NamespaceException(what, "wait for the jns fork server", Errno.EINTR, null,
-                "the thread was interrupted before the launcher started; nothing was started");
+        return NamespaceException.builder(what).step("wait for the jns fork server").errno(Errno.EINTR).hint(
+                "the thread was interrupted before the launcher started; nothing was started").build();
     }
 
     /**

@@ -45,7 +45,8 @@ final class Hints {
             load(c.getName(), true, c.getClassLoader());
         }
         Errno.name(Errno.EMFILE); // its tables
-        String m = new dev.jns.NamespaceException("a", "b", Errno.EMFILE, "c", forErrno(Errno.EMFILE)).getMessage();
+        String m = dev.jns.NamespaceException.builder("a").step("b").errno(Errno.EMFILE).detail("c")
+                .hint(forErrno(Errno.EMFILE)).build().getMessage();
         if (m.isEmpty()) {
             throw new IllegalStateException("empty message");
         }

@@ -20,7 +20,7 @@ class ResourceHintsTest {
 
     @Test
     void processLimitAtCloneAndAtTheInitsFork() {
-        for (Step step : new Step[] {Step.CLONE, Step.FORK_INIT, Step.NEWUIDMAP, Step.EXEC}) {
+        for (Step step : new Step[] {Step.CLONE, Step.FORK, Step.NEWUIDMAP, Step.EXEC}) {
             assertThat(SetupFailure.of(plan(), step.code(), Errno.EAGAIN, "").getMessage()).as(step.label())
                     .contains("EAGAIN").contains("RLIMIT_NPROC").contains("pids.max");
         }
