@@ -84,6 +84,9 @@ final class ForkServer {
                 s.release();
                 replace(s);
                 throw a;
+            } catch (RuntimeException | Error e) {
+                s.release();
+                throw e;
             }
             s.release();
             if (l != null) {
