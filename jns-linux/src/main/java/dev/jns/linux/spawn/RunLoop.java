@@ -25,9 +25,9 @@ import static dev.jns.linux.ffi.Native.C;
 final class RunLoop {
     private static final int SLICE_MS = 50;
     /** How long a launcher told to kill its sandbox may take before it is SIGKILLed itself (ms). */
-    private static final int KILL_GRACE_MS = 1000;
+    private static final int KILL_GRACE_MS = 2000;
     /** After the launcher's own timeout should have ended the command: a launcher that did not act (ms). */
-    private static final int TIMEOUT_SLACK_MS = 1000;
+    private static final int TIMEOUT_SLACK_MS = 5000;
 
     private RunLoop() {
     }

@@ -129,15 +129,18 @@ public final class Spawner {
     private static Launched launch(SpawnSpec spec, boolean here, boolean nullStdin) {
         LaunchPlan plan = LaunchPlan.of(spec, JVM);
         try {
-            return launch(spec, plan, here, nullStdin);
+            return launch(spec, plan, here, nullStdin, true);
         } catch (ForkServer.Abandoned a) {
             // the request was given up after the fds were sent: a late launcher may hold them, so this spawn
-            // starts over with new pipes (the old ones are closed: such a launcher reads EOF and ends)
-            return launch(spec, plan, here, nullStdin);
+            // starts over with new pipes (the old ones are closed: such a launcher reads EOF and ends), and
+            // without the server (a new one is ready for the next spawn)
+            LOG.debug("{}: starting over without the fork server", spec.describe());
+            return launch(spec, plan, here, nullStdin, false);
         }
     }
 
-    private static Launched launch(SpawnSpec spec, LaunchPlan plan, boolean here, boolean nullStdin) {
+    private static Launched launch(SpawnSpec spec, LaunchPlan plan, boolean here, boolean nullStdin,
+                                   boolean useServer) {
         String what = spec.describe();
         Launcher launcher = Launcher.get();
         List<Integer> parentSide = new ArrayList<>();  // ours; closed on failure
@@ -182,7 +185,7 @@ public final class Spawner {
             byte[] encoded = plan.encode(devIno);
             List<Integer> forServer = new ArrayList<>(sources);
             forServer.remove(LIFELINE_FD); // (by index) the server's forks keep the server's own lifeline
-            proc = ForkServer.fork(what, forServer);
+            proc = useServer ? ForkServer.fork(what, forServer) : null;
             if (proc == null) {
                 // no fork server to be had: spawn the launcher directly
                 int pid = here ? check(what, SpawnCall.spawnHere(launcher.path(), sources))
