@@ -75,19 +75,22 @@ class LauncherLostUnderLoadTest {
         AtomicBoolean stop = new AtomicBoolean();
         long jvm = ProcessHandle.current().pid();
         Thread killer = new Thread(() -> {
-            while (!stop.get()) {
+            for (int round = 1; !stop.get(); round++) {
+                boolean serverRound = round % 15 == 0; // now and then the fork server, else a launcher or an init
                 List<Long> targets = new ArrayList<>();
                 for (long c : children(jvm)) {
                     String name = comm(c);
-                    if (name.equals("jns-launcher")) {
+                    if (serverRound) {
+                        if (name.equals("jns-forkserver")) {
+                            targets.add(c);
+                        }
+                    } else if (name.equals("jns-launcher")) {
                         targets.add(c);
                         for (long g : children(c)) {
                             if (comm(g).equals("jns-init")) {
                                 targets.add(g);
                             }
                         }
-                    } else if (name.equals("jns-forkserver") && ThreadLocalRandom.current().nextInt(10) == 0) {
-                        targets.add(c);
                     }
                 }
                 if (!targets.isEmpty()) {
