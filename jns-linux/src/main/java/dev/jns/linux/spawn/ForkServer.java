@@ -40,6 +40,7 @@ final class ForkServer {
     private final int pid;
     private final int pidfd;
     private int users;          // requests using sock: its close(2) waits for the last one
+    private final java.util.concurrent.atomic.AtomicLong answers = new java.util.concurrent.atomic.AtomicLong();
     private boolean retired;
 
     private ForkServer(int sock, int pid, int pidfd) {
@@ -173,21 +174,49 @@ final class ForkServer {
     /** Outcomes of a bounded wait. */
     private enum Wait { READY, TIMED_OUT, INTERRUPTED }
 
-    /** Waits until {@code fd} has {@code events}, at most until {@code deadline} (nanoTime), looking at interrupts. */
-    private static Wait await(int fd, short events, long deadline) {
+    /**
+     * Waits until {@code fd} has {@code events}, looking at interrupts. A server is given up only when it is stuck:
+     * it answered nobody for {@link #BOUND_MS} and is stopped (or has answered nobody for five bounds). A busy
+     * server (other requests are being answered, many threads spawn at once on a loaded machine) is waited for:
+     * replacing it would not make it faster, and killing it between a clone and its answer would leave a
+     * supervisor behind.
+     */
+    private Wait await(int fd, short events, long start) {
+        long seen = answers.get();
+        long deadline = start + BOUND_MS * 1_000_000L;
         while (true) {
             if (Thread.currentThread().isInterrupted()) {
                 return Wait.INTERRUPTED;
             }
-            long left = (deadline - System.nanoTime()) / 1_000_000;
+            long now = System.nanoTime();
+            long left = (deadline - now) / 1_000_000;
             if (left <= 0) {
-                return Wait.TIMED_OUT;
+                long a = answers.get();
+                boolean progress = a != seen;
+                seen = a;
+                boolean stopped = stopped();
+                if (!progress && (stopped || now - start > 5L * BOUND_MS * 1_000_000L)) {
+                    return Wait.TIMED_OUT;
+                }
+                deadline = now + BOUND_MS * 1_000_000L;
+                continue;
             }
             int r = Sys.pollOne(fd, events, (int) Math.min(left, SLICE_MS));
             if (r != 0) {
                 return Wait.READY; // ready, or an error the next call reports
             }
         }
+    }
+
+    /** Whether the server process is stopped (SIGSTOP, a debugger) or gone, from /proc/PID/stat. */
+    private boolean stopped() {
+        String stat = dev.jns.linux.proc.ProcFiles.read("/proc/" + pid + "/stat");
+        if (stat == null) {
+            return true;
+        }
+        int close = stat.lastIndexOf(')');
+        char state = close >= 0 && close + 2 < stat.length() ? stat.charAt(close + 2) : '?';
+        return state == 'T' || state == 't' || state == 'Z' || state == 'X';
     }
 
     /** One request; null when this server is gone or does not answer in time (the caller tries another). */
@@ -203,7 +232,7 @@ final class ForkServer {
             all[i] = fds.get(i);
         }
         all[fds.size()] = reply[1];
-        long deadline = System.nanoTime() + BOUND_MS * 1_000_000L;
+        long start = System.nanoTime();
         int err;
         try {
             while (true) {
@@ -211,14 +240,15 @@ final class ForkServer {
                 if (err != Errno.EAGAIN) {
                     break;
                 }
-                Wait w = await(sock, Native.POLLOUT, deadline);
+                Wait w = await(sock, Native.POLLOUT, start);
                 if (w == Wait.INTERRUPTED) {
                     Sys.closeQuietly(reply[0]);
                     throw interrupted(what);
                 }
                 if (w == Wait.TIMED_OUT) {
                     Sys.closeQuietly(reply[0]);
-                    LOG.debug("fork server {} took no request within {} ms: replacing it", pid, BOUND_MS);
+                    LOG.debug("fork server {} is stuck (stopped, or no answer to anyone for {} ms): replacing it", pid,
+                        BOUND_MS);
                     return null;
                 }
             }
@@ -237,17 +267,18 @@ final class ForkServer {
                     .hint(err == Errno.EBADF ? "an fd of this spawn (a joined handle, a passFd descriptor) was closed "
                             + "while the spawn used it" : Hints.forErrno(err)).build();
         }
-        Wait w = await(reply[0], Native.POLLIN, deadline);
+        Wait w = await(reply[0], Native.POLLIN, start);
         if (w != Wait.READY) {
             abandon(reply[0]);
             if (w == Wait.INTERRUPTED) {
                 throw interrupted(what);
             }
-            LOG.debug("fork server {} did not answer within {} ms: replacing it, and starting this spawn over",
-                    pid, BOUND_MS);
+            LOG.debug("fork server {} is stuck (stopped, or no answer to anyone for {} ms): replacing it, and "
+                    + "starting this spawn over", pid, BOUND_MS);
             throw new Abandoned();
         }
         FdMessage.Received r = FdMessage.receive(reply[0], 2);
+        answers.incrementAndGet();
         Sys.closeQuietly(reply[0]);
         if (r.words() == null || r.words().length < 2) {
             Sys.closeQuietly(r.fd());
