@@ -47,6 +47,12 @@ import java.util.Objects;
  * are read-only all the way down (every submount, {@code mount_setattr(AT_RECURSIVE)}); the switched root is
  * {@code nosuid,nodev}. Flags the kernel locks in a user namespace are only ever added to, never cleared.
  * Whether the command can undo a mount depends on its capabilities: see {@link Security}.
+ *
+ * <p><b>Overlays and files.</b> {@link #overlay}, {@link #tmpOverlay} and {@link #roOverlay} put an overlayfs
+ * over read-only layers (a throw-away writable copy of a source tree is {@code tmpOverlay(List.of(src), dst)});
+ * {@link #file} and {@link #roFile} put bytes from Java at a path, at most {@link #MAX_FILE_BYTES} each;
+ * {@link #chmod} sets a mode after the entries before it. Directories the plan creates, parents included, are
+ * 0755; a {@link #tmpfs(Path)} is 0755 with the kernel's default size (half the RAM).
  */
 public final class MountPlan {
     /** The most entries a plan may have (the launcher's limit). */
