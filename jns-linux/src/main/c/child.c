@@ -8,6 +8,7 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "launcher.h"
 #include "status.h"
 #include "steps.h"
@@ -91,6 +92,8 @@ void child_main(const struct spec *s, int sync_fd, int sentinel_fd, int sfd)
     if (n == 0)
         _exit(127);   /* S failed (and said why) or died: nothing to add */
     close(sync_fd);
+    /* S has placed C in the sandbox's cgroup: a new cgroup namespace is rooted there. */
+    cg_enter_namespace(s);
 
     /* A time namespace cannot come from clone(2): unshare it now. It applies to children only,
      * and offsets can be written only before a process is in it. */

@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "launcher.h"
 #include "spec.h"
 #include "status.h"
@@ -157,6 +158,8 @@ static void finish(pid_t c)
         if (errno != EINTR)
             report_error(STEP_INTERNAL, errno, "wait4 for the first process");
     status_child = 0;
+    /* What is left of the sandbox goes with its cgroup; what it used is reported before C's EXIT. */
+    cg_finish();
     (void)status_write_exit(st, &ru);
     _exit(exit_code_of(st));
 }
@@ -318,6 +321,9 @@ void launcher_main(void)
 
     open_early_fds();
 
+    /* 4b. The sandbox's cgroup, while S still sees the JVM's file systems (a join may change them). */
+    cg_create(&spec);
+
     /* 5. Join, in the given order (user first: it grants the rights for the others). */
     debug_stop(STEP_JOIN_NAMESPACE);
     join_namespaces();
@@ -346,7 +352,7 @@ void launcher_main(void)
     /* 7. One clone makes C in all new namespaces at once (a pid namespace needs a new process
      *    anyway). */
     debug_stop(STEP_CLONE);
-    pid_t c = raw_clone((unsigned long)spec.clone_flags);
+    pid_t c = cg_clone(&spec, (unsigned long)spec.clone_flags);
     if (c < 0)
         report_error(STEP_CLONE, errno, "clone with flags 0x%llx",
                      (unsigned long long)spec.clone_flags);
@@ -370,6 +376,8 @@ void launcher_main(void)
     snprintf(ns_dir, sizeof ns_dir, "%d/ns", (int)c);
     if (status_write_nsids(proc_fd, ns_dir, ns_names, spec.new_time ? 7 : 8) < 0)
         report_error(STEP_INTERNAL, errno, "write NSIDS");
+    /* In its cgroups before it is released (where clone3 did not put it there already). */
+    cg_place(c);
 
     /* 8. Only a process outside the new user namespace can map it. */
     debug_stop(STEP_WRITE_UID_MAP);

@@ -51,6 +51,8 @@ static const char *tag_name(uint32_t tag)
     case TAG_TIMEOUT: return "TIMEOUT";
     case TAG_DEBUG_STOP: return "DEBUG_STOP";
     case TAG_PASS_FD: return "PASS_FD";
+    case TAG_CGROUP: return "CGROUP";
+    case TAG_CGROUP_SET: return "CGROUP_SET";
     case TAG_END: return "END";
     default: return "unknown";
     }
@@ -168,6 +170,66 @@ static int parse_mount(char *p, uint32_t len, int index, struct mount_entry *m,
     return 0;
 }
 
+/* A CGROUP payload: u32 roles | u32 0 | path. S creates the directory, so the path must name a new
+ * "jns-*" directory by an absolute path without "." or ".." components: nothing else can be made or
+ * removed through it. */
+static int parse_cgroup(char *p, uint32_t len, struct spec *s, struct spec_error *err)
+{
+    if (len < 9)
+        PARSE_FAIL(TAG_CGROUP, "CGROUP: payload of %u bytes is too short", len);
+    uint32_t roles = u32_at(p);
+    if (roles == 0 || (roles & ~(uint32_t)CGROUP_ROLES_ALL) || u32_at(p + 4) != 0)
+        PARSE_FAIL(TAG_CGROUP, "CGROUP: roles 0x%x are not known", roles);
+    if ((roles & CGROUP_V2) && roles != CGROUP_V2)
+        PARSE_FAIL(TAG_CGROUP, "CGROUP: a v2 directory has no v1 roles (0x%x)", roles);
+    char *path = p + 8;
+    if (memchr(path, '\0', len - 8) != NULL)
+        PARSE_FAIL(TAG_CGROUP, "CGROUP: path contains a NUL byte");
+    if (path[0] != '/')
+        PARSE_FAIL(TAG_CGROUP, "CGROUP: \"%.64s\" is not absolute", path);
+    const char *last = strrchr(path, '/') + 1;
+    if (strncmp(last, "jns-", 4) != 0 || strlen(last) < 5)
+        PARSE_FAIL(TAG_CGROUP, "CGROUP: \"%.64s\" does not end in a jns-* directory", path);
+    for (const char *c = path; (c = strstr(c, "/.")) != NULL; c++)
+        if (c[2] == '/' || c[2] == '\0' || (c[2] == '.' && (c[3] == '/' || c[3] == '\0')))
+            PARSE_FAIL(TAG_CGROUP, "CGROUP: \"%.64s\" has a . or .. component", path);
+    for (int i = 0; i < s->n_cgroups; i++) {
+        if ((roles & CGROUP_V2) && (s->cgroups[i].roles & CGROUP_V2))
+            PARSE_FAIL(TAG_CGROUP, "CGROUP: more than one v2 directory");
+        if (strcmp(s->cgroups[i].path, path) == 0)
+            PARSE_FAIL(TAG_CGROUP, "CGROUP: \"%.64s\" given twice", path);
+    }
+    s->cgroups[s->n_cgroups].roles = roles;
+    s->cgroups[s->n_cgroups].path = path;
+    s->n_cgroups++;
+    return 0;
+}
+
+/* A CGROUP_SET payload: u32 dir | u32 0 | file NUL value. The file is a plain name in that directory. */
+static int parse_cgroup_set(char *p, uint32_t len, struct spec *s, struct spec_error *err)
+{
+    if (len < 11)
+        PARSE_FAIL(TAG_CGROUP_SET, "CGROUP_SET: payload of %u bytes is too short", len);
+    uint32_t dir = u32_at(p);
+    if (dir >= (uint32_t)s->n_cgroups || u32_at(p + 4) != 0)
+        PARSE_FAIL(TAG_CGROUP_SET, "CGROUP_SET: directory %u is not a CGROUP given before it", dir);
+    char *file = p + 8;
+    size_t flen = strnlen(file, len - 8);
+    if (flen == len - 8)
+        PARSE_FAIL(TAG_CGROUP_SET, "CGROUP_SET: no NUL after the file name");
+    char *value = file + flen + 1;
+    size_t vlen = len - 8 - flen - 1;
+    if (flen == 0 || file[0] == '.' || strchr(file, '/') != NULL)
+        PARSE_FAIL(TAG_CGROUP_SET, "CGROUP_SET: \"%.64s\" is not a file name", file);
+    if (vlen == 0 || memchr(value, '\0', vlen) != NULL)
+        PARSE_FAIL(TAG_CGROUP_SET, "CGROUP_SET: %s: the value is empty or has a NUL", file);
+    struct cgroup_set *c = &s->cgroup_sets[s->n_cgroup_sets++];
+    c->dir = (int)dir;
+    c->file = file;
+    c->value = value;
+    return 0;
+}
+
 int spec_parse(const char *buf, size_t buf_len, struct spec *s, struct spec_error *err)
 {
     /* argv, envp and strings are written as used; envc lies past argv, so it is reset by name
@@ -220,8 +282,8 @@ int spec_parse(const char *buf, size_t buf_len, struct spec *s, struct spec_erro
             if (memchr(p, '\0', len) != NULL)
                 PARSE_FAIL(tag, "%s: string contains a NUL byte", tag_name(tag));
             used += len + 1;
-        } else if (tag == TAG_MOUNT) {
-            used += len + 1;            /* its paths stay in place */
+        } else if (tag == TAG_MOUNT || tag == TAG_CGROUP || tag == TAG_CGROUP_SET) {
+            used += len + 1;            /* its strings stay in place */
         }
 
         switch (tag) {
@@ -412,6 +474,16 @@ int spec_parse(const char *buf, size_t buf_len, struct spec *s, struct spec_erro
             s->debug_stop = u32_at(p);
             if (s->debug_stop < STEP_READ_SPEC || s->debug_stop > STEP_SETSID)
                 PARSE_FAIL(tag, "DEBUG_STOP: %u is not a step code", s->debug_stop);
+            break;
+        case TAG_CGROUP:
+            if (s->n_cgroups == SPEC_MAX_CGROUPS)
+                PARSE_FAIL(tag, "CGROUP: more than %d", SPEC_MAX_CGROUPS);
+            CHECK(parse_cgroup(p, len, s, err));
+            break;
+        case TAG_CGROUP_SET:
+            if (s->n_cgroup_sets == SPEC_MAX_CGROUP_SETS)
+                PARSE_FAIL(tag, "CGROUP_SET: more than %d", SPEC_MAX_CGROUP_SETS);
+            CHECK(parse_cgroup_set(p, len, s, err));
             break;
         case TAG_END:
             CHECK(need_len(tag, len, 0, err));

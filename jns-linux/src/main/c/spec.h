@@ -21,6 +21,8 @@
 #define SPEC_MAX_MOUNTS 1024
 #define SPEC_MAX_RLIMITS 16
 #define SPEC_MOUNT_FIXED 24u            /* op, flags, mode, zero, size */
+#define SPEC_MAX_CGROUPS 8              /* one directory per hierarchy the sandbox's cgroup uses */
+#define SPEC_MAX_CGROUP_SETS 16
 
 enum spec_tag {
     TAG_VERSION = 1,
@@ -50,6 +52,8 @@ enum spec_tag {
     TAG_TIMEOUT = 25,
     TAG_DEBUG_STOP = 26,                /* test aid: SIGSTOP before a step */
     TAG_PASS_FD = 27,
+    TAG_CGROUP = 60,                    /* u32 roles, u32 0, path: a cgroup directory S creates */
+    TAG_CGROUP_SET = 61,                /* u32 dir index, u32 0, file NUL value: a limit S writes */
     TAG_END = 99,
 };
 
@@ -83,6 +87,18 @@ enum mount_op {
 };
 enum { MOUNT_FLAG_TRY = 1 };
 enum { CAPS_AMBIENT = 1 };
+/* CGROUP roles: what a directory is for. One directory may serve several v1 controllers (co-mounted
+ * hierarchies, e.g. cpu,cpuacct). */
+enum {
+    CGROUP_V2 = 1,          /* the cgroup v2 directory: clone3 target, cgroup.kill, cgroup.events, stats */
+    CGROUP_MEMORY = 2,      /* v1 memory: peak and OOM kills */
+    CGROUP_PIDS = 4,        /* v1 pids: peak */
+    CGROUP_CPU = 8,         /* v1 cpu: a quota only */
+    CGROUP_CPUACCT = 16,    /* v1 cpuacct: CPU time */
+    CGROUP_FREEZER = 32,    /* v1 freezer: the kill of the whole sandbox without cgroup.kill */
+    CGROUP_OTHER = 64,      /* v1 any other hierarchy: membership only */
+};
+#define CGROUP_ROLES_ALL 127
 
 struct mount_entry {
     uint32_t op;
@@ -98,6 +114,17 @@ struct mount_entry {
 struct rlimit_entry {
     uint32_t resource;
     uint64_t soft, hard;
+};
+
+struct cgroup_dir {
+    uint32_t roles;
+    const char *path;                   /* absolute; the last component starts with "jns-" */
+};
+
+struct cgroup_set {
+    int dir;                            /* index into cgroups[] */
+    const char *file;                   /* a file name in that directory ("memory.max") */
+    const char *value;
 };
 
 struct time_offset {
@@ -148,6 +175,10 @@ struct spec {
     uint64_t timeout_ms;                /* 0 = none */
     uint64_t grace_ms;
     uint32_t debug_stop;                /* DEBUG_STOP: step to stop before, 0 = none */
+    int n_cgroups;
+    struct cgroup_dir cgroups[SPEC_MAX_CGROUPS];
+    int n_cgroup_sets;
+    struct cgroup_set cgroup_sets[SPEC_MAX_CGROUP_SETS];
     int argc;
     char *argv[SPEC_MAX_RECORDS + 1];   /* NULL-terminated */
     int envc;

@@ -8,8 +8,12 @@ package dev.jns.linux.spawn;
 final class ExitCollector {
     private LinuxNsProcess.Exit first;
     private int timeoutSignal;
+    private String cgroupRecord;
 
     void accept(StatusReader.Record r) {
+        if (r.kind() == StatusReader.CGROUP) {
+            cgroupRecord = r.detail();
+        }
         if (first != null) {
             return;
         }
@@ -18,6 +22,19 @@ final class ExitCollector {
         } else if (r.kind() == StatusReader.EXIT) {
             first = new LinuxNsProcess.Exit(r.a(), r.detail(), timeoutSignal);
         }
+    }
+
+    /** What the sandbox's cgroup counted (the launcher's CGROUP record), or null before it came. */
+    String cgroupRecord() {
+        return cgroupRecord;
+    }
+
+    /**
+     * Whether the command's end is known in full: its status, and, for a sandbox with a cgroup ({@code cgroup}),
+     * what the cgroup counted (the launcher reports it after the last process of the sandbox has gone).
+     */
+    boolean settled(boolean cgroup) {
+        return first != null && (!cgroup || cgroupRecord != null);
     }
 
     /** Whether the command's exact status has come. */

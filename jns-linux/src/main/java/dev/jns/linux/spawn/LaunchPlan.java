@@ -12,6 +12,8 @@ import dev.jns.sandbox.Propagation;
 import dev.jns.SetGroups;
 import dev.jns.spi.SpawnSpec;
 import dev.jns.spi.SpawnSpec.UserMapping;
+import dev.jns.linux.cgroup.CgroupHost;
+import dev.jns.linux.cgroup.CgroupPlan;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,9 +45,12 @@ public final class LaunchPlan {
     final String newuidmap;
     final String newgidmap;
     final SetGroups setGroups;
+    /** The sandbox's cgroup, or null when its limits need none. */
+    final CgroupPlan cgroup;
 
     private LaunchPlan(SpawnSpec spec, Privileges who, Set<NamespaceType> created, boolean userAdded, String uidMap,
-                       String gidMap, int helpers, String newuidmap, String newgidmap, SetGroups setGroups) {
+                       String gidMap, int helpers, String newuidmap, String newgidmap, SetGroups setGroups,
+                       CgroupPlan cgroup) {
         this.spec = spec;
         this.who = who;
         this.created = created;
@@ -56,6 +61,7 @@ public final class LaunchPlan {
         this.newuidmap = newuidmap;
         this.newgidmap = newgidmap;
         this.setGroups = setGroups;
+        this.cgroup = cgroup;
     }
 
     /** Decides how to carry out {@code spec} for a JVM with privileges {@code jvm}. */
@@ -118,7 +124,11 @@ public final class LaunchPlan {
         }
         String newuidmap = (helpers & HELPER_UID) != 0 ? helper("newuidmap", spec) : null;
         String newgidmap = (helpers & HELPER_GID) != 0 ? helper("newgidmap", spec) : null;
-        return new LaunchPlan(spec, who, created, userAdded, uid, gid, helpers, newuidmap, newgidmap, setGroups);
+        Limits limits = spec.sandbox().limits();
+        CgroupPlan cgroup = limits.usesCgroup()
+                ? CgroupPlan.of(spec.describe(), limits, CgroupHost.current(), who.euid()) : null;
+        return new LaunchPlan(spec, who, created, userAdded, uid, gid, helpers, newuidmap, newgidmap, setGroups,
+                cgroup);
     }
 
     private static boolean selfOnly(List<IdMap> explicit, UserMapping mapping, long own) {
@@ -266,6 +276,14 @@ public final class LaunchPlan {
         }
         if (sb.timeout() != null) {
             e.timeout(sb.timeout().toMillis(), sb.killGrace().toMillis());
+        }
+        if (cgroup != null) {
+            for (CgroupPlan.Dir d : cgroup.dirs()) {
+                e.cgroup(d.roles(), d.path().toString());
+            }
+            for (CgroupPlan.Setting s : cgroup.settings()) {
+                e.cgroupSet(s.dir(), s.file(), s.value());
+            }
         }
     }
 

@@ -51,6 +51,8 @@ final class LinuxNsProcess extends NsProcess {
     private boolean launcherEnded;
     private int childPidfd;
     private final Map<NamespaceType, Long> namespaceIds;
+    /** What the sandbox's cgroup counted; set before {@link #exit} completes. */
+    private volatile Outcome.CgroupUsage cgroupUsage;
 
     LinuxNsProcess(LaunchPlan plan, LauncherProc launcher, int childPid, int childPidfd,
                    int stdinFd, int stdoutFd, int stderrFd, StatusReader status, int statusFd,
@@ -71,8 +73,9 @@ final class LinuxNsProcess extends NsProcess {
         try {
             for (StatusReader.Record r = status.next(); r != null; r = status.next()) {
                 exits.accept(r);
-                if (exits.hasExit() && !exit.isDone()) {
+                if (exits.settled(plan.cgroup != null) && !exit.isDone()) {
                     // the command has ended: waiters need not wait for the launcher and init to tidy up
+                    cgroupUsage = usage(plan, exits.cgroupRecord());
                     exit.complete(exits.result(0));
                 }
             }
@@ -82,6 +85,9 @@ final class LinuxNsProcess extends NsProcess {
             Sys.closeQuietly(statusFd);
         }
         int raw = launcher.awaitExit();
+        if (plan.cgroup != null && exits.cgroupRecord() == null) {
+            plan.cgroup.removeLeftovers(); // the launcher did not get to it
+        }
         synchronized (lock) {
             Sys.closeQuietly(launcher.pidfd);
             launcherEnded = true;
@@ -147,21 +153,35 @@ final class LinuxNsProcess extends NsProcess {
     @Override
     public Outcome outcome() throws InterruptedException {
         try {
-            return outcome(exit.get(), namespaceIds);
+            Exit e = exit.get();
+            return outcome(e, namespaceIds, cgroupUsage);
         } catch (ExecutionException ex) {
             throw new IllegalStateException(ex.getCause());
         }
     }
 
-    /** The outcome of a command that ended as {@code e}, in the namespaces {@code namespaceIds}. */
-    static Outcome outcome(Exit e, Map<NamespaceType, Long> namespaceIds) {
+    /** What the launcher's CGROUP record says for {@code plan}, or null without a cgroup or a record. */
+    static Outcome.CgroupUsage usage(LaunchPlan plan, String cgroupRecord) {
+        return plan.cgroup == null || cgroupRecord == null ? null : plan.cgroup.usage(cgroupRecord);
+    }
+
+    /**
+     * The outcome of a command that ended as {@code e}, in the namespaces {@code namespaceIds}, its sandbox's
+     * cgroup having counted {@code usage} (null without one). A SIGKILL while the OOM killer killed in the
+     * sandbox is {@link Outcome.Kind#OOM_KILLED}.
+     */
+    static Outcome outcome(Exit e, Map<NamespaceType, Long> namespaceIds, Outcome.CgroupUsage usage) {
         int raw = e.rawStatus();
         boolean exited = ExitStatus.exited(raw);
         Outcome.Kind kind = e.timeoutSignal() != 0 ? Outcome.Kind.TIMED_OUT
                 : exited ? Outcome.Kind.EXITED : Outcome.Kind.SIGNALED;
+        if (kind == Outcome.Kind.SIGNALED && ExitStatus.signal(raw) == Native.SIGKILL && usage != null
+                && usage.oomKilled()) {
+            kind = Outcome.Kind.OOM_KILLED;
+        }
         long[] ru = parseRusage(e.rusage());
         return new Outcome(kind, ExitStatus.code(raw), exited ? 0 : ExitStatus.signal(raw), null, 0,
-                Duration.ofNanos(ru[0] * 1000), Duration.ofNanos(ru[1] * 1000), ru[2], namespaceIds);
+                Duration.ofNanos(ru[0] * 1000), Duration.ofNanos(ru[1] * 1000), ru[2], namespaceIds, usage);
     }
 
     private static long[] parseRusage(String s) {
@@ -286,6 +306,6 @@ final class LinuxNsProcess extends NsProcess {
     @Override
     public String toString() {
         return "NsProcess[pid=" + childPid + ", " + plan.spec.describe()
-                + (exit.isDone() ? ", exit " + ExitStatus.describe(exit.join().rawStatus()) : ", running") + "]";
+                + (exit.isDone() ? ", " + outcome(exit.join(), namespaceIds, cgroupUsage).describe() : ", running") + "]";
     }
 }

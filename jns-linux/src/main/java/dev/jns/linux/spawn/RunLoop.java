@@ -40,7 +40,7 @@ final class RunLoop {
         boolean reapLater = false;
         try {
             while (fds[0] >= 0 || fds[1] >= 0 || fds[2] >= 0) {
-                if (fds[0] < 0 && fds[1] < 0 && exits.hasExit()) {
+                if (fds[0] < 0 && fds[1] < 0 && exits.settled(l.plan.cgroup != null)) {
                     // the command has ended and its output is complete: the launcher and init only tidy up
                     // now; reap them off this thread
                     reapLater = true;
@@ -90,6 +90,9 @@ final class RunLoop {
             } else {
                 Sys.closeQuietly(fds[2]);
                 Sys.closeQuietly(l.launcher.pidfd);
+                if (l.plan.cgroup != null && exits.cgroupRecord() == null) {
+                    l.plan.cgroup.removeLeftovers(); // the launcher did not get to it
+                }
             }
             Sys.closeQuietly(l.childPidfd);
         }
@@ -98,7 +101,7 @@ final class RunLoop {
             throw RunSupport.interrupted(spec);
         }
         return new Spawner.Collected(exits.result(raw), out.toString(StandardCharsets.UTF_8),
-                err.toString(StandardCharsets.UTF_8));
+                err.toString(StandardCharsets.UTF_8), LinuxNsProcess.usage(l.plan, exits.cgroupRecord()));
     }
 
     /** Reads the launcher's last records and reaps it, on a reaper thread. */
@@ -115,6 +118,9 @@ final class RunLoop {
             }
             l.launcher.awaitExit();
             Sys.closeQuietly(l.launcher.pidfd);
+            if (l.plan.cgroup != null) {
+                l.plan.cgroup.removeLeftovers(); // a no-op when the launcher removed it
+            }
         });
     }
 

@@ -101,6 +101,14 @@ final class SetupFailure {
                     : errno == 20 || errno == 21 ? "a bind needs a directory on a directory and a file on a file" : null;
             case SWITCH_ROOT -> errno == 75 ? "the command's uid or gid is not mapped in its user namespace: map it"
                     : "the root must be an existing directory, and / must not have shared propagation";
+            case CGROUP -> errno == EACCES || errno == EPERM ? dev.jns.linux.cgroup.CgroupPlan.rootlessHint()
+                    : errno == 16 ? "the cgroup is busy: a cgroup v2 directory with controllers enabled for its children "
+                      + "cannot take processes (no internal processes): give a leaf, or a parent without processes"
+                    : null;
+            case CGROUP_LIMIT -> errno == 16 ? "the limit is below what the cgroup uses already"
+                    : errno == EINVAL ? "the kernel refused the value (a v1 memory+swap limit must be at least the "
+                      + "memory limit)" : errno == ENOENT ? "this kernel lacks that cgroup file (an older kernel, or "
+                      + "swap accounting off)" : null;
             case CAPABILITIES -> "dropping capabilities needs CAP_SETPCAP: add newUser(), or keep noNewPrivileges()";
             default -> null;
         };

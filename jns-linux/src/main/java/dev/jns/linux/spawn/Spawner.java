@@ -78,7 +78,7 @@ public final class Spawner {
         Launched l = launch(spec, here, true);
         Collected c = RunLoop.collect(l, spec);
         return new SpawnResult(c.stdout(), c.stderr(),
-                Duration.ofNanos(System.nanoTime() - t0), LinuxNsProcess.outcome(c.exit(), l.namespaceIds));
+                Duration.ofNanos(System.nanoTime() - t0), LinuxNsProcess.outcome(c.exit(), l.namespaceIds, c.cgroupUsage()));
     }
 
     /** What a successful launch hands on: the launcher, the command, our ends of its pipes, the status reader. */
@@ -106,7 +106,7 @@ public final class Spawner {
     }
 
     /** What {@link RunLoop#collect} gathered. */
-    record Collected(LinuxNsProcess.Exit exit, String stdout, String stderr) {
+    record Collected(LinuxNsProcess.Exit exit, String stdout, String stderr, dev.jns.Outcome.CgroupUsage cgroupUsage) {
     }
 
     /**
@@ -235,6 +235,9 @@ public final class Spawner {
                 if (proc != null) {
                     proc.signal(Native.SIGKILL); // before its pidfd is closed below
                     proc.awaitExit();
+                }
+                if (plan.cgroup != null) {
+                    plan.cgroup.removeLeftovers(); // a no-op when the launcher removed it
                 }
                 for (int fd : parentSide) {
                     Sys.closeQuietly(fd);

@@ -40,6 +40,8 @@ public final class SpecEncoder {
     /** Test aid: the launcher stops (SIGSTOP) before this step; sent only with {@code -Djns.testing.stopAtStep}. */
     public static final int T_DEBUG_STOP = 26;
     public static final int T_PASS_FD = 27;
+    public static final int T_CGROUP = 60;
+    public static final int T_CGROUP_SET = 61;
     public static final int T_END = 99;
 
     /** OPTIONS bits. */
@@ -123,6 +125,20 @@ public final class SpecEncoder {
     /** TIMEOUT: milliseconds from exec, and the grace between SIGTERM and SIGKILL. */
     public SpecEncoder timeout(long millis, long graceMillis) {
         return raw(T_TIMEOUT, le(16).putLong(millis).putLong(graceMillis).array());
+    }
+
+    /** CGROUP: a directory the launcher creates for the sandbox, and what it is for (roles). */
+    public SpecEncoder cgroup(int roles, String path) {
+        byte[] p = path.getBytes(StandardCharsets.UTF_8);
+        return raw(T_CGROUP, le(8 + p.length).putInt(roles).putInt(0).put(p).array());
+    }
+
+    /** CGROUP_SET: a limit the launcher writes into directory {@code dir} (index of a CGROUP record). */
+    public SpecEncoder cgroupSet(int dir, String file, String value) {
+        byte[] f = file.getBytes(StandardCharsets.UTF_8);
+        byte[] v = value.getBytes(StandardCharsets.UTF_8);
+        return raw(T_CGROUP_SET, le(8 + f.length + 1 + v.length).putInt(dir).putInt(0).put(f).put((byte) 0).put(v)
+                .array());
     }
 
     /** Ends the stream and returns its bytes. */

@@ -34,7 +34,9 @@ public enum Step {
     NO_NEW_PRIVS(30, "set no_new_privs"),
     SETSID(31, "setsid"),
     LOOPBACK(32, "bring lo up"),
-    PASS_FDS(33, "pass fds to the command");
+    PASS_FDS(33, "pass fds to the command"),
+    CGROUP(60, "set up the sandbox's cgroup"),
+    CGROUP_LIMIT(61, "set a cgroup limit");
 
     private final int code;
     private final String label;
