@@ -178,7 +178,7 @@ public final class CgroupPlan {
             dirs.add(new Dir(roles(h.controllers()), parent.resolve(name)));
         }
         if (dirs.isEmpty()) {
-            throw new NamespaceException(what, "plan the sandbox's cgroup", Errno.ENOENT,
+            throw fail(what, "plan the sandbox's cgroup", Errno.ENOENT,
                     "this host has no cgroup hierarchy this process can use (" + host.version() + ")",
                     "mount cgroup2 on /sys/fs/cgroup (jns doctor shows what is there)");
         }
@@ -203,7 +203,7 @@ public final class CgroupPlan {
                 if (Files.exists(parent.resolve("memory.memsw.limit_in_bytes"))) {
                     settings.add(new Setting(d, "memory.memsw.limit_in_bytes", Long.toString(memory + swap)));
                 } else if (swap > 0) {
-                    throw new NamespaceException(what, "limit swap", Errno.ENOENT,
+                    throw fail(what, "limit swap", Errno.ENOENT,
                             "this kernel does not account swap in cgroup v1 (no memory.memsw.limit_in_bytes)",
                             "boot with swapaccount=1, or drop memorySwap()");
                 }
@@ -343,7 +343,7 @@ public final class CgroupPlan {
     }
 
     private static NamespaceException notDelegated(String what, Path parent, String hierarchy, long euid) {
-        return new NamespaceException(what, "create the sandbox's cgroup", Errno.EACCES,
+        return fail(what, "create the sandbox's cgroup", Errno.EACCES,
                 parent + " (" + hierarchy + ") is not delegated to uid " + euid, ROOTLESS_HINT);
     }
 
@@ -360,16 +360,20 @@ public final class CgroupPlan {
     private static NamespaceException missing(String what, String controller, Hierarchy v2, Path v2Parent, long euid) {
         boolean onHost = v2 != null && v2.controllers().contains(controller);
         if (onHost && v2Parent != null) {
-            return new NamespaceException(what, "find the " + controller + " controller", Errno.ENOENT,
+            return fail(what, "find the " + controller + " controller", Errno.ENOENT,
                     "the " + controller + " controller is not enabled for the children of " + v2Parent,
                     "enable it there (echo +" + controller + " > " + v2Parent.resolve("cgroup.subtree_control")
                     + "; a cgroup with processes of its own cannot, so keep the JVM in a leaf) and hand jns that "
                     + "cgroup: Limits.builder().cgroup(dir)" + (euid == 0 ? "" : "; " + ROOTLESS_HINT));
         }
-        return new NamespaceException(what, "find the " + controller + " controller", Errno.ENOENT,
+        return fail(what, "find the " + controller + " controller", Errno.ENOENT,
                 "this host has no " + controller + " controller in a cgroup hierarchy this process sees",
                 "enable it in the kernel (CONFIG_MEMCG, CONFIG_CGROUP_PIDS, CONFIG_CFS_BANDWIDTH; cgroup_enable="
                 + controller + ") and mount it; jns doctor lists the controllers");
+    }
+
+    private static NamespaceException fail(String what, String step, int errno, String detail, String hint) {
+        return NamespaceException.builder(what).step(step).errno(errno).detail(detail).hint(hint).build();
     }
 
     /** jns-PID-START-N: PID and START (clock ticks since boot) name the JVM that made it, for the sweep. */
