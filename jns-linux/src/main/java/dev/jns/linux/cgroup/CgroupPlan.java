@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -56,7 +55,6 @@ public final class CgroupPlan {
     private static final long UNLIMITED = Long.MAX_VALUE;
     private static final AtomicLong SEQ = new AtomicLong();
     private static final Pattern OURS = Pattern.compile("jns-(\\d+)-(\\d+)-\\d+");
-    private static final Set<Path> SWEPT = ConcurrentHashMap.newKeySet();
 
     /** A directory the launcher creates. */
     public record Dir(int roles, Path path) {
@@ -393,12 +391,13 @@ public final class CgroupPlan {
     }
 
     /**
-     * Removes, once per directory per JVM, the empty {@code jns-*} cgroups in {@code parent} whose JVM is gone
-     * (a launcher killed with SIGKILL cannot remove its sandbox's cgroup). A cgroup with processes stays: rmdir
-     * refuses it.
+     * Removes the empty {@code jns-*} cgroups in {@code parent} whose JVM is gone (a launcher killed with SIGKILL
+     * cannot remove its sandbox's cgroup), at each start with cgroup limits; a directory listing of the parent.
+     * A cgroup with processes stays: rmdir refuses it. Leftovers of this JVM's own launchers are removed by the
+     * JVM when such a launcher ends ({@link #removeLeftovers()}).
      */
     static void sweep(Path parent) {
-        if (parent == null || !SWEPT.add(parent)) {
+        if (parent == null) {
             return;
         }
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(parent, "jns-*")) {

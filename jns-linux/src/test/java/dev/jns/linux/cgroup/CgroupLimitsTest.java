@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -234,6 +235,57 @@ class CgroupLimitsTest {
             assertThat(r.stdout()).contains(":memory:" + "/" + host.v1With("memory").mountPoint()
                     .relativize(parent) + "/jns-");
         } finally {
+            Files.delete(parent);
+        }
+    }
+
+    @Test
+    void noCgroupIsLeftWhenTheJvmIsKilled() throws Exception {
+        needs("memory");
+        String java = ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java");
+        Process jvm = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                CgroupJvmKillMain.class.getName()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        try {
+            String line = new java.io.BufferedReader(new java.io.InputStreamReader(jvm.getInputStream())).readLine();
+            assertThat(line).as("the child JVM's sandbox pid").isNotNull();
+            long sandbox = Long.parseLong(line.trim());
+            String prefix = "jns-" + jvm.pid() + "-";
+            assertThat(cgroupOf(sandbox, "memory").getFileName().toString()).startsWith(prefix);
+            Path dir = cgroupOf(sandbox, "memory");
+            jvm.destroyForcibly();
+            assertThat(jvm.waitFor(5, TimeUnit.SECONDS)).isTrue();
+            // the sandbox dies with its JVM (its launcher's lifeline); a launcher that could not remove the cgroup
+            // (killed with it) leaves it empty, and the next start with cgroup limits sweeps it
+            long until = System.nanoTime() + 5_000_000_000L;
+            while (Files.exists(Path.of("/proc/" + sandbox)) && System.nanoTime() < until) {
+                Thread.onSpinWait();
+            }
+            assertThat(Path.of("/proc/" + sandbox)).as("the sandbox after its JVM was killed").doesNotExist();
+            Namespaces.spawn().limits(Limits.builder().memory(32 * MIB).build()).run("true");
+            assertThat(dir).as("the sandbox's cgroup after its JVM was killed and a next start").doesNotExist();
+        } finally {
+            jvm.destroyForcibly();
+        }
+    }
+
+    @Test
+    void emptyCgroupsOfDeadJvmsAreSweptAtTheNextStart() throws Exception {
+        CgroupHost.Hierarchy mem = host.v1With("memory");
+        assumeTrue(mem != null && mem.own() != null, "needs a cgroup v1 memory hierarchy to make a fresh parent in");
+        Path parent = mem.own().resolve("jns-test-sweep-" + ProcessHandle.current().pid());
+        Files.createDirectory(parent);
+        Path dead = parent.resolve("jns-999999999-1-1");
+        Path live = parent.resolve("jns-" + ProcessHandle.current().pid() + "-"
+                + CgroupPlan.startTime(ProcessHandle.current().pid()) + "-999999");
+        Files.createDirectory(dead);
+        Files.createDirectory(live);
+        try {
+            Namespaces.spawn().limits(Limits.builder().memory(32 * MIB).cgroup(parent).build()).run("true");
+            assertThat(dead).as("left by a JVM that is gone").doesNotExist();
+            assertThat(live).as("of this JVM, which lives").exists();
+        } finally {
+            Files.deleteIfExists(live);
+            Files.deleteIfExists(dead);
             Files.delete(parent);
         }
     }
