@@ -8,7 +8,8 @@ import java.time.Duration;
 
 /**
  * The outcome of one real attempt made by {@link Namespaces#doctor()}: start {@code /bin/true} in a new
- * namespace of one type, or make a user namespace and mount a tmpfs in it.
+ * namespace of one type, make a user namespace and mount a tmpfs in it, or run {@code /bin/true} under cgroup
+ * limits ({@link #CGROUP_LIMITS}).
  *
  * @param name     what was tried: a namespace type's {@link NamespaceType#procName() proc name}
  *                 ({@code "net"}), or {@link #USERNS_MOUNT} for the user namespace + tmpfs attempt
@@ -27,6 +28,8 @@ public record DoctorProbe(String name, NamespaceType type, long uid, boolean roo
                           int errno, String cause, String fix, Duration elapsed) {
     /** The {@link #name()} of the attempt that makes a user namespace and mounts a tmpfs in it. */
     public static final String USERNS_MOUNT = "userns+mount";
+    /** The {@link #name()} of the attempt that runs {@code /bin/true} under cgroup limits (memory and pids). */
+    public static final String CGROUP_LIMITS = "cgroup-limits";
 
     /** A successful attempt. */
     public static DoctorProbe ok(String name, NamespaceType type, long uid, boolean rootless, Duration elapsed) {

@@ -242,6 +242,34 @@ public final class CgroupPlan {
         return new CgroupPlan(dirs, settings, memoryLimit);
     }
 
+    /**
+     * What the host's cgroups offer a process of {@code euid}, for {@code jns doctor}: the layout, whether jns may
+     * create cgroups where it would (below the JVM's own cgroup in every hierarchy it would use), and where each
+     * controller jns limits would come from.
+     */
+    public static dev.jns.doctor.CgroupFacts facts(long euid) {
+        CgroupHost host = CgroupHost.current();
+        Hierarchy v2 = host.v2();
+        Set<String> v2Children = v2 == null || v2.own() == null ? Set.of()
+                : new LinkedHashSet<>(CgroupHost.words(CgroupHost.read(v2.own().resolve("cgroup.subtree_control"))));
+        Map<String, String> where = new LinkedHashMap<>();
+        boolean delegated = v2 == null || v2.own() == null || writable(v2.own(), euid);
+        for (String c : List.of("memory", "pids", "cpu")) {
+            Hierarchy v1 = host.v1With(c);
+            if (v2Children.contains(c)) {
+                where.put(c, "v2");
+            } else if (v1 != null && v1.own() != null) {
+                where.put(c, "v1");
+                delegated &= writable(v1.own(), euid);
+            } else if (v2 != null && v2.controllers().contains(c)) {
+                where.put(c, "v2, not enabled for children");
+            } else {
+                where.put(c, "missing");
+            }
+        }
+        return new dev.jns.doctor.CgroupFacts(host.version(), delegated && !host.version().equals("none"), where);
+    }
+
     private static List<Hierarchy> all(CgroupHost host) {
         List<Hierarchy> l = new ArrayList<>(host.v1());
         if (host.v2() != null) {

@@ -9,6 +9,7 @@ import dev.jns.NamespaceType;
 import dev.jns.Namespaces;
 import dev.jns.Spawn;
 import dev.jns.SpawnResult;
+import dev.jns.sandbox.Limits;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -97,12 +98,16 @@ public final class Doctor {
             out.add(new Attempt(t.procName(), t, uid, gid, runAs, rootless));
         }
         out.add(new Attempt(DoctorProbe.USERNS_MOUNT, null, uid, gid, runAs, rootless));
+        out.add(new Attempt(DoctorProbe.CGROUP_LIMITS, null, uid, gid, runAs, rootless));
         return out;
     }
 
     /** One attempt: a type's namespace, or the user namespace + tmpfs. */
     private record Attempt(String name, NamespaceType type, long uid, long gid, boolean runAs, boolean rootless) {
         DoctorProbe run(DoctorFacts facts) {
+            if (name.equals(DoctorProbe.CGROUP_LIMITS)) {
+                return cgroupLimits(this);
+            }
             long t0 = System.nanoTime();
             String step;
             int errno;
@@ -148,6 +153,31 @@ public final class Doctor {
             }
             Causes.Explanation why = Causes.explain(facts, type, rootless, step, errno, fallback);
             return new DoctorProbe(name, type, uid, rootless, false, step, errno, why.cause(), why.fix(), elapsed(t0));
+        }
+    }
+
+    /** /bin/true under a memory and a pids limit (a new user namespace without root), as this attempt's user. */
+    private static DoctorProbe cgroupLimits(Attempt a) {
+        long t0 = System.nanoTime();
+        try {
+            Spawn s = Namespaces.spawn();
+            if (a.runAs()) {
+                s.runAs(a.uid(), a.gid());
+            }
+            if (a.rootless()) {
+                s.newUser();
+            }
+            SpawnResult r = s.limits(Limits.builder().memory(64L << 20).pids(64).build()).run("/bin/true");
+            if (r.success() && r.outcome().cgroup() != null) {
+                return DoctorProbe.ok(a.name(), null, a.uid(), a.rootless(), elapsed(t0));
+            }
+            return new DoctorProbe(a.name(), null, a.uid(), a.rootless(), false, "run /bin/true", 0,
+                    "it ended: " + r.outcome().describe(), "", elapsed(t0));
+        } catch (NamespaceException e) {
+            return new DoctorProbe(a.name(), null, a.uid(), a.rootless(), false, e.step(), e.errno(),
+                    e.detail() == null ? "" : e.detail(), e.hint() == null ? "" : e.hint(), elapsed(t0));
+        } catch (RuntimeException e) {
+            return new DoctorProbe(a.name(), null, a.uid(), a.rootless(), false, "spawn", 0, e.toString(), "", elapsed(t0));
         }
     }
 

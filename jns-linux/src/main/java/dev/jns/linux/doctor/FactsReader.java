@@ -65,7 +65,7 @@ final class FactsReader {
         return new DoctorFacts(orElse(ProcFiles.read("/proc/sys/kernel/osrelease"), System.getProperty("os.version")), euid, user,
                 helper("newuidmap"), helper("newgidmap"), subIds("/etc/subuid", user, euid),
                 subIds("/etc/subgid", user, euid), sysctls, seccomp, filters, container(), v2, v2 ? cgroup : "",
-                writable, timeNamespaces(), pidfd());
+                writable, timeNamespaces(), pidfd(), dev.jns.linux.cgroup.CgroupPlan.facts(euid));
     }
 
     static String userName(long uid) {

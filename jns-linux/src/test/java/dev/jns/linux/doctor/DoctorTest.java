@@ -25,10 +25,10 @@ class DoctorTest {
         DoctorFacts f = r.facts();
         assertThat(f.kernel()).isNotEmpty();
         assertThat(f.euid()).isEqualTo(Long.parseLong(new com.sun.security.auth.module.UnixSystem().getUid() + ""));
-        // as the caller: eight types and the userns + tmpfs attempt; as root also the same as nobody
-        assertThat(r.probes(false)).hasSize(9);
-        assertThat(r.probes(true)).hasSize(9);
-        assertThat(r.probes()).hasSize(f.root() ? 18 : 9);
+        // as the caller: eight types, the userns + tmpfs attempt, cgroup limits; as root also the same as nobody
+        assertThat(r.probes(false)).hasSize(10);
+        assertThat(r.probes(true)).hasSize(10);
+        assertThat(r.probes()).hasSize(f.root() ? 20 : 10);
         for (NamespaceType t : NamespaceType.values()) {
             assertThat(r.probe(t, false)).isPresent();
             assertThat(r.probe(t, true)).get().extracting(DoctorProbe::rootless).isEqualTo(true);
@@ -45,6 +45,28 @@ class DoctorTest {
         assertThat(r.facts().timeNamespaces()).isTrue();
         assertThat(r.facts().pidfd()).isTrue();
         assertThat(r.facts().sysctls()).containsKey("user.max_user_namespaces");
+    }
+
+    @Test
+    void cgroupsAreReportedWithEachControllerAndTheAttemptMatchesThem() {
+        DoctorReport r = Namespaces.doctor();
+        dev.jns.doctor.CgroupFacts c = r.facts().cgroups();
+        assertThat(c.version()).isIn("v2", "v1", "hybrid", "none");
+        assertThat(c.controllers()).containsOnlyKeys("memory", "pids", "cpu");
+        assertThat(r.toString()).contains("cgroup limits     " + c.describe());
+        assertThat(r.toJson()).contains("\"cgroups\":{\"version\":\"" + c.version() + "\"");
+        DoctorProbe mine = r.probes(false).stream().filter(p -> p.name().equals(DoctorProbe.CGROUP_LIMITS))
+                .findFirst().orElseThrow();
+        boolean usable = c.delegated() && c.available("memory") && c.available("pids");
+        assertThat(mine.works()).as(mine.describe() + " / " + c.describe()).isEqualTo(usable);
+        if (!r.facts().root()) {
+            return;
+        }
+        DoctorProbe nobody = r.probes(true).stream().filter(p -> p.name().equals(DoctorProbe.CGROUP_LIMITS))
+                .findFirst().orElseThrow();
+        if (!nobody.works()) {
+            assertThat(nobody.fix()).contains("delegated");
+        }
     }
 
     @Test
