@@ -1,6 +1,7 @@
 package dev.jns.testkit;
 
 import dev.jns.InvalidSpecException;
+import dev.jns.sandbox.Limits;
 import dev.jns.sandbox.MountPlan;
 import dev.jns.NamespaceException;
 import dev.jns.NamespaceType;
@@ -99,6 +100,9 @@ public final class Sandbox implements AutoCloseable {
         }
         for (NsHandle h : handles.values()) {
             s.join(h);
+        }
+        if (options.limits != null) {
+            s.limits(options.limits);
         }
         return s.directory(workDir);
     }
@@ -239,6 +243,7 @@ public final class Sandbox implements AutoCloseable {
         private long runAsUid = -1;
         private long runAsGid = -1;
         private final MountPlan mounts = new MountPlan();
+        private Limits limits;
 
         private Builder() {
         }
@@ -322,6 +327,15 @@ public final class Sandbox implements AutoCloseable {
          */
         public Builder mounts(MountPlan plan) {
             mounts.addAll(Objects.requireNonNull(plan, "plan"));
+            return this;
+        }
+
+        /**
+         * Limits for each command the sandbox runs ({@link #spawn()}, {@link #run}): with cgroup limits each runs
+         * in a cgroup of its own that ends with it (the holder that keeps the namespaces has none).
+         */
+        public Builder limits(Limits value) {
+            limits = Objects.requireNonNull(value, "limits");
             return this;
         }
 
