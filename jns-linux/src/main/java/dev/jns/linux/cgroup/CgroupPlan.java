@@ -117,7 +117,8 @@ public final class CgroupPlan {
                         "create it first (mkdir), and delegate it to the user that runs the JVM");
             }
         }
-        Hierarchy v2 = host.v2();
+        // test aid (like jns.testing.stopAtStep): plan as on a v1-only host, to exercise the freezer's kill
+        Hierarchy v2 = Boolean.getBoolean("jns.testing.cgroupV1Only") ? null : host.v2();
         Path v2Parent = v2 == null ? null : v2 == customIn ? custom : v2.own();
         boolean v2Writable = v2Parent != null && writable(v2Parent, euid);
         Set<String> v2Children = v2Parent == null ? Set.of()

@@ -98,6 +98,8 @@ class CgroupLimitsTest {
         SpawnResult r = Namespaces.spawn().newPid().limits(Limits.builder().memory(64 * MIB).build())
                 .run("tail", "/dev/zero");
         Outcome o = r.outcome();
+        System.out.printf("memory hog under 64 MiB: %s, peak %d KiB, %d OOM kill(s), %s%n", o.describe(),
+                o.cgroup().memoryPeak() >> 10, o.cgroup().oomKills(), r.elapsed());
         assertThat(o.kind()).as(o.toString()).isEqualTo(Outcome.Kind.OOM_KILLED);
         assertThat(o.signal()).isEqualTo(9);
         assertThat(o.describe()).isEqualTo("killed by the OOM killer (memory limit 64 MiB)");
@@ -113,6 +115,8 @@ class CgroupLimitsTest {
                 .limits(Limits.builder().memory(32 * MIB).build())
                 .run("dd", "if=/dev/zero", "of=/tmp/fill", "bs=1M", "count=128");
         Outcome o = r.outcome();
+        System.out.printf("dd of 128 MiB into a tmpfs under 32 MiB: %s, peak %d KiB%n", o.describe(),
+                o.cgroup().memoryPeak() >> 10);
         assertThat(o.kind()).as(o + r.stderr()).isEqualTo(Outcome.Kind.OOM_KILLED);
         assertThat(o.cgroup().memoryPeak()).isLessThanOrEqualTo(32 * MIB);
     }
@@ -125,6 +129,8 @@ class CgroupLimitsTest {
                 .timeout(Duration.ofSeconds(2), Duration.ZERO)
                 .run("sh", "-c", "b() { b | b & }; b; while :; do :; done");
         Outcome o = r.outcome();
+        System.out.printf("fork bomb under pids 40 for 2 s: %s, pids peak %d, sandbox over after %s%n",
+                o.describe(), o.cgroup().pidsPeak(), r.elapsed());
         assertThat(o.kind()).as(o.toString()).isEqualTo(Outcome.Kind.TIMED_OUT);
         if (o.cgroup().pidsPeak() >= 0) {
             assertThat(o.cgroup().pidsPeak()).isEqualTo(40);
@@ -145,6 +151,22 @@ class CgroupLimitsTest {
     static boolean running(long pid) {
         String stat = CgroupHost.read(Path.of("/proc/" + pid + "/stat"));
         return stat != null && stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
+    }
+
+    @Test
+    void onV1TheFreezerAndAKillOfEveryPidEndWhatIsLeft() {
+        needs("pids");
+        assumeTrue(host.v1With("freezer") != null, "needs a cgroup v1 freezer hierarchy");
+        System.setProperty("jns.testing.cgroupV1Only", "true");
+        try {
+            SpawnResult r = Namespaces.spawn().limits(Limits.builder().pids(10).build())
+                    .run("sh", "-c", "for i in 1 2 3; do sleep 1000 & echo $!; done");
+            assertThat(r.stdout().lines()).hasSize(3).allSatisfy(pid ->
+                    assertThat(running(Long.parseLong(pid))).as("sleep %s after the sandbox ended", pid).isFalse());
+            assertThat(r.outcome().cgroup().cpu()).as("cpuacct.usage").isNotNull();
+        } finally {
+            System.clearProperty("jns.testing.cgroupV1Only");
+        }
     }
 
     @Test
