@@ -12,7 +12,7 @@ import java.util.Locale;
 /**
  * What cgroup limits do and cost, measured in one run (root, or a user with a delegated cgroup):
  * <ol>
- *   <li>the CPU share of a busy loop over 2 s, with {@code cpus(0.5)} and with {@code cpus(1.0)}, as the sandbox's
+ *   <li>the CPU share of a busy loop over 2 s, with {@code cpus(0.1)}, {@code cpus(0.5)} and {@code cpus(1.0)}, as the sandbox's
  *       cgroup counted it ({@code cpu.stat}/{@code cpuacct.usage}) over the wall time;</li>
  *   <li>the median time to run {@code /bin/true} in new user+pid namespaces with and without a memory + pids limit
  *       (interleaved): the price of creating, joining, reading and removing the sandbox's cgroup.</li>
@@ -25,14 +25,14 @@ public final class CgroupBenchmark {
 
     public static void main(String[] args) {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 200;
-        for (double cpus : new double[] {0.5, 1.0, 0.5, 1.0}) {
+        for (double cpus : new double[] {0.1, 0.5, 1.0, 0.1, 0.5, 1.0}) {
             long t0 = System.nanoTime();
             SpawnResult r = Namespaces.spawn().newPid().limits(Limits.builder().cpus(cpus).build())
                     .timeout(Duration.ofSeconds(2), Duration.ZERO).run("sh", "-c", "while :; do :; done");
             double wall = (System.nanoTime() - t0) / 1e9;
             Outcome.CgroupUsage u = r.outcome().cgroup();
             double cpu = u == null || u.cpu() == null ? Double.NaN : u.cpu().toNanos() / 1e9;
-            System.out.printf(Locale.ROOT, "busy loop, cpus(%.1f): %.2f s CPU in %.2f s = %.2f CPUs%n", cpus, cpu,
+            System.out.printf(Locale.ROOT, "busy loop, cpus(%.2f): %.2f s CPU in %.2f s = %.2f CPUs%n", cpus, cpu,
                     wall, cpu / wall);
         }
         Limits limits = Limits.builder().memory(256L << 20).pids(100).build();
