@@ -316,6 +316,16 @@ class CgroupLimitsTest {
     }
 
     @Test
+    void aFailedSetupLeavesNoCgroup() {
+        needs("memory");
+        // exec fails in the sandbox (after the cgroup was made); a join that fails fails in the launcher itself
+        assertThatThrownBy(() -> Namespaces.spawn().newPid().limits(Limits.builder().memory(32 * MIB).build())
+                .run("/nonexistent/program")).isInstanceOf(dev.jns.NamespaceException.class);
+        assertThatThrownBy(() -> Namespaces.spawn().limits(Limits.builder().memory(32 * MIB).build())
+                .directory(Path.of("/nonexistent")).run("true")).isInstanceOf(dev.jns.NamespaceException.class);
+    }
+
+    @Test
     void cpusAboveTheOnlineCpusIsInvalid() {
         double tooMany = Runtime.getRuntime().availableProcessors() + 1;
         assertThatThrownBy(() -> Namespaces.spawn().limits(Limits.builder().cpus(tooMany).build()).run("true"))
