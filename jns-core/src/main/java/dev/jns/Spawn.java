@@ -402,7 +402,10 @@ public final class Spawn {
         return this;
     }
 
-    /** Resource limits of the command; {@link Limits#none()} unless set. */
+    /**
+     * Resource limits of the command; {@link Limits#none()} unless set: rlimits, and cgroup limits (memory, pids,
+     * CPU) of the whole sandbox, which then runs in a cgroup of its own (see {@link Limits}).
+     */
     public Spawn limits(Limits value) {
         limits = Objects.requireNonNull(value, "limits");
         return this;
