@@ -9,6 +9,7 @@ import dev.jns.NsHandle;
 import dev.jns.NsProcess;
 import dev.jns.Spawn;
 import dev.jns.SpawnResult;
+import dev.jns.testkit.internal.EtcHosts;
 import dev.jns.testkit.internal.ProcFs;
 
 import java.io.BufferedReader;
@@ -46,6 +47,9 @@ import java.util.stream.Stream;
  * <p>The loopback device is brought up by jns's launcher when the net namespace is made
  * ({@link dev.jns.Spawn#loopback(boolean)}); ask for {@code loopback(false)} to leave it down.
  *
+ * <p>With a uts and a mount namespace the sandbox has its own {@code /etc/hosts} and {@code /etc/hostname}
+ * ({@link Builder#hostsFile}): the hostname resolves to loopback and {@code localhost} keeps working.
+ *
  * <p>Extra mounts ({@link Builder#bind}, {@link Builder#roBind}, {@link Builder#tmpfs}, {@link Builder#mounts})
  * are made by the holder in the sandbox's own mount namespace, over the host's tree (there is no root
  * switch), so every command {@link #run} or {@link #spawn()} starts sees them and the host never does.
@@ -61,15 +65,17 @@ public final class Sandbox implements AutoCloseable {
     private final Map<NamespaceType, NsHandle> handles;
     private final List<Long> holderPids;
     private final Path workDir;
+    private final Path etcDir;
     private boolean closed;
 
     private Sandbox(Builder options, NsProcess holder, Map<NamespaceType, NsHandle> handles, List<Long> holderPids,
-                    Path workDir) {
+                    Path workDir, Path etcDir) {
         this.options = options;
         this.holder = holder;
         this.handles = handles;
         this.holderPids = holderPids;
         this.workDir = workDir;
+        this.etcDir = etcDir;
     }
 
     /** Options for a new sandbox. */
@@ -187,6 +193,7 @@ public final class Sandbox implements AutoCloseable {
             ProcessHandle.of(p).ifPresent(ProcessHandle::destroyForcibly);
         }
         deleteTree(workDir);
+        deleteTree(etcDir);
         if (failure != null) {
             throw failure;
         }
@@ -239,8 +246,24 @@ public final class Sandbox implements AutoCloseable {
         private long runAsUid = -1;
         private long runAsGid = -1;
         private final MountPlan mounts = new MountPlan();
+        private boolean hostsFile = true;
 
         private Builder() {
+        }
+
+        /**
+         * Whether the sandbox gets its own {@code /etc/hosts} and {@code /etc/hostname} (default true; made when
+         * it has a uts and a mount namespace): the hostname resolves to loopback ({@code 127.0.1.1} and
+         * {@code ::1}, as Debian writes it) and {@code localhost} keeps working, so
+         * {@code InetAddress.getLocalHost()} and {@code getent hosts $(hostname)} work inside. The files are on a
+         * small tmpfs of the sandbox, bound over the host's in the sandbox's mount namespace only (writable by
+         * root inside; the host's files are never touched). Names of the outside world do not resolve in a net
+         * namespace with only loopback: the resolver's query to the host's nameserver fails at once (no route),
+         * and Java throws {@code UnknownHostException}.
+         */
+        public Builder hostsFile(boolean on) {
+            hostsFile = on;
+            return this;
         }
 
         /**
@@ -380,37 +403,55 @@ public final class Sandbox implements AutoCloseable {
          */
         public Sandbox open() {
             MountPlan.validate(mounts.entries()); // InvalidSpecException before anything is made
-            Path dir;
-            try {
-                dir = Files.createTempDirectory("jns-sandbox-");
-                if (runAsUid >= 0) {
-                    Files.setAttribute(dir, "unix:uid", (int) runAsUid);
-                    Files.setAttribute(dir, "unix:gid", (int) runAsGid);
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException("create the sandbox's work directory", e);
+            boolean etc = writesHostsFile();
+            if (etc) {
+                EtcHosts.hosts(hostname); // a name a hosts file cannot hold fails here, before anything is made
             }
+            Path dir = null;
+            Path etcDir = null;
             NsProcess holder = null;
             Map<NamespaceType, NsHandle> handles = new EnumMap<>(NamespaceType.class);
             try {
-                holder = startHolder(dir);
+                dir = tempDir("jns-sandbox-");
+                etcDir = etc ? tempDir("jns-sandbox-etc-") : null;
+                holder = startHolder(dir, etcDir);
                 awaitReady(holder);
                 List<Long> holderPids = ProcFs.descendantsAndSelf(holder.pid());
                 for (NamespaceType t : effectiveNamespaces()) {
                     handles.put(t, holder.namespace(t));
                 }
-                return new Sandbox(this, holder, handles, List.copyOf(holderPids), dir);
+                return new Sandbox(this, holder, handles, List.copyOf(holderPids), dir, etcDir);
             } catch (RuntimeException e) {
                 handles.values().forEach(NsHandle::close);
                 if (holder != null) {
                     holder.close();
                 }
                 deleteTree(dir);
+                deleteTree(etcDir);
                 throw e;
             }
         }
 
-        private NsProcess startHolder(Path dir) {
+        /** Whether {@link #open()} gives the sandbox its own /etc/hosts (asked, and with uts and mount namespaces). */
+        boolean writesHostsFile() {
+            EnumSet<NamespaceType> types = effectiveNamespaces();
+            return hostsFile && types.contains(NamespaceType.UTS) && types.contains(NamespaceType.MOUNT);
+        }
+
+        private Path tempDir(String prefix) {
+            try {
+                Path dir = Files.createTempDirectory(prefix);
+                if (runAsUid >= 0) {
+                    Files.setAttribute(dir, "unix:uid", (int) runAsUid);
+                    Files.setAttribute(dir, "unix:gid", (int) runAsGid);
+                }
+                return dir;
+            } catch (IOException e) {
+                throw new UncheckedIOException("create the sandbox's directory " + prefix + "*", e);
+            }
+        }
+
+        private NsProcess startHolder(Path dir, Path etcDir) {
             Spawn s = Namespaces.spawn();
             if (runAsUid >= 0) {
                 s.runAs(runAsUid, runAsGid);
@@ -432,9 +473,15 @@ public final class Sandbox implements AutoCloseable {
             if (types.contains(NamespaceType.PID) && types.contains(NamespaceType.MOUNT)) {
                 s.mountProc();
             }
-            if (!mounts.isEmpty()) {
+            MountPlan plan = new MountPlan();
+            if (etcDir != null) {
+                // first, so that the caller's own mounts may still replace /etc/hosts
+                plan.addAll(EtcHosts.plan(etcDir, hostname));
+            }
+            plan.addAll(mounts);
+            if (!plan.isEmpty()) {
                 // applied after /proc, in the holder's new mount namespace, which every command joins
-                s.mounts(mounts);
+                s.mounts(plan);
             }
             if (namespaces.contains(NamespaceType.UTS)) {
                 s.hostname(hostname);
