@@ -20,6 +20,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -33,7 +34,10 @@ import java.util.stream.Stream;
  * exactly one test, after which it exits and is closed: a child is never reused. Not API.
  */
 public final class IsolatedChild implements AutoCloseable {
-    /** JVM options that make a short-lived child start fast; the test's own {@code jvmArgs} come after. */
+    /**
+     * JVM options that make a short-lived child start fast (C1 only, the serial collector, no perf-data file,
+     * class data sharing); the test's own {@code jvmArgs} come after and win. {@link ChildCds} adds its archive.
+     */
     public static final List<String> FAST_START = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
             "-XX:-UsePerfData", "-Xshare:auto");
     private static final ExecutorService DRAINERS = Executors.newCachedThreadPool(r -> {
@@ -101,7 +105,10 @@ public final class IsolatedChild implements AutoCloseable {
         try {
             List<String> cmd = new ArrayList<>();
             cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            cmd.addAll(jvmOptions(key.jvmArgs()));
+            Optional<ChildCds> cds = ChildCds.ready(FAST_START);
+            List<String> opts = jvmOptions(key.jvmArgs());
+            cds.ifPresent(c -> opts.addAll(opts.size() - key.jvmArgs().size(), c.options()));
+            cmd.addAll(opts);
             for (String p : System.getProperties().stringPropertyNames()) {
                 if (p.startsWith("jns.") && !p.equals(IsolatedMain.CHILD)) {
                     cmd.add("-D" + p + "=" + System.getProperty(p));
@@ -109,7 +116,7 @@ public final class IsolatedChild implements AutoCloseable {
             }
             cmd.add("-D" + IsolatedMain.CHILD + "=true");
             cmd.add("-cp");
-            cmd.add(System.getProperty("java.class.path"));
+            cmd.add(cds.map(ChildCds::classPathPrefix).orElse("") + System.getProperty("java.class.path"));
             cmd.add(IsolatedMain.class.getName());
             cmd.add(dir.resolve("result").toString());
             if (preload != null) {
