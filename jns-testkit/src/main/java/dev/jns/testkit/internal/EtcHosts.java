@@ -1,6 +1,6 @@
 package dev.jns.testkit.internal;
 
-import dev.jns.MountPlan;
+import dev.jns.sandbox.MountPlan;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,7 @@
 package dev.jns.testkit.internal;
 
-import dev.jns.Capability;
+import dev.jns.sandbox.Capability;
+import dev.jns.sandbox.Security;
 import dev.jns.Namespaces;
 import dev.jns.NsProcess;
 import dev.jns.Outcome;
@@ -127,7 +128,7 @@ public final class IsolatedChild implements AutoCloseable {
                     .newIpc().newNet() // the launcher brings lo up in the new net namespace
                     .mounts(EtcHosts.plan(dir.resolve("etc"), key.hostname()))
                     // a mount plan would drop every capability (a sandbox's default): keep root's, as before
-                    .keepCapabilities(Capability.values());
+                    .security(Security.builder().keepCapabilities(Capability.values()).build());
             if (key.monotonicOffsetSeconds() != 0) {
                 s.timeOffsets(Duration.ofSeconds(key.monotonicOffsetSeconds()), Duration.ZERO);
             }
