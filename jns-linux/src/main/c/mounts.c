@@ -24,6 +24,7 @@
 #define NEW_ROOT "/newroot"
 
 static const char *src_prefix = "";
+static uint32_t propagation;    /* the spec's: 0 unchanged, 1 private, 2 slave, 3 shared */
 static const char *dst_prefix = "";
 
 /* The devices of the file systems this plan mounted (tmpfs, dev, the empty root): only there may
@@ -35,7 +36,7 @@ static const char *op_name(uint32_t op)
 {
     static const char *const names[] = {
         "?", "bind", "roBind", "devBind", "tmpfs", "proc", "dev", "mqueue", "dir", "symlink",
-        "file", "remountReadOnly",
+        "file", "remountReadOnly", "bindData",
     };
     return op <= MOUNT_OP_MAX ? names[op] : "?";
 }
@@ -272,6 +273,19 @@ static void do_symlink(const struct mount_entry *m, char *dst)
         fail(errno, "symlink");
 }
 
+static void write_all(int fd, const char *p, size_t left)
+{
+    while (left > 0) {
+        ssize_t n = write(fd, p, left);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            fail(n < 0 ? errno : EIO, "write");
+        p += n;
+        left -= (size_t)n;
+    }
+}
+
 static void do_file(const struct mount_entry *m, char *dst)
 {
     struct stat st;
@@ -287,20 +301,59 @@ static void do_file(const struct mount_entry *m, char *dst)
     int fd = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, m->mode);
     if (fd < 0)
         fail(errno, "open");
-    const char *p = m->data;
-    size_t left = m->data_len;
-    while (left > 0) {
-        ssize_t n = write(fd, p, left);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            fail(n < 0 ? errno : EIO, "write");
-        p += n;
-        left -= (size_t)n;
-    }
+    write_all(fd, m->data, m->data_len);
     if (fchmod(fd, m->mode) < 0)
         fail(errno, "chmod");
     close(fd);
+}
+
+/* A private file over an existing one (bubblewrap's --bind-data), without writing any file system
+ * but a tmpfs of its own: the destination is opened O_PATH first; a tmpfs is mounted for a moment
+ * on the destination's directory (in this mount namespace only), the content written there, and
+ * bound over the destination through /proc/self/fd (the tmpfs hides the path by then, not the
+ * descriptor); the tmpfs is then detached, and only the bound file keeps it. */
+static void do_bind_data(const struct mount_entry *m, char *dst)
+{
+    struct stat st;
+    if (stat(dst, &st) < 0) {
+        if (errno == ENOENT && (m->flags & MOUNT_FLAG_TRY))
+            return;             /* bindDataTry: no such file here, nothing to cover */
+        fail(errno, "stat %s (bindData covers an existing file; it creates none)", m->dst);
+    }
+    if (!S_ISREG(st.st_mode))
+        fail(EEXIST, "%s is not a regular file", m->dst);
+    if (propagation != 1 && propagation != 2)
+        fail(EINVAL, "the staging tmpfs needs private or slave propagation (Java checks this too)");
+    int target = open(dst, O_PATH | O_CLOEXEC);
+    if (target < 0)
+        fail(errno, "open %s", m->dst);
+    char target_path[64];
+    snprintf(target_path, sizeof target_path, "/proc/self/fd/%d", target);
+    if (access(target_path, F_OK) < 0)
+        fail(errno, "%s (bindData needs /proc)", target_path);
+
+    char dir[PATH_MAX];
+    memcpy(dir, dst, strlen(dst) + 1);
+    char *slash = strrchr(dir, '/');
+    if (slash == NULL || slash == dir)
+        fail(EINVAL, "%s has no parent directory to stage in", m->dst);
+    *slash = '\0';
+    if (mount("tmpfs", dir, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0700") < 0)
+        fail(errno, "mount a staging tmpfs on %s", dir + strlen(dst_prefix));
+    char staged[PATH_MAX];
+    join(staged, dir, "/.jns-bind-data");
+    int fd = open(staged, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, m->mode);
+    if (fd < 0)
+        fail(errno, "create the staged file");
+    write_all(fd, m->data, m->data_len);
+    if (fchmod(fd, m->mode) < 0)
+        fail(errno, "chmod the staged file");
+    close(fd);
+    if (mount(staged, target_path, NULL, MS_BIND, NULL) < 0)
+        fail(errno, "bind the staged file over %s", m->dst);
+    if (umount2(dir, MNT_DETACH) < 0)
+        fail(errno, "detach the staging tmpfs from %s", dir + strlen(dst_prefix));
+    close(target);
 }
 
 static void apply(const struct mount_entry *m)
@@ -346,6 +399,9 @@ static void apply(const struct mount_entry *m)
         break;
     case MOUNT_REMOUNT_RO:
         remount(dst, MS_RDONLY);
+        break;
+    case MOUNT_BIND_DATA:
+        do_bind_data(m, dst);
         break;
     default:
         fail(EINVAL, "unknown op");
@@ -413,6 +469,7 @@ static void switch_root(void)
 
 void mounts_setup(const struct spec *s)
 {
+    propagation = s->propagation;
     if (s->root)
         stage_root(s);
     /* proc first, so that a read-only root from the plan does not keep its mount point away */

@@ -163,7 +163,7 @@ static int parse_mount(char *p, uint32_t len, int index, struct mount_entry *m,
                    has_src ? "needs" : "takes no");
     if (has_src && m->op != MOUNT_SYMLINK && src[0] != '/')
         PARSE_FAIL(TAG_MOUNT, "MOUNT %d: source \"%.64s\" is not absolute", index, src);
-    if (m->op != MOUNT_FILE && m->data_len != 0)
+    if (m->op != MOUNT_FILE && m->op != MOUNT_BIND_DATA && m->data_len != 0)
         PARSE_FAIL(TAG_MOUNT, "MOUNT %d: op %u takes no content", index, m->op);
     return 0;
 }

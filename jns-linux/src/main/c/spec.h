@@ -79,7 +79,8 @@ enum mount_op {
     MOUNT_SYMLINK = 9,
     MOUNT_FILE = 10,
     MOUNT_REMOUNT_RO = 11,
-    MOUNT_OP_MAX = 11,
+    MOUNT_BIND_DATA = 12,
+    MOUNT_OP_MAX = 12,
 };
 enum { MOUNT_FLAG_TRY = 1 };
 enum { CAPS_AMBIENT = 1 };
@@ -91,7 +92,7 @@ struct mount_entry {
     uint64_t size;
     const char *src;                    /* "" when the op has none; the target of a symlink */
     const char *dst;
-    const char *data;                   /* FILE content */
+    const char *data;                   /* FILE and BIND_DATA content */
     uint32_t data_len;
 };
 

@@ -519,6 +519,15 @@ public final class Spawn {
             throw new InvalidSpecException("init", "a new time namespace needs a process before the command "
                     + "(the namespace applies to children only)", "drop init(false) or newTime()");
         }
+        if (mountPlan.propagation() == Propagation.SHARED || mountPlan.propagation() == Propagation.UNCHANGED) {
+            for (int i = 0; i < entries.size(); i++) {
+                if (entries.get(i).kind() == dev.jns.sandbox.Mount.Kind.BIND_DATA) {
+                    throw new InvalidSpecException("mounts[" + i + "] (" + entries.get(i).describe() + ")",
+                            "stages its file on a tmpfs for a moment, which " + mountPlan.propagation()
+                            + " propagation could show to other mount namespaces", "use PRIVATE (the default) or SLAVE");
+                }
+            }
+        }
         if (root != null && mountPlan.propagationSet() && mountPlan.propagation() == Propagation.SHARED) {
             throw new InvalidSpecException("mounts propagation", "a root switch (pivot_root) needs / not shared",
                     "use PRIVATE or SLAVE propagation");

@@ -9,7 +9,6 @@ import dev.jns.NsHandle;
 import dev.jns.NsProcess;
 import dev.jns.Spawn;
 import dev.jns.SpawnResult;
-import dev.jns.testkit.internal.EtcHosts;
 import dev.jns.testkit.internal.ProcFs;
 
 import java.io.BufferedReader;
@@ -65,17 +64,15 @@ public final class Sandbox implements AutoCloseable {
     private final Map<NamespaceType, NsHandle> handles;
     private final List<Long> holderPids;
     private final Path workDir;
-    private final Path etcDir;
     private boolean closed;
 
     private Sandbox(Builder options, NsProcess holder, Map<NamespaceType, NsHandle> handles, List<Long> holderPids,
-                    Path workDir, Path etcDir) {
+                    Path workDir) {
         this.options = options;
         this.holder = holder;
         this.handles = handles;
         this.holderPids = holderPids;
         this.workDir = workDir;
-        this.etcDir = etcDir;
     }
 
     /** Options for a new sandbox. */
@@ -193,7 +190,6 @@ public final class Sandbox implements AutoCloseable {
             ProcessHandle.of(p).ifPresent(ProcessHandle::destroyForcibly);
         }
         deleteTree(workDir);
-        deleteTree(etcDir);
         if (failure != null) {
             throw failure;
         }
@@ -257,7 +253,7 @@ public final class Sandbox implements AutoCloseable {
          * {@code ::1}, as Debian writes it) and {@code localhost} keeps working, so
          * {@code InetAddress.getLocalHost()} and {@code getent hosts $(hostname)} work inside. The files are on a
          * small tmpfs of the sandbox, bound over the host's in the sandbox's mount namespace only (writable by
-         * root inside; the host's files are never touched). Names of the outside world do not resolve in a net
+         * root inside; the host's files are never touched): {@link MountPlan#hostsFile}. Names of the outside world do not resolve in a net
          * namespace with only loopback: the resolver's query to the host's nameserver fails at once (no route),
          * and Java throws {@code UnknownHostException}.
          */
@@ -379,31 +375,30 @@ public final class Sandbox implements AutoCloseable {
          */
         public Sandbox open() {
             MountPlan.validate(mounts.entries()); // InvalidSpecException before anything is made
-            boolean etc = writesHostsFile();
-            if (etc) {
-                EtcHosts.hosts(hostname); // a name a hosts file cannot hold fails here, before anything is made
+            MountPlan plan = new MountPlan();
+            if (writesHostsFile()) {
+                plan.hostsFile(hostname); // first, so that the caller's own mounts may still replace the files
             }
+            plan.addAll(mounts);
+            MountPlan.validate(plan.entries());
             Path dir = null;
-            Path etcDir = null;
             NsProcess holder = null;
             Map<NamespaceType, NsHandle> handles = new EnumMap<>(NamespaceType.class);
             try {
                 dir = tempDir("jns-sandbox-");
-                etcDir = etc ? tempDir("jns-sandbox-etc-") : null;
-                holder = startHolder(dir, etcDir);
+                holder = startHolder(dir, plan);
                 awaitReady(holder);
                 List<Long> holderPids = ProcFs.descendantsAndSelf(holder.pid());
                 for (NamespaceType t : effectiveNamespaces()) {
                     handles.put(t, holder.namespace(t));
                 }
-                return new Sandbox(this, holder, handles, List.copyOf(holderPids), dir, etcDir);
+                return new Sandbox(this, holder, handles, List.copyOf(holderPids), dir);
             } catch (RuntimeException e) {
                 handles.values().forEach(NsHandle::close);
                 if (holder != null) {
                     holder.close();
                 }
                 deleteTree(dir);
-                deleteTree(etcDir);
                 throw e;
             }
         }
@@ -427,7 +422,7 @@ public final class Sandbox implements AutoCloseable {
             }
         }
 
-        private NsProcess startHolder(Path dir, Path etcDir) {
+        private NsProcess startHolder(Path dir, MountPlan plan) {
             Spawn s = Namespaces.spawn();
             if (runAsUid >= 0) {
                 s.runAs(runAsUid, runAsGid);
@@ -455,12 +450,6 @@ public final class Sandbox implements AutoCloseable {
             if (types.contains(NamespaceType.PID) && types.contains(NamespaceType.MOUNT)) {
                 s.mountProc();
             }
-            MountPlan plan = new MountPlan();
-            if (etcDir != null) {
-                // first, so that the caller's own mounts may still replace /etc/hosts
-                plan.addAll(EtcHosts.plan(etcDir, hostname));
-            }
-            plan.addAll(mounts);
             if (!plan.isEmpty()) {
                 // applied after /proc, in the holder's new mount namespace, which every command joins
                 s.mounts(plan);

@@ -1,9 +1,9 @@
 package dev.jns.testkit;
 
+import dev.jns.InvalidSpecException;
 import dev.jns.NamespaceType;
 import dev.jns.testkit.fixtures.HostsFileFixture;
 import dev.jns.testkit.fixtures.ResolveFixture;
-import dev.jns.testkit.internal.EtcHosts;
 
 import org.junit.jupiter.api.Test;
 import org.junit.platform.engine.TestExecutionResult;
@@ -26,12 +26,9 @@ class HostsFileTest {
     }
 
     @Test
-    void theFileNamesTheHostAsDebianDoes() {
-        assertThat(EtcHosts.hosts("web-1.example.test")).contains("127.0.0.1\tlocalhost\n",
-                "127.0.1.1\tweb-1.example.test web-1\n", "::1\tlocalhost ip6-localhost ip6-loopback web-1.example.test web-1\n");
-        assertThatThrownBy(() -> EtcHosts.hosts("two words")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("'two words'");
-        assertThatThrownBy(() -> Sandbox.builder().hostname("a#b").open()).isInstanceOf(IllegalArgumentException.class);
+    void aHostnameAHostsFileCannotHoldFailsBeforeAnythingIsMade() {
+        assertThatThrownBy(() -> Sandbox.builder().hostname("a#b").open()).isInstanceOf(InvalidSpecException.class)
+                .hasMessageContaining("hostsFile").hasMessageContaining("'a#b'");
     }
 
     static void assertAllPass(EngineExecutionResults r, int tests) {

@@ -1,6 +1,7 @@
 package dev.jns.testkit.internal;
 
 import dev.jns.sandbox.Capability;
+import dev.jns.sandbox.MountPlan;
 import dev.jns.sandbox.Security;
 import dev.jns.Namespaces;
 import dev.jns.NsProcess;
@@ -99,7 +100,6 @@ public final class IsolatedChild implements AutoCloseable {
         Path dir;
         try {
             dir = Files.createTempDirectory("jns-isolated-");
-            Files.createDirectory(dir.resolve("etc"));
         } catch (IOException e) {
             throw new UncheckedIOException("create the isolated JVM's directory", e);
         }
@@ -126,7 +126,7 @@ public final class IsolatedChild implements AutoCloseable {
             key.config().forEach((k, v) -> cmd.add(k + "=" + v));
             Spawn s = Namespaces.spawn().mapRootUser().newPid().mountProc().newUts().hostname(key.hostname())
                     .newIpc().newNet() // the launcher brings lo up in the new net namespace
-                    .mounts(EtcHosts.plan(dir.resolve("etc"), key.hostname()))
+                    .mounts(new MountPlan().hostsFile(key.hostname()))
                     // a mount plan would drop every capability (a sandbox's default): keep root's, as before
                     .security(Security.builder().keepCapabilities(Capability.values()).build());
             if (key.monotonicOffsetSeconds() != 0) {
