@@ -29,6 +29,8 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass
  * Prints a table; the figures depend on the machine and on what else runs on it (the load average is printed).
  */
 class IsolatedBench {
+    /** USER_HZ: the unit of utime and stime in /proc/PID/stat (100 on every Linux port jns supports). */
+    private static final long TICKS_PER_SECOND = 100;
     private static final int ROUNDS = Integer.getInteger("bench.rounds", 5);
     private static final IsolatedChild.Key KEY = new IsolatedChild.Key("bench", 0, List.of(),
             Map.of("jns.testkit.fixtures", "true"));
@@ -58,6 +60,7 @@ class IsolatedBench {
         List<Long> rss = new ArrayList<>();
         List<Long> pss = new ArrayList<>();
         List<Long> warmUp = new ArrayList<>();
+        List<Long> warmCpu = new ArrayList<>();
         try (IsolatedPool pool = new IsolatedPool(1)) {
             pool.take(KEY, BenchFixture.class.getName()).close(); // starts the first spare
             for (int i = 0; i < ROUNDS; i++) {
@@ -66,7 +69,7 @@ class IsolatedBench {
                     Thread.sleep(10); // the pool starts the spare in the background
                 }
                 IsolatedChild waiting = pool.waitingChildren().get(0);
-                awaitIdle(waiting.pid());
+                long readyTicks = awaitIdle(waiting.pid());
                 warmUp.add(ms(w0));
                 long[] mem = memoryKb(waiting.pid());
                 rss.add(mem[0] / 1024);
@@ -76,10 +79,12 @@ class IsolatedBench {
                     IsolatedChild.Report r = c.run(TEST, 120, "bench");
                     warm.add(ms(t0));
                     assertThat(r.result().status()).as(r.out() + r.err()).isEqualTo("SUCCESSFUL");
+                    warmCpu.add(cpuMs(c) - readyTicks * 1000 / TICKS_PER_SECOND);
                 }
             }
         }
         row("warm: a child was waiting, ready", warm);
+        row("  CPU time of the child after the hand-over", warmCpu);
         row("  time for a child to get ready (wall)", warmUp);
         row("  memory of a waiting child, RSS MiB", rss);
         row("  memory of a waiting child, PSS MiB", pss);
@@ -127,17 +132,18 @@ class IsolatedBench {
         return o.userCpu().plus(o.systemCpu()).toMillis();
     }
 
-    /** Waits until the child's processes have used no CPU for 300 ms: it is ready and waits. */
-    private static void awaitIdle(long pid) throws InterruptedException {
+    /** Waits until the child's processes have used no CPU for 300 ms (it is ready and waits); their ticks. */
+    private static long awaitIdle(long pid) throws InterruptedException {
         long last = -1;
         for (int i = 0; i < 600; i++) {
             long now = ticks(pid);
             if (now == last) {
-                return;
+                return now;
             }
             last = now;
             Thread.sleep(300);
         }
+        return last;
     }
 
     private static long ticks(long pid) {
