@@ -24,7 +24,7 @@
 #define NEW_ROOT "/newroot"
 
 static const char *src_prefix = "";
-static uint32_t propagation;    /* the spec's: 0 unchanged, 1 private, 2 slave, 3 shared */
+static uint32_t propagation;    /* the spec's: 0 unchanged, else enum propagation_value */
 static const char *dst_prefix = "";
 
 /* The devices of the file systems this plan mounted (tmpfs, dev, the empty root): only there may
@@ -276,9 +276,8 @@ static void do_symlink(const struct mount_entry *m, char *dst)
 static void write_all(int fd, const char *p, size_t left)
 {
     while (left > 0) {
-        ssize_t n = write(fd, p, left);
-        if (n < 0 && errno == EINTR)
-            continue;
+        ssize_t n;
+        RETRY_EINTR(n, write(fd, p, left));
         if (n <= 0)
             fail(n < 0 ? errno : EIO, "write");
         p += n;
@@ -322,7 +321,7 @@ static void do_bind_data(const struct mount_entry *m, char *dst)
     }
     if (!S_ISREG(st.st_mode))
         fail(EEXIST, "%s is not a regular file", m->dst);
-    if (propagation != 1 && propagation != 2)
+    if (propagation != PROPAGATION_PRIVATE && propagation != PROPAGATION_SLAVE)
         fail(EINVAL, "the staging tmpfs needs private or slave propagation (Java checks this too)");
     int target = open(dst, O_PATH | O_CLOEXEC);
     if (target < 0)
