@@ -147,7 +147,7 @@ public final class IsolatedExtension implements InvocationInterceptor {
 
     /**
      * The engine run's pool of children started ahead (closed, its waiting children killed, when the run
-     * ends): {@value IsolatedPool#SPARES} children wait per configuration, by default one per processor.
+     * ends): {@value IsolatedPool#SPARES} children wait per configuration, by default one per processor (at most 4).
      */
     private static IsolatedPool pool(ExtensionContext context) {
         return context.getRoot().getStore(STORE).getOrComputeIfAbsent(PoolResource.class, k -> {

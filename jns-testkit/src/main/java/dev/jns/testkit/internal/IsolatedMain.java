@@ -30,6 +30,8 @@ import java.util.Map;
 public final class IsolatedMain {
     /** The system property that tells the extension it runs in the child. */
     public static final String CHILD = "jns.testkit.isolated.child";
+    /** Set to {@code true} in a child that warmed up while it waited (it was started ahead of its test). */
+    public static final String WARMED_UP = "jns.testkit.isolated.warmedUp";
     /** The argument prefix naming a class to load ahead. */
     public static final String PRELOAD = "--preload=";
 
@@ -53,6 +55,7 @@ public final class IsolatedMain {
         Launcher launcher = LauncherFactory.create();
         if (System.in.available() == 0) {
             warmUp(preload); // no test yet: use the wait
+            System.setProperty(WARMED_UP, "true");
         }
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         String uniqueId = in.readLine();

@@ -38,9 +38,12 @@ public final class IsolatedPool implements AutoCloseable {
         this.spares = spares;
     }
 
-    /** The default number of waiting children per key: the number of processors, at least 1. */
+    /**
+     * The default number of waiting children per key: one per processor, at least 1 and at most 4 (each costs
+     * about 32 MiB and a CPU-second to make; more than a few ahead only burn CPU the tests need).
+     */
     public static int defaultSpares() {
-        return Math.max(1, Runtime.getRuntime().availableProcessors());
+        return Math.min(4, Math.max(1, Runtime.getRuntime().availableProcessors()));
     }
 
     /** How many children wait per key. */
