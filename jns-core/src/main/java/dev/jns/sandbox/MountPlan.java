@@ -227,7 +227,8 @@ public final class MountPlan {
      * A private file with {@code content} (mode 0644) bound over the existing file {@code destination}, as
      * bubblewrap's {@code --bind-data}: the command sees the content, writable by whoever may write the file
      * (root inside), and the file under it — a host file, say — is never written. The destination must exist and
-     * be a regular file (symlinks are followed); nothing is created.
+     * be a regular file, not a symlink (a mount never goes where a symlink points), outside {@code /}; nothing is
+     * created.
      */
     public MountPlan bindData(Path destination, String content) {
         return bindData(destination, Objects.requireNonNull(content, "content").getBytes(StandardCharsets.UTF_8),
@@ -246,7 +247,8 @@ public final class MountPlan {
      * (and, for a dotted name, its first label) resolves to loopback — {@code 127.0.1.1} as Debian's installer
      * writes it, and {@code ::1} — and {@code localhost} keeps working, so {@code InetAddress.getLocalHost()} and
      * {@code getent hosts $(hostname)} work inside. Both are {@link #bindData} entries, each skipped when the
-     * file does not exist (in the new root, with a root switch); the host's files are never written. With a new
+     * file does not exist (in the new root, with a root switch); the host's files are never written (where
+     * {@code /etc/hosts} is a symlink, the spawn fails with {@code ELOOP}: bind a file of your own instead). With a new
      * net namespace holding only loopback, other names do not resolve: the resolver's query to a nameserver
      * outside fails at once ({@code connect}: {@code ENETUNREACH}), and Java throws
      * {@code UnknownHostException ... Temporary failure in name resolution}.
