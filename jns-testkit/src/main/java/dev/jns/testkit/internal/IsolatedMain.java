@@ -37,6 +37,7 @@ public final class IsolatedMain {
             config.put(args[i].substring(0, eq), args[i].substring(eq + 1));
         }
         System.setProperty(CHILD, "true");
+        System.setProperty(dev.jns.testkit.SkipReport.ENABLED, "false"); // the parent reports this test's skip
         LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
                 .selectors(DiscoverySelectors.selectUniqueId(uniqueId))
                 .configurationParameters(config)
