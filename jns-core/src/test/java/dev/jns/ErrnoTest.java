@@ -45,7 +45,7 @@ class ErrnoTest {
     void exceptionMessageNamesWhatStepErrnoAndHint() {
         NamespaceException e = new NamespaceException("spawn [pid]", "mount /proc", 1, "/proc", "add newPid()");
         assertThat(e.getMessage()).isEqualTo(
-                "spawn [pid]: mount /proc: EPERM (Operation not permitted): /proc \u2014 add newPid()");
+                "spawn [pid]: mount /proc: EPERM (Operation not permitted): /proc -- add newPid()");
         assertThat(e.step()).isEqualTo("mount /proc");
         assertThat(e.errno()).isEqualTo(1);
         assertThat(e.errnoName()).isEqualTo("EPERM");

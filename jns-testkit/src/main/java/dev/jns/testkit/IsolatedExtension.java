@@ -140,6 +140,8 @@ public final class IsolatedExtension implements InvocationInterceptor {
                 }
             }
             cmd.add("-D" + IsolatedMain.CHILD + "=true");
+            // jns-linux loads jffi's native library: JDK 24+ warns unless native access is enabled (JDK 17+ accept it)
+            cmd.add("--enable-native-access=ALL-UNNAMED");
             cmd.addAll(List.of(config.jvmArgs()));
             cmd.add("-cp");
             cmd.add(System.getProperty("java.class.path"));

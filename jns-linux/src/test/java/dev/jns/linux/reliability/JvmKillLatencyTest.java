@@ -27,7 +27,7 @@ class JvmKillLatencyTest {
         String java = ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java");
         List<Long> latenciesUs = new ArrayList<>();
         for (int run = 0; run < RUNS; run++) {
-            Process jvm = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+            Process jvm = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
                     DieWithJvmMain.class.getName()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
             try {
                 String line = new BufferedReader(new InputStreamReader(jvm.getInputStream(), StandardCharsets.UTF_8))
