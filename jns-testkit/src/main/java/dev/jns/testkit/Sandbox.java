@@ -46,7 +46,7 @@ import java.util.stream.Stream;
  * <p>The loopback device is brought up by jns's launcher when the net namespace is made
  * ({@link dev.jns.Spawn#loopback(boolean)}); ask for {@code loopback(false)} to leave it down.
  *
- * <p>Extra mounts ({@link Builder#bind}, {@link Builder#roBind}, {@link Builder#tmpfs}, {@link Builder#mounts})
+ * <p>Extra mounts ({@link Builder#mounts}: a {@link dev.jns.sandbox.MountPlan}'s binds, read-only binds, tmpfs)
  * are made by the holder in the sandbox's own mount namespace, over the host's tree (there is no root
  * switch), so every command {@link #run} or {@link #spawn()} starts sees them and the host never does.
  */
