@@ -45,10 +45,10 @@ public record DoctorProbe(String name, NamespaceType type, long uid, boolean roo
             sb.append(": ").append(Errno.name(errno));
         }
         if (!cause.isEmpty()) {
-            sb.append(" \u2014 ").append(cause);
+            sb.append(" -- ").append(cause);
         }
         if (!fix.isEmpty()) {
-            sb.append(" \u2014 fix: ").append(fix);
+            sb.append(" -- fix: ").append(fix);
         }
         return sb.toString();
     }
