@@ -42,6 +42,7 @@ static const char *op_name(uint32_t op)
 
 static int cur_index;
 static const struct mount_entry *cur;
+static const struct spec *cur_spec;
 
 /* Every failure of an entry: "entry N (op [src ->] dst): what". Java maps N to the plan. */
 __attribute__((noreturn, format(printf, 2, 3)))
@@ -66,6 +67,14 @@ static void join(char *out, const char *prefix, const char *path)
     int n = snprintf(out, PATH_MAX, "%s%s", prefix, path);
     if (n < 0 || n >= PATH_MAX)
         fail(ENAMETOOLONG, "path too long");
+}
+
+/* The caller's /dev/null, where it lies now (under OLD_ROOT while a root switch is staged). */
+static const char *dev_null(void)
+{
+    static char path[PATH_MAX];
+    join(path, src_prefix, "/dev/null");
+    return path;
 }
 
 static void own_add(const char *path)
@@ -328,6 +337,7 @@ static void apply(const struct mount_entry *m)
     }
     case MOUNT_PROC:
         mount_fs(dst, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+        mask_proc(cur_spec, dst, dev_null());
         break;
     case MOUNT_MQUEUE:
         mount_fs(dst, "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
@@ -413,6 +423,7 @@ static void switch_root(void)
 
 void mounts_setup(const struct spec *s)
 {
+    cur_spec = s;
     if (s->root)
         stage_root(s);
     /* proc first, so that a read-only root from the plan does not keep its mount point away */
@@ -426,6 +437,7 @@ void mounts_setup(const struct spec *s)
         }
         if (mount("proc", dst, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
             report_error(STEP_MOUNT_PROC, errno, "mount proc on /proc");
+        mask_proc(s, dst, dev_null());
     }
     for (int i = 0; i < s->n_mounts; i++) {
         cur_index = i;

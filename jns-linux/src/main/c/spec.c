@@ -51,6 +51,9 @@ static const char *tag_name(uint32_t tag)
     case TAG_TIMEOUT: return "TIMEOUT";
     case TAG_DEBUG_STOP: return "DEBUG_STOP";
     case TAG_PASS_FD: return "PASS_FD";
+    case TAG_SECCOMP: return "SECCOMP";
+    case TAG_SECCOMP_RULE: return "SECCOMP_RULE";
+    case TAG_SECCOMP_BPF: return "SECCOMP_BPF";
     case TAG_END: return "END";
     default: return "unknown";
     }
@@ -168,6 +171,64 @@ static int parse_mount(char *p, uint32_t len, int index, struct mount_entry *m,
     return 0;
 }
 
+/* A SECCOMP_RULE payload: u32 action | u32 errno | u32 n_args | u32 0 | n_args x (u32 index | u32 op |
+ * u64 a | u64 b) | name. The name stays in place (p[len] is a NUL the reader added). */
+static int parse_rule(char *p, uint32_t len, int index, struct seccomp_rule *r, struct spec_error *err)
+{
+    if (len < SPEC_RULE_FIXED + 1)
+        PARSE_FAIL(TAG_SECCOMP_RULE, "SECCOMP_RULE %d: payload of %u bytes is too short", index, len);
+    r->action = u32_at(p);
+    r->err = u32_at(p + 4);
+    r->n_args = u32_at(p + 8);
+    if (u32_at(p + 12) != 0)
+        PARSE_FAIL(TAG_SECCOMP_RULE, "SECCOMP_RULE %d: reserved bytes are not zero", index);
+    if (r->action < RULE_ALLOW || r->action > RULE_KILL)
+        PARSE_FAIL(TAG_SECCOMP_RULE, "SECCOMP_RULE %d: unknown action %u", index, r->action);
+    if ((r->action == RULE_ERRNO) != (r->err != 0) || r->err > 4095)
+        PARSE_FAIL(TAG_SECCOMP_RULE, "SECCOMP_RULE %d: errno %u does not fit action %u (errno: 1..4095)",
+                   index, r->err, r->action);
+    if (r->action == RULE_ALLOW && r->n_args != 0)
+        PARSE_FAIL(TAG_SECCOMP_RULE, "SECCOMP_RULE %d: allow takes no argument conditions", index);
+    if (r->n_args > SPEC_MAX_RULE_ARGS)
+        PARSE_FAIL(TAG_SECCOMP_RULE, "SECCOMP_RULE %d: %u argument conditions, at most %d", index,
+                   r->n_args, SPEC_MAX_RULE_ARGS);
+    uint32_t fixed = SPEC_RULE_FIXED + r->n_args * SPEC_RULE_ARG;
+    if (len <= fixed)
+        PARSE_FAIL(TAG_SECCOMP_RULE, "SECCOMP_RULE %d: the system call name is missing", index);
+    uint32_t seen_index = 0;
+    for (uint32_t i = 0; i < r->n_args; i++) {
+        const char *q = p + SPEC_RULE_FIXED + i * SPEC_RULE_ARG;
+        struct rule_arg *a = &r->args[i];
+        a->index = u32_at(q);
+        a->op = u32_at(q + 4);
+        a->a = u64_at(q + 8);
+        a->b = u64_at(q + 16);
+        if (a->index > 5 || a->op < 1 || a->op > 7)
+            PARSE_FAIL(TAG_SECCOMP_RULE, "SECCOMP_RULE %d: condition %u: argument %u / op %u out of range",
+                       index, i, a->index, a->op);
+        /* libseccomp takes one condition per argument in a rule */
+        if (seen_index & (1u << a->index))
+            PARSE_FAIL(TAG_SECCOMP_RULE, "SECCOMP_RULE %d: two conditions on argument %u", index, a->index);
+        seen_index |= 1u << a->index;
+        if (a->op != 7 && a->b != 0)
+            PARSE_FAIL(TAG_SECCOMP_RULE, "SECCOMP_RULE %d: condition %u: second value only for op 7",
+                       index, i);
+    }
+    char *name = p + fixed;
+    uint32_t name_len = len - fixed;
+    if (name_len > SPEC_MAX_SYSCALL_NAME)
+        PARSE_FAIL(TAG_SECCOMP_RULE, "SECCOMP_RULE %d: name of %u bytes, at most %d", index, name_len,
+                   SPEC_MAX_SYSCALL_NAME);
+    for (uint32_t i = 0; i < name_len; i++) {
+        char c = name[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'))
+            PARSE_FAIL(TAG_SECCOMP_RULE, "SECCOMP_RULE %d: the name has a byte 0x%02x outside [a-z0-9_]",
+                       index, (unsigned char)c);
+    }
+    r->name = name;
+    return 0;
+}
+
 int spec_parse(const char *buf, size_t buf_len, struct spec *s, struct spec_error *err)
 {
     /* argv, envp and strings are written as used; envc lies past argv, so it is reset by name
@@ -220,8 +281,8 @@ int spec_parse(const char *buf, size_t buf_len, struct spec *s, struct spec_erro
             if (memchr(p, '\0', len) != NULL)
                 PARSE_FAIL(tag, "%s: string contains a NUL byte", tag_name(tag));
             used += len + 1;
-        } else if (tag == TAG_MOUNT) {
-            used += len + 1;            /* its paths stay in place */
+        } else if (tag == TAG_MOUNT || tag == TAG_SECCOMP_RULE || tag == TAG_SECCOMP_BPF) {
+            used += len + 1;            /* its paths, name or program stay in place */
         }
 
         switch (tag) {
@@ -410,8 +471,31 @@ int spec_parse(const char *buf, size_t buf_len, struct spec *s, struct spec_erro
             CHECK(once(tag, &seen, err));
             CHECK(need_len(tag, len, 4, err));
             s->debug_stop = u32_at(p);
-            if (s->debug_stop < STEP_READ_SPEC || s->debug_stop > STEP_SETSID)
+            if (s->debug_stop < STEP_READ_SPEC || s->debug_stop > STEP_MASK_PROC)
                 PARSE_FAIL(tag, "DEBUG_STOP: %u is not a step code", s->debug_stop);
+            break;
+        case TAG_SECCOMP:
+            CHECK(once(tag, &seen, err));
+            CHECK(need_len(tag, len, 16, err));
+            s->seccomp = true;
+            s->seccomp_flags = u32_at(p);
+            s->seccomp_caps = u64_at(p + 8);
+            if ((s->seccomp_flags & ~(uint32_t)SECCOMP_FLAGS_ALL) || u32_at(p + 4) != 0)
+                PARSE_FAIL(tag, "SECCOMP: unknown flag bits 0x%x", s->seccomp_flags);
+            break;
+        case TAG_SECCOMP_RULE:
+            if (s->n_rules == SPEC_MAX_SECCOMP_RULES)
+                PARSE_FAIL(tag, "SECCOMP_RULE: more than %d", SPEC_MAX_SECCOMP_RULES);
+            CHECK(parse_rule(p, len, s->n_rules, &s->rules[s->n_rules], err));
+            s->n_rules++;
+            break;
+        case TAG_SECCOMP_BPF:
+            CHECK(once(tag, &seen, err));
+            if (len == 0 || len % 8 != 0 || len > SPEC_MAX_BPF_INSNS * 8)
+                PARSE_FAIL(tag, "SECCOMP_BPF: %u bytes is not 1..%d instructions of 8 bytes", len,
+                           SPEC_MAX_BPF_INSNS);
+            s->bpf = p;
+            s->bpf_len = len;
             break;
         case TAG_END:
             CHECK(need_len(tag, len, 0, err));
@@ -457,6 +541,8 @@ int spec_parse(const char *buf, size_t buf_len, struct spec *s, struct spec_erro
             if (s->passes[i].fd == s->joins[j].fd)
                 PARSE_FAIL(TAG_PASS_FD, "PASS_FD: fd %d is a join fd", s->passes[i].fd);
     /* Bringing lo up changes the net namespace: only a new one of the sandbox's own. */
+    if (s->n_rules > 0 && !s->seccomp)
+        PARSE_FAIL(TAG_SECCOMP_RULE, "SECCOMP_RULE: only with SECCOMP");
     if ((s->options & OPTION_LOOPBACK_UP) && !(s->clone_flags & CLONE_NEWNET))
         PARSE_FAIL(TAG_OPTIONS, "OPTIONS bit 16 (loopback up): only with a new net namespace");
     return 0;
