@@ -118,12 +118,6 @@ public final class Link {
         return net.addresses().stream().filter(a -> a.link().equals(name)).map(AddressInfo::cidr).toList();
     }
 
-    /** Adds a route through this link ({@code Route.to("10.201.0.0/16").dev(name)}). */
-    public Link addRoute(Route route) {
-        net.addRoute(route.device() == null ? route.dev(name) : route);
-        return this;
-    }
-
     /** Deletes it ({@code ip link del}); deleting one end of a veth pair deletes both. */
     public void delete() {
         net.session().deleteLink(name);

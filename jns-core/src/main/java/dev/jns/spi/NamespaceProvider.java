@@ -1,7 +1,7 @@
 package dev.jns.spi;
 
-import dev.jns.DoctorReport;
-import dev.jns.NamespaceInfo;
+import dev.jns.doctor.DoctorReport;
+import dev.jns.inspect.NamespaceInfo;
 import dev.jns.NamespaceType;
 import dev.jns.NsHandle;
 import dev.jns.NsProcess;
@@ -52,10 +52,10 @@ public interface NamespaceProvider {
     /** See {@link dev.jns.Namespaces#enter(NsHandle...)}: runs {@code task} on a thread inside {@code handles}. */
     <T> T call(List<NsHandle> handles, Callable<T> task);
 
-    /** See {@link dev.jns.NetNs#add(String)}. */
+    /** See {@link dev.jns.net.NetNs#create(String)}. */
     NsHandle addNetNs(String name);
 
-    /** See {@link dev.jns.NetNs#delete(String)}. */
+    /** See {@link dev.jns.net.NetNs#unpersist(String)}. */
     void deleteNetNs(String name);
 
     /** See {@link dev.jns.Namespaces#members(NsHandle)}. */

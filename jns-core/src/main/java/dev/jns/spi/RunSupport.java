@@ -40,8 +40,8 @@ public final class RunSupport {
                     ? CompletableFuture.supplyAsync(() -> drain(p.getErrorStream()), DRAINERS)
                     : CompletableFuture.completedFuture("");
             String out = spec.stdout() == Redirect.PIPE ? drain(p.getInputStream()) : "";
-            int code = p.waitFor();
-            return new SpawnResult(code, out, err.join(), Duration.ofNanos(System.nanoTime() - t0), p.outcome());
+            p.waitFor();
+            return new SpawnResult(out, err.join(), Duration.ofNanos(System.nanoTime() - t0), p.outcome());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

@@ -8,6 +8,7 @@ import dev.jns.Namespaces;
 import dev.jns.NsHandle;
 import dev.jns.NsProcess;
 import dev.jns.Spawn;
+import dev.jns.linux.spawn.SpawnTypes;
 import dev.jns.linux.ffi.Native;
 import dev.jns.linux.spawn.Privileges;
 
@@ -118,7 +119,7 @@ final class Create {
     private static List<NsHandle> throughLauncher(String what, List<NamespaceType> types, EnumSet<NamespaceType> set) {
         Spawn s = Namespaces.spawn().mapRootUser().clearEnv().env("PATH", "/usr/local/bin:/usr/bin:/bin");
         for (NamespaceType t : set) {
-            s.newNamespaces(t);
+            SpawnTypes.newNamespace(s, t);
         }
         String[] command = {"sleep", "infinity"};
         List<NsHandle> opened = new ArrayList<>();
@@ -137,5 +138,4 @@ final class Create {
             opened.forEach(NsHandle::close);
         }
     }
-
 }

@@ -1,8 +1,8 @@
 package dev.jns.linux;
 
-import dev.jns.DoctorReport;
+import dev.jns.doctor.DoctorReport;
 import dev.jns.NamespaceException;
-import dev.jns.NamespaceInfo;
+import dev.jns.inspect.NamespaceInfo;
 import dev.jns.NamespaceType;
 import dev.jns.NsHandle;
 import dev.jns.NsProcess;

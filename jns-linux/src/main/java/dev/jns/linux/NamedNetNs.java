@@ -3,7 +3,7 @@ package dev.jns.linux;
 import dev.jns.Errno;
 import dev.jns.NamespaceException;
 import dev.jns.NamespaceType;
-import dev.jns.NetNs;
+import dev.jns.net.NetNs;
 import dev.jns.NsHandle;
 import dev.jns.linux.ffi.Native;
 import dev.jns.linux.ffi.Sys;

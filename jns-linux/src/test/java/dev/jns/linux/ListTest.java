@@ -1,7 +1,7 @@
 package dev.jns.linux;
 
-import dev.jns.NamespaceInfo;
-import dev.jns.NamespaceTree;
+import dev.jns.inspect.NamespaceInfo;
+import dev.jns.inspect.NamespaceTree;
 import dev.jns.NamespaceType;
 import dev.jns.Namespaces;
 import dev.jns.NsHandle;

@@ -1,5 +1,7 @@
 package dev.jns.linux;
 
+import dev.jns.sandbox.MountPlan;
+
 import dev.jns.Spawn;
 import dev.jns.SpawnResult;
 import dev.jns.linux.SandboxSupport.As;
@@ -47,8 +49,8 @@ class SandboxEscapeTest {
 
     private Spawn step(As as) {
         // the empty root itself is the sandbox's own tmpfs: read-only too, so only /out and /tmp take writes
-        return SandboxSupport.minimalRoot(SandboxSupport.spawn(as)).bind(out, Path.of("/out"))
-                .remountReadOnly(Path.of("/"));
+        return SandboxSupport.inMinimalRoot(SandboxSupport.spawn(as),
+                new MountPlan().bind(out, Path.of("/out")).remountReadOnly(Path.of("/")));
     }
 
     /** Runs the script; it must print "contained" last and never "ESCAPED". */
@@ -135,7 +137,7 @@ class SandboxEscapeTest {
         SpawnResult r = step(as).timeout(Duration.ofMillis(300), Duration.ofMillis(300))
                 .run("sh", "-c", "trap '' TERM; (trap '' TERM; sleep 3; echo alive > /out/survivor) & sleep 30");
         Duration took = Duration.ofNanos(System.nanoTime() - t0);
-        assertThat(r.timedOut()).isTrue();
+        assertThat(r.outcome().timedOut()).isTrue();
         assertThat(r.outcome().signal()).isEqualTo(9);
         assertThat(took).isLessThan(Duration.ofSeconds(3));
         Thread.sleep(3500);

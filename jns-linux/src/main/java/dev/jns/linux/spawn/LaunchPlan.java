@@ -1,13 +1,14 @@
 package dev.jns.linux.spawn;
 
-import dev.jns.Capability;
+import dev.jns.sandbox.Capability;
 import dev.jns.IdMap;
-import dev.jns.Mount;
+import dev.jns.sandbox.Limits;
+import dev.jns.sandbox.Mount;
 import dev.jns.InvalidSpecException;
 import dev.jns.NamespaceException;
 import dev.jns.NamespaceType;
 import dev.jns.NsHandle;
-import dev.jns.Propagation;
+import dev.jns.sandbox.Propagation;
 import dev.jns.SetGroups;
 import dev.jns.spi.SpawnSpec;
 import dev.jns.spi.SpawnSpec.UserMapping;
@@ -260,7 +261,7 @@ public final class LaunchPlan {
         } else if (sb.confines()) {
             e.caps(0, false); // a sandbox drops every capability unless asked (as bubblewrap)
         }
-        for (SpawnSpec.Limit l : sb.rlimits()) {
+        for (Limits.ResourceLimit l : sb.rlimits()) {
             e.rlimit(l.resource().ordinal(), l.soft(), l.hard());
         }
         if (sb.timeout() != null) {

@@ -36,7 +36,7 @@ final class SetupFailure {
             java.util.regex.Matcher m = ENTRY.matcher(detail);
             if (m.matches()) {
                 int index = Integer.parseInt(m.group(1));
-                dev.jns.Mount entry = plan.mountEntry(index);
+                dev.jns.sandbox.Mount entry = plan.mountEntry(index);
                 label = "mount plan entry " + index + " (" + (entry != null ? entry.describe() : m.group(2)) + ")";
                 detail = m.group(3);
             }

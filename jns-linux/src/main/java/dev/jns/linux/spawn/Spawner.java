@@ -77,7 +77,7 @@ public final class Spawner {
         boolean here = !Thread.currentThread().getName().startsWith("jns-enter");
         Launched l = launch(spec, here, true);
         Collected c = RunLoop.collect(l, spec);
-        return new SpawnResult(ExitStatus.code(c.exit().rawStatus()), c.stdout(), c.stderr(),
+        return new SpawnResult(c.stdout(), c.stderr(),
                 Duration.ofNanos(System.nanoTime() - t0), LinuxNsProcess.outcome(c.exit(), l.namespaceIds));
     }
 

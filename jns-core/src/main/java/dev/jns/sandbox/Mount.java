@@ -1,11 +1,11 @@
-package dev.jns;
+package dev.jns.sandbox;
 
 import java.util.Arrays;
 import java.util.Objects;
 
 /**
  * One entry of a {@link MountPlan}: what the launcher does, in order, in the sandbox's new mount namespace.
- * Paths are absolute; with a root switch ({@link Spawn#root}, {@link Spawn#emptyRoot}) destinations are in
+ * Paths are absolute; with a root switch ({@link MountPlan#root}, {@link MountPlan#emptyRoot}) destinations are in
  * the new root and sources in the caller's file system.
  *
  * @param kind        what to do
