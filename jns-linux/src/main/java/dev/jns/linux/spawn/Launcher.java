@@ -26,6 +26,11 @@ final class Launcher {
         this.fd = fd;
     }
 
+    /** The memfd (posix_spawn's file actions must not write over it before the exec). */
+    int fd() {
+        return fd;
+    }
+
     /** The path posix_spawn executes. */
     String path() {
         return "/proc/self/fd/" + fd;
