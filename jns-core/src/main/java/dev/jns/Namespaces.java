@@ -99,9 +99,9 @@ public final class Namespaces {
         NsHandle h = open(nsFile);
         if (h.type() != expected) {
             h.close();
-            throw new NamespaceException("open " + nsFile, "check the namespace type", Errno.EINVAL,
-                    nsFile + " is a " + h.type().procName() + " namespace, not a " + expected.procName() + " namespace",
-                    null);
+            throw NamespaceException.builder("open " + nsFile).step("check the namespace type").errno(Errno.EINVAL)
+                    .detail(nsFile + " is a " + h.type().procName() + " namespace, not a " + expected.procName() + " namespace")
+                    .build();
         }
         return h;
     }

@@ -39,8 +39,8 @@ public final class Providers {
     /** Stands in when no implementation is available, so that each call says what to do. */
     private record Missing(String why) implements NamespaceProvider {
         private NamespaceException fail() {
-            return new NamespaceException("jns", "find an implementation", 0, why,
-                    "add dev.jns:jns-linux to the runtime class path (jns works on Linux only)");
+            return NamespaceException.builder("jns").step("find an implementation").detail(why)
+                    .hint("add dev.jns:jns-linux to the runtime class path (jns works on Linux only)").build();
         }
 
         @Override

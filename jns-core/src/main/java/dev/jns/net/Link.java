@@ -33,8 +33,9 @@ public final class Link {
 
     /** What the kernel reports of it now. @throws NamespaceException (ENODEV) when there is no such link */
     public LinkInfo info() {
-        return net.find(name).orElseThrow(() -> new NamespaceException("show link " + name + " in " + net,
-                "find the link", Errno.number("ENODEV"), null, "no link of that name; list them with Net.links()"));
+        return net.find(name).orElseThrow(() -> NamespaceException.builder("show link " + name + " in " + net)
+                .step("find the link").errno(Errno.number("ENODEV"))
+                .hint("no link of that name; list them with Net.links()").build());
     }
 
     /** Whether a link of this name exists. */

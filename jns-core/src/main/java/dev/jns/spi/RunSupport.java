@@ -53,8 +53,8 @@ public final class RunSupport {
 
     /** The exception for a caller interrupted while it waited for a command (which is then killed). */
     public static NamespaceException interrupted(SpawnSpec spec) {
-        return new NamespaceException(spec.describe(), "wait for the command", Errno.EINTR, null,
-                "the waiting thread was interrupted; the sandbox was killed");
+        return NamespaceException.builder(spec.describe()).step("wait for the command").errno(Errno.EINTR)
+                .hint("the waiting thread was interrupted; the sandbox was killed").build();
     }
 
     private static String drain(InputStream in) {

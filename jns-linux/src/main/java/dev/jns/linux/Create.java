@@ -85,18 +85,18 @@ final class Create {
                 }
                 if (C.unshare(flags) != 0) {
                     int e = Native.errno();
-                    throw new NamespaceException(what, "unshare", e, null, switch (e) {
+                    throw NamespaceException.builder(what).step("unshare").errno(e).hint(switch (e) {
                         case Errno.EPERM -> "creating namespaces needs CAP_SYS_ADMIN; without root, add USER to "
                                 + "the types (the new user namespace then owns the others)";
                         case Errno.ENOSPC -> "a namespace limit was reached (sysctl user.max_*_namespaces)";
                         case Errno.EINVAL -> "the kernel lacks one of these namespace types";
                         default -> null;
-                    });
+                    }).build();
                 }
                 if (types.contains(NamespaceType.MOUNT)
                         && C.mount("none", "/", null, MS_REC | MS_PRIVATE, null) != 0) {
-                    throw new NamespaceException(what, "make / private in the new mount namespace", Native.errno(),
-                            null, null);
+                    throw NamespaceException.builder(what).step("make / private in the new mount namespace")
+                            .errno(Native.errno()).build();
                 }
                 for (NamespaceType type : types) {
                     String name = type == NamespaceType.TIME ? "time_for_children" : type.procName();
@@ -128,8 +128,8 @@ final class Create {
                 opened.add(holder.namespace(t));
             }
             if (!holder.isAlive()) {
-                throw new NamespaceException(what, "check the holder process", Errno.ESRCH, "it ended early",
-                        "run with DEBUG logging of dev.jns");
+                throw NamespaceException.builder(what).step("check the holder process").errno(Errno.ESRCH)
+                        .detail("it ended early").hint("run with DEBUG logging of dev.jns").build();
             }
             List<NsHandle> result = List.copyOf(opened);
             opened.clear();

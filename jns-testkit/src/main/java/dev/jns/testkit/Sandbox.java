@@ -440,8 +440,8 @@ public final class Sandbox implements AutoCloseable {
                     out.append(line).append('\n');
                 }
                 int code = holder.waitFor();
-                throw new NamespaceException("open a sandbox", "start the holder",
-                        0, "the holder exited with " + code + ": " + out.toString().trim(), null);
+                throw NamespaceException.builder("open a sandbox").step("start the holder")
+                        .detail("the holder exited with " + code + ": " + out.toString().trim()).build();
             } catch (IOException e) {
                 throw new UncheckedIOException("read the sandbox holder's output", e);
             } catch (InterruptedException e) {

@@ -29,11 +29,19 @@ import java.util.Set;
  * caller), how id maps are written (directly or through newuidmap/newgidmap), and what setgroups says.
  */
 public final class LaunchPlan {
-    /** The launcher's fd of the first namespace to join; the next ones follow. */
-    public static final int FIRST_JOIN_FD = 6;
+    // The launcher's fixed fds, the twins of steps.h's enum fixed_fd (ProtocolTablesTest): the positions of
+    // Spawner's source list.
+    /** The launcher's fd of the spec pipe. */
+    static final int FD_SPEC = 3;
+    /** The launcher's fd of the status pipe. */
+    static final int FD_STATUS = 4;
+    /** The launcher's fd of the lifeline. */
+    static final int FD_LIFELINE = 5;
+    /** The launcher's fd of the first namespace to join; the next ones follow, then the fds to pass. */
+    public static final int FD_FIRST_JOIN = 6;
 
-    private static final int HELPER_UID = 1;
-    private static final int HELPER_GID = 2;
+    private static final int HELPER_UID = SpecEncoder.MAP_HELPER_UID;
+    private static final int HELPER_GID = SpecEncoder.MAP_HELPER_GID;
 
     final SpawnSpec spec;
     final Privileges who;
@@ -138,10 +146,11 @@ public final class LaunchPlan {
                 return p.toString();
             }
         }
-        throw new NamespaceException(spec.describe(), "find " + name, dev.jns.Errno.ENOENT,
-                "mapping ids other than your own without root needs the setuid helper " + name,
-                "install it (Debian/Ubuntu: apt-get install uidmap; Fedora: shadow-utils), and give the user ranges "
-                + "in /etc/subuid and /etc/subgid (usermod --add-subuids 100000-165535 --add-subgids 100000-165535 USER)");
+        throw NamespaceException.builder(spec.describe()).step("find " + name).errno(dev.jns.Errno.ENOENT)
+                .detail("mapping ids other than your own without root needs the setuid helper " + name)
+                .hint("install it (Debian/Ubuntu: apt-get install uidmap; Fedora: shadow-utils), and give the user ranges "
+                + "in /etc/subuid and /etc/subgid (usermod --add-subuids 100000-165535 --add-subgids 100000-165535 USER)")
+                .build();
     }
 
     /** The clone(2) flags: every new namespace but time, which the launcher unshares itself. */
@@ -156,7 +165,7 @@ public final class LaunchPlan {
     }
 
     /**
-     * The spec records, with the namespaces to join at launcher fds {@link #FIRST_JOIN_FD}, +1, ... in the
+     * The spec records, with the namespaces to join at launcher fds {@link #FD_FIRST_JOIN}, +1, ... in the
      * order of {@link SpawnSpec#joins()}; {@code joinDevIno} has each handle's (dev, ino).
      */
     byte[] encode(List<long[]> joinDevIno) {
@@ -168,9 +177,9 @@ public final class LaunchPlan {
         List<NsHandle> joins = spec.joins();
         for (int i = 0; i < joins.size(); i++) {
             long[] di = joinDevIno.get(i);
-            e.join(FIRST_JOIN_FD + i, joins.get(i).type().cloneFlag(), di[0], di[1]);
+            e.join(FD_FIRST_JOIN + i, joins.get(i).type().cloneFlag(), di[0], di[1]);
         }
-        int passFd = FIRST_JOIN_FD + joins.size(); // the fds to pass follow the join fds, in target order
+        int passFd = FD_FIRST_JOIN + joins.size(); // the fds to pass follow the join fds, in target order
         for (int target : spec.sandbox().passFds().keySet()) {
             e.passFd(passFd++, target);
         }
@@ -195,7 +204,8 @@ public final class LaunchPlan {
             e.string(SpecEncoder.T_NEWGIDMAP, newgidmap);
         }
         if (setGroups != null && created.contains(NamespaceType.USER) && gidMap != null) {
-            e.u32(SpecEncoder.T_SETGROUPS, setGroups == SetGroups.ALLOW ? 1 : 2);
+            e.u32(SpecEncoder.T_SETGROUPS,
+                    setGroups == SetGroups.ALLOW ? SpecEncoder.SETGROUPS_ALLOW : SpecEncoder.SETGROUPS_DENY);
         }
         if (spec.hostname() != null) {
             e.string(SpecEncoder.T_HOSTNAME, spec.hostname());
@@ -205,9 +215,9 @@ public final class LaunchPlan {
         }
         if (created.contains(NamespaceType.MOUNT) && spec.propagation() != Propagation.UNCHANGED) {
             e.u32(SpecEncoder.T_PROPAGATION, switch (spec.propagation()) {
-                case PRIVATE -> 1;
-                case SLAVE -> 2;
-                case SHARED -> 3;
+                case PRIVATE -> SpecEncoder.PROPAGATION_PRIVATE;
+                case SLAVE -> SpecEncoder.PROPAGATION_SLAVE;
+                case SHARED -> SpecEncoder.PROPAGATION_SHARED;
                 case UNCHANGED -> 0;
             });
         }
@@ -258,7 +268,7 @@ public final class LaunchPlan {
             e.u32(SpecEncoder.T_OPTIONS, options);
         }
         for (Mount m : sb.mounts()) {
-            e.mount(m.kind().ordinal() + 1, m.optional(), m.mode(), m.size(), m.source(), m.destination(),
+            e.mount(MountOp.of(m.kind()), m.optional(), m.mode(), m.size(), m.source(), m.destination(),
                     m.content());
         }
         if (sb.root() != null) {
@@ -299,7 +309,12 @@ public final class LaunchPlan {
                         ? new long[] {c.argument(), c.op().code(), c.mask(), c.value()}
                         : new long[] {c.argument(), c.op().code(), c.value(), 0};
             }
-            e.seccompRule(r.action().ordinal() + 1, r.errno(), conditions, r.syscall());
+            int action = switch (r.action()) {
+                case ALLOW -> SpecEncoder.RULE_ALLOW;
+                case ERRNO -> SpecEncoder.RULE_ERRNO;
+                case KILL -> SpecEncoder.RULE_KILL;
+            };
+            e.seccompRule(action, r.errno(), conditions, r.syscall());
         }
         filter.bpf().ifPresent(p -> e.raw(SpecEncoder.T_SECCOMP_BPF, p));
     }

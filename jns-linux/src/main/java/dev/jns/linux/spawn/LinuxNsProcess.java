@@ -256,8 +256,8 @@ final class LinuxNsProcess extends NsProcess {
     }
 
     private static NamespaceException ended(String what) {
-        return new NamespaceException(what, "check the process", Errno.ESRCH, "it has exited",
-                "take handles while the process runs");
+        return NamespaceException.builder(what).step("check the process").errno(Errno.ESRCH).detail("it has exited")
+                .hint("take handles while the process runs").build();
     }
 
     @Override

@@ -8,8 +8,13 @@ import java.nio.charset.StandardCharsets;
 /**
  * Writes the spec record stream that the launcher reads on fd 3 ({@code docs/launcher-protocol.md}):
  * {@code u16 tag | u16 0 | u32 length | payload}, native (little-endian) byte order.
+ *
+ * <p>The constants are the Java twins of the tables in {@code src/main/c/spec.h}: {@code T_} of
+ * {@code enum spec_tag} ({@code TAG_}), {@code OPT_} of {@code enum option_bit} ({@code OPTION_}), the others
+ * under the C names. {@code ProtocolTablesTest} checks every table both ways (names, values, nothing missing).
  */
 public final class SpecEncoder {
+    /** {@code SPEC_VERSION}: the VERSION record's value. */
     public static final int VERSION = 1;
 
     public static final int T_VERSION = 1;
@@ -57,6 +62,30 @@ public final class SpecEncoder {
     /** SECCOMP flags. */
     public static final int SECCOMP_DEFAULT = 1;
     public static final int SECCOMP_NO_USERNS = 2;
+
+    /** SECCOMP_RULE actions. */
+    public static final int RULE_ALLOW = 1;
+    public static final int RULE_ERRNO = 2;
+    public static final int RULE_KILL = 3;
+
+    /** MAP_HELPER bits: which map newuidmap/newgidmap write. */
+    public static final int MAP_HELPER_UID = 1;
+    public static final int MAP_HELPER_GID = 2;
+
+    /** SETGROUPS values. */
+    public static final int SETGROUPS_ALLOW = 1;
+    public static final int SETGROUPS_DENY = 2;
+
+    /** PROPAGATION values. */
+    public static final int PROPAGATION_PRIVATE = 1;
+    public static final int PROPAGATION_SLAVE = 2;
+    public static final int PROPAGATION_SHARED = 3;
+
+    /** MOUNT flag bits: a missing source skips the entry. */
+    public static final int MOUNT_FLAG_TRY = 1;
+
+    /** CAPS flag bits: raise the kept capabilities as ambient. */
+    public static final int CAPS_AMBIENT = 1;
 
     private final ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
 
@@ -110,18 +139,19 @@ public final class SpecEncoder {
     }
 
     /** A MOUNT record: {@code u32 op | u32 flags | u32 mode | u32 0 | u64 size | src NUL | dst NUL | data}. */
-    public SpecEncoder mount(int op, boolean optional, int mode, long size, String src, String dst, byte[] data) {
+    public SpecEncoder mount(MountOp op, boolean optional, int mode, long size, String src, String dst,
+                             byte[] data) {
         byte[] s = src.getBytes(StandardCharsets.UTF_8);
         byte[] d = dst.getBytes(StandardCharsets.UTF_8);
         ByteBuffer b = le(24 + s.length + 1 + d.length + 1 + data.length);
-        b.putInt(op).putInt(optional ? 1 : 0).putInt(mode).putInt(0).putLong(size);
+        b.putInt(op.code()).putInt(optional ? MOUNT_FLAG_TRY : 0).putInt(mode).putInt(0).putLong(size);
         b.put(s).put((byte) 0).put(d).put((byte) 0).put(data);
         return raw(T_MOUNT, b.array());
     }
 
     /** CAPS: the capabilities to keep, and whether to raise them as ambient. */
     public SpecEncoder caps(long keep, boolean ambient) {
-        return raw(T_CAPS, le(16).putLong(keep).putInt(ambient ? 1 : 0).putInt(0).array());
+        return raw(T_CAPS, le(16).putLong(keep).putInt(ambient ? CAPS_AMBIENT : 0).putInt(0).array());
     }
 
     /** RLIMIT: resource, soft, hard (-1 = RLIM_INFINITY). */

@@ -176,7 +176,7 @@ class SpecRoundTripPropertyTest {
                     (a.nsMask() & 4) != 0 ? List.of("hostname " + esc(a.hostname())) : List.of());
             List<String> mounts = new ArrayList<>();
             for (Mount m : spec.sandbox().mounts()) {
-                mounts.add(String.format("mount %d %d 0%o %d %d", m.kind().ordinal() + 1, m.optional() ? 1 : 0, m.mode(),
+                mounts.add(String.format("mount %d %d 0%o %d %d", dev.jns.linux.spawn.MountOp.of(m.kind()).code(), m.optional() ? 1 : 0, m.mode(),
                         m.size(), m.content().length));
                 mounts.add(" src " + esc(m.source()));
                 mounts.add(" dst " + esc(m.destination()));
