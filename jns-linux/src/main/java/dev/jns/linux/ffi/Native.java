@@ -27,6 +27,13 @@ public final class Native {
     public static final int O_NOFOLLOW = 0400000;
     public static final int O_CLOEXEC = 02000000;
     public static final int O_PATH = 010000000;
+    public static final int O_EXCL = 0200;
+    public static final int O_DIRECTORY = 0200000;
+    public static final int AT_FDCWD = -100;
+    public static final int AT_EMPTY_PATH = 0x1000;
+    public static final int AT_SYMLINK_NOFOLLOW = 0x100;
+    /** statfs f_type of nsfs, the file system of /proc/PID/ns/* and of their bind mounts. */
+    public static final long NSFS_MAGIC = 0x6e736673L;
 
     public static final int F_GETFD = 1;
     public static final int F_SETFD = 2;
