@@ -53,8 +53,8 @@ void run_as_after_clone(const struct spec *s)
     if (setresgid((gid_t)-1, caller_egid, (gid_t)-1) < 0 && errno != EINVAL)
         report_error(STEP_DROP_TO_UID, errno, "setresgid(-1, %u, -1)", (unsigned)caller_egid);
     /* A change of the effective ids cleared the parent-death signal: set it again. S's parent may
-     * have died in between; the lifeline is checked by the supervisor loop right after. */
-    if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+     * have died in between: the lifeline is checked by the supervisor loop right after. */
+    if (prctl(PR_SET_PDEATHSIG, SIG_KILL_SANDBOX, 0, 0, 0) < 0)
         report_error(STEP_PRCTL, errno, "PR_SET_PDEATHSIG after the clone");
 }
 

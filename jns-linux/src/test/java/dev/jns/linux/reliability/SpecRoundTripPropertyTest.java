@@ -95,7 +95,7 @@ class SpecRoundTripPropertyTest {
         Gen<long[]> rule = integers().between(0, 2).zip(integers().between(1, 4095), integers().between(-1, 5),
                 integers().between(0, 6), (act, err, arg, op) -> new long[] {act, err, act == 0 ? -1 : arg, op, 0, 0})
                 .zip(longs().all(), longs().all(), (r, v, m) -> new long[] {r[0], r[1], r[2], r[3], v, m});
-        return command.zip(env, integers().between(0, 127), lists().of(integers().between(0, 3)).ofSizeBetween(0, 6),
+        return command.zip(env, integers().between(0, 127), lists().of(integers().between(0, 4)).ofSizeBetween(0, 6),
                 limits.zip(NAME, longs().between(1, 10_000_000), lists().of(rule).ofSizeBetween(0, 4),
                         (l, h, t, r) -> new Object[] {l, h, t, r}),
                 (c, e, ns, mounts, rest) -> {
@@ -136,6 +136,7 @@ class SpecRoundTripPropertyTest {
                 case 0 -> plan.tmpfs(dst, 1L << 20, 0700);
                 case 1 -> plan.roBindTry(Path.of("/usr"), dst);
                 case 2 -> plan.file(dst, "content " + a.hostname());
+                case 3 -> plan.bindData(dst, "data " + a.hostname());
                 default -> plan.symlink("../" + a.hostname(), dst);
             }
         }
