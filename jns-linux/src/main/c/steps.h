@@ -37,6 +37,9 @@ enum step {
     STEP_SETSID = 31,
     STEP_LOOPBACK = 32,
     STEP_PASS_FDS = 33,
+    STEP_KEYRING = 34,
+    STEP_SECCOMP = 35,
+    STEP_MASK_PROC = 36,
 };
 
 /* The fixed file descriptors the JVM hands over. */

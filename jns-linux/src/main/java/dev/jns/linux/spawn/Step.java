@@ -38,7 +38,10 @@ public enum Step {
     NO_NEW_PRIVS(30, "set no_new_privs"),
     SETSID(31, "setsid"),
     LOOPBACK(32, "bring lo up"),
-    PASS_FDS(33, "pass fds to the command");
+    PASS_FDS(33, "pass fds to the command"),
+    KEYRING(34, "join a new session keyring"),
+    SECCOMP(35, "seccomp filter"),
+    MASK_PROC(36, "mask /proc");
 
     private final int code;
     private final String label;
