@@ -61,6 +61,9 @@ enum spec_tag {
     TAG_TIMEOUT = 25,
     TAG_DEBUG_STOP = 26,                /* test aid: SIGSTOP before a step */
     TAG_PASS_FD = 27,
+    TAG_SECCOMP = 28,
+    TAG_SECCOMP_RULE = 29,
+    TAG_SECCOMP_BPF = 30,
     TAG_CGROUP = 60,                    /* u32 roles, u32 0, path: a cgroup directory S creates */
     TAG_CGROUP_SET = 61,                /* u32 dir index, u32 0, file NUL value: a limit S writes */
     TAG_END = 99,
@@ -79,9 +82,11 @@ enum option_bit {
     OPTION_NEW_SESSION = 4,
     OPTION_NO_NEW_PRIVS = 8,
     OPTION_LOOPBACK_UP = 16,
+    OPTION_UNMASKED_PROC = 32,          /* a proc the launcher mounts is not masked (item 2 of issue 13) */
+    OPTION_NEW_KEYRING = 64,            /* E joins a new anonymous session keyring */
 };
 #define OPTION_ALL (OPTION_FORCE_INIT | OPTION_NO_INIT | OPTION_NEW_SESSION | OPTION_NO_NEW_PRIVS \
-                    | OPTION_LOOPBACK_UP)
+                    | OPTION_LOOPBACK_UP | OPTION_UNMASKED_PROC | OPTION_NEW_KEYRING)
 
 /* Mount plan operations (TAG_MOUNT), in the order of docs/launcher-protocol.md. */
 enum mount_op {
@@ -116,6 +121,31 @@ enum cgroup_role {
     CGROUP_OTHER = 64,      /* v1 any other hierarchy: membership only */
 };
 #define CGROUP_ROLES_ALL 127
+
+/* SECCOMP flags, SECCOMP_RULE actions and comparisons (docs/launcher-protocol.md). */
+enum seccomp_flag { SECCOMP_DEFAULT = 1, SECCOMP_NO_USERNS = 2 };
+#define SECCOMP_FLAGS_ALL (SECCOMP_DEFAULT | SECCOMP_NO_USERNS)
+enum rule_action { RULE_ALLOW = 1, RULE_ERRNO = 2, RULE_KILL = 3 };
+#define SPEC_MAX_SECCOMP_RULES 256
+#define SPEC_MAX_RULE_ARGS 6
+#define SPEC_RULE_FIXED 16u             /* action, errno, n_args, zero */
+#define SPEC_RULE_ARG 24u               /* index, op, a, b */
+#define SPEC_MAX_SYSCALL_NAME 63
+#define SPEC_MAX_BPF_INSNS 4096         /* BPF_MAXINSNS */
+
+struct rule_arg {
+    uint32_t index;                     /* 0..5 */
+    uint32_t op;                        /* 1 NE, 2 LT, 3 LE, 4 EQ, 5 GE, 6 GT, 7 MASKED_EQ (libseccomp's) */
+    uint64_t a, b;                      /* a: the value (the mask for MASKED_EQ), b: the value for MASKED_EQ */
+};
+
+struct seccomp_rule {
+    uint32_t action;
+    uint32_t err;                       /* RULE_ERRNO: 1..4095 */
+    uint32_t n_args;
+    struct rule_arg args[SPEC_MAX_RULE_ARGS];
+    const char *name;                   /* the system call, as libseccomp names it */
+};
 
 struct mount_entry {
     uint32_t op;
@@ -192,6 +222,13 @@ struct spec {
     uint64_t timeout_ms;                /* 0 = none */
     uint64_t grace_ms;
     uint32_t debug_stop;                /* DEBUG_STOP: step to stop before, 0 = none */
+    bool seccomp;                       /* SECCOMP given */
+    uint32_t seccomp_flags;
+    uint64_t seccomp_caps;              /* capabilities whose system calls the default filter allows */
+    int n_rules;
+    struct seccomp_rule rules[SPEC_MAX_SECCOMP_RULES];
+    const char *bpf;                    /* SECCOMP_BPF: struct sock_filter[], bpf_len bytes; NULL = none */
+    uint32_t bpf_len;
     int n_cgroups;
     struct cgroup_dir cgroups[SPEC_MAX_CGROUPS];
     int n_cgroup_sets;

@@ -37,6 +37,9 @@ enum step {
     STEP_SETSID = 31,
     STEP_LOOPBACK = 32,
     STEP_PASS_FDS = 33,
+    STEP_KEYRING = 34,
+    STEP_SECCOMP = 35,
+    STEP_MASK_PROC = 36,
     STEP_CGROUP = 60,               /* create, place, kill or remove the sandbox's cgroup */
     STEP_CGROUP_LIMIT = 61,         /* write a limit of the sandbox's cgroup */
 };

@@ -30,6 +30,8 @@ public record DoctorProbe(String name, NamespaceType type, long uid, boolean roo
     public static final String USERNS_MOUNT = "userns+mount";
     /** The {@link #name()} of the attempt that runs {@code /bin/true} under cgroup limits (memory and pids). */
     public static final String CGROUP_LIMITS = "cgroup-limits";
+    /** The {@link #name()} of the attempt that starts a sandbox under jns's default seccomp filter. */
+    public static final String SECCOMP = "seccomp";
 
     /** A successful attempt. */
     public static DoctorProbe ok(String name, NamespaceType type, long uid, boolean rootless, Duration elapsed) {
@@ -48,10 +50,10 @@ public record DoctorProbe(String name, NamespaceType type, long uid, boolean roo
             sb.append(": ").append(Errno.name(errno));
         }
         if (!cause.isEmpty()) {
-            sb.append(" \u2014 ").append(cause);
+            sb.append(" -- ").append(cause);
         }
         if (!fix.isEmpty()) {
-            sb.append(" \u2014 fix: ").append(fix);
+            sb.append(" -- fix: ").append(fix);
         }
         return sb.toString();
     }

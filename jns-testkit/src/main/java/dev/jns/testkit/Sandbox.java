@@ -50,7 +50,7 @@ import java.util.stream.Stream;
  * <p>With a uts and a mount namespace the sandbox has its own {@code /etc/hosts} and {@code /etc/hostname}
  * ({@link Builder#hostsFile}): the hostname resolves to loopback and {@code localhost} keeps working.
  *
- * <p>Extra mounts ({@link Builder#bind}, {@link Builder#roBind}, {@link Builder#tmpfs}, {@link Builder#mounts})
+ * <p>Extra mounts ({@link Builder#mounts}: a {@link dev.jns.sandbox.MountPlan}'s binds, read-only binds, tmpfs)
  * are made by the holder in the sandbox's own mount namespace, over the host's tree (there is no root
  * switch), so every command {@link #run} or {@link #spawn()} starts sees them and the host never does.
  */

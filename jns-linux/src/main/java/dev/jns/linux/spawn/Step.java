@@ -39,6 +39,9 @@ public enum Step {
     SETSID(31, "setsid"),
     LOOPBACK(32, "bring lo up"),
     PASS_FDS(33, "pass fds to the command"),
+    KEYRING(34, "join a new session keyring"),
+    SECCOMP(35, "seccomp filter"),
+    MASK_PROC(36, "mask /proc"),
     CGROUP(60, "set up the sandbox's cgroup"),
     CGROUP_LIMIT(61, "set a cgroup limit");
 

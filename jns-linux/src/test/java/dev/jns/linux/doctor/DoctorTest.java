@@ -25,10 +25,10 @@ class DoctorTest {
         DoctorFacts f = r.facts();
         assertThat(f.kernel()).isNotEmpty();
         assertThat(f.euid()).isEqualTo(Long.parseLong(new com.sun.security.auth.module.UnixSystem().getUid() + ""));
-        // as the caller: eight types, the userns + tmpfs attempt, cgroup limits; as root also the same as nobody
-        assertThat(r.probes(false)).hasSize(10);
-        assertThat(r.probes(true)).hasSize(10);
-        assertThat(r.probes()).hasSize(f.root() ? 20 : 10);
+        // as the caller: eight types, the userns + tmpfs, seccomp and cgroup-limits attempts; as root also the same as nobody
+        assertThat(r.probes(false)).hasSize(11);
+        assertThat(r.probes(true)).hasSize(11);
+        assertThat(r.probes()).hasSize(f.root() ? 22 : 11);
         for (NamespaceType t : NamespaceType.values()) {
             assertThat(r.probe(t, false)).isPresent();
             assertThat(r.probe(t, true)).get().extracting(DoctorProbe::rootless).isEqualTo(true);
@@ -45,6 +45,11 @@ class DoctorTest {
         assertThat(r.facts().timeNamespaces()).isTrue();
         assertThat(r.facts().pidfd()).isTrue();
         assertThat(r.facts().sysctls()).containsKey("user.max_user_namespaces");
+        // the launcher's seccomp: its libseccomp, and a sandbox under the default filter starts
+        assertThat(r.facts().sandboxSeccomp()).startsWith("libseccomp ").contains("seccomp filters available");
+        assertThat(r.toString()).contains("sandbox seccomp   libseccomp ");
+        assertThat(r.probes()).filteredOn(p -> p.name().equals(DoctorProbe.SECCOMP)).isNotEmpty()
+                .allMatch(DoctorProbe::works);
     }
 
     @Test
