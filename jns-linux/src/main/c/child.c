@@ -91,6 +91,7 @@ void child_main(const struct spec *s, int sync_fd, int sentinel_fd, int sfd)
     if (n == 0)
         _exit(127);   /* S failed (and said why) or died: nothing to add */
     close(sync_fd);
+    ids_apply(s);
 
     /* A time namespace cannot come from clone(2): unshare it now. It applies to children only,
      * and offsets can be written only before a process is in it. */

@@ -322,6 +322,11 @@ void launcher_main(void)
     debug_stop(STEP_JOIN_NAMESPACE);
     join_namespaces();
 
+    /* 5b. Idmapped binds are made here, where S still has the caller's privileges and no C exists
+     *     yet (C inherits the trees); and a sandbox that changes ids drops the groups first. */
+    idmount_prepare(&spec);
+    ids_drop_groups(&spec);
+
     /* 6. Block the forwarded signals and SIGCHLD before clone, so none is lost in between;
      *    C inherits the mask (and an init reads its own through the same signalfd). The
      *    dispositions are reset because an ignored SIGCHLD would make the kernel reap C. */
@@ -357,6 +362,7 @@ void launcher_main(void)
     }
     close(sync_pipe[0]);
     close(sentinel[1]);
+    idmount_release();
     release_stdio();
     /* From now on a failure of S kills C and reaps it after the spec EOF. */
     status_child = c;

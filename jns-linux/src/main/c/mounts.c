@@ -19,6 +19,10 @@
 
 /* With a root switch: the staging tmpfs is mounted on BASE, pivoted into, and the caller's root
  * then lies at OLD_ROOT (sources are found there) and the new root is built at NEW_ROOT. */
+#ifndef MOVE_MOUNT_F_EMPTY_PATH
+#define MOVE_MOUNT_F_EMPTY_PATH 0x00000004
+#endif
+
 #define BASE "/tmp"
 #define OLD_ROOT "/oldroot"
 #define NEW_ROOT "/newroot"
@@ -189,8 +193,15 @@ static void do_bind(const struct mount_entry *m, char *src, char *dst)
         fail(errno, "source %s", m->src);
     }
     ensure_node(dst, S_ISDIR(st.st_mode), S_ISDIR(st.st_mode) ? 0755 : 0644);
-    if (mount(src, dst, NULL, MS_BIND | MS_REC, NULL) < 0)
+    /* An idmapped bind arrives as a detached tree that S made (idmount.c): attach it. */
+    int tree = idmount_take(cur_index);
+    if (tree >= 0) {
+        if (syscall(SYS_move_mount, tree, "", AT_FDCWD, dst, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+            fail(errno, "attach the idmapped tree (move_mount)");
+        close(tree);
+    } else if (mount(src, dst, NULL, MS_BIND | MS_REC, NULL) < 0) {
         fail(errno, "bind mount");
+    }
     if (m->op == MOUNT_RO_BIND)
         remount(dst, MS_RDONLY | MS_NODEV);
     else if (m->op == MOUNT_BIND)

@@ -51,6 +51,8 @@ static const char *tag_name(uint32_t tag)
     case TAG_TIMEOUT: return "TIMEOUT";
     case TAG_DEBUG_STOP: return "DEBUG_STOP";
     case TAG_PASS_FD: return "PASS_FD";
+    case TAG_SET_IDS: return "SET_IDS";
+    case TAG_MOUNT_IDMAP: return "MOUNT_IDMAP";
     case TAG_END: return "END";
     default: return "unknown";
     }
@@ -165,6 +167,60 @@ static int parse_mount(char *p, uint32_t len, int index, struct mount_entry *m,
         PARSE_FAIL(TAG_MOUNT, "MOUNT %d: source \"%.64s\" is not absolute", index, src);
     if (m->op != MOUNT_FILE && m->data_len != 0)
         PARSE_FAIL(TAG_MOUNT, "MOUNT %d: op %u takes no content", index, m->op);
+    return 0;
+}
+
+/* A map text for MOUNT_IDMAP: 1..340 lines of three decimal numbers, each line ending in '\n'. */
+static bool is_map_text(const char *t, const char *end)
+{
+    int lines = 0, numbers = 0;
+    bool in_number = false;
+    if (t == end)
+        return false;
+    for (const char *c = t; c < end; c++) {
+        if (*c >= '0' && *c <= '9') {
+            if (!in_number)
+                numbers++;
+            in_number = true;
+        } else if (*c == ' ') {
+            in_number = false;
+        } else if (*c == '\n') {
+            if (numbers != 3)
+                return false;
+            numbers = 0;
+            in_number = false;
+            lines++;
+        } else {
+            return false;
+        }
+    }
+    return end[-1] == '\n' && lines <= 340;
+}
+
+/* A MOUNT_IDMAP payload: u32 index | u32 0 | uid map NUL gid map. It follows the MOUNT it is
+ * about, which must be a bind; at most one per entry. */
+static int parse_mount_idmap(char *p, uint32_t len, struct spec *s, struct spec_error *err)
+{
+    if (len < 8 + 3)
+        PARSE_FAIL(TAG_MOUNT_IDMAP, "MOUNT_IDMAP: payload of %u bytes is too short", len);
+    uint32_t index = u32_at(p);
+    if (u32_at(p + 4) != 0)
+        PARSE_FAIL(TAG_MOUNT_IDMAP, "MOUNT_IDMAP: reserved bytes are not zero");
+    if (index >= (uint32_t)s->n_mounts)
+        PARSE_FAIL(TAG_MOUNT_IDMAP, "MOUNT_IDMAP: entry %u is not a MOUNT before it", index);
+    struct mount_entry *m = &s->mounts[index];
+    if (m->op != MOUNT_BIND && m->op != MOUNT_RO_BIND && m->op != MOUNT_DEV_BIND)
+        PARSE_FAIL(TAG_MOUNT_IDMAP, "MOUNT_IDMAP: entry %u is not a bind", index);
+    if (m->idmap_uid != NULL)
+        PARSE_FAIL(TAG_MOUNT_IDMAP, "MOUNT_IDMAP: entry %u given twice", index);
+    char *end = p + len;
+    char *uid = p + 8;
+    char *nul = memchr(uid, '\0', (size_t)(end - uid));
+    if (nul == NULL || !is_map_text(uid, nul) || !is_map_text(nul + 1, end))
+        PARSE_FAIL(TAG_MOUNT_IDMAP, "MOUNT_IDMAP: entry %u: maps are not two NUL-separated "
+                   "texts of \"inside outside count\" lines", index);
+    m->idmap_uid = uid;
+    m->idmap_gid = nul + 1;
     return 0;
 }
 
@@ -406,6 +462,19 @@ int spec_parse(const char *buf, size_t buf_len, struct spec *s, struct spec_erro
                 PARSE_FAIL(tag, "TIMEOUT: %llu ms (grace %llu ms) out of range",
                            (unsigned long long)s->timeout_ms, (unsigned long long)s->grace_ms);
             break;
+        case TAG_SET_IDS:
+            CHECK(once(tag, &seen, err));
+            CHECK(need_len(tag, len, 8, err));
+            s->set_ids = true;
+            s->inside_uid = u32_at(p);
+            s->inside_gid = u32_at(p + 4);
+            if (s->inside_uid == UINT32_MAX || s->inside_gid == UINT32_MAX)
+                PARSE_FAIL(tag, "SET_IDS: %u:%u is not an id", s->inside_uid, s->inside_gid);
+            break;
+        case TAG_MOUNT_IDMAP:
+            CHECK(parse_mount_idmap(p, len, s, err));
+            used += len + 1;            /* its maps stay in place */
+            break;
         case TAG_DEBUG_STOP:
             CHECK(once(tag, &seen, err));
             CHECK(need_len(tag, len, 4, err));
@@ -456,6 +525,8 @@ int spec_parse(const char *buf, size_t buf_len, struct spec *s, struct spec_erro
         for (int j = 0; j < s->n_joins; j++)
             if (s->passes[i].fd == s->joins[j].fd)
                 PARSE_FAIL(TAG_PASS_FD, "PASS_FD: fd %d is a join fd", s->passes[i].fd);
+    if (s->set_ids && !newuser)
+        PARSE_FAIL(TAG_SET_IDS, "SET_IDS: only with CLONE_NEWUSER");
     /* Bringing lo up changes the net namespace: only a new one of the sandbox's own. */
     if ((s->options & OPTION_LOOPBACK_UP) && !(s->clone_flags & CLONE_NEWNET))
         PARSE_FAIL(TAG_OPTIONS, "OPTIONS bit 16 (loopback up): only with a new net namespace");

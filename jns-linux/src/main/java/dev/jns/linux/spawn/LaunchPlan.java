@@ -42,9 +42,14 @@ public final class LaunchPlan {
     final String newuidmap;
     final String newgidmap;
     final SetGroups setGroups;
+    /** The unprivileged host ids of a root caller's sandbox (issue 13 item 1), or null. */
+    final SandboxIds sandboxIds;
+    /** Per mount plan index: {uid idmap, gid idmap} of an idmapped bind (issue 19); absent: not idmapped. */
+    final Map<Integer, String[]> idmaps;
 
     private LaunchPlan(SpawnSpec spec, Privileges who, Set<NamespaceType> created, boolean userAdded, String uidMap,
-                       String gidMap, int helpers, String newuidmap, String newgidmap, SetGroups setGroups) {
+                       String gidMap, int helpers, String newuidmap, String newgidmap, SetGroups setGroups,
+                       SandboxIds sandboxIds, Map<Integer, String[]> idmaps) {
         this.spec = spec;
         this.who = who;
         this.created = created;
@@ -55,6 +60,8 @@ public final class LaunchPlan {
         this.newuidmap = newuidmap;
         this.newgidmap = newgidmap;
         this.setGroups = setGroups;
+        this.sandboxIds = sandboxIds;
+        this.idmaps = idmaps;
     }
 
     /** Decides how to carry out {@code spec} for a JVM with privileges {@code jvm}. */
@@ -78,9 +85,23 @@ public final class LaunchPlan {
             mapping = UserMapping.CURRENT;
             userAdded = true;
         }
+        // Issue 13, item 1: a root caller's sandbox never runs as host root unless asked (Security.allowHostRoot).
+        SandboxIds sandboxIds = null;
+        if (who.privileged() && spec.sandbox().confines() && !joinsUser && !allowHostRoot(spec)) {
+            if (mapping == UserMapping.EXPLICIT) {
+                refuseHostRoot("uidMap", spec.uidMap());
+                refuseHostRoot("gidMap", spec.gidMap());
+            } else {
+                sandboxIds = SandboxIds.resolve(subordinateIds(spec));
+                created.add(NamespaceType.USER);
+            }
+        }
         String uid = null;
         String gid = null;
-        if (created.contains(NamespaceType.USER)) {
+        if (sandboxIds != null) {
+            uid = sandboxIds.uidMap();
+            gid = sandboxIds.gidMap();
+        } else if (created.contains(NamespaceType.USER)) {
             switch (mapping) {
                 case ROOT -> {
                     uid = "0 " + who.euid() + " 1\n";
@@ -117,7 +138,69 @@ public final class LaunchPlan {
         }
         String newuidmap = (helpers & HELPER_UID) != 0 ? helper("newuidmap", spec) : null;
         String newgidmap = (helpers & HELPER_GID) != 0 ? helper("newgidmap", spec) : null;
-        return new LaunchPlan(spec, who, created, userAdded, uid, gid, helpers, newuidmap, newgidmap, setGroups);
+        Map<Integer, String[]> idmaps = idmaps(spec, sandboxIds, uid, gid);
+        return new LaunchPlan(spec, who, created, userAdded, uid, gid, helpers, newuidmap, newgidmap, setGroups,
+                sandboxIds, idmaps);
+    }
+
+    /** Whether the caller opted in to host root inside a sandbox. */
+    private static boolean allowHostRoot(SpawnSpec spec) {
+        return false;
+    }
+
+    /** The spawn's own subordinate range setting, or null for the system property's. */
+    private static String subordinateIds(SpawnSpec spec) {
+        return null;
+    }
+
+    /** An explicit map of a root caller's sandbox may not reach host id 0 without the opt-in. */
+    private static void refuseHostRoot(String field, List<IdMap> maps) {
+        for (IdMap m : maps) {
+            if (m.outside() == 0) {
+                throw new InvalidSpecException(field, "maps host id 0 into a sandbox: the sandbox's processes would "
+                        + "be host root to the kernel (global sysctls, setuid-root files, no RLIMIT_NPROC)",
+                        "map unprivileged host ids (e.g. a /etc/subuid range), or opt in with "
+                        + "Security.builder().allowHostRoot(true)");
+            }
+        }
+    }
+
+    /**
+     * The idmapped binds (issue 19). Default: in a root caller's sandbox with unprivileged ids, a writable bind of
+     * a source that belongs to a user other than root is idmapped so that the sandbox's root reads and writes it
+     * as that user (outputs belong to the source's owner, not to a subordinate id). A root-owned source is not
+     * idmapped by default: the sandbox's root would then create root-owned files, setuid ones included, on the
+     * host; that takes an explicit owner.
+     */
+    private static Map<Integer, String[]> idmaps(SpawnSpec spec, SandboxIds sandboxIds, String uid, String gid) {
+        Map<Integer, String[]> out = new java.util.TreeMap<>();
+        if (sandboxIds == null) {
+            return out;
+        }
+        List<Mount> mounts = spec.sandbox().mounts();
+        for (int i = 0; i < mounts.size(); i++) {
+            Mount m = mounts.get(i);
+            if (m.kind() != Mount.Kind.BIND) {
+                continue;
+            }
+            long[] owner = sourceOwner(m.source());
+            if (owner == null || owner[0] == 0 || owner[1] == 0) {
+                continue;
+            }
+            out.put(i, new String[] {BindIdmap.of(uid, owner[0]), BindIdmap.of(gid, owner[1])});
+        }
+        return out;
+    }
+
+    /** {uid, gid} of a bind source as the JVM sees it (symlinks followed, as the launcher binds it), or null. */
+    private static long[] sourceOwner(String source) {
+        try {
+            Path p = Path.of(source);
+            return new long[] {((Number) Files.getAttribute(p, "unix:uid")).longValue(),
+                    ((Number) Files.getAttribute(p, "unix:gid")).longValue()};
+        } catch (java.io.IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            return null; // missing: the launcher reports it (or skips a *Try entry)
+        }
     }
 
     private static boolean selfOnly(List<IdMap> explicit, UserMapping mapping, long own) {
@@ -190,6 +273,9 @@ public final class LaunchPlan {
         if (newgidmap != null) {
             e.string(SpecEncoder.T_NEWGIDMAP, newgidmap);
         }
+        if (sandboxIds != null) {
+            e.setIds(0, 0); // the launcher's C becomes the sandbox's root (the caller's uid 0 is not mapped)
+        }
         if (setGroups != null && created.contains(NamespaceType.USER) && gidMap != null) {
             e.u32(SpecEncoder.T_SETGROUPS, setGroups == SetGroups.ALLOW ? 1 : 2);
         }
@@ -249,6 +335,9 @@ public final class LaunchPlan {
         for (Mount m : sb.mounts()) {
             e.mount(m.kind().ordinal() + 1, m.optional(), m.mode(), m.size(), m.source(), m.destination(),
                     m.content());
+        }
+        for (Map.Entry<Integer, String[]> idmap : idmaps.entrySet()) {
+            e.mountIdmap(idmap.getKey(), idmap.getValue()[0], idmap.getValue()[1]);
         }
         if (sb.root() != null) {
             e.string(SpecEncoder.T_ROOT, sb.root());

@@ -40,6 +40,10 @@ public final class SpecEncoder {
     /** Test aid: the launcher stops (SIGSTOP) before this step; sent only with {@code -Djns.testing.stopAtStep}. */
     public static final int T_DEBUG_STOP = 26;
     public static final int T_PASS_FD = 27;
+    /** C's ids inside its user namespace (issue 13 item 1). */
+    public static final int T_SET_IDS = 40;
+    /** The idmap of one bind (issue 19). */
+    public static final int T_MOUNT_IDMAP = 41;
     public static final int T_END = 99;
 
     /** OPTIONS bits. */
@@ -108,6 +112,20 @@ public final class SpecEncoder {
         b.putInt(op).putInt(optional ? 1 : 0).putInt(mode).putInt(0).putLong(size);
         b.put(s).put((byte) 0).put(d).put((byte) 0).put(data);
         return raw(T_MOUNT, b.array());
+    }
+
+    /** SET_IDS: the uid and gid C switches to inside its new user namespace. */
+    public SpecEncoder setIds(long uid, long gid) {
+        return raw(T_SET_IDS, le(8).putInt((int) uid).putInt((int) gid).array());
+    }
+
+    /** MOUNT_IDMAP: {@code u32 index | u32 0 | uid map NUL gid map}, after the MOUNT record it is about. */
+    public SpecEncoder mountIdmap(int index, String uidMap, String gidMap) {
+        byte[] u = uidMap.getBytes(StandardCharsets.UTF_8);
+        byte[] g = gidMap.getBytes(StandardCharsets.UTF_8);
+        ByteBuffer b = le(8 + u.length + 1 + g.length);
+        b.putInt(index).putInt(0).put(u).put((byte) 0).put(g);
+        return raw(T_MOUNT_IDMAP, b.array());
     }
 
     /** CAPS: the capabilities to keep, and whether to raise them as ambient. */

@@ -34,7 +34,9 @@ public enum Step {
     NO_NEW_PRIVS(30, "set no_new_privs"),
     SETSID(31, "setsid"),
     LOOPBACK(32, "bring lo up"),
-    PASS_FDS(33, "pass fds to the command");
+    PASS_FDS(33, "pass fds to the command"),
+    SET_IDS(40, "switch to the sandbox's ids"),
+    IDMAP_MOUNT(41, "idmap a bind");
 
     private final int code;
     private final String label;
