@@ -388,7 +388,8 @@ void launcher_main(void)
     while (w < 0 && errno == EINTR);
     if (w != 1)
         report_error(STEP_INTERNAL, w < 0 ? errno : EIO, "release the first process");
-    close(sync_pipe[1]);
+    /* sync_pipe[1] stays open while S lives: after SET_IDS, C re-arms PR_SET_PDEATHSIG (a change of
+     * ids clears it) and takes a hang-up of this pipe as S's death. */
 
     /* 9. Supervise until C ends or the JVM goes. */
     supervise(c, sfd, sentinel[0]);

@@ -46,10 +46,12 @@ public final class LaunchPlan {
     final SandboxIds sandboxIds;
     /** Per mount plan index: {uid idmap, gid idmap} of an idmapped bind (issue 19); absent: not idmapped. */
     final Map<Integer, String[]> idmaps;
+    /** Whether the launcher's first process becomes uid and gid 0 of its user namespace (SET_IDS). */
+    final boolean setIds;
 
     private LaunchPlan(SpawnSpec spec, Privileges who, Set<NamespaceType> created, boolean userAdded, String uidMap,
                        String gidMap, int helpers, String newuidmap, String newgidmap, SetGroups setGroups,
-                       SandboxIds sandboxIds, Map<Integer, String[]> idmaps) {
+                       SandboxIds sandboxIds, boolean setIds, Map<Integer, String[]> idmaps) {
         this.spec = spec;
         this.who = who;
         this.created = created;
@@ -61,6 +63,7 @@ public final class LaunchPlan {
         this.newgidmap = newgidmap;
         this.setGroups = setGroups;
         this.sandboxIds = sandboxIds;
+        this.setIds = setIds;
         this.idmaps = idmaps;
     }
 
@@ -87,10 +90,13 @@ public final class LaunchPlan {
         }
         // Issue 13, item 1: a root caller's sandbox never runs as host root unless asked (Security.allowHostRoot).
         SandboxIds sandboxIds = null;
+        boolean setIds = false;
         if (who.privileged() && spec.sandbox().confines() && !joinsUser && !allowHostRoot(spec)) {
             if (mapping == UserMapping.EXPLICIT) {
                 refuseHostRoot("uidMap", spec.uidMap());
                 refuseHostRoot("gidMap", spec.gidMap());
+                // the caller's own uid 0 is then not mapped: the sandbox starts as its inside root
+                setIds = mapsInsideRoot(spec.uidMap()) && mapsInsideRoot(spec.gidMap());
             } else {
                 sandboxIds = SandboxIds.resolve(subordinateIds(spec));
                 created.add(NamespaceType.USER);
@@ -140,7 +146,11 @@ public final class LaunchPlan {
         String newgidmap = (helpers & HELPER_GID) != 0 ? helper("newgidmap", spec) : null;
         Map<Integer, String[]> idmaps = idmaps(spec, sandboxIds, uid, gid);
         return new LaunchPlan(spec, who, created, userAdded, uid, gid, helpers, newuidmap, newgidmap, setGroups,
-                sandboxIds, idmaps);
+                sandboxIds, setIds || sandboxIds != null, idmaps);
+    }
+
+    private static boolean mapsInsideRoot(List<IdMap> maps) {
+        return maps.stream().anyMatch(m -> m.inside() == 0);
     }
 
     /** Whether the caller opted in to host root inside a sandbox. */
@@ -273,7 +283,7 @@ public final class LaunchPlan {
         if (newgidmap != null) {
             e.string(SpecEncoder.T_NEWGIDMAP, newgidmap);
         }
-        if (sandboxIds != null) {
+        if (setIds) {
             e.setIds(0, 0); // the launcher's C becomes the sandbox's root (the caller's uid 0 is not mapped)
         }
         if (setGroups != null && created.contains(NamespaceType.USER) && gidMap != null) {
