@@ -109,7 +109,9 @@ public final class MountPlan {
 
     /** A regular file at {@code destination} with {@code content} and mode 0644. */
     public MountPlan file(Path destination, String content) {
-        return file(destination, Objects.requireNonNull(content, "content").getBytes(StandardCharsets.UTF_8), 0644);
+        Objects.requireNonNull(content, "content");
+        dev.jns.spi.TextChecks.text("file content", content);
+        return file(destination, content.getBytes(StandardCharsets.UTF_8), 0644);
     }
 
     /** A regular file at {@code destination} with {@code content} and {@code mode}. */
@@ -198,7 +200,31 @@ public final class MountPlan {
                 throw new InvalidSpecException(at + ".content", m.content().length + " bytes; at most "
                         + MAX_FILE_BYTES, "bind a file instead");
             }
+            if (payloadBytes(m) > MAX_RECORD_PAYLOAD) {
+                throw new InvalidSpecException(at, "paths and content take " + payloadBytes(m) + " bytes in the "
+                        + "launcher's record; at most " + MAX_RECORD_PAYLOAD, "bind a file instead");
+            }
         }
+    }
+
+    /** The fixed part of a mount entry's launcher record: op, flags, mode, reserved, size. */
+    private static final int ENTRY_FIXED_BYTES = 24;
+    /** The launcher's largest record payload. */
+    private static final int MAX_RECORD_PAYLOAD = 64 * 1024;
+
+    /** The payload bytes of an entry's launcher record: fixed fields, source, NUL, destination, NUL, content. */
+    static int payloadBytes(Mount m) {
+        return ENTRY_FIXED_BYTES + dev.jns.spi.TextChecks.utf8Length(m.source()) + 1
+                + dev.jns.spi.TextChecks.utf8Length(m.destination()) + 1 + m.content().length;
+    }
+
+    /** The bytes the entries take in the launcher's spec, record headers included. */
+    public static long recordBytes(List<Mount> entries) {
+        long total = 0;
+        for (Mount m : entries) {
+            total += Spawn.RECORD_HEADER_BYTES + payloadBytes(m);
+        }
+        return total;
     }
 
     /** An absolute path without '.', '..' or empty components (a trailing '/' is allowed), no NUL, < 4096 bytes. */

@@ -269,12 +269,7 @@ public final class Spawn {
 
     private static String checkUtsName(String field, String name) {
         Objects.requireNonNull(name, field);
-        int len = name.getBytes(StandardCharsets.UTF_8).length;
-        if (len == 0 || len > 64) {
-            throw new InvalidSpecException(field, "'" + name + "' is " + len + " bytes; 1..64 are allowed", null);
-        }
-        checkNoNul(field, name);
-        return name;
+        return dev.jns.spi.TextChecks.hostname(field, name);
     }
 
     /**
@@ -746,18 +741,22 @@ public final class Spawn {
                 throw new InvalidSpecException(field, "is null", null);
             }
             checkNoNul(field, command[i]);
-            total += checkSize(field, command[i]);
+            total += RECORD_HEADER_BYTES + checkSize(field, command[i]);
         }
         if (command[0].isEmpty()) {
             throw new InvalidSpecException("command[0]", "the program name is empty", null);
         }
         Map<String, String> env = environment == null ? System.getenv() : environment;
         for (Map.Entry<String, String> e : env.entrySet()) {
-            total += checkSize("env " + e.getKey(), e.getKey() + "=" + e.getValue());
+            checkNoNul("env " + e.getKey(), e.getKey() + "=" + e.getValue());
+            total += RECORD_HEADER_BYTES + checkSize("env " + e.getKey(), e.getKey() + "=" + e.getValue());
         }
         if (total > MAX_TOTAL_BYTES) {
             throw new InvalidSpecException("command", "arguments and environment take " + total
-                    + " bytes; at most " + MAX_TOTAL_BYTES + " are allowed", "pass large data through a file or stdin");
+                    + " bytes as the launcher counts them (" + RECORD_HEADER_BYTES + " bytes of record header each "
+                    + "included); at most " + MAX_TOTAL_BYTES + " are allowed",
+                    "pass large data through a file or stdin" + (environment == null
+                            ? "; the environment is the JVM's (clearEnv() and env(..) pass only what you name)" : ""));
         }
         EnumSet<NamespaceType> seen = EnumSet.noneOf(NamespaceType.class);
         List<NsHandle> orderedJoins = new ArrayList<>(joins);
@@ -797,6 +796,12 @@ public final class Spawn {
             throw new InvalidSpecException("join", "asked both to join and to create a user namespace", null);
         }
         SpawnSpec.Sandbox sandbox = sandboxSpec();
+        long plan = MountPlan.recordBytes(sandbox.mounts());
+        if (total + plan > MAX_TOTAL_BYTES) {
+            throw new InvalidSpecException("mounts", "the mount plan takes " + plan + " bytes and arguments and "
+                    + "environment " + total + " as the launcher counts them; at most " + MAX_TOTAL_BYTES
+                    + " are allowed together", "bind files instead of writing large ones with file(..)");
+        }
         Path dir = directory == null || sandbox.root() != null ? directory
                 : Paths.get(System.getProperty("user.dir")).resolve(directory).normalize();
         if (dir != null && sandbox.root() != null) {
@@ -814,8 +819,15 @@ public final class Spawn {
 
     /** The most bytes one argument or environment entry may have (the launcher's record limit). */
     public static final int MAX_ARG_BYTES = 64 * 1024;
-    /** The most bytes all arguments and environment entries together may have. */
-    public static final int MAX_TOTAL_BYTES = 900 * 1024;
+    /**
+     * The most bytes that arguments, environment entries and the mount plan may take together, counted as the
+     * launcher counts them: each entry's UTF-8 bytes plus an {@value #RECORD_HEADER_BYTES}-byte record header
+     * (see {@link MountPlan#recordBytes} for mount entries). The launcher reads at most 1 MiB of spec; 64 KiB of
+     * it are kept for the other records (id maps, paths, limits).
+     */
+    public static final int MAX_TOTAL_BYTES = 1024 * 1024 - 64 * 1024;
+    /** The launcher's record header: tag, reserved, length. */
+    public static final int RECORD_HEADER_BYTES = 8;
 
     private static int checkSize(String field, String s) {
         int n = s.getBytes(StandardCharsets.UTF_8).length;
@@ -826,9 +838,8 @@ public final class Spawn {
         return n;
     }
 
+    /** No NUL byte and no unpaired surrogate (which would reach the kernel as '?'): see {@link dev.jns.spi.TextChecks#text}. */
     static void checkNoNul(String field, String s) {
-        if (s.indexOf('\0') >= 0) {
-            throw new InvalidSpecException(field, "contains a NUL byte", "the kernel takes C strings");
-        }
+        dev.jns.spi.TextChecks.text(field, s);
     }
 }

@@ -320,7 +320,14 @@ public final class LaunchPlan {
         for (Map.Entry<String, String> env : spec.environment().entrySet()) {
             e.string(SpecEncoder.T_ENV, env.getKey() + "=" + env.getValue());
         }
-        return e.finish();
+        byte[] bytes = e.finish();
+        if (bytes.length > SpecEncoder.MAX_TOTAL) {
+            // Spawn counts arguments, environment and the mount plan; this catches the rest (e.g. many idmaps)
+            throw new InvalidSpecException("spec", "the launcher's spec would take " + bytes.length
+                    + " bytes; it reads at most " + SpecEncoder.MAX_TOTAL, "fewer or shorter arguments, environment "
+                    + "entries, mount plan entries or id map lines");
+        }
+        return bytes;
     }
 
     /** The sandbox records (issue 5): OPTIONS, MOUNT, ROOT, CAPS, RLIMIT, TIMEOUT. */

@@ -11,6 +11,9 @@ import java.nio.charset.StandardCharsets;
  */
 public final class SpecEncoder {
     public static final int VERSION = 1;
+    /** The launcher's limits (spec.h): the whole stream, and one record's payload. */
+    public static final int MAX_TOTAL = 1 << 20;
+    public static final int MAX_PAYLOAD = 64 << 10;
 
     public static final int T_VERSION = 1;
     public static final int T_CLONE_FLAGS = 2;
@@ -67,6 +70,10 @@ public final class SpecEncoder {
 
     /** A record whose payload is {@code payload}. */
     public SpecEncoder raw(int tag, byte[] payload) {
+        if (payload.length > MAX_PAYLOAD) {
+            throw new dev.jns.InvalidSpecException("spec", "a record (tag " + tag + ") would take " + payload.length
+                    + " bytes; the launcher reads at most " + MAX_PAYLOAD + " per record", null);
+        }
         header(tag, payload.length);
         out.writeBytes(payload);
         return this;
