@@ -8,5 +8,8 @@ module dev.jns {
     exports dev.jns;
     exports dev.jns.spi;
     exports dev.jns.net;
+    exports dev.jns.sandbox;
+    exports dev.jns.inspect;
+    exports dev.jns.doctor;
     uses dev.jns.spi.NamespaceProvider;
 }

@@ -13,10 +13,6 @@
 #include "status.h"
 #include "steps.h"
 
-#ifndef CLONE_NEWTIME
-#define CLONE_NEWTIME 0x00000080
-#endif
-
 /* E: from here on nothing may change the namespaces; only the process itself is prepared. */
 __attribute__((noreturn))
 static void exec_steps(const struct spec *s, pid_t init_pid, int sfd)
@@ -60,11 +56,14 @@ static void write_time_offsets(const struct spec *s)
     int fd = open("/proc/self/timens_offsets", O_WRONLY | O_CLOEXEC);
     if (fd < 0)
         report_error(STEP_WRITE_TIMENS_OFFSETS, errno, "open /proc/self/timens_offsets");
-    ssize_t n = write(fd, text, len);
-    if (n < 0)
-        report_error(STEP_WRITE_TIMENS_OFFSETS, errno, "write /proc/self/timens_offsets: %.*s",
-                     (int)len, text);
-    close(fd);
+    /* The kernel takes the offsets in one write or not at all: a short write is a failure. */
+    ssize_t n;
+    RETRY_EINTR(n, write(fd, text, len));
+    if (n != (ssize_t)len)
+        report_error(STEP_WRITE_TIMENS_OFFSETS, n < 0 ? errno : EIO,
+                     "write /proc/self/timens_offsets: %.*s", (int)len, text);
+    if (close(fd) < 0)
+        report_error(STEP_WRITE_TIMENS_OFFSETS, errno, "close /proc/self/timens_offsets");
 }
 
 void child_main(const struct spec *s, int sync_fd, int sentinel_fd, int sfd)
@@ -84,9 +83,7 @@ void child_main(const struct spec *s, int sync_fd, int sentinel_fd, int sfd)
      * user namespace and no capability would work as expected. */
     char byte;
     ssize_t n;
-    do
-        n = read(sync_fd, &byte, 1);
-    while (n < 0 && errno == EINTR);
+    RETRY_EINTR(n, read(sync_fd, &byte, 1));
     if (n < 0)
         report_error(STEP_WAIT_FOR_PARENT, errno, "read the sync pipe");
     if (n == 0)
@@ -104,7 +101,8 @@ void child_main(const struct spec *s, int sync_fd, int sentinel_fd, int sfd)
         if (hup.revents & (POLLHUP | POLLERR))
             _exit(127);
     }
-    close(sync_fd);
+    if (close(sync_fd) < 0)
+        report_error(STEP_WAIT_FOR_PARENT, errno, "close the sync pipe");
 
     /* A time namespace cannot come from clone(2): unshare it now. It applies to children only,
      * and offsets can be written only before a process is in it. */

@@ -78,9 +78,7 @@ static void run_helper(const char *helper, pid_t child, const char *map, int ste
 
     int exec_errno = 0;
     ssize_t n;
-    do
-        n = read(err[0], &exec_errno, sizeof exec_errno);
-    while (n < 0 && errno == EINTR);
+    RETRY_EINTR(n, read(err[0], &exec_errno, sizeof exec_errno));
     if (n < 0)
         report_error(STEP_INTERNAL, errno, "read the exec status of %s", helper);
 
@@ -88,9 +86,8 @@ static void run_helper(const char *helper, pid_t child, const char *map, int ste
     size_t got = 0;
     for (;;) {
         char buf[256];
-        ssize_t r = read(out[0], buf, sizeof buf);
-        if (r < 0 && errno == EINTR)
-            continue;
+        ssize_t r;
+        RETRY_EINTR(r, read(out[0], buf, sizeof buf));
         if (r < 0)
             report_error(STEP_INTERNAL, errno, "read the output of %s", helper);
         if (r == 0)
@@ -106,9 +103,10 @@ static void run_helper(const char *helper, pid_t child, const char *map, int ste
     close(err[0]);
 
     int st;
-    while (waitpid(pid, &st, 0) < 0)
-        if (errno != EINTR)
-            report_error(STEP_INTERNAL, errno, "wait for %s", helper);
+    pid_t w;
+    RETRY_EINTR(w, waitpid(pid, &st, 0));
+    if (w < 0)
+        report_error(STEP_INTERNAL, errno, "wait for %s", helper);
     if (n == (ssize_t)sizeof exec_errno)
         report_error(step, exec_errno, "cannot run %s", helper);
     if (WIFSIGNALED(st))

@@ -16,9 +16,8 @@ void init_loop(pid_t e, int sfd)
      * that has no handlers; the signalfd (inherited) returns this process's own signals. */
     for (;;) {
         struct signalfd_siginfo si;
-        ssize_t n = read(sfd, &si, sizeof si);
-        if (n < 0 && errno == EINTR)
-            continue;
+        ssize_t n;
+        RETRY_EINTR(n, read(sfd, &si, sizeof si));
         if (n != (ssize_t)sizeof si)
             report_error(STEP_INTERNAL, n < 0 ? errno : EIO, "init: read the signalfd");
         int sig = (int)si.ssi_signo;
@@ -33,14 +32,12 @@ void init_loop(pid_t e, int sfd)
         for (;;) {
             int st;
             struct rusage ru;
-            pid_t pid = wait4(-1, &st, WNOHANG | __WALL, &ru);
+            pid_t pid;
+            RETRY_EINTR(pid, wait4(-1, &st, WNOHANG | __WALL, &ru));
             if (pid == 0 || (pid < 0 && errno == ECHILD))
                 break;
-            if (pid < 0) {
-                if (errno == EINTR)
-                    continue;
+            if (pid < 0)
                 report_error(STEP_INTERNAL, errno, "init: wait4");
-            }
             if (pid == e) {
                 /* The JVM may be gone; the exit code still tells S. */
                 (void)status_write_exit(st, &ru);

@@ -2,12 +2,20 @@
 #ifndef JNS_LAUNCHER_H
 #define JNS_LAUNCHER_H
 
+#include <errno.h>
 #include <signal.h>
 #include <sys/types.h>
 
 #include "spec.h"
 
 #define DEFAULT_PATH "/usr/local/bin:/usr/bin:/bin"
+
+/* The one EINTR loop of the launcher: repeats `call` while it fails with EINTR and leaves its
+ * last result in `result`, e.g. RETRY_EINTR(n, read(fd, buf, sizeof buf)). */
+#define RETRY_EINTR(result, call) \
+    do \
+        (result) = (call); \
+    while ((result) < 0 && errno == EINTR)
 
 /* exec.c: execve(argv[0]) or, without a '/', a PATH search (PATH taken from envp) like
  * execvpe: EACCES wins over ENOENT when nothing runs. Returns only on failure, with the errno. */
@@ -45,6 +53,8 @@ void forwarded_signals(sigset_t *set, int with_sigchld);
 int is_forwarded_signal(int sig);
 /* Empty mask, every disposition default: for processes about to exec. Returns 0 or errno. */
 int reset_signals(void);
+/* Raw clone with fork semantics (own address space, no glibc fork handlers). */
+pid_t raw_clone(unsigned long flags);
 
 /* mounts.c: C: proc, the mount plan and the root switch, in that order. Reports and exits on
  * failure. */
@@ -53,8 +63,10 @@ void mounts_setup(const struct spec *s);
 /* caps.c: E: the CAPS record (bounding, permitted, effective, inheritable, ambient sets). */
 void caps_apply(const struct spec *s, int no_new_privs);
 
-/* limits.c: E: RLIMIT records, setsid, PR_SET_NO_NEW_PRIVS. */
+/* limits.c: E: the RLIMIT records; setsid (OPTIONS bit 4); PR_SET_NO_NEW_PRIVS (OPTIONS bit 8). */
 void limits_apply(const struct spec *s);
+void session_apply(const struct spec *s);
+void no_new_privs_apply(const struct spec *s);
 
 /* main.c: S, the supervisor (what a posix_spawn'd launcher runs, and each fork of the server). */
 __attribute__((noreturn)) void launcher_main(void);
@@ -62,20 +74,16 @@ __attribute__((noreturn)) void launcher_main(void);
 /* server.c: the fork server (argv[1] "--server"). */
 __attribute__((noreturn)) void server_main(void);
 
-/* fds.c: /dev/null in place of the command's stdio, in S and the init (they must not hold it). */
-/* Opens /dev/null and the JVM's /proc (proc_fd) before any join or clone. */
+/* fds.c: opens /dev/null and the JVM's /proc (proc_fd) before any join or clone. */
 void open_early_fds(void);
 extern int proc_fd;
+/* /dev/null in place of the command's stdio, in S and the init (they must not hold it). */
 void release_stdio(void);
-/* E, right before exec: the PASS_FD fds go to their targets (status and sentinel moved above them first). */
+/* E, right before exec: the PASS_FD fds go to their targets (status and sentinel moved above
+ * them first). */
 void pass_fds(const struct spec *s);
 
 /* net.c: bring the loopback device of a new net namespace up (OPTIONS bit 16). */
 void loopback_up(void);
-void session_apply(const struct spec *s);
-void no_new_privs_apply(const struct spec *s);
-
-/* Raw clone with fork semantics (own address space, no glibc fork handlers). */
-pid_t raw_clone(unsigned long flags);
 
 #endif

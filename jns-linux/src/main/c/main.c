@@ -24,10 +24,6 @@
 #include "status.h"
 #include "steps.h"
 
-#ifndef CLONE_NEWTIME
-#define CLONE_NEWTIME 0x00000080
-#endif
-
 static struct spec spec;   /* static: about 3 MiB, mostly untouched .bss */
 
 /* Test aid (DEBUG_STOP record, sent only when the JVM has jns.testing.stopAtStep set): stop
@@ -45,9 +41,7 @@ static int lifeline_closed(short revents)
         return 0;
     char buf[64];
     ssize_t n;
-    do
-        n = read(FD_LIFELINE, buf, sizeof buf);
-    while (n < 0 && errno == EINTR);
+    RETRY_EINTR(n, read(FD_LIFELINE, buf, sizeof buf));
     return n <= 0;
 }
 
@@ -153,9 +147,10 @@ static void finish(pid_t c)
         report_error(STEP_INTERNAL, errno, "read the spec pipe to EOF");
     int st;
     struct rusage ru;
-    while (wait4(c, &st, __WALL, &ru) < 0)
-        if (errno != EINTR)
-            report_error(STEP_INTERNAL, errno, "wait4 for the first process");
+    pid_t w;
+    RETRY_EINTR(w, wait4(c, &st, __WALL, &ru));
+    if (w < 0)
+        report_error(STEP_INTERNAL, errno, "wait4 for the first process");
     status_child = 0;
     (void)status_write_exit(st, &ru);
     _exit(exit_code_of(st));
@@ -166,9 +161,7 @@ static int read_sentinel(int fd)
 {
     char b;
     ssize_t n;
-    do
-        n = read(fd, &b, 1);
-    while (n < 0 && errno == EINTR);
+    RETRY_EINTR(n, read(fd, &b, 1));
     if (n < 0)
         report_error(STEP_INTERNAL, errno, "read the sentinel pipe");
     if (n == 0 && status_write(STATUS_STARTED, 0, 0, NULL, 0) < 0)
@@ -227,7 +220,7 @@ static void supervise(pid_t c, int sfd, int sentinel)
         };
         if (poll(p, 3, wait_ms) < 0) {
             if (errno == EINTR)
-                continue;
+                continue;   /* not RETRY_EINTR: the loop computes the timeout anew */
             report_error(STEP_INTERNAL, errno, "supervisor: poll");
         }
         /* The sentinel first, so that STARTED comes before EXIT. */
@@ -246,9 +239,8 @@ static void supervise(pid_t c, int sfd, int sentinel)
         if (!(p[0].revents & POLLIN))
             continue;
         struct signalfd_siginfo si;
-        ssize_t n = read(sfd, &si, sizeof si);
-        if (n < 0 && errno == EINTR)
-            continue;
+        ssize_t n;
+        RETRY_EINTR(n, read(sfd, &si, sizeof si));
         if (n != (ssize_t)sizeof si)
             report_error(STEP_INTERNAL, n < 0 ? errno : EIO, "supervisor: read the signalfd");
         int sig = (int)si.ssi_signo;
@@ -383,9 +375,7 @@ void launcher_main(void)
         idmap_setup(&spec, c);
     debug_stop(STEP_WAIT_FOR_PARENT);
     ssize_t w;
-    do
-        w = write(sync_pipe[1], "x", 1);
-    while (w < 0 && errno == EINTR);
+    RETRY_EINTR(w, write(sync_pipe[1], "x", 1));
     if (w != 1)
         report_error(STEP_INTERNAL, w < 0 ? errno : EIO, "release the first process");
     /* sync_pipe[1] stays open while S lives: after SET_IDS, C re-arms PR_SET_PDEATHSIG (a change of

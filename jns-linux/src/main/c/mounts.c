@@ -301,9 +301,8 @@ static void do_file(const struct mount_entry *m, char *dst)
     const char *p = m->data;
     size_t left = m->data_len;
     while (left > 0) {
-        ssize_t n = write(fd, p, left);
-        if (n < 0 && errno == EINTR)
-            continue;
+        ssize_t n;
+        RETRY_EINTR(n, write(fd, p, left));
         if (n <= 0)
             fail(n < 0 ? errno : EIO, "write");
         p += n;

@@ -126,11 +126,10 @@ void server_main(void)
             { .fd = FD_LIFELINE, .events = POLLIN },
             { .fd = sfd, .events = POLLIN },
         };
-        if (poll(p, 3, -1) < 0) {
-            if (errno == EINTR)
-                continue;
+        int ready;
+        RETRY_EINTR(ready, poll(p, 3, -1));
+        if (ready < 0)
             _exit(125);
-        }
         if (p[1].revents)
             _exit(0);       /* the JVM is gone; every S dies with its lifeline too */
         if (p[2].revents) {
@@ -145,11 +144,12 @@ void server_main(void)
         union { char buf[CMSG_SPACE(SERVER_MAX_FDS * sizeof(int))]; struct cmsghdr align; } ctl;
         struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf,
                               .msg_controllen = sizeof ctl.buf };
-        ssize_t got = recvmsg(3, &msg, MSG_CMSG_CLOEXEC);
+        ssize_t got;
+        RETRY_EINTR(got, recvmsg(3, &msg, MSG_CMSG_CLOEXEC));
         if (got == 0)
             _exit(0);       /* the JVM closed its end */
         if (got < 0) {
-            if (errno == EINTR || errno == EAGAIN)
+            if (errno == EAGAIN)
                 continue;
             _exit(125);
         }

@@ -10,58 +10,17 @@
 
 #include "steps.h"
 #ifndef SPEC_PARSER_ONLY
+#include "launcher.h"
 #include "status.h"
-#endif
-
-#ifndef CLONE_NEWTIME
-#define CLONE_NEWTIME 0x00000080
 #endif
 
 #define ALLOWED_CLONE_FLAGS \
     (CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWUTS | CLONE_NEWIPC \
      | CLONE_NEWCGROUP)
 
-static const char *tag_name(uint32_t tag)
-{
-    switch (tag) {
-    case TAG_VERSION: return "VERSION";
-    case TAG_CLONE_FLAGS: return "CLONE_FLAGS";
-    case TAG_NEW_TIME: return "NEW_TIME";
-    case TAG_TIME_OFFSET: return "TIME_OFFSET";
-    case TAG_RUN_AS: return "RUN_AS";
-    case TAG_JOIN: return "JOIN";
-    case TAG_UID_MAP: return "UID_MAP";
-    case TAG_GID_MAP: return "GID_MAP";
-    case TAG_MAP_HELPER: return "MAP_HELPER";
-    case TAG_NEWUIDMAP: return "NEWUIDMAP";
-    case TAG_NEWGIDMAP: return "NEWGIDMAP";
-    case TAG_SETGROUPS: return "SETGROUPS";
-    case TAG_HOSTNAME: return "HOSTNAME";
-    case TAG_DOMAINNAME: return "DOMAINNAME";
-    case TAG_PROPAGATION: return "PROPAGATION";
-    case TAG_MOUNT_PROC: return "MOUNT_PROC";
-    case TAG_CWD: return "CWD";
-    case TAG_ARG: return "ARG";
-    case TAG_ENV: return "ENV";
-    case TAG_OPTIONS: return "OPTIONS";
-    case TAG_MOUNT: return "MOUNT";
-    case TAG_ROOT: return "ROOT";
-    case TAG_CAPS: return "CAPS";
-    case TAG_RLIMIT: return "RLIMIT";
-    case TAG_TIMEOUT: return "TIMEOUT";
-    case TAG_DEBUG_STOP: return "DEBUG_STOP";
-    case TAG_PASS_FD: return "PASS_FD";
-    case TAG_SET_IDS: return "SET_IDS";
-    case TAG_MOUNT_IDMAP: return "MOUNT_IDMAP";
-    case TAG_END: return "END";
-    default: return "unknown";
-    }
-}
-
 /* Records the error and makes the enclosing function return -1. */
-#define PARSE_FAIL(tag, ...) \
+#define PARSE_FAIL(...) \
     do { \
-        (void)(tag); \
         spec_fail(err, __VA_ARGS__); \
         return -1; \
     } while (0)
@@ -89,22 +48,6 @@ static int32_t i32_at(const char *p) { int32_t v; memcpy(&v, p, 4); return v; }
 static uint64_t u64_at(const char *p) { uint64_t v; memcpy(&v, p, 8); return v; }
 static int64_t i64_at(const char *p) { int64_t v; memcpy(&v, p, 8); return v; }
 
-static int need_len(uint32_t tag, uint32_t len, uint32_t want, struct spec_error *err)
-{
-    if (len != want)
-        PARSE_FAIL(tag, "%s: payload of %u bytes, expected %u", tag_name(tag), len, want);
-    return 0;
-}
-
-static int once(uint32_t tag, uint64_t *seen, struct spec_error *err)
-{
-    uint64_t bit = 1ull << (tag < 64 ? tag : 63);
-    if (*seen & bit)
-        PARSE_FAIL(tag, "%s: given more than once", tag_name(tag));
-    *seen |= bit;
-    return 0;
-}
-
 static bool is_ns_type(uint32_t t)
 {
     switch (t) {
@@ -126,47 +69,332 @@ static bool new_or_joined(const struct spec *s, int type)
     return false;
 }
 
-/* A MOUNT payload: u32 op | u32 flags | u32 mode | u32 0 | u64 size | src NUL | dst NUL | data.
- * The strings stay where they are (p[len] is a NUL the reader added). */
-static int parse_mount(char *p, uint32_t len, int index, struct mount_entry *m,
-                       struct spec_error *err)
+/* One parser per record type. Each gets the payload p[0..len) (p[len] is a NUL the framing
+ * added) after the generic checks of its row in `records` below (NUL-free string, singular,
+ * exact length), stores what it means in s and checks its values; returns 0 or -1 with err. */
+typedef int record_parser(struct spec *s, char *p, uint32_t len, struct spec_error *err);
+
+static int parse_version(struct spec *s, char *p, uint32_t len, struct spec_error *err)
 {
+    (void)s, (void)len;
+    if (u32_at(p) != SPEC_VERSION)
+        PARSE_FAIL("VERSION %u, this launcher speaks %u (stale launcher binary?)", u32_at(p),
+                   SPEC_VERSION);
+    return 0;
+}
+
+static int parse_clone_flags(struct spec *s, char *p, uint32_t len, struct spec_error *err)
+{
+    (void)len;
+    s->clone_flags = u64_at(p);
+    if (s->clone_flags & ~(uint64_t)ALLOWED_CLONE_FLAGS)
+        PARSE_FAIL("CLONE_FLAGS: 0x%llx has flags other than CLONE_NEW{USER,NS,PID,"
+                   "NET,UTS,IPC,CGROUP}", (unsigned long long)s->clone_flags);
+    return 0;
+}
+
+static int parse_new_time(struct spec *s, char *p, uint32_t len, struct spec_error *err)
+{
+    (void)p, (void)len, (void)err;
+    s->new_time = true;
+    return 0;
+}
+
+static int parse_time_offset(struct spec *s, char *p, uint32_t len, struct spec_error *err)
+{
+    (void)len;
+    if (s->n_time_offsets == SPEC_MAX_TIME_OFFSETS)
+        PARSE_FAIL("TIME_OFFSET: more than %d", SPEC_MAX_TIME_OFFSETS);
+    struct time_offset *t = &s->time_offsets[s->n_time_offsets++];
+    t->clockid = i32_at(p);
+    t->sec = i64_at(p + 8);
+    t->nsec = i64_at(p + 16);
+    if ((t->clockid != 1 && t->clockid != 7) || u32_at(p + 4) != 0)
+        PARSE_FAIL("TIME_OFFSET: clock %d is not 1 (monotonic) or 7 (boottime)", t->clockid);
+    return 0;
+}
+
+static int parse_run_as(struct spec *s, char *p, uint32_t len, struct spec_error *err)
+{
+    (void)len, (void)err;
+    s->run_as = true;
+    s->uid = u32_at(p);
+    s->gid = u32_at(p + 4);
+    return 0;
+}
+
+static int parse_join(struct spec *s, char *p, uint32_t len, struct spec_error *err)
+{
+    (void)len;
+    if (s->n_joins == SPEC_MAX_JOINS)
+        PARSE_FAIL("JOIN: more than %d", SPEC_MAX_JOINS);
+    struct join *j = &s->joins[s->n_joins++];
+    uint32_t jfd = u32_at(p);
+    uint32_t type = u32_at(p + 4);
+    if (jfd < FD_FIRST_JOIN || jfd > 65535)
+        PARSE_FAIL("JOIN: fd %u is not a join fd (6 and up)", jfd);
+    if (!is_ns_type(type))
+        PARSE_FAIL("JOIN: nstype 0x%x is not one CLONE_NEW* flag", type);
+    for (int i = 0; i < s->n_joins - 1; i++)
+        if (s->joins[i].fd == (int)jfd)
+            PARSE_FAIL("JOIN: fd %u given twice", jfd);
+    j->fd = (int)jfd;
+    j->nstype = (int)type;
+    j->dev = u64_at(p + 8);
+    j->ino = u64_at(p + 16);
+    return 0;
+}
+
+static int parse_pass_fd(struct spec *s, char *p, uint32_t len, struct spec_error *err)
+{
+    (void)len;
+    if (s->n_passes == SPEC_MAX_PASSES)
+        PARSE_FAIL("PASS_FD: more than %d", SPEC_MAX_PASSES);
+    uint32_t pfd = u32_at(p);
+    uint32_t target = u32_at(p + 4);
+    if (pfd < FD_FIRST_JOIN || pfd > 65535)
+        PARSE_FAIL("PASS_FD: fd %u is not a launcher fd (6 and up)", pfd);
+    if (target < 3 || target > SPEC_MAX_PASS_TARGET)
+        PARSE_FAIL("PASS_FD: target %u is not 3..%d", target, SPEC_MAX_PASS_TARGET);
+    for (int i = 0; i < s->n_passes; i++)
+        if (s->passes[i].fd == (int)pfd || s->passes[i].target == (int)target)
+            PARSE_FAIL("PASS_FD: fd %u or target %u given twice", pfd, target);
+    for (int i = 0; i < s->n_joins; i++)
+        if (s->joins[i].fd == (int)pfd)
+            PARSE_FAIL("PASS_FD: fd %u is a join fd", pfd);
+    s->passes[s->n_passes].fd = (int)pfd;
+    s->passes[s->n_passes].target = (int)target;
+    s->n_passes++;
+    return 0;
+}
+
+static int parse_uid_map(struct spec *s, char *p, uint32_t len, struct spec_error *err)
+{
+    (void)len, (void)err;
+    s->uid_map = p;
+    return 0;
+}
+
+static int parse_gid_map(struct spec *s, char *p, uint32_t len, struct spec_error *err)
+{
+    (void)len, (void)err;
+    s->gid_map = p;
+    return 0;
+}
+
+static int parse_map_helper(struct spec *s, char *p, uint32_t len, struct spec_error *err)
+{
+    (void)len;
+    s->map_helper = u32_at(p);
+    if (s->map_helper & ~(uint32_t)(MAP_HELPER_UID | MAP_HELPER_GID))
+        PARSE_FAIL("MAP_HELPER: unknown bits 0x%x", s->map_helper);
+    return 0;
+}
+
+static int parse_newuidmap(struct spec *s, char *p, uint32_t len, struct spec_error *err)
+{
+    (void)len, (void)err;
+    s->newuidmap = p;
+    return 0;
+}
+
+static int parse_newgidmap(struct spec *s, char *p, uint32_t len, struct spec_error *err)
+{
+    (void)len, (void)err;
+    s->newgidmap = p;
+    return 0;
+}
+
+static int parse_setgroups(struct spec *s, char *p, uint32_t len, struct spec_error *err)
+{
+    (void)len;
+    s->setgroups = u32_at(p);
+    if (s->setgroups != SETGROUPS_ALLOW && s->setgroups != SETGROUPS_DENY)
+        PARSE_FAIL("SETGROUPS: %u is not 1 (allow) or 2 (deny)", s->setgroups);
+    return 0;
+}
+
+static int name_length(const char *tag, uint32_t len, struct spec_error *err)
+{
+    if (len < 1 || len > SPEC_MAX_NAME)
+        PARSE_FAIL("%s: %u bytes, must be 1..%d", tag, len, SPEC_MAX_NAME);
+    return 0;
+}
+
+static int parse_hostname(struct spec *s, char *p, uint32_t len, struct spec_error *err)
+{
+    CHECK(name_length("HOSTNAME", len, err));
+    s->hostname = p;
+    return 0;
+}
+
+static int parse_domainname(struct spec *s, char *p, uint32_t len, struct spec_error *err)
+{
+    CHECK(name_length("DOMAINNAME", len, err));
+    s->domainname = p;
+    return 0;
+}
+
+static int parse_propagation(struct spec *s, char *p, uint32_t len, struct spec_error *err)
+{
+    (void)len;
+    s->propagation = u32_at(p);
+    if (s->propagation < PROPAGATION_PRIVATE || s->propagation > PROPAGATION_SHARED)
+        PARSE_FAIL("PROPAGATION: %u is not 1, 2 or 3", s->propagation);
+    return 0;
+}
+
+static int parse_mount_proc(struct spec *s, char *p, uint32_t len, struct spec_error *err)
+{
+    (void)p, (void)len, (void)err;
+    s->mount_proc = true;
+    return 0;
+}
+
+static int parse_cwd(struct spec *s, char *p, uint32_t len, struct spec_error *err)
+{
+    (void)len, (void)err;
+    s->cwd = p;
+    return 0;
+}
+
+static int parse_arg(struct spec *s, char *p, uint32_t len, struct spec_error *err)
+{
+    (void)len, (void)err;
+    s->argv[s->argc++] = p;
+    return 0;
+}
+
+static int parse_env(struct spec *s, char *p, uint32_t len, struct spec_error *err)
+{
+    (void)len;
+    if (strchr(p, '=') == NULL)
+        PARSE_FAIL("ENV: \"%.64s\" has no '='", p);
+    s->envp[s->envc++] = p;
+    return 0;
+}
+
+static int parse_options(struct spec *s, char *p, uint32_t len, struct spec_error *err)
+{
+    (void)len;
+    s->options = u32_at(p);
+    if (s->options & ~(uint32_t)OPTION_ALL)
+        PARSE_FAIL("OPTIONS: unknown bits 0x%x", s->options);
+    if ((s->options & OPTION_FORCE_INIT) && (s->options & OPTION_NO_INIT))
+        PARSE_FAIL("OPTIONS: bits 1 (force an init) and 2 (no init) together");
+    return 0;
+}
+
+/* A MOUNT payload: u32 op | u32 flags | u32 mode | u32 0 | u64 size | src NUL | dst NUL | data.
+ * The strings stay where they are (p[len] is a NUL the framing added). */
+static int parse_mount(struct spec *s, char *p, uint32_t len, struct spec_error *err)
+{
+    if (s->n_mounts == SPEC_MAX_MOUNTS)
+        PARSE_FAIL("MOUNT: more than %d", SPEC_MAX_MOUNTS);
+    int index = s->n_mounts;
+    struct mount_entry *m = &s->mounts[index];
     if (len < SPEC_MOUNT_FIXED + 2)
-        PARSE_FAIL(TAG_MOUNT, "MOUNT %d: payload of %u bytes is too short", index, len);
+        PARSE_FAIL("MOUNT %d: payload of %u bytes is too short", index, len);
     m->op = u32_at(p);
     m->flags = u32_at(p + 4);
     m->mode = u32_at(p + 8);
     m->size = u64_at(p + 16);
     if (m->op < 1 || m->op > MOUNT_OP_MAX)
-        PARSE_FAIL(TAG_MOUNT, "MOUNT %d: unknown op %u", index, m->op);
+        PARSE_FAIL("MOUNT %d: unknown op %u", index, m->op);
     if ((m->flags & ~(uint32_t)MOUNT_FLAG_TRY) || u32_at(p + 12) != 0)
-        PARSE_FAIL(TAG_MOUNT, "MOUNT %d: unknown flag bits 0x%x", index, m->flags);
+        PARSE_FAIL("MOUNT %d: unknown flag bits 0x%x", index, m->flags);
     if (m->mode > 07777)
-        PARSE_FAIL(TAG_MOUNT, "MOUNT %d: mode 0%o is over 07777", index, m->mode);
+        PARSE_FAIL("MOUNT %d: mode 0%o is over 07777", index, m->mode);
     char *end = p + len;
     char *src = p + SPEC_MOUNT_FIXED;
     char *nul = memchr(src, '\0', (size_t)(end - src));
     if (nul == NULL)
-        PARSE_FAIL(TAG_MOUNT, "MOUNT %d: the source is not NUL-terminated", index);
+        PARSE_FAIL("MOUNT %d: the source is not NUL-terminated", index);
     char *dst = nul + 1;
     nul = dst < end ? memchr(dst, '\0', (size_t)(end - dst)) : NULL;
     if (nul == NULL)
-        PARSE_FAIL(TAG_MOUNT, "MOUNT %d: the destination is not NUL-terminated", index);
+        PARSE_FAIL("MOUNT %d: the destination is not NUL-terminated", index);
     m->src = src;
     m->dst = dst;
     m->data = nul + 1;
     m->data_len = (uint32_t)(end - (nul + 1));
     if (dst[0] != '/')
-        PARSE_FAIL(TAG_MOUNT, "MOUNT %d: destination \"%.64s\" is not absolute", index, dst);
+        PARSE_FAIL("MOUNT %d: destination \"%.64s\" is not absolute", index, dst);
     bool has_src = m->op == MOUNT_BIND || m->op == MOUNT_RO_BIND || m->op == MOUNT_DEV_BIND
         || m->op == MOUNT_SYMLINK;
     if (has_src != (src[0] != '\0'))
-        PARSE_FAIL(TAG_MOUNT, "MOUNT %d: op %u %s a source", index, m->op,
-                   has_src ? "needs" : "takes no");
+        PARSE_FAIL("MOUNT %d: op %u %s a source", index, m->op, has_src ? "needs" : "takes no");
     if (has_src && m->op != MOUNT_SYMLINK && src[0] != '/')
-        PARSE_FAIL(TAG_MOUNT, "MOUNT %d: source \"%.64s\" is not absolute", index, src);
+        PARSE_FAIL("MOUNT %d: source \"%.64s\" is not absolute", index, src);
     if (m->op != MOUNT_FILE && m->data_len != 0)
-        PARSE_FAIL(TAG_MOUNT, "MOUNT %d: op %u takes no content", index, m->op);
+        PARSE_FAIL("MOUNT %d: op %u takes no content", index, m->op);
+    s->n_mounts++;
+    return 0;
+}
+
+static int parse_root(struct spec *s, char *p, uint32_t len, struct spec_error *err)
+{
+    if (len > 0 && p[0] != '/')
+        PARSE_FAIL("ROOT: \"%.64s\" is not an absolute path", p);
+    s->root = p;
+    return 0;
+}
+
+static int parse_caps(struct spec *s, char *p, uint32_t len, struct spec_error *err)
+{
+    (void)len;
+    s->caps = true;
+    s->caps_keep = u64_at(p);
+    s->caps_flags = u32_at(p + 8);
+    if ((s->caps_flags & ~(uint32_t)CAPS_AMBIENT) || u32_at(p + 12) != 0)
+        PARSE_FAIL("CAPS: unknown bits 0x%x", s->caps_flags);
+    return 0;
+}
+
+static int parse_rlimit(struct spec *s, char *p, uint32_t len, struct spec_error *err)
+{
+    (void)len;
+    if (s->n_rlimits == SPEC_MAX_RLIMITS)
+        PARSE_FAIL("RLIMIT: more than %d", SPEC_MAX_RLIMITS);
+    struct rlimit_entry *r = &s->rlimits[s->n_rlimits++];
+    r->resource = u32_at(p);
+    r->soft = u64_at(p + 8);
+    r->hard = u64_at(p + 16);
+    if (r->resource > 15 || u32_at(p + 4) != 0)
+        PARSE_FAIL("RLIMIT: resource %u is not 0..15", r->resource);
+    if (r->soft > r->hard)
+        PARSE_FAIL("RLIMIT: resource %u: soft limit above the hard limit", r->resource);
+    return 0;
+}
+
+static int parse_timeout(struct spec *s, char *p, uint32_t len, struct spec_error *err)
+{
+    (void)len;
+    s->timeout_ms = u64_at(p);
+    s->grace_ms = u64_at(p + 8);
+    if (s->timeout_ms == 0 || s->timeout_ms > (1ull << 40) || s->grace_ms > (1ull << 40))
+        PARSE_FAIL("TIMEOUT: %llu ms (grace %llu ms) out of range",
+                   (unsigned long long)s->timeout_ms, (unsigned long long)s->grace_ms);
+    return 0;
+}
+
+static int parse_debug_stop(struct spec *s, char *p, uint32_t len, struct spec_error *err)
+{
+    (void)len;
+    s->debug_stop = u32_at(p);
+    if (s->debug_stop < STEP_READ_SPEC || s->debug_stop > STEP_SETSID)
+        PARSE_FAIL("DEBUG_STOP: %u is not a step code", s->debug_stop);
+    return 0;
+}
+
+static int parse_set_ids(struct spec *s, char *p, uint32_t len, struct spec_error *err)
+{
+    (void)len;
+    s->set_ids = true;
+    s->inside_uid = u32_at(p);
+    s->inside_gid = u32_at(p + 4);
+    if (s->inside_uid == UINT32_MAX || s->inside_gid == UINT32_MAX)
+        PARSE_FAIL("SET_IDS: %u:%u is not an id", s->inside_uid, s->inside_gid);
     return 0;
 }
 
@@ -198,29 +426,191 @@ static bool is_map_text(const char *t, const char *end)
 }
 
 /* A MOUNT_IDMAP payload: u32 index | u32 0 | uid map NUL gid map. It follows the MOUNT it is
- * about, which must be a bind; at most one per entry. */
-static int parse_mount_idmap(char *p, uint32_t len, struct spec *s, struct spec_error *err)
+ * about, which must be a bind; at most one per entry. The maps stay in place. */
+static int parse_mount_idmap(struct spec *s, char *p, uint32_t len, struct spec_error *err)
 {
     if (len < 8 + 3)
-        PARSE_FAIL(TAG_MOUNT_IDMAP, "MOUNT_IDMAP: payload of %u bytes is too short", len);
+        PARSE_FAIL("MOUNT_IDMAP: payload of %u bytes is too short", len);
     uint32_t index = u32_at(p);
     if (u32_at(p + 4) != 0)
-        PARSE_FAIL(TAG_MOUNT_IDMAP, "MOUNT_IDMAP: reserved bytes are not zero");
+        PARSE_FAIL("MOUNT_IDMAP: reserved bytes are not zero");
     if (index >= (uint32_t)s->n_mounts)
-        PARSE_FAIL(TAG_MOUNT_IDMAP, "MOUNT_IDMAP: entry %u is not a MOUNT before it", index);
+        PARSE_FAIL("MOUNT_IDMAP: entry %u is not a MOUNT before it", index);
     struct mount_entry *m = &s->mounts[index];
     if (m->op != MOUNT_BIND && m->op != MOUNT_RO_BIND && m->op != MOUNT_DEV_BIND)
-        PARSE_FAIL(TAG_MOUNT_IDMAP, "MOUNT_IDMAP: entry %u is not a bind", index);
+        PARSE_FAIL("MOUNT_IDMAP: entry %u is not a bind", index);
     if (m->idmap_uid != NULL)
-        PARSE_FAIL(TAG_MOUNT_IDMAP, "MOUNT_IDMAP: entry %u given twice", index);
+        PARSE_FAIL("MOUNT_IDMAP: entry %u given twice", index);
     char *end = p + len;
     char *uid = p + 8;
     char *nul = memchr(uid, '\0', (size_t)(end - uid));
     if (nul == NULL || !is_map_text(uid, nul) || !is_map_text(nul + 1, end))
-        PARSE_FAIL(TAG_MOUNT_IDMAP, "MOUNT_IDMAP: entry %u: maps are not two NUL-separated "
-                   "texts of \"inside outside count\" lines", index);
+        PARSE_FAIL("MOUNT_IDMAP: entry %u: maps are not two NUL-separated texts of "
+                   "\"inside outside count\" lines", index);
     m->idmap_uid = uid;
     m->idmap_gid = nul + 1;
+    return 0;
+}
+
+enum {
+    ONCE = 1,       /* singular: a second one is an error */
+    STRING = 2,     /* text without NUL; stays in s->strings */
+    KEPT = 4,       /* binary, but stays in s->strings (MOUNT's paths and content) */
+};
+#define ANY_LENGTH UINT32_MAX
+
+/* Every record type: its name (for messages), the generic checks, its parser. */
+static const struct record {
+    uint32_t tag;
+    const char *name;
+    unsigned flags;
+    uint32_t length;            /* the exact payload length, or ANY_LENGTH */
+    record_parser *parse;       /* NULL for END */
+} records[] = {
+    { TAG_VERSION, "VERSION", ONCE, 4, parse_version },
+    { TAG_CLONE_FLAGS, "CLONE_FLAGS", ONCE, 8, parse_clone_flags },
+    { TAG_NEW_TIME, "NEW_TIME", ONCE, 0, parse_new_time },
+    { TAG_TIME_OFFSET, "TIME_OFFSET", 0, 24, parse_time_offset },
+    { TAG_RUN_AS, "RUN_AS", ONCE, 8, parse_run_as },
+    { TAG_JOIN, "JOIN", 0, 24, parse_join },
+    { TAG_UID_MAP, "UID_MAP", ONCE | STRING, ANY_LENGTH, parse_uid_map },
+    { TAG_GID_MAP, "GID_MAP", ONCE | STRING, ANY_LENGTH, parse_gid_map },
+    { TAG_MAP_HELPER, "MAP_HELPER", ONCE, 4, parse_map_helper },
+    { TAG_NEWUIDMAP, "NEWUIDMAP", ONCE | STRING, ANY_LENGTH, parse_newuidmap },
+    { TAG_NEWGIDMAP, "NEWGIDMAP", ONCE | STRING, ANY_LENGTH, parse_newgidmap },
+    { TAG_SETGROUPS, "SETGROUPS", ONCE, 4, parse_setgroups },
+    { TAG_HOSTNAME, "HOSTNAME", ONCE | STRING, ANY_LENGTH, parse_hostname },
+    { TAG_DOMAINNAME, "DOMAINNAME", ONCE | STRING, ANY_LENGTH, parse_domainname },
+    { TAG_PROPAGATION, "PROPAGATION", ONCE, 4, parse_propagation },
+    { TAG_MOUNT_PROC, "MOUNT_PROC", ONCE, 0, parse_mount_proc },
+    { TAG_CWD, "CWD", ONCE | STRING, ANY_LENGTH, parse_cwd },
+    { TAG_ARG, "ARG", STRING, ANY_LENGTH, parse_arg },
+    { TAG_ENV, "ENV", STRING, ANY_LENGTH, parse_env },
+    { TAG_OPTIONS, "OPTIONS", ONCE, 4, parse_options },
+    { TAG_MOUNT, "MOUNT", KEPT, ANY_LENGTH, parse_mount },
+    { TAG_ROOT, "ROOT", ONCE | STRING, ANY_LENGTH, parse_root },
+    { TAG_CAPS, "CAPS", ONCE, 16, parse_caps },
+    { TAG_RLIMIT, "RLIMIT", 0, 24, parse_rlimit },
+    { TAG_TIMEOUT, "TIMEOUT", ONCE, 16, parse_timeout },
+    { TAG_DEBUG_STOP, "DEBUG_STOP", ONCE, 4, parse_debug_stop },
+    { TAG_PASS_FD, "PASS_FD", 0, 8, parse_pass_fd },
+    { TAG_SET_IDS, "SET_IDS", ONCE, 8, parse_set_ids },
+    { TAG_MOUNT_IDMAP, "MOUNT_IDMAP", KEPT, ANY_LENGTH, parse_mount_idmap },
+    { TAG_END, "END", 0, 0, NULL },
+};
+#define N_RECORDS (sizeof records / sizeof records[0])
+_Static_assert(N_RECORDS <= 64, "the singular records seen are bits of a uint64_t");
+
+/* The row of a tag, or NULL. */
+static const struct record *record_of(uint32_t tag)
+{
+    for (size_t i = 0; i < N_RECORDS; i++)
+        if (records[i].tag == tag)
+            return &records[i];
+    return NULL;
+}
+
+static const char *tag_name(uint32_t tag)
+{
+    const struct record *r = record_of(tag);
+    return r ? r->name : "unknown";
+}
+
+/* Frames the record at buf[*total..buf_len): checks its header against the limits and the
+ * stream's start, returns its tag, length and payload, and moves *total past it. */
+static int next_record(const char *buf, size_t buf_len, size_t *total, bool first, uint32_t *tag_out,
+                       uint32_t *len_out, const char **payload, struct spec_error *err)
+{
+    if (buf_len - *total < SPEC_HEADER_SIZE)
+        PARSE_FAIL("spec ended before END (in a record header)");
+    const char *header = buf + *total;
+    uint16_t tag16, zero;
+    memcpy(&tag16, header, 2);      /* native byte order, as the doc says */
+    memcpy(&zero, header + 2, 2);
+    uint32_t tag = tag16;
+    uint32_t len = u32_at(header + 4);
+    if (zero != 0)
+        PARSE_FAIL("%s (tag %u): reserved header bytes are not zero", tag_name(tag), tag);
+    if (len > SPEC_MAX_PAYLOAD)
+        PARSE_FAIL("%s (tag %u): payload of %u bytes is over the limit of %u", tag_name(tag), tag,
+                   len, SPEC_MAX_PAYLOAD);
+    if (*total + SPEC_HEADER_SIZE + len > SPEC_MAX_TOTAL)
+        PARSE_FAIL("%s: the spec is over the limit of %u bytes", tag_name(tag), SPEC_MAX_TOTAL);
+    if (first && tag != TAG_VERSION)
+        PARSE_FAIL("%s (tag %u): the spec must start with VERSION", tag_name(tag), tag);
+    if (buf_len - *total - SPEC_HEADER_SIZE < len)
+        PARSE_FAIL("spec ended before END (in %s)", tag_name(tag));
+    *total += SPEC_HEADER_SIZE + len;
+    *tag_out = tag;
+    *len_out = len;
+    *payload = header + SPEC_HEADER_SIZE;
+    return 0;
+}
+
+/* One record: copied to the string area (numbers are read from the copy), the generic checks
+ * of its row, then its parser. *used: bytes of s->strings in use; *seen: singular rows seen. */
+static int parse_record(uint32_t tag, const char *payload, uint32_t len, struct spec *s,
+                        size_t *used, uint64_t *seen, struct spec_error *err)
+{
+    const struct record *r = record_of(tag);
+    if (r == NULL)
+        PARSE_FAIL("unknown tag %u", tag);
+    /* The area can not overflow: each payload + NUL is smaller than payload + header, and the
+     * stream is at most SPEC_MAX_TOTAL bytes. */
+    char *p = s->strings + *used;
+    memcpy(p, payload, len);
+    p[len] = '\0';
+    if ((r->flags & STRING) && memchr(p, '\0', len) != NULL)
+        PARSE_FAIL("%s: string contains a NUL byte", r->name);
+    if (r->flags & (STRING | KEPT))
+        *used += len + 1;
+    if (r->flags & ONCE) {
+        uint64_t bit = 1ull << (r - records);
+        if (*seen & bit)
+            PARSE_FAIL("%s: given more than once", r->name);
+        *seen |= bit;
+    }
+    if (r->length != ANY_LENGTH && len != r->length)
+        PARSE_FAIL("%s: payload of %u bytes, expected %u", r->name, len, r->length);
+    return r->parse ? r->parse(s, p, len, err) : 0;
+}
+
+/* The rules that span records (docs/launcher-protocol.md, "Cross-record rules"). */
+static int check_across_records(const struct spec *s, struct spec_error *err)
+{
+    bool newuser = (s->clone_flags & CLONE_NEWUSER) != 0;
+    if (s->argc == 0)
+        PARSE_FAIL("ARG: none given, the program is missing");
+    if (s->argv[0][0] == '\0')
+        PARSE_FAIL("ARG: the program name is empty");
+    if (!newuser && (s->uid_map || s->gid_map || s->map_helper || s->setgroups))
+        PARSE_FAIL("UID_MAP/GID_MAP/MAP_HELPER/SETGROUPS: only with CLONE_NEWUSER");
+    if ((s->map_helper & MAP_HELPER_UID) && (!s->newuidmap || !s->uid_map))
+        PARSE_FAIL("MAP_HELPER bit 1: NEWUIDMAP and UID_MAP are required");
+    if ((s->map_helper & MAP_HELPER_GID) && (!s->newgidmap || !s->gid_map))
+        PARSE_FAIL("MAP_HELPER bit 2: NEWGIDMAP and GID_MAP are required");
+    if ((s->map_helper & MAP_HELPER_GID) && s->setgroups)
+        PARSE_FAIL("SETGROUPS: not with MAP_HELPER bit 2 (newgidmap decides)");
+    if (s->n_time_offsets > 0 && !s->new_time)
+        PARSE_FAIL("TIME_OFFSET: only with NEW_TIME");
+    /* These change the namespace they run in: never let them reach the caller's own. */
+    if ((s->hostname || s->domainname) && !new_or_joined(s, CLONE_NEWUTS))
+        PARSE_FAIL("HOSTNAME/DOMAINNAME: only with a new or joined uts namespace");
+    if ((s->propagation || s->mount_proc) && !new_or_joined(s, CLONE_NEWNS))
+        PARSE_FAIL("PROPAGATION/MOUNT_PROC: only with a new or joined mount namespace");
+    if ((s->n_mounts > 0 || s->root) && !(s->clone_flags & CLONE_NEWNS))
+        PARSE_FAIL("MOUNT/ROOT: only with a new mount namespace (CLONE_NEWNS)");
+    if ((s->options & OPTION_NO_INIT) && s->new_time)
+        PARSE_FAIL("OPTIONS bit 2 (no init): a new time namespace needs an init");
+    for (int i = 0; i < s->n_passes; i++)
+        for (int j = 0; j < s->n_joins; j++)
+            if (s->passes[i].fd == s->joins[j].fd)
+                PARSE_FAIL("PASS_FD: fd %d is a join fd", s->passes[i].fd);
+    if (s->set_ids && !newuser)
+        PARSE_FAIL("SET_IDS: only with CLONE_NEWUSER");
+    /* Bringing lo up changes the net namespace: only a new one of the sandbox's own. */
+    if ((s->options & OPTION_LOOPBACK_UP) && !(s->clone_flags & CLONE_NEWNET))
+        PARSE_FAIL("OPTIONS bit 16 (loopback up): only with a new net namespace");
     return 0;
 }
 
@@ -234,303 +624,19 @@ int spec_parse(const char *buf, size_t buf_len, struct spec *s, struct spec_erro
     memset(err, 0, sizeof *err);
     size_t total = 0;          /* bytes of the stream so far */
     size_t used = 0;           /* bytes of s->strings in use */
-    uint64_t seen = 0;         /* singular tags seen */
-    bool first = true;
-    bool ended = false;
-
-    while (!ended) {
-        if (buf_len - total < SPEC_HEADER_SIZE)
-            PARSE_FAIL(0, "spec ended before END (in a record header)");
-        const char *header = buf + total;
-        uint16_t tag16, zero;
-        memcpy(&tag16, header, 2);      /* native byte order, as the doc says */
-        memcpy(&zero, header + 2, 2);
-        uint32_t tag = tag16;
-        uint32_t len = u32_at(header + 4);
-        if (zero != 0)
-            PARSE_FAIL(tag, "%s (tag %u): reserved header bytes are not zero", tag_name(tag), tag);
-        if (len > SPEC_MAX_PAYLOAD)
-            PARSE_FAIL(tag, "%s (tag %u): payload of %u bytes is over the limit of %u",
-                       tag_name(tag), tag, len, SPEC_MAX_PAYLOAD);
-        if (total + SPEC_HEADER_SIZE + len > SPEC_MAX_TOTAL)
-            PARSE_FAIL(tag, "%s: the spec is over the limit of %u bytes", tag_name(tag),
-                       SPEC_MAX_TOTAL);
-        if (first && tag != TAG_VERSION)
-            PARSE_FAIL(tag, "%s (tag %u): the spec must start with VERSION", tag_name(tag), tag);
-        first = false;
-        if (buf_len - total - SPEC_HEADER_SIZE < len)
-            PARSE_FAIL(tag, "spec ended before END (in %s)", tag_name(tag));
-        total += SPEC_HEADER_SIZE + len;
-
-        /* The payload goes to the string area; numbers are copied out of it. The area can
-         * not overflow: each payload + NUL is smaller than payload + header, and the stream is
-         * at most SPEC_MAX_TOTAL bytes. */
-        char *p = s->strings + used;
-        memcpy(p, header + SPEC_HEADER_SIZE, len);
-        p[len] = '\0';
-
-        bool is_string = tag == TAG_UID_MAP || tag == TAG_GID_MAP || tag == TAG_NEWUIDMAP
-            || tag == TAG_NEWGIDMAP || tag == TAG_HOSTNAME || tag == TAG_DOMAINNAME
-            || tag == TAG_CWD || tag == TAG_ARG || tag == TAG_ENV || tag == TAG_ROOT;
-        if (is_string) {
-            if (memchr(p, '\0', len) != NULL)
-                PARSE_FAIL(tag, "%s: string contains a NUL byte", tag_name(tag));
-            used += len + 1;
-        } else if (tag == TAG_MOUNT) {
-            used += len + 1;            /* its paths stay in place */
-        }
-
-        switch (tag) {
-        case TAG_VERSION:
-            CHECK(once(tag, &seen, err));
-            CHECK(need_len(tag, len, 4, err));
-            if (u32_at(p) != SPEC_VERSION)
-                PARSE_FAIL(tag, "VERSION %u, this launcher speaks %u (stale launcher binary?)",
-                           u32_at(p), SPEC_VERSION);
-            break;
-        case TAG_CLONE_FLAGS:
-            CHECK(once(tag, &seen, err));
-            CHECK(need_len(tag, len, 8, err));
-            s->clone_flags = u64_at(p);
-            if (s->clone_flags & ~(uint64_t)ALLOWED_CLONE_FLAGS)
-                PARSE_FAIL(tag, "CLONE_FLAGS: 0x%llx has flags other than CLONE_NEW{USER,NS,PID,"
-                           "NET,UTS,IPC,CGROUP}", (unsigned long long)s->clone_flags);
-            break;
-        case TAG_NEW_TIME:
-            CHECK(once(tag, &seen, err));
-            CHECK(need_len(tag, len, 0, err));
-            s->new_time = true;
-            break;
-        case TAG_TIME_OFFSET: {
-            CHECK(need_len(tag, len, 24, err));
-            if (s->n_time_offsets == SPEC_MAX_TIME_OFFSETS)
-                PARSE_FAIL(tag, "TIME_OFFSET: more than %d", SPEC_MAX_TIME_OFFSETS);
-            struct time_offset *t = &s->time_offsets[s->n_time_offsets++];
-            t->clockid = i32_at(p);
-            t->sec = i64_at(p + 8);
-            t->nsec = i64_at(p + 16);
-            if ((t->clockid != 1 && t->clockid != 7) || u32_at(p + 4) != 0)
-                PARSE_FAIL(tag, "TIME_OFFSET: clock %d is not 1 (monotonic) or 7 (boottime)",
-                           t->clockid);
-            break;
-        }
-        case TAG_RUN_AS:
-            CHECK(once(tag, &seen, err));
-            CHECK(need_len(tag, len, 8, err));
-            s->run_as = true;
-            s->uid = u32_at(p);
-            s->gid = u32_at(p + 4);
-            break;
-        case TAG_JOIN: {
-            CHECK(need_len(tag, len, 24, err));
-            if (s->n_joins == SPEC_MAX_JOINS)
-                PARSE_FAIL(tag, "JOIN: more than %d", SPEC_MAX_JOINS);
-            struct join *j = &s->joins[s->n_joins++];
-            uint32_t jfd = u32_at(p);
-            uint32_t type = u32_at(p + 4);
-            if (jfd < FD_FIRST_JOIN || jfd > 65535)
-                PARSE_FAIL(tag, "JOIN: fd %u is not a join fd (6 and up)", jfd);
-            if (!is_ns_type(type))
-                PARSE_FAIL(tag, "JOIN: nstype 0x%x is not one CLONE_NEW* flag", type);
-            for (int i = 0; i < s->n_joins - 1; i++)
-                if (s->joins[i].fd == (int)jfd)
-                    PARSE_FAIL(tag, "JOIN: fd %u given twice", jfd);
-            j->fd = (int)jfd;
-            j->nstype = (int)type;
-            j->dev = u64_at(p + 8);
-            j->ino = u64_at(p + 16);
-            break;
-        }
-        case TAG_PASS_FD: {
-            CHECK(need_len(tag, len, 8, err));
-            if (s->n_passes == SPEC_MAX_PASSES)
-                PARSE_FAIL(tag, "PASS_FD: more than %d", SPEC_MAX_PASSES);
-            uint32_t pfd = u32_at(p);
-            uint32_t target = u32_at(p + 4);
-            if (pfd < FD_FIRST_JOIN || pfd > 65535)
-                PARSE_FAIL(tag, "PASS_FD: fd %u is not a launcher fd (6 and up)", pfd);
-            if (target < 3 || target > SPEC_MAX_PASS_TARGET)
-                PARSE_FAIL(tag, "PASS_FD: target %u is not 3..%d", target, SPEC_MAX_PASS_TARGET);
-            for (int i = 0; i < s->n_passes; i++)
-                if (s->passes[i].fd == (int)pfd || s->passes[i].target == (int)target)
-                    PARSE_FAIL(tag, "PASS_FD: fd %u or target %u given twice", pfd, target);
-            for (int i = 0; i < s->n_joins; i++)
-                if (s->joins[i].fd == (int)pfd)
-                    PARSE_FAIL(tag, "PASS_FD: fd %u is a join fd", pfd);
-            s->passes[s->n_passes].fd = (int)pfd;
-            s->passes[s->n_passes].target = (int)target;
-            s->n_passes++;
-            break;
-        }
-        case TAG_UID_MAP: CHECK(once(tag, &seen, err)); s->uid_map = p; break;
-        case TAG_GID_MAP: CHECK(once(tag, &seen, err)); s->gid_map = p; break;
-        case TAG_MAP_HELPER:
-            CHECK(once(tag, &seen, err));
-            CHECK(need_len(tag, len, 4, err));
-            s->map_helper = u32_at(p);
-            if (s->map_helper & ~(uint32_t)(MAP_HELPER_UID | MAP_HELPER_GID))
-                PARSE_FAIL(tag, "MAP_HELPER: unknown bits 0x%x", s->map_helper);
-            break;
-        case TAG_NEWUIDMAP: CHECK(once(tag, &seen, err)); s->newuidmap = p; break;
-        case TAG_NEWGIDMAP: CHECK(once(tag, &seen, err)); s->newgidmap = p; break;
-        case TAG_SETGROUPS:
-            CHECK(once(tag, &seen, err));
-            CHECK(need_len(tag, len, 4, err));
-            s->setgroups = u32_at(p);
-            if (s->setgroups != SETGROUPS_ALLOW && s->setgroups != SETGROUPS_DENY)
-                PARSE_FAIL(tag, "SETGROUPS: %u is not 1 (allow) or 2 (deny)", s->setgroups);
-            break;
-        case TAG_HOSTNAME:
-        case TAG_DOMAINNAME:
-            CHECK(once(tag, &seen, err));
-            if (len < 1 || len > SPEC_MAX_NAME)
-                PARSE_FAIL(tag, "%s: %u bytes, must be 1..%d", tag_name(tag), len, SPEC_MAX_NAME);
-            if (tag == TAG_HOSTNAME)
-                s->hostname = p;
-            else
-                s->domainname = p;
-            break;
-        case TAG_PROPAGATION:
-            CHECK(once(tag, &seen, err));
-            CHECK(need_len(tag, len, 4, err));
-            s->propagation = u32_at(p);
-            if (s->propagation < PROPAGATION_PRIVATE || s->propagation > PROPAGATION_SHARED)
-                PARSE_FAIL(tag, "PROPAGATION: %u is not 1, 2 or 3", s->propagation);
-            break;
-        case TAG_MOUNT_PROC:
-            CHECK(once(tag, &seen, err));
-            CHECK(need_len(tag, len, 0, err));
-            s->mount_proc = true;
-            break;
-        case TAG_CWD: CHECK(once(tag, &seen, err)); s->cwd = p; break;
-        case TAG_ARG: s->argv[s->argc++] = p; break;
-        case TAG_ENV:
-            if (strchr(p, '=') == NULL)
-                PARSE_FAIL(tag, "ENV: \"%.64s\" has no '='", p);
-            s->envp[s->envc++] = p;
-            break;
-        case TAG_OPTIONS:
-            CHECK(once(tag, &seen, err));
-            CHECK(need_len(tag, len, 4, err));
-            s->options = u32_at(p);
-            if (s->options & ~(uint32_t)OPTION_ALL)
-                PARSE_FAIL(tag, "OPTIONS: unknown bits 0x%x", s->options);
-            if ((s->options & OPTION_FORCE_INIT) && (s->options & OPTION_NO_INIT))
-                PARSE_FAIL(tag, "OPTIONS: bits 1 (force an init) and 2 (no init) together");
-            break;
-        case TAG_MOUNT:
-            if (s->n_mounts == SPEC_MAX_MOUNTS)
-                PARSE_FAIL(tag, "MOUNT: more than %d", SPEC_MAX_MOUNTS);
-            CHECK(parse_mount(p, len, s->n_mounts, &s->mounts[s->n_mounts], err));
-            s->n_mounts++;
-            break;
-        case TAG_ROOT:
-            CHECK(once(tag, &seen, err));
-            if (len > 0 && p[0] != '/')
-                PARSE_FAIL(tag, "ROOT: \"%.64s\" is not an absolute path", p);
-            s->root = p;
-            break;
-        case TAG_CAPS:
-            CHECK(once(tag, &seen, err));
-            CHECK(need_len(tag, len, 16, err));
-            s->caps = true;
-            s->caps_keep = u64_at(p);
-            s->caps_flags = u32_at(p + 8);
-            if ((s->caps_flags & ~(uint32_t)CAPS_AMBIENT) || u32_at(p + 12) != 0)
-                PARSE_FAIL(tag, "CAPS: unknown bits 0x%x", s->caps_flags);
-            break;
-        case TAG_RLIMIT: {
-            CHECK(need_len(tag, len, 24, err));
-            if (s->n_rlimits == SPEC_MAX_RLIMITS)
-                PARSE_FAIL(tag, "RLIMIT: more than %d", SPEC_MAX_RLIMITS);
-            struct rlimit_entry *r = &s->rlimits[s->n_rlimits++];
-            r->resource = u32_at(p);
-            r->soft = u64_at(p + 8);
-            r->hard = u64_at(p + 16);
-            if (r->resource > 15 || u32_at(p + 4) != 0)
-                PARSE_FAIL(tag, "RLIMIT: resource %u is not 0..15", r->resource);
-            if (r->soft > r->hard)
-                PARSE_FAIL(tag, "RLIMIT: resource %u: soft limit above the hard limit", r->resource);
-            break;
-        }
-        case TAG_TIMEOUT:
-            CHECK(once(tag, &seen, err));
-            CHECK(need_len(tag, len, 16, err));
-            s->timeout_ms = u64_at(p);
-            s->grace_ms = u64_at(p + 8);
-            if (s->timeout_ms == 0 || s->timeout_ms > (1ull << 40) || s->grace_ms > (1ull << 40))
-                PARSE_FAIL(tag, "TIMEOUT: %llu ms (grace %llu ms) out of range",
-                           (unsigned long long)s->timeout_ms, (unsigned long long)s->grace_ms);
-            break;
-        case TAG_SET_IDS:
-            CHECK(once(tag, &seen, err));
-            CHECK(need_len(tag, len, 8, err));
-            s->set_ids = true;
-            s->inside_uid = u32_at(p);
-            s->inside_gid = u32_at(p + 4);
-            if (s->inside_uid == UINT32_MAX || s->inside_gid == UINT32_MAX)
-                PARSE_FAIL(tag, "SET_IDS: %u:%u is not an id", s->inside_uid, s->inside_gid);
-            break;
-        case TAG_MOUNT_IDMAP:
-            CHECK(parse_mount_idmap(p, len, s, err));
-            used += len + 1;            /* its maps stay in place */
-            break;
-        case TAG_DEBUG_STOP:
-            CHECK(once(tag, &seen, err));
-            CHECK(need_len(tag, len, 4, err));
-            s->debug_stop = u32_at(p);
-            if (s->debug_stop < STEP_READ_SPEC || s->debug_stop > STEP_SETSID)
-                PARSE_FAIL(tag, "DEBUG_STOP: %u is not a step code", s->debug_stop);
-            break;
-        case TAG_END:
-            CHECK(need_len(tag, len, 0, err));
-            ended = true;
-            break;
-        default:
-            PARSE_FAIL(tag, "unknown tag %u", tag);
-        }
+    uint64_t seen = 0;         /* singular records seen */
+    uint32_t tag = 0;
+    for (bool first = true; tag != TAG_END; first = false) {
+        uint32_t len;
+        const char *payload;
+        CHECK(next_record(buf, buf_len, &total, first, &tag, &len, &payload, err));
+        CHECK(parse_record(tag, payload, len, s, &used, &seen, err));
     }
     if (total != buf_len)
-        PARSE_FAIL(TAG_END, "END: %zu bytes follow it", buf_len - total);
+        PARSE_FAIL("END: %zu bytes follow it", buf_len - total);
     s->argv[s->argc] = NULL;
     s->envp[s->envc] = NULL;
-
-    /* Checks across records. */
-    bool newuser = (s->clone_flags & CLONE_NEWUSER) != 0;
-    if (s->argc == 0)
-        PARSE_FAIL(TAG_ARG, "ARG: none given, the program is missing");
-    if (s->argv[0][0] == '\0')
-        PARSE_FAIL(TAG_ARG, "ARG: the program name is empty");
-    if (!newuser && (s->uid_map || s->gid_map || s->map_helper || s->setgroups))
-        PARSE_FAIL(TAG_UID_MAP, "UID_MAP/GID_MAP/MAP_HELPER/SETGROUPS: only with CLONE_NEWUSER");
-    if ((s->map_helper & MAP_HELPER_UID) && (!s->newuidmap || !s->uid_map))
-        PARSE_FAIL(TAG_NEWUIDMAP, "MAP_HELPER bit 1: NEWUIDMAP and UID_MAP are required");
-    if ((s->map_helper & MAP_HELPER_GID) && (!s->newgidmap || !s->gid_map))
-        PARSE_FAIL(TAG_NEWGIDMAP, "MAP_HELPER bit 2: NEWGIDMAP and GID_MAP are required");
-    if ((s->map_helper & MAP_HELPER_GID) && s->setgroups)
-        PARSE_FAIL(TAG_SETGROUPS, "SETGROUPS: not with MAP_HELPER bit 2 (newgidmap decides)");
-    if (s->n_time_offsets > 0 && !s->new_time)
-        PARSE_FAIL(TAG_TIME_OFFSET, "TIME_OFFSET: only with NEW_TIME");
-    /* These change the namespace they run in: never let them reach the caller's own. */
-    if ((s->hostname || s->domainname) && !new_or_joined(s, CLONE_NEWUTS))
-        PARSE_FAIL(TAG_HOSTNAME, "HOSTNAME/DOMAINNAME: only with a new or joined uts namespace");
-    if ((s->propagation || s->mount_proc) && !new_or_joined(s, CLONE_NEWNS))
-        PARSE_FAIL(TAG_PROPAGATION, "PROPAGATION/MOUNT_PROC: only with a new or joined mount "
-                   "namespace");
-    if ((s->n_mounts > 0 || s->root) && !(s->clone_flags & CLONE_NEWNS))
-        PARSE_FAIL(TAG_MOUNT, "MOUNT/ROOT: only with a new mount namespace (CLONE_NEWNS)");
-    if ((s->options & OPTION_NO_INIT) && s->new_time)
-        PARSE_FAIL(TAG_OPTIONS, "OPTIONS bit 2 (no init): a new time namespace needs an init");
-    for (int i = 0; i < s->n_passes; i++)
-        for (int j = 0; j < s->n_joins; j++)
-            if (s->passes[i].fd == s->joins[j].fd)
-                PARSE_FAIL(TAG_PASS_FD, "PASS_FD: fd %d is a join fd", s->passes[i].fd);
-    if (s->set_ids && !newuser)
-        PARSE_FAIL(TAG_SET_IDS, "SET_IDS: only with CLONE_NEWUSER");
-    /* Bringing lo up changes the net namespace: only a new one of the sandbox's own. */
-    if ((s->options & OPTION_LOOPBACK_UP) && !(s->clone_flags & CLONE_NEWNET))
-        PARSE_FAIL(TAG_OPTIONS, "OPTIONS bit 16 (loopback up): only with a new net namespace");
-    return 0;
+    return check_across_records(s, err);
 }
 
 #ifndef SPEC_PARSER_ONLY
@@ -546,12 +652,10 @@ void spec_read(int fd, struct spec *s)
     size_t pos = 0;   /* start of the first record not yet framed */
     int done = 0;
     while (!done && n < sizeof raw) {
-        ssize_t got = read(fd, raw + n, sizeof raw - n);
-        if (got < 0) {
-            if (errno == EINTR)
-                continue;
+        ssize_t got;
+        RETRY_EINTR(got, read(fd, raw + n, sizeof raw - n));
+        if (got < 0)
             report_error(STEP_READ_SPEC, errno, "reading the spec from fd %d", fd);
-        }
         if (got == 0)
             break;
         n += (size_t)got;

@@ -3,9 +3,15 @@
 #ifndef JNS_SPEC_H
 #define JNS_SPEC_H
 
+#include <sched.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+/* Linux 5.6; older C libraries lack the name. The one definition in the launcher. */
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
 
 #define SPEC_VERSION 1
 #define SPEC_MAX_TOTAL (1u << 20)       /* the whole stream, headers included */
@@ -22,6 +28,9 @@
 #define SPEC_MAX_RLIMITS 16
 #define SPEC_MOUNT_FIXED 24u            /* op, flags, mode, zero, size */
 
+/* The named enums here, in steps.h and in status.h are the protocol's tables. ProtocolTablesTest
+ * (jns-linux's tests) reads every one of them and checks it, both directions, against its Java
+ * twin: a name or value added, renamed or changed on one side only fails the build. */
 enum spec_tag {
     TAG_VERSION = 1,
     TAG_CLONE_FLAGS = 2,
@@ -57,10 +66,14 @@ enum spec_tag {
     TAG_END = 99,
 };
 
-enum { MAP_HELPER_UID = 1, MAP_HELPER_GID = 2 };
-enum { SETGROUPS_ALLOW = 1, SETGROUPS_DENY = 2 };
-enum { PROPAGATION_PRIVATE = 1, PROPAGATION_SLAVE = 2, PROPAGATION_SHARED = 3 };
-enum {
+enum map_helper_bit { MAP_HELPER_UID = 1, MAP_HELPER_GID = 2 };
+enum setgroups_value { SETGROUPS_ALLOW = 1, SETGROUPS_DENY = 2 };
+enum propagation_value {
+    PROPAGATION_PRIVATE = 1,
+    PROPAGATION_SLAVE = 2,
+    PROPAGATION_SHARED = 3,
+};
+enum option_bit {
     OPTION_FORCE_INIT = 1,
     OPTION_NO_INIT = 2,
     OPTION_NEW_SESSION = 4,
@@ -83,10 +96,10 @@ enum mount_op {
     MOUNT_SYMLINK = 9,
     MOUNT_FILE = 10,
     MOUNT_REMOUNT_RO = 11,
-    MOUNT_OP_MAX = 11,
 };
-enum { MOUNT_FLAG_TRY = 1 };
-enum { CAPS_AMBIENT = 1 };
+#define MOUNT_OP_MAX MOUNT_REMOUNT_RO
+enum mount_flag { MOUNT_FLAG_TRY = 1 };
+enum caps_flag { CAPS_AMBIENT = 1 };
 
 struct mount_entry {
     uint32_t op;

@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "launcher.h"
 #include "steps.h"
 
 int status_fd = FD_STATUS;
@@ -40,17 +41,13 @@ int status_write(uint32_t kind, int32_t a, int32_t b, const char *detail, size_t
     if (detail_len > 0)
         memcpy(buf + sizeof h, detail, detail_len);
     size_t len = sizeof h + detail_len;
-    for (;;) {
-        ssize_t n = write(status_fd, buf, len);
-        if (n == (ssize_t)len)
-            return 0;
-        if (n >= 0) {       /* cannot happen for a pipe write <= PIPE_BUF */
-            errno = EIO;
-            return -1;
-        }
-        if (errno != EINTR)
-            return -1;
-    }
+    ssize_t n;
+    RETRY_EINTR(n, write(status_fd, buf, len));
+    if (n == (ssize_t)len)
+        return 0;
+    if (n >= 0)             /* cannot happen for a pipe write <= PIPE_BUF */
+        errno = EIO;
+    return -1;
 }
 
 int status_write_exit(int wait_status, const struct rusage *ru)
@@ -66,10 +63,11 @@ int drain_to_eof(int fd)
 {
     char buf[256];
     for (;;) {
-        ssize_t n = read(fd, buf, sizeof buf);
+        ssize_t n;
+        RETRY_EINTR(n, read(fd, buf, sizeof buf));
         if (n == 0)
             return 0;
-        if (n < 0 && errno != EINTR)
+        if (n < 0)
             return -1;
     }
 }
@@ -96,16 +94,16 @@ void report_error(int step, int err, const char *fmt, ...)
     (void)status_write(STATUS_ERROR, step, err, detail, (size_t)n);
     if (status_sentinel_fd >= 0) {
         ssize_t w;
-        do
-            w = write(status_sentinel_fd, "!", 1);
-        while (w < 0 && errno == EINTR);
+        RETRY_EINTR(w, write(status_sentinel_fd, "!", 1));
+        (void)w;            /* nothing more to do if it fails: S sees no STARTED either way */
     }
     if (status_child > 0) {
         kill(status_child, SIGKILL);
         if (status_drain_spec)
             (void)drain_to_eof(FD_SPEC);
-        while (waitpid(status_child, NULL, __WALL) < 0 && errno == EINTR)
-            ;
+        pid_t r;
+        RETRY_EINTR(r, waitpid(status_child, NULL, __WALL));
+        (void)r;
     }
     _exit(127);
 }

@@ -43,7 +43,7 @@ enum step {
 };
 
 /* The fixed file descriptors the JVM hands over. */
-enum {
+enum fixed_fd {
     FD_SPEC = 3,
     FD_STATUS = 4,
     FD_LIFELINE = 5,

@@ -15,7 +15,7 @@ public class InvalidSpecException extends NamespaceException {
      * @param hint    what to do, or null
      */
     public InvalidSpecException(String field, String problem, String hint) {
-        super("invalid " + field, "validate", Errno.EINVAL, problem, hint);
+        super(builder("invalid " + field).step("validate").errno(Errno.EINVAL).detail(problem).hint(hint));
         this.field = field;
     }
 

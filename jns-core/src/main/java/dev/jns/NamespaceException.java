@@ -15,24 +15,96 @@ public class NamespaceException extends RuntimeException {
     private final String hint;
 
     /**
-     * @param what   what the caller asked for ({@code "open /proc/12/ns/net"})
-     * @param step   the step that failed ({@code "mount /proc"})
-     * @param errno  the errno the kernel returned, 0 when none applies
-     * @param detail extra facts from the failure (a path, a helper's stderr), or null
-     * @param hint   what the caller can do about it, or null
+     * The exception {@code b} describes; for subclasses. Others use {@link #builder(String)}.
+     *
+     * @param b the parts; {@code step} must have been set
      */
-    public NamespaceException(String what, String step, int errno, String detail, String hint) {
-        this(what, step, errno, detail, hint, null);
+    protected NamespaceException(Builder b) {
+        super(compose(b.what, b.step, b.errno, b.detail, b.hint), b.cause);
+        this.what = b.what;
+        this.step = b.step;
+        this.errno = b.errno;
+        this.detail = b.detail;
+        this.hint = b.hint;
     }
 
-    /** As {@link #NamespaceException(String, String, int, String, String)}, with a cause. */
-    public NamespaceException(String what, String step, int errno, String detail, String hint, Throwable cause) {
-        super(compose(what, step, errno, detail, hint), cause);
-        this.what = what;
-        this.step = step;
-        this.errno = errno;
-        this.detail = detail;
-        this.hint = hint;
+    /**
+     * Starts a failure of {@code what}: {@code NamespaceException.builder("open /proc/12/ns/net").step("open")
+     * .errno(Errno.ENOENT).hint("is process 12 still running?").build()}.
+     *
+     * @param what what the caller asked for ({@code "open /proc/12/ns/net"}), or null
+     * @return a builder; {@link Builder#step(String)} is required before {@link Builder#build()}
+     */
+    public static Builder builder(String what) {
+        return new Builder(what);
+    }
+
+    /** The parts of a {@link NamespaceException}; only {@link #step(String)} is required. */
+    public static final class Builder {
+        private final String what;
+        private String step;
+        private int errno;
+        private String detail;
+        private String hint;
+        private Throwable cause;
+
+        private Builder(String what) {
+            this.what = what;
+        }
+
+        /**
+         * @param step the step that failed ({@code "mount /proc"})
+         * @return this builder
+         */
+        public Builder step(String step) {
+            this.step = step;
+            return this;
+        }
+
+        /**
+         * @param errno the errno the kernel returned; 0 (the default) when none applies
+         * @return this builder
+         */
+        public Builder errno(int errno) {
+            this.errno = errno;
+            return this;
+        }
+
+        /**
+         * @param detail extra facts from the failure (a path, a helper's stderr), or null
+         * @return this builder
+         */
+        public Builder detail(String detail) {
+            this.detail = detail;
+            return this;
+        }
+
+        /**
+         * @param hint what the caller can do about it, or null
+         * @return this builder
+         */
+        public Builder hint(String hint) {
+            this.hint = hint;
+            return this;
+        }
+
+        /**
+         * @param cause the underlying failure, or null
+         * @return this builder
+         */
+        public Builder cause(Throwable cause) {
+            this.cause = cause;
+            return this;
+        }
+
+        /**
+         * @return the exception
+         * @throws NullPointerException when no step was given
+         */
+        public NamespaceException build() {
+            java.util.Objects.requireNonNull(step, "step");
+            return new NamespaceException(this);
+        }
     }
 
     private static String compose(String what, String step, int errno, String detail, String hint) {

@@ -1,5 +1,9 @@
 package dev.jns;
 
+import dev.jns.doctor.DoctorReport;
+import dev.jns.inspect.NamespaceInfo;
+import dev.jns.inspect.NamespaceTree;
+
 import dev.jns.spi.NamespaceProvider;
 
 import java.nio.file.Path;
@@ -95,9 +99,9 @@ public final class Namespaces {
         NsHandle h = open(nsFile);
         if (h.type() != expected) {
             h.close();
-            throw new NamespaceException("open " + nsFile, "check the namespace type", Errno.EINVAL,
-                    nsFile + " is a " + h.type().procName() + " namespace, not a " + expected.procName() + " namespace",
-                    null);
+            throw NamespaceException.builder("open " + nsFile).step("check the namespace type").errno(Errno.EINVAL)
+                    .detail(nsFile + " is a " + h.type().procName() + " namespace, not a " + expected.procName() + " namespace")
+                    .build();
         }
         return h;
     }
@@ -115,9 +119,18 @@ public final class Namespaces {
         return provider().create(List.of(types));
     }
 
-    /** Namespaces to run Java code in at once; see {@link NsScope}. */
-    public static NsScope enter(NsHandle... handles) {
-        return new NsScope(List.of(handles));
+    /**
+     * Two or more namespaces to run Java code in at once ({@code Namespaces.enter(net, uts).call(..)}); see
+     * {@link NsScope}. For one namespace use {@link NsHandle#call}.
+     */
+    public static NsScope enter(NsHandle first, NsHandle second, NsHandle... more) {
+        List<NsHandle> all = new java.util.ArrayList<>();
+        all.add(java.util.Objects.requireNonNull(first, "first"));
+        all.add(java.util.Objects.requireNonNull(second, "second"));
+        for (NsHandle h : java.util.Objects.requireNonNull(more, "more")) {
+            all.add(java.util.Objects.requireNonNull(h, "more[]"));
+        }
+        return new NsScope(List.copyOf(all));
     }
 
     /**
@@ -136,89 +149,6 @@ public final class Namespaces {
     }
 
     static NamespaceProvider provider() {
-        return Holder.PROVIDER;
-    }
-
-    private static final class Holder {
-        static final NamespaceProvider PROVIDER = load();
-
-        private static NamespaceProvider load() {
-            String seen = "";
-            for (NamespaceProvider p : ServiceLoader.load(NamespaceProvider.class, Namespaces.class.getClassLoader())) {
-                if (p.isAvailable()) {
-                    return p;
-                }
-                seen += " " + p.getClass().getName();
-            }
-            return new Missing(seen.isEmpty() ? "none found" : "not available here:" + seen);
-        }
-    }
-
-    /** Stands in when no implementation is available, so that each call says what to do. */
-    private record Missing(String why) implements NamespaceProvider {
-        private NamespaceException fail() {
-            return new NamespaceException("jns", "find an implementation", 0, why,
-                    "add dev.jns:jns-linux to the runtime class path (jns works on Linux only)");
-        }
-
-        @Override
-        public boolean isAvailable() {
-            return false;
-        }
-
-        @Override
-        public NsHandle open(Path nsFile) {
-            throw fail();
-        }
-
-        @Override
-        public NsHandle of(long pid, NamespaceType type) {
-            throw fail();
-        }
-
-        @Override
-        public NsHandle current(NamespaceType type) {
-            throw fail();
-        }
-
-        @Override
-        public List<NamespaceInfo> list() {
-            throw fail();
-        }
-
-        @Override
-        public void unpersist(Path path) {
-            throw fail();
-        }
-
-        @Override
-        public dev.jns.NsProcess start(dev.jns.spi.SpawnSpec spec) {
-            throw fail();
-        }
-
-        @Override
-        public List<NsHandle> create(List<NamespaceType> types) {
-            throw fail();
-        }
-
-        @Override
-        public <T> T call(List<NsHandle> handles, java.util.concurrent.Callable<T> task) {
-            throw fail();
-        }
-
-        @Override
-        public DoctorReport doctor() {
-            return DoctorReport.unavailable(why, "add dev.jns:jns-linux to the runtime class path (jns works on Linux only)");
-        }
-
-        @Override
-        public NsHandle addNetNs(String name) {
-            throw fail();
-        }
-
-        @Override
-        public void deleteNetNs(String name) {
-            throw fail();
-        }
+        return dev.jns.internal.Providers.namespaces();
     }
 }

@@ -1,6 +1,5 @@
 package dev.jns;
 
-import java.util.OptionalInt;
 
 /**
  * A process started in namespaces by {@link Spawn#start(String...)}: a {@link Process} in every respect
@@ -35,9 +34,6 @@ public abstract class NsProcess extends Process implements AutoCloseable {
     public Outcome outcome() throws InterruptedException {
         throw new UnsupportedOperationException(getClass().getName() + " does not report outcomes");
     }
-
-    /** The signal that ended the command, once it has ended because of one; empty otherwise. */
-    public abstract OptionalInt exitSignal();
 
     /**
      * Ends the process if it still runs (SIGKILL: the whole sandbox), waits for it, and closes its streams

@@ -7,7 +7,7 @@ import java.util.concurrent.Callable;
  * Several namespaces to run Java code in at once: {@code Namespaces.enter(net, uts).call(() -> ...)}. The code
  * runs on a dedicated platform thread that has joined all of them (mount last), and that thread is never used
  * for anything else. Needs {@code CAP_SYS_ADMIN} over each namespace; user namespaces cannot be entered by a
- * JVM thread (use {@link Spawn#join(NsHandle)}).
+ * JVM thread (use {@link Spawn#join(NsHandle...)}).
  */
 public final class NsScope {
     private final List<NsHandle> handles;

@@ -1,12 +1,13 @@
 package dev.jns;
 
+import dev.jns.internal.Checks;
+import dev.jns.sandbox.Limits;
+import dev.jns.sandbox.MountPlan;
+import dev.jns.sandbox.Propagation;
+import dev.jns.sandbox.Security;
 import dev.jns.spi.SpawnSpec;
 import dev.jns.spi.SpawnSpec.UserMapping;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.lang.ProcessBuilder.Redirect;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -14,17 +15,11 @@ import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * Describes a process to start in new and joined namespaces, then starts it: the {@code unshare} and
@@ -50,6 +45,24 @@ import java.util.concurrent.Executors;
  * caller's identity and the namespaces are owned by that user namespace. Ask for {@link #mapRootUser()} to be
  * root inside instead.
  *
+ * <p><b>A sandbox</b> is a spawn whose {@link #mounts(MountPlan) mount plan} confines the command (it has an
+ * entry or a root switch), as bubblewrap's command line does. A sandbox gets the safe defaults without asking
+ * ({@link Security#defaults()}: no capabilities, no_new_privs, its own session); every opt-out is explicit.
+ *
+ * <pre>{@code
+ * SpawnResult r = Namespaces.spawn().newUser().mapRootUser().newPid().newNet()
+ *         .mounts(new MountPlan().emptyRoot()
+ *                 .roBind(Path.of("/usr"), Path.of("/usr"))
+ *                 .bind(output, Path.of("/out"))
+ *                 .proc(Path.of("/proc")).dev(Path.of("/dev")).tmpfs(Path.of("/tmp")))
+ *         .clearEnv().env("PATH", "/usr/bin")
+ *         .timeout(Duration.ofMinutes(5))
+ *         .run("/usr/bin/make", "-C", "/out");
+ * }</pre>
+ *
+ * <p><b>Environment</b>: like {@link ProcessBuilder}, the command inherits the JVM's environment unless
+ * {@link #clearEnv()} is called; a sandbox recipe should clear it and pass only what the command needs.
+ *
  * <p><b>Lifetime</b>: the process dies with the JVM, also when the JVM is killed with SIGKILL. With a new pid
  * namespace the command runs under a small init (PID 1) that reaps orphans, forwards SIGTERM, SIGINT, SIGHUP,
  * SIGQUIT, SIGUSR1 and SIGUSR2, and exits with the command's status; when it exits the kernel ends every
@@ -65,8 +78,6 @@ public final class Spawn {
     private String hostname;
     private String domainname;
     private boolean mountProc;
-    private Propagation propagation = Propagation.PRIVATE;
-    private boolean propagationSet;
     private Duration monotonicOffset = Duration.ZERO;
     private Duration boottimeOffset = Duration.ZERO;
     private Path directory;
@@ -80,17 +91,16 @@ public final class Spawn {
     private long joinAllPid = -1;
     private boolean loopback = true;
     private final Map<Integer, Integer> passFds = new java.util.TreeMap<>();
-    // --- sandbox (issue 5): see the block "Sandbox" below
-    private final MountPlan mountPlan = new MountPlan();
-    private String root;
-    private Set<Capability> keepCaps;
-    private Set<Capability> dropCaps;
-    private final Map<Rlimit, SpawnSpec.Limit> rlimits = new EnumMap<>(Rlimit.class);
-    private boolean noNewPrivileges = true;
-    private boolean newSession;
+    private MountPlan mountPlan = new MountPlan();
+    private Security security = Security.defaults();
+    private Limits limits = Limits.none();
     private boolean init = true;
     private Duration timeout;
     private Duration killGrace = Duration.ofSeconds(2);
+
+    static {
+        SpawnSpec.Access.set(Spawn::toSpec);
+    }
 
     Spawn() {
     }
@@ -115,42 +125,6 @@ public final class Spawn {
         return add(NamespaceType.NET);
     }
 
-    /** The highest fd number {@link #passFd(int, int)} can give the command. */
-    public static final int MAX_PASS_TARGET = 1023;
-
-    /**
-     * Gives the command this process's open file descriptor {@code fd} as its descriptor {@code target}
-     * (3 to {@value #MAX_PASS_TARGET}); every other descriptor above 2 is closed, as always. For callers that
-     * hold raw descriptors (through jnr-ffi, JNA or {@code /proc/self/fd}); the command's stdio is set with the
-     * redirects. The descriptor must stay open until {@link #start} returns. At most 16.
-     */
-    public Spawn passFd(int fd, int target) {
-        if (fd < 0) {
-            throw new InvalidSpecException("passFd fd", fd + " is not a file descriptor", null);
-        }
-        if (target < 3 || target > MAX_PASS_TARGET) {
-            throw new InvalidSpecException("passFd target", target + " is outside 3.." + MAX_PASS_TARGET,
-                    "0, 1 and 2 are set with redirectInput/Output/Error");
-        }
-        if (passFds.containsKey(target)) {
-            throw new InvalidSpecException("passFd target", "fd " + target + " is given twice", null);
-        }
-        if (passFds.size() == 16) {
-            throw new InvalidSpecException("passFd", "more than 16 fds to pass", null);
-        }
-        passFds.put(target, fd);
-        return this;
-    }
-
-    /**
-     * Whether the loopback device of a new network namespace is brought up (default: yes, so that 127.0.0.1
-     * and ::1 work inside). The kernel creates it down; {@code false} leaves it so, as {@code unshare --net}.
-     */
-    public Spawn loopback(boolean up) {
-        loopback = up;
-        return this;
-    }
-
     /** Creates a new UTS namespace (own hostname and domain name). See {@link #hostname(String)}. */
     public Spawn newUts() {
         return add(NamespaceType.UTS);
@@ -171,27 +145,21 @@ public final class Spawn {
         return add(NamespaceType.TIME);
     }
 
-    /** Creates a new namespace of each given type. */
-    public Spawn newNamespaces(NamespaceType... types) {
-        for (NamespaceType t : types) {
-            add(Objects.requireNonNull(t, "types[]"));
-        }
-        return this;
-    }
-
     private Spawn add(NamespaceType type) {
         newNamespaces.add(type);
         return this;
     }
 
     /**
-     * Joins an existing namespace, as {@code nsenter} does. The handle must stay open until {@link #start}
+     * Joins existing namespaces, as {@code nsenter} does. Each handle must stay open until {@link #start}
      * returns. The launcher checks that the handle's file is still the namespace it was (device and inode)
      * before it joins. User namespaces are joined first, mount namespaces last.
      */
-    public Spawn join(NsHandle namespace) {
-        Objects.requireNonNull(namespace, "namespace");
-        joins.add(namespace);
+    public Spawn join(NsHandle... namespaces) {
+        Objects.requireNonNull(namespaces, "namespaces");
+        for (NsHandle h : namespaces) {
+            joins.add(Objects.requireNonNull(h, "namespaces[]"));
+        }
         return this;
     }
 
@@ -255,13 +223,16 @@ public final class Spawn {
         return add(NamespaceType.USER);
     }
 
-    /** Sets the hostname inside; needs a new (or joined) UTS namespace. 1 to 64 bytes. */
+    /**
+     * Sets the hostname inside; needs a new (or joined) UTS namespace. RFC 1123: dot-separated labels of letters,
+     * digits and '-' (not first or last in a label), 1 to 64 bytes in all (the kernel's limit).
+     */
     public Spawn hostname(String name) {
         hostname = checkUtsName("hostname", name);
         return this;
     }
 
-    /** Sets the NIS domain name inside; needs a new (or joined) UTS namespace. 1 to 64 bytes. */
+    /** Sets the NIS domain name inside; needs a new (or joined) UTS namespace. As {@link #hostname(String)}. */
     public Spawn domainname(String name) {
         domainname = checkUtsName("domainname", name);
         return this;
@@ -269,7 +240,7 @@ public final class Spawn {
 
     private static String checkUtsName(String field, String name) {
         Objects.requireNonNull(name, field);
-        return dev.jns.spi.TextChecks.hostname(field, name);
+        return dev.jns.internal.TextChecks.hostname(field, name);
     }
 
     /**
@@ -279,13 +250,6 @@ public final class Spawn {
     public Spawn mountProc() {
         mountProc = true;
         return add(NamespaceType.MOUNT);
-    }
-
-    /** Sets the propagation applied to {@code /} in the new mount namespace ({@link Propagation#PRIVATE} by default). */
-    public Spawn propagation(Propagation value) {
-        propagation = Objects.requireNonNull(value, "value");
-        propagationSet = true;
-        return this;
     }
 
     /**
@@ -302,7 +266,7 @@ public final class Spawn {
     /** The command's working directory (as seen inside). Default: the JVM's. */
     public Spawn directory(Path dir) {
         Objects.requireNonNull(dir, "dir");
-        checkNoNul("directory", dir.toString());
+        Checks.checkNoNul("directory", dir.toString());
         directory = dir;
         return this;
     }
@@ -313,9 +277,9 @@ public final class Spawn {
         if (key.isEmpty() || key.indexOf('=') >= 0) {
             throw new InvalidSpecException("env key", "'" + key + "' is empty or contains '='", null);
         }
-        checkNoNul("env key", key);
+        Checks.checkNoNul("env key", key);
         if (value != null) {
-            checkNoNul("env " + key, value);
+            Checks.checkNoNul("env " + key, value);
         }
         if (environment == null) {
             environment = new LinkedHashMap<>(System.getenv());
@@ -366,6 +330,42 @@ public final class Spawn {
         return this;
     }
 
+    /** The highest fd number {@link #passFd(int, int)} can give the command. */
+    public static final int MAX_PASS_TARGET = 1023;
+
+    /**
+     * Gives the command this process's open file descriptor {@code fd} as its descriptor {@code target}
+     * (3 to {@value #MAX_PASS_TARGET}); every other descriptor above 2 is closed, as always. For callers that
+     * hold raw descriptors (through jnr-ffi, JNA or {@code /proc/self/fd}); the command's stdio is set with the
+     * redirects. The descriptor must stay open until {@link #start} returns. At most 16.
+     */
+    public Spawn passFd(int fd, int target) {
+        if (fd < 0) {
+            throw new InvalidSpecException("passFd fd", fd + " is not a file descriptor", null);
+        }
+        if (target < 3 || target > MAX_PASS_TARGET) {
+            throw new InvalidSpecException("passFd target", target + " is outside 3.." + MAX_PASS_TARGET,
+                    "0, 1 and 2 are set with redirectInput/Output/Error");
+        }
+        if (passFds.containsKey(target)) {
+            throw new InvalidSpecException("passFd target", "fd " + target + " is given twice", null);
+        }
+        if (passFds.size() == 16) {
+            throw new InvalidSpecException("passFd", "more than 16 fds to pass", null);
+        }
+        passFds.put(target, fd);
+        return this;
+    }
+
+    /**
+     * Whether the loopback device of a new network namespace is brought up (default: yes, so that 127.0.0.1
+     * and ::1 work inside). The kernel creates it down; {@code false} leaves it so, as {@code unshare --net}.
+     */
+    public Spawn loopback(boolean up) {
+        loopback = up;
+        return this;
+    }
+
     /**
      * For a root caller: the launcher switches to {@code uid}/{@code gid} (no supplementary groups) before it
      * does anything else, so namespaces are created exactly as that unprivileged user would create them.
@@ -381,6 +381,207 @@ public final class Spawn {
         runAsUid = uid;
         runAsGid = gid;
         return this;
+    }
+
+    /**
+     * The command's file-system view: a root switch, binds, tmpfs, proc, files... applied in order in a new mount
+     * namespace (implied). A plan that {@linkplain MountPlan#confines() confines} the command makes this spawn
+     * a <em>sandbox</em>, which gets the safe defaults of {@link Security#defaults()}. The plan is copied: later
+     * changes to it do not reach this spawn. Replaces an earlier plan.
+     */
+    public Spawn mounts(MountPlan plan) {
+        mountPlan = Objects.requireNonNull(plan, "plan").copy();
+        return add(NamespaceType.MOUNT);
+    }
+
+    /** Capabilities, no_new_privs and session of the command; {@link Security#defaults()} unless set. */
+    public Spawn security(Security value) {
+        security = Objects.requireNonNull(value, "security");
+        return this;
+    }
+
+    /** Resource limits of the command; {@link Limits#none()} unless set. */
+    public Spawn limits(Limits value) {
+        limits = Objects.requireNonNull(value, "limits");
+        return this;
+    }
+
+    /**
+     * Whether a new pid namespace gets jns's init (PID 1, reaping orphans, forwarding signals; default true).
+     * With {@code false} the command itself is PID 1, as {@code unshare -pf}: then it must reap its own
+     * orphans, and signals without a handler in it are ignored. A new time namespace always needs a process
+     * before the command, so {@code init(false)} with {@link #newTime()} is an {@link InvalidSpecException}.
+     */
+    public Spawn init(boolean on) {
+        init = on;
+        return this;
+    }
+
+    /** As {@link #timeout(Duration, Duration)} with a grace period of 2 seconds. */
+    public Spawn timeout(Duration limit) {
+        return timeout(limit, Duration.ofSeconds(2));
+    }
+
+    /**
+     * Ends the command when it runs longer than {@code limit} (counted from its exec): SIGTERM first, then
+     * SIGKILL after {@code grace} (zero: SIGKILL at once). The launcher's supervisor keeps the time, so a busy
+     * or paused JVM does not delay it. With a new pid namespace the SIGKILL ends every process in it;
+     * without one, processes the command started may outlive it. {@link NsProcess#outcome()} then says
+     * {@link Outcome.Kind#TIMED_OUT}.
+     */
+    public Spawn timeout(Duration limit, Duration grace) {
+        Objects.requireNonNull(limit, "limit");
+        Objects.requireNonNull(grace, "grace");
+        if (limit.isNegative() || limit.toMillis() == 0) {
+            throw new InvalidSpecException("timeout", limit + " is not at least 1 ms", null);
+        }
+        if (grace.isNegative()) {
+            throw new InvalidSpecException("timeout grace", grace + " is negative", null);
+        }
+        if (limit.compareTo(Duration.ofDays(10_000)) > 0 || grace.compareTo(Duration.ofDays(10_000)) > 0) {
+            throw new InvalidSpecException("timeout", "is over 10000 days", null);
+        }
+        timeout = limit;
+        killGrace = grace;
+        return this;
+    }
+
+    /** Checks every option and their combinations, and freezes them into a spec (see {@link SpawnSpec#of}). */
+    private SpawnSpec toSpec(String... command) {
+        return toSpec(List.of(), command);
+    }
+
+    private SpawnSpec toSpec(List<NsHandle> extraJoins, String... command) {
+        Objects.requireNonNull(command, "command");
+        if (command.length == 0) {
+            throw new InvalidSpecException("command", "is empty", "name a program to run");
+        }
+        long total = 0;
+        for (int i = 0; i < command.length; i++) {
+            String field = "command[" + i + "]";
+            if (command[i] == null) {
+                throw new InvalidSpecException(field, "is null", null);
+            }
+            Checks.checkNoNul(field, command[i]);
+            total += RECORD_HEADER_BYTES + checkSize(field, command[i]);
+        }
+        if (command[0].isEmpty()) {
+            throw new InvalidSpecException("command[0]", "the program name is empty", null);
+        }
+        Map<String, String> env = environment == null ? System.getenv() : environment;
+        for (Map.Entry<String, String> e : env.entrySet()) {
+            Checks.checkNoNul("env " + e.getKey(), e.getKey() + "=" + e.getValue());
+            total += RECORD_HEADER_BYTES + checkSize("env " + e.getKey(), e.getKey() + "=" + e.getValue());
+        }
+        if (total > MAX_TOTAL_BYTES) {
+            throw new InvalidSpecException("command", "arguments and environment take " + total
+                    + " bytes as the launcher counts them (" + RECORD_HEADER_BYTES + " bytes of record header each "
+                    + "included); at most " + MAX_TOTAL_BYTES + " are allowed",
+                    "pass large data through a file or stdin" + (environment == null
+                            ? "; the environment is the JVM's (clearEnv() and env(..) pass only what you name)" : ""));
+        }
+        EnumSet<NamespaceType> seen = EnumSet.noneOf(NamespaceType.class);
+        List<NsHandle> orderedJoins = new ArrayList<>(joins);
+        orderedJoins.addAll(extraJoins);
+        for (NsHandle h : orderedJoins) {
+            if (!h.isOpen()) {
+                throw new InvalidSpecException("join", "handle " + h + " is closed", "join a handle before closing it");
+            }
+            if (!seen.add(h.type())) {
+                throw new InvalidSpecException("join", "two " + h.type().procName() + " namespaces to join", null);
+            }
+            if (newNamespaces.contains(h.type())) {
+                throw new InvalidSpecException("join", "asked both to join and to create a "
+                        + h.type().procName() + " namespace", "choose one");
+            }
+        }
+        // user first (it grants the rights for the others), mount last (it changes how paths resolve)
+        orderedJoins.sort((a, b) -> Integer.compare(joinRank(a.type()), joinRank(b.type())));
+        if ((hostname != null || domainname != null) && !newNamespaces.contains(NamespaceType.UTS)
+                && !seen.contains(NamespaceType.UTS)) {
+            throw new InvalidSpecException(hostname != null ? "hostname" : "domainname",
+                    "would change the host's name", "add newUts()");
+        }
+        if (userMapping == UserMapping.EXPLICIT) {
+            if (uidMap.isEmpty()) {
+                throw new InvalidSpecException("uidMap", "gidMap was given but no uidMap", "give both");
+            }
+            IdMap.validate("uidMap", uidMap);
+            if (!gidMap.isEmpty()) {
+                IdMap.validate("gidMap", gidMap);
+            }
+        }
+        if (seen.contains(NamespaceType.USER) && newNamespaces.contains(NamespaceType.USER)) {
+            throw new InvalidSpecException("join", "asked both to join and to create a user namespace", null);
+        }
+        List<dev.jns.sandbox.Mount> entries = mountPlan.entries();
+        MountPlan.validate(entries);
+        long plan = MountPlan.recordBytes(entries);
+        if (total + plan > MAX_TOTAL_BYTES) {
+            throw new InvalidSpecException("mounts", "the mount plan takes " + plan + " bytes and arguments and "
+                    + "environment " + total + " as the launcher counts them; at most " + MAX_TOTAL_BYTES
+                    + " are allowed together", "bind files instead of writing large ones with file(..)");
+        }
+        String root = mountPlan.root().orElse(null);
+        if (!init && newNamespaces.contains(NamespaceType.TIME)) {
+            throw new InvalidSpecException("init", "a new time namespace needs a process before the command "
+                    + "(the namespace applies to children only)", "drop init(false) or newTime()");
+        }
+        if (root != null && mountPlan.propagationSet() && mountPlan.propagation() == Propagation.SHARED) {
+            throw new InvalidSpecException("mounts propagation", "a root switch (pivot_root) needs / not shared",
+                    "use PRIVATE or SLAVE propagation");
+        }
+        Path dir = directory == null || root != null ? directory
+                : Paths.get(System.getProperty("user.dir")).resolve(directory).normalize();
+        if (dir != null && root != null) {
+            Checks.checkPath("directory", dir.toString()); // a path in the new root: the JVM's means nothing there
+        }
+        return SpawnSpec.builder()
+                .command(List.of(command))
+                .newNamespaces(newNamespaces)
+                .joins(orderedJoins)
+                .users(userMapping, uidMap, gidMap, setGroups)
+                .names(hostname, domainname)
+                .mountProc(mountProc)
+                .propagation(mountPlan.propagation())
+                .timeOffsets(monotonicOffset, boottimeOffset)
+                .directory(dir)
+                .environment(env)
+                .stdio(stdin, stdout, stderr, redirectErrorStream)
+                .runAs(runAsUid, runAsGid)
+                .mounts(entries, root)
+                .security(security)
+                .limits(limits)
+                .init(init)
+                .timeout(timeout, killGrace)
+                .loopback(loopback)
+                .passFds(passFds)
+                .build();
+    }
+
+    private static int joinRank(NamespaceType t) {
+        return t == NamespaceType.USER ? 0 : t == NamespaceType.MOUNT ? 2 : 1;
+    }
+
+    /** The most bytes one argument or environment entry may have (the launcher's record limit). */
+    public static final int MAX_ARG_BYTES = 64 * 1024;
+    /**
+     * The most bytes that arguments, environment entries and the mount plan may take together, counted as the
+     * launcher counts them: each entry's UTF-8 bytes plus an {@value #RECORD_HEADER_BYTES}-byte record header
+     * (see {@link MountPlan#recordBytes} for mount entries). The launcher reads at most 1 MiB of spec; 64 KiB of
+     * it are kept for the other records (id maps, paths, limits).
+     */
+    public static final int MAX_TOTAL_BYTES = 1024 * 1024 - 64 * 1024;
+    /** The launcher's record header: tag, reserved, length. */
+    public static final int RECORD_HEADER_BYTES = 8;
+
+    private static int checkSize(String field, String s) {
+        int n = s.getBytes(StandardCharsets.UTF_8).length;
+        if (n > MAX_ARG_BYTES) {
+            throw new InvalidSpecException(field, "is " + n + " bytes; at most " + MAX_ARG_BYTES + " are allowed",
+                    "pass large data through a file or stdin");
+        }
+        return n;
     }
 
     /**
@@ -447,399 +648,5 @@ public final class Spawn {
         } finally {
             opened.forEach(NsHandle::close);
         }
-    }
-
-    // ------------------------------------------------------------------------------------------------------
-    // Sandbox (issue 5): mount plan, root switch, hardening, timeout. Kept in one block for easy merges.
-
-    /**
-     * Appends every entry of {@code plan} to this spawn's mount plan (applied in order, after {@code /proc}
-     * and before the root switch). Implies {@link #newMount()}. See {@link MountPlan}.
-     */
-    public Spawn mounts(MountPlan plan) {
-        mountPlan.addAll(Objects.requireNonNull(plan, "plan"));
-        return add(NamespaceType.MOUNT);
-    }
-
-    /** See {@link MountPlan#bind}. Implies {@link #newMount()}, as every mount plan method here. */
-    public Spawn bind(Path source, Path destination) {
-        mountPlan.bind(source, destination);
-        return add(NamespaceType.MOUNT);
-    }
-
-    /** See {@link MountPlan#bindTry}. */
-    public Spawn bindTry(Path source, Path destination) {
-        mountPlan.bindTry(source, destination);
-        return add(NamespaceType.MOUNT);
-    }
-
-    /** See {@link MountPlan#roBind}. */
-    public Spawn roBind(Path source, Path destination) {
-        mountPlan.roBind(source, destination);
-        return add(NamespaceType.MOUNT);
-    }
-
-    /** See {@link MountPlan#roBindTry}. */
-    public Spawn roBindTry(Path source, Path destination) {
-        mountPlan.roBindTry(source, destination);
-        return add(NamespaceType.MOUNT);
-    }
-
-    /** See {@link MountPlan#devBind}. */
-    public Spawn devBind(Path source, Path destination) {
-        mountPlan.devBind(source, destination);
-        return add(NamespaceType.MOUNT);
-    }
-
-    /** See {@link MountPlan#devBindTry}. */
-    public Spawn devBindTry(Path source, Path destination) {
-        mountPlan.devBindTry(source, destination);
-        return add(NamespaceType.MOUNT);
-    }
-
-    /** See {@link MountPlan#tmpfs(Path)}. */
-    public Spawn tmpfs(Path destination) {
-        mountPlan.tmpfs(destination);
-        return add(NamespaceType.MOUNT);
-    }
-
-    /** See {@link MountPlan#tmpfs(Path, long, int)}. */
-    public Spawn tmpfs(Path destination, long sizeBytes, int mode) {
-        mountPlan.tmpfs(destination, sizeBytes, mode);
-        return add(NamespaceType.MOUNT);
-    }
-
-    /** See {@link MountPlan#proc}. */
-    public Spawn proc(Path destination) {
-        mountPlan.proc(destination);
-        return add(NamespaceType.MOUNT);
-    }
-
-    /** See {@link MountPlan#dev}. */
-    public Spawn dev(Path destination) {
-        mountPlan.dev(destination);
-        return add(NamespaceType.MOUNT);
-    }
-
-    /** See {@link MountPlan#mqueue}. */
-    public Spawn mqueue(Path destination) {
-        mountPlan.mqueue(destination);
-        return add(NamespaceType.MOUNT);
-    }
-
-    /** See {@link MountPlan#dir}. */
-    public Spawn dir(Path destination, int mode) {
-        mountPlan.dir(destination, mode);
-        return add(NamespaceType.MOUNT);
-    }
-
-    /** See {@link MountPlan#symlink}. */
-    public Spawn symlink(String target, Path destination) {
-        mountPlan.symlink(target, destination);
-        return add(NamespaceType.MOUNT);
-    }
-
-    /** See {@link MountPlan#file(Path, String)}. */
-    public Spawn file(Path destination, String content) {
-        mountPlan.file(destination, content);
-        return add(NamespaceType.MOUNT);
-    }
-
-    /** See {@link MountPlan#file(Path, byte[], int)}. */
-    public Spawn file(Path destination, byte[] content, int mode) {
-        mountPlan.file(destination, content, mode);
-        return add(NamespaceType.MOUNT);
-    }
-
-    /** See {@link MountPlan#remountReadOnly}. */
-    public Spawn remountReadOnly(Path destination) {
-        mountPlan.remountReadOnly(destination);
-        return add(NamespaceType.MOUNT);
-    }
-
-    /**
-     * Makes {@code directory} (absolute, of the caller's file system) the command's root, bound recursively
-     * and switched to with {@code pivot_root}; the caller's tree is detached, so nothing outside it can be
-     * reached. Mount plan destinations and {@link #directory(Path)} are then paths in the new root; sources
-     * stay paths of the caller's file system. Without {@link #directory(Path)} the command starts in {@code /}.
-     * Implies {@link #newMount()}.
-     */
-    public Spawn root(Path directory) {
-        Objects.requireNonNull(directory, "directory");
-        MountPlan.checkPath("root", directory.toString());
-        root = directory.toString();
-        return add(NamespaceType.MOUNT);
-    }
-
-    /**
-     * Makes an empty tmpfs the command's root, built from the mount plan (as bubblewrap): only what the plan
-     * binds or creates is there. Implies {@link #newMount()}. See {@link #root(Path)}.
-     */
-    public Spawn emptyRoot() {
-        root = "";
-        return add(NamespaceType.MOUNT);
-    }
-
-    /**
-     * Keeps exactly these capabilities (bounding, permitted, effective, inheritable and ambient sets, so they
-     * survive the exec also for a uid other than 0) and drops all others; none given: drops all.
-     *
-     * <p><b>Default</b> (neither this nor {@link #dropCapabilities} called): with a mount plan or a root switch
-     * — a sandbox — every capability is dropped, as bubblewrap does, so that the command can neither undo the
-     * plan (umount, remount read-write) nor mount anything; otherwise the capabilities are those the
-     * namespaces give, as {@code unshare} (full inside a new user namespace for uid 0 inside,
-     * {@link #mapRootUser()}; none after exec for any other uid).
-     */
-    public Spawn keepCapabilities(Capability... capabilities) {
-        keepCaps = capSet(capabilities);
-        dropCaps = null;
-        return this;
-    }
-
-    /**
-     * Drops these capabilities from every set (the bounding set included: they cannot come back through a
-     * setuid program) and leaves the others as the namespaces give them; none given: drops all. See
-     * {@link #keepCapabilities} for the default.
-     */
-    public Spawn dropCapabilities(Capability... capabilities) {
-        Set<Capability> set = capSet(capabilities);
-        if (set.isEmpty()) {
-            return keepCapabilities();
-        }
-        dropCaps = set;
-        keepCaps = null;
-        return this;
-    }
-
-    private static Set<Capability> capSet(Capability... capabilities) {
-        Objects.requireNonNull(capabilities, "capabilities");
-        EnumSet<Capability> set = EnumSet.noneOf(Capability.class);
-        for (Capability c : capabilities) {
-            set.add(Objects.requireNonNull(c, "capabilities[]"));
-        }
-        return set;
-    }
-
-    /**
-     * Sets a resource limit of the command (setrlimit before exec; inherited by its children).
-     *
-     * @param soft the soft limit, {@link Rlimit#INFINITY} for none
-     * @param hard the hard limit, at least {@code soft}; raising it above the current one needs CAP_SYS_RESOURCE
-     */
-    public Spawn rlimit(Rlimit resource, long soft, long hard) {
-        Objects.requireNonNull(resource, "resource");
-        String field = "rlimit " + resource;
-        if (soft < -1 || hard < -1) {
-            throw new InvalidSpecException(field, "limits are >= 0 or Rlimit.INFINITY", null);
-        }
-        if (Long.compareUnsigned(soft, hard) > 0) {
-            throw new InvalidSpecException(field, "soft limit " + soft + " is above the hard limit " + hard, null);
-        }
-        rlimits.put(resource, new SpawnSpec.Limit(resource, soft, hard));
-        return this;
-    }
-
-    /** Sets the soft and hard limit of {@code resource} to {@code limit}. */
-    public Spawn rlimit(Rlimit resource, long limit) {
-        return rlimit(resource, limit, limit);
-    }
-
-    /**
-     * Whether the command runs with PR_SET_NO_NEW_PRIVS: execve can then never grant privileges (setuid and
-     * setgid bits and file capabilities are ignored). <b>On by default</b>; turn it off only for a command that
-     * must run setuid programs (sudo, newuidmap) inside.
-     */
-    public Spawn noNewPrivileges(boolean on) {
-        noNewPrivileges = on;
-        return this;
-    }
-
-    /**
-     * Starts the command in a new session (setsid), detached from the caller's controlling terminal, so that
-     * it cannot push input into that terminal (TIOCSTI).
-     */
-    public Spawn newSession() {
-        newSession = true;
-        return this;
-    }
-
-    /**
-     * Whether a new pid namespace gets jns's init (PID 1, reaping orphans, forwarding signals; default true).
-     * With {@code false} the command itself is PID 1, as {@code unshare -pf}: then it must reap its own
-     * orphans, and signals without a handler in it are ignored. A new time namespace always needs a process
-     * before the command, so {@code init(false)} with {@link #newTime()} is an {@link InvalidSpecException}.
-     */
-    public Spawn init(boolean on) {
-        init = on;
-        return this;
-    }
-
-    /** As {@link #timeout(Duration, Duration)} with the grace period set before (2 seconds by default). */
-    public Spawn timeout(Duration limit) {
-        return timeout(limit, killGrace);
-    }
-
-    /**
-     * Ends the command when it runs longer than {@code limit} (counted from its exec): SIGTERM first, then
-     * SIGKILL after {@code grace} (zero: SIGKILL at once). The launcher's supervisor keeps the time, so a busy
-     * or paused JVM does not delay it. With a new pid namespace the SIGKILL ends every process in it;
-     * without one, processes the command started may outlive it. {@link NsProcess#outcome()} then says
-     * {@link Outcome.Kind#TIMED_OUT}.
-     */
-    public Spawn timeout(Duration limit, Duration grace) {
-        Objects.requireNonNull(limit, "limit");
-        Objects.requireNonNull(grace, "grace");
-        if (limit.isNegative() || limit.toMillis() == 0) {
-            throw new InvalidSpecException("timeout", limit + " is not at least 1 ms", null);
-        }
-        if (grace.isNegative()) {
-            throw new InvalidSpecException("timeout grace", grace + " is negative", null);
-        }
-        if (limit.compareTo(Duration.ofDays(10_000)) > 0 || grace.compareTo(Duration.ofDays(10_000)) > 0) {
-            throw new InvalidSpecException("timeout", "is over 10000 days", null);
-        }
-        timeout = limit;
-        killGrace = grace;
-        return this;
-    }
-
-    private SpawnSpec.Sandbox sandboxSpec() {
-        List<Mount> entries = mountPlan.entries();
-        MountPlan.validate(entries);
-        if (!init && newNamespaces.contains(NamespaceType.TIME)) {
-            throw new InvalidSpecException("init", "a new time namespace needs a process before the command "
-                    + "(the namespace applies to children only)", "drop init(false) or newTime()");
-        }
-        if (root != null && propagationSet && propagation == Propagation.SHARED) {
-            throw new InvalidSpecException("propagation", "a root switch (pivot_root) needs / not shared",
-                    "use PRIVATE or SLAVE propagation");
-        }
-        return new SpawnSpec.Sandbox(entries, root, keepCaps, dropCaps, List.copyOf(rlimits.values()),
-                noNewPrivileges, newSession, init, timeout, killGrace, loopback, Map.copyOf(passFds));
-    }
-    // --- end of Sandbox block ---
-
-    /**
-     * Checks every option and their combinations, and freezes them into a spec. {@link #start} calls it;
-     * it is public for tools that want to validate without starting anything.
-     *
-     * @throws InvalidSpecException naming the first option at fault
-     */
-    public SpawnSpec toSpec(String... command) {
-        return toSpec(List.of(), command);
-    }
-
-    private SpawnSpec toSpec(List<NsHandle> extraJoins, String... command) {
-        Objects.requireNonNull(command, "command");
-        if (command.length == 0) {
-            throw new InvalidSpecException("command", "is empty", "name a program to run");
-        }
-        long total = 0;
-        for (int i = 0; i < command.length; i++) {
-            String field = "command[" + i + "]";
-            if (command[i] == null) {
-                throw new InvalidSpecException(field, "is null", null);
-            }
-            checkNoNul(field, command[i]);
-            total += RECORD_HEADER_BYTES + checkSize(field, command[i]);
-        }
-        if (command[0].isEmpty()) {
-            throw new InvalidSpecException("command[0]", "the program name is empty", null);
-        }
-        Map<String, String> env = environment == null ? System.getenv() : environment;
-        for (Map.Entry<String, String> e : env.entrySet()) {
-            checkNoNul("env " + e.getKey(), e.getKey() + "=" + e.getValue());
-            total += RECORD_HEADER_BYTES + checkSize("env " + e.getKey(), e.getKey() + "=" + e.getValue());
-        }
-        if (total > MAX_TOTAL_BYTES) {
-            throw new InvalidSpecException("command", "arguments and environment take " + total
-                    + " bytes as the launcher counts them (" + RECORD_HEADER_BYTES + " bytes of record header each "
-                    + "included); at most " + MAX_TOTAL_BYTES + " are allowed",
-                    "pass large data through a file or stdin" + (environment == null
-                            ? "; the environment is the JVM's (clearEnv() and env(..) pass only what you name)" : ""));
-        }
-        EnumSet<NamespaceType> seen = EnumSet.noneOf(NamespaceType.class);
-        List<NsHandle> orderedJoins = new ArrayList<>(joins);
-        orderedJoins.addAll(extraJoins);
-        for (NsHandle h : orderedJoins) {
-            if (!h.isOpen()) {
-                throw new InvalidSpecException("join", "handle " + h + " is closed", "join a handle before closing it");
-            }
-            if (!seen.add(h.type())) {
-                throw new InvalidSpecException("join", "two " + h.type().procName() + " namespaces to join", null);
-            }
-            if (newNamespaces.contains(h.type())) {
-                throw new InvalidSpecException("join", "asked both to join and to create a "
-                        + h.type().procName() + " namespace", "choose one");
-            }
-        }
-        // user first (it grants the rights for the others), mount last (it changes how paths resolve)
-        orderedJoins.sort((a, b) -> Integer.compare(joinRank(a.type()), joinRank(b.type())));
-        if ((hostname != null || domainname != null) && !newNamespaces.contains(NamespaceType.UTS)
-                && !seen.contains(NamespaceType.UTS)) {
-            throw new InvalidSpecException(hostname != null ? "hostname" : "domainname",
-                    "would change the host's name", "add newUts()");
-        }
-        if (propagationSet && !newNamespaces.contains(NamespaceType.MOUNT)) {
-            throw new InvalidSpecException("propagation", "applies to a new mount namespace only", "add newMount()");
-        }
-        if (userMapping == UserMapping.EXPLICIT) {
-            if (uidMap.isEmpty()) {
-                throw new InvalidSpecException("uidMap", "gidMap was given but no uidMap", "give both");
-            }
-            IdMap.validate("uidMap", uidMap);
-            if (!gidMap.isEmpty()) {
-                IdMap.validate("gidMap", gidMap);
-            }
-        }
-        if (seen.contains(NamespaceType.USER) && newNamespaces.contains(NamespaceType.USER)) {
-            throw new InvalidSpecException("join", "asked both to join and to create a user namespace", null);
-        }
-        SpawnSpec.Sandbox sandbox = sandboxSpec();
-        long plan = MountPlan.recordBytes(sandbox.mounts());
-        if (total + plan > MAX_TOTAL_BYTES) {
-            throw new InvalidSpecException("mounts", "the mount plan takes " + plan + " bytes and arguments and "
-                    + "environment " + total + " as the launcher counts them; at most " + MAX_TOTAL_BYTES
-                    + " are allowed together", "bind files instead of writing large ones with file(..)");
-        }
-        Path dir = directory == null || sandbox.root() != null ? directory
-                : Paths.get(System.getProperty("user.dir")).resolve(directory).normalize();
-        if (dir != null && sandbox.root() != null) {
-            MountPlan.checkPath("directory", dir.toString()); // a path in the new root: the JVM's means nothing there
-        }
-        return new SpawnSpec(List.of(command), Collections.unmodifiableSet(EnumSet.copyOf(newNamespaces)),
-                List.copyOf(orderedJoins), userMapping, uidMap, gidMap, setGroups, hostname, domainname, mountProc,
-                propagation, monotonicOffset, boottimeOffset, dir, Map.copyOf(env), stdin, stdout, stderr,
-                redirectErrorStream, runAsUid, runAsGid, sandbox);
-    }
-
-    private static int joinRank(NamespaceType t) {
-        return t == NamespaceType.USER ? 0 : t == NamespaceType.MOUNT ? 2 : 1;
-    }
-
-    /** The most bytes one argument or environment entry may have (the launcher's record limit). */
-    public static final int MAX_ARG_BYTES = 64 * 1024;
-    /**
-     * The most bytes that arguments, environment entries and the mount plan may take together, counted as the
-     * launcher counts them: each entry's UTF-8 bytes plus an {@value #RECORD_HEADER_BYTES}-byte record header
-     * (see {@link MountPlan#recordBytes} for mount entries). The launcher reads at most 1 MiB of spec; 64 KiB of
-     * it are kept for the other records (id maps, paths, limits).
-     */
-    public static final int MAX_TOTAL_BYTES = 1024 * 1024 - 64 * 1024;
-    /** The launcher's record header: tag, reserved, length. */
-    public static final int RECORD_HEADER_BYTES = 8;
-
-    private static int checkSize(String field, String s) {
-        int n = s.getBytes(StandardCharsets.UTF_8).length;
-        if (n > MAX_ARG_BYTES) {
-            throw new InvalidSpecException(field, "is " + n + " bytes; at most " + MAX_ARG_BYTES + " are allowed",
-                    "pass large data through a file or stdin");
-        }
-        return n;
-    }
-
-    /** No NUL byte and no unpaired surrogate (which would reach the kernel as '?'): see {@link dev.jns.spi.TextChecks#text}. */
-    static void checkNoNul(String field, String s) {
-        dev.jns.spi.TextChecks.text(field, s);
     }
 }

@@ -1,30 +1,33 @@
 package dev.jns;
 
 import java.time.Duration;
+import java.util.Objects;
 
 /**
- * What {@link Spawn#run(String...)} returns once the command has ended.
+ * What {@link Spawn#run(String...)} returns once the command has ended: what it wrote, how long it took, and
+ * how it ended ({@link #outcome()}; {@link #exitCode()} and {@link #success()} are the outcome's).
  *
- * @param exitCode the exit code, or 128 + the signal that ended the command
- * @param stdout   what the command wrote to stdout (UTF-8), or "" when stdout was redirected
- * @param stderr   what it wrote to stderr, or "" when redirected
- * @param elapsed  from the start of the launcher to the end of the command
- * @param outcome  how it ended (exited, signaled, timed out), its resource use and namespaces; null when
- *                 made with the four-argument constructor
+ * @param stdout  what the command wrote to stdout (UTF-8), or "" when stdout was redirected
+ * @param stderr  what it wrote to stderr, or "" when redirected
+ * @param elapsed from the start of the launcher to the end of the command
+ * @param outcome how it ended (exited, signaled, timed out), its resource use and namespaces
  */
-public record SpawnResult(int exitCode, String stdout, String stderr, Duration elapsed, Outcome outcome) {
-    /** A result without an {@link Outcome}. */
-    public SpawnResult(int exitCode, String stdout, String stderr, Duration elapsed) {
-        this(exitCode, stdout, stderr, elapsed, null);
+public record SpawnResult(String stdout, String stderr, Duration elapsed, Outcome outcome) {
+    /** Checks that nothing is null. */
+    public SpawnResult {
+        Objects.requireNonNull(stdout, "stdout");
+        Objects.requireNonNull(stderr, "stderr");
+        Objects.requireNonNull(elapsed, "elapsed");
+        Objects.requireNonNull(outcome, "outcome");
     }
 
-    /** Whether the exit code is 0. */
+    /** The exit code, or 128 + the signal that ended the command: {@link Outcome#exitCode()}. */
+    public int exitCode() {
+        return outcome.exitCode();
+    }
+
+    /** Whether the command exited with code 0: {@link Outcome#success()}. */
     public boolean success() {
-        return exitCode == 0;
-    }
-
-    /** Whether the {@link Spawn#timeout(Duration) timeout} ended the command. */
-    public boolean timedOut() {
-        return outcome != null && outcome.timedOut();
+        return outcome.success();
     }
 }

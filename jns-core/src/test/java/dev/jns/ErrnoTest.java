@@ -43,12 +43,13 @@ class ErrnoTest {
 
     @Test
     void exceptionMessageNamesWhatStepErrnoAndHint() {
-        NamespaceException e = new NamespaceException("spawn [pid]", "mount /proc", 1, "/proc", "add newPid()");
+        NamespaceException e = NamespaceException.builder("spawn [pid]").step("mount /proc").errno(1).detail("/proc")
+                .hint("add newPid()").build();
         assertThat(e.getMessage()).isEqualTo(
                 "spawn [pid]: mount /proc: EPERM (Operation not permitted): /proc \u2014 add newPid()");
         assertThat(e.step()).isEqualTo("mount /proc");
         assertThat(e.errno()).isEqualTo(1);
         assertThat(e.errnoName()).isEqualTo("EPERM");
-        assertThat(new NamespaceException(null, "x", 0, null, null).getMessage()).isEqualTo("x");
+        assertThat(NamespaceException.builder(null).step("x").build().getMessage()).isEqualTo("x");
     }
 }

@@ -1,5 +1,8 @@
 package dev.jns;
 
+import dev.jns.sandbox.MountPlan;
+import dev.jns.sandbox.Propagation;
+
 import dev.jns.spi.SpawnSpec;
 import org.junit.jupiter.api.Test;
 
@@ -19,8 +22,8 @@ class SpawnValidationTest {
 
     @Test
     void impliedOptionsAreResolved() {
-        SpawnSpec s = Namespaces.spawn().mapRootUser().mountProc().timeOffsets(Duration.ofDays(1), Duration.ZERO)
-                .toSpec("true");
+        SpawnSpec s = SpawnSpec.of(Namespaces.spawn().mapRootUser().mountProc().timeOffsets(Duration.ofDays(1), Duration.ZERO)
+                , "true");
         assertThat(s.newNamespaces()).containsExactlyInAnyOrder(NamespaceType.USER, NamespaceType.MOUNT,
                 NamespaceType.TIME);
         assertThat(s.userMapping()).isEqualTo(SpawnSpec.UserMapping.ROOT);
@@ -31,7 +34,7 @@ class SpawnValidationTest {
     void nulBytesAnywhereAreRefusedNamingTheField() {
         qt().forAll(strings().allPossible().ofLengthBetween(0, 20), integers().between(0, 20)).checkAssert((s, at) -> {
             String bad = s.substring(0, Math.min(at, s.length())) + '\0' + s.substring(Math.min(at, s.length()));
-            assertThatThrownBy(() -> Namespaces.spawn().toSpec("echo", bad)).isInstanceOf(InvalidSpecException.class)
+            assertThatThrownBy(() -> SpawnSpec.of(Namespaces.spawn(), "echo", bad)).isInstanceOf(InvalidSpecException.class)
                     .satisfies(e -> assertThat(field(e)).isEqualTo("command[1]"));
             assertThatThrownBy(() -> Namespaces.spawn().env("K", bad)).satisfies(e -> assertThat(field(e)).isEqualTo("env K"));
             assertThatThrownBy(() -> Namespaces.spawn().newUts().hostname(bad.isEmpty() ? "\0" : bad))
@@ -41,28 +44,29 @@ class SpawnValidationTest {
 
     @Test
     void badCommandsAreRefused() {
-        assertThatThrownBy(() -> Namespaces.spawn().toSpec()).satisfies(e -> assertThat(field(e)).isEqualTo("command"));
-        assertThatThrownBy(() -> Namespaces.spawn().toSpec("")).satisfies(e -> assertThat(field(e)).isEqualTo("command[0]"));
-        assertThatThrownBy(() -> Namespaces.spawn().toSpec("a", null)).satisfies(e -> assertThat(field(e)).isEqualTo("command[1]"));
+        assertThatThrownBy(() -> SpawnSpec.of(Namespaces.spawn())).satisfies(e -> assertThat(field(e)).isEqualTo("command"));
+        assertThatThrownBy(() -> SpawnSpec.of(Namespaces.spawn(), "")).satisfies(e -> assertThat(field(e)).isEqualTo("command[0]"));
+        assertThatThrownBy(() -> SpawnSpec.of(Namespaces.spawn(), "a", null)).satisfies(e -> assertThat(field(e)).isEqualTo("command[1]"));
         String huge = "x".repeat(Spawn.MAX_ARG_BYTES + 1);
-        assertThatThrownBy(() -> Namespaces.spawn().toSpec("echo", huge)).hasMessageContaining("at most");
+        assertThatThrownBy(() -> SpawnSpec.of(Namespaces.spawn(), "echo", huge)).hasMessageContaining("at most");
         String big = "x".repeat(Spawn.MAX_ARG_BYTES - 10);
         String[] many = new String[20];
         java.util.Arrays.fill(many, big);
-        assertThatThrownBy(() -> Namespaces.spawn().toSpec(many)).hasMessageContaining("arguments and environment");
+        assertThatThrownBy(() -> SpawnSpec.of(Namespaces.spawn(), many)).hasMessageContaining("arguments and environment");
     }
 
     @Test
     void impossibleCombinationsAreRefused() {
-        assertThatThrownBy(() -> Namespaces.spawn().hostname("box").toSpec("true"))
+        assertThatThrownBy(() -> SpawnSpec.of(Namespaces.spawn().hostname("box"), "true"))
                 .satisfies(e -> assertThat(field(e)).isEqualTo("hostname")).hasMessageContaining("newUts()");
-        assertThatThrownBy(() -> Namespaces.spawn().domainname("d").toSpec("true"))
+        assertThatThrownBy(() -> SpawnSpec.of(Namespaces.spawn().domainname("d"), "true"))
                 .satisfies(e -> assertThat(field(e)).isEqualTo("domainname"));
-        assertThatThrownBy(() -> Namespaces.spawn().propagation(Propagation.SHARED).toSpec("true"))
-                .satisfies(e -> assertThat(field(e)).isEqualTo("propagation"));
-        assertThatThrownBy(() -> Namespaces.spawn().gidMap(IdMap.of(0, 0, 1)).toSpec("true"))
+        assertThatThrownBy(() -> SpawnSpec.of(Namespaces.spawn()
+                        .mounts(new MountPlan().emptyRoot().propagation(Propagation.SHARED)), "true"))
+                .satisfies(e -> assertThat(field(e)).isEqualTo("mounts propagation"));
+        assertThatThrownBy(() -> SpawnSpec.of(Namespaces.spawn().gidMap(IdMap.of(0, 0, 1)), "true"))
                 .satisfies(e -> assertThat(field(e)).isEqualTo("uidMap"));
-        assertThatThrownBy(() -> Namespaces.spawn().uidMap(IdMap.of(0, 0, 10), IdMap.of(5, 100, 1)).toSpec("true"))
+        assertThatThrownBy(() -> SpawnSpec.of(Namespaces.spawn().uidMap(IdMap.of(0, 0, 10), IdMap.of(5, 100, 1)), "true"))
                 .hasMessageContaining("overlap");
         assertThatThrownBy(() -> Namespaces.spawn().newUts().hostname("x".repeat(65)))
                 .satisfies(e -> assertThat(field(e)).isEqualTo("hostname"));
@@ -72,9 +76,9 @@ class SpawnValidationTest {
 
     @Test
     void environmentIsTheJvmsUnlessChanged() {
-        assertThat(Namespaces.spawn().toSpec("true").environment()).isEqualTo(System.getenv());
-        assertThat(Namespaces.spawn().clearEnv().env("A", "1").toSpec("true").environment()).containsExactly(
+        assertThat(SpawnSpec.of(Namespaces.spawn(), "true").environment()).isEqualTo(System.getenv());
+        assertThat(SpawnSpec.of(Namespaces.spawn().clearEnv().env("A", "1"), "true").environment()).containsExactly(
                 java.util.Map.entry("A", "1"));
-        assertThat(Namespaces.spawn().env("PATH", null).toSpec("true").environment()).doesNotContainKey("PATH");
+        assertThat(SpawnSpec.of(Namespaces.spawn().env("PATH", null), "true").environment()).doesNotContainKey("PATH");
     }
 }

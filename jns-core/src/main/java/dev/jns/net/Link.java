@@ -33,8 +33,9 @@ public final class Link {
 
     /** What the kernel reports of it now. @throws NamespaceException (ENODEV) when there is no such link */
     public LinkInfo info() {
-        return net.find(name).orElseThrow(() -> new NamespaceException("show link " + name + " in " + net,
-                "find the link", Errno.number("ENODEV"), null, "no link of that name; list them with Net.links()"));
+        return net.find(name).orElseThrow(() -> NamespaceException.builder("show link " + name + " in " + net)
+                .step("find the link").errno(Errno.number("ENODEV"))
+                .hint("no link of that name; list them with Net.links()").build());
     }
 
     /** Whether a link of this name exists. */
@@ -116,12 +117,6 @@ public final class Link {
     /** This link's addresses, IPv4 first, in the kernel's order. */
     public List<Cidr> addresses() {
         return net.addresses().stream().filter(a -> a.link().equals(name)).map(AddressInfo::cidr).toList();
-    }
-
-    /** Adds a route through this link ({@code Route.to("10.201.0.0/16").dev(name)}). */
-    public Link addRoute(Route route) {
-        net.addRoute(route.device() == null ? route.dev(name) : route);
-        return this;
     }
 
     /** Deletes it ({@code ip link del}); deleting one end of a veth pair deletes both. */

@@ -188,8 +188,8 @@ public final class Net implements AutoCloseable {
             throw new InvalidSpecException(field, "no namespace given", "open one with Namespaces.open or NetNs.open");
         }
         if (!h.isOpen()) {
-            throw new NamespaceException("use " + h, "check the handle", Errno.EBADF, "the handle is closed",
-                    "keep the namespace's handle open while it is in use");
+            throw NamespaceException.builder("use " + h).step("check the handle").errno(Errno.EBADF)
+                    .detail("the handle is closed").hint("keep the namespace's handle open while it is in use").build();
         }
         if (h.type() != NamespaceType.NET) {
             throw new InvalidSpecException(field, h + " is a " + h.type().procName() + " namespace, not a net namespace",
@@ -211,8 +211,8 @@ public final class Net implements AutoCloseable {
                 }
             }
             return netns -> {
-                throw new NamespaceException("jns networking", "find an implementation", 0, "none found",
-                        "add dev.jns:jns-linux to the runtime class path (jns works on Linux only)");
+                throw NamespaceException.builder("jns networking").step("find an implementation").detail("none found")
+                        .hint("add dev.jns:jns-linux to the runtime class path (jns works on Linux only)").build();
             };
         }
     }

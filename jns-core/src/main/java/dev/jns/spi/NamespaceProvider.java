@@ -1,7 +1,7 @@
 package dev.jns.spi;
 
-import dev.jns.DoctorReport;
-import dev.jns.NamespaceInfo;
+import dev.jns.doctor.DoctorReport;
+import dev.jns.inspect.NamespaceInfo;
 import dev.jns.NamespaceType;
 import dev.jns.NsHandle;
 import dev.jns.NsProcess;
@@ -52,16 +52,16 @@ public interface NamespaceProvider {
     /** See {@link dev.jns.Namespaces#enter(NsHandle...)}: runs {@code task} on a thread inside {@code handles}. */
     <T> T call(List<NsHandle> handles, Callable<T> task);
 
-    /** See {@link dev.jns.NetNs#add(String)}. */
+    /** See {@link dev.jns.net.NetNs#create(String)}. */
     NsHandle addNetNs(String name);
 
-    /** See {@link dev.jns.NetNs#delete(String)}. */
+    /** See {@link dev.jns.net.NetNs#unpersist(String)}. */
     void deleteNetNs(String name);
 
     /** See {@link dev.jns.Namespaces#members(NsHandle)}. */
     default List<Long> members(NsHandle handle) {
-        throw new dev.jns.NamespaceException("members of " + handle, "list member processes", 0,
-                "not supported by " + getClass().getName(), null);
+        throw dev.jns.NamespaceException.builder("members of " + handle).step("list member processes")
+                .detail("not supported by " + getClass().getName()).build();
     }
 
     /**
@@ -74,7 +74,7 @@ public interface NamespaceProvider {
 
     /** Networking between namespaces ({@link dev.jns.net.Net}); an implementation without it throws. */
     default NetworkProvider network() {
-        throw new dev.jns.NamespaceException("jns networking", "find an implementation", 0,
-                getClass().getName() + " has no networking support", "use dev.jns:jns-linux");
+        throw dev.jns.NamespaceException.builder("jns networking").step("find an implementation")
+                .detail(getClass().getName() + " has no networking support").hint("use dev.jns:jns-linux").build();
     }
 }

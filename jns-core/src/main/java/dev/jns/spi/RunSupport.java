@@ -40,8 +40,8 @@ public final class RunSupport {
                     ? CompletableFuture.supplyAsync(() -> drain(p.getErrorStream()), DRAINERS)
                     : CompletableFuture.completedFuture("");
             String out = spec.stdout() == Redirect.PIPE ? drain(p.getInputStream()) : "";
-            int code = p.waitFor();
-            return new SpawnResult(code, out, err.join(), Duration.ofNanos(System.nanoTime() - t0), p.outcome());
+            p.waitFor();
+            return new SpawnResult(out, err.join(), Duration.ofNanos(System.nanoTime() - t0), p.outcome());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -53,8 +53,8 @@ public final class RunSupport {
 
     /** The exception for a caller interrupted while it waited for a command (which is then killed). */
     public static NamespaceException interrupted(SpawnSpec spec) {
-        return new NamespaceException(spec.describe(), "wait for the command", Errno.EINTR, null,
-                "the waiting thread was interrupted; the sandbox was killed");
+        return NamespaceException.builder(spec.describe()).step("wait for the command").errno(Errno.EINTR)
+                .hint("the waiting thread was interrupted; the sandbox was killed").build();
     }
 
     private static String drain(InputStream in) {

@@ -1,115 +1,335 @@
 package dev.jns.spi;
 
-import dev.jns.Capability;
 import dev.jns.IdMap;
-import dev.jns.Mount;
 import dev.jns.NamespaceType;
 import dev.jns.NsHandle;
-import dev.jns.Propagation;
-import dev.jns.Rlimit;
 import dev.jns.SetGroups;
+import dev.jns.Spawn;
+import dev.jns.sandbox.Capability;
+import dev.jns.sandbox.Limits;
+import dev.jns.sandbox.Mount;
+import dev.jns.sandbox.MountPlan;
+import dev.jns.sandbox.Propagation;
+import dev.jns.sandbox.Security;
 
 import java.lang.ProcessBuilder.Redirect;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
- * A validated, immutable description of one spawn, made by {@link dev.jns.Spawn} for a
- * {@link NamespaceProvider}. Implied options are already resolved ({@code mountProc} implies a new mount
- * namespace, a mapping implies a new user namespace, time offsets a new time namespace).
- *
- * @param command             program and arguments, at least one element
- * @param newNamespaces       the namespaces to create
- * @param joins               namespaces to join, at most one per type, none of a type in {@code newNamespaces}
- * @param userMapping         how ids are mapped in a new user namespace
- * @param uidMap              the uid map for {@link UserMapping#EXPLICIT}, else empty
- * @param gidMap              the gid map for {@link UserMapping#EXPLICIT} (may be empty), else empty
- * @param setGroups           what to write to {@code setgroups}, null for the implementation's default
- * @param hostname            hostname to set in the new or joined uts namespace, or null
- * @param domainname          NIS domain name to set, or null
- * @param mountProc           mount a new proc on /proc inside
- * @param propagation         propagation applied to / in a new mount namespace
- * @param monotonicOffset     CLOCK_MONOTONIC offset of a new time namespace (zero: none)
- * @param boottimeOffset      CLOCK_BOOTTIME offset of a new time namespace (zero: none)
- * @param directory           absolute working directory of the command, or null for the JVM's
- * @param environment         the command's whole environment
- * @param stdin               where stdin comes from
- * @param stdout              where stdout goes
- * @param stderr              where stderr goes
- * @param redirectErrorStream stderr goes where stdout goes
- * @param runAsUid            uid to switch to before anything else (root callers only), or -1
- * @param runAsGid            gid to switch to, or -1
- * @param sandbox             mount plan, root switch and hardening ({@link Sandbox#DEFAULT} when none was asked)
+ * A validated, immutable description of one spawn, made by {@link Spawn} for a {@link NamespaceProvider}.
+ * Implied options are already resolved ({@code mountProc} implies a new mount namespace, a mapping implies a
+ * new user namespace, time offsets a new time namespace). Built with {@link #builder()}; {@link #of} makes one
+ * from a {@link Spawn}, checking every option as {@link Spawn#start} does.
  */
-public record SpawnSpec(List<String> command, Set<NamespaceType> newNamespaces, List<NsHandle> joins,
-                        UserMapping userMapping, List<IdMap> uidMap, List<IdMap> gidMap, SetGroups setGroups,
-                        String hostname, String domainname, boolean mountProc, Propagation propagation,
-                        Duration monotonicOffset, Duration boottimeOffset, Path directory,
-                        Map<String, String> environment, Redirect stdin, Redirect stdout, Redirect stderr,
-                        boolean redirectErrorStream, long runAsUid, long runAsGid, Sandbox sandbox) {
+public final class SpawnSpec {
+    private final List<String> command;
+    private final Set<NamespaceType> newNamespaces;
+    private final List<NsHandle> joins;
+    private final UserMapping userMapping;
+    private final List<IdMap> uidMap;
+    private final List<IdMap> gidMap;
+    private final SetGroups setGroups;
+    private final String hostname;
+    private final String domainname;
+    private final boolean mountProc;
+    private final Propagation propagation;
+    private final Duration monotonicOffset;
+    private final Duration boottimeOffset;
+    private final Path directory;
+    private final Map<String, String> environment;
+    private final Redirect stdin;
+    private final Redirect stdout;
+    private final Redirect stderr;
+    private final boolean redirectErrorStream;
+    private final long runAsUid;
+    private final long runAsGid;
+    private final Sandbox sandbox;
 
-    /** As the canonical constructor, with {@link Sandbox#DEFAULT}. */
-    public SpawnSpec(List<String> command, Set<NamespaceType> newNamespaces, List<NsHandle> joins,
-                     UserMapping userMapping, List<IdMap> uidMap, List<IdMap> gidMap, SetGroups setGroups,
-                     String hostname, String domainname, boolean mountProc, Propagation propagation,
-                     Duration monotonicOffset, Duration boottimeOffset, Path directory,
-                     Map<String, String> environment, Redirect stdin, Redirect stdout, Redirect stderr,
-                     boolean redirectErrorStream, long runAsUid, long runAsGid) {
-        this(command, newNamespaces, joins, userMapping, uidMap, gidMap, setGroups, hostname, domainname, mountProc,
-                propagation, monotonicOffset, boottimeOffset, directory, environment, stdin, stdout, stderr,
-                redirectErrorStream, runAsUid, runAsGid, Sandbox.DEFAULT);
+    private SpawnSpec(Builder b) {
+        command = List.copyOf(b.command);
+        newNamespaces = b.newNamespaces.isEmpty() ? Set.of()
+                : Collections.unmodifiableSet(EnumSet.copyOf(b.newNamespaces));
+        joins = List.copyOf(b.joins);
+        userMapping = Objects.requireNonNull(b.userMapping, "userMapping");
+        uidMap = List.copyOf(b.uidMap);
+        gidMap = List.copyOf(b.gidMap);
+        setGroups = b.setGroups;
+        hostname = b.hostname;
+        domainname = b.domainname;
+        mountProc = b.mountProc;
+        propagation = Objects.requireNonNull(b.propagation, "propagation");
+        monotonicOffset = Objects.requireNonNull(b.monotonicOffset, "monotonicOffset");
+        boottimeOffset = Objects.requireNonNull(b.boottimeOffset, "boottimeOffset");
+        directory = b.directory;
+        environment = Map.copyOf(b.environment);
+        stdin = Objects.requireNonNull(b.stdin, "stdin");
+        stdout = Objects.requireNonNull(b.stdout, "stdout");
+        stderr = Objects.requireNonNull(b.stderr, "stderr");
+        redirectErrorStream = b.redirectErrorStream;
+        runAsUid = b.runAsUid;
+        runAsGid = b.runAsGid;
+        sandbox = new Sandbox(b);
     }
 
-    /** Null sandbox means {@link Sandbox#DEFAULT}. */
-    public SpawnSpec {
-        if (sandbox == null) {
-            sandbox = Sandbox.DEFAULT;
-        }
+    /** An empty builder: no namespaces, the JVM's environment, pipes for stdio, the defaults of a sandbox. */
+    public static Builder builder() {
+        return new Builder();
     }
 
     /**
-     * The sandbox part of a spawn (issue 5): validated by {@link dev.jns.Spawn}.
+     * Checks every option of {@code spawn} and their combinations, and freezes them into a spec, as
+     * {@link Spawn#start} does (for implementations, tools and tests that validate without starting).
      *
-     * @param mounts         the mount plan, in order (validated: see {@link dev.jns.MountPlan#validate})
-     * @param root           what becomes the root: null (none), "" (an empty tmpfs), or an absolute directory
-     * @param keepCaps       capabilities to keep (all others dropped, the kept ones made ambient), or null
-     * @param dropCaps       capabilities to drop (the others unchanged), or null; never both with keepCaps
-     * @param rlimits        resource limits: resource, soft, hard ({@link Rlimit#INFINITY} for none)
-     * @param noNewPrivileges set PR_SET_NO_NEW_PRIVS before exec
-     * @param newSession     setsid() before exec
-     * @param init           run an init when a new pid namespace asks for one (false: the command is PID 1)
-     * @param timeout        how long the command may run from exec, or null
-     * @param killGrace      how long after SIGTERM the timeout sends SIGKILL
-     * @param loopback       bring {@code lo} up in a new network namespace
-     * @param passFds        fds of the caller to give the command: target fd in the command → the caller's fd
+     * @throws dev.jns.InvalidSpecException naming the first option at fault
      */
-    public record Sandbox(List<Mount> mounts, String root, Set<Capability> keepCaps, Set<Capability> dropCaps,
-                          List<Limit> rlimits, boolean noNewPrivileges, boolean newSession, boolean init,
-                          Duration timeout, Duration killGrace, boolean loopback, Map<Integer, Integer> passFds) {
-        /** Nothing asked: no plan, no root, capabilities as the namespaces give them, no_new_privs, an init, lo up. */
-        public static final Sandbox DEFAULT = new Sandbox(List.of(), null, null, null, List.of(), true, false, true,
-                null, Duration.ofSeconds(2), true, Map.of());
+    public static SpawnSpec of(Spawn spawn, String... command) {
+        return Access.bridge().toSpec(spawn, command);
+    }
 
-        /** Copies the lists. */
-        public Sandbox {
-            mounts = List.copyOf(mounts);
-            rlimits = List.copyOf(rlimits);
-            keepCaps = keepCaps == null ? null : Set.copyOf(keepCaps);
-            dropCaps = dropCaps == null ? null : Set.copyOf(dropCaps);
-            passFds = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(passFds));
+    /** Program and arguments, at least one element. */
+    public List<String> command() {
+        return command;
+    }
+
+    /** The namespaces to create. */
+    public Set<NamespaceType> newNamespaces() {
+        return newNamespaces;
+    }
+
+    /** Namespaces to join, at most one per type, none of a type in {@link #newNamespaces()}; user first, mount last. */
+    public List<NsHandle> joins() {
+        return joins;
+    }
+
+    /** How ids are mapped in a new user namespace. */
+    public UserMapping userMapping() {
+        return userMapping;
+    }
+
+    /** The uid map for {@link UserMapping#EXPLICIT}, else empty. */
+    public List<IdMap> uidMap() {
+        return uidMap;
+    }
+
+    /** The gid map for {@link UserMapping#EXPLICIT} (may be empty), else empty. */
+    public List<IdMap> gidMap() {
+        return gidMap;
+    }
+
+    /** What to write to {@code setgroups}, null for the implementation's default. */
+    public SetGroups setGroups() {
+        return setGroups;
+    }
+
+    /** Hostname to set in the new or joined uts namespace, or null. */
+    public String hostname() {
+        return hostname;
+    }
+
+    /** NIS domain name to set, or null. */
+    public String domainname() {
+        return domainname;
+    }
+
+    /** Whether to mount a new proc on /proc inside. */
+    public boolean mountProc() {
+        return mountProc;
+    }
+
+    /** Propagation applied to / in a new mount namespace. */
+    public Propagation propagation() {
+        return propagation;
+    }
+
+    /** CLOCK_MONOTONIC offset of a new time namespace (zero: none). */
+    public Duration monotonicOffset() {
+        return monotonicOffset;
+    }
+
+    /** CLOCK_BOOTTIME offset of a new time namespace (zero: none). */
+    public Duration boottimeOffset() {
+        return boottimeOffset;
+    }
+
+    /** Absolute working directory of the command, or null for the JVM's. */
+    public Path directory() {
+        return directory;
+    }
+
+    /** The command's whole environment. */
+    public Map<String, String> environment() {
+        return environment;
+    }
+
+    /** Where stdin comes from. */
+    public Redirect stdin() {
+        return stdin;
+    }
+
+    /** Where stdout goes. */
+    public Redirect stdout() {
+        return stdout;
+    }
+
+    /** Where stderr goes. */
+    public Redirect stderr() {
+        return stderr;
+    }
+
+    /** Whether stderr goes where stdout goes. */
+    public boolean redirectErrorStream() {
+        return redirectErrorStream;
+    }
+
+    /** Uid to switch to before anything else (root callers only), or -1. */
+    public long runAsUid() {
+        return runAsUid;
+    }
+
+    /** Gid to switch to, or -1. */
+    public long runAsGid() {
+        return runAsGid;
+    }
+
+    /** Mount plan, root switch, security, limits and process options. */
+    public Sandbox sandbox() {
+        return sandbox;
+    }
+
+    /** Whether a namespace of {@code type} is created or joined. */
+    public boolean touches(NamespaceType type) {
+        return newNamespaces.contains(type) || joins.stream().anyMatch(h -> h.type() == type);
+    }
+
+    /** A short description for error messages: {@code "spawn [user, pid] of 'ps -e'"}. */
+    public String describe() {
+        StringBuilder sb = new StringBuilder("spawn");
+        if (!newNamespaces.isEmpty()) {
+            sb.append(" of new ").append(newNamespaces.stream().map(NamespaceType::procName).toList());
+        }
+        if (!joins.isEmpty()) {
+            sb.append(" joining ").append(joins);
+        }
+        String cmd = String.join(" ", command);
+        if (cmd.length() > 80) {
+            cmd = cmd.substring(0, 77) + "...";
+        }
+        return sb.append(" running '").append(cmd).append('\'').toString();
+    }
+
+    @Override
+    public String toString() {
+        return describe();
+    }
+
+    /**
+     * The sandbox part of a spawn: the mount plan, root switch, security, limits, and process options.
+     */
+    public static final class Sandbox {
+        private final List<Mount> mounts;
+        private final String root;
+        private final Security security;
+        private final Limits limits;
+        private final boolean init;
+        private final Duration timeout;
+        private final Duration killGrace;
+        private final boolean loopback;
+        private final Map<Integer, Integer> passFds;
+
+        private Sandbox(Builder b) {
+            mounts = List.copyOf(b.mounts);
+            root = b.root;
+            security = Objects.requireNonNull(b.security, "security");
+            limits = Objects.requireNonNull(b.limits, "limits");
+            init = b.init;
+            timeout = b.timeout;
+            killGrace = Objects.requireNonNull(b.killGrace, "killGrace");
+            loopback = b.loopback;
+            passFds = Collections.unmodifiableMap(new TreeMap<>(b.passFds));
+        }
+
+        /** The mount plan, in order (validated: see {@link MountPlan#validate}). */
+        public List<Mount> mounts() {
+            return mounts;
+        }
+
+        /** What becomes the root: null (none), "" (an empty tmpfs), or an absolute directory. */
+        public String root() {
+            return root;
+        }
+
+        /** Capabilities, no_new_privs, session. */
+        public Security security() {
+            return security;
+        }
+
+        /** Resource limits. */
+        public Limits limits() {
+            return limits;
+        }
+
+        /** Capabilities to keep (all others dropped, the kept ones made ambient), or null. */
+        public Set<Capability> keepCaps() {
+            return security.keptCapabilities().orElse(null);
+        }
+
+        /** Capabilities to drop (the others unchanged), or null; never both with {@link #keepCaps()}. */
+        public Set<Capability> dropCaps() {
+            return security.droppedCapabilities().orElse(null);
+        }
+
+        /** Resource limits: resource, soft, hard. */
+        public List<Limits.ResourceLimit> rlimits() {
+            return limits.rlimits();
+        }
+
+        /** Whether to set PR_SET_NO_NEW_PRIVS before exec. */
+        public boolean noNewPrivileges() {
+            return security.noNewPrivileges();
+        }
+
+        /** Whether to call setsid() before exec (the security's choice, or the default for a sandbox or not). */
+        public boolean newSession() {
+            return security.ownSession(confines());
+        }
+
+        /** Whether to run an init when a new pid namespace asks for one (false: the command is PID 1). */
+        public boolean init() {
+            return init;
+        }
+
+        /** How long the command may run from exec, or null. */
+        public Duration timeout() {
+            return timeout;
+        }
+
+        /** How long after SIGTERM the timeout sends SIGKILL. */
+        public Duration killGrace() {
+            return killGrace;
+        }
+
+        /** Whether to bring {@code lo} up in a new network namespace. */
+        public boolean loopback() {
+            return loopback;
+        }
+
+        /** Fds of the caller to give the command: target fd in the command to the caller's fd. */
+        public Map<Integer, Integer> passFds() {
+            return passFds;
         }
 
         /** Whether this is a sandbox in bubblewrap's sense: a mount plan or a root switch. */
         public boolean confines() {
             return !mounts.isEmpty() || root != null;
         }
-    }
-
-    /** One resource limit. */
-    public record Limit(Rlimit resource, long soft, long hard) {
     }
 
     /** How ids are mapped in a new user namespace. */
@@ -124,22 +344,208 @@ public record SpawnSpec(List<String> command, Set<NamespaceType> newNamespaces, 
         EXPLICIT
     }
 
-    /** Whether a namespace of {@code type} is created or joined. */
-    public boolean touches(NamespaceType type) {
-        return newNamespaces.contains(type) || joins.stream().anyMatch(h -> h.type() == type);
+    /** Builds a {@link SpawnSpec}; it checks only that required values are there ({@link Spawn} validates). */
+    public static final class Builder {
+        private List<String> command = List.of();
+        private Set<NamespaceType> newNamespaces = Set.of();
+        private List<NsHandle> joins = List.of();
+        private UserMapping userMapping = UserMapping.NONE;
+        private List<IdMap> uidMap = List.of();
+        private List<IdMap> gidMap = List.of();
+        private SetGroups setGroups;
+        private String hostname;
+        private String domainname;
+        private boolean mountProc;
+        private Propagation propagation = Propagation.PRIVATE;
+        private Duration monotonicOffset = Duration.ZERO;
+        private Duration boottimeOffset = Duration.ZERO;
+        private Path directory;
+        private Map<String, String> environment = System.getenv();
+        private Redirect stdin = Redirect.PIPE;
+        private Redirect stdout = Redirect.PIPE;
+        private Redirect stderr = Redirect.PIPE;
+        private boolean redirectErrorStream;
+        private long runAsUid = -1;
+        private long runAsGid = -1;
+        private List<Mount> mounts = List.of();
+        private String root;
+        private Security security = Security.defaults();
+        private Limits limits = Limits.none();
+        private boolean init = true;
+        private Duration timeout;
+        private Duration killGrace = Duration.ofSeconds(2);
+        private boolean loopback = true;
+        private Map<Integer, Integer> passFds = Map.of();
+
+        private Builder() {
+        }
+
+        /** See {@link SpawnSpec#command()}. */
+        public Builder command(List<String> v) {
+            command = v;
+            return this;
+        }
+
+        /** See {@link SpawnSpec#newNamespaces()}. */
+        public Builder newNamespaces(Set<NamespaceType> v) {
+            newNamespaces = v;
+            return this;
+        }
+
+        /** See {@link SpawnSpec#joins()}. */
+        public Builder joins(List<NsHandle> v) {
+            joins = v;
+            return this;
+        }
+
+        /** See {@link SpawnSpec#userMapping()}, {@link SpawnSpec#uidMap()}, {@link SpawnSpec#gidMap()}. */
+        public Builder users(UserMapping mapping, List<IdMap> uid, List<IdMap> gid, SetGroups groups) {
+            userMapping = mapping;
+            uidMap = uid;
+            gidMap = gid;
+            setGroups = groups;
+            return this;
+        }
+
+        /** See {@link SpawnSpec#hostname()} and {@link SpawnSpec#domainname()}. */
+        public Builder names(String host, String domain) {
+            hostname = host;
+            domainname = domain;
+            return this;
+        }
+
+        /** See {@link SpawnSpec#mountProc()}. */
+        public Builder mountProc(boolean v) {
+            mountProc = v;
+            return this;
+        }
+
+        /** See {@link SpawnSpec#propagation()}. */
+        public Builder propagation(Propagation v) {
+            propagation = v;
+            return this;
+        }
+
+        /** See {@link SpawnSpec#monotonicOffset()} and {@link SpawnSpec#boottimeOffset()}. */
+        public Builder timeOffsets(Duration monotonic, Duration boottime) {
+            monotonicOffset = monotonic;
+            boottimeOffset = boottime;
+            return this;
+        }
+
+        /** See {@link SpawnSpec#directory()}. */
+        public Builder directory(Path v) {
+            directory = v;
+            return this;
+        }
+
+        /** See {@link SpawnSpec#environment()}. */
+        public Builder environment(Map<String, String> v) {
+            environment = v;
+            return this;
+        }
+
+        /** See {@link SpawnSpec#stdin()} and the others. */
+        public Builder stdio(Redirect in, Redirect out, Redirect err, boolean mergeErrorIntoOutput) {
+            stdin = in;
+            stdout = out;
+            stderr = err;
+            redirectErrorStream = mergeErrorIntoOutput;
+            return this;
+        }
+
+        /** See {@link SpawnSpec#runAsUid()}. */
+        public Builder runAs(long uid, long gid) {
+            runAsUid = uid;
+            runAsGid = gid;
+            return this;
+        }
+
+        /** See {@link Sandbox#mounts()} and {@link Sandbox#root()}. */
+        public Builder mounts(List<Mount> entries, String rootSwitch) {
+            mounts = entries;
+            root = rootSwitch;
+            return this;
+        }
+
+        /** See {@link Sandbox#security()}. */
+        public Builder security(Security v) {
+            security = v;
+            return this;
+        }
+
+        /** See {@link Sandbox#limits()}. */
+        public Builder limits(Limits v) {
+            limits = v;
+            return this;
+        }
+
+        /** See {@link Sandbox#init()}. */
+        public Builder init(boolean v) {
+            init = v;
+            return this;
+        }
+
+        /** See {@link Sandbox#timeout()} and {@link Sandbox#killGrace()}. */
+        public Builder timeout(Duration limit, Duration grace) {
+            timeout = limit;
+            killGrace = grace;
+            return this;
+        }
+
+        /** See {@link Sandbox#loopback()}. */
+        public Builder loopback(boolean v) {
+            loopback = v;
+            return this;
+        }
+
+        /** See {@link Sandbox#passFds()}. */
+        public Builder passFds(Map<Integer, Integer> v) {
+            passFds = v;
+            return this;
+        }
+
+        /** The spec. */
+        public SpawnSpec build() {
+            return new SpawnSpec(this);
+        }
     }
 
-    /** A short description for error messages: {@code "spawn [user, pid] of 'ps -e'"}. */
-    public String describe() {
-        StringBuilder sb = new StringBuilder("spawn ");
-        sb.append(newNamespaces.stream().map(NamespaceType::procName).toList());
-        if (!joins.isEmpty()) {
-            sb.append(" joining ").append(joins);
+    /**
+     * How {@link #of} reaches {@link Spawn}'s package-private validation. Internal: set by {@code Spawn}'s
+     * static initialiser.
+     */
+    public static final class Access {
+        private static volatile Bridge bridge;
+
+        private Access() {
         }
-        String cmd = String.join(" ", command);
-        if (cmd.length() > 80) {
-            cmd = cmd.substring(0, 77) + "...";
+
+        /** Internal: what {@link Spawn} implements. */
+        public interface Bridge {
+            /** Validates and freezes. */
+            SpawnSpec toSpec(Spawn spawn, String... command);
         }
-        return sb.append(" of '").append(cmd).append('\'').toString();
+
+        /** Internal: called once by {@link Spawn}. */
+        public static void set(Bridge b) {
+            if (bridge != null) {
+                throw new IllegalStateException("already set");
+            }
+            bridge = b;
+        }
+
+        static Bridge bridge() {
+            Bridge b = bridge;
+            if (b == null) {
+                try {
+                    Class.forName(Spawn.class.getName(), true, Spawn.class.getClassLoader());
+                } catch (ClassNotFoundException e) {
+                    throw new IllegalStateException(e);
+                }
+                b = bridge;
+            }
+            return b;
+        }
     }
 }

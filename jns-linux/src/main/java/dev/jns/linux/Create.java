@@ -8,6 +8,7 @@ import dev.jns.Namespaces;
 import dev.jns.NsHandle;
 import dev.jns.NsProcess;
 import dev.jns.Spawn;
+import dev.jns.linux.spawn.SpawnTypes;
 import dev.jns.linux.ffi.Native;
 import dev.jns.linux.spawn.Privileges;
 
@@ -84,18 +85,18 @@ final class Create {
                 }
                 if (C.unshare(flags) != 0) {
                     int e = Native.errno();
-                    throw new NamespaceException(what, "unshare", e, null, switch (e) {
+                    throw NamespaceException.builder(what).step("unshare").errno(e).hint(switch (e) {
                         case Errno.EPERM -> "creating namespaces needs CAP_SYS_ADMIN; without root, add USER to "
                                 + "the types (the new user namespace then owns the others)";
                         case Errno.ENOSPC -> "a namespace limit was reached (sysctl user.max_*_namespaces)";
                         case Errno.EINVAL -> "the kernel lacks one of these namespace types";
                         default -> null;
-                    });
+                    }).build();
                 }
                 if (types.contains(NamespaceType.MOUNT)
                         && C.mount("none", "/", null, MS_REC | MS_PRIVATE, null) != 0) {
-                    throw new NamespaceException(what, "make / private in the new mount namespace", Native.errno(),
-                            null, null);
+                    throw NamespaceException.builder(what).step("make / private in the new mount namespace")
+                            .errno(Native.errno()).build();
                 }
                 for (NamespaceType type : types) {
                     String name = type == NamespaceType.TIME ? "time_for_children" : type.procName();
@@ -118,7 +119,7 @@ final class Create {
     private static List<NsHandle> throughLauncher(String what, List<NamespaceType> types, EnumSet<NamespaceType> set) {
         Spawn s = Namespaces.spawn().mapRootUser().clearEnv().env("PATH", "/usr/local/bin:/usr/bin:/bin");
         for (NamespaceType t : set) {
-            s.newNamespaces(t);
+            SpawnTypes.newNamespace(s, t);
         }
         String[] command = {"sleep", "infinity"};
         List<NsHandle> opened = new ArrayList<>();
@@ -127,8 +128,8 @@ final class Create {
                 opened.add(holder.namespace(t));
             }
             if (!holder.isAlive()) {
-                throw new NamespaceException(what, "check the holder process", Errno.ESRCH, "it ended early",
-                        "run with DEBUG logging of dev.jns");
+                throw NamespaceException.builder(what).step("check the holder process").errno(Errno.ESRCH)
+                        .detail("it ended early").hint("run with DEBUG logging of dev.jns").build();
             }
             List<NsHandle> result = List.copyOf(opened);
             opened.clear();
@@ -137,5 +138,4 @@ final class Create {
             opened.forEach(NsHandle::close);
         }
     }
-
 }

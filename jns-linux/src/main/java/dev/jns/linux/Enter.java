@@ -23,10 +23,10 @@ final class Enter {
     }
 
     static NamespaceException setnsFailure(String what, LinuxNsHandle h, int e) {
-        return new NamespaceException(what, "setns " + h, e, null, e == Errno.EPERM
+        return NamespaceException.builder(what).step("setns " + h).errno(e).hint(e == Errno.EPERM
                 ? "entering a namespace needs CAP_SYS_ADMIN in the user namespace that owns " + h
                   + " (and in the caller's own); without it, run a process there with Namespaces.spawn().join(handle)"
-                : null);
+                : null).build();
     }
 
     static <T> T call(LinuxNsHandle[] handles, Callable<T> task) {
@@ -38,9 +38,10 @@ final class Enter {
         String what = "call in " + Arrays.toString(ordered);
         for (LinuxNsHandle h : ordered) {
             if (h.type() == NamespaceType.USER) {
-                throw new NamespaceException(what, "setns " + h, Errno.EINVAL, "a JVM is multithreaded",
-                        "the kernel lets only single-threaded processes join a user namespace: "
-                        + "run a process there with Namespaces.spawn().join(handle)");
+                throw NamespaceException.builder(what).step("setns " + h).errno(Errno.EINVAL)
+                        .detail("a JVM is multithreaded")
+                        .hint("the kernel lets only single-threaded processes join a user namespace: "
+                        + "run a process there with Namespaces.spawn().join(handle)").build();
             }
             h.fd(what);
         }
@@ -50,7 +51,7 @@ final class Enter {
             try {
                 for (LinuxNsHandle h : ordered) {
                     if (h.type() == NamespaceType.MOUNT && C.unshare(CLONE_FS) != 0) {
-                        throw new NamespaceException(what, "unshare CLONE_FS", Native.errno(), null, null);
+                        throw NamespaceException.builder(what).step("unshare CLONE_FS").errno(Native.errno()).build();
                     }
                     int err = h.withFd(what, f -> C.setns(f, (int) h.type().cloneFlag()) != 0 ? Native.errno() : 0);
                     if (err != 0) {
@@ -72,7 +73,7 @@ final class Enter {
             throw err;
         }
         if (f != null) {
-            throw new NamespaceException(what, "run the task", 0, f.toString(), null, f);
+            throw NamespaceException.builder(what).step("run the task").detail(f.toString()).cause(f).build();
         }
         @SuppressWarnings("unchecked")
         T r = (T) result.get();

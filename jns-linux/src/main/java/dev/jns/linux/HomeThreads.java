@@ -61,8 +61,8 @@ final class HomeThreads {
         try {
             pool.execute(() -> runHere(what, task, result));
         } catch (RejectedExecutionException e) {
-            throw new NamespaceException(what, "use handle " + handle, Errno.EBADF, "the handle is closed",
-                    "keep a handle open while it is in use");
+            throw NamespaceException.builder(what).step("use handle " + handle).errno(Errno.EBADF)
+                    .detail("the handle is closed").hint("keep a handle open while it is in use").build();
         }
         Object r;
         boolean interrupted = false;
@@ -83,7 +83,7 @@ final class HomeThreads {
                 if (f instanceof Error err) {
                     throw err;
                 }
-                throw new NamespaceException(what, "run the task", 0, f.toString(), null, f);
+                throw NamespaceException.builder(what).step("run the task").detail(f.toString()).cause(f).build();
             }
         }
         if (interrupted) {
@@ -98,7 +98,7 @@ final class HomeThreads {
         if (!joined.get()) {
             try {
                 if (handle.type() == NamespaceType.MOUNT && C.unshare(CLONE_FS) != 0) {
-                    throw new NamespaceException(what, "unshare CLONE_FS", Native.errno(), null, null);
+                    throw NamespaceException.builder(what).step("unshare CLONE_FS").errno(Native.errno()).build();
                 }
                 int err = handle.withFd(what, f -> C.setns(f, (int) handle.type().cloneFlag()) != 0 ? Native.errno() : 0);
                 if (err != 0) {

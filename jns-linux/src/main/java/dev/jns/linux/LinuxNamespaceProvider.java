@@ -1,8 +1,8 @@
 package dev.jns.linux;
 
-import dev.jns.DoctorReport;
+import dev.jns.doctor.DoctorReport;
 import dev.jns.NamespaceException;
-import dev.jns.NamespaceInfo;
+import dev.jns.inspect.NamespaceInfo;
 import dev.jns.NamespaceType;
 import dev.jns.NsHandle;
 import dev.jns.NsProcess;
@@ -55,8 +55,9 @@ public final class LinuxNamespaceProvider implements NamespaceProvider {
     @Override
     public List<Long> members(NsHandle handle) {
         if (!handle.isOpen()) {
-            throw new NamespaceException("members of " + handle, "use handle " + handle, dev.jns.Errno.EBADF,
-                    "the handle is closed", "keep a handle open while it is in use");
+            throw NamespaceException.builder("members of " + handle).step("use handle " + handle)
+                    .errno(dev.jns.Errno.EBADF).detail("the handle is closed")
+                    .hint("keep a handle open while it is in use").build();
         }
         return dev.jns.linux.proc.ProcScan.members(handle.type(), handle.inode());
     }

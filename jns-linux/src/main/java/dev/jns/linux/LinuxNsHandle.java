@@ -45,13 +45,14 @@ final class LinuxNsHandle implements NsHandle, dev.jns.linux.spawn.Spawner.FdHol
         if (fd < 0) {
             int e = Native.errno();
             if (pid >= 0 && e == Errno.ENOENT && !Files.exists(Path.of("/proc", Long.toString(pid)))) {
-                throw new NamespaceException(what, "open " + path, Errno.ESRCH, "no process " + pid,
-                        "the process has exited, or it is in a pid namespace this one cannot see");
+                throw NamespaceException.builder(what).step("open " + path).errno(Errno.ESRCH)
+                        .detail("no process " + pid)
+                        .hint("the process has exited, or it is in a pid namespace this one cannot see").build();
             }
             String hint = e == Errno.ENOENT ? "no such file: check the path (named network namespaces are in /run/netns)"
                     : e == Errno.EACCES ? "the namespaces of another user's process need CAP_SYS_PTRACE over it (ptrace access mode)"
                     : null;
-            throw new NamespaceException(what, "open " + path, e, null, hint);
+            throw NamespaceException.builder(what).step("open " + path).errno(e).hint(hint).build();
         }
         return fromFd(what, fd, path.toString());
     }
@@ -63,11 +64,13 @@ final class LinuxNsHandle implements NsHandle, dev.jns.linux.spawn.Spawner.FdHol
             int e = Native.errno();
             C.close(fd);
             if (e == Errno.ENOTTY || e == Errno.EINVAL) {
-                throw new NamespaceException(what, "ioctl NS_GET_NSTYPE", e, origin + " is not a namespace file",
-                        "open /proc/PID/ns/TYPE, /proc/thread-self/ns/TYPE or a bind mount of one such as /run/netns/NAME");
+                throw NamespaceException.builder(what).step("ioctl NS_GET_NSTYPE").errno(e)
+                        .detail(origin + " is not a namespace file")
+                        .hint("open /proc/PID/ns/TYPE, /proc/thread-self/ns/TYPE or a bind mount of one such as /run/netns/NAME")
+                        .build();
             }
-            throw new NamespaceException(what, "ioctl NS_GET_NSTYPE", e, origin,
-                    e == Errno.ENOSYS ? "the kernel is older than 4.11" : null);
+            throw NamespaceException.builder(what).step("ioctl NS_GET_NSTYPE").errno(e).detail(origin)
+                    .hint(e == Errno.ENOSYS ? "the kernel is older than 4.11" : null).build();
         }
         long[] st;
         try {
@@ -84,8 +87,8 @@ final class LinuxNsHandle implements NsHandle, dev.jns.linux.spawn.Spawner.FdHol
     public int fd(String what) {
         synchronized (lock) {
             if (fd < 0) {
-                throw new NamespaceException(what, "use handle " + this, Errno.EBADF, "the handle is closed",
-                        "keep a handle open while it is in use");
+                throw NamespaceException.builder(what).step("use handle " + this).errno(Errno.EBADF)
+                        .detail("the handle is closed").hint("keep a handle open while it is in use").build();
             }
             return fd;
         }
@@ -168,8 +171,9 @@ final class LinuxNsHandle implements NsHandle, dev.jns.linux.spawn.Spawner.FdHol
     @Override
     public NsHandle parent() {
         if (type != NamespaceType.USER && type != NamespaceType.PID) {
-            throw new NamespaceException("parent of " + this, "ioctl NS_GET_PARENT", Errno.EINVAL,
-                    null, "only user and pid namespaces have parents; use owner() for the owning user namespace");
+            throw NamespaceException.builder("parent of " + this).step("ioctl NS_GET_PARENT").errno(Errno.EINVAL)
+                    .hint("only user and pid namespaces have parents; use owner() for the owning user namespace")
+                    .build();
         }
         return related(Native.NS_GET_PARENT, "NS_GET_PARENT",
                 "the parent is outside the caller's namespace tree (or this is the initial namespace)");
@@ -185,7 +189,8 @@ final class LinuxNsHandle implements NsHandle, dev.jns.linux.spawn.Spawner.FdHol
         });
         if (nfd < 0) {
             int e = err[0];
-            throw new NamespaceException(what, "ioctl " + name, e, null, e == Errno.EPERM ? epermHint : null);
+            throw NamespaceException.builder(what).step("ioctl " + name).errno(e)
+                    .hint(e == Errno.EPERM ? epermHint : null).build();
         }
         return fromFd(what, nfd, "ioctl " + name + " of " + this);
     }
@@ -194,13 +199,13 @@ final class LinuxNsHandle implements NsHandle, dev.jns.linux.spawn.Spawner.FdHol
     public long ownerUid() {
         String what = "owner uid of " + this;
         if (type != NamespaceType.USER) {
-            throw new NamespaceException(what, "ioctl NS_GET_OWNER_UID", Errno.EINVAL, null,
-                    "only user namespaces have an owner uid; use owner().ownerUid()");
+            throw NamespaceException.builder(what).step("ioctl NS_GET_OWNER_UID").errno(Errno.EINVAL)
+                    .hint("only user namespaces have an owner uid; use owner().ownerUid()").build();
         }
         IntByReference uid = new IntByReference();
         int e = withFd(what, f -> C.ioctl(f, Native.NS_GET_OWNER_UID, uid) != 0 ? Native.errno() : 0);
         if (e != 0) {
-            throw new NamespaceException(what, "ioctl NS_GET_OWNER_UID", e, null, null);
+            throw NamespaceException.builder(what).step("ioctl NS_GET_OWNER_UID").errno(e).build();
         }
         return Integer.toUnsignedLong(uid.intValue());
     }

@@ -3,7 +3,7 @@ package dev.jns.linux;
 import dev.jns.Errno;
 import dev.jns.NamespaceException;
 import dev.jns.NamespaceType;
-import dev.jns.NetNs;
+import dev.jns.net.NetNs;
 import dev.jns.NsHandle;
 import dev.jns.linux.ffi.Native;
 import dev.jns.linux.ffi.Sys;
@@ -32,14 +32,16 @@ final class NamedNetNs {
         Path dir = NetNs.DIR;
         Path file = dir.resolve(name);
         if (C.mkdir(dir.toString(), 0755) != 0 && Native.errno() != Errno.EEXIST) {
-            throw new NamespaceException(what, "mkdir " + dir, Native.errno(), null, hint(Native.errno()));
+            throw NamespaceException.builder(what).step("mkdir " + dir).errno(Native.errno()).hint(hint(Native.errno()))
+                    .build();
         }
         makeShared(what, dir);
         int fd = C.open(file.toString(), Native.O_RDONLY | Native.O_CREAT | O_EXCL | Native.O_CLOEXEC, 0);
         if (fd < 0) {
             int e = Native.errno();
-            throw new NamespaceException(what, "create " + file, e, null,
-                    e == Errno.EEXIST ? "a network namespace of that name exists (ip netns list)" : hint(e));
+            throw NamespaceException.builder(what).step("create " + file).errno(e)
+                    .hint(e == Errno.EEXIST ? "a network namespace of that name exists (ip netns list)" : hint(e))
+                    .build();
         }
         Sys.closeQuietly(fd);
         NsHandle h = null;
@@ -47,7 +49,7 @@ final class NamedNetNs {
             h = Create.create(java.util.List.of(NamespaceType.NET)).get(0);
             if (C.mount("/proc/self/fd/" + ((LinuxNsHandle) h).fd(what), file.toString(), "none", Native.MS_BIND, null) != 0) {
                 int e = Native.errno();
-                throw new NamespaceException(what, "bind mount on " + file, e, null, hint(e));
+                throw NamespaceException.builder(what).step("bind mount on " + file).errno(e).hint(hint(e)).build();
             }
             NsHandle done = h;
             h = null;
@@ -67,11 +69,13 @@ final class NamedNetNs {
         while (C.mount("", dir.toString(), "none", MS_SHARED | MS_REC, null) != 0) {
             int e = Native.errno();
             if (e != Errno.EINVAL || bound) {
-                throw new NamespaceException(what, "make " + dir + " a shared mount", e, null, hint(e));
+                throw NamespaceException.builder(what).step("make " + dir + " a shared mount").errno(e).hint(hint(e))
+                        .build();
             }
             if (C.mount(dir.toString(), dir.toString(), "none", Native.MS_BIND | MS_REC, null) != 0) {
                 int e2 = Native.errno();
-                throw new NamespaceException(what, "bind mount " + dir + " on itself", e2, null, hint(e2));
+                throw NamespaceException.builder(what).step("bind mount " + dir + " on itself").errno(e2).hint(hint(e2))
+                        .build();
             }
             bound = true;
         }
@@ -83,16 +87,16 @@ final class NamedNetNs {
         if (C.umount2(file.toString(), Native.MNT_DETACH) != 0) {
             int e = Native.errno();
             if (e == Errno.ENOENT) {
-                throw new NamespaceException(what, "umount " + file, e, "no network namespace named " + name,
-                        "see NetNs.list() or ip netns list");
+                throw NamespaceException.builder(what).step("umount " + file).errno(e)
+                        .detail("no network namespace named " + name).hint("see NetNs.list() or ip netns list").build();
             }
             if (e != Errno.EINVAL) { // EINVAL: not mounted, a leftover file: remove it anyway, as ip does
-                throw new NamespaceException(what, "umount " + file, e, null, hint(e));
+                throw NamespaceException.builder(what).step("umount " + file).errno(e).hint(hint(e)).build();
             }
         }
         if (C.unlink(file.toString()) != 0) {
             int e = Native.errno();
-            throw new NamespaceException(what, "remove " + file, e, null, hint(e));
+            throw NamespaceException.builder(what).step("remove " + file).errno(e).hint(hint(e)).build();
         }
     }
 

@@ -1,7 +1,7 @@
 package dev.jns.linux;
 
 import dev.jns.NamespaceException;
-import dev.jns.NamespaceInfo;
+import dev.jns.inspect.NamespaceInfo;
 import dev.jns.NamespaceType;
 import dev.jns.NsHandle;
 import dev.jns.linux.proc.ProcParsers.NsId;

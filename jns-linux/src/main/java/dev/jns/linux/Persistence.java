@@ -20,8 +20,8 @@ final class Persistence {
     static void bind(String what, int fd, NamespaceType type, Path target) {
         Path dir = target.toAbsolutePath().getParent();
         if (dir == null || !Files.isDirectory(dir)) {
-            throw new NamespaceException(what, "check " + dir, Errno.ENOENT, "the directory does not exist",
-                    "create it first (ip netns uses /run/netns)");
+            throw NamespaceException.builder(what).step("check " + dir).errno(Errno.ENOENT)
+                    .detail("the directory does not exist").hint("create it first (ip netns uses /run/netns)").build();
         }
         boolean created = false;
         try {
@@ -29,11 +29,12 @@ final class Persistence {
             created = true;
         } catch (FileAlreadyExistsException e) {
             if (Files.isDirectory(target)) {
-                throw new NamespaceException(what, "check " + target, Errno.EISDIR, null,
-                        "a namespace is kept on a file, not a directory");
+                throw NamespaceException.builder(what).step("check " + target).errno(Errno.EISDIR)
+                        .hint("a namespace is kept on a file, not a directory").build();
             }
         } catch (IOException e) {
-            throw new NamespaceException(what, "create " + target, Errno.EACCES, e.getMessage(), null, e);
+            throw NamespaceException.builder(what).step("create " + target).errno(Errno.EACCES).detail(e.getMessage())
+                    .cause(e).build();
         }
         if (C.mount("/proc/self/fd/" + fd, target.toString(), null, Native.MS_BIND, null) != 0) {
             int e = Native.errno();
@@ -52,7 +53,7 @@ final class Persistence {
                         : "the target's file system refuses the bind mount";
                 default -> null;
             };
-            throw new NamespaceException(what, "bind mount on " + target, e, null, hint);
+            throw NamespaceException.builder(what).step("bind mount on " + target).errno(e).hint(hint).build();
         }
     }
 
@@ -71,7 +72,7 @@ final class Persistence {
                 case Errno.EBUSY -> "busy: a process still uses the mount";
                 default -> null;
             };
-            throw new NamespaceException(what, "umount " + path, e, null, hint);
+            throw NamespaceException.builder(what).step("umount " + path).errno(e).hint(hint).build();
         }
     }
 }

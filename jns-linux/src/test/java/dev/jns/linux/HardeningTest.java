@@ -1,9 +1,13 @@
 package dev.jns.linux;
 
-import dev.jns.Capability;
+import dev.jns.sandbox.Limits;
+import dev.jns.sandbox.MountPlan;
+import dev.jns.sandbox.Security;
+
+import dev.jns.sandbox.Capability;
 import dev.jns.InvalidSpecException;
 import dev.jns.Namespaces;
-import dev.jns.Rlimit;
+import dev.jns.sandbox.Rlimit;
 import dev.jns.SpawnResult;
 
 import org.junit.jupiter.api.AfterEach;
@@ -48,7 +52,7 @@ class HardeningTest {
     @Test
     void noNewPrivilegesIsOnByDefaultAndCanBeTurnedOff() {
         assertThat(status(Namespaces.spawn().run("cat", "/proc/self/status"), "NoNewPrivs")).isEqualTo("1");
-        assertThat(status(Namespaces.spawn().noNewPrivileges(false).run("cat", "/proc/self/status"), "NoNewPrivs"))
+        assertThat(status(Namespaces.spawn().security(Security.builder().noNewPrivileges(false).build()).run("cat", "/proc/self/status"), "NoNewPrivs"))
                 .isEqualTo("0");
     }
 
@@ -63,7 +67,7 @@ class HardeningTest {
         long id = SandboxSupport.jnsci();
         org.junit.jupiter.api.Assumptions.assumeTrue(id > 0 && Probe.root(), "needs root and jnsci");
         SpawnResult r = Namespaces.spawn().runAs(id, id).newUser().mapCurrentUser().newNet()
-                .keepCapabilities(Capability.CAP_NET_ADMIN)
+                .security(Security.builder().keepCapabilities(Capability.CAP_NET_ADMIN).build())
                 .run("sh", "-c", "cat /proc/self/status; ip link set lo up && echo lo-up");
         assertThat(status(r, "CapEff")).isEqualTo("0000000000001000");
         assertThat(status(r, "CapBnd")).isEqualTo("0000000000001000");
@@ -73,8 +77,8 @@ class HardeningTest {
 
     @Test
     void dropCapabilitiesDropsOnlyThose() {
-        SpawnResult r = Namespaces.spawn().newUser().mapRootUser().dropCapabilities(Capability.CAP_NET_RAW,
-                Capability.of("sys_admin")).run("cat", "/proc/self/status");
+        SpawnResult r = Namespaces.spawn().newUser().mapRootUser().security(Security.builder()
+                .dropCapabilities(Capability.CAP_NET_RAW, Capability.of("sys_admin")).build()).run("cat", "/proc/self/status");
         long eff = Long.parseLong(status(r, "CapEff"), 16);
         long bnd = Long.parseLong(status(r, "CapBnd"), 16);
         assertThat(eff & (1L << 13)).isZero();
@@ -91,7 +95,7 @@ class HardeningTest {
 
     @Test
     void sandboxDropsCapabilitiesByDefault() {
-        SpawnResult r = Namespaces.spawn().newUser().mapRootUser().tmpfs(Path.of("/mnt"))
+        SpawnResult r = Namespaces.spawn().newUser().mapRootUser().mounts(new MountPlan().tmpfs(Path.of("/mnt")))
                 .run("cat", "/proc/self/status");
         assertThat(status(r, "CapEff")).isEqualTo("0000000000000000");
         assertThat(status(r, "CapBnd")).isEqualTo("0000000000000000");
@@ -99,25 +103,26 @@ class HardeningTest {
 
     @Test
     void rlimitsApply() {
-        SpawnResult r = Namespaces.spawn().rlimit(Rlimit.NOFILE, 32, 64).rlimit(Rlimit.CPU, 7)
-                .rlimit(Rlimit.FSIZE, 1024, Rlimit.INFINITY)
+        SpawnResult r = Namespaces.spawn().limits(Limits.builder().rlimit(Rlimit.NOFILE, 32, 64)
+                        .rlimit(Rlimit.CPU, 7).rlimit(Rlimit.FSIZE, 1024, Rlimit.INFINITY).build())
                 .run("sh", "-c", "ulimit -Sn; ulimit -Hn; ulimit -t; ulimit -Sf; ulimit -Hf");
         assertThat(r.stdout()).isEqualTo("32\n64\n7\n2\nunlimited\n");
-        assertThatThrownBy(() -> Namespaces.spawn().rlimit(Rlimit.NOFILE, 10, 5))
+        assertThatThrownBy(() -> Limits.builder().rlimit(Rlimit.NOFILE, 10, 5))
                 .isInstanceOf(InvalidSpecException.class).hasMessageContaining("rlimit NOFILE");
     }
 
     @Test
     void fileSizeLimitStopsAWriter() {
-        SpawnResult r = Namespaces.spawn().newUser().mapRootUser().newMount().tmpfs(Path.of("/mnt"))
-                .rlimit(Rlimit.FSIZE, 4096)
+        SpawnResult r = Namespaces.spawn().newUser().mapRootUser().mounts(new MountPlan().tmpfs(Path.of("/mnt")))
+                .limits(Limits.builder().rlimit(Rlimit.FSIZE, 4096).build())
                 .run("sh", "-c", "head -c 100000 /dev/zero > /mnt/big; echo $?; stat -c %s /mnt/big");
         assertThat(r.stdout()).endsWith("4096\n");
     }
 
     @Test
     void newSessionDetachesFromTheCallersSession() {
-        SpawnResult r = Namespaces.spawn().newSession().run("sh", "-c", "ps -o sid= -p $$; echo $$");
+        SpawnResult r = Namespaces.spawn().security(Security.builder().ownSession(true).build())
+                .run("sh", "-c", "ps -o sid= -p $$; echo $$");
         String[] lines = r.stdout().trim().split("\n");
         assertThat(lines[0].trim()).isEqualTo(lines[1].trim());
     }

@@ -1,9 +1,13 @@
 package dev.jns.linux;
 
-import dev.jns.Capability;
+import dev.jns.NamespaceException;
 import dev.jns.Namespaces;
 import dev.jns.Spawn;
 import dev.jns.SpawnResult;
+import dev.jns.sandbox.BindOwner;
+import dev.jns.sandbox.Capability;
+import dev.jns.sandbox.MountPlan;
+import dev.jns.sandbox.Security;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -63,8 +67,11 @@ class IdmappedBindTest {
     }
 
     private Spawn sandbox() {
-        return SandboxSupport.minimalRoot(Namespaces.spawn().newPid().newMount().newNet().newIpc().newUts())
-                .bind(out, Path.of("/out"));
+        return sandbox(new MountPlan().bind(out, Path.of("/out")));
+    }
+
+    private static Spawn sandbox(MountPlan plan) {
+        return SandboxSupport.inMinimalRoot(Namespaces.spawn().newPid().newMount().newNet().newIpc().newUts(), plan);
     }
 
     @Test
@@ -102,8 +109,8 @@ class IdmappedBindTest {
     @Test
     void otherInsideIdsWriteAsTheirOwnHostIds() throws Exception {
         // inside uid 5 is host base+5, as without an idmap: only the sandbox's root becomes the owner
-        SpawnResult r = sandbox().keepCapabilities(Capability.CAP_SETUID, Capability.CAP_SETGID)
-                .noNewPrivileges(true)
+        SpawnResult r = sandbox().security(Security.builder()
+                        .keepCapabilities(Capability.CAP_SETUID, Capability.CAP_SETGID).build())
                 .run("sh", "-c", "mkdir -m 777 /out/shared && setpriv --reuid 5 --regid 5 --clear-groups "
                         + "sh -c 'echo x > /out/shared/five' && cat /proc/self/uid_map");
         assertThat(r.exitCode()).as(r.stderr()).isZero();
@@ -118,8 +125,8 @@ class IdmappedBindTest {
         Path src = Files.createDirectories(work.resolve("src"));
         Files.writeString(src.resolve("hello.c"), "#include <stdio.h>\nint main(void) { puts(\"hello\"); return 0; }\n");
         Files.writeString(src.resolve("Makefile"), "$(OUT)/hello: hello.c\n\t$(CC) -O1 -o $@ $<\n");
-        SpawnResult r = sandbox().roBind(src, Path.of("/src")).directory(Path.of("/src"))
-                .run("sh", "-c", "make OUT=/out CC=gcc && /out/hello");
+        SpawnResult r = sandbox(new MountPlan().bind(out, Path.of("/out")).roBind(src, Path.of("/src")))
+                .directory(Path.of("/src")).run("sh", "-c", "make OUT=/out CC=gcc && /out/hello");
         assertThat(r.exitCode()).as("stdout %s stderr %s", r.stdout(), r.stderr()).isZero();
         assertThat(r.stdout()).endsWith("hello\n");
         assertThat(attr(out.resolve("hello"), "uid")).isEqualTo(jnsci[0]);

@@ -68,7 +68,7 @@ abstract class NamespaceBehaviourContract {
     @ParameterizedTest
     @EnumSource(NamespaceType.class)
     void processIsInANewNamespaceOfEachType(NamespaceType type) throws Exception {
-        Spawn s = base().newNamespaces(type);
+        Spawn s = dev.jns.linux.spawn.SpawnTypes.newNamespace(base(), type);
         StringBuilder inside = new StringBuilder();
         NsProcess p = startAndRead(s, "readlink /proc/self/ns/" + type.procName() + "; read x", inside);
         try (NsHandle outside = Namespaces.current(type); NsHandle child = p.namespace(type)) {

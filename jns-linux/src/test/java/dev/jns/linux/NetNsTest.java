@@ -3,7 +3,7 @@ package dev.jns.linux;
 import dev.jns.NamespaceException;
 import dev.jns.NamespaceType;
 import dev.jns.Namespaces;
-import dev.jns.NetNs;
+import dev.jns.net.NetNs;
 import dev.jns.NsHandle;
 import dev.jns.SpawnResult;
 
@@ -58,7 +58,7 @@ class NetNsTest {
                 assertThat(inside.stdout().trim()).isEqualTo(h.toString());
             }
         } finally {
-            NetNs.delete(name);
+            NetNs.unpersist(name);
         }
         assertThat(NetNs.list()).doesNotContain(name);
         assertThat(ip("netns", "list").stdout()).doesNotContain(name);
@@ -69,12 +69,12 @@ class NetNsTest {
     void whatJnsAddsIpListsExecsAndDeletes() {
         LeakCheck leaks = LeakCheck.start();
         String name = unique();
-        try (NsHandle h = NetNs.add(name)) {
+        try (NsHandle h = NetNs.create(name)) {
             assertThat(ip("netns", "list").stdout()).contains(name);
             SpawnResult exec = ip("netns", "exec", name, "sh", "-c", "readlink /proc/self/ns/net; ip link");
             assertThat(exec.success()).as(exec.stderr()).isTrue();
             assertThat(exec.stdout()).startsWith(h.toString()).contains("1: lo:").doesNotContain("eth0");
-            assertThatThrownBy(() -> NetNs.add(name)).isInstanceOfSatisfying(NamespaceException.class,
+            assertThatThrownBy(() -> NetNs.create(name)).isInstanceOfSatisfying(NamespaceException.class,
                     e -> assertThat(e.errnoName()).isEqualTo("EEXIST"));
         } finally {
             SpawnResult del = ip("netns", "delete", name);
@@ -87,7 +87,7 @@ class NetNsTest {
     @Test
     void deletingAMissingNamespaceSaysSo() {
         LeakCheck leaks = LeakCheck.start();
-        assertThatThrownBy(() -> NetNs.delete(unique())).isInstanceOfSatisfying(NamespaceException.class,
+        assertThatThrownBy(() -> NetNs.unpersist(unique())).isInstanceOfSatisfying(NamespaceException.class,
                 e -> assertThat(e.getMessage()).contains("no network namespace named"));
         leaks.assertNoLeaks();
     }

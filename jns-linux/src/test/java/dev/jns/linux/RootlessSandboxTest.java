@@ -1,5 +1,7 @@
 package dev.jns.linux;
 
+import dev.jns.sandbox.MountPlan;
+
 import dev.jns.NamespaceException;
 import dev.jns.Outcome;
 import dev.jns.SpawnResult;
@@ -30,8 +32,8 @@ class RootlessSandboxTest {
     void buildStepSandboxContainsTheStep() throws Exception {
         Path out = Files.createTempDirectory("jns-rootless-");
         try {
-            SpawnResult r = SandboxSupport.minimalRoot(SandboxSupport.spawn(As.ROOT))
-                    .bind(out, Path.of("/out")).remountReadOnly(Path.of("/"))
+            SpawnResult r = SandboxSupport.inMinimalRoot(SandboxSupport.spawn(As.ROOT),
+                            new MountPlan().bind(out, Path.of("/out")).remountReadOnly(Path.of("/")))
                     .timeout(Duration.ofSeconds(20))
                     .run("sh", "-c", "echo built > /out/a; touch /usr/x 2>/dev/null && echo ESCAPED; "
                             + "mount -o remount,bind,rw /usr 2>/dev/null && echo ESCAPED; "
@@ -54,8 +56,8 @@ class RootlessSandboxTest {
 
     @Test
     void badEntryIsNamed() {
-        assertThatThrownBy(() -> SandboxSupport.spawn(As.ROOT).emptyRoot()
-                .devBind(Path.of("/no/such-jns"), Path.of("/d")).run("true"))
+        assertThatThrownBy(() -> SandboxSupport.spawn(As.ROOT)
+                .mounts(new MountPlan().emptyRoot().devBind(Path.of("/no/such-jns"), Path.of("/d"))).run("true"))
                 .isInstanceOfSatisfying(NamespaceException.class, e ->
                         assertThat(e.step()).isEqualTo("mount plan entry 0 (devBind /no/such-jns -> /d)"));
     }

@@ -4,9 +4,12 @@ import dev.jns.IdMap;
 import dev.jns.InvalidSpecException;
 import dev.jns.Namespaces;
 import dev.jns.NsProcess;
-import dev.jns.Rlimit;
 import dev.jns.Spawn;
 import dev.jns.SpawnResult;
+import dev.jns.sandbox.Limits;
+import dev.jns.sandbox.MountPlan;
+import dev.jns.sandbox.Rlimit;
+import dev.jns.sandbox.Security;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -63,7 +66,7 @@ class SandboxIdsTest {
             case "none" -> { }
             default -> throw new IllegalArgumentException(mapping);
         }
-        return SandboxSupport.minimalRoot(s).bind(out, Path.of("/out"));
+        return SandboxSupport.inMinimalRoot(s, new MountPlan().bind(out, Path.of("/out")));
     }
 
     /** The Uid: or Gid: line of /proc/PID/status, as the host sees it: real, effective, saved, fs. */
@@ -143,7 +146,7 @@ class SandboxIdsTest {
 
     @Test
     void rlimitNprocApplies() {
-        SpawnResult r = sandbox("root").rlimit(Rlimit.NPROC, 1)
+        SpawnResult r = sandbox("root").limits(Limits.builder().rlimit(Rlimit.NPROC, 1).build())
                 .run("sh", "-c", "/bin/true & wait $! && echo FORKED; echo done");
         // host root would not be held to it (the kernel exempts uid 0): the fork would succeed
         assertThat(r.stdout()).doesNotContain("FORKED");
@@ -165,6 +168,22 @@ class SandboxIdsTest {
         System.setProperty("jns.sandbox.subids", "300000:1000");
         r = sandbox("none").run("sh", "-c", "cat /proc/self/uid_map");
         assertThat(r.stdout().trim().split("\\s+")).containsExactly("0", "300000", "1000");
+    }
+
+    @Test
+    void theSpawnsOwnRangeWinsOverTheProperty() {
+        System.setProperty("jns.sandbox.subids", "300000:1000");
+        SpawnResult r = sandbox("root").security(Security.builder().subordinateIds("400000:10").build())
+                .run("sh", "-c", "cat /proc/self/uid_map /proc/self/gid_map");
+        assertThat(r.stdout().trim().split("\\s+")).containsExactly("0", "400000", "10", "0", "400000", "10");
+    }
+
+    @Test
+    void hostRootInsideTakesTheLoudOptIn() throws Exception {
+        SpawnResult r = sandbox("root").security(Security.builder().allowHostRoot(true).build())
+                .run("sh", "-c", "cat /proc/self/uid_map; grep ^Uid: /proc/self/status");
+        assertThat(r.stdout().trim().split("\\s+")).containsExactly("0", "0", "1", "Uid:", "0", "0", "0", "0");
+        assertThat(Security.builder().allowHostRoot(true).build().toString()).contains("ALLOWS HOST ROOT");
     }
 
     private static long subuidBase(String user) throws IOException {
@@ -189,13 +208,13 @@ class SandboxIdsTest {
 
     @Test
     void anExplicitMapOfHostRootIntoASandboxIsInvalid() {
-        assertThatThrownBy(() -> SandboxSupport.minimalRoot(Namespaces.spawn().newPid()
-                .uidMap(IdMap.of(0, 0, 1)).gidMap(IdMap.of(0, 100000, 1))).run("true"))
+        assertThatThrownBy(() -> SandboxSupport.inMinimalRoot(Namespaces.spawn().newPid()
+                .uidMap(IdMap.of(0, 0, 1)).gidMap(IdMap.of(0, 100000, 1)), new MountPlan()).run("true"))
                 .isInstanceOfSatisfying(InvalidSpecException.class, e -> assertThat(e.field()).isEqualTo("uidMap"))
                 .hasMessageContaining("allowHostRoot");
         // a map of unprivileged ids is honoured as given
-        SpawnResult r = SandboxSupport.minimalRoot(Namespaces.spawn().newPid()
-                .uidMap(IdMap.of(0, 200000, 10)).gidMap(IdMap.of(0, 200000, 10)))
+        SpawnResult r = SandboxSupport.inMinimalRoot(Namespaces.spawn().newPid()
+                .uidMap(IdMap.of(0, 200000, 10)).gidMap(IdMap.of(0, 200000, 10)), new MountPlan())
                 .run("sh", "-c", "cat /proc/self/uid_map");
         assertThat(r.stdout().trim().split("\\s+")).containsExactly("0", "200000", "10");
     }
@@ -203,8 +222,8 @@ class SandboxIdsTest {
     @Test
     void aSandboxDroppedToAUserKeepsThatUsersIds() throws Exception {
         long[] u = Probe.unprivileged();
-        NsProcess p = SandboxSupport.minimalRoot(Namespaces.spawn().runAs(u[0], u[1]).newPid().newMount())
-                .start("sleep", "60");
+        NsProcess p = SandboxSupport.inMinimalRoot(Namespaces.spawn().runAs(u[0], u[1]).newPid().newMount(),
+                new MountPlan()).start("sleep", "60");
         try {
             assertThat(ids(p.pid(), "Uid")).containsOnly(u[0]);
         } finally {

@@ -1,7 +1,7 @@
 package dev.jns.linux;
 
 import dev.jns.InvalidSpecException;
-import dev.jns.MountPlan;
+import dev.jns.sandbox.MountPlan;
 import dev.jns.NamespaceException;
 import dev.jns.Namespaces;
 import dev.jns.SpawnResult;
@@ -51,12 +51,12 @@ class SandboxMountTest {
         Files.writeString(in.resolve("source.txt"), "hello from the host\n");
         in.resolve("source.txt").toFile().setReadable(true, false);
 
-        SpawnResult r = SandboxSupport.minimalRoot(SandboxSupport.spawn(as))
-                .roBind(in, Path.of("/src"))
-                .bind(out, Path.of("/out"))
-                .file(Path.of("/etc/step.conf"), "level=3\n")
-                .dir(Path.of("/work/cache"), 0700)
-                .symlink("/src/source.txt", Path.of("/work/link"))
+        SpawnResult r = SandboxSupport.inMinimalRoot(SandboxSupport.spawn(as), new MountPlan()
+                        .roBind(in, Path.of("/src"))
+                        .bind(out, Path.of("/out"))
+                        .file(Path.of("/etc/step.conf"), "level=3\n")
+                        .mkdir(Path.of("/work/cache"), 0700)
+                        .symlink("/src/source.txt", Path.of("/work/link")))
                 .directory(Path.of("/work"))
                 .run("sh", "-c", "cat link /etc/step.conf; pwd; stat -c %a cache; "
                         + "tr a-z A-Z < /src/source.txt > /out/result.txt; ls /");
@@ -78,7 +78,7 @@ class SandboxMountTest {
     @ParameterizedTest
     @EnumSource(As.class)
     void minimalDevHasTheHarmlessDevicesOnly(As as) {
-        SpawnResult r = SandboxSupport.minimalRoot(SandboxSupport.spawn(as))
+        SpawnResult r = SandboxSupport.inMinimalRoot(SandboxSupport.spawn(as), new MountPlan())
                 .run("sh", "-c", "ls /dev | sort | tr '\\n' ' '; head -c 4 /dev/zero | wc -c; echo x > /dev/null");
         assertThat(r.exitCode()).as(r.stderr()).isZero();
         assertThat(r.stdout()).isEqualTo("fd full null ptmx pts random shm stderr stdin stdout tty urandom zero 4\n");
@@ -86,9 +86,9 @@ class SandboxMountTest {
 
     @Test
     void tryVariantsSkipMissingSources() {
-        SpawnResult r = SandboxSupport.minimalRoot(SandboxSupport.spawn(As.ROOT))
-                .bindTry(Path.of("/no/such/dir-jns"), Path.of("/x"))
-                .roBindTry(Path.of("/no/such/file-jns"), Path.of("/y"))
+        SpawnResult r = SandboxSupport.inMinimalRoot(SandboxSupport.spawn(As.ROOT), new MountPlan()
+                        .bindTry(Path.of("/no/such/dir-jns"), Path.of("/x"))
+                        .roBindTry(Path.of("/no/such/file-jns"), Path.of("/y")))
                 .run("sh", "-c", "test -e /x || test -e /y || echo skipped");
         assertThat(r.stdout()).isEqualTo("skipped\n");
     }
@@ -96,8 +96,8 @@ class SandboxMountTest {
     @Test
     void withoutRootSwitchTheHostTreeStaysAndTmpfsCovers() throws Exception {
         Files.writeString(work.resolve("secret"), "host");
-        SpawnResult r = Namespaces.spawn().newUser().mapRootUser().newMount()
-                .tmpfs(work, 1 << 20, 0755)
+        SpawnResult r = Namespaces.spawn().newUser().mapRootUser()
+                .mounts(new MountPlan().tmpfs(work, 1 << 20, 0755))
                 .run("sh", "-c", "ls -A " + work + "; echo new > " + work + "/f; cat " + work + "/f");
         assertThat(r.exitCode()).as(r.stderr()).isZero();
         assertThat(r.stdout()).isEqualTo("new\n");
@@ -116,7 +116,7 @@ class SandboxMountTest {
         Files.createSymbolicLink(root.resolve("lib64"), Path.of("usr/lib64"));
         Files.writeString(root.resolve("etc/marker"), "rootfs\n");
         SpawnResult r = Namespaces.spawn().newUser().mapRootUser().newPid().newMount()
-                .root(root).roBind(Path.of("/usr"), Path.of("/usr")).mountProc()
+                .mounts(new MountPlan().root(root).roBind(Path.of("/usr"), Path.of("/usr"))).mountProc()
                 .env("PATH", "/usr/bin")
                 .run("sh", "-c", "cat /etc/marker; ls /; echo $$");
         assertThat(r.exitCode()).as(r.stderr()).isZero();
@@ -125,8 +125,8 @@ class SandboxMountTest {
 
     @Test
     void mqueueInANewIpcNamespace() {
-        SpawnResult r = SandboxSupport.minimalRoot(SandboxSupport.spawn(As.ROOT))
-                .mqueue(Path.of("/dev/mqueue"))
+        SpawnResult r = SandboxSupport.inMinimalRoot(SandboxSupport.spawn(As.ROOT),
+                        new MountPlan().mqueue(Path.of("/dev/mqueue")))
                 .run("sh", "-c", "grep -c ' /dev/mqueue mqueue ' /proc/self/mounts");
         assertThat(r.stdout()).isEqualTo("1\n");
     }
@@ -135,21 +135,21 @@ class SandboxMountTest {
 
     @Test
     void relativeAndDottedPathsAreRejectedBeforeAnythingStarts() {
-        assertThatThrownBy(() -> Namespaces.spawn().bind(Path.of("/usr"), Path.of("usr")).run("true"))
+        assertThatThrownBy(() -> Namespaces.spawn().mounts(new MountPlan().bind(Path.of("/usr"), Path.of("usr"))).run("true"))
                 .isInstanceOfSatisfying(InvalidSpecException.class,
                         e -> assertThat(e.field()).isEqualTo("mounts[0] (bind /usr -> usr).destination"));
-        assertThatThrownBy(() -> Namespaces.spawn().tmpfs(Path.of("/tmp")).bind(Path.of("src"), Path.of("/x"))
-                .run("true"))
+        assertThatThrownBy(() -> Namespaces.spawn()
+                .mounts(new MountPlan().tmpfs(Path.of("/tmp")).bind(Path.of("src"), Path.of("/x"))).run("true"))
                 .isInstanceOfSatisfying(InvalidSpecException.class,
                         e -> assertThat(e.field()).isEqualTo("mounts[1] (bind src -> /x).source"));
-        assertThatThrownBy(() -> Namespaces.spawn().emptyRoot().roBind(Path.of("/usr"), Path.of("/a/../../etc"))
-                .run("true"))
+        assertThatThrownBy(() -> Namespaces.spawn()
+                .mounts(new MountPlan().emptyRoot().roBind(Path.of("/usr"), Path.of("/a/../../etc"))).run("true"))
                 .isInstanceOf(InvalidSpecException.class).hasMessageContaining("'..' component");
-        assertThatThrownBy(() -> Namespaces.spawn().tmpfs(Path.of("/t"), -1, 0755).run("true"))
+        assertThatThrownBy(() -> Namespaces.spawn().mounts(new MountPlan().tmpfs(Path.of("/t"), -1, 0755)).run("true"))
                 .isInstanceOf(InvalidSpecException.class).hasMessageContaining("mounts[0] (tmpfs /t).size");
-        assertThatThrownBy(() -> Namespaces.spawn().dir(Path.of("/d"), 010000).run("true"))
+        assertThatThrownBy(() -> Namespaces.spawn().mounts(new MountPlan().mkdir(Path.of("/d"), 010000)).run("true"))
                 .isInstanceOf(InvalidSpecException.class).hasMessageContaining(".mode");
-        assertThatThrownBy(() -> Namespaces.spawn().bind(Path.of("/usr"), Path.of("/")).run("true"))
+        assertThatThrownBy(() -> Namespaces.spawn().mounts(new MountPlan().bind(Path.of("/usr"), Path.of("/"))).run("true"))
                 .isInstanceOf(InvalidSpecException.class).hasMessageContaining("'/' can only be remounted");
         assertThatThrownBy(() -> Namespaces.spawn().mounts(new MountPlan().symlink("/a\0b", Path.of("/l"))).run("true"))
                 .isInstanceOf(InvalidSpecException.class).hasMessageContaining("NUL");
@@ -159,8 +159,8 @@ class SandboxMountTest {
     @EnumSource(As.class)
     void missingSourceNamesTheEntry(As as) {
         dev.jns.Spawn spawn = SandboxSupport.spawn(as);
-        assertThatThrownBy(() -> SandboxSupport.minimalRoot(spawn)
-                .roBind(Path.of("/no/such/src-jns"), Path.of("/work")).run("true"))
+        assertThatThrownBy(() -> SandboxSupport.inMinimalRoot(spawn,
+                new MountPlan().roBind(Path.of("/no/such/src-jns"), Path.of("/work"))).run("true"))
                 .isInstanceOfSatisfying(NamespaceException.class, e -> {
                     assertThat(e.step()).isEqualTo("mount plan entry 10 (roBind /no/such/src-jns -> /work)");
                     assertThat(e.errnoName()).isEqualTo("ENOENT");
@@ -170,8 +170,8 @@ class SandboxMountTest {
 
     @Test
     void fileWhereADirectoryIsNeeded() {
-        assertThatThrownBy(() -> Namespaces.spawn().newUser().mapRootUser().newMount()
-                .bind(Path.of("/usr"), Path.of("/etc/hostname")).run("true"))
+        assertThatThrownBy(() -> Namespaces.spawn().newUser().mapRootUser()
+                .mounts(new MountPlan().bind(Path.of("/usr"), Path.of("/etc/hostname"))).run("true"))
                 .isInstanceOfSatisfying(NamespaceException.class, e -> {
                     assertThat(e.step()).isEqualTo("mount plan entry 0 (bind /usr -> /etc/hostname)");
                     assertThat(e.errnoName()).isEqualTo("ENOTDIR");
@@ -181,8 +181,8 @@ class SandboxMountTest {
     @Test
     void missingDestinationOnAHostFileSystemIsNotCreated() {
         Path dst = work.resolve("not-there");
-        assertThatThrownBy(() -> Namespaces.spawn().newUser().mapRootUser().newMount()
-                .tmpfs(dst).run("true"))
+        assertThatThrownBy(() -> Namespaces.spawn().newUser().mapRootUser()
+                .mounts(new MountPlan().tmpfs(dst)).run("true"))
                 .isInstanceOfSatisfying(NamespaceException.class, e -> {
                     assertThat(e.step()).isEqualTo("mount plan entry 0 (tmpfs " + dst + ")");
                     assertThat(e.errnoName()).isEqualTo("ENOENT");

@@ -1,5 +1,7 @@
 package dev.jns.linux;
 
+import dev.jns.sandbox.MountPlan;
+
 import dev.jns.Namespaces;
 import dev.jns.Spawn;
 
@@ -57,8 +59,8 @@ final class SandboxSupport {
      * An empty root with /usr read-only, the merged-/usr links (or read-only binds), /proc, /dev, a /tmp tmpfs
      * and /etc/passwd.
      */
-    static Spawn minimalRoot(Spawn s) {
-        s.emptyRoot().roBind(Path.of("/usr"), Path.of("/usr"));
+    static MountPlan minimalRoot() {
+        MountPlan s = new MountPlan().emptyRoot().roBind(Path.of("/usr"), Path.of("/usr"));
         for (String top : new String[] {"bin", "sbin", "lib", "lib64", "lib32"}) {
             Path p = Path.of("/", top);
             if (Files.isSymbolicLink(p)) {
@@ -72,8 +74,12 @@ final class SandboxSupport {
             }
         }
         return s.proc(Path.of("/proc")).dev(Path.of("/dev")).tmpfs(Path.of("/tmp"), 16 << 20, 01777)
-                .roBind(Path.of("/etc/passwd"), Path.of("/etc/passwd"))
-                .env("PATH", "/usr/bin:/bin:/usr/sbin:/sbin");
+                .roBind(Path.of("/etc/passwd"), Path.of("/etc/passwd"));
+    }
+
+    /** {@code s} in {@link #minimalRoot()} plus {@code extra}, with a PATH for it. */
+    static Spawn inMinimalRoot(Spawn s, MountPlan extra) {
+        return s.mounts(minimalRoot().addAll(extra)).env("PATH", "/usr/bin:/bin:/usr/sbin:/sbin");
     }
 
     /** A directory under /tmp that jnsci may write too. */

@@ -43,12 +43,12 @@ class SpawnLifecycleTest {
             }
             try (NsProcess p = s.start("/bin/sh", "-c", "kill -TERM $$")) {
                 assertThat(p.waitFor()).isEqualTo(143);
-                assertThat(p.exitSignal()).hasValue(15);
+                assertThat(p.outcome().signal()).isEqualTo(15);
             }
         }
         try (NsProcess p = Namespaces.spawn().start("/bin/true")) {
             p.waitFor();
-            assertThat(p.exitSignal()).isEmpty();
+            assertThat(p.outcome().signal()).isZero();
         }
     }
 

@@ -1,7 +1,7 @@
 package dev.jns.testkit;
 
 import dev.jns.InvalidSpecException;
-import dev.jns.MountPlan;
+import dev.jns.sandbox.MountPlan;
 import dev.jns.NamespaceException;
 import dev.jns.NamespaceType;
 import dev.jns.Namespaces;
@@ -300,30 +300,6 @@ public final class Sandbox implements AutoCloseable {
         }
 
         /**
-         * Binds the host's {@code source} on {@code destination} inside, read-write: what commands write there
-         * lands in {@code source}. The destination must exist (see {@link #mounts}).
-         */
-        public Builder bind(Path source, Path destination) {
-            mounts.bind(source, destination);
-            return this;
-        }
-
-        /**
-         * Binds the host's {@code source} on {@code destination} inside, read-only (writes fail with
-         * {@code EROFS}). The destination must exist (see {@link #mounts}).
-         */
-        public Builder roBind(Path source, Path destination) {
-            mounts.roBind(source, destination);
-            return this;
-        }
-
-        /** A new, empty tmpfs on {@code destination} inside (mode 0755). The destination must exist. */
-        public Builder tmpfs(Path destination) {
-            mounts.tmpfs(destination);
-            return this;
-        }
-
-        /**
          * Appends a mount plan (binds, tmpfs, directories, files, symlinks, read-only remounts: see
          * {@link MountPlan}), applied in order by the holder in the sandbox's mount namespace, after its
          * {@code /proc}. A mount namespace is added to the sandbox. Rules of jns's launcher:
@@ -422,8 +398,14 @@ public final class Sandbox implements AutoCloseable {
             }
             EnumSet<NamespaceType> types = effectiveNamespaces();
             for (NamespaceType t : types) {
-                if (t != NamespaceType.USER && t != NamespaceType.TIME) {
-                    s.newNamespaces(t);
+                switch (t) {
+                    case CGROUP -> s.newCgroup();
+                    case IPC -> s.newIpc();
+                    case MOUNT -> s.newMount();
+                    case NET -> s.newNet();
+                    case PID -> s.newPid();
+                    case UTS -> s.newUts();
+                    case USER, TIME -> { } // mapped above; time through its offsets below
                 }
             }
             if (namespaces.contains(NamespaceType.TIME)) {
@@ -458,8 +440,8 @@ public final class Sandbox implements AutoCloseable {
                     out.append(line).append('\n');
                 }
                 int code = holder.waitFor();
-                throw new NamespaceException("open a sandbox", "start the holder",
-                        0, "the holder exited with " + code + ": " + out.toString().trim(), null);
+                throw NamespaceException.builder("open a sandbox").step("start the holder")
+                        .detail("the holder exited with " + code + ": " + out.toString().trim()).build();
             } catch (IOException e) {
                 throw new UncheckedIOException("read the sandbox holder's output", e);
             } catch (InterruptedException e) {

@@ -1,8 +1,8 @@
 package dev.jns.testkit;
 
-import dev.jns.DoctorFacts;
-import dev.jns.DoctorProbe;
-import dev.jns.DoctorReport;
+import dev.jns.doctor.DoctorFacts;
+import dev.jns.doctor.DoctorProbe;
+import dev.jns.doctor.DoctorReport;
 import dev.jns.Errno;
 import dev.jns.NamespaceType;
 import dev.jns.Namespaces;

@@ -1,7 +1,7 @@
 package dev.jns.testkit;
 
 import dev.jns.InvalidSpecException;
-import dev.jns.MountPlan;
+import dev.jns.sandbox.MountPlan;
 import dev.jns.NamespaceType;
 import dev.jns.SpawnResult;
 import dev.jns.testkit.fixtures.MountsFixture;
@@ -63,11 +63,11 @@ class SandboxMountsTest {
         Path scratch = Files.createDirectories(dir.resolve("scratch"));
         Files.writeString(src.resolve("in"), "host\n");
         Map<String, String> before = ProcFs.mounts();
-        MountPlan plan = new MountPlan().dir(scratch.resolve("made/here"), 0755)
+        MountPlan plan = new MountPlan().bind(src, dst).roBind(src, roDst).tmpfs(scratch)
+                .mkdir(scratch.resolve("made/here"), 0755)
                 .file(scratch.resolve("made/here/note"), "from the plan\n")
                 .symlink("/proc/self", scratch.resolve("self"));
-        try (Sandbox sandbox = Sandbox.builder().namespaces(NamespaceType.PID).bind(src, dst).roBind(src, roDst)
-                .tmpfs(scratch).mounts(plan).open()) {
+        try (Sandbox sandbox = Sandbox.builder().namespaces(NamespaceType.PID).mounts(plan).open()) {
             assertThat(sandbox.namespaces()).contains(NamespaceType.MOUNT);
             SpawnResult r = sandbox.run("sh", "-c", "cat " + dst + "/in; echo new > " + dst + "/out; cat "
                     + scratch + "/made/here/note; readlink " + scratch + "/self; echo x > " + roDst + "/y");
@@ -82,7 +82,7 @@ class SandboxMountsTest {
 
     @Test
     void builderRejectsAnInvalidPlanBeforeStartingAnything() {
-        Sandbox.Builder b = Sandbox.builder().bind(Path.of("/tmp"), Path.of("/"));
+        Sandbox.Builder b = Sandbox.builder().mounts(new MountPlan().bind(Path.of("/tmp"), Path.of("/")));
         assertThatThrownBy(b::open).isInstanceOf(InvalidSpecException.class)
                 .hasMessageContaining("mounts[0]").hasMessageContaining("'/' can only be remounted read-only");
     }
@@ -90,7 +90,7 @@ class SandboxMountsTest {
     @Test
     void aMountThatFailsNamesTheEntry(@TempDir Path dir) {
         Path missing = dir.resolve("no/such/dir");
-        assertThatThrownBy(() -> Sandbox.builder().tmpfs(missing).open().close())
+        assertThatThrownBy(() -> Sandbox.builder().mounts(new MountPlan().tmpfs(missing)).open().close())
                 .hasMessageContaining(missing.toString()).hasMessageContaining("ENOENT");
     }
 }

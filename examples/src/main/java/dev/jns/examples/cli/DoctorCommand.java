@@ -1,6 +1,6 @@
 package dev.jns.examples.cli;
 
-import dev.jns.DoctorReport;
+import dev.jns.doctor.DoctorReport;
 import dev.jns.Namespaces;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -1,7 +1,7 @@
 package dev.jns.examples.cli;
 
-import dev.jns.NamespaceInfo;
-import dev.jns.NamespaceTree;
+import dev.jns.inspect.NamespaceInfo;
+import dev.jns.inspect.NamespaceTree;
 import dev.jns.NamespaceType;
 import dev.jns.Namespaces;
 import picocli.CommandLine.Command;

@@ -1,6 +1,6 @@
 package dev.jns.examples.cli;
 
-import dev.jns.NamespaceInfo;
+import dev.jns.inspect.NamespaceInfo;
 
 import java.io.PrintWriter;
 import java.util.List;

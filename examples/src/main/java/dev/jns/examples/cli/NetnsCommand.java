@@ -1,6 +1,6 @@
 package dev.jns.examples.cli;
 
-import dev.jns.NetNs;
+import dev.jns.net.NetNs;
 import dev.jns.Namespaces;
 import dev.jns.NsHandle;
 import dev.jns.NsProcess;
@@ -45,7 +45,7 @@ public final class NetnsCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            NetNs.add(name).close();
+            NetNs.create(name).close();
             return 0;
         }
     }
@@ -95,7 +95,7 @@ public final class NetnsCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            NetNs.delete(name);
+            NetNs.unpersist(name);
             return 0;
         }
     }

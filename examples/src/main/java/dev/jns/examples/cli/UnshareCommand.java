@@ -1,11 +1,13 @@
 package dev.jns.examples.cli;
 
+import dev.jns.sandbox.MountPlan;
+
 import dev.jns.IdMap;
 import dev.jns.NamespaceType;
 import dev.jns.Namespaces;
 import dev.jns.NsHandle;
 import dev.jns.NsProcess;
-import dev.jns.Propagation;
+import dev.jns.sandbox.Propagation;
 import dev.jns.SetGroups;
 import dev.jns.Spawn;
 import picocli.CommandLine.Command;
@@ -176,7 +178,16 @@ public final class UnshareCommand implements Callable<Integer> {
     Spawn spawn(Map<NamespaceType, Optional<Path>> sel) {
         Spawn s = Namespaces.spawn();
         for (NamespaceType t : sel.keySet()) {
-            s.newNamespaces(t);
+            switch (t) {
+                case CGROUP -> s.newCgroup();
+                case IPC -> s.newIpc();
+                case MOUNT -> s.newMount();
+                case NET -> s.newNet();
+                case PID -> s.newPid();
+                case TIME -> s.newTime();
+                case USER -> s.newUser();
+                case UTS -> s.newUts();
+            }
         }
         if (sel.containsKey(NamespaceType.NET)) {
             s.loopback(false); // as util-linux: the kernel's new lo is down
@@ -221,7 +232,7 @@ public final class UnshareCommand implements Callable<Integer> {
             s.mountProc();
         }
         if (propagation != null) {
-            s.propagation(choice("--propagation", propagation, Propagation.class));
+            s.mounts(new MountPlan().propagation(choice("--propagation", propagation, Propagation.class)));
         }
         if (monotonic != null || boottime != null) {
             s.timeOffsets(Duration.ofSeconds(monotonic == null ? 0 : monotonic),

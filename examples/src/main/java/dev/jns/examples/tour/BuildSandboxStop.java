@@ -4,6 +4,7 @@ import dev.jns.NamespaceType;
 import dev.jns.Namespaces;
 import dev.jns.Outcome;
 import dev.jns.Spawn;
+import dev.jns.sandbox.MountPlan;
 import dev.jns.SpawnResult;
 
 import java.io.IOException;
@@ -44,25 +45,26 @@ public final class BuildSandboxStop implements TourStop {
 
     /** The sandbox of a build step, with the project's {@code src} read-only on /src and {@code out} on /out. */
     static Spawn sandbox(Path src, Path out) {
-        Spawn s = Namespaces.spawn()
-                .mapCurrentUser().newNet().newPid().newUts().hostname("build").newIpc()
-                .emptyRoot().roBind(Path.of("/usr"), Path.of("/usr"));
+        MountPlan plan = new MountPlan().emptyRoot().roBind(Path.of("/usr"), Path.of("/usr"));
         for (String top : new String[] {"bin", "sbin", "lib", "lib64", "lib32"}) {
             Path p = Path.of("/", top);
             if (Files.isSymbolicLink(p)) {
                 try {
-                    s.symlink(Files.readSymbolicLink(p).toString(), p);
+                    plan.symlink(Files.readSymbolicLink(p).toString(), p);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
             } else {
-                s.roBindTry(p, p);
+                plan.roBindTry(p, p);
             }
         }
-        return s.proc(Path.of("/proc")).dev(Path.of("/dev")).tmpfs(Path.of("/tmp"))
+        plan.proc(Path.of("/proc")).dev(Path.of("/dev")).tmpfs(Path.of("/tmp"))
                 .roBind(src, Path.of("/src")).bind(out, Path.of("/out"))
+                .remountReadOnly(Path.of("/"));
+        return Namespaces.spawn()
+                .mapCurrentUser().newNet().newPid().newUts().hostname("build").newIpc()
+                .mounts(plan)
                 .clearEnv().env("PATH", "/usr/bin:/bin")
-                .noNewPrivileges(true).newSession()
                 .directory(Path.of("/src"))
                 .timeout(Duration.ofSeconds(30));
     }

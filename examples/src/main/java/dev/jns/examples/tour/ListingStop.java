@@ -1,6 +1,6 @@
 package dev.jns.examples.tour;
 
-import dev.jns.NamespaceInfo;
+import dev.jns.inspect.NamespaceInfo;
 import dev.jns.NamespaceType;
 import dev.jns.Namespaces;
 import dev.jns.NsHandle;

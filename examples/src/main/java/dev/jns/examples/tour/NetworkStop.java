@@ -2,7 +2,7 @@ package dev.jns.examples.tour;
 
 import dev.jns.NamespaceType;
 import dev.jns.Namespaces;
-import dev.jns.NetNs;
+import dev.jns.net.NetNs;
 import dev.jns.NsHandle;
 import dev.jns.NsProcess;
 
@@ -64,13 +64,13 @@ public final class NetworkStop implements TourStop {
             v.note("named netns: skipped: /run/netns and its bind mounts need root, as ip netns add does");
             return;
         }
-        try (NsHandle h = NetNs.add(NAME)) {
+        try (NsHandle h = NetNs.create(NAME)) {
             String viaIp = Host.ok(Namespaces.spawn().run("ip", "netns", "exec", NAME, "sh", "-c",
                     "ip -o link | awk -F': ' '{print $2}' | tr '\\n' ' '"));
             v.row("ip netns", String.join(" ", NetNs.list()), h + " (" + NetNs.DIR.resolve(NAME) + ", no process in it)");
             v.row("ip netns exec", links(), viaIp);
         } finally {
-            NetNs.delete(NAME);
+            NetNs.unpersist(NAME);
         }
         v.note("deleted: " + NAME + (NetNs.list().contains(NAME) ? " still listed!" : " no longer in ip netns"));
     }

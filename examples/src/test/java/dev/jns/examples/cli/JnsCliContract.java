@@ -1,7 +1,7 @@
 package dev.jns.examples.cli;
 
-import dev.jns.DoctorProbe;
-import dev.jns.DoctorReport;
+import dev.jns.doctor.DoctorProbe;
+import dev.jns.doctor.DoctorReport;
 import dev.jns.NamespaceType;
 import dev.jns.Namespaces;
 import dev.jns.NsProcess;

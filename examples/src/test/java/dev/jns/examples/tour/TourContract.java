@@ -1,6 +1,6 @@
 package dev.jns.examples.tour;
 
-import dev.jns.NetNs;
+import dev.jns.net.NetNs;
 import dev.jns.examples.Tour;
 import org.junit.jupiter.api.Test;
 

@@ -1,7 +1,7 @@
 package dev.jns.linux.doctor;
 
 import dev.jns.linux.proc.ProcFiles;
-import dev.jns.DoctorFacts;
+import dev.jns.doctor.DoctorFacts;
 import dev.jns.Errno;
 import dev.jns.NamespaceType;
 

@@ -1,8 +1,8 @@
 package dev.jns.linux.doctor;
 
-import dev.jns.DoctorFacts;
-import dev.jns.DoctorProbe;
-import dev.jns.DoctorReport;
+import dev.jns.doctor.DoctorFacts;
+import dev.jns.doctor.DoctorProbe;
+import dev.jns.doctor.DoctorReport;
 import dev.jns.Errno;
 import dev.jns.NamespaceException;
 import dev.jns.NamespaceType;
@@ -126,7 +126,7 @@ public final class Doctor {
                     switch (type) {
                         case USER -> s.mapRootUser();
                         case TIME -> s.newTime();
-                        default -> s.newNamespaces(type);
+                        default -> dev.jns.linux.spawn.SpawnTypes.newNamespace(s, type);
                     }
                     r = s.run("/bin/true");
                 }

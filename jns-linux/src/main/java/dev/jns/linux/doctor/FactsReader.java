@@ -1,8 +1,8 @@
 package dev.jns.linux.doctor;
 
 import dev.jns.linux.proc.ProcFiles;
-import dev.jns.DoctorFacts;
-import dev.jns.DoctorFacts.Helper;
+import dev.jns.doctor.DoctorFacts;
+import dev.jns.doctor.DoctorFacts.Helper;
 import dev.jns.linux.ffi.Sys;
 
 import java.io.IOException;

@@ -18,7 +18,7 @@ public final class Sys {
 
     /** A failure of {@code step} with the current errno. */
     public static NamespaceException fail(String what, String step, String hint) {
-        return new NamespaceException(what, step, Native.errno(), null, hint);
+        return NamespaceException.builder(what).step(step).errno(Native.errno()).hint(hint).build();
     }
 
     /** pipe2(O_CLOEXEC): {read end, write end}. */
@@ -26,8 +26,9 @@ public final class Sys {
         int[] fds = new int[2];
         if (C.pipe2(fds, Native.O_CLOEXEC) != 0) {
             int e = Native.errno();
-            throw new NamespaceException(what, "pipe2", e, null,
-                    e == Errno.EMFILE || e == Errno.ENFILE ? "too many open files: close handles and processes you no longer need" : null);
+            throw NamespaceException.builder(what).step("pipe2").errno(e)
+                    .hint(e == Errno.EMFILE || e == Errno.ENFILE ? "too many open files: close handles and processes you no longer need" : null)
+                    .build();
         }
         return fds;
     }

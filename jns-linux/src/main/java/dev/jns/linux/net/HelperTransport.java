@@ -62,14 +62,17 @@ final class HelperTransport implements Transport {
         try {
             userns = netns.owner();
         } catch (NamespaceException e) {
-            throw new NamespaceException(what, enterFailure.step(), Errno.EPERM,
-                    "and the namespace's owner cannot be opened: " + e.getMessage(), hint, enterFailure);
+            throw NamespaceException.builder(what).step(enterFailure.step()).errno(Errno.EPERM)
+                    .detail("and the namespace's owner cannot be opened: " + e.getMessage()).hint(hint)
+                    .cause(enterFailure).build();
         }
         try (NsHandle current = Namespaces.current(NamespaceType.USER)) {
             if (userns.equals(current)) {
-                throw new NamespaceException(what, enterFailure.step(), Errno.EPERM, enterFailure.detail(),
-                        "the namespace belongs to the caller's own user namespace, where the caller lacks "
-                        + "CAP_SYS_ADMIN and CAP_NET_ADMIN: run as root", enterFailure);
+                throw NamespaceException.builder(what).step(enterFailure.step()).errno(Errno.EPERM)
+                        .detail(enterFailure.detail())
+                        .hint("the namespace belongs to the caller's own user namespace, where the caller lacks "
+                        + "CAP_SYS_ADMIN and CAP_NET_ADMIN: run as root")
+                        .cause(enterFailure).build();
             }
         }
         StringBuilder err = new StringBuilder();
@@ -86,15 +89,16 @@ final class HelperTransport implements Transport {
         try {
             if (!NetlinkTool.awaitReady(p.getInputStream())) {
                 p.waitFor(5, TimeUnit.SECONDS);
-                throw new NamespaceException(what, "start the netlink helper in " + netns, Errno.EPERM,
-                        t.stderrText(), hint);
+                throw NamespaceException.builder(what).step("start the netlink helper in " + netns).errno(Errno.EPERM)
+                        .detail(t.stderrText()).hint(hint).build();
             }
         } catch (IOException | InterruptedException e) {
             t.close();
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
-            throw new NamespaceException(what, "start the netlink helper in " + netns, Errno.EIO, e.toString(), null, e);
+            throw NamespaceException.builder(what).step("start the netlink helper in " + netns).errno(Errno.EIO)
+                    .detail(e.toString()).cause(e).build();
         } catch (NamespaceException e) {
             t.close();
             throw e;
@@ -144,17 +148,18 @@ final class HelperTransport implements Transport {
             other = LIVE.get(h);
         }
         if (other == null) {
-            throw new NamespaceException(what, "name " + h + " to the netlink helper", Errno.EPERM,
-                    "rootless, the helper can name only namespaces that have a helper of their own",
-                    "open the target with Net.of(handle) and use veth(name, net, peer) or moveTo(net) while it is open");
+            throw NamespaceException.builder(what).step("name " + h + " to the netlink helper").errno(Errno.EPERM)
+                    .detail("rootless, the helper can name only namespaces that have a helper of their own")
+                    .hint("open the target with Net.of(handle) and use veth(name, net, peer) or moveTo(net) while it is open")
+                    .build();
         }
         byte[] path = ("/proc/" + other.process.pid() + "/ns/net").getBytes(StandardCharsets.UTF_8);
         ByteBuffer answer = ByteBuffer.wrap(send(what, NetlinkTool.KIND_OPEN, path));
         int remote = answer.getInt();
         if (answer.getLong() != h.device() || answer.getLong() != h.inode()) {
             send(what, NetlinkTool.KIND_CLOSE, ByteBuffer.allocate(4).putInt(remote).array());
-            throw new NamespaceException(what, "name " + h + " to the netlink helper", Errno.ESTALE,
-                    "the helper of " + h + " is no longer in it", null);
+            throw NamespaceException.builder(what).step("name " + h + " to the netlink helper").errno(Errno.ESTALE)
+                    .detail("the helper of " + h + " is no longer in it").build();
         }
         remoteFds.put(h, remote);
         return remote;
@@ -171,13 +176,15 @@ final class HelperTransport implements Transport {
         try {
             return new ArrayList<>(NlMessage.parseAll(answer, answer.length));
         } catch (IllegalArgumentException e) {
-            throw new NamespaceException(what, "decode the helper's answer", Errno.EIO, e.getMessage(), null, e);
+            throw NamespaceException.builder(what).step("decode the helper's answer").errno(Errno.EIO)
+                    .detail(e.getMessage()).cause(e).build();
         }
     }
 
     private synchronized byte[] send(String what, int kind, byte[] body) {
         if (closed) {
-            throw new NamespaceException(what, "use the netlink helper", Errno.EBADF, "the Net is closed", null);
+            throw NamespaceException.builder(what).step("use the netlink helper").errno(Errno.EBADF)
+                    .detail("the Net is closed").build();
         }
         try {
             out.writeInt(body.length + 1);
@@ -193,11 +200,12 @@ final class HelperTransport implements Transport {
             }
             ByteBuffer b = ByteBuffer.wrap(rest);
             int errno = b.getInt();
-            throw new NamespaceException(what, "netlink helper", errno,
-                    new String(rest, 4, rest.length - 4, StandardCharsets.UTF_8), null);
+            throw NamespaceException.builder(what).step("netlink helper").errno(errno)
+                    .detail(new String(rest, 4, rest.length - 4, StandardCharsets.UTF_8)).build();
         } catch (IOException e) {
-            throw new NamespaceException(what, "talk to the netlink helper", Errno.EIO,
-                    e + (stderrText().isEmpty() ? "" : ": " + stderrText()), "the helper process ended", e);
+            throw NamespaceException.builder(what).step("talk to the netlink helper").errno(Errno.EIO)
+                    .detail(e + (stderrText().isEmpty() ? "" : ": " + stderrText())).hint("the helper process ended")
+                    .cause(e).build();
         }
     }
 

@@ -41,8 +41,8 @@ final class NetlinkSession implements NetSession {
         if (h instanceof Spawner.FdHolder f) {
             return f.fd(what);
         }
-        throw new NamespaceException(what, "use " + h, Errno.EINVAL, "the handle is not a jns-linux handle",
-                "open handles with dev.jns.Namespaces");
+        throw NamespaceException.builder(what).step("use " + h).errno(Errno.EINVAL)
+                .detail("the handle is not a jns-linux handle").hint("open handles with dev.jns.Namespaces").build();
     }
 
     private List<NlMessage> call(String what, byte[] request, Hints hints) {
@@ -52,7 +52,8 @@ final class NetlinkSession implements NetSession {
             NlError e = NlError.decode(last);
             if (e.errno() != 0) {
                 String step = "rtnetlink " + Nl.typeName(e.origType());
-                throw new NamespaceException(what, step, e.errno(), e.message(), hints.hint(e.errno()));
+                throw NamespaceException.builder(what).step(step).errno(e.errno()).detail(e.message())
+                        .hint(hints.hint(e.errno())).build();
             }
         }
         return answers.subList(0, answers.size() - 1);
@@ -129,7 +130,8 @@ final class NetlinkSession implements NetSession {
                 return decode(what, () -> Rtnl.link(m)).index();
             }
         }
-        throw new NamespaceException(what, "rtnetlink RTM_GETLINK", ENODEV, "no answer for " + name, null);
+        throw NamespaceException.builder(what).step("rtnetlink RTM_GETLINK").errno(ENODEV)
+                .detail("no answer for " + name).build();
     }
 
     @Override
@@ -249,7 +251,8 @@ final class NetlinkSession implements NetSession {
         try {
             return d.get();
         } catch (IllegalArgumentException e) {
-            throw new NamespaceException(what, "decode the kernel's answer", Errno.number("EPROTO"), e.getMessage(), null, e);
+            throw NamespaceException.builder(what).step("decode the kernel's answer").errno(Errno.number("EPROTO"))
+                    .detail(e.getMessage()).cause(e).build();
         }
     }
 }

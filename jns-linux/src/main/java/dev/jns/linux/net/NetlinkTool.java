@@ -68,7 +68,8 @@ public final class NetlinkTool {
                         NlSocket.LIB.close(ByteBuffer.wrap(body).getInt());
                         yield new byte[0];
                     }
-                    default -> throw new NamespaceException("netlink tool", "read a request", 22, "kind " + kind, null);
+                    default -> throw NamespaceException.builder("netlink tool").step("read a request").errno(22)
+                            .detail("kind " + kind).build();
                 };
                 out.writeInt(answer.length + 1);
                 out.writeByte(0);
@@ -88,7 +89,8 @@ public final class NetlinkTool {
     private static byte[] openFd(String path) {
         int fd = dev.jns.linux.ffi.Native.C.open(path, dev.jns.linux.ffi.Native.O_RDONLY | dev.jns.linux.ffi.Native.O_CLOEXEC, 0);
         if (fd < 0) {
-            throw new NamespaceException("netlink tool", "open " + path, dev.jns.linux.ffi.Native.errno(), null, null);
+            throw NamespaceException.builder("netlink tool").step("open " + path)
+                    .errno(dev.jns.linux.ffi.Native.errno()).build();
         }
         long[] st = dev.jns.linux.ffi.Sys.devIno("netlink tool", fd);
         return ByteBuffer.allocate(20).putInt(fd).putLong(st[0]).putLong(st[1]).array();

@@ -41,8 +41,9 @@ final class NlSocket implements Transport {
         int fd = LIB.socket(Nl.AF_NETLINK, Nl.SOCK_RAW | Nl.SOCK_CLOEXEC, Nl.NETLINK_ROUTE);
         if (fd < 0) {
             int e = errno();
-            throw new NamespaceException(what, "socket(AF_NETLINK, NETLINK_ROUTE)", e, null,
-                    e == Errno.EMFILE || e == Errno.ENFILE ? "too many open files: close Net objects you no longer need" : null);
+            throw NamespaceException.builder(what).step("socket(AF_NETLINK, NETLINK_ROUTE)").errno(e)
+                    .hint(e == Errno.EMFILE || e == Errno.ENFILE ? "too many open files: close Net objects you no longer need" : null)
+                    .build();
         }
         try {
             byte[] one = intBytes(1);
@@ -51,12 +52,12 @@ final class NlSocket implements Transport {
             LIB.setsockopt(fd, Nl.SOL_NETLINK, Nl.NETLINK_CAP_ACK, one, 4);
             ByteBuffer tv = ByteBuffer.allocate(16).order(ByteOrder.nativeOrder()).putLong(TIMEOUT_SECONDS).putLong(0);
             if (LIB.setsockopt(fd, Nl.SOL_SOCKET, Nl.SO_RCVTIMEO, tv.array(), 16) != 0) {
-                throw new NamespaceException(what, "setsockopt SO_RCVTIMEO", errno(), null, null);
+                throw NamespaceException.builder(what).step("setsockopt SO_RCVTIMEO").errno(errno()).build();
             }
             ByteBuffer addr = ByteBuffer.allocate(12).order(ByteOrder.nativeOrder())
                     .putShort((short) Nl.AF_NETLINK).putShort((short) 0).putInt(0).putInt(0);
             if (LIB.bind(fd, addr.array(), 12) != 0) {
-                throw new NamespaceException(what, "bind netlink socket", errno(), null, null);
+                throw NamespaceException.builder(what).step("bind netlink socket").errno(errno()).build();
             }
         } catch (RuntimeException e) {
             LIB.close(fd);
@@ -78,8 +79,8 @@ final class NlSocket implements Transport {
     public List<NlMessage> exchange(String what, byte[] request) {
         synchronized (lock) {
             if (fd < 0) {
-                throw new NamespaceException(what, "use the netlink socket", Errno.EBADF, "the Net is closed",
-                        "use a Net only before closing it");
+                throw NamespaceException.builder(what).step("use the netlink socket").errno(Errno.EBADF)
+                        .detail("the Net is closed").hint("use a Net only before closing it").build();
             }
             ByteBuffer hdr = ByteBuffer.wrap(request).order(ByteOrder.nativeOrder());
             int reqSeq = hdr.getInt(8);
@@ -91,7 +92,7 @@ final class NlSocket implements Transport {
                 n = LIB.sendto(fd, request, request.length, 0, kernel, 12);
             } while (n < 0 && errno() == Errno.EINTR);
             if (n < 0) {
-                throw new NamespaceException(what, "send " + type, errno(), null, null);
+                throw NamespaceException.builder(what).step("send " + type).errno(errno()).build();
             }
             List<NlMessage> out = new ArrayList<>();
             while (true) {
@@ -101,15 +102,15 @@ final class NlSocket implements Transport {
                     if (e == Errno.EINTR) {
                         continue;
                     }
-                    throw new NamespaceException(what, "receive the answer to " + type, e,
-                            e == Errno.EAGAIN ? "no answer in " + TIMEOUT_SECONDS + " s" : null, null);
+                    throw NamespaceException.builder(what).step("receive the answer to " + type).errno(e)
+                            .detail(e == Errno.EAGAIN ? "no answer in " + TIMEOUT_SECONDS + " s" : null).build();
                 }
                 List<NlMessage> got;
                 try {
                     got = NlMessage.parseAll(buffer, (int) r);
                 } catch (IllegalArgumentException ex) {
-                    throw new NamespaceException(what, "decode the answer to " + type, Errno.number("EPROTO"),
-                            ex.getMessage(), null, ex);
+                    throw NamespaceException.builder(what).step("decode the answer to " + type)
+                            .errno(Errno.number("EPROTO")).detail(ex.getMessage()).cause(ex).build();
                 }
                 for (NlMessage m : got) {
                     if (m.seq() != reqSeq) {

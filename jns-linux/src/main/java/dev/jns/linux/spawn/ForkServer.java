@@ -99,8 +99,8 @@ final class ForkServer {
         if (pid <= 0 || r.fd() < 0) {
             Sys.closeQuietly(reply[0]);
             Sys.closeQuietly(r.fd());
-            throw new NamespaceException(what, "fork the launcher", e != 0 ? e : Errno.EINVAL, null,
-                    e == Errno.EAGAIN ? "process limit reached (ulimit -u, pids cgroup)" : null);
+            throw NamespaceException.builder(what).step("fork the launcher").errno(e != 0 ? e : Errno.EINVAL)
+                    .hint(e == Errno.EAGAIN ? "process limit reached (ulimit -u, pids cgroup)" : null).build();
         }
         return new LauncherProc(pid, r.fd(), reply[0]);
     }

@@ -1,13 +1,15 @@
 package dev.jns.linux.spawn;
 
-import dev.jns.Capability;
+import dev.jns.sandbox.Capability;
 import dev.jns.IdMap;
-import dev.jns.Mount;
+import dev.jns.sandbox.Limits;
+import dev.jns.sandbox.BindOwner;
+import dev.jns.sandbox.Mount;
 import dev.jns.InvalidSpecException;
 import dev.jns.NamespaceException;
 import dev.jns.NamespaceType;
 import dev.jns.NsHandle;
-import dev.jns.Propagation;
+import dev.jns.sandbox.Propagation;
 import dev.jns.SetGroups;
 import dev.jns.spi.SpawnSpec;
 import dev.jns.spi.SpawnSpec.UserMapping;
@@ -26,11 +28,23 @@ import java.util.Set;
  * caller), how id maps are written (directly or through newuidmap/newgidmap), and what setgroups says.
  */
 public final class LaunchPlan {
-    /** The launcher's fd of the first namespace to join; the next ones follow. */
-    public static final int FIRST_JOIN_FD = 6;
+    // The launcher's fixed fds, the twins of steps.h's enum fixed_fd (ProtocolTablesTest): the positions of
+    // Spawner's source list.
+    /** The launcher's fd of the spec pipe. */
+    static final int FD_SPEC = 3;
+    /** The launcher's fd of the status pipe. */
+    static final int FD_STATUS = 4;
+    /** The launcher's fd of the lifeline. */
+    static final int FD_LIFELINE = 5;
+    /** The launcher's fd of the first namespace to join; the next ones follow, then the fds to pass. */
+    public static final int FD_FIRST_JOIN = 6;
 
-    private static final int HELPER_UID = 1;
-    private static final int HELPER_GID = 2;
+    /** The launcher's limits (spec.h SPEC_MAX_TOTAL, SPEC_MAX_PAYLOAD): the whole spec, one record's payload. */
+    static final int SPEC_MAX_TOTAL = 1 << 20;
+    static final int SPEC_MAX_PAYLOAD = 64 << 10;
+
+    private static final int HELPER_UID = SpecEncoder.MAP_HELPER_UID;
+    private static final int HELPER_GID = SpecEncoder.MAP_HELPER_GID;
 
     final SpawnSpec spec;
     final Privileges who;
@@ -144,7 +158,7 @@ public final class LaunchPlan {
         }
         String newuidmap = (helpers & HELPER_UID) != 0 ? helper("newuidmap", spec) : null;
         String newgidmap = (helpers & HELPER_GID) != 0 ? helper("newgidmap", spec) : null;
-        Map<Integer, String[]> idmaps = idmaps(spec, sandboxIds, uid, gid);
+        Map<Integer, String[]> idmaps = idmaps(spec, who, sandboxIds, created, uid, gid);
         return new LaunchPlan(spec, who, created, userAdded, uid, gid, helpers, newuidmap, newgidmap, setGroups,
                 sandboxIds, setIds || sandboxIds != null, idmaps);
     }
@@ -155,12 +169,12 @@ public final class LaunchPlan {
 
     /** Whether the caller opted in to host root inside a sandbox. */
     private static boolean allowHostRoot(SpawnSpec spec) {
-        return false;
+        return spec.sandbox().security().allowsHostRoot();
     }
 
     /** The spawn's own subordinate range setting, or null for the system property's. */
     private static String subordinateIds(SpawnSpec spec) {
-        return null;
+        return spec.sandbox().security().subordinateIds().orElse(null);
     }
 
     /** An explicit map of a root caller's sandbox may not reach host id 0 without the opt-in. */
@@ -176,31 +190,55 @@ public final class LaunchPlan {
     }
 
     /**
-     * The idmapped binds (issue 19). Default: in a root caller's sandbox with unprivileged ids, a writable bind of
-     * a source that belongs to a user other than root is idmapped so that the sandbox's root reads and writes it
-     * as that user (outputs belong to the source's owner, not to a subordinate id). A root-owned source is not
-     * idmapped by default: the sandbox's root would then create root-owned files, setuid ones included, on the
-     * host; that takes an explicit owner.
+     * The idmapped binds (issue 19): each bind's {@link BindOwner}, or the default: in a root caller's sandbox with
+     * unprivileged ids, a writable bind of a source that belongs to a user other than root is idmapped so that the
+     * sandbox's root reads and writes it as that user (outputs belong to the source's owner, not to a subordinate
+     * id). A root-owned source is not idmapped by default: the sandbox's root would then create root-owned files,
+     * setuid ones included, on the host; that takes an explicit owner.
      */
-    private static Map<Integer, String[]> idmaps(SpawnSpec spec, SandboxIds sandboxIds, String uid, String gid) {
+    private static Map<Integer, String[]> idmaps(SpawnSpec spec, Privileges who, SandboxIds sandboxIds,
+                                                 Set<NamespaceType> created, String uid, String gid) {
         Map<Integer, String[]> out = new java.util.TreeMap<>();
-        if (sandboxIds == null) {
-            return out;
-        }
         List<Mount> mounts = spec.sandbox().mounts();
         for (int i = 0; i < mounts.size(); i++) {
             Mount m = mounts.get(i);
-            if (m.kind() != Mount.Kind.BIND) {
-                continue;
+            BindOwner owner = m.owner();
+            if (owner == null) {
+                owner = sandboxIds != null && m.kind() == Mount.Kind.BIND ? DEFAULT_OWNER : BindOwner.none();
             }
-            long[] owner = sourceOwner(m.source());
-            if (owner == null || owner[0] == 0 || owner[1] == 0) {
-                continue;
+            long[] target = switch (owner.kind()) {
+                case NONE -> null;
+                case CALLER -> new long[] {who.euid(), who.egid()};
+                case IDS -> new long[] {owner.uid(), owner.gid()};
+                case SOURCE -> sourceOwner(m.source());
+            };
+            if (target == null) {
+                continue; // no idmap, or a missing source: the launcher reports it (or skips a *Try entry)
             }
-            out.put(i, new String[] {BindIdmap.of(uid, owner[0]), BindIdmap.of(gid, owner[1])});
+            if (owner == DEFAULT_OWNER && (target[0] == 0 || target[1] == 0)) {
+                continue; // never root-owned outputs without asking
+            }
+            String field = "mounts[" + i + "] (" + m.describe() + ").owner";
+            if (!created.contains(NamespaceType.USER) || uid == null || gid == null) {
+                if (target[0] == who.euid() && target[1] == who.egid()) {
+                    continue; // no ids of its own: the sandbox writes as the caller anyway
+                }
+                throw new InvalidSpecException(field, "an idmapped bind needs the sandbox's own user namespace "
+                        + "with mapped ids", "add newUser() with a map, or leave the owner out");
+            }
+            String uidIdmap = BindIdmap.of(uid, target[0]);
+            String gidIdmap = BindIdmap.of(gid, target[1]);
+            if (uidIdmap == null || gidIdmap == null) {
+                throw new InvalidSpecException(field, "uid or gid 0 inside is not mapped, so nothing inside can "
+                        + "act as the owner", "map inside id 0");
+            }
+            out.put(i, new String[] {uidIdmap, gidIdmap});
         }
         return out;
     }
+
+    /** The default owner of a writable bind of a root caller's sandbox: the source's, unless root. */
+    private static final BindOwner DEFAULT_OWNER = BindOwner.sourceOwner();
 
     /** {uid, gid} of a bind source as the JVM sees it (symlinks followed, as the launcher binds it), or null. */
     private static long[] sourceOwner(String source) {
@@ -227,10 +265,11 @@ public final class LaunchPlan {
                 return p.toString();
             }
         }
-        throw new NamespaceException(spec.describe(), "find " + name, dev.jns.Errno.ENOENT,
-                "mapping ids other than your own without root needs the setuid helper " + name,
-                "install it (Debian/Ubuntu: apt-get install uidmap; Fedora: shadow-utils), and give the user ranges "
-                + "in /etc/subuid and /etc/subgid (usermod --add-subuids 100000-165535 --add-subgids 100000-165535 USER)");
+        throw NamespaceException.builder(spec.describe()).step("find " + name).errno(dev.jns.Errno.ENOENT)
+                .detail("mapping ids other than your own without root needs the setuid helper " + name)
+                .hint("install it (Debian/Ubuntu: apt-get install uidmap; Fedora: shadow-utils), and give the user ranges "
+                + "in /etc/subuid and /etc/subgid (usermod --add-subuids 100000-165535 --add-subgids 100000-165535 USER)")
+                .build();
     }
 
     /** The clone(2) flags: every new namespace but time, which the launcher unshares itself. */
@@ -245,7 +284,7 @@ public final class LaunchPlan {
     }
 
     /**
-     * The spec records, with the namespaces to join at launcher fds {@link #FIRST_JOIN_FD}, +1, ... in the
+     * The spec records, with the namespaces to join at launcher fds {@link #FD_FIRST_JOIN}, +1, ... in the
      * order of {@link SpawnSpec#joins()}; {@code joinDevIno} has each handle's (dev, ino).
      */
     byte[] encode(List<long[]> joinDevIno) {
@@ -257,9 +296,9 @@ public final class LaunchPlan {
         List<NsHandle> joins = spec.joins();
         for (int i = 0; i < joins.size(); i++) {
             long[] di = joinDevIno.get(i);
-            e.join(FIRST_JOIN_FD + i, joins.get(i).type().cloneFlag(), di[0], di[1]);
+            e.join(FD_FIRST_JOIN + i, joins.get(i).type().cloneFlag(), di[0], di[1]);
         }
-        int passFd = FIRST_JOIN_FD + joins.size(); // the fds to pass follow the join fds, in target order
+        int passFd = FD_FIRST_JOIN + joins.size(); // the fds to pass follow the join fds, in target order
         for (int target : spec.sandbox().passFds().keySet()) {
             e.passFd(passFd++, target);
         }
@@ -287,7 +326,8 @@ public final class LaunchPlan {
             e.setIds(0, 0); // the launcher's C becomes the sandbox's root (the caller's uid 0 is not mapped)
         }
         if (setGroups != null && created.contains(NamespaceType.USER) && gidMap != null) {
-            e.u32(SpecEncoder.T_SETGROUPS, setGroups == SetGroups.ALLOW ? 1 : 2);
+            e.u32(SpecEncoder.T_SETGROUPS,
+                    setGroups == SetGroups.ALLOW ? SpecEncoder.SETGROUPS_ALLOW : SpecEncoder.SETGROUPS_DENY);
         }
         if (spec.hostname() != null) {
             e.string(SpecEncoder.T_HOSTNAME, spec.hostname());
@@ -297,9 +337,9 @@ public final class LaunchPlan {
         }
         if (created.contains(NamespaceType.MOUNT) && spec.propagation() != Propagation.UNCHANGED) {
             e.u32(SpecEncoder.T_PROPAGATION, switch (spec.propagation()) {
-                case PRIVATE -> 1;
-                case SLAVE -> 2;
-                case SHARED -> 3;
+                case PRIVATE -> SpecEncoder.PROPAGATION_PRIVATE;
+                case SLAVE -> SpecEncoder.PROPAGATION_SLAVE;
+                case SHARED -> SpecEncoder.PROPAGATION_SHARED;
                 case UNCHANGED -> 0;
             });
         }
@@ -321,10 +361,10 @@ public final class LaunchPlan {
             e.string(SpecEncoder.T_ENV, env.getKey() + "=" + env.getValue());
         }
         byte[] bytes = e.finish();
-        if (bytes.length > SpecEncoder.MAX_TOTAL) {
+        if (bytes.length > SPEC_MAX_TOTAL) {
             // Spawn counts arguments, environment and the mount plan; this catches the rest (e.g. many idmaps)
             throw new InvalidSpecException("spec", "the launcher's spec would take " + bytes.length
-                    + " bytes; it reads at most " + SpecEncoder.MAX_TOTAL, "fewer or shorter arguments, environment "
+                    + " bytes; it reads at most " + SPEC_MAX_TOTAL, "fewer or shorter arguments, environment "
                     + "entries, mount plan entries or id map lines");
         }
         return bytes;
@@ -350,7 +390,7 @@ public final class LaunchPlan {
             e.u32(SpecEncoder.T_OPTIONS, options);
         }
         for (Mount m : sb.mounts()) {
-            e.mount(m.kind().ordinal() + 1, m.optional(), m.mode(), m.size(), m.source(), m.destination(),
+            e.mount(MountOp.of(m.kind()), m.optional(), m.mode(), m.size(), m.source(), m.destination(),
                     m.content());
         }
         for (Map.Entry<Integer, String[]> idmap : idmaps.entrySet()) {
@@ -366,7 +406,7 @@ public final class LaunchPlan {
         } else if (sb.confines()) {
             e.caps(0, false); // a sandbox drops every capability unless asked (as bubblewrap)
         }
-        for (SpawnSpec.Limit l : sb.rlimits()) {
+        for (Limits.ResourceLimit l : sb.rlimits()) {
             e.rlimit(l.resource().ordinal(), l.soft(), l.hard());
         }
         if (sb.timeout() != null) {

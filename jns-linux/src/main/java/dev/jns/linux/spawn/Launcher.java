@@ -44,13 +44,14 @@ final class Launcher {
         byte[] image;
         try (InputStream in = Launcher.class.getResourceAsStream(RESOURCE)) {
             if (in == null) {
-                throw new NamespaceException(what, "find resource " + RESOURCE, Errno.ENOENT,
-                        "this jns-linux jar has no launcher for " + System.getProperty("os.arch"),
-                        "build jns-linux from source on this architecture (it needs a C compiler)");
+                throw NamespaceException.builder(what).step("find resource " + RESOURCE).errno(Errno.ENOENT)
+                        .detail("this jns-linux jar has no launcher for " + System.getProperty("os.arch"))
+                        .hint("build jns-linux from source on this architecture (it needs a C compiler)").build();
             }
             image = in.readAllBytes();
         } catch (IOException e) {
-            throw new NamespaceException(what, "read resource " + RESOURCE, Errno.EIO, e.getMessage(), null, e);
+            throw NamespaceException.builder(what).step("read resource " + RESOURCE).errno(Errno.EIO)
+                    .detail(e.getMessage()).cause(e).build();
         }
         int fd = C.memfd_create("jns-launcher", Native.MFD_CLOEXEC | Native.MFD_ALLOW_SEALING | Native.MFD_EXEC);
         if (fd < 0 && Native.errno() == Errno.EINVAL) {
@@ -65,12 +66,13 @@ final class Launcher {
         if (C.fcntl(fd, Native.F_ADD_SEALS, seals) != 0) {
             int e = Native.errno();
             C.close(fd);
-            throw new NamespaceException(what, "seal the memfd", e, null, null);
+            throw NamespaceException.builder(what).step("seal the memfd").errno(e).build();
         }
         if ("2".equals(ProcFiles.read("/proc/sys/vm/memfd_noexec"))) {
             C.close(fd);
-            throw new NamespaceException(what, "check vm.memfd_noexec", Errno.EACCES,
-                    "sysctl vm.memfd_noexec is 2: executable memfds are forbidden", "set it to 0 or 1");
+            throw NamespaceException.builder(what).step("check vm.memfd_noexec").errno(Errno.EACCES)
+                    .detail("sysctl vm.memfd_noexec is 2: executable memfds are forbidden").hint("set it to 0 or 1")
+                    .build();
         }
         return new Launcher(fd);
     }

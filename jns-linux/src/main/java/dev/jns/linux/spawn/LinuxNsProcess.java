@@ -23,7 +23,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
-import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -137,13 +136,6 @@ final class LinuxNsProcess extends NsProcess {
             throw new IllegalThreadStateException("process hasn't exited");
         }
         return ExitStatus.code(e.rawStatus());
-    }
-
-    @Override
-    public OptionalInt exitSignal() {
-        Exit e = exit.getNow(null);
-        return e == null || ExitStatus.exited(e.rawStatus()) ? OptionalInt.empty()
-                : OptionalInt.of(ExitStatus.signal(e.rawStatus()));
     }
 
     /** "utime_us stime_us maxrss_kb" of the command, once it has ended (empty when unknown). */
@@ -264,8 +256,8 @@ final class LinuxNsProcess extends NsProcess {
     }
 
     private static NamespaceException ended(String what) {
-        return new NamespaceException(what, "check the process", Errno.ESRCH, "it has exited",
-                "take handles while the process runs");
+        return NamespaceException.builder(what).step("check the process").errno(Errno.ESRCH).detail("it has exited")
+                .hint("take handles while the process runs").build();
     }
 
     @Override

@@ -37,7 +37,7 @@ final class SetupFailure {
             java.util.regex.Matcher m = ENTRY.matcher(detail);
             if (m.matches()) {
                 int index = Integer.parseInt(m.group(1));
-                dev.jns.Mount entry = plan.mountEntry(index);
+                dev.jns.sandbox.Mount entry = plan.mountEntry(index);
                 label = "mount plan entry " + index + " (" + (entry != null ? entry.describe() : m.group(2)) + ")";
                 if (step == Step.IDMAP_MOUNT) {
                     label += ": idmap";
@@ -46,11 +46,12 @@ final class SetupFailure {
                 detail = m.group(3);
             }
         }
-        return new NamespaceException(plan.spec.describe(), label, errno, detail, hint);
+        return NamespaceException.builder(plan.spec.describe()).step(label).errno(errno).detail(detail)
+                .hint(hint).build();
     }
 
     /** Why an idmapped bind failed: the file system type of the source and what the kernel needs. */
-    static String idmapHint(LaunchPlan plan, dev.jns.Mount entry, int errno) {
+    static String idmapHint(LaunchPlan plan, dev.jns.sandbox.Mount entry, int errno) {
         String fs = entry == null ? null : fsType(entry.source());
         String of = fs == null ? "its file system" : "its file system (" + fs + ")";
         String none = "bind it without an idmap (its files then belong to the sandbox's host ids), or bind a "
@@ -103,12 +104,12 @@ final class SetupFailure {
             case NEWUIDMAP, NEWGIDMAP -> "check that " + (step == Step.NEWUIDMAP ? "/etc/subuid" : "/etc/subgid")
                     + " grants " + who + " the mapped ranges (usermod --add-subuids/--add-subgids) and that "
                     + "newuidmap/newgidmap are setuid root (package uidmap)";
-            case JOIN -> errno == EPERM
+            case JOIN_NAMESPACE -> errno == EPERM
                     ? "joining needs CAP_SYS_ADMIN in the user namespace that owns it: join that user namespace "
                       + "too, or run as root"
                     : errno == EINVAL ? "the kernel refused this join: a user namespace cannot be rejoined or be an "
                       + "ancestor, and a pid namespace must be a descendant of the caller's" : null;
-            case VERIFY_NS -> errno == ESTALE
+            case VERIFY_NAMESPACE -> errno == ESTALE
                     ? "the namespace file no longer is the namespace the handle was opened for" : null;
             case UNSHARE_TIME -> errno == EINVAL ? "time namespaces need Linux 5.6+ with CONFIG_TIME_NS"
                     : errno == EPERM ? "a new time namespace needs CAP_SYS_ADMIN: add newUser()" : null;
@@ -120,13 +121,13 @@ final class SetupFailure {
                     ? "mounting proc in a user namespace needs a pid namespace owned by it (add newPid()) and a fully "
                       + "visible /proc on the host (not a container that masks parts of /proc)"
                     : null;
-            case PROPAGATION -> errno == EPERM ? "changing propagation needs a mount namespace of one's own" : null;
+            case MOUNT_PROPAGATION -> errno == EPERM ? "changing propagation needs a mount namespace of one's own" : null;
             case EXEC -> errno == ENOENT ? "no such program, or its interpreter is missing; "
                     + "names without '/' are looked up in the command's PATH"
                     : errno == EACCES ? "not executable, a directory, on a noexec mount, or a directory on its path is "
                       + "not searchable by " + (user ? "the user inside" : who) : null;
             case CHDIR -> "the working directory must exist and be searchable inside the namespaces";
-            case DROP_UID -> "runAs needs the launcher to start as root";
+            case DROP_TO_UID -> "runAs needs the launcher to start as root";
             case MOUNT_PLAN -> errno == ENOENT ? "a source is missing (use the *Try variant to skip it), or a "
                     + "destination is missing outside the sandbox's own tmpfs mounts (jns creates destinations only "
                     + "there: add a tmpfs or use emptyRoot())"

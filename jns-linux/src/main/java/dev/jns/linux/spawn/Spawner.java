@@ -77,7 +77,7 @@ public final class Spawner {
         boolean here = !Thread.currentThread().getName().startsWith("jns-enter");
         Launched l = launch(spec, here, true);
         Collected c = RunLoop.collect(l, spec);
-        return new SpawnResult(ExitStatus.code(c.exit().rawStatus()), c.stdout(), c.stderr(),
+        return new SpawnResult(c.stdout(), c.stderr(),
                 Duration.ofNanos(System.nanoTime() - t0), LinuxNsProcess.outcome(c.exit(), l.namespaceIds));
     }
 
@@ -147,9 +147,10 @@ public final class Spawner {
             }
             for (java.util.Map.Entry<Integer, Integer> pass : spec.sandbox().passFds().entrySet()) {
                 if (C.fcntl(pass.getValue(), Native.F_GETFD, 0) < 0) {
-                    throw new NamespaceException(what, "pass fd " + pass.getValue() + " as fd " + pass.getKey(),
-                            Native.errno(), "fd " + pass.getValue() + " is not open in this process",
-                            "keep the descriptor open until start() returns");
+                    throw NamespaceException.builder(what)
+                            .step("pass fd " + pass.getValue() + " as fd " + pass.getKey()).errno(Native.errno())
+                            .detail("fd " + pass.getValue() + " is not open in this process")
+                            .hint("keep the descriptor open until start() returns").build();
                 }
                 sources.add(pass.getValue());
             }
@@ -166,8 +167,8 @@ public final class Spawner {
                     int e = Native.errno();
                     C.kill(pid, Native.SIGKILL);
                     Sys.waitpid(pid);
-                    throw new NamespaceException(what, "pidfd_open of the launcher", e, null,
-                            "jns needs Linux 5.3 or later");
+                    throw NamespaceException.builder(what).step("pidfd_open of the launcher").errno(e)
+                            .hint("jns needs Linux 5.3 or later").build();
                 }
                 proc = new LauncherProc(pid, pidfd, -1);
             }
@@ -193,9 +194,10 @@ public final class Spawner {
                 if (r == null) {
                     int raw = proc.awaitExit();
                     proc = null;
-                    throw new NamespaceException(what, "run the launcher", 0, "it ended with "
-                            + ExitStatus.describe(raw) + " before the command started",
-                            "this is a jns bug, or the launcher was killed; run with DEBUG logging of dev.jns");
+                    throw NamespaceException.builder(what).step("run the launcher").detail("it ended with "
+                            + ExitStatus.describe(raw) + " before the command started")
+                            .hint("this is a jns bug, or the launcher was killed; run with DEBUG logging of dev.jns")
+                            .build();
                 }
                 if (r.kind() == StatusReader.PID) {
                     childPid = r.a();
@@ -255,8 +257,8 @@ public final class Spawner {
         if (h instanceof FdHolder f) {
             return f.fd(what);
         }
-        throw new NamespaceException(what, "join " + h, Errno.EINVAL, "the handle is not a jns-linux handle",
-                "open handles with dev.jns.Namespaces");
+        throw NamespaceException.builder(what).step("join " + h).errno(Errno.EINVAL)
+                .detail("the handle is not a jns-linux handle").hint("open handles with dev.jns.Namespaces").build();
     }
 
     /** What jns-linux's handles give the spawner. */
@@ -292,8 +294,9 @@ public final class Spawner {
                 String stream = slot == 0 ? "stdin" : slot == 1 ? "stdout" : "stderr";
                 int fd = C.open(f.getPath(), flags | Native.O_CLOEXEC, 0666);
                 if (fd < 0) {
-                    throw new NamespaceException(what, "open " + stream + " redirect " + f, Native.errno(), null,
-                            "the file must be " + (input ? "readable" : "writable") + " by the JVM");
+                    throw NamespaceException.builder(what).step("open " + stream + " redirect " + f)
+                            .errno(Native.errno())
+                            .hint("the file must be " + (input ? "readable" : "writable") + " by the JVM").build();
                 }
                 childSide.add(fd);
                 return fd;
@@ -311,10 +314,11 @@ public final class Spawner {
             try {
                 r = f.get(); // the spawn is quick and must not be abandoned: the pid needs a reaper
             } catch (InterruptedException | ExecutionException again) {
-                throw new NamespaceException(what, "posix_spawn", Errno.EINTR, null, null, again);
+                throw NamespaceException.builder(what).step("posix_spawn").errno(Errno.EINTR).cause(again).build();
             }
         } catch (ExecutionException e) {
-            throw new NamespaceException(what, "posix_spawn", 0, e.getCause().toString(), null, e.getCause());
+            throw NamespaceException.builder(what).step("posix_spawn").detail(e.getCause().toString())
+                    .cause(e.getCause()).build();
         }
         return check(what, r);
     }
@@ -332,19 +336,20 @@ public final class Spawner {
             return check("start the jns fork server", f.get());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new NamespaceException("start the jns fork server", "posix_spawn", Errno.EINTR, null, null, e);
+            throw NamespaceException.builder("start the jns fork server").step("posix_spawn").errno(Errno.EINTR)
+                    .cause(e).build();
         } catch (ExecutionException e) {
-            throw new NamespaceException("start the jns fork server", "posix_spawn", 0, e.getCause().toString(), null,
-                    e.getCause());
+            throw NamespaceException.builder("start the jns fork server").step("posix_spawn")
+                    .detail(e.getCause().toString()).cause(e.getCause()).build();
         }
     }
 
     /** The pid of a posix_spawn result {pid, error}, or the exception for its error. */
     private static int check(String what, int[] r) {
         if (r[1] != 0) {
-            throw new NamespaceException(what, "posix_spawn of the launcher", r[1], null,
-                    r[1] == Errno.EACCES ? "the launcher could not be executed (noexec memfd policy?)"
-                            : r[1] == Errno.EAGAIN ? "process limit reached (ulimit -u, pids cgroup)" : null);
+            throw NamespaceException.builder(what).step("posix_spawn of the launcher").errno(r[1])
+                    .hint(r[1] == Errno.EACCES ? "the launcher could not be executed (noexec memfd policy?)"
+                            : r[1] == Errno.EAGAIN ? "process limit reached (ulimit -u, pids cgroup)" : null).build();
         }
         return r[0];
     }
@@ -417,7 +422,7 @@ public final class Spawner {
 
         private static void check(int err) {
             if (err != 0) {
-                throw new NamespaceException("spawn", "posix_spawn_file_actions", err, null, null);
+                throw NamespaceException.builder("spawn").step("posix_spawn_file_actions").errno(err).build();
             }
         }
     }

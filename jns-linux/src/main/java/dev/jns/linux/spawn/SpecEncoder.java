@@ -8,12 +8,14 @@ import java.nio.charset.StandardCharsets;
 /**
  * Writes the spec record stream that the launcher reads on fd 3 ({@code docs/launcher-protocol.md}):
  * {@code u16 tag | u16 0 | u32 length | payload}, native (little-endian) byte order.
+ *
+ * <p>The constants are the Java twins of the tables in {@code src/main/c/spec.h}: {@code T_} of
+ * {@code enum spec_tag} ({@code TAG_}), {@code OPT_} of {@code enum option_bit} ({@code OPTION_}), the others
+ * under the C names. {@code ProtocolTablesTest} checks every table both ways (names, values, nothing missing).
  */
 public final class SpecEncoder {
+    /** {@code SPEC_VERSION}: the VERSION record's value. */
     public static final int VERSION = 1;
-    /** The launcher's limits (spec.h): the whole stream, and one record's payload. */
-    public static final int MAX_TOTAL = 1 << 20;
-    public static final int MAX_PAYLOAD = 64 << 10;
 
     public static final int T_VERSION = 1;
     public static final int T_CLONE_FLAGS = 2;
@@ -56,6 +58,25 @@ public final class SpecEncoder {
     public static final int OPT_NO_NEW_PRIVS = 8;
     public static final int OPT_LOOPBACK_UP = 16;
 
+    /** MAP_HELPER bits: which map newuidmap/newgidmap write. */
+    public static final int MAP_HELPER_UID = 1;
+    public static final int MAP_HELPER_GID = 2;
+
+    /** SETGROUPS values. */
+    public static final int SETGROUPS_ALLOW = 1;
+    public static final int SETGROUPS_DENY = 2;
+
+    /** PROPAGATION values. */
+    public static final int PROPAGATION_PRIVATE = 1;
+    public static final int PROPAGATION_SLAVE = 2;
+    public static final int PROPAGATION_SHARED = 3;
+
+    /** MOUNT flag bits: a missing source skips the entry. */
+    public static final int MOUNT_FLAG_TRY = 1;
+
+    /** CAPS flag bits: raise the kept capabilities as ambient. */
+    public static final int CAPS_AMBIENT = 1;
+
     private final ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
 
     public SpecEncoder() {
@@ -70,9 +91,9 @@ public final class SpecEncoder {
 
     /** A record whose payload is {@code payload}. */
     public SpecEncoder raw(int tag, byte[] payload) {
-        if (payload.length > MAX_PAYLOAD) {
+        if (payload.length > LaunchPlan.SPEC_MAX_PAYLOAD) {
             throw new dev.jns.InvalidSpecException("spec", "a record (tag " + tag + ") would take " + payload.length
-                    + " bytes; the launcher reads at most " + MAX_PAYLOAD + " per record", null);
+                    + " bytes; the launcher reads at most " + LaunchPlan.SPEC_MAX_PAYLOAD + " per record", null);
         }
         header(tag, payload.length);
         out.writeBytes(payload);
@@ -112,11 +133,12 @@ public final class SpecEncoder {
     }
 
     /** A MOUNT record: {@code u32 op | u32 flags | u32 mode | u32 0 | u64 size | src NUL | dst NUL | data}. */
-    public SpecEncoder mount(int op, boolean optional, int mode, long size, String src, String dst, byte[] data) {
+    public SpecEncoder mount(MountOp op, boolean optional, int mode, long size, String src, String dst,
+                             byte[] data) {
         byte[] s = src.getBytes(StandardCharsets.UTF_8);
         byte[] d = dst.getBytes(StandardCharsets.UTF_8);
         ByteBuffer b = le(24 + s.length + 1 + d.length + 1 + data.length);
-        b.putInt(op).putInt(optional ? 1 : 0).putInt(mode).putInt(0).putLong(size);
+        b.putInt(op.code()).putInt(optional ? MOUNT_FLAG_TRY : 0).putInt(mode).putInt(0).putLong(size);
         b.put(s).put((byte) 0).put(d).put((byte) 0).put(data);
         return raw(T_MOUNT, b.array());
     }
@@ -137,7 +159,7 @@ public final class SpecEncoder {
 
     /** CAPS: the capabilities to keep, and whether to raise them as ambient. */
     public SpecEncoder caps(long keep, boolean ambient) {
-        return raw(T_CAPS, le(16).putLong(keep).putInt(ambient ? 1 : 0).putInt(0).array());
+        return raw(T_CAPS, le(16).putLong(keep).putInt(ambient ? CAPS_AMBIENT : 0).putInt(0).array());
     }
 
     /** RLIMIT: resource, soft, hard (-1 = RLIM_INFINITY). */

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
  * {@code u32 kind | i32 a | i32 b | u32 detail_length | detail}.
  */
 final class StatusReader {
+    // The record kinds: the twins of status.h's enum status_kind (ProtocolTablesTest); the only int constants here.
     static final int PID = 1;
     static final int ERROR = 2;
     static final int STARTED = 3;

@@ -1,26 +1,30 @@
 package dev.jns.linux.spawn;
 
-/** The launcher's setup steps, by the code it reports in ERROR records ({@code docs/launcher-protocol.md}). */
+/**
+ * The launcher's setup steps, by the code it reports in ERROR records ({@code docs/launcher-protocol.md}). The
+ * twin of {@code enum step} in {@code src/main/c/steps.h}: same names (without {@code STEP_}), same codes, checked
+ * by {@code ProtocolTablesTest}.
+ */
 public enum Step {
     READ_SPEC(1, "read spec"),
     PARSE_SPEC(2, "parse spec"),
-    DROP_UID(3, "switch to the runAs uid"),
-    JOIN(4, "join namespace"),
-    VERIFY_NS(5, "verify namespace identity"),
+    DROP_TO_UID(3, "switch to the runAs uid"),
+    JOIN_NAMESPACE(4, "join namespace"),
+    VERIFY_NAMESPACE(5, "verify namespace identity"),
     CLONE(6, "clone"),
     WRITE_SETGROUPS(7, "write /proc/PID/setgroups"),
     WRITE_UID_MAP(8, "write /proc/PID/uid_map"),
     WRITE_GID_MAP(9, "write /proc/PID/gid_map"),
     NEWUIDMAP(10, "newuidmap"),
     NEWGIDMAP(11, "newgidmap"),
-    WAIT_PARENT(12, "wait for the id maps"),
+    WAIT_FOR_PARENT(12, "wait for the id maps"),
     UNSHARE_TIME(13, "unshare time namespace"),
     WRITE_TIMENS_OFFSETS(14, "write /proc/self/timens_offsets"),
     SETHOSTNAME(15, "sethostname"),
     SETDOMAINNAME(16, "setdomainname"),
-    PROPAGATION(17, "set mount propagation of /"),
+    MOUNT_PROPAGATION(17, "set mount propagation of /"),
     MOUNT_PROC(18, "mount /proc"),
-    FORK_INIT(19, "fork the command under init"),
+    FORK(19, "fork the command under init"),
     CHDIR(20, "chdir"),
     PRCTL(21, "prctl"),
     CLOSE_FDS(22, "close inherited fds"),

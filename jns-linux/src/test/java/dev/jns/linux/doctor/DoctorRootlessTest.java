@@ -1,6 +1,6 @@
 package dev.jns.linux.doctor;
 
-import dev.jns.DoctorReport;
+import dev.jns.doctor.DoctorReport;
 import dev.jns.NamespaceType;
 import dev.jns.Namespaces;
 

@@ -1,5 +1,7 @@
 package dev.jns.linux.reliability;
 
+import dev.jns.sandbox.MountPlan;
+
 import dev.jns.Namespaces;
 import dev.jns.Spawn;
 import dev.jns.SpawnResult;
@@ -36,7 +38,8 @@ class FdIsolationTest {
                 case 1 -> s.newNet().newUts();
                 case 2 -> s.newUser().mapRootUser().newTime();
                 case 3 -> s.newIpc().newCgroup();
-                case 4 -> s.newUser().mapRootUser().newMount().tmpfs(Path.of("/tmp")).roBind(Path.of("/usr"), Path.of("/usr"));
+                case 4 -> s.newUser().mapRootUser()
+                        .mounts(new MountPlan().tmpfs(Path.of("/tmp")).roBind(Path.of("/usr"), Path.of("/usr")));
                 default -> { }
             }
             SpawnResult r = s.run("/bin/ls", "/proc/self/fd");

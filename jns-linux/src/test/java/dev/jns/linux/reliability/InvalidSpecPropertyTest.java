@@ -1,14 +1,17 @@
 package dev.jns.linux.reliability;
 
-import dev.jns.Capability;
+import dev.jns.sandbox.Limits;
+import dev.jns.sandbox.Security;
+
+import dev.jns.sandbox.Capability;
 import dev.jns.IdMap;
 import dev.jns.InvalidSpecException;
-import dev.jns.Mount;
-import dev.jns.MountPlan;
+import dev.jns.sandbox.Mount;
+import dev.jns.sandbox.MountPlan;
 import dev.jns.NamespaceException;
 import dev.jns.Namespaces;
-import dev.jns.Propagation;
-import dev.jns.Rlimit;
+import dev.jns.sandbox.Propagation;
+import dev.jns.sandbox.Rlimit;
 import dev.jns.Spawn;
 import dev.jns.linux.LeakCheck;
 import org.junit.jupiter.api.AfterAll;
@@ -86,7 +89,7 @@ class InvalidSpecPropertyTest {
         Gen<Case> envKey = NAME.zip(POS, (k, at) -> new Case("NUL in an environment key",
                 sp -> sp.env(withNul(k, at), "v").run("/bin/true"), f -> f.startsWith("env"), "env*"));
         Gen<Case> symlink = WORD.zip(POS, (s, at) -> matching("NUL in a mount path", "mounts\\[0\\].*\\.target",
-                sp -> sp.symlink(withNul(s, at), Path.of("/tmp/l")).run("/bin/true")));
+                sp -> sp.mounts(new MountPlan().symlink(withNul(s, at), Path.of("/tmp/l"))).run("/bin/true")));
         Gen<Case> mountDst = WORD.zip(POS, (s, at) -> matching("NUL in a mount path", "mounts\\[0\\].*\\.destination",
                 sp -> sp.mounts(new MountPlan().add(new Mount(Mount.Kind.TMPFS, "", withNul("/t/" + s, at), 0755, 0,
                         new byte[0], false))).run("/bin/true")));
@@ -138,10 +141,10 @@ class InvalidSpecPropertyTest {
     static Gen<Case> mountPaths() {
         Gen<Case> relative = NAME.zip(integers().between(0, 2), (s, kind) -> switch (kind) {
             case 0 -> matching("relative mount path", "mounts\\[0\\].*\\.destination",
-                    sp -> sp.tmpfs(Path.of(s)).run("/bin/true"));
+                    sp -> sp.mounts(new MountPlan().tmpfs(Path.of(s))).run("/bin/true"));
             case 1 -> matching("relative mount path", "mounts\\[0\\].*\\.source",
-                    sp -> sp.bind(Path.of(s, "x"), Path.of("/mnt")).run("/bin/true"));
-            default -> matching("relative mount path", "root", sp -> sp.root(Path.of(s)).run("/bin/true"));
+                    sp -> sp.mounts(new MountPlan().bind(Path.of(s, "x"), Path.of("/mnt"))).run("/bin/true"));
+            default -> matching("relative mount path", "root", sp -> sp.mounts(new MountPlan().root(Path.of(s))).run("/bin/true"));
         });
         Gen<Case> escaping = NAME.zip(integers().between(1, 4), integers().between(0, 1), (s, ups, which) -> {
             String p = "/" + s + "/..".repeat(ups) + "/etc";
@@ -154,13 +157,14 @@ class InvalidSpecPropertyTest {
                             .run("/bin/true"));
         });
         Gen<Case> badMode = integers().between(010000, Integer.MAX_VALUE).map(mode -> matching("mount mode out of range",
-                "mounts\\[0\\].*\\.mode", sp -> sp.dir(Path.of("/d"), mode).run("/bin/true")));
+                "mounts\\[0\\].*\\.mode", sp -> sp.mounts(new MountPlan().mkdir(Path.of("/d"), mode)).run("/bin/true")));
         return oneOf(relative, escaping, badMode);
     }
 
     static Gen<Case> capabilities() {
         return NAME.map(s -> exact("unknown capability", "capability",
-                sp -> sp.keepCapabilities(Capability.of("cap_jns_nonesuch_" + s)).run("/bin/true")));
+                sp -> sp.security(Security.builder().keepCapabilities(Capability.of("cap_jns_nonesuch_" + s)).build())
+                        .run("/bin/true")));
     }
 
     static Gen<Case> conflicts() {
@@ -169,17 +173,18 @@ class InvalidSpecPropertyTest {
                 sp -> sp.domainname(s).run("/bin/true")));
         Gen<Case> longHostname = integers().between(65, 300).map(n -> exact("conflicting options", "hostname",
                 sp -> sp.newUts().hostname("h".repeat(n)).run("/bin/true")));
-        Gen<Case> propagation = integers().between(0, Propagation.values().length - 1).map(k -> exact("conflicting options",
-                "propagation", sp -> sp.propagation(Propagation.values()[k]).run("/bin/true")));
+        Gen<Case> propagation = integers().between(0, 1).map(k -> exact("conflicting options", "mounts propagation",
+                sp -> sp.mounts((k == 0 ? new MountPlan().emptyRoot() : new MountPlan().root(Path.of("/usr")))
+                        .propagation(Propagation.SHARED)).run("/bin/true")));
         Gen<Case> gidOnly = longs().between(0, 1000).map(v -> exact("conflicting options", "uidMap",
                 sp -> sp.gidMap(IdMap.of(v, v, 1)).run("/bin/true")));
         Gen<Case> timeNoInit = integers().between(0, 1).map(k -> exact("conflicting options", "init",
                 sp -> sp.newUser().mapRootUser().newTime().init(false).run("/bin/true")));
         Gen<Case> rlimit = integers().between(0, Rlimit.values().length - 1).zip(longs().between(1, Long.MAX_VALUE / 2),
                 (k, hard) -> exact("bad limit", "rlimit " + Rlimit.values()[k],
-                        sp -> sp.rlimit(Rlimit.values()[k], hard + 1, hard).run("/bin/true")));
+                        sp -> sp.limits(Limits.builder().rlimit(Rlimit.values()[k], hard + 1, hard).build()).run("/bin/true")));
         Gen<Case> negativeLimit = integers().between(0, Rlimit.values().length - 1).zip(longs().between(Long.MIN_VALUE, -2),
-                (k, v) -> exact("bad limit", "rlimit " + Rlimit.values()[k], sp -> sp.rlimit(Rlimit.values()[k], v).run("/bin/true")));
+                (k, v) -> exact("bad limit", "rlimit " + Rlimit.values()[k], sp -> sp.limits(Limits.builder().rlimit(Rlimit.values()[k], v).build()).run("/bin/true")));
         Gen<Case> timeout = longs().between(-1_000_000, 0).map(ms -> exact("bad timeout", "timeout",
                 sp -> sp.timeout(Duration.ofMillis(ms)).run("/bin/true")));
         Gen<Case> runAs = longs().between(Long.MIN_VALUE, -1).map(uid -> exact("bad runAs", "runAs uid",

@@ -1,8 +1,11 @@
 package dev.jns.linux.reliability;
 
-import dev.jns.Mount;
+import dev.jns.sandbox.Limits;
+import dev.jns.sandbox.MountPlan;
+
+import dev.jns.sandbox.Mount;
 import dev.jns.Namespaces;
-import dev.jns.Rlimit;
+import dev.jns.sandbox.Rlimit;
 import dev.jns.Spawn;
 import dev.jns.linux.spawn.SpecBytes;
 import dev.jns.spi.SpawnSpec;
@@ -117,18 +120,22 @@ class SpecRoundTripPropertyTest {
             s.newCgroup();
         }
         int i = 0;
+        MountPlan plan = new MountPlan();
         for (int kind : a.mountKinds()) {
             Path dst = Path.of("/tmp/jns-rt/" + a.hostname() + i++);
             switch (kind) {
-                case 0 -> s.tmpfs(dst, 1L << 20, 0700);
-                case 1 -> s.roBindTry(Path.of("/usr"), dst);
-                case 2 -> s.file(dst, "content " + a.hostname());
-                default -> s.symlink("../" + a.hostname(), dst);
+                case 0 -> plan.tmpfs(dst, 1L << 20, 0700);
+                case 1 -> plan.roBindTry(Path.of("/usr"), dst);
+                case 2 -> plan.file(dst, "content " + a.hostname());
+                default -> plan.symlink("../" + a.hostname(), dst);
             }
         }
-        s.rlimit(a.rlimit(), a.soft(), a.hard());
+        if (!plan.isEmpty()) {
+            s.mounts(plan);
+        }
+        s.limits(Limits.builder().rlimit(a.rlimit(), a.soft(), a.hard()).build());
         s.timeout(Duration.ofMillis(a.timeoutMs()));
-        return s.toSpec(a.command().toArray(String[]::new));
+        return SpawnSpec.of(s, a.command().toArray(String[]::new));
     }
 
     @Test
@@ -148,7 +155,7 @@ class SpecRoundTripPropertyTest {
                     (a.nsMask() & 4) != 0 ? List.of("hostname " + esc(a.hostname())) : List.of());
             List<String> mounts = new ArrayList<>();
             for (Mount m : spec.sandbox().mounts()) {
-                mounts.add(String.format("mount %d %d 0%o %d %d", m.kind().ordinal() + 1, m.optional() ? 1 : 0, m.mode(),
+                mounts.add(String.format("mount %d %d 0%o %d %d", dev.jns.linux.spawn.MountOp.of(m.kind()).code(), m.optional() ? 1 : 0, m.mode(),
                         m.size(), m.content().length));
                 mounts.add(" src " + esc(m.source()));
                 mounts.add(" dst " + esc(m.destination()));

@@ -1,8 +1,8 @@
 package dev.jns.testkit.internal;
 
 import dev.jns.InvalidSpecException;
-import dev.jns.Mount;
-import dev.jns.MountPlan;
+import dev.jns.sandbox.Mount;
+import dev.jns.sandbox.MountPlan;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -56,7 +56,7 @@ public final class ConfigMounts {
         } else {
             if (e.indexOf(':', colon + 1) >= 0) {
                 throw new InvalidSpecException(field, "has more than one ':'",
-                        "write \"/host/source:/destination\" (paths with ':' need Sandbox.builder().bind(..))");
+                        "write \"/host/source:/destination\" (paths with ':' need Sandbox.builder().mounts(new MountPlan().bind(..)))");
             }
             src = e.substring(0, colon);
             dst = e.substring(colon + 1);

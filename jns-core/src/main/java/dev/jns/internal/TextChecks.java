@@ -1,4 +1,4 @@
-package dev.jns.spi;
+package dev.jns.internal;
 
 import dev.jns.InvalidSpecException;
 
@@ -6,8 +6,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The checks jns makes on text before it reaches the kernel (issue 13, item 11): each throws an
- * {@link InvalidSpecException} that names the field, before any process exists. Public for implementations
- * and for callers that want to check input early; {@link dev.jns.Spawn} and the other builders call them.
+ * {@link InvalidSpecException} that names the field, before any process exists. Internal (see {@link Checks});
+ * {@link dev.jns.Spawn}, {@link dev.jns.net.NetNs} and the other builders call them.
  */
 public final class TextChecks {
     /** The kernel's limit for a hostname or NIS domain name, in bytes ({@code __NEW_UTS_LEN}). */

@@ -1,8 +1,9 @@
-package dev.jns.spi;
+package dev.jns.internal;
 
 import dev.jns.IdMap;
 import dev.jns.InvalidSpecException;
-import dev.jns.MountPlan;
+import dev.jns.sandbox.MountPlan;
+import dev.jns.spi.SpawnSpec;
 import dev.jns.Namespaces;
 import dev.jns.Spawn;
 
@@ -116,16 +117,16 @@ class TextChecksTest {
         qt().forAll(plain, integers().between(0, 12), integers().between(0, 1)).checkAssert((s, at, high) -> {
             String bad = withLoneSurrogate(s, at, high == 1);
             assertThat(TextChecks.unpairedSurrogate(bad)).isGreaterThanOrEqualTo(0);
-            assertThatThrownBy(() -> Namespaces.spawn().toSpec("echo", bad))
+            assertThatThrownBy(() -> SpawnSpec.of(Namespaces.spawn(), "echo", bad))
                     .satisfies(e -> assertThat(field(e)).isEqualTo("command[1]")).hasMessageContaining("surrogate");
-            assertThatThrownBy(() -> Namespaces.spawn().clearEnv().env("K", bad).toSpec("true"))
+            assertThatThrownBy(() -> SpawnSpec.of(Namespaces.spawn().clearEnv().env("K", bad), "true"))
                     .satisfies(e -> assertThat(field(e)).isEqualTo("env K"));
             assertThatThrownBy(() -> Namespaces.spawn().clearEnv().env("K" + bad, "v"))
                     .satisfies(e -> assertThat(field(e)).isEqualTo("env key"));
             // paths: the JDK's own Path refuses them on a UTF-8 system; text that reaches jns as a String is checked
             assertThatThrownBy(() -> Namespaces.spawn().directory(Path.of("/w" + bad)))
                     .isInstanceOfAny(InvalidSpecException.class, java.nio.file.InvalidPathException.class);
-            assertThatThrownBy(() -> Namespaces.spawn().newMount().symlink("t" + bad, Path.of("/l")).toSpec("true"))
+            assertThatThrownBy(() -> SpawnSpec.of(Namespaces.spawn().mounts(new MountPlan().symlink("t" + bad, Path.of("/l"))), "true"))
                     .satisfies(e -> assertThat(field(e)).endsWith(".target"));
             assertThatThrownBy(() -> Namespaces.spawn().newUts().hostname("a" + bad))
                     .satisfies(e -> assertThat(field(e)).isEqualTo("hostname"));
@@ -168,22 +169,23 @@ class TextChecksTest {
             String[] cmd = new String[n];
             java.util.Arrays.fill(cmd, "x");
             long counted = (long) n * (1 + Spawn.RECORD_HEADER_BYTES);
-            boolean ok = accepts(() -> Namespaces.spawn().clearEnv().toSpec(cmd));
+            boolean ok = accepts(() -> SpawnSpec.of(Namespaces.spawn().clearEnv(), cmd));
             assertThat(ok).as("%d arguments", n).isEqualTo(counted <= Spawn.MAX_TOTAL_BYTES);
         });
         String[] many = new String[110_000];
         java.util.Arrays.fill(many, "x");
-        assertThatThrownBy(() -> Namespaces.spawn().clearEnv().toSpec(many))
+        assertThatThrownBy(() -> SpawnSpec.of(Namespaces.spawn().clearEnv(), many))
                 .satisfies(e -> assertThat(field(e)).isEqualTo("command")).hasMessageContaining("record header");
     }
 
     @Test
     void aMountPlanCountsTowardsTheSameLimit() {
-        Spawn s = Namespaces.spawn().clearEnv().newMount();
+        MountPlan plan = new MountPlan();
         for (int i = 0; i < 17; i++) {
-            s.file(Path.of("/f" + i), new byte[MountPlan.MAX_FILE_BYTES], 0644);
+            plan.file(Path.of("/f" + i), new byte[MountPlan.MAX_FILE_BYTES], 0644);
         }
-        assertThatThrownBy(() -> s.toSpec("true")).satisfies(e -> assertThat(field(e)).isEqualTo("mounts"));
+        Spawn s = Namespaces.spawn().clearEnv().mounts(plan);
+        assertThatThrownBy(() -> SpawnSpec.of(s, "true")).satisfies(e -> assertThat(field(e)).isEqualTo("mounts"));
     }
 
     @Test
@@ -197,7 +199,7 @@ class TextChecksTest {
             boolean ok = accepts(() -> IdMap.validate("uidMap", map));
             assertThat(ok).as("%d lines, %d bytes", lines, bytes).isEqualTo(bytes <= IdMap.MAX_TEXT_BYTES);
             if (!ok) {
-                assertThatThrownBy(() -> Namespaces.spawn().uidMap(map.toArray(IdMap[]::new)).toSpec("true"))
+                assertThatThrownBy(() -> SpawnSpec.of(Namespaces.spawn().uidMap(map.toArray(IdMap[]::new)), "true"))
                         .satisfies(e -> assertThat(field(e)).isEqualTo("uidMap")).hasMessageContaining("one page");
             }
         });

@@ -1,8 +1,8 @@
-package dev.jns;
+package dev.jns.sandbox;
 
 /**
  * Resource limits (setrlimit(2)), numbered as on Linux ({@link #ordinal()} is {@code RLIMIT_*}). See
- * {@link Spawn#rlimit(Rlimit, long, long)}.
+ * {@link Limits.Builder#rlimit(Rlimit, long, long)}.
  */
 public enum Rlimit {
     /** CPU time in seconds (SIGXCPU at the soft limit, SIGKILL at the hard one). */

@@ -1,4 +1,6 @@
-package dev.jns;
+package dev.jns.inspect;
+
+import dev.jns.NamespaceType;
 
 import java.nio.file.Path;
 import java.util.Optional;

@@ -1,4 +1,9 @@
-package dev.jns;
+package dev.jns.net;
+
+import dev.jns.InvalidSpecException;
+import dev.jns.NamespaceType;
+import dev.jns.Namespaces;
+import dev.jns.NsHandle;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -8,9 +13,11 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * Named network namespaces, interoperable with iproute2: {@code NetNs.add("blue")} is what
+ * Named network namespaces, interoperable with iproute2: {@code NetNs.create("blue")} is what
  * {@code ip netns add blue} makes (a bind mount at {@code /run/netns/blue}), so {@code ip netns exec blue ...}
- * works on it, and namespaces made by {@code ip netns add} can be opened, listed and deleted here.
+ * works on it, and namespaces made by {@code ip netns add} can be opened, listed and unpersisted here. The vocabulary is the handles' one: a
+ * named namespace is a {@linkplain NsHandle#persist(java.nio.file.Path) persisted} handle, and
+ * {@link #unpersist(String)} is {@link Namespaces#unpersist(java.nio.file.Path)} of its file.
  */
 public final class NetNs {
     /** Where iproute2 keeps named network namespaces. */
@@ -20,8 +27,8 @@ public final class NetNs {
     }
 
     /** Creates a network namespace named {@code name} and returns a handle to it. Needs root (as ip netns). */
-    public static NsHandle add(String name) {
-        return Namespaces.provider().addNetNs(checkName(name));
+    public static NsHandle create(String name) {
+        return dev.jns.internal.Providers.namespaces().addNetNs(checkName(name));
     }
 
     /** Opens the named network namespace. */
@@ -42,11 +49,11 @@ public final class NetNs {
     }
 
     /** Unmounts and removes {@code /run/netns/NAME}, as {@code ip netns delete}. */
-    public static void delete(String name) {
-        Namespaces.provider().deleteNetNs(checkName(name));
+    public static void unpersist(String name) {
+        dev.jns.internal.Providers.namespaces().deleteNetNs(checkName(name));
     }
 
     static String checkName(String name) {
-        return dev.jns.spi.TextChecks.netnsName("name", name);
+        return dev.jns.internal.TextChecks.netnsName("name", name);
     }
 }

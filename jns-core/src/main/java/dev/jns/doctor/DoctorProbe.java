@@ -1,4 +1,8 @@
-package dev.jns;
+package dev.jns.doctor;
+
+import dev.jns.Errno;
+import dev.jns.NamespaceType;
+import dev.jns.Namespaces;
 
 import java.time.Duration;
 

@@ -1,6 +1,10 @@
-package dev.jns;
+package dev.jns.sandbox;
+
+import dev.jns.InvalidSpecException;
+import dev.jns.internal.Checks;
 
 import java.nio.charset.StandardCharsets;
+
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,16 +13,25 @@ import java.util.Objects;
 /**
  * An ordered list of mounts and file-system entries for a sandbox, as bubblewrap's command line: built
  * fluently, applied in order by the launcher in the sandbox's new mount namespace (so nothing of it is ever
- * visible on the host, and nothing is left behind when the sandbox ends). Give it to {@link Spawn#mounts}, or
- * use the same methods on {@link Spawn} directly.
+ * visible on the host, and nothing is left behind when the sandbox ends). Hand it to
+ * {@link dev.jns.Spawn#mounts(MountPlan)}; a plan with entries or a root switch makes the spawn a <em>sandbox</em>,
+ * which gets the safe defaults of {@link Security#defaults()}.
+ *
+ * <pre>{@code
+ * MountPlan plan = new MountPlan().emptyRoot()
+ *         .roBind(Path.of("/usr"), Path.of("/usr"))
+ *         .bind(output, Path.of("/out"))
+ *         .proc(Path.of("/proc")).dev(Path.of("/dev")).tmpfs(Path.of("/tmp"))
+ *         .remountReadOnly(Path.of("/"));
+ * }</pre>
  *
  * <p>Missing destinations are created (directories, or an empty file for a file bind) only inside file
- * systems the plan itself mounted (a {@link #tmpfs}, {@link #dev}, or the {@link Spawn#emptyRoot() empty
+ * systems the plan itself mounted (a {@link #tmpfs}, {@link #dev}, or the {@link #emptyRoot() empty
  * root}); anywhere else a missing destination is an error, so a plan never creates files on a host file
  * system. A missing source is an error unless the entry is a {@code *Try} variant.
  *
  * <p>Read-only binds are remounted read-only at their top mount; submounts below the source keep their own
- * flags. Whether the command can undo a mount depends on its capabilities: see {@link Spawn#keepCapabilities}.
+ * flags. Whether the command can undo a mount depends on its capabilities: see {@link Security}.
  */
 public final class MountPlan {
     /** The most entries a plan may have (the launcher's limit). */
@@ -27,14 +40,87 @@ public final class MountPlan {
     public static final int MAX_FILE_BYTES = 60 * 1024;
 
     private final List<Mount> entries = new ArrayList<>();
+    private String root;
+    private Propagation propagation = Propagation.PRIVATE;
+    private boolean propagationSet;
 
     /** An empty plan. */
     public MountPlan() {
     }
 
-    /** Binds {@code source} on {@code destination}, read-write (recursive, nodev). */
+    /**
+     * Makes {@code directory} (absolute, of the caller's file system) the command's root, bound recursively
+     * and switched to with {@code pivot_root}; the caller's tree is detached, so nothing outside it can be
+     * reached. Destinations and {@link dev.jns.Spawn#directory(Path)} are then paths in the new root; sources
+     * stay paths of the caller's file system. Without a working directory the command starts in {@code /}.
+     */
+    public MountPlan root(Path directory) {
+        Objects.requireNonNull(directory, "directory");
+        Checks.checkPath("root", directory.toString());
+        root = directory.toString();
+        return this;
+    }
+
+    /**
+     * Makes an empty tmpfs the command's root, built from this plan (as bubblewrap): only what the plan binds
+     * or creates is there. See {@link #root(Path)}.
+     */
+    public MountPlan emptyRoot() {
+        root = "";
+        return this;
+    }
+
+    /**
+     * Sets the propagation applied to {@code /} in the new mount namespace before the plan runs
+     * ({@link Propagation#PRIVATE} by default, so that no mount of the plan reaches the caller).
+     */
+    public MountPlan propagation(Propagation value) {
+        propagation = Objects.requireNonNull(value, "value");
+        propagationSet = true;
+        return this;
+    }
+
+    /** The root switch: empty for none, {@code ""} for {@link #emptyRoot()}, else the directory. */
+    public java.util.Optional<String> root() {
+        return java.util.Optional.ofNullable(root);
+    }
+
+    /** The propagation of {@code /} in the new mount namespace. */
+    public Propagation propagation() {
+        return propagation;
+    }
+
+    /** Whether {@link #propagation(Propagation)} was called. */
+    public boolean propagationSet() {
+        return propagationSet;
+    }
+
+    /** Whether the plan confines the command: it has an entry or a root switch (then the spawn is a sandbox). */
+    public boolean confines() {
+        return !entries.isEmpty() || root != null;
+    }
+
+    /**
+     * Binds {@code source} on {@code destination}, read-write (recursive, nodev). In a sandbox started by root,
+     * a source that belongs to a user other than root is idmapped to that user by default: see {@link BindOwner}.
+     */
     public MountPlan bind(Path source, Path destination) {
         return bind(Mount.Kind.BIND, source, destination, false);
+    }
+
+    /**
+     * Binds {@code source} on {@code destination}, read-write, with the sandbox's root reading and writing its
+     * files as {@code owner} on the host (an idmapped mount; {@link BindOwner#none()}: no idmap).
+     */
+    public MountPlan bind(Path source, Path destination, BindOwner owner) {
+        return add(new Mount(Mount.Kind.BIND, str(source, "source"), str(destination, "destination"), 0, 0, null,
+                false, Objects.requireNonNull(owner, "owner")));
+    }
+
+    /** Binds {@code source} read-only, with its files seen through an idmap to {@code owner} (see {@link BindOwner}). */
+    public MountPlan roBind(Path source, Path destination, BindOwner owner) {
+        return add(new Mount(Mount.Kind.RO_BIND, str(source, "source"), str(destination, "destination"), 0, 0, null,
+                false, Objects.requireNonNull(owner, "owner")));
     }
 
     /** As {@link #bind}, skipped when {@code source} does not exist. */
@@ -97,7 +183,7 @@ public final class MountPlan {
     }
 
     /** A directory with {@code mode}, parents as needed (an existing directory is kept as is). */
-    public MountPlan dir(Path destination, int mode) {
+    public MountPlan mkdir(Path destination, int mode) {
         return simple(Mount.Kind.DIR, destination, mode);
     }
 
@@ -110,7 +196,7 @@ public final class MountPlan {
     /** A regular file at {@code destination} with {@code content} and mode 0644. */
     public MountPlan file(Path destination, String content) {
         Objects.requireNonNull(content, "content");
-        dev.jns.spi.TextChecks.text("file content", content);
+        dev.jns.internal.TextChecks.text("file content", content);
         return file(destination, content.getBytes(StandardCharsets.UTF_8), 0644);
     }
 
@@ -135,10 +221,21 @@ public final class MountPlan {
         return this;
     }
 
-    /** Appends every entry of {@code other}. */
+    /** Appends every entry of {@code other}, and takes its root switch and propagation when it set them. */
     public MountPlan addAll(MountPlan other) {
         entries.addAll(other.entries);
+        if (other.root != null) {
+            root = other.root;
+        }
+        if (other.propagationSet) {
+            propagation(other.propagation);
+        }
         return this;
+    }
+
+    /** A copy of this plan (a {@link dev.jns.Spawn} keeps a copy, so later changes to the plan do not reach it). */
+    public MountPlan copy() {
+        return new MountPlan().addAll(this);
     }
 
     /** The entries, in order. */
@@ -169,19 +266,19 @@ public final class MountPlan {
         for (int i = 0; i < entries.size(); i++) {
             Mount m = entries.get(i);
             String at = "mounts[" + i + "] (" + m.describe() + ")";
-            checkPath(at + ".destination", m.destination());
+            Checks.checkPath(at + ".destination", m.destination());
             if (m.destination().equals("/") && m.kind() != Mount.Kind.REMOUNT_READ_ONLY) {
                 throw new InvalidSpecException(at + ".destination", "'/' can only be remounted read-only",
-                        "use Spawn.root(..) or Spawn.emptyRoot() to replace the root");
+                        "use MountPlan.root(..) or MountPlan.emptyRoot() to replace the root");
             }
             if (m.kind().hasSource()) {
                 if (m.source().isEmpty()) {
                     throw new InvalidSpecException(at + ".source", "is empty", null);
                 }
                 if (m.kind() == Mount.Kind.SYMLINK) {
-                    Spawn.checkNoNul(at + ".target", m.source());
+                    Checks.checkNoNul(at + ".target", m.source());
                 } else {
-                    checkPath(at + ".source", m.source());
+                    Checks.checkPath(at + ".source", m.source());
                 }
             } else if (!m.source().isEmpty()) {
                 throw new InvalidSpecException(at + ".source", "a " + m.kind().label() + " takes no source", null);
@@ -200,6 +297,10 @@ public final class MountPlan {
                 throw new InvalidSpecException(at + ".content", m.content().length + " bytes; at most "
                         + MAX_FILE_BYTES, "bind a file instead");
             }
+            if (m.owner() != null && m.kind() != Mount.Kind.BIND && m.kind() != Mount.Kind.RO_BIND
+                    && m.kind() != Mount.Kind.DEV_BIND) {
+                throw new InvalidSpecException(at + ".owner", "only a bind has an owner", null);
+            }
             if (payloadBytes(m) > MAX_RECORD_PAYLOAD) {
                 throw new InvalidSpecException(at, "paths and content take " + payloadBytes(m) + " bytes in the "
                         + "launcher's record; at most " + MAX_RECORD_PAYLOAD, "bind a file instead");
@@ -214,36 +315,17 @@ public final class MountPlan {
 
     /** The payload bytes of an entry's launcher record: fixed fields, source, NUL, destination, NUL, content. */
     static int payloadBytes(Mount m) {
-        return ENTRY_FIXED_BYTES + dev.jns.spi.TextChecks.utf8Length(m.source()) + 1
-                + dev.jns.spi.TextChecks.utf8Length(m.destination()) + 1 + m.content().length;
+        return ENTRY_FIXED_BYTES + dev.jns.internal.TextChecks.utf8Length(m.source()) + 1
+                + dev.jns.internal.TextChecks.utf8Length(m.destination()) + 1 + m.content().length;
     }
 
     /** The bytes the entries take in the launcher's spec, record headers included. */
     public static long recordBytes(List<Mount> entries) {
         long total = 0;
         for (Mount m : entries) {
-            total += Spawn.RECORD_HEADER_BYTES + payloadBytes(m);
+            total += dev.jns.Spawn.RECORD_HEADER_BYTES + payloadBytes(m);
         }
         return total;
-    }
-
-    /** An absolute path without '.', '..' or empty components (a trailing '/' is allowed), no NUL, < 4096 bytes. */
-    static void checkPath(String field, String path) {
-        Spawn.checkNoNul(field, path);
-        if (!path.startsWith("/")) {
-            throw new InvalidSpecException(field, "'" + path + "' is not an absolute path", "start it with '/'");
-        }
-        if (path.getBytes(StandardCharsets.UTF_8).length >= 4000) {
-            throw new InvalidSpecException(field, "is longer than 4000 bytes", null);
-        }
-        String[] parts = path.substring(1).split("/", -1);
-        for (int k = 0; k < parts.length; k++) {
-            String c = parts[k];
-            if (c.equals("..") || c.equals(".") || (c.isEmpty() && k < parts.length - 1)) {
-                throw new InvalidSpecException(field, "'" + path + "' has a '" + c + "' component",
-                        "give a normalized absolute path (no '.', '..' or '//')");
-            }
-        }
     }
 
     @Override

@@ -1,4 +1,6 @@
-package dev.jns;
+package dev.jns.doctor;
+
+import dev.jns.Namespaces;
 
 import java.util.List;
 import java.util.Map;

@@ -1,10 +1,12 @@
-package dev.jns;
+package dev.jns.sandbox;
+
+import dev.jns.InvalidSpecException;
 
 import java.util.Locale;
 
 /**
  * Linux capabilities by name, numbered as in {@code <linux/capability.h>} ({@link #ordinal()} is the number).
- * See {@link Spawn#keepCapabilities} and {@link Spawn#dropCapabilities}.
+ * See {@link Security.Builder#keepCapabilities} and {@link Security.Builder#dropCapabilities}.
  */
 public enum Capability {
     /** Linux capability 0. */

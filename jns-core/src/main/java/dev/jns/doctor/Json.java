@@ -1,4 +1,4 @@
-package dev.jns;
+package dev.jns.doctor;
 
 import java.util.Collection;
 import java.util.Map;

@@ -1,4 +1,7 @@
-package dev.jns;
+package dev.jns.inspect;
+
+import dev.jns.NamespaceType;
+import dev.jns.Namespaces;
 
 import java.util.Comparator;
 import java.util.List;
@@ -23,10 +26,6 @@ public final class NamespaceTree {
         return all;
     }
 
-    /** The namespaces of one type. */
-    public List<NamespaceInfo> ofType(NamespaceType type) {
-        return all.stream().filter(i -> i.type() == type).toList();
-    }
 
     /** The namespace of that type and inode, when listed. */
     public Optional<NamespaceInfo> find(NamespaceType type, long inode) {
@@ -61,6 +60,6 @@ public final class NamespaceTree {
 
     /** The user or pid namespaces of {@code type} whose parent is not listed: the tops of the parent tree. */
     public List<NamespaceInfo> roots(NamespaceType type) {
-        return ofType(type).stream().filter(i -> parent(i).isEmpty()).toList();
+        return all.stream().filter(i -> i.type() == type).filter(i -> parent(i).isEmpty()).toList();
     }
 }

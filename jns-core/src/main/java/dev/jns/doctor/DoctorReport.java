@@ -1,4 +1,7 @@
-package dev.jns;
+package dev.jns.doctor;
+
+import dev.jns.NamespaceType;
+import dev.jns.Namespaces;
 
 import java.time.Duration;
 import java.util.ArrayList;

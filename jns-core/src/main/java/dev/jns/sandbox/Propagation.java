@@ -1,4 +1,4 @@
-package dev.jns;
+package dev.jns.sandbox;
 
 /**
  * Mount propagation applied recursively to {@code /} in a new mount namespace, as

@@ -1,11 +1,11 @@
-package dev.jns;
+package dev.jns.sandbox;
 
 import java.util.Arrays;
 import java.util.Objects;
 
 /**
  * One entry of a {@link MountPlan}: what the launcher does, in order, in the sandbox's new mount namespace.
- * Paths are absolute; with a root switch ({@link Spawn#root}, {@link Spawn#emptyRoot}) destinations are in
+ * Paths are absolute; with a root switch ({@link MountPlan#root}, {@link MountPlan#emptyRoot}) destinations are in
  * the new root and sources in the caller's file system.
  *
  * @param kind        what to do
@@ -16,9 +16,11 @@ import java.util.Objects;
  * @param content     the content of a {@link Kind#FILE}, else empty
  * @param optional    {@code *Try} variants: a missing source skips the entry, as bubblewrap's
  *                    {@code --bind-try}
+ * @param owner       binds: who the sandbox's root is on its files (an idmapped bind, see {@link BindOwner}), or
+ *                    null for the default; null for other kinds
  */
 public record Mount(Kind kind, String source, String destination, int mode, long size, byte[] content,
-                    boolean optional) {
+                    boolean optional, BindOwner owner) {
     /** The kinds of entries; the launcher protocol numbers them in this order, from 1. */
     public enum Kind {
         /** Bind mount, recursive, read-write (nodev). */
@@ -61,6 +63,11 @@ public record Mount(Kind kind, String source, String destination, int mode, long
         }
     }
 
+    /** An entry with the default owner (see {@link BindOwner}). */
+    public Mount(Kind kind, String source, String destination, int mode, long size, byte[] content, boolean optional) {
+        this(kind, source, destination, mode, size, content, optional, null);
+    }
+
     /** Copies {@code content}; checks nothing else (see {@link MountPlan#validate}). */
     public Mount {
         Objects.requireNonNull(kind, "kind");
@@ -78,18 +85,20 @@ public record Mount(Kind kind, String source, String destination, int mode, long
     /** {@code "roBind /src -> /work"}, as in error messages. */
     public String describe() {
         String name = kind.label() + (optional ? "Try" : "");
-        return kind.hasSource() ? name + " " + source + " -> " + destination : name + " " + destination;
+        String owned = owner == null ? "" : " (owner " + owner + ")";
+        return kind.hasSource() ? name + " " + source + " -> " + destination + owned : name + " " + destination;
     }
 
     @Override
     public boolean equals(Object o) {
         return o instanceof Mount m && kind == m.kind && source.equals(m.source) && destination.equals(m.destination)
-                && mode == m.mode && size == m.size && Arrays.equals(content, m.content) && optional == m.optional;
+                && mode == m.mode && size == m.size && Arrays.equals(content, m.content) && optional == m.optional
+                && Objects.equals(owner, m.owner);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(kind, source, destination, mode, size, Arrays.hashCode(content), optional);
+        return Objects.hash(kind, source, destination, mode, size, Arrays.hashCode(content), optional, owner);
     }
 
     @Override
