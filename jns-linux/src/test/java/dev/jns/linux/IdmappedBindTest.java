@@ -23,6 +23,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
@@ -131,5 +132,81 @@ class IdmappedBindTest {
         assertThat(r.stdout()).endsWith("hello\n");
         assertThat(attr(out.resolve("hello"), "uid")).isEqualTo(jnsci[0]);
         assertThat(attr(out.resolve("hello"), "gid")).isEqualTo(jnsci[1]);
+    }
+
+    @Test
+    void theCallerAsOwnerMakesEveryOutputTheCallers() throws Exception {
+        Path rootOwned = Files.createDirectories(work.resolve("root-owned"));
+        Files.setPosixFilePermissions(rootOwned, PosixFilePermissions.fromString("rwxr-xr-x"));
+        SpawnResult r = sandbox(new MountPlan().bind(rootOwned, Path.of("/out"), BindOwner.caller()))
+                .run("sh", "-c", "cat /proc/self/uid_map; mkdir /out/d && echo x > /out/d/f && touch /out/t");
+        assertThat(r.exitCode()).as(r.stderr()).isZero();
+        assertThat(r.stdout().trim().split("\\s+")[1]).as("the sandbox's root is not host root").isNotEqualTo("0");
+        try (Stream<Path> all = Files.walk(rootOwned)) {
+            for (Path p : all.toList()) {
+                assertThat(attr(p, "uid")).as("owner of %s", p).isZero();
+                assertThat(attr(p, "gid")).as("group of %s", p).isZero();
+            }
+        }
+    }
+
+    @Test
+    void givenIdsOwnTheOutputs() throws Exception {
+        Path mine = Files.createDirectories(out.resolve("mine"));
+        chown(mine, 4242, 4343);
+        SpawnResult r = sandbox(new MountPlan().bind(out, Path.of("/out"), BindOwner.of(4242, 4343)))
+                .run("sh", "-c", "touch /out/mine/t; stat -c %u:%g /out/mine/t /out/mine /out; touch /out/t");
+        // inside, the owner's files are root's; the top directory (jnsci's) is not the given owner's: overflow,
+        // and not writable for the sandbox
+        assertThat(r.stdout()).isEqualTo("0:0\n0:0\n65534:65534\n");
+        assertThat(r.stderr()).contains("Permission denied");
+        assertThat(attr(mine.resolve("t"), "uid")).isEqualTo(4242);
+        assertThat(attr(mine.resolve("t"), "gid")).isEqualTo(4343);
+    }
+
+    @Test
+    void noneKeepsTheSandboxsOwnHostIds() throws Exception {
+        Files.setPosixFilePermissions(out, PosixFilePermissions.fromString("rwxrwxrwx"));
+        SpawnResult r = sandbox(new MountPlan().bind(out, Path.of("/out"), BindOwner.none()))
+                .run("sh", "-c", "touch /out/t && cat /proc/self/uid_map");
+        assertThat(r.exitCode()).as(r.stderr()).isZero();
+        long base = Long.parseLong(r.stdout().trim().split("\\s+")[1]);
+        assertThat(attr(out.resolve("t"), "uid")).isEqualTo(base);
+    }
+
+    @Test
+    void aFileSystemWithoutIdmapSupportIsAClearError() {
+        // proc cannot be idmapped (no FS_ALLOW_IDMAP): the spawn fails naming the entry, the file system and
+        // the kernel's requirement, and nothing runs as host root instead
+        assertThatThrownBy(() -> sandbox(new MountPlan().bind(out, Path.of("/out"))
+                .roBind(Path.of("/proc"), Path.of("/hostproc"), BindOwner.caller())).run("true"))
+                .isInstanceOfSatisfying(NamespaceException.class, e -> {
+                    assertThat(e.step()).contains("mount plan entry").contains("/proc -> /hostproc").contains("idmap");
+                    assertThat(e.errnoName()).isEqualTo("EINVAL");
+                    assertThat(e.hint()).contains("(proc)").contains("5.12");
+                });
+    }
+
+    @Test
+    void anOwnerWithoutAUserNamespaceOfItsOwnIsInvalid() {
+        assertThatThrownBy(() -> sandbox(new MountPlan().bind(out, Path.of("/out"), BindOwner.of(4242, 4242)))
+                .security(Security.builder().allowHostRoot(true).build()).run("true"))
+                .isInstanceOfSatisfying(dev.jns.InvalidSpecException.class,
+                        e -> assertThat(e.field()).endsWith(".owner"));
+    }
+
+    @Test
+    void aRootlessCallerCannotIdmapAndIsToldWhy() {
+        long id = SandboxSupport.jnsci();
+        SpawnResult before = sandbox(new MountPlan().bind(out, Path.of("/out"))).runAs(id, id).newUser()
+                .mapRootUser().run("sh", "-c", "touch /out/plain");
+        assertThat(before.exitCode()).as(before.stderr()).isZero();
+        assertThat(out.resolve("plain")).exists();
+        assertThatThrownBy(() -> sandbox(new MountPlan().bind(out, Path.of("/out"), BindOwner.caller()))
+                .runAs(id, id).newUser().mapRootUser().run("true"))
+                .isInstanceOfSatisfying(NamespaceException.class, e -> {
+                    assertThat(e.errnoName()).isEqualTo("EPERM");
+                    assertThat(e.hint()).contains("CAP_SYS_ADMIN").contains("cannot idmap host file systems");
+                });
     }
 }
