@@ -25,10 +25,11 @@ class DoctorTest {
         DoctorFacts f = r.facts();
         assertThat(f.kernel()).isNotEmpty();
         assertThat(f.euid()).isEqualTo(Long.parseLong(new com.sun.security.auth.module.UnixSystem().getUid() + ""));
-        // as the caller: eight types and the userns + tmpfs attempt; as root also the same as nobody
-        assertThat(r.probes(false)).hasSize(9);
+        // as the caller: eight types and the userns + tmpfs attempt (root: and the idmap attempt); as root also
+        // the types and the userns + tmpfs attempt as nobody
+        assertThat(r.probes(false)).hasSize(f.root() ? 10 : 9);
         assertThat(r.probes(true)).hasSize(9);
-        assertThat(r.probes()).hasSize(f.root() ? 18 : 9);
+        assertThat(r.probes()).hasSize(f.root() ? 19 : 9);
         for (NamespaceType t : NamespaceType.values()) {
             assertThat(r.probe(t, false)).isPresent();
             assertThat(r.probe(t, true)).get().extracting(DoctorProbe::rootless).isEqualTo(true);
@@ -45,6 +46,16 @@ class DoctorTest {
         assertThat(r.facts().timeNamespaces()).isTrue();
         assertThat(r.facts().pidfd()).isTrue();
         assertThat(r.facts().sysctls()).containsKey("user.max_user_namespaces");
+    }
+
+    @Test
+    void rootProbesIdmappedBinds() {
+        DoctorReport r = Namespaces.doctor();
+        assumeTrue(r.facts().root(), "idmapped binds need root: the probe is made for a root JVM only");
+        DoctorProbe idmap = r.probes(false).stream().filter(p -> DoctorProbe.IDMAP.equals(p.name())).findFirst()
+                .orElseThrow();
+        // java.io.tmpdir is on ext4 here (Linux 6.18): idmapped mounts work
+        assertThat(idmap.works()).as(idmap.describe()).isTrue();
     }
 
     @Test
