@@ -29,7 +29,9 @@ import dev.jns.InvalidSpecException;
  * ext4, xfs, btrfs, vfat, f2fs have it since 5.12), on the source or any mount below it; and callers without
  * root: the kernel lets only a process with {@code CAP_SYS_ADMIN} in the user namespace that owns the source's
  * file system (the initial one, for host disks) idmap it, so a rootless sandbox cannot idmap host directories
- * (its writes land as the one id mapped to the caller, as before).
+ * (its writes land as the one id mapped to the caller, as before). Where the sandbox's root already is the
+ * owner on the host (a rootless {@code mapRootUser()} and {@link #caller()}), no idmap is needed and none is
+ * made: {@code caller()} works for both kinds of callers.
  *
  * @param kind what the owner is
  * @param uid  the host uid for {@link Kind#IDS}, else -1

@@ -202,7 +202,7 @@ class IdmappedBindTest {
                 .mapRootUser().run("sh", "-c", "touch /out/plain");
         assertThat(before.exitCode()).as(before.stderr()).isZero();
         assertThat(out.resolve("plain")).exists();
-        assertThatThrownBy(() -> sandbox(new MountPlan().bind(out, Path.of("/out"), BindOwner.caller()))
+        assertThatThrownBy(() -> sandbox(new MountPlan().bind(out, Path.of("/out"), BindOwner.of(4242, 4242)))
                 .runAs(id, id).newUser().mapRootUser().run("true"))
                 .isInstanceOfSatisfying(NamespaceException.class, e -> {
                     assertThat(e.errnoName()).isEqualTo("EPERM");

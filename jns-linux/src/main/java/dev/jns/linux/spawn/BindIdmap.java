@@ -18,31 +18,38 @@ final class BindIdmap {
     }
 
     /**
-     * The idmap for {@code sandboxMap} (a uid_map or gid_map text: "inside outside count" lines) that makes the
-     * host id of inside id 0 read and write as {@code owner} on disk; null when inside id 0 is not mapped.
+     * The idmap for {@code sandboxMap} (a uid_map or gid_map text: "inside outside count" lines) that makes host id
+     * {@code actor} (the id the sandbox's processes run as: its root's, usually) read and write as {@code owner}
+     * on disk, and every other host id of the map as itself.
      */
-    static String of(String sandboxMap, long owner) {
+    static String of(String sandboxMap, long actor, long owner) {
         List<long[]> ranges = parse(sandboxMap);
-        long root = -1;
-        for (long[] r : ranges) {
-            if (r[0] == 0) {
-                root = r[1];
-            }
-        }
-        if (root < 0) {
-            return null;
-        }
-        StringBuilder sb = new StringBuilder().append(owner).append(' ').append(root).append(" 1\n");
-        // every other host id of the sandbox as itself, minus the root's host id and the owner (on disk, the
-        // owner is taken by the root's line: map lines may not overlap)
+        StringBuilder sb = new StringBuilder().append(owner).append(' ').append(actor).append(" 1\n");
+        // every other host id of the sandbox as itself, minus the actor's host id and the owner (on disk, the
+        // owner is taken by the actor's line: map lines may not overlap)
         for (long[] r : ranges) {
             long start = r[1];
             long end = r[1] + r[2];
-            for (long[] piece : minus(start, end, root, owner)) {
+            for (long[] piece : minus(start, end, actor, owner)) {
                 sb.append(piece[0]).append(' ').append(piece[0]).append(' ').append(piece[1] - piece[0]).append('\n');
             }
         }
         return sb.toString();
+    }
+
+    /** The host id of inside id 0 in {@code sandboxMap}, or -1 when it is not mapped. */
+    static long rootOf(String sandboxMap) {
+        for (long[] r : parse(sandboxMap)) {
+            if (r[0] == 0) {
+                return r[1];
+            }
+        }
+        return -1;
+    }
+
+    /** Whether host id {@code host} is on the outside of {@code sandboxMap}. */
+    static boolean maps(String sandboxMap, long host) {
+        return parse(sandboxMap).stream().anyMatch(r -> host >= r[1] && host < r[1] + r[2]);
     }
 
     /** [start, end) without the ids a and b, as [s, e) pieces. */

@@ -158,7 +158,8 @@ public final class LaunchPlan {
         }
         String newuidmap = (helpers & HELPER_UID) != 0 ? helper("newuidmap", spec) : null;
         String newgidmap = (helpers & HELPER_GID) != 0 ? helper("newgidmap", spec) : null;
-        Map<Integer, String[]> idmaps = idmaps(spec, who, sandboxIds, created, uid, gid);
+        Map<Integer, String[]> idmaps = idmaps(spec, who, sandboxIds, created, uid, gid,
+                setIds || sandboxIds != null);
         return new LaunchPlan(spec, who, created, userAdded, uid, gid, helpers, newuidmap, newgidmap, setGroups,
                 sandboxIds, setIds || sandboxIds != null, idmaps);
     }
@@ -197,8 +198,14 @@ public final class LaunchPlan {
      * setuid ones included, on the host; that takes an explicit owner.
      */
     private static Map<Integer, String[]> idmaps(SpawnSpec spec, Privileges who, SandboxIds sandboxIds,
-                                                 Set<NamespaceType> created, String uid, String gid) {
+                                                 Set<NamespaceType> created, String uid, String gid, boolean setIds) {
         Map<Integer, String[]> out = new java.util.TreeMap<>();
+        // the host ids the sandbox's processes run as: inside 0 after SET_IDS, else the caller's own (mapped to
+        // something inside, or the overflow id: then -1)
+        long[] actor = uid == null || gid == null ? new long[] {who.euid(), who.egid()}
+                : setIds ? new long[] {BindIdmap.rootOf(uid), BindIdmap.rootOf(gid)}
+                : new long[] {BindIdmap.maps(uid, who.euid()) ? who.euid() : -1,
+                        BindIdmap.maps(gid, who.egid()) ? who.egid() : -1};
         List<Mount> mounts = spec.sandbox().mounts();
         for (int i = 0; i < mounts.size(); i++) {
             Mount m = mounts.get(i);
@@ -226,13 +233,14 @@ public final class LaunchPlan {
                 throw new InvalidSpecException(field, "an idmapped bind needs the sandbox's own user namespace "
                         + "with mapped ids", "add newUser() with a map, or leave the owner out");
             }
-            String uidIdmap = BindIdmap.of(uid, target[0]);
-            String gidIdmap = BindIdmap.of(gid, target[1]);
-            if (uidIdmap == null || gidIdmap == null) {
-                throw new InvalidSpecException(field, "uid or gid 0 inside is not mapped, so nothing inside can "
-                        + "act as the owner", "map inside id 0");
+            if (target[0] == actor[0] && target[1] == actor[1]) {
+                continue; // the sandbox's processes already are the owner on the host (rootless): no idmap
             }
-            out.put(i, new String[] {uidIdmap, gidIdmap});
+            if (actor[0] < 0 || actor[1] < 0) {
+                throw new InvalidSpecException(field, "the sandbox's own uid or gid is not mapped, so nothing "
+                        + "inside can act as the owner", "map the ids the sandbox runs as (e.g. mapRootUser())");
+            }
+            out.put(i, new String[] {BindIdmap.of(uid, actor[0], target[0]), BindIdmap.of(gid, actor[1], target[1])});
         }
         return out;
     }
