@@ -271,7 +271,11 @@ public final class Spawn {
         return this;
     }
 
-    /** Sets (or, with a null value, removes) one environment variable of the command. */
+    /**
+     * Sets (or, with a null value, removes) one environment variable of the command. Without {@link #clearEnv()}
+     * the command starts from the JVM's whole environment, as with {@link ProcessBuilder} (its tokens and
+     * credentials included): a sandbox should call {@code clearEnv()} first and pass only what it names.
+     */
     public Spawn env(String key, String value) {
         Objects.requireNonNull(key, "key");
         if (key.isEmpty() || key.indexOf('=') >= 0) {
@@ -292,7 +296,11 @@ public final class Spawn {
         return this;
     }
 
-    /** Starts the command with an empty environment (then add with {@link #env(String, String)}). */
+    /**
+     * Starts the command with an empty environment (then add with {@link #env(String, String)}): nothing of the
+     * JVM's environment reaches it. Without this call a spawn inherits the JVM's environment, as
+     * {@link ProcessBuilder} does.
+     */
     public Spawn clearEnv() {
         environment = new LinkedHashMap<>();
         return this;
