@@ -80,7 +80,8 @@ static void write_map(pid_t pid, const char *name, const char *text, int index,
     if (n != (ssize_t)len)
         fail_entry(index, m, n < 0 ? errno : EIO, name[0] == 'u' ? "write the idmap's uid_map"
                                                                  : "write the idmap's gid_map");
-    close(fd);
+    if (close(fd) < 0)
+        fail_entry(index, m, errno, "close the idmap's map file");
 }
 
 /* A user namespace with these maps, as an fd; the process that made it is gone on return. */
@@ -95,21 +96,23 @@ static int make_userns(int index, const struct mount_entry *m)
     if (pid == 0) {
         /* Only keeps the namespace alive until S has its fd: EOF (S done, or S dead) ends it. */
         char b;
-        close(hold[1]);
+        (void)close(hold[1]);   /* the child only waits for EOF on its read end */
         ssize_t r;
         do
             r = read(hold[0], &b, 1);
         while (r < 0 && errno == EINTR);
         _exit(0);
     }
-    close(hold[0]);
+    if (close(hold[0]) < 0)
+        fail_entry(index, m, errno, "close the idmap process's pipe");
     write_map(pid, "uid_map", m->idmap_uid, index, m);
     write_map(pid, "gid_map", m->idmap_gid, index, m);
     char path[64];
     snprintf(path, sizeof path, "%d/ns/user", (int)pid);
     int ns = openat(proc_fd, path, O_RDONLY | O_CLOEXEC);
     int open_errno = errno;
-    close(hold[1]);
+    if (close(hold[1]) < 0)     /* releases the idmap's process: it exits */
+        fail_entry(index, m, errno, "close the idmap process's pipe");
     while (waitpid(pid, NULL, 0) < 0)
         if (errno != EINTR)
             fail_entry(index, m, errno, "wait for the idmap's process");
@@ -136,7 +139,8 @@ void idmount_prepare(const struct spec *s)
         }
         int ns = make_userns(i, m);
         int e = idmap_tree(tree, ns);
-        close(ns);
+        if (close(ns) < 0)      /* the tree keeps the user namespace it was idmapped with */
+            fail_entry(i, m, errno, "close the idmap's user namespace");
         if (e != 0)
             fail_entry(i, m, e, e == ENOSYS ? "mount_setattr: the kernel has no mount_setattr "
                        "(idmapped mounts need Linux 5.12+)" : "mount_setattr(MOUNT_ATTR_IDMAP)");
@@ -157,7 +161,8 @@ void idmount_release(void)
 {
     for (int i = 0; i < SPEC_MAX_MOUNTS; i++)
         if (tree_fds[i] != 0) {
-            close(tree_fds[i] - 1);
+            /* S's copy: C holds its own. A failure leaves nothing to undo. */
+            (void)close(tree_fds[i] - 1);
             tree_fds[i] = 0;
         }
 }

@@ -198,7 +198,8 @@ static void do_bind(const struct mount_entry *m, char *src, char *dst)
     if (tree >= 0) {
         if (syscall(SYS_move_mount, tree, "", AT_FDCWD, dst, MOVE_MOUNT_F_EMPTY_PATH) < 0)
             fail(errno, "attach the idmapped tree (move_mount)");
-        close(tree);
+        if (close(tree) < 0)
+            fail(errno, "close the idmapped tree");
     } else if (mount(src, dst, NULL, MS_BIND | MS_REC, NULL) < 0) {
         fail(errno, "bind mount");
     }
