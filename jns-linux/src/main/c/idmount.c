@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "launcher.h"
+#include "mountfd.h"
 #include "status.h"
 #include "steps.h"
 
@@ -123,20 +124,36 @@ static int make_userns(int index, const struct mount_entry *m)
 
 void idmount_prepare(const struct spec *s)
 {
+    int root = -1;
     for (int i = 0; i < s->n_mounts; i++) {
         const struct mount_entry *m = &s->mounts[i];
         if (m->idmap_uid == NULL)
             continue;
         /* The source in S's view, which is the caller's (after the joins) and the one C's mount
-         * namespace is copied from. */
-        int tree = (int)syscall(SYS_open_tree, AT_FDCWD, m->src,
-                                OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
-        if (tree < 0) {
+         * namespace is copied from; opened by the same rules as C opens it (mounts.c: never a magic
+         * link, no symlink at a writable bind's source, none at all for strict sources), and the fd
+         * is what gets cloned, so a swap after the check changes nothing. */
+        if (root < 0 && (root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+            fail_entry(i, m, errno, "open /");
+        int how = ((m->flags & MOUNT_FLAG_NO_SYMLINKS) ? MFD_NO_SYMLINKS : 0)
+            | (m->op != MOUNT_RO_BIND ? MFD_NO_FINAL_SYMLINK : 0);
+        int src = mfd_open_in_root(root, m->src, how, 1);
+        if (src < 0) {
             if (errno == ENOENT && (m->flags & MOUNT_FLAG_TRY))
                 continue;               /* C skips the entry too */
-            fail_entry(i, m, errno, errno == ENOSYS ? "open_tree: the kernel has no open_tree "
-                       "(Linux 5.2+; idmapped mounts need 5.12+)" : "open_tree of the source");
+            int e = errno;
+            char what[160];
+            snprintf(what, sizeof what, "source: %s", mfd_what);
+            fail_entry(i, m, e, what);
         }
+        int tree = (int)syscall(SYS_open_tree, src, "",
+                                OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_EMPTY_PATH);
+        int tree_errno = errno;
+        if (close(src) < 0)
+            fail_entry(i, m, errno, "close the source");
+        if (tree < 0)
+            fail_entry(i, m, tree_errno, tree_errno == ENOSYS ? "open_tree: the kernel has no open_tree "
+                       "(Linux 5.2+; idmapped mounts need 5.12+)" : "open_tree of the source");
         int ns = make_userns(i, m);
         int e = idmap_tree(tree, ns);
         if (close(ns) < 0)      /* the tree keeps the user namespace it was idmapped with */
@@ -146,6 +163,8 @@ void idmount_prepare(const struct spec *s)
                        "(idmapped mounts need Linux 5.12+)" : "mount_setattr(MOUNT_ATTR_IDMAP)");
         tree_fds[i] = tree + 1;
     }
+    if (root >= 0 && close(root) < 0)
+        report_error(STEP_IDMAP_MOUNT, errno, "close /");
 }
 
 int idmount_take(int index)
