@@ -76,7 +76,10 @@ public final class BuildSandboxStop implements TourStop {
     @Override
     public View run(PrintStream out) throws IOException {
         View v = new View(out);
-        Path project = Files.createTempDirectory("jns-tour-build");
+        // readable by others: a root JVM's sandbox runs as unprivileged ids, which must reach the sources
+        Path project = Files.createTempDirectory("jns-tour-build",
+                java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x")));
         Path src = Files.createDirectories(project.resolve("src"));
         Path dest = Files.createDirectories(project.resolve("out"));
         Files.writeString(src.resolve("Main.txt"), "hello from the sources\n");
