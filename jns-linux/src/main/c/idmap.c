@@ -12,6 +12,8 @@
 #include "status.h"
 #include "steps.h"
 
+static const struct spec *the_spec;
+
 /* The kernel takes at most 340 lines of 3 numbers. */
 #define MAX_HELPER_ARGS (2 + 3 * 340 + 1)
 
@@ -63,6 +65,8 @@ static void run_helper(const char *helper, pid_t child, const char *map, int ste
         report_error(step, errno, "fork for %s", helper);
     if (pid == 0) {
         int e = reset_signals();
+        if (e == 0)
+            e = run_as_helper(the_spec);
         if (e == 0 && (dup2(out[1], 1) < 0 || dup2(out[1], 2) < 0))
             e = errno;
         if (e == 0) {
@@ -117,6 +121,7 @@ static void run_helper(const char *helper, pid_t child, const char *map, int ste
 
 void idmap_setup(const struct spec *s, pid_t child)
 {
+    the_spec = s;
     /* setgroups first: an unprivileged writer may only write gid_map once setgroups is
      * "deny" (user_namespaces(7)). With newgidmap, the helper decides. */
     if (s->setgroups && !(s->map_helper & MAP_HELPER_GID))

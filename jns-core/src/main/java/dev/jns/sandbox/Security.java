@@ -21,6 +21,15 @@ import java.util.Set;
  *   <li>no_new_privs: on, for every spawn (setuid bits and file capabilities are then ignored by exec);</li>
  *   <li>own session ({@code setsid}): on for a sandbox, so it can neither push input into the caller's terminal
  *       ({@code TIOCSTI}) nor signal the caller's process group; off for a plain spawn, as {@code unshare}.</li>
+ *   <li>a new session keyring: on for a sandbox, so the caller's session keys (tokens) are out of its reach and
+ *       keys it adds end with it; off for a plain spawn;</li>
+ *   <li>seccomp: {@link SeccompFilter#defaults()} for a sandbox (Docker's refusals, as a deny list), none for a
+ *       plain spawn;</li>
+ *   <li>masked proc: every proc jns mounts ({@code Spawn.mountProc()}, {@link MountPlan#proc}) is masked as
+ *       runc masks a container's ({@code /proc/sys} read-only, {@code /proc/kcore}, {@code /proc/keys} ...
+ *       empty), sandbox or not;</li>
+ *   <li>nested user namespaces: refused by the default filter (without CAP_SYS_ADMIN kept);
+ *       {@link Builder#disableNestedUserNamespaces} refuses them whatever the filter.</li>
  *   <li>ids (issue 13): a sandbox started by root never runs as host root. Its ids live in a user namespace of
  *       their own and map to an unprivileged host range: {@link Builder#subordinateIds(String)}, else the system
  *       property {@code jns.sandbox.subids}, else the overflow id 65534 alone as root inside. This holds for
@@ -38,6 +47,10 @@ public final class Security {
     private final Set<Capability> drop;
     private final boolean noNewPrivileges;
     private final Boolean ownSession;
+    private final Boolean newKeyring;
+    private final SeccompFilter seccomp;
+    private final boolean maskProc;
+    private final boolean noNestedUserNamespaces;
     private final boolean allowHostRoot;
     private final String subordinateIds;
 
@@ -46,6 +59,10 @@ public final class Security {
         drop = b.drop == null ? null : Set.copyOf(b.drop);
         noNewPrivileges = b.noNewPrivileges;
         ownSession = b.ownSession;
+        newKeyring = b.newKeyring;
+        seccomp = b.seccomp;
+        maskProc = b.maskProc;
+        noNestedUserNamespaces = b.noNestedUserNamespaces;
         allowHostRoot = b.allowHostRoot;
         subordinateIds = b.subordinateIds;
     }
@@ -67,6 +84,10 @@ public final class Security {
         b.drop = drop == null ? null : EnumSet.copyOf(drop);
         b.noNewPrivileges = noNewPrivileges;
         b.ownSession = ownSession;
+        b.newKeyring = newKeyring;
+        b.seccomp = seccomp;
+        b.maskProc = maskProc;
+        b.noNestedUserNamespaces = noNestedUserNamespaces;
         b.allowHostRoot = allowHostRoot;
         b.subordinateIds = subordinateIds;
         return b;
@@ -97,6 +118,36 @@ public final class Security {
         return ownSession == null ? confined : ownSession;
     }
 
+    /** Whether the command joins a new session keyring; empty: the default (a sandbox does, a plain spawn not). */
+    public Optional<Boolean> newKeyring() {
+        return Optional.ofNullable(newKeyring);
+    }
+
+    /** Whether a spawn that is a sandbox ({@code confined}) or not joins a new session keyring with this value. */
+    public boolean newKeyring(boolean confined) {
+        return newKeyring == null ? confined : newKeyring;
+    }
+
+    /** The seccomp filter asked for; empty: the default ({@link SeccompFilter#defaults()} for a sandbox, none otherwise). */
+    public Optional<SeccompFilter> seccomp() {
+        return Optional.ofNullable(seccomp);
+    }
+
+    /** The seccomp filter a spawn that is a sandbox ({@code confined}) or not gets with this value. */
+    public SeccompFilter seccomp(boolean confined) {
+        return seccomp != null ? seccomp : confined ? SeccompFilter.defaults() : SeccompFilter.none();
+    }
+
+    /** Whether a proc that jns mounts is masked (runc's masked and read-only paths). */
+    public boolean maskProc() {
+        return maskProc;
+    }
+
+    /** Whether new user namespaces are refused to the command whatever the seccomp filter. */
+    public boolean disableNestedUserNamespaces() {
+        return noNestedUserNamespaces;
+    }
+
     /** Whether a root caller's sandbox may run as host root ({@link Builder#allowHostRoot}). */
     public boolean allowsHostRoot() {
         return allowHostRoot;
@@ -111,18 +162,24 @@ public final class Security {
     public boolean equals(Object o) {
         return o instanceof Security s && Objects.equals(keep, s.keep) && Objects.equals(drop, s.drop)
                 && noNewPrivileges == s.noNewPrivileges && Objects.equals(ownSession, s.ownSession)
+                && Objects.equals(newKeyring, s.newKeyring) && Objects.equals(seccomp, s.seccomp)
+                && maskProc == s.maskProc && noNestedUserNamespaces == s.noNestedUserNamespaces
                 && allowHostRoot == s.allowHostRoot && Objects.equals(subordinateIds, s.subordinateIds);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(keep, drop, noNewPrivileges, ownSession, allowHostRoot, subordinateIds);
+        return Objects.hash(keep, drop, noNewPrivileges, ownSession, newKeyring, seccomp, maskProc,
+                noNestedUserNamespaces, allowHostRoot, subordinateIds);
     }
 
     @Override
     public String toString() {
         return "Security[keep=" + keep + ", drop=" + drop + ", noNewPrivileges=" + noNewPrivileges
                 + ", ownSession=" + (ownSession == null ? "default" : ownSession)
+                + ", newKeyring=" + (newKeyring == null ? "default" : newKeyring)
+                + ", seccomp=" + (seccomp == null ? "default" : seccomp) + ", maskProc=" + maskProc
+                + ", disableNestedUserNamespaces=" + noNestedUserNamespaces
                 + (allowHostRoot ? ", ALLOWS HOST ROOT" : "")
                 + (subordinateIds != null ? ", subordinateIds=" + subordinateIds : "") + "]";
     }
@@ -133,6 +190,10 @@ public final class Security {
         private Set<Capability> drop;
         private boolean noNewPrivileges = true;
         private Boolean ownSession;
+        private Boolean newKeyring;
+        private SeccompFilter seccomp;
+        private boolean maskProc = true;
+        private boolean noNestedUserNamespaces;
         private boolean allowHostRoot;
         private String subordinateIds;
 
@@ -212,6 +273,51 @@ public final class Security {
          */
         public Builder ownSession(boolean on) {
             ownSession = on;
+            return this;
+        }
+
+        /**
+         * Whether the command joins a new, empty session keyring ({@code KEYCTL_JOIN_SESSION_KEYRING}). Default: yes
+         * for a sandbox, no for a plain spawn. {@code false} for a sandbox lets it read the caller's session keys
+         * (login tokens, credentials a tool cached) and leave keys behind in the caller's session.
+         */
+        public Builder newKeyring(boolean on) {
+            newKeyring = on;
+            return this;
+        }
+
+        /**
+         * The seccomp filter: {@link SeccompFilter#defaults()} (the default for a sandbox), an extension of it,
+         * a filter of one's own, a compiled BPF program, or {@link SeccompFilter#none()} (the default for a plain
+         * spawn). {@code none()} for a sandbox gives the command the kernel's whole system call surface: keyrings,
+         * io_uring, bpf, userfaultfd, new user namespaces. A filter needs {@link #noNewPrivileges} on (or
+         * CAP_SYS_ADMIN kept).
+         */
+        public Builder seccomp(SeccompFilter filter) {
+            seccomp = Objects.requireNonNull(filter, "seccomp");
+            return this;
+        }
+
+        /**
+         * Whether a proc that jns mounts is masked as runc masks a container's: {@code /proc/sys},
+         * {@code /proc/sysrq-trigger}, {@code /proc/irq}, {@code /proc/bus}, {@code /proc/fs} read-only;
+         * {@code /proc/kcore}, {@code /proc/keys}, {@code /proc/timer_list}, {@code /proc/sched_debug},
+         * {@code /proc/latency_stats}, {@code /proc/acpi}, {@code /proc/scsi} ... empty. <b>On by default</b>;
+         * {@code false} exposes writable sysctls to a command that holds the privilege to write them.
+         */
+        public Builder maskProc(boolean on) {
+            maskProc = on;
+            return this;
+        }
+
+        /**
+         * Refuses new user namespaces to the command (as bubblewrap's {@code --disable-userns}): {@code unshare}
+         * and {@code clone} with CLONE_NEWUSER fail with EPERM, {@code clone3} with ENOSYS, by a seccomp rule
+         * that holds whatever {@link #seccomp} says (the default filter refuses them anyway unless CAP_SYS_ADMIN
+         * is kept). Off by default. Needs {@link #noNewPrivileges} on (or CAP_SYS_ADMIN kept).
+         */
+        public Builder disableNestedUserNamespaces(boolean on) {
+            noNestedUserNamespaces = on;
             return this;
         }
 

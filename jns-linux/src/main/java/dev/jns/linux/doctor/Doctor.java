@@ -9,6 +9,8 @@ import dev.jns.NamespaceType;
 import dev.jns.Namespaces;
 import dev.jns.Spawn;
 import dev.jns.SpawnResult;
+import dev.jns.sandbox.SeccompFilter;
+import dev.jns.sandbox.Security;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -100,6 +102,7 @@ public final class Doctor {
             out.add(new Attempt(t.procName(), t, uid, gid, runAs, rootless));
         }
         out.add(new Attempt(DoctorProbe.USERNS_MOUNT, null, uid, gid, runAs, rootless));
+        out.add(new Attempt(DoctorProbe.SECCOMP, null, uid, gid, runAs, rootless));
         return out;
     }
 
@@ -116,7 +119,11 @@ public final class Doctor {
                     s.runAs(uid, gid);
                 }
                 SpawnResult r;
-                if (type == null) {
+                if (name.equals(DoctorProbe.SECCOMP)) {
+                    // a sandbox's default filter, as a plain spawn asks for it
+                    s.mapRootUser().security(Security.builder().seccomp(SeccompFilter.defaults()).build());
+                    r = s.run("/bin/true");
+                } else if (type == null) {
                     String mount = program("mount");
                     s.mapRootUser().newMount();
                     if (mount == null) {
@@ -136,7 +143,7 @@ public final class Doctor {
                 if (r.success()) {
                     return DoctorProbe.ok(name, type, uid, rootless, elapsed(t0));
                 }
-                step = type == null ? "mount tmpfs" : "run /bin/true";
+                step = type == null && !name.equals(DoctorProbe.SECCOMP) ? "mount tmpfs" : "run /bin/true";
                 String err = r.stderr().trim();
                 errno = errnoOf(err);
                 fallback = "exit code " + r.exitCode() + (err.isEmpty() ? "" : ": " + err);

@@ -11,6 +11,8 @@ import dev.jns.NamespaceType;
 import dev.jns.NsHandle;
 import dev.jns.sandbox.Propagation;
 import dev.jns.SetGroups;
+import dev.jns.sandbox.SeccompFilter;
+import dev.jns.sandbox.Security;
 import dev.jns.spi.SpawnSpec;
 import dev.jns.spi.SpawnSpec.UserMapping;
 
@@ -83,6 +85,7 @@ public final class LaunchPlan {
 
     /** Decides how to carry out {@code spec} for a JVM with privileges {@code jvm}. */
     public static LaunchPlan of(SpawnSpec spec, Privileges jvm) {
+        checkSeccomp(spec);
         Privileges who = jvm;
         if (spec.runAsUid() >= 0) {
             if (!jvm.privileged()) {
@@ -394,6 +397,13 @@ public final class LaunchPlan {
         if (sb.loopback() && created.contains(NamespaceType.NET)) {
             options |= SpecEncoder.OPT_LOOPBACK_UP;
         }
+        Security security = sb.security();
+        if (!security.maskProc()) {
+            options |= SpecEncoder.OPT_UNMASKED_PROC;
+        }
+        if (security.newKeyring(sb.confines())) {
+            options |= SpecEncoder.OPT_NEW_KEYRING;
+        }
         if (options != 0) {
             e.u32(SpecEncoder.T_OPTIONS, options);
         }
@@ -420,6 +430,59 @@ public final class LaunchPlan {
         }
         if (sb.timeout() != null) {
             e.timeout(sb.timeout().toMillis(), sb.killGrace().toMillis());
+        }
+        encodeSeccomp(e, sb);
+    }
+
+    /** SECCOMP, SECCOMP_RULE and SECCOMP_BPF records (issue 13, item 5). */
+    private static void encodeSeccomp(SpecEncoder e, SpawnSpec.Sandbox sb) {
+        SeccompFilter filter = sb.security().seccomp(sb.confines());
+        boolean noUserns = sb.security().disableNestedUserNamespaces();
+        if (!filter.defaultRefusals() && filter.rules().isEmpty() && !noUserns) {
+            filter.bpf().ifPresent(p -> e.raw(SpecEncoder.T_SECCOMP_BPF, p));
+            return;
+        }
+        int flags = (filter.defaultRefusals() ? SpecEncoder.SECCOMP_DEFAULT : 0)
+                | (noUserns ? SpecEncoder.SECCOMP_NO_USERNS : 0);
+        e.seccomp(flags, keptCapabilities(sb));
+        for (SeccompFilter.Rule r : filter.rules()) {
+            long[][] conditions = new long[r.conditions().size()][];
+            for (int i = 0; i < conditions.length; i++) {
+                SeccompFilter.Condition c = r.conditions().get(i);
+                conditions[i] = c.op() == SeccompFilter.Op.MASKED_EQ
+                        ? new long[] {c.argument(), c.op().code(), c.mask(), c.value()}
+                        : new long[] {c.argument(), c.op().code(), c.value(), 0};
+            }
+            int action = switch (r.action()) {
+                case ALLOW -> SpecEncoder.RULE_ALLOW;
+                case ERRNO -> SpecEncoder.RULE_ERRNO;
+                case KILL -> SpecEncoder.RULE_KILL;
+            };
+            e.seccompRule(action, r.errno(), conditions, r.syscall());
+        }
+        filter.bpf().ifPresent(p -> e.raw(SpecEncoder.T_SECCOMP_BPF, p));
+    }
+
+    /** The capabilities the command keeps, as a mask: what lifts the default filter's capability-bound refusals. */
+    private static long keptCapabilities(SpawnSpec.Sandbox sb) {
+        if (sb.keepCaps() != null) {
+            return mask(sb.keepCaps());
+        }
+        if (sb.dropCaps() != null) {
+            return ~mask(sb.dropCaps());
+        }
+        return sb.confines() ? 0 : ~0L; // a sandbox drops all; a plain spawn keeps what its namespaces give
+    }
+
+    /** A seccomp filter needs no_new_privs, or CAP_SYS_ADMIN kept: refused here rather than after a fork. */
+    private static void checkSeccomp(SpawnSpec spec) {
+        SpawnSpec.Sandbox sb = spec.sandbox();
+        SeccompFilter filter = sb.security().seccomp(sb.confines());
+        boolean filtered = filter.active() || sb.security().disableNestedUserNamespaces();
+        if (filtered && !sb.noNewPrivileges() && (keptCapabilities(sb) & (1L << 21)) == 0) {
+            throw new InvalidSpecException("security", "a seccomp filter without no_new_privs",
+                    "the kernel loads a filter only with no_new_privs or CAP_SYS_ADMIN: keep noNewPrivileges(true), "
+                    + "or choose seccomp(SeccompFilter.none())");
         }
     }
 

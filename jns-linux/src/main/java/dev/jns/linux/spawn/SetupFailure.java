@@ -148,6 +148,17 @@ final class SetupFailure {
                     : "the root must be an existing directory (not a symlink), and / private or slave";
             case SET_IDS -> "the sandbox's ids must be mapped in its user namespace (see SandboxIds)";
             case CAPABILITIES -> "dropping capabilities needs CAP_SETPCAP: add newUser(), or keep noNewPrivileges()";
+            case SECCOMP -> errno == EACCES
+                    ? "the kernel loads a seccomp filter only with no_new_privs (or CAP_SYS_ADMIN): keep "
+                      + "Security.builder().noNewPrivileges(true)"
+                    : errno == EINVAL ? "a rule names a system call this launcher's libseccomp does not know for this "
+                      + "architecture, or its conditions do not fit the call; check the SeccompFilter"
+                    : "the kernel refused the filter (CONFIG_SECCOMP_FILTER?); "
+                      + "Security.builder().seccomp(SeccompFilter.none()) runs without one";
+            case MASK_PROC -> "masking /proc (runc's masked paths) failed; "
+                    + "Security.builder().maskProc(false) mounts it unmasked";
+            case KEYRING -> "the kernel refused a new session keyring; "
+                    + "Security.builder().newKeyring(false) keeps the caller's";
             default -> null;
         };
     }

@@ -39,6 +39,9 @@ public enum Step {
     SETSID(31, "setsid"),
     LOOPBACK(32, "bring lo up"),
     PASS_FDS(33, "pass fds to the command"),
+    KEYRING(34, "join a new session keyring"),
+    SECCOMP(35, "seccomp filter"),
+    MASK_PROC(36, "mask /proc"),
     SET_IDS(40, "switch to the sandbox's ids"),
     IDMAP_MOUNT(41, "idmap a bind");
 

@@ -25,11 +25,11 @@ class DoctorTest {
         DoctorFacts f = r.facts();
         assertThat(f.kernel()).isNotEmpty();
         assertThat(f.euid()).isEqualTo(Long.parseLong(new com.sun.security.auth.module.UnixSystem().getUid() + ""));
-        // as the caller: eight types and the userns + tmpfs attempt (root: and the idmap attempt); as root also
-        // the types and the userns + tmpfs attempt as nobody
-        assertThat(r.probes(false)).hasSize(f.root() ? 10 : 9);
-        assertThat(r.probes(true)).hasSize(9);
-        assertThat(r.probes()).hasSize(f.root() ? 19 : 9);
+        // as the caller: eight types, the userns + tmpfs and the seccomp attempts (root: and the idmap attempt);
+        // as root also the same as nobody
+        assertThat(r.probes(false)).hasSize(f.root() ? 11 : 10);
+        assertThat(r.probes(true)).hasSize(10);
+        assertThat(r.probes()).hasSize(f.root() ? 21 : 10);
         for (NamespaceType t : NamespaceType.values()) {
             assertThat(r.probe(t, false)).isPresent();
             assertThat(r.probe(t, true)).get().extracting(DoctorProbe::rootless).isEqualTo(true);
@@ -46,6 +46,11 @@ class DoctorTest {
         assertThat(r.facts().timeNamespaces()).isTrue();
         assertThat(r.facts().pidfd()).isTrue();
         assertThat(r.facts().sysctls()).containsKey("user.max_user_namespaces");
+        // the launcher's seccomp: its libseccomp, and a sandbox under the default filter starts
+        assertThat(r.facts().sandboxSeccomp()).startsWith("libseccomp ").contains("seccomp filters available");
+        assertThat(r.toString()).contains("sandbox seccomp   libseccomp ");
+        assertThat(r.probes()).filteredOn(p -> p.name().equals(DoctorProbe.SECCOMP)).isNotEmpty()
+                .allMatch(DoctorProbe::works);
     }
 
     @Test

@@ -53,6 +53,8 @@ class ProtocolTablesTest {
                 new Table("mount_flag", "MOUNT_FLAG_", "SpecEncoder.MOUNT_FLAG_*",
                         ints(SpecEncoder.class, "MOUNT_FLAG_")),
                 new Table("caps_flag", "CAPS_", "SpecEncoder.CAPS_*", ints(SpecEncoder.class, "CAPS_")),
+                new Table("seccomp_flag", "SECCOMP_", "SpecEncoder.SECCOMP_*", ints(SpecEncoder.class, "SECCOMP_")),
+                new Table("rule_action", "RULE_", "SpecEncoder.RULE_*", ints(SpecEncoder.class, "RULE_")),
                 new Table("mount_op", "MOUNT_", "MountOp", codes(MountOp.values(), MountOp::code)),
                 new Table("step", "STEP_", "Step", codes(Step.values(), Step::code)),
                 new Table("status_kind", "STATUS_", "StatusReader", ints(StatusReader.class, "")),
@@ -96,7 +98,7 @@ class ProtocolTablesTest {
     @Test
     void everyConstantOfTheEncoderBelongsToATable() {
         List<String> prefixes = List.of("T_", "OPT_", "MAP_HELPER_", "SETGROUPS_", "PROPAGATION_", "MOUNT_FLAG_",
-                "CAPS_");
+                "CAPS_", "SECCOMP_", "RULE_");
         assertThat(ints(SpecEncoder.class, "").keySet()).allSatisfy(name -> assertThat(
                 name.equals("VERSION") || prefixes.stream().anyMatch(name::startsWith))
                 .as("SpecEncoder.%s belongs to a table of spec.h", name).isTrue());
