@@ -41,7 +41,9 @@ public enum Step {
     PASS_FDS(33, "pass fds to the command"),
     KEYRING(34, "join a new session keyring"),
     SECCOMP(35, "seccomp filter"),
-    MASK_PROC(36, "mask /proc");
+    MASK_PROC(36, "mask /proc"),
+    SET_IDS(40, "switch to the sandbox's ids"),
+    IDMAP_MOUNT(41, "idmap a bind");
 
     private final int code;
     private final String label;
