@@ -225,7 +225,11 @@ class SandboxIdsTest {
         NsProcess p = SandboxSupport.inMinimalRoot(Namespaces.spawn().runAs(u[0], u[1]).newPid().newMount(),
                 new MountPlan()).start("sleep", "60");
         try {
-            assertThat(ids(p.pid(), "Uid")).containsOnly(u[0]);
+            // effective and file-system uid are the user's (what the kernel checks when the namespaces are made);
+            // the supervisor keeps its real and saved uid 0 so that the user cannot signal or ptrace it (issue 13 #6)
+            List<Long> uid = ids(p.pid(), "Uid");
+            assertThat(uid.get(1)).isEqualTo(u[0]);
+            assertThat(uid.get(3)).isEqualTo(u[0]);
         } finally {
             end(p);
         }
