@@ -1,6 +1,7 @@
 /* C: the first process in the new namespaces, and E: the process that execs the command. */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
@@ -93,10 +94,24 @@ void child_main(const struct spec *s, int sync_fd, int sentinel_fd, int sfd)
         report_error(STEP_WAIT_FOR_PARENT, errno, "read the sync pipe");
     if (n == 0)
         _exit(127);   /* S failed (and said why) or died: nothing to add */
+    /* S has placed C in the sandbox's cgroup: a new cgroup namespace is rooted there. Before a
+     * change of ids, which can drop the capability that unshare(CLONE_NEWCGROUP) needs. */
+    cg_enter_namespace(s);
+    if (s->set_ids) {
+        ids_apply(s);
+        /* The change of ids cleared PR_SET_PDEATHSIG: arm it again, then make sure S did not die
+         * in between. S keeps the sync pipe's write end until it exits, so a hang-up means it is
+         * gone. */
+        if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+            report_error(STEP_PRCTL, errno, "PR_SET_PDEATHSIG after the change of ids");
+        struct pollfd hup = { .fd = sync_fd, .events = POLLIN };
+        if (poll(&hup, 1, 0) < 0)
+            report_error(STEP_INTERNAL, errno, "poll the sync pipe");
+        if (hup.revents & (POLLHUP | POLLERR))
+            _exit(127);
+    }
     if (close(sync_fd) < 0)
         report_error(STEP_WAIT_FOR_PARENT, errno, "close the sync pipe");
-    /* S has placed C in the sandbox's cgroup: a new cgroup namespace is rooted there. */
-    cg_enter_namespace(s);
 
     /* A time namespace cannot come from clone(2): unshare it now. It applies to children only,
      * and offsets can be written only before a process is in it. */

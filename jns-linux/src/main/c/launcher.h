@@ -24,6 +24,19 @@ int exec_command(char *const argv[], char *const envp[]);
 /* idmap.c: S writes /proc/PID/{setgroups,uid_map,gid_map} or runs newuidmap/newgidmap.
  * Reports and exits on failure. */
 void idmap_setup(const struct spec *s, pid_t child);
+/* idmap.c, SET_IDS: S drops the supplementary groups before the clone; C becomes the mapped ids
+ * right after S released it. Report and exit on failure. */
+void ids_drop_groups(const struct spec *s);
+void ids_apply(const struct spec *s);
+
+/* idmount.c, MOUNT_IDMAP: S, before the clone, clones and idmaps the sources of idmapped binds
+ * (reports and exits on failure); C takes each entry's tree fd (-1: none) and attaches it; S
+ * closes its copies after the clone. idmap_tree: mount_setattr(MOUNT_ATTR_IDMAP, recursive, with
+ * nosuid and nodev) on a detached tree; returns 0 or an errno. */
+void idmount_prepare(const struct spec *s);
+int idmount_take(int index);
+void idmount_release(void);
+int idmap_tree(int tree_fd, int userns_fd);
 
 /* child.c: C's steps; never returns. sync_fd: read end of the sync pipe; sentinel_fd: write
  * end of the sentinel pipe; sfd: the signalfd inherited from S. */

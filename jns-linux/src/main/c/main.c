@@ -336,6 +336,11 @@ void launcher_main(void)
     debug_stop(STEP_JOIN_NAMESPACE);
     join_namespaces();
 
+    /* 5b. Idmapped binds are made here, where S still has the caller's privileges and no C exists
+     *     yet (C inherits the trees); and a sandbox that changes ids drops the groups first. */
+    idmount_prepare(&spec);
+    ids_drop_groups(&spec);
+
     /* 6. Block the forwarded signals and SIGCHLD before clone, so none is lost in between;
      *    C inherits the mask (and an init reads its own through the same signalfd). The
      *    dispositions are reset because an ignored SIGCHLD would make the kernel reap C. */
@@ -382,6 +387,7 @@ void launcher_main(void)
     }
     close(sync_pipe[0]);
     close(sentinel[1]);
+    idmount_release();
     run_as_after_clone(&spec);
     release_stdio();
     /* From now on a failure of S kills C and reaps it after the spec EOF. */
@@ -412,7 +418,8 @@ void launcher_main(void)
     RETRY_EINTR(w, write(sync_pipe[1], "x", 1));
     if (w != 1)
         report_error(STEP_INTERNAL, w < 0 ? errno : EIO, "release the first process");
-    close(sync_pipe[1]);
+    /* sync_pipe[1] stays open while S lives: after SET_IDS, C re-arms PR_SET_PDEATHSIG (a change of
+     * ids clears it) and takes a hang-up of this pipe as S's death. */
 
     /* 9. Supervise until C ends or the JVM goes. */
     supervise(c, sfd, sentinel[0]);

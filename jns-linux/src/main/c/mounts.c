@@ -252,8 +252,16 @@ static void do_bind(const struct mount_entry *m)
     /* Binds never carry setuid; only devBind keeps device nodes usable. */
     unsigned attrs = m->op == MOUNT_RO_BIND ? (MFD_RDONLY | MFD_NOSUID | MFD_NODEV)
         : m->op == MOUNT_BIND ? (MFD_NOSUID | MFD_NODEV) : MFD_NOSUID;
-    if (mfd_bind(src, dir, leaf, attrs, 1) < 0)
+    /* An idmapped bind arrives as a detached tree that S cloned and idmapped (idmount.c): attach it.
+     * The source was opened above all the same, so a swapped or symlinked source fails here too. */
+    int tree = idmount_take(cur_index);
+    if (tree >= 0) {
+        if (mfd_attach_tree(tree, dir, leaf, attrs, 1) < 0)
+            fail(errno, "attach the idmapped tree: %s", mfd_what);
+        close(tree);
+    } else if (mfd_bind(src, dir, leaf, attrs, 1) < 0) {
         fail(errno, "bind mount: %s", mfd_what);
+    }
     close(src);
     int top = open_leaf(dir, leaf, m->dst);
     plan_add(top);

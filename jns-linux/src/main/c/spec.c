@@ -472,6 +472,71 @@ static int parse_seccomp_bpf(struct spec *s, char *p, uint32_t len, struct spec_
     return 0;
 }
 
+static int parse_set_ids(struct spec *s, char *p, uint32_t len, struct spec_error *err)
+{
+    (void)len;
+    s->set_ids = true;
+    s->inside_uid = u32_at(p);
+    s->inside_gid = u32_at(p + 4);
+    if (s->inside_uid == UINT32_MAX || s->inside_gid == UINT32_MAX)
+        PARSE_FAIL("SET_IDS: %u:%u is not an id", s->inside_uid, s->inside_gid);
+    return 0;
+}
+
+/* A map text for MOUNT_IDMAP: 1..340 lines of three decimal numbers, each line ending in '\n'. */
+static bool is_map_text(const char *t, const char *end)
+{
+    int lines = 0, numbers = 0;
+    bool in_number = false;
+    if (t == end)
+        return false;
+    for (const char *c = t; c < end; c++) {
+        if (*c >= '0' && *c <= '9') {
+            if (!in_number)
+                numbers++;
+            in_number = true;
+        } else if (*c == ' ') {
+            in_number = false;
+        } else if (*c == '\n') {
+            if (numbers != 3)
+                return false;
+            numbers = 0;
+            in_number = false;
+            lines++;
+        } else {
+            return false;
+        }
+    }
+    return end[-1] == '\n' && lines <= 340;
+}
+
+/* A MOUNT_IDMAP payload: u32 index | u32 0 | uid map NUL gid map. It follows the MOUNT it is
+ * about, which must be a bind; at most one per entry. The maps stay in place. */
+static int parse_mount_idmap(struct spec *s, char *p, uint32_t len, struct spec_error *err)
+{
+    if (len < 8 + 3)
+        PARSE_FAIL("MOUNT_IDMAP: payload of %u bytes is too short", len);
+    uint32_t index = u32_at(p);
+    if (u32_at(p + 4) != 0)
+        PARSE_FAIL("MOUNT_IDMAP: reserved bytes are not zero");
+    if (index >= (uint32_t)s->n_mounts)
+        PARSE_FAIL("MOUNT_IDMAP: entry %u is not a MOUNT before it", index);
+    struct mount_entry *m = &s->mounts[index];
+    if (m->op != MOUNT_BIND && m->op != MOUNT_RO_BIND && m->op != MOUNT_DEV_BIND)
+        PARSE_FAIL("MOUNT_IDMAP: entry %u is not a bind", index);
+    if (m->idmap_uid != NULL)
+        PARSE_FAIL("MOUNT_IDMAP: entry %u given twice", index);
+    char *end = p + len;
+    char *uid = p + 8;
+    char *nul = memchr(uid, '\0', (size_t)(end - uid));
+    if (nul == NULL || !is_map_text(uid, nul) || !is_map_text(nul + 1, end))
+        PARSE_FAIL("MOUNT_IDMAP: entry %u: maps are not two NUL-separated texts of "
+                   "\"inside outside count\" lines", index);
+    m->idmap_uid = uid;
+    m->idmap_gid = nul + 1;
+    return 0;
+}
+
 /* A CGROUP payload: u32 roles | u32 0 | path. S creates the directory, so the path must name a new
  * "jns-*" directory by an absolute path without "." or ".." components: nothing else can be made or
  * removed through it. */
@@ -581,6 +646,8 @@ static const struct record {
     { TAG_SECCOMP, "SECCOMP", ONCE, 16, parse_seccomp },
     { TAG_SECCOMP_RULE, "SECCOMP_RULE", KEPT, ANY_LENGTH, parse_seccomp_rule },
     { TAG_SECCOMP_BPF, "SECCOMP_BPF", ONCE | KEPT, ANY_LENGTH, parse_seccomp_bpf },
+    { TAG_SET_IDS, "SET_IDS", ONCE, 8, parse_set_ids },
+    { TAG_MOUNT_IDMAP, "MOUNT_IDMAP", KEPT, ANY_LENGTH, parse_mount_idmap },
     { TAG_CGROUP, "CGROUP", KEPT, ANY_LENGTH, parse_cgroup },
     { TAG_CGROUP_SET, "CGROUP_SET", KEPT, ANY_LENGTH, parse_cgroup_set },
     { TAG_END, "END", 0, 0, NULL },
@@ -700,6 +767,8 @@ static int check_across_records(const struct spec *s, struct spec_error *err)
                 PARSE_FAIL("PASS_FD: fd %d is a join fd", s->passes[i].fd);
     if (s->n_rules > 0 && !s->seccomp)
         PARSE_FAIL("SECCOMP_RULE: only with SECCOMP");
+    if (s->set_ids && !newuser)
+        PARSE_FAIL("SET_IDS: only with CLONE_NEWUSER");
     /* Bringing lo up changes the net namespace: only a new one of the sandbox's own. */
     if ((s->options & OPTION_LOOPBACK_UP) && !(s->clone_flags & CLONE_NEWNET))
         PARSE_FAIL("OPTIONS bit 16 (loopback up): only with a new net namespace");

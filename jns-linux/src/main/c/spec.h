@@ -64,6 +64,10 @@ enum spec_tag {
     TAG_SECCOMP = 28,
     TAG_SECCOMP_RULE = 29,
     TAG_SECCOMP_BPF = 30,
+    /* 40 and up: issue 13 item 1 and issue 19 (ids of a root caller's sandbox, idmapped binds);
+     * the gap leaves 28.. to the other round-2 records. */
+    TAG_SET_IDS = 40,                   /* u32 uid, u32 gid: C's ids inside its user namespace */
+    TAG_MOUNT_IDMAP = 41,               /* u32 mount index, u32 0, uid map NUL gid map */
     TAG_CGROUP = 60,                    /* u32 roles, u32 0, path: a cgroup directory S creates */
     TAG_CGROUP_SET = 61,                /* u32 dir index, u32 0, file NUL value: a limit S writes */
     TAG_END = 99,
@@ -156,6 +160,10 @@ struct mount_entry {
     const char *dst;
     const char *data;                   /* FILE and BIND_DATA content */
     uint32_t data_len;
+    /* MOUNT_IDMAP: the maps of the user namespace a bind is idmapped with (uid_map and gid_map
+     * text, "on-disk-id host-id count" lines); NULL when the bind is not idmapped. */
+    const char *idmap_uid;
+    const char *idmap_gid;
 };
 
 struct rlimit_entry {
@@ -195,6 +203,8 @@ struct spec {
     struct time_offset time_offsets[SPEC_MAX_TIME_OFFSETS];
     bool run_as;
     uint32_t uid, gid;
+    bool set_ids;                       /* SET_IDS: C becomes inside_uid/inside_gid */
+    uint32_t inside_uid, inside_gid;
     int n_joins;
     struct join joins[SPEC_MAX_JOINS];
     int n_passes;                       /* PASS_FD: launcher fd -> the command's fd */

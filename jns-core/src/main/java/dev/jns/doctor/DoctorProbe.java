@@ -32,6 +32,11 @@ public record DoctorProbe(String name, NamespaceType type, long uid, boolean roo
     public static final String CGROUP_LIMITS = "cgroup-limits";
     /** The {@link #name()} of the attempt that starts a sandbox under jns's default seccomp filter. */
     public static final String SECCOMP = "seccomp";
+    /**
+     * The {@link #name()} of the attempt (root only) that starts a sandbox with an idmapped bind of a directory
+     * in {@code java.io.tmpdir} (issue 19): whether this kernel and that file system can idmap.
+     */
+    public static final String IDMAP = "idmap";
 
     /** A successful attempt. */
     public static DoctorProbe ok(String name, NamespaceType type, long uid, boolean rootless, Duration elapsed) {

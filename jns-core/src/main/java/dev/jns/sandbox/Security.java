@@ -30,6 +30,13 @@ import java.util.Set;
  *       empty), sandbox or not;</li>
  *   <li>nested user namespaces: refused by the default filter (without CAP_SYS_ADMIN kept);
  *       {@link Builder#disableNestedUserNamespaces} refuses them whatever the filter.</li>
+ *   <li>ids (issue 13): a sandbox started by root never runs as host root. Its ids live in a user namespace of
+ *       their own and map to an unprivileged host range: {@link Builder#subordinateIds(String)}, else the system
+ *       property {@code jns.sandbox.subids}, else the overflow id 65534 alone as root inside. This holds for
+ *       {@code mapRootUser()}, {@code mapCurrentUser()} and no user namespace asked; explicit maps are used as
+ *       given but may not map host id 0. Host root inside takes {@link Builder#allowHostRoot(boolean)}. A plain
+ *       spawn by root (no sandbox) keeps running as root, as {@code unshare}; a caller without root is unchanged
+ *       (its own ids, or the ranges {@code newuidmap} grants it).</li>
  * </ul>
  * Every opt-out is explicit and named for what it gives away.
  */
@@ -44,6 +51,8 @@ public final class Security {
     private final SeccompFilter seccomp;
     private final boolean maskProc;
     private final boolean noNestedUserNamespaces;
+    private final boolean allowHostRoot;
+    private final String subordinateIds;
 
     private Security(Builder b) {
         keep = b.keep == null ? null : Set.copyOf(b.keep);
@@ -54,6 +63,8 @@ public final class Security {
         seccomp = b.seccomp;
         maskProc = b.maskProc;
         noNestedUserNamespaces = b.noNestedUserNamespaces;
+        allowHostRoot = b.allowHostRoot;
+        subordinateIds = b.subordinateIds;
     }
 
     /** The defaults described above. */
@@ -77,6 +88,8 @@ public final class Security {
         b.seccomp = seccomp;
         b.maskProc = maskProc;
         b.noNestedUserNamespaces = noNestedUserNamespaces;
+        b.allowHostRoot = allowHostRoot;
+        b.subordinateIds = subordinateIds;
         return b;
     }
 
@@ -135,18 +148,29 @@ public final class Security {
         return noNestedUserNamespaces;
     }
 
+    /** Whether a root caller's sandbox may run as host root ({@link Builder#allowHostRoot}). */
+    public boolean allowsHostRoot() {
+        return allowHostRoot;
+    }
+
+    /** The unprivileged host ids of a root caller's sandbox, as given to {@link Builder#subordinateIds}. */
+    public Optional<String> subordinateIds() {
+        return Optional.ofNullable(subordinateIds);
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof Security s && Objects.equals(keep, s.keep) && Objects.equals(drop, s.drop)
                 && noNewPrivileges == s.noNewPrivileges && Objects.equals(ownSession, s.ownSession)
                 && Objects.equals(newKeyring, s.newKeyring) && Objects.equals(seccomp, s.seccomp)
-                && maskProc == s.maskProc && noNestedUserNamespaces == s.noNestedUserNamespaces;
+                && maskProc == s.maskProc && noNestedUserNamespaces == s.noNestedUserNamespaces
+                && allowHostRoot == s.allowHostRoot && Objects.equals(subordinateIds, s.subordinateIds);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(keep, drop, noNewPrivileges, ownSession, newKeyring, seccomp, maskProc,
-                noNestedUserNamespaces);
+                noNestedUserNamespaces, allowHostRoot, subordinateIds);
     }
 
     @Override
@@ -155,7 +179,9 @@ public final class Security {
                 + ", ownSession=" + (ownSession == null ? "default" : ownSession)
                 + ", newKeyring=" + (newKeyring == null ? "default" : newKeyring)
                 + ", seccomp=" + (seccomp == null ? "default" : seccomp) + ", maskProc=" + maskProc
-                + ", disableNestedUserNamespaces=" + noNestedUserNamespaces + "]";
+                + ", disableNestedUserNamespaces=" + noNestedUserNamespaces
+                + (allowHostRoot ? ", ALLOWS HOST ROOT" : "")
+                + (subordinateIds != null ? ", subordinateIds=" + subordinateIds : "") + "]";
     }
 
     /** Builds a {@link Security}; every setter checks its argument and names it when it fails. */
@@ -168,8 +194,41 @@ public final class Security {
         private SeccompFilter seccomp;
         private boolean maskProc = true;
         private boolean noNestedUserNamespaces;
+        private boolean allowHostRoot;
+        private String subordinateIds;
 
         private Builder() {
+        }
+
+        /**
+         * <b>Dangerous.</b> Lets a sandbox started by root run as host root (uid 0 inside is kernel uid 0
+         * outside), as before jns 0.2. The kernel checks some things by uid alone, whatever the capabilities:
+         * such a sandbox can write global sysctls under a writable {@code /proc/sys} ({@code kernel.core_pattern}
+         * then runs a program of its choice as root on the host), plant setuid-root files through a writable
+         * bind, and is not held to {@code RLIMIT_NPROC}. Default: {@code false}, and the sandbox runs as the
+         * unprivileged ids of {@link #subordinateIds(String)}. No effect for a caller without root.
+         */
+        public Builder allowHostRoot(boolean allow) {
+            allowHostRoot = allow;
+            return this;
+        }
+
+        /**
+         * The host ids a sandbox started by root runs as: a user name (or uid) whose first {@code /etc/subuid}
+         * and {@code /etc/subgid} ranges are used (uid and gid 0 inside are the first ids of those ranges), or
+         * {@code BASE:COUNT} for both. Default: the system property {@code jns.sandbox.subids} (same syntax),
+         * else the overflow id 65534 alone, mapped as root inside (the sandbox then has one uid and one gid).
+         * Give the range to jns alone (as to a dedicated user): two sandboxes with the same range share host ids.
+         * A name without ranges or a range that includes host id 0 is an error when the spawn starts. No effect
+         * for a caller without root (its ids are its own, or what {@code newuidmap} grants).
+         */
+        public Builder subordinateIds(String userOrRange) {
+            if (userOrRange == null || userOrRange.isBlank()) {
+                throw new InvalidSpecException("subordinateIds", "is empty", "a user name, or BASE:COUNT");
+            }
+            dev.jns.internal.Checks.checkNoNul("subordinateIds", userOrRange);
+            subordinateIds = userOrRange.trim();
+            return this;
         }
 
         /**

@@ -76,6 +76,9 @@ public final class Doctor {
             for (Attempt a : attempts) {
                 futures.add(CompletableFuture.supplyAsync(() -> a.run(facts), pool));
             }
+            if (root) {
+                futures.add(CompletableFuture.supplyAsync(() -> idmap(facts), pool));
+            }
             List<DoctorProbe> probes = new ArrayList<>();
             for (CompletableFuture<DoctorProbe> f : futures) {
                 probes.add(f.join());
@@ -161,6 +164,52 @@ public final class Doctor {
             Causes.Explanation why = Causes.explain(facts, type, rootless, step, errno, fallback);
             return new DoctorProbe(name, type, uid, rootless, false, step, errno, why.cause(), why.fix(), elapsed(t0));
         }
+    }
+
+    /**
+     * Issue 19, root only: a sandbox (unprivileged ids) with a bind of a new directory in java.io.tmpdir idmapped
+     * to the caller. It fails where the kernel (before 5.12) or that file system cannot idmap; the cause then names
+     * the file system and what the kernel needs. A caller without root cannot idmap host file systems at all.
+     */
+    static DoctorProbe idmap(DoctorFacts facts) {
+        long t0 = System.nanoTime();
+        Path dir = null;
+        String step;
+        int errno;
+        String cause;
+        try {
+            dir = Files.createTempDirectory("jns-doctor-idmap-");
+            SpawnResult r = Namespaces.spawn().newPid().mounts(new dev.jns.sandbox.MountPlan()
+                    .tmpfs(Path.of("/mnt")).bind(dir, Path.of("/mnt/out"), dev.jns.sandbox.BindOwner.caller()))
+                    .run("/bin/sh", "-c", "touch /mnt/out/f");
+            long owner = ((Number) Files.getAttribute(dir.resolve("f"), "unix:uid")).longValue();
+            if (r.success() && owner == facts.euid()) {
+                return DoctorProbe.ok(DoctorProbe.IDMAP, null, facts.euid(), false, elapsed(t0));
+            }
+            step = "write through the idmapped bind";
+            errno = 0;
+            cause = "exit code " + r.exitCode() + ", file owner " + owner + ": " + r.stderr().trim();
+        } catch (NamespaceException e) {
+            step = e.step();
+            errno = e.errno();
+            cause = e.hint() != null ? e.hint() : String.valueOf(e.detail());
+        } catch (java.io.IOException | RuntimeException e) {
+            step = "idmap";
+            errno = 0;
+            cause = e.toString();
+        } finally {
+            if (dir != null) {
+                try {
+                    Files.deleteIfExists(dir.resolve("f"));
+                    Files.deleteIfExists(dir);
+                } catch (java.io.IOException e) {
+                    LOG.debug("doctor: could not remove {}: {}", dir, e.toString());
+                }
+            }
+        }
+        return new DoctorProbe(DoctorProbe.IDMAP, null, facts.euid(), false, false, step, errno, cause,
+                "bind without an idmap (BindOwner.none()), or bind directories on a file system that supports "
+                + "idmapped mounts", elapsed(t0));
     }
 
     /** /bin/true under a memory and a pids limit (a new user namespace without root), as this attempt's user. */

@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -87,7 +86,7 @@ final class HelperTransport implements Transport {
         } finally {
             userns.close();
         }
-        CompletableFuture.runAsync(() -> drain(p.getErrorStream(), err));
+        dev.jns.linux.spawn.Background.run(() -> drain(p.getErrorStream(), err));
         HelperTransport t = new HelperTransport(p, err);
         t.userns = owner;
         try {

@@ -95,7 +95,7 @@ final class LinuxNsProcess extends NsProcess {
                 if (!open) {
                     Sys.closeQuietly(statusFd);
                     // the launcher has closed its status fd: it is ending, so this wait is short
-                    java.util.concurrent.ForkJoinPool.commonPool().execute(() -> finish(exits));
+                    Background.run(() -> finish(exits));
                 }
                 return open;
             }

@@ -48,6 +48,10 @@ public final class SpecEncoder {
     public static final int T_SECCOMP = 28;
     public static final int T_SECCOMP_RULE = 29;
     public static final int T_SECCOMP_BPF = 30;
+    /** C's ids inside its user namespace (issue 13 item 1). */
+    public static final int T_SET_IDS = 40;
+    /** The idmap of one bind (issue 19). */
+    public static final int T_MOUNT_IDMAP = 41;
 
     public static final int T_CGROUP = 60;
     public static final int T_CGROUP_SET = 61;
@@ -114,6 +118,10 @@ public final class SpecEncoder {
 
     /** A record whose payload is {@code payload}. */
     public SpecEncoder raw(int tag, byte[] payload) {
+        if (payload.length > LaunchPlan.SPEC_MAX_PAYLOAD) {
+            throw new dev.jns.InvalidSpecException("spec", "a record (tag " + tag + ") would take " + payload.length
+                    + " bytes; the launcher reads at most " + LaunchPlan.SPEC_MAX_PAYLOAD + " per record", null);
+        }
         header(tag, payload.length);
         out.writeBytes(payload);
         return this;
@@ -165,6 +173,20 @@ public final class SpecEncoder {
         b.putInt(op.code()).putInt(flags).putInt(mode).putInt(0).putLong(size);
         b.put(s).put((byte) 0).put(d).put((byte) 0).put(data);
         return raw(T_MOUNT, b.array());
+    }
+
+    /** SET_IDS: the uid and gid C switches to inside its new user namespace. */
+    public SpecEncoder setIds(long uid, long gid) {
+        return raw(T_SET_IDS, le(8).putInt((int) uid).putInt((int) gid).array());
+    }
+
+    /** MOUNT_IDMAP: {@code u32 index | u32 0 | uid map NUL gid map}, after the MOUNT record it is about. */
+    public SpecEncoder mountIdmap(int index, String uidMap, String gidMap) {
+        byte[] u = uidMap.getBytes(StandardCharsets.UTF_8);
+        byte[] g = gidMap.getBytes(StandardCharsets.UTF_8);
+        ByteBuffer b = le(8 + u.length + 1 + g.length);
+        b.putInt(index).putInt(0).put(u).put((byte) 0).put(g);
+        return raw(T_MOUNT_IDMAP, b.array());
     }
 
     /** CAPS: the capabilities to keep, and whether to raise them as ambient. */

@@ -42,6 +42,8 @@ public enum Step {
     KEYRING(34, "join a new session keyring"),
     SECCOMP(35, "seccomp filter"),
     MASK_PROC(36, "mask /proc"),
+    SET_IDS(40, "switch to the sandbox's ids"),
+    IDMAP_MOUNT(41, "idmap a bind"),
     CGROUP(60, "set up the sandbox's cgroup"),
     CGROUP_LIMIT(61, "set a cgroup limit");
 

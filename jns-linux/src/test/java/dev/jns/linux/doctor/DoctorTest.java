@@ -25,10 +25,11 @@ class DoctorTest {
         DoctorFacts f = r.facts();
         assertThat(f.kernel()).isNotEmpty();
         assertThat(f.euid()).isEqualTo(Long.parseLong(new com.sun.security.auth.module.UnixSystem().getUid() + ""));
-        // as the caller: eight types, the userns + tmpfs, seccomp and cgroup-limits attempts; as root also the same as nobody
-        assertThat(r.probes(false)).hasSize(11);
+        // as the caller: eight types, the userns + tmpfs, seccomp and cgroup-limits attempts (root: and the idmap
+        // attempt); as root also the same as nobody
+        assertThat(r.probes(false)).hasSize(f.root() ? 12 : 11);
         assertThat(r.probes(true)).hasSize(11);
-        assertThat(r.probes()).hasSize(f.root() ? 22 : 11);
+        assertThat(r.probes()).hasSize(f.root() ? 23 : 11);
         for (NamespaceType t : NamespaceType.values()) {
             assertThat(r.probe(t, false)).isPresent();
             assertThat(r.probe(t, true)).get().extracting(DoctorProbe::rootless).isEqualTo(true);
@@ -72,6 +73,16 @@ class DoctorTest {
         if (!nobody.works()) {
             assertThat(nobody.fix()).contains("delegated");
         }
+    }
+
+    @Test
+    void rootProbesIdmappedBinds() {
+        DoctorReport r = Namespaces.doctor();
+        assumeTrue(r.facts().root(), "idmapped binds need root: the probe is made for a root JVM only");
+        DoctorProbe idmap = r.probes(false).stream().filter(p -> DoctorProbe.IDMAP.equals(p.name())).findFirst()
+                .orElseThrow();
+        // java.io.tmpdir is on ext4 here (Linux 6.18): idmapped mounts work
+        assertThat(idmap.works()).as(idmap.describe()).isTrue();
     }
 
     @Test

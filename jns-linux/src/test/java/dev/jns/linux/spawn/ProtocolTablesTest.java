@@ -112,6 +112,19 @@ class ProtocolTablesTest {
         assertThat(SpecEncoder.VERSION).isEqualTo(Integer.parseInt(m.group(1)));
     }
 
+    @Test
+    void theSpecLimitsAgree() throws IOException {
+        String h = read("spec.h");
+        Matcher total = Pattern.compile("#define\\s+SPEC_MAX_TOTAL\\s+\\(1u << (\\d+)\\)").matcher(h);
+        Matcher payload = Pattern.compile("#define\\s+SPEC_MAX_PAYLOAD\\s+\\((\\d+)u << 10\\)").matcher(h);
+        assertThat(total.find() && payload.find()).as("SPEC_MAX_TOTAL and SPEC_MAX_PAYLOAD in spec.h").isTrue();
+        assertThat(LaunchPlan.SPEC_MAX_TOTAL).isEqualTo(1 << Integer.parseInt(total.group(1)));
+        assertThat(LaunchPlan.SPEC_MAX_PAYLOAD).isEqualTo(Integer.parseInt(payload.group(1)) << 10);
+        // what jns-core counts against: the whole spec less 64 KiB for the records it does not count
+        assertThat(dev.jns.Spawn.MAX_TOTAL_BYTES).isEqualTo(LaunchPlan.SPEC_MAX_TOTAL - 64 * 1024);
+        assertThat(dev.jns.Spawn.MAX_ARG_BYTES).isEqualTo(LaunchPlan.SPEC_MAX_PAYLOAD);
+    }
+
     /** spec.c's table of record types must name every tag as spec.h does, once (it names tags in messages). */
     @Test
     void theParserHasOneRowPerTagUnderItsName() throws IOException {

@@ -130,7 +130,9 @@ public final class IsolatedChild implements AutoCloseable {
                     .newIpc().newNet() // the launcher brings lo up in the new net namespace
                     .mounts(new MountPlan().hostsFile(key.hostname()))
                     // a mount plan would drop every capability (a sandbox's default): keep root's, as before
-                    .security(Security.builder().keepCapabilities(Capability.values()).build());
+                    .security(Security.builder().keepCapabilities(Capability.values())
+                            // a test fixture run as the caller (mapRootUser): it reads the build's class path
+                            .allowHostRoot(true).build());
             if (key.monotonicOffsetSeconds() != 0) {
                 s.timeOffsets(Duration.ofSeconds(key.monotonicOffsetSeconds()), Duration.ZERO);
             }
