@@ -70,6 +70,7 @@ int main(void)
     if (s.mount_proc)
         printf("mount_proc\n");
     str("cwd", s.cwd);
+    str("argv0", s.argv0);
     printf("options %u\n", s.options);
     for (int i = 0; i < s.n_mounts; i++) {
         const struct mount_entry *m = &s.mounts[i];
@@ -87,6 +88,18 @@ int main(void)
         printf("timeout %llu %llu\n", (unsigned long long)s.timeout_ms, (unsigned long long)s.grace_ms);
     if (s.debug_stop)
         printf("debug_stop %u\n", s.debug_stop);
+    if (s.seccomp)
+        printf("seccomp %u 0x%llx\n", s.seccomp_flags, (unsigned long long)s.seccomp_caps);
+    for (int i = 0; i < s.n_rules; i++) {
+        const struct seccomp_rule *r = &s.rules[i];
+        printf("rule %u %u %s", r->action, r->err, r->name);
+        for (uint32_t j = 0; j < r->n_args; j++)
+            printf(" %u:%u:%llu:%llu", r->args[j].index, r->args[j].op, (unsigned long long)r->args[j].a,
+                   (unsigned long long)r->args[j].b);
+        printf("\n");
+    }
+    if (s.bpf)
+        printf("bpf %u\n", s.bpf_len);
     for (int i = 0; i < s.argc; i++)
         str("arg", s.argv[i]);
     for (int i = 0; i < s.envc; i++)

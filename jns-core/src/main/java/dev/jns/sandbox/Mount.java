@@ -14,16 +14,18 @@ import java.util.Objects;
  * @param destination where, absolute
  * @param mode        permission bits of a created tmpfs root, directory or file (0..07777)
  * @param size        size limit of a tmpfs in bytes, 0 for the kernel's default (half the RAM)
- * @param content     the content of a {@link Kind#FILE} or {@link Kind#RO_FILE}; the work directory of an
- *                    {@link Kind#OVERLAY} (UTF-8); else empty
+ * @param content     the content of a {@link Kind#FILE}, {@link Kind#RO_FILE} or {@link Kind#BIND_DATA}; the work
+ *                    directory of an {@link Kind#OVERLAY} (UTF-8); else empty
  * @param optional    {@code *Try} variants: a missing source skips the entry, as bubblewrap's
- *                    {@code --bind-try}
+ *                    {@code --bind-try}; for {@link Kind#BIND_DATA}, a missing destination skips it
  * @param noSymlinks  binds only: the source is resolved through no symlink at all (any component), so that
  *                    a path under a directory others can write can not be redirected; see
  *                    {@link MountPlan#strictSources()}
+ * @param owner       binds: who the sandbox's root is on its files (an idmapped bind, see {@link BindOwner}), or
+ *                    null for the default; null for other kinds
  */
 public record Mount(Kind kind, String source, String destination, int mode, long size, byte[] content,
-                    boolean optional, boolean noSymlinks) {
+                    boolean optional, boolean noSymlinks, BindOwner owner) {
     /** The kinds of entries; the launcher protocol numbers them in this order, from 1. */
     public enum Kind {
         /** Bind mount, recursive, read-write, nosuid and nodev; its source may not itself be a symlink. */
@@ -51,6 +53,11 @@ public record Mount(Kind kind, String source, String destination, int mode, long
          * made itself (binds, tmpfs, proc, dev, mqueue keep what the plan gave them).
          */
         REMOUNT_READ_ONLY("remountReadOnly"),
+        /**
+         * A private file with the given content bound over an existing file (bubblewrap's {@code --bind-data}):
+         * the file under it is never written; with {@code optional}, a missing destination skips the entry.
+         */
+        BIND_DATA("bindData"),
         /**
          * A lower layer of the overlay that follows (bubblewrap's {@code --overlay-src}): a run of these, lowest
          * last as in {@code lowerdir}, precedes each {@link #OVERLAY}, {@link #TMP_OVERLAY} or
@@ -94,12 +101,18 @@ public record Mount(Kind kind, String source, String destination, int mode, long
     /** An entry that resolves its source as the caller's file system does (symlinks followed, see {@link MountPlan}). */
     public Mount(Kind kind, String source, String destination, int mode, long size, byte[] content,
                  boolean optional) {
-        this(kind, source, destination, mode, size, content, optional, false);
+        this(kind, source, destination, mode, size, content, optional, false, null);
+    }
+
+    /** An entry with the default owner (see {@link BindOwner}). */
+    public Mount(Kind kind, String source, String destination, int mode, long size, byte[] content,
+                 boolean optional, boolean noSymlinks) {
+        this(kind, source, destination, mode, size, content, optional, noSymlinks, null);
     }
 
     /** This entry with {@link #noSymlinks()} set. */
     public Mount withNoSymlinks() {
-        return new Mount(kind, source, destination, mode, size, content, optional, true);
+        return new Mount(kind, source, destination, mode, size, content, optional, true, owner);
     }
 
     /** Copies {@code content}; checks nothing else (see {@link MountPlan#validate}). */
@@ -110,7 +123,7 @@ public record Mount(Kind kind, String source, String destination, int mode, long
         content = content == null ? new byte[0] : content.clone();
     }
 
-    /** The content of a {@link Kind#FILE} (a copy). */
+    /** The content of a {@link Kind#FILE}, {@link Kind#RO_FILE} or {@link Kind#BIND_DATA}, or an overlay's work directory (a copy). */
     @Override
     public byte[] content() {
         return content.clone();
@@ -119,27 +132,31 @@ public record Mount(Kind kind, String source, String destination, int mode, long
     /** {@code "roBind /src -> /work"}, as in error messages. */
     public String describe() {
         String name = kind.label() + (optional ? "Try" : "");
+        String owned = owner == null ? "" : " (owner " + owner + ")";
         if (kind == Kind.OVERLAY) {
             return name + " upper " + source + " work " + new String(content, java.nio.charset.StandardCharsets.UTF_8)
-                    + " -> " + destination;
+                    + " -> " + destination + owned;
         }
-        return kind.hasSource() ? name + " " + source + " -> " + destination : name + " " + destination;
+        return kind.hasSource() ? name + " " + source + " -> " + destination + owned : name + " " + destination;
     }
 
     @Override
     public boolean equals(Object o) {
         return o instanceof Mount m && kind == m.kind && source.equals(m.source) && destination.equals(m.destination)
                 && mode == m.mode && size == m.size && Arrays.equals(content, m.content) && optional == m.optional
-                && noSymlinks == m.noSymlinks;
+                && noSymlinks == m.noSymlinks && Objects.equals(owner, m.owner);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(kind, source, destination, mode, size, Arrays.hashCode(content), optional, noSymlinks);
+        return Objects.hash(kind, source, destination, mode, size, Arrays.hashCode(content), optional, noSymlinks,
+                owner);
     }
 
     @Override
     public String toString() {
-        return "Mount[" + describe() + (kind == Kind.FILE || kind == Kind.RO_FILE ? ", " + content.length + " bytes" : "") + "]";
+        return "Mount[" + describe()
+                + (kind == Kind.FILE || kind == Kind.RO_FILE || kind == Kind.BIND_DATA ? ", " + content.length + " bytes" : "")
+                + "]";
     }
 }

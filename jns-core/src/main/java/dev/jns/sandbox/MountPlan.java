@@ -140,9 +140,26 @@ public final class MountPlan {
     /**
      * Binds {@code source} on {@code destination}, read-write (recursive, nosuid, nodev). {@code source} must not
      * itself be a symlink (ELOOP; symlinks above it are followed as the caller's own open would).
+     * In a sandbox started by root, a source that belongs to a user other than root is idmapped to that user by
+     * default: see {@link BindOwner}.
      */
     public MountPlan bind(Path source, Path destination) {
         return bind(Mount.Kind.BIND, source, destination, false);
+    }
+
+    /**
+     * Binds {@code source} on {@code destination}, read-write, with the sandbox's root reading and writing its
+     * files as {@code owner} on the host (an idmapped mount; {@link BindOwner#none()}: no idmap).
+     */
+    public MountPlan bind(Path source, Path destination, BindOwner owner) {
+        return add(new Mount(Mount.Kind.BIND, str(source, "source"), str(destination, "destination"), 0, 0, null,
+                false, false, Objects.requireNonNull(owner, "owner")));
+    }
+
+    /** Binds {@code source} read-only, with its files seen through an idmap to {@code owner} (see {@link BindOwner}). */
+    public MountPlan roBind(Path source, Path destination, BindOwner owner) {
+        return add(new Mount(Mount.Kind.RO_BIND, str(source, "source"), str(destination, "destination"), 0, 0, null,
+                false, false, Objects.requireNonNull(owner, "owner")));
     }
 
     /** As {@link #bind}, skipped when {@code source} does not exist. */
@@ -227,7 +244,9 @@ public final class MountPlan {
 
     /** A regular file at {@code destination} with {@code content} and mode 0644. */
     public MountPlan file(Path destination, String content) {
-        return file(destination, Objects.requireNonNull(content, "content").getBytes(StandardCharsets.UTF_8), 0644);
+        Objects.requireNonNull(content, "content");
+        dev.jns.internal.TextChecks.text("file content", content);
+        return file(destination, content.getBytes(StandardCharsets.UTF_8), 0644);
     }
 
     /**
@@ -300,6 +319,58 @@ public final class MountPlan {
         for (Path p : lowers) {
             add(new Mount(Mount.Kind.OVERLAY_SRC, str(p, "lowers[]"), dst, 0, 0, null, false));
         }
+    }
+
+    /**
+     * A private file with {@code content} (mode 0644) bound over the existing file {@code destination}, as
+     * bubblewrap's {@code --bind-data}: the command sees the content, writable by whoever may write the file
+     * (root inside), and the file under it — a host file, say — is never written. The destination must exist and
+     * be a regular file, not a symlink (a mount never goes where a symlink points), outside {@code /}; nothing is
+     * created.
+     */
+    public MountPlan bindData(Path destination, String content) {
+        return bindData(destination, Objects.requireNonNull(content, "content").getBytes(StandardCharsets.UTF_8),
+                0644);
+    }
+
+    /** As {@link #bindData(Path, String)}, with the file's {@code mode}. */
+    public MountPlan bindData(Path destination, byte[] content, int mode) {
+        Objects.requireNonNull(content, "content");
+        return add(new Mount(Mount.Kind.BIND_DATA, "", str(destination, "destination"), mode, 0, content, false, false));
+    }
+
+    /**
+     * An {@code /etc/hosts} and {@code /etc/hostname} of the sandbox's own for a spawn with a new mount namespace
+     * and {@link dev.jns.Spawn#hostname(String) hostname(name)}, as Docker writes them for a container: {@code name}
+     * (and, for a dotted name, its first label) resolves to loopback — {@code 127.0.1.1} as Debian's installer
+     * writes it, and {@code ::1} — and {@code localhost} keeps working, so {@code InetAddress.getLocalHost()} and
+     * {@code getent hosts $(hostname)} work inside. Both are {@link #bindData} entries, each skipped when the
+     * file does not exist (in the new root, with a root switch); the host's files are never written (where
+     * {@code /etc/hosts} is a symlink, the spawn fails with {@code ELOOP}: bind a file of your own instead). With a new
+     * net namespace holding only loopback, other names do not resolve: the resolver's query to a nameserver
+     * outside fails at once ({@code connect}: {@code ENETUNREACH}), and Java throws
+     * {@code UnknownHostException ... Temporary failure in name resolution}.
+     *
+     * @throws InvalidSpecException when {@code name} is empty or has whitespace, control characters or '#'
+     */
+    public MountPlan hostsFile(String name) {
+        Objects.requireNonNull(name, "name");
+        if (name.isEmpty() || name.chars().anyMatch(c -> c <= ' ' || c == '#' || c == 0x7f)) {
+            throw new InvalidSpecException("hostsFile", "'" + name + "' cannot be written to /etc/hosts",
+                    "give a hostname of letters, digits, '-' and '.'");
+        }
+        int dot = name.indexOf('.');
+        String names = dot > 0 ? name + " " + name.substring(0, dot) : name;
+        String hosts = "# written by jns for this sandbox; the host's /etc/hosts is unchanged\n"
+                + "127.0.0.1\tlocalhost\n"
+                + "127.0.1.1\t" + names + "\n"
+                + "::1\tlocalhost ip6-localhost ip6-loopback " + names + "\n"
+                + "ff02::1\tip6-allnodes\n"
+                + "ff02::2\tip6-allrouters\n";
+        add(new Mount(Mount.Kind.BIND_DATA, "", "/etc/hosts", 0644, 0, hosts.getBytes(StandardCharsets.UTF_8), true,
+                false));
+        return add(new Mount(Mount.Kind.BIND_DATA, "", "/etc/hostname", 0644, 0,
+                (name + "\n").getBytes(StandardCharsets.UTF_8), true, false));
     }
 
     /**
@@ -411,9 +482,10 @@ public final class MountPlan {
             if (m.noSymlinks() && !isBind(m.kind())) {
                 throw new InvalidSpecException(at + ".noSymlinks", "only a bind resolves a source", null);
             }
-            boolean hasContent = m.kind() == Mount.Kind.FILE || m.kind() == Mount.Kind.RO_FILE;
+            boolean hasContent = m.kind() == Mount.Kind.FILE || m.kind() == Mount.Kind.RO_FILE
+                    || m.kind() == Mount.Kind.BIND_DATA;
             if (!hasContent && m.kind() != Mount.Kind.OVERLAY && m.content().length > 0) {
-                throw new InvalidSpecException(at + ".content", "only a file takes content", null);
+                throw new InvalidSpecException(at + ".content", "only a file, roFile or bindData takes content", null);
             }
             if (m.kind() == Mount.Kind.OVERLAY) {
                 Checks.checkPath(at + ".work", new String(m.content(), StandardCharsets.UTF_8));
@@ -422,6 +494,14 @@ public final class MountPlan {
             if (m.content().length > MAX_FILE_BYTES) {
                 throw new InvalidSpecException(at + ".content", m.content().length + " bytes; at most "
                         + MAX_FILE_BYTES, "bind a file instead");
+            }
+            if (m.owner() != null && m.kind() != Mount.Kind.BIND && m.kind() != Mount.Kind.RO_BIND
+                    && m.kind() != Mount.Kind.DEV_BIND) {
+                throw new InvalidSpecException(at + ".owner", "only a bind has an owner", null);
+            }
+            if (payloadBytes(m) > MAX_RECORD_PAYLOAD) {
+                throw new InvalidSpecException(at, "paths and content take " + payloadBytes(m) + " bytes in the "
+                        + "launcher's record; at most " + MAX_RECORD_PAYLOAD, "bind a file instead");
             }
         }
     }
@@ -452,6 +532,26 @@ public final class MountPlan {
                         null);
             }
         }
+    }
+
+    /** The fixed part of a mount entry's launcher record: op, flags, mode, reserved, size. */
+    private static final int ENTRY_FIXED_BYTES = 24;
+    /** The launcher's largest record payload. */
+    private static final int MAX_RECORD_PAYLOAD = 64 * 1024;
+
+    /** The payload bytes of an entry's launcher record: fixed fields, source, NUL, destination, NUL, content. */
+    static int payloadBytes(Mount m) {
+        return ENTRY_FIXED_BYTES + dev.jns.internal.TextChecks.utf8Length(m.source()) + 1
+                + dev.jns.internal.TextChecks.utf8Length(m.destination()) + 1 + m.content().length;
+    }
+
+    /** The bytes the entries take in the launcher's spec, record headers included. */
+    public static long recordBytes(List<Mount> entries) {
+        long total = 0;
+        for (Mount m : entries) {
+            total += dev.jns.Spawn.RECORD_HEADER_BYTES + payloadBytes(m);
+        }
+        return total;
     }
 
     @Override

@@ -61,13 +61,29 @@ class SandboxFsTest {
         return f;
     }
 
-    /** The layers' files belong to the user the command runs as: overlayfs copies up only mapped owners. */
+    /**
+     * The layers' files belong to the user the command runs as: overlayfs copies up only files whose owner the
+     * sandbox maps (else EOVERFLOW). As root that is jnsci, or for {@code As.ROOT} the unprivileged host ids a
+     * root caller's sandbox runs as (issue 13), read from the sandbox's own maps.
+     */
     private void ownedBy(As as) throws Exception {
-        if (as == As.JNSCI && Probe.root()) {
-            long id = SandboxSupport.jnsci();
-            assertThat(new ProcessBuilder("chown", "-R", id + ":" + id, work.toString()).inheritIO().start()
-                    .waitFor()).isZero();
+        if (!Probe.root()) {
+            return;
         }
+        String ids;
+        if (as == As.JNSCI) {
+            long id = SandboxSupport.jnsci();
+            ids = id + ":" + id;
+        } else {
+            SpawnResult r = sandbox(as, new MountPlan()).run("cat", "/proc/self/uid_map", "/proc/self/gid_map");
+            assertThat(r.exitCode()).as(r.stderr()).isZero();
+            // "0 HOST COUNT" lines: the host ids of the sandbox's root, uid then gid
+            List<String> hostIds = r.stdout().lines().map(String::trim).filter(l -> l.startsWith("0 "))
+                    .map(l -> l.split("\\s+")[1]).toList();
+            assertThat(hostIds).as("host ids of the sandbox's root: %s", r.stdout()).hasSize(2);
+            ids = hostIds.get(0) + ":" + hostIds.get(1);
+        }
+        assertThat(new ProcessBuilder("chown", "-R", ids, work.toString()).inheritIO().start().waitFor()).isZero();
     }
 
     private static Spawn sandbox(As as, MountPlan extra) {

@@ -2,7 +2,9 @@ package dev.jns.testkit;
 
 import dev.jns.NamespaceType;
 import dev.jns.NsHandle;
+import dev.jns.testkit.internal.ConfigLimits;
 import dev.jns.testkit.internal.ConfigMounts;
+import dev.jns.sandbox.Limits;
 import dev.jns.testkit.internal.LeakCheck;
 import dev.jns.testkit.internal.ProcFs;
 import dev.jns.testkit.internal.Support;
@@ -128,11 +130,16 @@ public final class SandboxExtension implements ParameterResolver, ExecutionCondi
 
     private static Sandbox.Builder baseBuilder(SandboxConfig c) {
         Sandbox.Builder b = Sandbox.builder().namespaces(c.namespaces()).hostname(c.hostname()).loopback(c.loopback())
+                .hostsFile(c.hostsFile())
                 .idMapping(c.idMapping())
                 .timeOffsets(Duration.ofSeconds(c.monotonicOffsetSeconds()), Duration.ofSeconds(c.boottimeOffsetSeconds()));
         String user = !c.runAsUser().isEmpty() ? c.runAsUser() : Support.runAsUser();
         if (!user.isEmpty() && ProcFs.euid() == 0) {
             b.runAsUser(user);
+        }
+        Limits limits = ConfigLimits.of(c.memory(), c.pids(), c.cpus());
+        if (limits != null) {
+            b.limits(limits);
         }
         return b;
     }

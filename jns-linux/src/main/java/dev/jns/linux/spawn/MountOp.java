@@ -19,11 +19,12 @@ public enum MountOp {
     SYMLINK(9),
     FILE(10),
     REMOUNT_RO(11),
-    OVERLAY_SRC(12),
-    OVERLAY(13),
-    TMP_OVERLAY(14),
-    RO_OVERLAY(15),
-    CHMOD(16);
+    BIND_DATA(12),
+    OVERLAY_SRC(13),
+    OVERLAY(14),
+    TMP_OVERLAY(15),
+    RO_OVERLAY(16),
+    CHMOD(17);
 
     private final int code;
 
@@ -50,6 +51,7 @@ public enum MountOp {
             case SYMLINK -> SYMLINK;
             case FILE, RO_FILE -> FILE;
             case REMOUNT_READ_ONLY -> REMOUNT_RO;
+            case BIND_DATA -> BIND_DATA;
             case OVERLAY_SRC -> OVERLAY_SRC;
             case OVERLAY -> OVERLAY;
             case TMP_OVERLAY -> TMP_OVERLAY;
