@@ -285,7 +285,9 @@ public final class MountPlan {
      * ({@code upper} and {@code work} never through a symlink at their end), and the layers are handed to the
      * kernel by fd ({@code fsconfig lowerdir+}, Linux 6.8 or later). In a user namespace overlayfs needs
      * Linux 5.11 or later, and writes its metadata as {@code user.overlay.*} extended attributes. The overlay is
-     * nosuid and nodev.
+     * nosuid and nodev. A change to a lower file is a copy-up, which overlayfs refuses ({@code EOVERFLOW}) for a
+     * file whose owner the sandbox's user namespace does not map: in a root caller's sandbox, which runs as
+     * unprivileged host ids (see {@link Security}), give the layers to those ids.
      */
     public MountPlan overlay(List<Path> lowers, Path upper, Path work, Path destination) {
         lowers(lowers, destination);
