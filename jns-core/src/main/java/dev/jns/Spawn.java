@@ -505,6 +505,9 @@ public final class Spawn {
         if (command[0].isEmpty()) {
             throw new InvalidSpecException("command[0]", "the program name is empty", null);
         }
+        if (argv0 != null) {
+            total += RECORD_HEADER_BYTES + checkSize("argv0", argv0); // its own record (ARGV0)
+        }
         Map<String, String> env = environment == null ? System.getenv() : environment;
         for (Map.Entry<String, String> e : env.entrySet()) {
             Checks.checkNoNul("env " + e.getKey(), e.getKey() + "=" + e.getValue());
@@ -619,10 +622,10 @@ public final class Spawn {
     /** The most bytes one argument or environment entry may have (the launcher's record limit). */
     public static final int MAX_ARG_BYTES = 64 * 1024;
     /**
-     * The most bytes that arguments, environment entries and the mount plan may take together, counted as the
-     * launcher counts them: each entry's UTF-8 bytes plus an {@value #RECORD_HEADER_BYTES}-byte record header
-     * (see {@link MountPlan#recordBytes} for mount entries). The launcher reads at most 1 MiB of spec; 64 KiB of
-     * it are kept for the other records (id maps, paths, limits).
+     * The most bytes that arguments (and {@link #argv0}), environment entries and the mount plan may take
+     * together, counted as the launcher counts them: each entry's UTF-8 bytes plus an
+     * {@value #RECORD_HEADER_BYTES}-byte record header (see {@link MountPlan#recordBytes} for mount entries). The
+     * launcher reads at most 1 MiB of spec; 64 KiB of it are kept for the other records (id maps, paths, limits).
      */
     public static final int MAX_TOTAL_BYTES = 1024 * 1024 - 64 * 1024;
     /** The launcher's record header: tag, reserved, length. */

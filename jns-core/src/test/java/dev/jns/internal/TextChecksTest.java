@@ -179,6 +179,16 @@ class TextChecksTest {
     }
 
     @Test
+    void argv0CountsTowardsTheSameLimit() {
+        // as many one-byte arguments as fit: less than one more record is left, so an ARGV0 record does not fit
+        String[] cmd = new String[Spawn.MAX_TOTAL_BYTES / (1 + Spawn.RECORD_HEADER_BYTES)];
+        java.util.Arrays.fill(cmd, "x");
+        assertThat(accepts(() -> SpawnSpec.of(Namespaces.spawn().clearEnv(), cmd))).isTrue();
+        assertThatThrownBy(() -> SpawnSpec.of(Namespaces.spawn().clearEnv().argv0("x"), cmd))
+                .satisfies(e -> assertThat(field(e)).isEqualTo("command")).hasMessageContaining("record header");
+    }
+
+    @Test
     void aMountPlanCountsTowardsTheSameLimit() {
         MountPlan plan = new MountPlan();
         for (int i = 0; i < 17; i++) {
