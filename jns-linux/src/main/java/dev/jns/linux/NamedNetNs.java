@@ -10,8 +10,6 @@ import dev.jns.linux.ffi.Sys;
 
 import java.nio.file.Path;
 
-import static dev.jns.linux.ffi.Native.C;
-
 /**
  * {@code ip netns add/delete}, the iproute2 way, so that both tools see the same namespaces:
  * {@code /run/netns} is made a shared mount (a bind mount of itself the first time), so that the bind mounts
@@ -31,26 +29,19 @@ final class NamedNetNs {
         String what = "ip netns add " + name;
         Path dir = NetNs.DIR;
         Path file = dir.resolve(name);
-        if (C.mkdir(dir.toString(), 0755) != 0 && Native.errno() != Errno.EEXIST) {
-            throw NamespaceException.builder(what).step("mkdir " + dir).errno(Native.errno()).hint(hint(Native.errno()))
-                    .build();
+        int made = Sys.tryMkdir(dir.toString(), 0755);
+        if (made < 0 && made != -Errno.EEXIST) {
+            throw Sys.fail(what, "mkdir " + dir, -made, NamedNetNs::hint);
         }
         makeShared(what, dir);
-        int fd = C.open(file.toString(), Native.O_RDONLY | Native.O_CREAT | O_EXCL | Native.O_CLOEXEC, 0);
-        if (fd < 0) {
-            int e = Native.errno();
-            throw NamespaceException.builder(what).step("create " + file).errno(e)
-                    .hint(e == Errno.EEXIST ? "a network namespace of that name exists (ip netns list)" : hint(e))
-                    .build();
-        }
+        int fd = Sys.open(what, "create " + file, file.toString(), Native.O_RDONLY | Native.O_CREAT | O_EXCL, 0,
+                e -> e == Errno.EEXIST ? "a network namespace of that name exists (ip netns list)" : hint(e));
         Sys.closeQuietly(fd);
         NsHandle h = null;
         try {
             h = Create.create(java.util.List.of(NamespaceType.NET)).get(0);
-            if (C.mount("/proc/self/fd/" + ((LinuxNsHandle) h).fd(what), file.toString(), "none", Native.MS_BIND, null) != 0) {
-                int e = Native.errno();
-                throw NamespaceException.builder(what).step("bind mount on " + file).errno(e).hint(hint(e)).build();
-            }
+            Sys.mount(what, "bind mount on " + file, "/proc/self/fd/" + ((LinuxNsHandle) h).fd(what), file.toString(),
+                    "none", Native.MS_BIND, NamedNetNs::hint);
             NsHandle done = h;
             h = null;
             return done;
@@ -58,7 +49,7 @@ final class NamedNetNs {
             if (h != null) {
                 h.close();
             }
-            C.unlink(file.toString());
+            Sys.tryUnlink(file.toString()); // best effort: the file is ours, the failure above is what counts
             throw e;
         }
     }
@@ -66,17 +57,13 @@ final class NamedNetNs {
     /** As iproute2: try to make the directory shared; if it is no mount point (EINVAL), bind it onto itself once. */
     private static void makeShared(String what, Path dir) {
         boolean bound = false;
-        while (C.mount("", dir.toString(), "none", MS_SHARED | MS_REC, null) != 0) {
-            int e = Native.errno();
-            if (e != Errno.EINVAL || bound) {
-                throw NamespaceException.builder(what).step("make " + dir + " a shared mount").errno(e).hint(hint(e))
-                        .build();
+        int r;
+        while ((r = Sys.tryMount("", dir.toString(), "none", MS_SHARED | MS_REC)) != 0) {
+            if (r != -Errno.EINVAL || bound) {
+                throw Sys.fail(what, "make " + dir + " a shared mount", -r, NamedNetNs::hint);
             }
-            if (C.mount(dir.toString(), dir.toString(), "none", Native.MS_BIND | MS_REC, null) != 0) {
-                int e2 = Native.errno();
-                throw NamespaceException.builder(what).step("bind mount " + dir + " on itself").errno(e2).hint(hint(e2))
-                        .build();
-            }
+            Sys.mount(what, "bind mount " + dir + " on itself", dir.toString(), dir.toString(), "none",
+                    Native.MS_BIND | MS_REC, NamedNetNs::hint);
             bound = true;
         }
     }
@@ -84,8 +71,9 @@ final class NamedNetNs {
     static void delete(String name) {
         String what = "ip netns delete " + name;
         Path file = NetNs.DIR.resolve(name);
-        if (C.umount2(file.toString(), Native.MNT_DETACH) != 0) {
-            int e = Native.errno();
+        int r = Sys.tryUmount2(file.toString(), Native.MNT_DETACH);
+        if (r < 0) {
+            int e = -r;
             if (e == Errno.ENOENT) {
                 throw NamespaceException.builder(what).step("umount " + file).errno(e)
                         .detail("no network namespace named " + name).hint("see NetNs.list() or ip netns list").build();
@@ -94,9 +82,9 @@ final class NamedNetNs {
                 throw NamespaceException.builder(what).step("umount " + file).errno(e).hint(hint(e)).build();
             }
         }
-        if (C.unlink(file.toString()) != 0) {
-            int e = Native.errno();
-            throw NamespaceException.builder(what).step("remove " + file).errno(e).hint(hint(e)).build();
+        int removed = Sys.tryUnlink(file.toString());
+        if (removed < 0) {
+            throw Sys.fail(what, "remove " + file, -removed, NamedNetNs::hint);
         }
     }
 

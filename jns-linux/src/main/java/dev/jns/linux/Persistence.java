@@ -4,13 +4,12 @@ import dev.jns.Errno;
 import dev.jns.NamespaceException;
 import dev.jns.NamespaceType;
 import dev.jns.linux.ffi.Native;
+import dev.jns.linux.ffi.Sys;
 
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
-import static dev.jns.linux.ffi.Native.C;
 
 /** Keeping namespaces by bind mount, as {@code unshare --TYPE=FILE} and {@code ip netns add} do. */
 final class Persistence {
@@ -36,8 +35,9 @@ final class Persistence {
             throw NamespaceException.builder(what).step("create " + target).errno(Errno.EACCES).detail(e.getMessage())
                     .cause(e).build();
         }
-        if (C.mount("/proc/self/fd/" + fd, target.toString(), null, Native.MS_BIND, null) != 0) {
-            int e = Native.errno();
+        int r = Sys.tryMount("/proc/self/fd/" + fd, target.toString(), null, Native.MS_BIND);
+        if (r < 0) {
+            int e = -r;
             if (created) {
                 try {
                     Files.deleteIfExists(target);
@@ -62,9 +62,12 @@ final class Persistence {
         // EBUSY can be momentary: another thread's posix_spawn child holds a copy of every fd (the handle's
         // included) until its exec closes them. Detach then, as `ip netns delete` does: the mount leaves the
         // tree at once and the namespace lives only as long as those fds (found by ConcurrentHandlesTest).
-        if (C.umount2(path.toString(), 0) != 0
-                && (Native.errno() != Errno.EBUSY || C.umount2(path.toString(), Native.MNT_DETACH) != 0)) {
-            int e = Native.errno();
+        int r = Sys.tryUmount2(path.toString(), 0);
+        if (r == -Errno.EBUSY) {
+            r = Sys.tryUmount2(path.toString(), Native.MNT_DETACH);
+        }
+        if (r < 0) {
+            int e = -r;
             String hint = switch (e) {
                 case Errno.EINVAL -> "nothing is mounted there";
                 case Errno.ENOENT -> "no such file";

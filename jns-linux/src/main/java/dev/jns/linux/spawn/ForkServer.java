@@ -5,9 +5,10 @@ import dev.jns.NamespaceException;
 import dev.jns.linux.ffi.Native;
 import dev.jns.linux.ffi.Sys;
 
-import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-import static dev.jns.linux.ffi.Native.C;
+import java.util.List;
 
 /**
  * The JVM's fork server: one launcher started once (argv "--server") that forks a supervisor per spawn, so a
@@ -16,6 +17,7 @@ import static dev.jns.linux.ffi.Native.C;
  * with the JVM (lifeline, PR_SET_PDEATHSIG on the spawner thread); a server found dead is started again.
  */
 final class ForkServer {
+    private static final Logger LOG = LoggerFactory.getLogger(ForkServer.class);
     private static ForkServer current;
 
     private final int sock;
@@ -55,11 +57,22 @@ final class ForkServer {
     }
 
     private static ForkServer start() {
-        int[] sv = new int[2];
-        if (C.socketpair(Native.AF_UNIX, Native.SOCK_SEQPACKET | Native.SOCK_CLOEXEC, 0, sv) != 0) {
+        int[] sv;
+        int devNull;
+        try {
+            sv = Sys.seqpacketPair("start the jns fork server", "socketpair");
+        } catch (NamespaceException e) {
+            LOG.debug("no fork server: {}", e.getMessage());
             return null;
         }
-        int devNull = C.open("/dev/null", Native.O_RDWR | Native.O_CLOEXEC, 0);
+        try {
+            devNull = Sys.open("start the jns fork server", "/dev/null", Native.O_RDWR, 0);
+        } catch (NamespaceException e) {
+            LOG.debug("no fork server: {}", e.getMessage());
+            Sys.closeQuietly(sv[0]);
+            Sys.closeQuietly(sv[1]);
+            return null;
+        }
         try {
             int pid = Spawner.spawnServer(List.of(devNull, devNull, devNull, sv[1], devNull));
             return pid > 0 ? new ForkServer(sv[0], pid) : null;
@@ -74,10 +87,7 @@ final class ForkServer {
 
     /** One request; null when the server is gone (the caller retries with a new one). */
     private LauncherProc request(String what, List<Integer> fds) {
-        int[] reply = new int[2];
-        if (C.socketpair(Native.AF_UNIX, Native.SOCK_SEQPACKET | Native.SOCK_CLOEXEC, 0, reply) != 0) {
-            throw Sys.fail(what, "socketpair for the fork server", null);
-        }
+        int[] reply = Sys.seqpacketPair(what, "socketpair for the fork server");
         int[] all = new int[fds.size() + 1];
         for (int i = 0; i < fds.size(); i++) {
             all[i] = fds.get(i);

@@ -20,7 +20,7 @@ final class LauncherProc {
 
     /** Sends a signal through the pidfd (never to a reused pid). */
     void signal(int sig) {
-        Sys.pidfdSignal(pidfd, sig);
+        Sys.tryPidfdSignal(pidfd, sig); // ESRCH: it has ended already, which is what the signal is for
     }
 
     /** Waits for the launcher's end and returns its raw wait status; closes what is left of it but the pidfd. */
@@ -42,9 +42,10 @@ final class LauncherProc {
     }
 
     private void waitForPidfd() {
-        jnr.ffi.Pointer p = jnr.ffi.Memory.allocateDirect(Native.RUNTIME, 8, true);
-        p.putInt(0, pidfd);
-        p.putShort(4, Native.POLLIN);
-        Native.C.poll(p, 1, -1);
+        Sys.PollSet p = new Sys.PollSet(1);
+        p.set(0, pidfd, Native.POLLIN);
+        while (p.poll("wait for the launcher " + pid, "poll its pidfd", 1, -1) == 0) {
+            p.set(0, pidfd, Native.POLLIN); // interrupted by a signal: wait again
+        }
     }
 }

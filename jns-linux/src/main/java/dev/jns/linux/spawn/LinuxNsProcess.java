@@ -252,7 +252,7 @@ final class LinuxNsProcess extends NsProcess {
 
     /** Whether the first process in the namespaces still runs (its pidfd pins its identity). Under lock. */
     private boolean childAlive() {
-        return childPidfd >= 0 && Sys.pidfdSignal(childPidfd, 0) == 0 && !exit.isDone();
+        return childPidfd >= 0 && Sys.tryPidfdSignal(childPidfd, 0) == 0 && !exit.isDone();
     }
 
     private static NamespaceException ended(String what) {

@@ -6,13 +6,8 @@ import dev.jns.linux.ffi.Sys;
 import dev.jns.spi.RunSupport;
 import dev.jns.spi.SpawnSpec;
 
-import jnr.ffi.Memory;
-import jnr.ffi.Pointer;
-
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-
-import static dev.jns.linux.ffi.Native.C;
 
 /**
  * {@code Spawn.run} on one thread: poll(2) over the command's stdout and stderr and the launcher's status
@@ -32,7 +27,7 @@ final class RunLoop {
         Sys.closeQuietly(l.ours[0]); // run() gives no stdin: the command sees EOF
         int[] fds = {l.ours[1], l.ours[2], l.statusFd};
         ByteArrayOutputStream[] sinks = {out, err, null};
-        Pointer pfds = Memory.allocateDirect(Native.RUNTIME, 8 * fds.length, true);
+        Sys.PollSet pfds = new Sys.PollSet(fds.length);
         int[] slotOf = new int[fds.length];
         byte[] buf = new byte[64 * 1024];
         boolean interrupted = false;
@@ -49,22 +44,17 @@ final class RunLoop {
                 int n = 0;
                 for (int i = 0; i < fds.length; i++) {
                     if (fds[i] >= 0) {
-                        pfds.putInt(8L * n, fds[i]);
-                        pfds.putShort(8L * n + 4, Native.POLLIN);
-                        pfds.putShort(8L * n + 6, (short) 0);
+                        pfds.set(n, fds[i], Native.POLLIN);
                         slotOf[n++] = i;
                     }
                 }
-                int ready = C.poll(pfds, n, POLL_TIMEOUT_MS);
-                if (ready < 0 && Native.errno() != Errno.EINTR) {
-                    throw Sys.fail(spec.describe(), "poll the command's output", null);
-                }
+                int ready = pfds.poll(spec.describe(), "poll the command's output", n, POLL_TIMEOUT_MS);
                 if (Thread.interrupted() && !interrupted) {
                     interrupted = true;
                     l.launcher.signal(Native.SIGKILL); // the sandbox dies with its launcher
                 }
                 for (int k = 0; ready > 0 && k < n; k++) {
-                    if (pfds.getShort(8L * k + 6) == 0) {
+                    if (pfds.revents(k) == 0) {
                         continue;
                     }
                     int i = slotOf[k];
@@ -120,11 +110,11 @@ final class RunLoop {
 
     /** One read of a readable pipe into {@code sink}; false at EOF or on an error that ends the stream. */
     private static boolean drain(int fd, byte[] buf, ByteArrayOutputStream sink) {
-        long n = C.read(fd, buf, buf.length);
+        int n = Sys.tryRead(fd, buf, buf.length);
         if (n > 0) {
-            sink.write(buf, 0, (int) n);
+            sink.write(buf, 0, n);
             return true;
         }
-        return n < 0 && (Native.errno() == Errno.EINTR || Native.errno() == Errno.EAGAIN);
+        return n == -Errno.EAGAIN;
     }
 }

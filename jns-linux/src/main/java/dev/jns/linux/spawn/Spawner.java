@@ -9,10 +9,6 @@ import dev.jns.linux.ffi.Native;
 import dev.jns.linux.ffi.Sys;
 import dev.jns.spi.SpawnSpec;
 
-import jnr.ffi.Memory;
-import jnr.ffi.Pointer;
-import jnr.ffi.byref.IntByReference;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,8 +21,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-
-import static dev.jns.linux.ffi.Native.C;
 
 /**
  * Starts the launcher with {@code posix_spawn} and exact fds, sends it the spec, and reads how setup went.
@@ -146,9 +140,10 @@ public final class Spawner {
                 devIno.add(Sys.devIno(what, fd));
             }
             for (java.util.Map.Entry<Integer, Integer> pass : spec.sandbox().passFds().entrySet()) {
-                if (C.fcntl(pass.getValue(), Native.F_GETFD, 0) < 0) {
+                int open = Sys.tryFcntl(pass.getValue(), Native.F_GETFD, 0);
+                if (open < 0) {
                     throw NamespaceException.builder(what)
-                            .step("pass fd " + pass.getValue() + " as fd " + pass.getKey()).errno(Native.errno())
+                            .step("pass fd " + pass.getValue() + " as fd " + pass.getKey()).errno(-open)
                             .detail("fd " + pass.getValue() + " is not open in this process")
                             .hint("keep the descriptor open until start() returns").build();
                 }
@@ -162,10 +157,10 @@ public final class Spawner {
                 // no fork server to be had: spawn the launcher directly
                 int pid = here ? check(what, SpawnCall.spawnHere(launcher.path(), sources))
                         : posixSpawn(what, launcher.path(), sources);
-                int pidfd = Sys.pidfdOpen(pid);
+                int pidfd = Sys.tryPidfdOpen(pid);
                 if (pidfd < 0) {
-                    int e = Native.errno();
-                    C.kill(pid, Native.SIGKILL);
+                    int e = -pidfd;
+                    Sys.tryKill(pid, Native.SIGKILL); // ours and not yet reaped: it cannot be gone
                     Sys.waitpid(pid);
                     throw NamespaceException.builder(what).step("pidfd_open of the launcher").errno(e)
                             .hint("jns needs Linux 5.3 or later").build();
@@ -201,7 +196,7 @@ public final class Spawner {
                 }
                 if (r.kind() == StatusReader.PID) {
                     childPid = r.a();
-                    childPidfd = Sys.pidfdOpen(childPid);
+                    childPidfd = Sys.tryPidfdOpen(childPid); // < 0: C has ended already (and is reaped later)
                     if (childPidfd >= 0) {
                         parentSide.add(childPidfd);
                     }
@@ -292,12 +287,8 @@ public final class Spawner {
                     default -> throw new IllegalStateException(r.toString());
                 };
                 String stream = slot == 0 ? "stdin" : slot == 1 ? "stdout" : "stderr";
-                int fd = C.open(f.getPath(), flags | Native.O_CLOEXEC, 0666);
-                if (fd < 0) {
-                    throw NamespaceException.builder(what).step("open " + stream + " redirect " + f)
-                            .errno(Native.errno())
-                            .hint("the file must be " + (input ? "readable" : "writable") + " by the JVM").build();
-                }
+                int fd = Sys.open(what, "open " + stream + " redirect " + f, f.getPath(), flags, 0666,
+                        e -> "the file must be " + (input ? "readable" : "writable") + " by the JVM");
                 childSide.add(fd);
                 return fd;
             }
@@ -354,77 +345,27 @@ public final class Spawner {
         return r[0];
     }
 
-    /**
-     * posix_spawn with exact fds. The attributes (empty signal mask, default dispositions) are made once and
-     * shared read-only; file actions are per call (the spawner thread reuses its own).
-     */
+    /** posix_spawn of the launcher with exact fds ({@link Sys#posixSpawn}). */
     private static final class SpawnCall {
-        private static Pointer attr;
-        private static final Pointer ACTIONS = Memory.allocateDirect(Native.RUNTIME, 512, true);
-
-        /** On the calling thread, with file actions of its own. */
+        /** On the calling thread. */
         static int[] spawnHere(String path, List<Integer> sources) {
-            Pointer actions = Memory.allocateDirect(Native.RUNTIME, 512, true);
-            return spawn(path, sources, attributes(), actions, ARGV);
+            return Sys.posixSpawn("spawn", path, sources, ARGV, ENVP);
         }
 
         /** On the spawner thread only. */
         static int[] spawn(String path, List<Integer> sources) {
-            return spawn(path, sources, attributes(), ACTIONS, ARGV);
+            return Sys.posixSpawn("spawn", path, sources, ARGV, ENVP);
         }
 
         /** On the spawner thread only, with other arguments. */
         static int[] spawn(String path, List<Integer> sources, Native.StringArray argv) {
-            return spawn(path, sources, attributes(), ACTIONS, argv);
-        }
-
-        private static synchronized Pointer attributes() {
-            if (attr == null) {
-                Pointer a = Memory.allocateDirect(Native.RUNTIME, 1024, true);
-                Pointer empty = Memory.allocateDirect(Native.RUNTIME, 128, true);
-                Pointer all = Memory.allocateDirect(Native.RUNTIME, 128, true);
-                C.posix_spawnattr_init(a);
-                C.sigemptyset(empty);
-                C.sigfillset(all);
-                C.posix_spawnattr_setsigmask(a, empty);
-                C.posix_spawnattr_setsigdefault(a, all);
-                C.posix_spawnattr_setflags(a, (short) (Native.POSIX_SPAWN_SETSIGMASK | Native.POSIX_SPAWN_SETSIGDEF));
-                attr = a;
-            }
-            return attr;
-        }
-
-        private static int[] spawn(String path, List<Integer> sources, Pointer attributes, Pointer actions,
-                                   Native.StringArray argv) {
-            int base = Math.max(sources.stream().mapToInt(Integer::intValue).max().orElse(0), sources.size()) + 1;
-            C.posix_spawn_file_actions_init(actions);
-            try {
-                // two phases, so that no source is overwritten before it is copied: first out of the way, then home
-                for (int i = 0; i < sources.size(); i++) {
-                    check(C.posix_spawn_file_actions_adddup2(actions, sources.get(i), base + i));
-                }
-                for (int i = 0; i < sources.size(); i++) {
-                    check(C.posix_spawn_file_actions_adddup2(actions, base + i, i));
-                    check(C.posix_spawn_file_actions_addclose(actions, base + i));
-                }
-                IntByReference pid = new IntByReference();
-                int err = C.posix_spawn(pid, path, actions, attributes, argv.pointer(), ENVP.pointer());
-                return new int[] {pid.intValue(), err};
-            } finally {
-                C.posix_spawn_file_actions_destroy(actions);
-            }
+            return Sys.posixSpawn("spawn", path, sources, argv, ENVP);
         }
 
         /** The launcher's argv and (empty) environment: constant, built once. */
         private static final Native.StringArray ARGV = Native.strings(List.of("jns-launcher"));
         private static final Native.StringArray ENVP = Native.strings(List.of());
         static final Native.StringArray SERVER_ARGV = Native.strings(List.of("jns-launcher", "--server"));
-
-        private static void check(int err) {
-            if (err != 0) {
-                throw NamespaceException.builder("spawn").step("posix_spawn_file_actions").errno(err).build();
-            }
-        }
     }
 
 }
