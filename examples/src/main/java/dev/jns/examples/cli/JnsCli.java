@@ -76,7 +76,7 @@ public final class JnsCli implements Runnable {
      * @param args the command line
      */
     public static void main(String[] args) {
-        System.exit(commandLine(new JnsCli()).execute(OptionalValues.rewrite(args)));
+        System.exit(commandLine(new JnsCli()).execute(args));
     }
 
     /**
@@ -94,7 +94,7 @@ public final class JnsCli implements Runnable {
         cl.setOut(out);
         cl.setErr(err);
         try {
-            return cl.execute(OptionalValues.rewrite(args));
+            return cl.execute(args);
         } finally {
             out.flush();
             err.flush();
