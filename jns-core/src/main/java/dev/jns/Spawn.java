@@ -45,6 +45,24 @@ import java.util.Objects;
  * caller's identity and the namespaces are owned by that user namespace. Ask for {@link #mapRootUser()} to be
  * root inside instead.
  *
+ * <p><b>A sandbox</b> is a spawn whose {@link #mounts(MountPlan) mount plan} confines the command (it has an
+ * entry or a root switch), as bubblewrap's command line does. A sandbox gets the safe defaults without asking
+ * ({@link Security#defaults()}: no capabilities, no_new_privs, its own session); every opt-out is explicit.
+ *
+ * <pre>{@code
+ * SpawnResult r = Namespaces.spawn().newUser().mapRootUser().newPid().newNet()
+ *         .mounts(new MountPlan().emptyRoot()
+ *                 .roBind(Path.of("/usr"), Path.of("/usr"))
+ *                 .bind(output, Path.of("/out"))
+ *                 .proc(Path.of("/proc")).dev(Path.of("/dev")).tmpfs(Path.of("/tmp")))
+ *         .clearEnv().env("PATH", "/usr/bin")
+ *         .timeout(Duration.ofMinutes(5))
+ *         .run("/usr/bin/make", "-C", "/out");
+ * }</pre>
+ *
+ * <p><b>Environment</b>: like {@link ProcessBuilder}, the command inherits the JVM's environment unless
+ * {@link #clearEnv()} is called; a sandbox recipe should clear it and pass only what the command needs.
+ *
  * <p><b>Lifetime</b>: the process dies with the JVM, also when the JVM is killed with SIGKILL. With a new pid
  * namespace the command runs under a small init (PID 1) that reaps orphans, forwards SIGTERM, SIGINT, SIGHUP,
  * SIGQUIT, SIGUSR1 and SIGUSR2, and exits with the command's status; when it exits the kernel ends every

@@ -133,14 +133,16 @@ class EnterTest {
                 net.call(() -> 1);
             }
             int n = 2000;
+            long sum = 0;
             long t0 = System.nanoTime();
             for (int i = 0; i < n; i++) {
-                net.call(() -> 1);
+                sum += net.call(() -> 1);
             }
             long perCall = (System.nanoTime() - t0) / n;
+            // a figure for RELIABILITY.md, not an assertion: timing depends on the machine
             System.out.printf("EnterTest: NsHandle.call into the same net namespace: %.1f us per call (mean of %d)%n",
                     perCall / 1000.0, n);
-            assertThat(perCall).isLessThan(5_000_000L);
+            assertThat(sum).isEqualTo(n);
         }
     }
 }

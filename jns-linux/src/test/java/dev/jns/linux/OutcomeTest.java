@@ -48,13 +48,11 @@ class OutcomeTest {
 
     @Test
     void timedOutWithSigtermWhenTheCommandObeys() {
-        long t0 = System.nanoTime();
         SpawnResult r = Namespaces.spawn().newUser().mapRootUser().newPid()
                 .timeout(Duration.ofMillis(200), Duration.ofSeconds(5)).run("sleep", "30");
         assertThat(r.outcome().kind()).isEqualTo(Outcome.Kind.TIMED_OUT);
         assertThat(r.outcome().signal()).isEqualTo(15);
         assertThat(r.outcome().timedOut()).isTrue();
-        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(3));
     }
 
     @Test

@@ -132,15 +132,18 @@ class SandboxEscapeTest {
     @ParameterizedTest
     @EnumSource(As.class)
     void cannotOutliveItsTimeout(As as) throws Exception {
-        Path marker = out.resolve("survivor");
-        long t0 = System.nanoTime();
+        // the background child holds an flock on /out/lock for as long as it lives: once run() has returned,
+        // the lock must be free (no sleep, no timing: the lock is held exactly while a survivor exists)
+        Path lock = out.resolve("lock");
+        Files.writeString(lock, "");
+        lock.toFile().setWritable(true, false);
         SpawnResult r = step(as).timeout(Duration.ofMillis(300), Duration.ofMillis(300))
-                .run("sh", "-c", "trap '' TERM; (trap '' TERM; sleep 3; echo alive > /out/survivor) & sleep 30");
-        Duration took = Duration.ofNanos(System.nanoTime() - t0);
+                .run("sh", "-c", "trap '' TERM; (trap '' TERM; exec flock /out/lock sleep 1000) & "
+                        + "while flock -n /out/lock true; do :; done; sleep 30");
         assertThat(r.outcome().timedOut()).isTrue();
         assertThat(r.outcome().signal()).isEqualTo(9);
-        assertThat(took).isLessThan(Duration.ofSeconds(3));
-        Thread.sleep(3500);
-        assertThat(marker).as("a background process outlived the sandbox").doesNotExist();
+        Process probe = new ProcessBuilder("flock", "-n", lock.toString(), "true").start();
+        assertThat(probe.waitFor()).as("a background process outlived the sandbox (it still holds the lock)")
+                .isZero();
     }
 }
