@@ -135,9 +135,10 @@ public final class Spawner {
                     LIFELINE[0]));
             List<long[]> devIno = new ArrayList<>();
             for (NsHandle h : spec.joins()) {
-                int fd = joinFd(what, h);
-                sources.add(fd);
-                devIno.add(Sys.devIno(what, fd));
+                sources.add(joinFd(what, h));
+                // the identity the handle was opened with, not the fd's now: a handle closed meanwhile may have
+                // freed its fd number for another file, which the launcher then refuses (ESTALE) instead of joining
+                devIno.add(new long[] {h.device(), h.inode()});
             }
             for (java.util.Map.Entry<Integer, Integer> pass : spec.sandbox().passFds().entrySet()) {
                 int open = Sys.tryFcntl(pass.getValue(), Native.F_GETFD, 0);
