@@ -94,7 +94,10 @@ enum mount_op {
     MOUNT_REMOUNT_RO = 11,
 };
 #define MOUNT_OP_MAX MOUNT_REMOUNT_RO
-enum mount_flag { MOUNT_FLAG_TRY = 1 };
+/* 1 = try: a missing source skips the entry; 2 = no symlinks: the source is resolved with
+ * RESOLVE_NO_SYMLINKS (binds only). */
+enum mount_flag { MOUNT_FLAG_TRY = 1, MOUNT_FLAG_NO_SYMLINKS = 2 };
+#define MOUNT_FLAGS_ALL (MOUNT_FLAG_TRY | MOUNT_FLAG_NO_SYMLINKS)
 enum caps_flag { CAPS_AMBIENT = 1 };
 
 struct mount_entry {

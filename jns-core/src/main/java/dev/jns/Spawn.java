@@ -519,9 +519,14 @@ public final class Spawn {
             throw new InvalidSpecException("init", "a new time namespace needs a process before the command "
                     + "(the namespace applies to children only)", "drop init(false) or newTime()");
         }
-        if (root != null && mountPlan.propagationSet() && mountPlan.propagation() == Propagation.SHARED) {
-            throw new InvalidSpecException("mounts propagation", "a root switch (pivot_root) needs / not shared",
-                    "use PRIVATE or SLAVE propagation");
+        // SHARED: pivot_root refuses a shared parent. UNCHANGED: under a shared / (systemd's default) the staging
+        // tmpfs and every bind would propagate into the caller's namespace before pivot_root fails; and once the
+        // root is switched the caller's tree is gone, so keeping its propagation has no use (issue 13, item 10).
+        if (root != null && mountPlan.propagationSet() && (mountPlan.propagation() == Propagation.SHARED
+                || mountPlan.propagation() == Propagation.UNCHANGED)) {
+            throw new InvalidSpecException("mounts propagation", "a root switch (pivot_root) needs / private or "
+                    + "slave, not " + mountPlan.propagation() + ": the staging mounts would reach the caller's "
+                    + "namespace", "use PRIVATE (the default) or SLAVE propagation");
         }
         Path dir = directory == null || root != null ? directory
                 : Paths.get(System.getProperty("user.dir")).resolve(directory).normalize();

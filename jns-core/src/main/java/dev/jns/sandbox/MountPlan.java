@@ -30,8 +30,23 @@ import java.util.Objects;
  * root}); anywhere else a missing destination is an error, so a plan never creates files on a host file
  * system. A missing source is an error unless the entry is a {@code *Try} variant.
  *
- * <p>Read-only binds are remounted read-only at their top mount; submounts below the source keep their own
- * flags. Whether the command can undo a mount depends on its capabilities: see {@link Security}.
+ * <p><b>Sources are what was checked.</b> Each bind source is opened once, in the caller's view of the file
+ * system (its root: an absolute symlink such as {@code /etc/resolv.conf -> /run/...} resolves as it does for the
+ * caller, never against the sandbox's staging root; magic links such as {@code /proc/PID/root} are never
+ * followed), and the object opened is what gets bound ({@code open_tree}/{@code move_mount}): a rename or a
+ * symlink swapped in after that open changes nothing. A writable bind ({@link #bind}, {@link #devBind}) and
+ * the {@link #root(Path) root} refuse a source that is itself a symlink (ELOOP), so that an output directory
+ * swapped for a link to {@code /etc} is never written through; name the real path ({@link Path#toRealPath})
+ * when you trust the link. {@link #strictSources()} refuses symlinks anywhere on a source's path.
+ *
+ * <p><b>Destinations never go through a symlink</b>: they are resolved in the new root one component at a
+ * time, and a symlink on the way, or at the destination itself (say one planted inside a writable bind), is
+ * an error naming the entry, never a mount that lands elsewhere.
+ *
+ * <p>Binds are {@code nosuid} and {@code nodev} ({@link #devBind} keeps devices, never setuid); read-only binds
+ * are read-only all the way down (every submount, {@code mount_setattr(AT_RECURSIVE)}); the switched root is
+ * {@code nosuid,nodev}. Flags the kernel locks in a user namespace are only ever added to, never cleared.
+ * Whether the command can undo a mount depends on its capabilities: see {@link Security}.
  */
 public final class MountPlan {
     /** The most entries a plan may have (the launcher's limit). */
@@ -43,6 +58,7 @@ public final class MountPlan {
     private String root;
     private Propagation propagation = Propagation.PRIVATE;
     private boolean propagationSet;
+    private boolean strictSources;
 
     /** An empty plan. */
     public MountPlan() {
@@ -95,12 +111,30 @@ public final class MountPlan {
         return propagationSet;
     }
 
+    /**
+     * Resolves the source of every bind of this plan (those added before and after this call) through no
+     * symlink at all, in any component ({@code openat2} with {@code RESOLVE_NO_SYMLINKS}): for sources under
+     * directories other users can write. A source with a symlink on its path fails with ELOOP, naming the entry.
+     */
+    public MountPlan strictSources() {
+        strictSources = true;
+        return this;
+    }
+
+    /** Whether {@link #strictSources()} was called. */
+    public boolean hasStrictSources() {
+        return strictSources;
+    }
+
     /** Whether the plan confines the command: it has an entry or a root switch (then the spawn is a sandbox). */
     public boolean confines() {
         return !entries.isEmpty() || root != null;
     }
 
-    /** Binds {@code source} on {@code destination}, read-write (recursive, nodev). */
+    /**
+     * Binds {@code source} on {@code destination}, read-write (recursive, nosuid, nodev). {@code source} must not
+     * itself be a symlink (ELOOP; symlinks above it are followed as the caller's own open would).
+     */
     public MountPlan bind(Path source, Path destination) {
         return bind(Mount.Kind.BIND, source, destination, false);
     }
@@ -110,7 +144,7 @@ public final class MountPlan {
         return bind(Mount.Kind.BIND, source, destination, true);
     }
 
-    /** Binds {@code source} on {@code destination} read-only (recursive, nodev). */
+    /** Binds {@code source} on {@code destination} read-only all the way down (recursive, nosuid, nodev). */
     public MountPlan roBind(Path source, Path destination) {
         return bind(Mount.Kind.RO_BIND, source, destination, false);
     }
@@ -120,7 +154,10 @@ public final class MountPlan {
         return bind(Mount.Kind.RO_BIND, source, destination, true);
     }
 
-    /** Binds {@code source} on {@code destination} with device nodes usable. */
+    /**
+     * Binds {@code source} on {@code destination} with device nodes usable (recursive, nosuid: never setuid).
+     * {@code source} must not itself be a symlink, as for {@link #bind}.
+     */
     public MountPlan devBind(Path source, Path destination) {
         return bind(Mount.Kind.DEV_BIND, source, destination, false);
     }
@@ -186,7 +223,12 @@ public final class MountPlan {
         return add(new Mount(Mount.Kind.FILE, "", str(destination, "destination"), mode, 0, content, false));
     }
 
-    /** Remounts the mount at {@code destination} read-only ({@code "/"} is allowed: the whole root). */
+    /**
+     * Remounts the mount at {@code destination} read-only, and every mount below it, except the mounts this plan
+     * made itself (binds, tmpfs, proc, dev, mqueue, and what lies below them keep what the plan gave them), so
+     * that {@code remountReadOnly("/")} after {@code bind(out, "/out")} and {@code tmpfs("/tmp")} leaves those
+     * two writable. {@code "/"} is allowed (the whole root); any other destination must be a mount point (EINVAL).
+     */
     public MountPlan remountReadOnly(Path destination) {
         return simple(Mount.Kind.REMOUNT_READ_ONLY, destination, 0);
     }
@@ -201,9 +243,12 @@ public final class MountPlan {
         return this;
     }
 
-    /** Appends every entry of {@code other}, and takes its root switch and propagation when it set them. */
+    /**
+     * Appends every entry of {@code other} (as {@link #entries()} gives them: strict when {@code other} has
+     * {@link #strictSources()}), and takes its root switch and propagation when it set them.
+     */
     public MountPlan addAll(MountPlan other) {
-        entries.addAll(other.entries);
+        entries.addAll(other.entries());
         if (other.root != null) {
             root = other.root;
         }
@@ -215,12 +260,25 @@ public final class MountPlan {
 
     /** A copy of this plan (a {@link dev.jns.Spawn} keeps a copy, so later changes to the plan do not reach it). */
     public MountPlan copy() {
-        return new MountPlan().addAll(this);
+        MountPlan c = new MountPlan().addAll(this);
+        c.strictSources = strictSources;
+        return c;
     }
 
-    /** The entries, in order. */
+    /** The entries, in order; with {@link #strictSources()}, every bind with {@link Mount#noSymlinks()} set. */
     public List<Mount> entries() {
-        return List.copyOf(entries);
+        if (!strictSources) {
+            return List.copyOf(entries);
+        }
+        List<Mount> out = new ArrayList<>(entries.size());
+        for (Mount m : entries) {
+            out.add(isBind(m.kind()) ? m.withNoSymlinks() : m);
+        }
+        return List.copyOf(out);
+    }
+
+    private static boolean isBind(Mount.Kind k) {
+        return k == Mount.Kind.BIND || k == Mount.Kind.RO_BIND || k == Mount.Kind.DEV_BIND;
     }
 
     /** Whether the plan has no entry. */
@@ -269,6 +327,9 @@ public final class MountPlan {
             }
             if (m.size() < 0) {
                 throw new InvalidSpecException(at + ".size", m.size() + " is negative", null);
+            }
+            if (m.noSymlinks() && !isBind(m.kind())) {
+                throw new InvalidSpecException(at + ".noSymlinks", "only a bind resolves a source", null);
             }
             if (m.kind() != Mount.Kind.FILE && m.content().length > 0) {
                 throw new InvalidSpecException(at + ".content", "only a file takes content", null);

@@ -58,6 +58,8 @@ public interface LibC {
 
     int kill(int pid, int sig);
 
+    int geteuid();
+
     int waitpid(int pid, @Out IntByReference status, int options);
 
     int mount(String source, String target, String fstype, long flags, Pointer data);
@@ -65,6 +67,16 @@ public interface LibC {
     int umount2(String target, int flags);
 
     int mkdir(String path, int mode);
+
+    int openat(int dirfd, String path, int flags, int mode);
+
+    @ssize_t long readlinkat(int dirfd, String path, @Out byte[] buf, @size_t long size);
+
+    int unlinkat(int dirfd, String path, int flags);
+
+    int fstatfs(int fd, @Out Pointer buf);
+
+    int statx(int dirfd, String path, int flags, int mask, @Out Pointer buf);
 
     int unlink(String path);
 

@@ -14,10 +14,13 @@ import java.util.List;
  * {@link Sys} calls libc; code outside this package uses its checked wrappers.
  */
 public final class Native {
-    /** The bound libc; for {@link Sys} only. */
-    static final LibC C = LibraryLoader.create(LibC.class).load("c");
+    /**
+     * The bound libc. For {@link Sys}; public only while SafePaths, NamedNetNs and Persistence (the path-safety
+     * work merged from sec-mounts) still call it directly: new code uses {@link Sys}.
+     */
+    public static final LibC C = LibraryLoader.create(LibC.class).load("c");
     /** The jnr runtime of {@link #C}. */
-    static final Runtime RUNTIME = Runtime.getRuntime(C);
+    public static final Runtime RUNTIME = Runtime.getRuntime(C);
 
     public static final int O_RDONLY = 0;
     public static final int O_WRONLY = 1;
@@ -28,6 +31,13 @@ public final class Native {
     public static final int O_NOFOLLOW = 0400000;
     public static final int O_CLOEXEC = 02000000;
     public static final int O_PATH = 010000000;
+    public static final int O_EXCL = 0200;
+    public static final int O_DIRECTORY = 0200000;
+    public static final int AT_FDCWD = -100;
+    public static final int AT_EMPTY_PATH = 0x1000;
+    public static final int AT_SYMLINK_NOFOLLOW = 0x100;
+    /** statfs f_type of nsfs, the file system of /proc/PID/ns/* and of their bind mounts. */
+    public static final long NSFS_MAGIC = 0x6e736673L;
 
     public static final int F_GETFD = 1;
     public static final int F_SETFD = 2;
@@ -77,7 +87,7 @@ public final class Native {
     }
 
     /** The errno of the last call on this thread: the one place jns reads errno, right after each call. */
-    static int errno() {
+    public static int errno() {
         return RUNTIME.getLastError();
     }
 

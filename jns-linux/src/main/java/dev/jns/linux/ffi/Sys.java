@@ -41,6 +41,14 @@ public final class Sys {
         return NamespaceException.builder(what).step(step).errno(errno).hint(hint.of(errno)).build();
     }
 
+    /**
+     * The failure of {@code step} with the errno of the call just made through {@link Native#C}: for the code that
+     * still calls libc directly (SafePaths, NamedNetNs, Persistence); wrappers here use the form with an errno.
+     */
+    public static NamespaceException fail(String what, String step, String hint) {
+        return NamespaceException.builder(what).step(step).errno(Native.errno()).hint(hint).build();
+    }
+
     private static final Hint TOO_MANY_FILES = e -> e == Errno.EMFILE || e == Errno.ENFILE
             ? "too many open files: close handles and processes you no longer need" : null;
 
