@@ -30,6 +30,7 @@ mkdir -p "$(dirname "$out")"
     -o "$out.tmp" \
     "$src/main.c" "$src/spec.c" "$src/status.c" "$src/child.c" "$src/init.c" \
     "$src/idmap.c" "$src/exec.c" "$src/sig.c" "$src/mounts.c" "$src/caps.c" "$src/limits.c" \
-    "$src/net.c" "$src/fds.c" "$src/server.c" "$src/mountfd.c"
+    "$src/net.c" "$src/fds.c" "$src/server.c" "$src/mountfd.c" \
+    "$src/reap.c"
 strip "$out.tmp"
 mv "$out.tmp" "$out"

@@ -40,6 +40,7 @@ public final class Native {
     public static final long NSFS_MAGIC = 0x6e736673L;
 
     public static final int F_GETFD = 1;
+    public static final int F_DUPFD_CLOEXEC = 1030;
     public static final int F_SETFD = 2;
     public static final int FD_CLOEXEC = 1;
     public static final int F_ADD_SEALS = 1033;
@@ -65,12 +66,14 @@ public final class Native {
     public static final int SOCK_SEQPACKET = 5;
     public static final int SOCK_CLOEXEC = 02000000;
     public static final int MSG_NOSIGNAL = 0x4000;
+    public static final int MSG_DONTWAIT = 0x40;
     public static final int MSG_CMSG_CLOEXEC = 0x40000000;
     public static final int SOL_SOCKET = 1;
     public static final int SO_RCVTIMEO = 20;
     public static final int SCM_RIGHTS = 1;
 
     public static final short POLLIN = 0x001;
+    public static final short POLLOUT = 0x004;
     public static final short POLLERR = 0x008;
     public static final short POLLHUP = 0x010;
 

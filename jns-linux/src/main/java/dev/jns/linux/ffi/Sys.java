@@ -255,6 +255,16 @@ public final class Sys {
         }
     }
 
+    /** pidfd_open(pid, 0), or -1 with errno set: the form the spawn package still uses (see tryPidfdOpen). */
+    public static int pidfdOpen(int pid) {
+        return (int) C.syscall(Native.SYS_PIDFD_OPEN, pid, 0, 0, 0);
+    }
+
+    /** pidfd_send_signal(pidfd, sig, NULL, 0): 0, or -1 with errno set (see tryPidfdSignal). */
+    public static int pidfdSignal(int pidfd, int sig) {
+        return (int) C.syscall(Native.SYS_PIDFD_SEND_SIGNAL, pidfd, sig, 0, 0);
+    }
+
     /** pidfd_open(pid, 0): the pidfd or -errno. */
     public static int tryPidfdOpen(int pid) {
         return result(C.syscall(Native.SYS_PIDFD_OPEN, pid, 0, 0, 0));
@@ -484,5 +494,36 @@ public final class Sys {
         byte[] data = new byte[n];
         body.get(0, data, 0, n);
         return new Received(data, fd, 0);
+    }
+
+    /**
+     * poll(2) of one fd: its revents, 0 on timeout, -1 on an error other than EINTR (EINTR counts as a
+     * timeout: the caller's loop polls again).
+     */
+    public static int pollOne(int fd, short events, int timeoutMs) {
+        Pointer p = Memory.allocateDirect(Native.RUNTIME, 8, true);
+        p.putInt(0, fd);
+        p.putShort(4, events);
+        int r = C.poll(p, 1, timeoutMs);
+        if (r < 0) {
+            return Native.errno() == Errno.EINTR ? 0 : -1;
+        }
+        return r == 0 ? 0 : p.getShort(6) & 0xffff;
+    }
+
+    /**
+     * Moves {@code fd} to the lowest free number at or above {@code min} (close-on-exec) and closes the old
+     * one; returns the new number, or {@code fd} itself when it is already there or the move fails.
+     */
+    public static int moveAtOrAbove(int fd, int min) {
+        if (fd < 0 || fd >= min) {
+            return fd;
+        }
+        int moved = C.fcntl(fd, Native.F_DUPFD_CLOEXEC, min);
+        if (moved < 0) {
+            return fd;
+        }
+        C.close(fd);
+        return moved;
     }
 }

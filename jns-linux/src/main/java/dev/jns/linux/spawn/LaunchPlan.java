@@ -377,6 +377,11 @@ public final class LaunchPlan {
         }
     }
 
+    /** Whether the command runs under jns's init (a new pid or time namespace, unless init(false)). */
+    boolean hasInit() {
+        return (created.contains(NamespaceType.PID) || created.contains(NamespaceType.TIME)) && spec.sandbox().init();
+    }
+
     /** The namespaces really created, the added user namespace included. */
     public Set<NamespaceType> created() {
         return created;

@@ -51,6 +51,11 @@ final class SetupFailure {
     static String hint(LaunchPlan plan, Step step, int errno) {
         boolean user = plan.created.contains(NamespaceType.USER);
         String who = plan.who.privileged() ? "root" : "uid " + plan.who.euid();
+        String resource = Hints.forErrno(errno);
+        if (resource != null && step != Step.MOUNT_PLAN) {
+            // a process or fd limit, whatever the step (clone, the init's fork, newuidmap's fork, pipes)
+            return resource;
+        }
         return switch (step) {
             case CLONE -> switch (errno) {
                 case ENOSPC, EUSERS -> "a namespace limit was reached: nesting depth (32 user namespaces) or "

@@ -9,6 +9,10 @@ import dev.jns.linux.ffi.Native;
 import dev.jns.linux.ffi.Sys;
 import dev.jns.spi.SpawnSpec;
 
+import jnr.ffi.Memory;
+import jnr.ffi.Pointer;
+import jnr.ffi.byref.IntByReference;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +25,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+
+import static dev.jns.linux.ffi.Native.C;
 
 /**
  * Starts the launcher with {@code posix_spawn} and exact fds, sends it the spec, and reads how setup went.
@@ -38,10 +44,21 @@ public final class Spawner {
     private static final int STATUS_FD = 4;
     private static final int LIFELINE_FD = 5;
 
+    static {
+        // Before any fd of jns exists: a JVM started with fd 0, 1 or 2 closed would otherwise hand jns's own
+        // pipes to a command that inherits that stdio slot.
+        StdFds.fill();
+        Hints.preload();
+    }
+
     private static final ExecutorService SPAWN_THREAD = Executors.newSingleThreadExecutor(r -> daemon(r, "jns-spawner"));
-    static final ExecutorService REAPERS = Executors.newCachedThreadPool(r -> daemon(r, "jns-reaper"));
-    private static final int[] LIFELINE = Sys.pipe("create the jns lifeline pipe");
+    private static final int[] LIFELINE = lifeline();
     private static final Privileges JVM = Privileges.current();
+
+    private static int[] lifeline() {
+        int[] p = Sys.pipe("create the jns lifeline pipe");
+        return new int[] {Sys.moveAtOrAbove(p[0], 3), Sys.moveAtOrAbove(p[1], 3)};
+    }
 
     private Spawner() {
     }
@@ -70,9 +87,9 @@ public final class Spawner {
         long t0 = System.nanoTime();
         boolean here = !Thread.currentThread().getName().startsWith("jns-enter");
         Launched l = launch(spec, here, true);
-        Collected c = RunLoop.collect(l, spec);
-        return new SpawnResult(c.stdout(), c.stderr(),
-                Duration.ofNanos(System.nanoTime() - t0), LinuxNsProcess.outcome(c.exit(), l.namespaceIds));
+        Collected c = RunLoop.collect(l, spec, spec.captureLimit());
+        return new SpawnResult(c.stdout(), c.stderr(), Duration.ofNanos(System.nanoTime() - t0),
+                LinuxNsProcess.outcome(c.exit(), l.namespaceIds), c.truncated());
     }
 
     /** What a successful launch hands on: the launcher, the command, our ends of its pipes, the status reader. */
@@ -99,9 +116,10 @@ public final class Spawner {
         }
     }
 
-    /** What {@link RunLoop#collect} gathered. */
-    record Collected(LinuxNsProcess.Exit exit, String stdout, String stderr) {
+    /** What {@link RunLoop#collect} gathered; {@code truncated}: a stream went past the capture limit. */
+    record Collected(LinuxNsProcess.Exit exit, String stdout, String stderr, boolean truncated) {
     }
+
 
     /**
      * Spawns the launcher (on this thread when {@code here}, else on the spawner thread), sends the spec and
@@ -110,12 +128,26 @@ public final class Spawner {
      */
     private static Launched launch(SpawnSpec spec, boolean here, boolean nullStdin) {
         LaunchPlan plan = LaunchPlan.of(spec, JVM);
+        try {
+            return launch(spec, plan, here, nullStdin, true);
+        } catch (ForkServer.Abandoned a) {
+            // the request was given up after the fds were sent: a late launcher may hold them, so this spawn
+            // starts over with new pipes (the old ones are closed: such a launcher reads EOF and ends), and
+            // without the server (a new one is ready for the next spawn)
+            LOG.debug("{}: starting over without the fork server", spec.describe());
+            return launch(spec, plan, here, nullStdin, false);
+        }
+    }
+
+    private static Launched launch(SpawnSpec spec, LaunchPlan plan, boolean here, boolean nullStdin,
+                                   boolean useServer) {
         String what = spec.describe();
         Launcher launcher = Launcher.get();
         List<Integer> parentSide = new ArrayList<>();  // ours; closed on failure
         List<Integer> childSide = new ArrayList<>();   // the launcher's; closed once it runs
         LauncherProc proc = null;
         boolean ok = false;
+        List<FdHolder> pinned = new ArrayList<>();
         try {
             int[] stdio = new int[3];
             int[] ours = {-1, -1, -1};
@@ -135,16 +167,16 @@ public final class Spawner {
                     LIFELINE[0]));
             List<long[]> devIno = new ArrayList<>();
             for (NsHandle h : spec.joins()) {
-                sources.add(joinFd(what, h));
-                // the identity the handle was opened with, not the fd's now: a handle closed meanwhile may have
-                // freed its fd number for another file, which the launcher then refuses (ESTALE) instead of joining
+                // pinned until launch returns: a concurrent close() cannot free the number (and let another
+                // open reuse it) while the fd is sent; the launcher checks the identity recorded at open
+                int fd = pin(what, h, pinned);
+                sources.add(fd);
                 devIno.add(new long[] {h.device(), h.inode()});
             }
             for (java.util.Map.Entry<Integer, Integer> pass : spec.sandbox().passFds().entrySet()) {
-                int open = Sys.tryFcntl(pass.getValue(), Native.F_GETFD, 0);
-                if (open < 0) {
+                if (C.fcntl(pass.getValue(), Native.F_GETFD, 0) < 0) {
                     throw NamespaceException.builder(what)
-                            .step("pass fd " + pass.getValue() + " as fd " + pass.getKey()).errno(-open)
+                            .step("pass fd " + pass.getValue() + " as fd " + pass.getKey()).errno(Native.errno())
                             .detail("fd " + pass.getValue() + " is not open in this process")
                             .hint("keep the descriptor open until start() returns").build();
                 }
@@ -153,20 +185,20 @@ public final class Spawner {
             byte[] encoded = plan.encode(devIno);
             List<Integer> forServer = new ArrayList<>(sources);
             forServer.remove(LIFELINE_FD); // (by index) the server's forks keep the server's own lifeline
-            proc = ForkServer.fork(what, forServer);
+            proc = useServer ? ForkServer.fork(what, forServer) : null;
             if (proc == null) {
                 // no fork server to be had: spawn the launcher directly
                 int pid = here ? check(what, SpawnCall.spawnHere(launcher.path(), sources))
                         : posixSpawn(what, launcher.path(), sources);
-                int pidfd = Sys.tryPidfdOpen(pid);
+                int pidfd = Sys.pidfdOpen(pid);
                 if (pidfd < 0) {
-                    int e = -pidfd;
-                    Sys.tryKill(pid, Native.SIGKILL); // ours and not yet reaped: it cannot be gone
+                    int e = Native.errno();
+                    C.kill(pid, Native.SIGKILL);
                     Sys.waitpid(pid);
                     throw NamespaceException.builder(what).step("pidfd_open of the launcher").errno(e)
                             .hint("jns needs Linux 5.3 or later").build();
                 }
-                proc = new LauncherProc(pid, pidfd, -1);
+                proc = new LauncherProc(pid, pidfd);
             }
             for (int fd : childSide) {
                 Sys.closeQuietly(fd);
@@ -185,36 +217,32 @@ public final class Spawner {
             int childPidfd = -1;
             List<StatusReader.Record> early = new ArrayList<>();
             java.util.Map<dev.jns.NamespaceType, Long> ids = new java.util.EnumMap<>(dev.jns.NamespaceType.class);
-            List<Step> steps = LOG.isDebugEnabled() ? plan.steps() : List.of();
-            int logged = 0;
             while (true) {
                 StatusReader.Record r = status.next();
                 if (r == null) {
                     int raw = proc.awaitExit();
+                    int pid = proc.pid;
                     proc = null;
-                    throw NamespaceException.builder(what).step("run the launcher").detail("it ended with "
-                            + ExitStatus.describe(raw) + " before the command started")
+                    throw NamespaceException.builder(what).step("run the launcher").detail("the jns launcher (pid "
+                            + pid + ") ended with " + ExitStatus.describe(raw) + " before the command started")
                             .hint("this is a jns bug, or the launcher was killed; run with DEBUG logging of dev.jns")
                             .build();
                 }
                 if (r.kind() == StatusReader.PID) {
                     childPid = r.a();
-                    childPidfd = Sys.tryPidfdOpen(childPid); // < 0: C has ended already (and is reaped later)
+                    childPidfd = Sys.pidfdOpen(childPid);
                     if (childPidfd >= 0) {
                         parentSide.add(childPidfd);
                     }
                     // the launcher reaps its child only after this EOF: the pid stays ours until now
                     closeAndForget(parentSide, specPipe[1]);
                     LOG.debug("{}: launcher {} cloned {}", what, launcherPid, childPid);
-                    logged = logSteps(what, steps, logged, Step.CLONE, null);
                 } else if (r.kind() == StatusReader.ERROR) {
-                    logSteps(what, steps, logged, Step.of(r.a()), r);
                     closeAndForget(parentSide, specPipe[1]);
                     proc.awaitExit();
                     proc = null;
                     throw SetupFailure.of(plan, r.a(), r.b(), r.detail());
                 } else if (r.kind() == StatusReader.STARTED) {
-                    logSteps(what, steps, logged, Step.EXEC, null);
                     break;
                 } else if (r.kind() == StatusReader.NSIDS) {
                     NamespaceIds.parse(r.detail(), ids);
@@ -231,12 +259,18 @@ public final class Spawner {
             ok = true;
             return l;
         } finally {
+            for (FdHolder h : pinned) {
+                h.unpin();
+            }
             for (int fd : childSide) {
                 Sys.closeQuietly(fd);
             }
             if (!ok) {
                 if (proc != null) {
-                    proc.signal(Native.SIGKILL); // before its pidfd is closed below
+                    proc.killSandbox(); // a sandbox may exist already: S kills it all, then ends
+                    if (!awaitEnd(proc, 1000)) {
+                        proc.signal(Native.SIGKILL); // a stopped launcher
+                    }
                     proc.awaitExit();
                 }
                 for (int fd : parentSide) {
@@ -254,18 +288,53 @@ public final class Spawner {
         }
     }
 
-    private static int joinFd(String what, NsHandle h) {
+    private static int pin(String what, NsHandle h, List<FdHolder> pinned) {
         if (h instanceof FdHolder f) {
-            return f.fd(what);
+            int fd = f.pin(what);
+            pinned.add(f);
+            return fd;
         }
         throw NamespaceException.builder(what).step("join " + h).errno(Errno.EINVAL)
                 .detail("the handle is not a jns-linux handle").hint("open handles with dev.jns.Namespaces").build();
+    }
+
+    /** Waits up to {@code ms} for the launcher's end (its pidfd); true when it has ended. */
+    static boolean awaitEnd(LauncherProc proc, int ms) {
+        long deadline = System.nanoTime() + ms * 1_000_000L;
+        while (!proc.ended()) {
+            long left = (deadline - System.nanoTime()) / 1_000_000;
+            if (left <= 0) {
+                return false;
+            }
+            Sys.pollOne(proc.pidfd, Native.POLLIN, (int) Math.min(left, 50));
+        }
+        return true;
+    }
+
+    /**
+     * Waits (at most a second) until the sandbox's first process has ended. After a normal end the launcher has
+     * reaped it already; when the launcher was killed, the first process dies by PR_SET_PDEATHSIG, and as a pid
+     * namespace's init it ends only once the kernel has killed everything in its namespace.
+     */
+    static void awaitFirstProcess(int childPidfd) {
+        if (childPidfd >= 0) {
+            Sys.pollOne(childPidfd, Native.POLLIN, 1000);
+        }
     }
 
     /** What jns-linux's handles give the spawner. */
     public interface FdHolder {
         /** The open fd; throws a NamespaceException naming {@code what} when closed. */
         int fd(String what);
+
+        /**
+         * The open fd, pinned: a concurrent close of the handle is deferred (the number cannot be reused)
+         * until {@link #unpin()}; throws a NamespaceException naming {@code what} when closed.
+         */
+        int pin(String what);
+
+        /** Ends one {@link #pin}. */
+        void unpin();
     }
 
     /**
@@ -293,8 +362,14 @@ public final class Spawner {
                     default -> throw new IllegalStateException(r.toString());
                 };
                 String stream = slot == 0 ? "stdin" : slot == 1 ? "stdout" : "stderr";
-                int fd = Sys.open(what, "open " + stream + " redirect " + f, f.getPath(), flags, 0666,
-                        e -> "the file must be " + (input ? "readable" : "writable") + " by the JVM");
+                int fd = C.open(f.getPath(), flags | Native.O_CLOEXEC, 0666);
+                if (fd < 0) {
+                    int e = Native.errno();
+                    String hint = Hints.forErrno(e);
+                    throw NamespaceException.builder(what).step("open " + stream + " redirect " + f).errno(e)
+                            .hint(hint != null ? hint : "the file must be " + (input ? "readable" : "writable")
+                                    + " by the JVM").build();
+                }
                 childSide.add(fd);
                 return fd;
             }
@@ -341,57 +416,89 @@ public final class Spawner {
         }
     }
 
-    /**
-     * DEBUG: one line per launcher step of the plan from {@code from} up to {@code upTo} ({@code failure}: the
-     * ERROR record of that step). Returns the index after the last step logged.
-     */
-    private static int logSteps(String what, List<Step> steps, int from, Step upTo, StatusReader.Record failure) {
-        if (!LOG.isDebugEnabled()) {
-            return from;
-        }
-        int end = steps.subList(from, steps.size()).indexOf(upTo);
-        end = end < 0 ? (failure != null ? from : steps.size()) : from + end + (failure != null ? 0 : 1);
-        for (int i = from; i < end; i++) {
-            LOG.debug("{}: launcher step {} ({}) done", what, steps.get(i).code(), steps.get(i).label());
-        }
-        if (failure != null) {
-            LOG.debug("{}: launcher step {} ({}) failed: {} {}", what, upTo.code(), upTo.label(),
-                    dev.jns.Errno.name(failure.b()), failure.detail());
-        }
-        return end;
-    }
-
     /** The pid of a posix_spawn result {pid, error}, or the exception for its error. */
     private static int check(String what, int[] r) {
         if (r[1] != 0) {
             throw NamespaceException.builder(what).step("posix_spawn of the launcher").errno(r[1])
-                    .hint(r[1] == Errno.EACCES ? "the launcher could not be executed (noexec memfd policy?)"
-                            : r[1] == Errno.EAGAIN ? "process limit reached (ulimit -u, pids cgroup)" : null).build();
+                    .hint(r[1] == Errno.EACCES ? Launcher.get().execRefusedHint() : Hints.forErrno(r[1])).build();
         }
         return r[0];
     }
 
-    /** posix_spawn of the launcher with exact fds ({@link Sys#posixSpawn}). */
+    /**
+     * posix_spawn with exact fds. The attributes (empty signal mask, default dispositions) are made once and
+     * shared read-only; file actions are per call (the spawner thread reuses its own).
+     */
     private static final class SpawnCall {
-        /** On the calling thread. */
+        private static Pointer attr;
+        private static final Pointer ACTIONS = Memory.allocateDirect(Native.RUNTIME, 512, true);
+
+        /** On the calling thread, with file actions of its own. */
         static int[] spawnHere(String path, List<Integer> sources) {
-            return Sys.posixSpawn("spawn", path, sources, ARGV, ENVP);
+            Pointer actions = Memory.allocateDirect(Native.RUNTIME, 512, true);
+            return spawn(path, sources, attributes(), actions, ARGV);
         }
 
         /** On the spawner thread only. */
         static int[] spawn(String path, List<Integer> sources) {
-            return Sys.posixSpawn("spawn", path, sources, ARGV, ENVP);
+            return spawn(path, sources, attributes(), ACTIONS, ARGV);
         }
 
         /** On the spawner thread only, with other arguments. */
         static int[] spawn(String path, List<Integer> sources, Native.StringArray argv) {
-            return Sys.posixSpawn("spawn", path, sources, argv, ENVP);
+            return spawn(path, sources, attributes(), ACTIONS, argv);
+        }
+
+        private static synchronized Pointer attributes() {
+            if (attr == null) {
+                Pointer a = Memory.allocateDirect(Native.RUNTIME, 1024, true);
+                Pointer empty = Memory.allocateDirect(Native.RUNTIME, 128, true);
+                Pointer all = Memory.allocateDirect(Native.RUNTIME, 128, true);
+                C.posix_spawnattr_init(a);
+                C.sigemptyset(empty);
+                C.sigfillset(all);
+                C.posix_spawnattr_setsigmask(a, empty);
+                C.posix_spawnattr_setsigdefault(a, all);
+                C.posix_spawnattr_setflags(a, (short) (Native.POSIX_SPAWN_SETSIGMASK | Native.POSIX_SPAWN_SETSIGDEF));
+                attr = a;
+            }
+            return attr;
+        }
+
+        private static int[] spawn(String path, List<Integer> sources, Pointer attributes, Pointer actions,
+                                   Native.StringArray argv) {
+            // the temporaries lie above every source, every target and the launcher's own fd (which must survive
+            // the file actions: posix_spawn executes it after them)
+            int base = Math.max(Math.max(sources.stream().mapToInt(Integer::intValue).max().orElse(0), sources.size()),
+                    Launcher.get().fd()) + 1;
+            C.posix_spawn_file_actions_init(actions);
+            try {
+                // two phases, so that no source is overwritten before it is copied: first out of the way, then home
+                for (int i = 0; i < sources.size(); i++) {
+                    check(C.posix_spawn_file_actions_adddup2(actions, sources.get(i), base + i));
+                }
+                for (int i = 0; i < sources.size(); i++) {
+                    check(C.posix_spawn_file_actions_adddup2(actions, base + i, i));
+                    check(C.posix_spawn_file_actions_addclose(actions, base + i));
+                }
+                IntByReference pid = new IntByReference();
+                int err = C.posix_spawn(pid, path, actions, attributes, argv.pointer(), ENVP.pointer());
+                return new int[] {pid.intValue(), err};
+            } finally {
+                C.posix_spawn_file_actions_destroy(actions);
+            }
         }
 
         /** The launcher's argv and (empty) environment: constant, built once. */
         private static final Native.StringArray ARGV = Native.strings(List.of("jns-launcher"));
         private static final Native.StringArray ENVP = Native.strings(List.of());
         static final Native.StringArray SERVER_ARGV = Native.strings(List.of("jns-launcher", "--server"));
+
+        private static void check(int err) {
+            if (err != 0) {
+                throw NamespaceException.builder("spawn").step("posix_spawn_file_actions").errno(err).build();
+            }
+        }
     }
 
 }
