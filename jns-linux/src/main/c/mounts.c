@@ -34,7 +34,7 @@ static const char *op_name(uint32_t op)
 {
     static const char *const names[] = {
         "?", "bind", "roBind", "devBind", "tmpfs", "proc", "dev", "mqueue", "dir", "symlink",
-        "file", "remountReadOnly",
+        "file", "remountReadOnly", "bindData",
     };
     return op <= MOUNT_OP_MAX ? names[op] : "?";
 }
@@ -65,6 +65,7 @@ static void fail(int err, const char *fmt, ...)
 static int caller_root = -1;
 static int root_fd = -1;
 static int staged;
+static uint32_t propagation;    /* the spec's: 0 unchanged, else enum propagation_value */
 
 /* The mounts the plan made itself (tmpfs, proc, dev, mqueue, binds): remountReadOnly leaves
  * them, and what lies below them, as the plan made them. */
@@ -360,6 +361,18 @@ static void do_symlink(const struct mount_entry *m)
     close(dir);
 }
 
+static void write_all(int fd, const char *p, size_t left)
+{
+    while (left > 0) {
+        ssize_t n;
+        RETRY_EINTR(n, write(fd, p, left));
+        if (n <= 0)
+            fail(n < 0 ? errno : EIO, "write");
+        p += n;
+        left -= (size_t)n;
+    }
+}
+
 static void do_file(const struct mount_entry *m)
 {
     char buf[PATH_MAX], *leaf;
@@ -377,19 +390,72 @@ static void do_file(const struct mount_entry *m)
     if (fd < 0)
         fail(errno, "open");
     close(dir);
-    const char *p = m->data;
-    size_t left = m->data_len;
-    while (left > 0) {
-        ssize_t n;
-        RETRY_EINTR(n, write(fd, p, left));
-        if (n <= 0)
-            fail(n < 0 ? errno : EIO, "write");
-        p += n;
-        left -= (size_t)n;
-    }
+    write_all(fd, m->data, m->data_len);
     if (fchmod(fd, m->mode) < 0)
         fail(errno, "chmod");
     close(fd);
+}
+
+/* bindData: a private file with the entry's content over an existing regular file, writing no
+ * file system but a tmpfs of its own. A tmpfs is mounted for a moment on the destination's
+ * directory (in this mount namespace only: propagation is private or slave), reached through the
+ * directory's parent so that the open crosses into it; the content is written there, the file is
+ * bound over the destination through the fd of the directory taken before (the tmpfs hides the
+ * path, not the fd), and the tmpfs is detached again: only the bound file keeps it. */
+static void do_bind_data(const struct mount_entry *m)
+{
+    char buf[PATH_MAX], *leaf;
+    int dir = open_parent(m->dst, 0, buf, &leaf);
+    struct stat st;
+    if (fstatat(dir, leaf, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+        if (errno == ENOENT && (m->flags & MOUNT_FLAG_TRY)) {
+            close(dir);
+            return;             /* no such file here: nothing to cover */
+        }
+        fail(errno, "stat %s (bindData covers an existing file; it creates none)", m->dst);
+    }
+    if (S_ISLNK(st.st_mode))
+        fail(ELOOP, "destination %s is a symlink: a mount never goes where a symlink points", m->dst);
+    if (!S_ISREG(st.st_mode))
+        fail(EEXIST, "%s is not a regular file", m->dst);
+    if (propagation != PROPAGATION_PRIVATE && propagation != PROPAGATION_SLAVE)
+        fail(EINVAL, "the staging tmpfs needs private or slave propagation (Java checks this too)");
+    if (leaf - buf <= 1)
+        fail(EINVAL, "%s lies in /, where no tmpfs can be staged", m->dst);
+    leaf[-1] = '\0';
+    char gbuf[PATH_MAX], *name;
+    int parent = open_parent(buf, 0, gbuf, &name);
+    leaf[-1] = '/';
+
+    char path[PATH_MAX];
+    mfd_fd_path(path, dir);
+    if (mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0700") < 0)
+        fail(errno, "mount a staging tmpfs on the directory of %s", m->dst);
+    int stage = openat(parent, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (stage < 0)
+        fail(errno, "open the staging tmpfs");
+    close(parent);
+    int fd = openat(stage, "data", O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, m->mode);
+    if (fd < 0)
+        fail(errno, "create the staged file");
+    write_all(fd, m->data, m->data_len);
+    if (fchmod(fd, m->mode) < 0)
+        fail(errno, "chmod the staged file");
+    close(fd);
+    int src = openat(stage, "data", O_PATH | O_NOFOLLOW | O_CLOEXEC);
+    if (src < 0)
+        fail(errno, "open the staged file");
+    if (mfd_bind(src, dir, leaf, MFD_NOSUID | MFD_NODEV, 0) < 0)
+        fail(errno, "bind the staged file over %s: %s", m->dst, mfd_what);
+    close(src);
+    mfd_fd_path(path, stage);
+    if (umount2(path, MNT_DETACH) < 0)
+        fail(errno, "detach the staging tmpfs");
+    close(stage);
+    int top = open_leaf(dir, leaf, m->dst);
+    plan_add(top);
+    close(top);
+    close(dir);
 }
 
 /* The mount at the destination and every mount below it, read-only, except the mounts the
@@ -449,6 +515,9 @@ static void apply(const struct mount_entry *m)
         break;
     case MOUNT_REMOUNT_RO:
         do_remount_ro(m);
+        break;
+    case MOUNT_BIND_DATA:
+        do_bind_data(m);
         break;
     default:
         fail(EINVAL, "unknown op");
@@ -561,6 +630,7 @@ static void mount_proc(void)
 
 void mounts_setup(const struct spec *s)
 {
+    propagation = s->propagation;
     caller_root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (caller_root < 0)
         report_error(STEP_SWITCH_ROOT, errno, "open the caller's root");

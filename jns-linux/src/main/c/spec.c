@@ -328,7 +328,7 @@ static int parse_mount(struct spec *s, char *p, uint32_t len, struct spec_error 
         PARSE_FAIL("MOUNT %d: source \"%.64s\" is not absolute", index, src);
     if ((m->flags & MOUNT_FLAG_NO_SYMLINKS) && !(has_src && m->op != MOUNT_SYMLINK))
         PARSE_FAIL("MOUNT %d: flag 2 (no symlinks) is for binds only", index);
-    if (m->op != MOUNT_FILE && m->data_len != 0)
+    if (m->op != MOUNT_FILE && m->op != MOUNT_BIND_DATA && m->data_len != 0)
         PARSE_FAIL("MOUNT %d: op %u takes no content", index, m->op);
     s->n_mounts++;
     return 0;

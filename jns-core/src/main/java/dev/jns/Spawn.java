@@ -529,6 +529,15 @@ public final class Spawn {
             throw new InvalidSpecException("init", "a new time namespace needs a process before the command "
                     + "(the namespace applies to children only)", "drop init(false) or newTime()");
         }
+        if (mountPlan.propagation() == Propagation.SHARED || mountPlan.propagation() == Propagation.UNCHANGED) {
+            for (int i = 0; i < entries.size(); i++) {
+                if (entries.get(i).kind() == dev.jns.sandbox.Mount.Kind.BIND_DATA) {
+                    throw new InvalidSpecException("mounts[" + i + "] (" + entries.get(i).describe() + ")",
+                            "stages its file on a tmpfs for a moment, which " + mountPlan.propagation()
+                            + " propagation could show to other mount namespaces", "use PRIVATE (the default) or SLAVE");
+                }
+            }
+        }
         // SHARED: pivot_root refuses a shared parent. UNCHANGED: under a shared / (systemd's default) the staging
         // tmpfs and every bind would propagate into the caller's namespace before pivot_root fails; and once the
         // root is switched the caller's tree is gone, so keeping its propagation has no use (issue 13, item 10).

@@ -13,9 +13,9 @@ import java.util.Objects;
  * @param destination where, absolute
  * @param mode        permission bits of a created tmpfs root, directory or file (0..07777)
  * @param size        size limit of a tmpfs in bytes, 0 for the kernel's default (half the RAM)
- * @param content     the content of a {@link Kind#FILE}, else empty
+ * @param content     the content of a {@link Kind#FILE} or {@link Kind#BIND_DATA}, else empty
  * @param optional    {@code *Try} variants: a missing source skips the entry, as bubblewrap's
- *                    {@code --bind-try}
+ *                    {@code --bind-try}; for {@link Kind#BIND_DATA}, a missing destination
  * @param noSymlinks  binds only: the source is resolved through no symlink at all (any component), so that
  *                    a path under a directory others can write can not be redirected; see
  *                    {@link MountPlan#strictSources()}
@@ -48,7 +48,12 @@ public record Mount(Kind kind, String source, String destination, int mode, long
          * Remounts the mount at {@code destination} read-only, and every mount below it except those the plan
          * made itself (binds, tmpfs, proc, dev, mqueue keep what the plan gave them).
          */
-        REMOUNT_READ_ONLY("remountReadOnly");
+        REMOUNT_READ_ONLY("remountReadOnly"),
+        /**
+         * A private file with the given content bound over an existing file (bubblewrap's {@code --bind-data}):
+         * the file under it is never written; with {@code optional}, a missing destination skips the entry.
+         */
+        BIND_DATA("bindData");
 
         private final String label;
 
@@ -86,7 +91,7 @@ public record Mount(Kind kind, String source, String destination, int mode, long
         content = content == null ? new byte[0] : content.clone();
     }
 
-    /** The content of a {@link Kind#FILE} (a copy). */
+    /** The content of a {@link Kind#FILE} or {@link Kind#BIND_DATA} (a copy). */
     @Override
     public byte[] content() {
         return content.clone();
@@ -112,6 +117,6 @@ public record Mount(Kind kind, String source, String destination, int mode, long
 
     @Override
     public String toString() {
-        return "Mount[" + describe() + (kind == Kind.FILE ? ", " + content.length + " bytes" : "") + "]";
+        return "Mount[" + describe() + (kind == Kind.FILE || kind == Kind.BIND_DATA ? ", " + content.length + " bytes" : "") + "]";
     }
 }

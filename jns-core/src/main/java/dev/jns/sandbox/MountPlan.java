@@ -224,6 +224,58 @@ public final class MountPlan {
     }
 
     /**
+     * A private file with {@code content} (mode 0644) bound over the existing file {@code destination}, as
+     * bubblewrap's {@code --bind-data}: the command sees the content, writable by whoever may write the file
+     * (root inside), and the file under it — a host file, say — is never written. The destination must exist and
+     * be a regular file, not a symlink (a mount never goes where a symlink points), outside {@code /}; nothing is
+     * created.
+     */
+    public MountPlan bindData(Path destination, String content) {
+        return bindData(destination, Objects.requireNonNull(content, "content").getBytes(StandardCharsets.UTF_8),
+                0644);
+    }
+
+    /** As {@link #bindData(Path, String)}, with the file's {@code mode}. */
+    public MountPlan bindData(Path destination, byte[] content, int mode) {
+        Objects.requireNonNull(content, "content");
+        return add(new Mount(Mount.Kind.BIND_DATA, "", str(destination, "destination"), mode, 0, content, false, false));
+    }
+
+    /**
+     * An {@code /etc/hosts} and {@code /etc/hostname} of the sandbox's own for a spawn with a new mount namespace
+     * and {@link dev.jns.Spawn#hostname(String) hostname(name)}, as Docker writes them for a container: {@code name}
+     * (and, for a dotted name, its first label) resolves to loopback — {@code 127.0.1.1} as Debian's installer
+     * writes it, and {@code ::1} — and {@code localhost} keeps working, so {@code InetAddress.getLocalHost()} and
+     * {@code getent hosts $(hostname)} work inside. Both are {@link #bindData} entries, each skipped when the
+     * file does not exist (in the new root, with a root switch); the host's files are never written (where
+     * {@code /etc/hosts} is a symlink, the spawn fails with {@code ELOOP}: bind a file of your own instead). With a new
+     * net namespace holding only loopback, other names do not resolve: the resolver's query to a nameserver
+     * outside fails at once ({@code connect}: {@code ENETUNREACH}), and Java throws
+     * {@code UnknownHostException ... Temporary failure in name resolution}.
+     *
+     * @throws InvalidSpecException when {@code name} is empty or has whitespace, control characters or '#'
+     */
+    public MountPlan hostsFile(String name) {
+        Objects.requireNonNull(name, "name");
+        if (name.isEmpty() || name.chars().anyMatch(c -> c <= ' ' || c == '#' || c == 0x7f)) {
+            throw new InvalidSpecException("hostsFile", "'" + name + "' cannot be written to /etc/hosts",
+                    "give a hostname of letters, digits, '-' and '.'");
+        }
+        int dot = name.indexOf('.');
+        String names = dot > 0 ? name + " " + name.substring(0, dot) : name;
+        String hosts = "# written by jns for this sandbox; the host's /etc/hosts is unchanged\n"
+                + "127.0.0.1\tlocalhost\n"
+                + "127.0.1.1\t" + names + "\n"
+                + "::1\tlocalhost ip6-localhost ip6-loopback " + names + "\n"
+                + "ff02::1\tip6-allnodes\n"
+                + "ff02::2\tip6-allrouters\n";
+        add(new Mount(Mount.Kind.BIND_DATA, "", "/etc/hosts", 0644, 0, hosts.getBytes(StandardCharsets.UTF_8), true,
+                false));
+        return add(new Mount(Mount.Kind.BIND_DATA, "", "/etc/hostname", 0644, 0,
+                (name + "\n").getBytes(StandardCharsets.UTF_8), true, false));
+    }
+
+    /**
      * Remounts the mount at {@code destination} read-only, and every mount below it, except the mounts this plan
      * made itself (binds, tmpfs, proc, dev, mqueue, and what lies below them keep what the plan gave them), so
      * that {@code remountReadOnly("/")} after {@code bind(out, "/out")} and {@code tmpfs("/tmp")} leaves those
@@ -331,8 +383,8 @@ public final class MountPlan {
             if (m.noSymlinks() && !isBind(m.kind())) {
                 throw new InvalidSpecException(at + ".noSymlinks", "only a bind resolves a source", null);
             }
-            if (m.kind() != Mount.Kind.FILE && m.content().length > 0) {
-                throw new InvalidSpecException(at + ".content", "only a file takes content", null);
+            if (m.kind() != Mount.Kind.FILE && m.kind() != Mount.Kind.BIND_DATA && m.content().length > 0) {
+                throw new InvalidSpecException(at + ".content", "only a file or bindData takes content", null);
             }
             if (m.content().length > MAX_FILE_BYTES) {
                 throw new InvalidSpecException(at + ".content", m.content().length + " bytes; at most "
