@@ -1,6 +1,7 @@
 #!/bin/sh
 # Builds the jns launcher: build.sh OUT_FILE
-# A static PIE, hardened, stripped. Called by the Maven build.
+# A static PIE, hardened, stripped. Called by the Maven build. JNS_CFLAGS adds compiler flags
+# (launcher_selftest.sh builds one with -DJNS_LEGACY_MOUNT_API).
 set -eu
 
 if [ $# -ne 1 ]; then
@@ -23,12 +24,13 @@ fi
 
 src=$(cd "$(dirname "$0")" && pwd)
 mkdir -p "$(dirname "$out")"
-"$cc" -std=c11 -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -D_FORTIFY_SOURCE=2 \
+"$cc" -std=c11 -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -D_FORTIFY_SOURCE=2 ${JNS_CFLAGS:-} \
     -fstack-protector-strong -fstack-clash-protection -fcf-protection -fPIE -static-pie \
     -Wl,-z,relro,-z,now,-z,noexecstack \
     -o "$out.tmp" \
     "$src/main.c" "$src/spec.c" "$src/status.c" "$src/child.c" "$src/init.c" \
     "$src/idmap.c" "$src/exec.c" "$src/sig.c" "$src/mounts.c" "$src/caps.c" "$src/limits.c" \
-    "$src/net.c" "$src/fds.c" "$src/server.c"
+    "$src/net.c" "$src/fds.c" "$src/server.c" "$src/mountfd.c" \
+    "$src/reap.c"
 strip "$out.tmp"
 mv "$out.tmp" "$out"

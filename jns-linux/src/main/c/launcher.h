@@ -73,4 +73,19 @@ void pass_fds(const struct spec *s);
 /* net.c: bring the loopback device of a new net namespace up (OPTIONS bit 16). */
 void loopback_up(void);
 
+/* sig.c: raw clone with CLONE_PIDFD: the child's pidfd goes to *pidfd. */
+pid_t raw_clone_pidfd(unsigned long flags, int *pidfd);
+
+/* The signal that tells S to kill the whole sandbox (SIGKILL to the first process, then every
+ * descendant): the JVM's destroyForcibly(), and S's PR_SET_PDEATHSIG, so that the death of the thread
+ * that started S ends the sandbox through S's cleanup instead of killing S before it can clean up.
+ * SIGPWR: not forwarded, the same number (30) on x86-64 and arm64. */
+#define SIG_KILL_SANDBOX SIGPWR
+
+/* reap.c: S, a child subreaper: SIGKILL every descendant (through /proc/S/task/S/children, again
+ * until none is left) and reap them all. Returns 1 when `first` was reaped here, with its wait status
+ * and rusage in *first_status and *first_ru (either may be NULL). */
+struct rusage;
+int reap_all(pid_t first, int *first_status, struct rusage *first_ru);
+
 #endif

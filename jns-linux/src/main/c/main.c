@@ -137,7 +137,9 @@ static void join_namespaces(void)
     }
 }
 
-/* After C has ended: finish the sentinel, wait for the spec EOF, reap C, report, exit. */
+/* After C has ended (or S was told to end the sandbox): wait for the spec EOF, kill and reap every
+ * process left in the sandbox, report C's end, exit. The sandbox ends with its command: what the
+ * command left running (background jobs, daemons it started) is killed here. */
 __attribute__((noreturn))
 static void finish(pid_t c)
 {
@@ -145,13 +147,13 @@ static void finish(pid_t c)
      * reserved (a zombie), or a new process could take it. */
     if (drain_to_eof(FD_SPEC) < 0)
         report_error(STEP_INTERNAL, errno, "read the spec pipe to EOF");
-    int st;
+    int st = 0;
     struct rusage ru;
-    pid_t w;
-    RETRY_EINTR(w, wait4(c, &st, __WALL, &ru));
-    if (w < 0)
-        report_error(STEP_INTERNAL, errno, "wait4 for the first process");
+    memset(&ru, 0, sizeof ru);
+    int reaped = reap_all(c, &st, &ru);
     status_child = 0;
+    if (!reaped)
+        report_error(STEP_INTERNAL, ECHILD, "reap the first process");
     (void)status_write_exit(st, &ru);
     _exit(exit_code_of(st));
 }
@@ -249,6 +251,13 @@ static void supervise(pid_t c, int sfd, int sentinel)
                 report_error(STEP_INTERNAL, errno, "forward signal %d", sig);
             continue;
         }
+        if (sig == SIG_KILL_SANDBOX) {
+            /* destroyForcibly(), or the thread that started S has ended: C's end (SIGCHLD) then
+             * brings S to finish(), which kills the rest. */
+            if (kill(c, SIGKILL) < 0 && errno != ESRCH)
+                report_error(STEP_INTERNAL, errno, "kill the first process");
+            continue;
+        }
         if (sig != SIGCHLD)
             continue;
         /* Look without reaping: C must stay a zombie until the spec EOF (see finish). */
@@ -289,9 +298,13 @@ void launcher_main(void)
             report_error(STEP_DROP_TO_UID, errno, "setresuid(%u)", spec.uid);
     }
 
-    /* 3. Die with the JVM's spawning thread; and the JVM may have died before prctl. Dumpable
-     *    again after a drop, else the files in /proc/C belong to root and S cannot write C's id maps. */
-    if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+    /* 3. End the sandbox when the JVM's spawning thread ends, and the JVM may have died before
+     *    prctl. The signal is SIG_KILL_SANDBOX, not SIGKILL: until step 6 blocks it, it ends S (nothing
+     *    to clean up yet); from then on S reads it and kills the whole sandbox before it exits, which a
+     *    SIGKILL of S would prevent. S is the JVM's child (the fork server clones it with
+     *    CLONE_PARENT), so the fork server's end does not reach it. Dumpable again after a drop, else
+     *    the files in /proc/C belong to root and S cannot write C's id maps. */
+    if (prctl(PR_SET_PDEATHSIG, SIG_KILL_SANDBOX, 0, 0, 0) < 0)
         report_error(STEP_PRCTL, errno, "PR_SET_PDEATHSIG");
     debug_stop(STEP_PRCTL);
     if (prctl(PR_SET_NAME, "jns-launcher", 0, 0, 0) < 0)
@@ -319,6 +332,7 @@ void launcher_main(void)
      *    dispositions are reset because an ignored SIGCHLD would make the kernel reap C. */
     sigset_t mask;
     forwarded_signals(&mask, 1);
+    sigaddset(&mask, SIG_KILL_SANDBOX);
     if (sigprocmask(SIG_BLOCK, &mask, NULL) < 0)
         report_error(STEP_SIGNALS, errno, "block signals");
     struct sigaction dfl = { 0 };
@@ -329,6 +343,11 @@ void launcher_main(void)
     int sfd = signalfd(-1, &mask, SFD_CLOEXEC);
     if (sfd < 0)
         report_error(STEP_SIGNALS, errno, "signalfd");
+
+    /* Every process of the sandbox that loses its parent comes to S, so that S can kill it when the
+     *    sandbox ends (finish), with or without a pid namespace. */
+    if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
+        report_error(STEP_PRCTL, errno, "PR_SET_CHILD_SUBREAPER");
 
     /* The sync pipe releases C (after the id maps); the sentinel pipe tells S about exec. */
     int sync_pipe[2], sentinel[2];

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "launcher.h"
+#include "mountfd.h"
 #include "status.h"
 #include "steps.h"
 
@@ -23,8 +24,6 @@
 #define OLD_ROOT "/oldroot"
 #define NEW_ROOT "/newroot"
 
-static const char *src_prefix = "";
-static const char *dst_prefix = "";
 
 /* The devices of the file systems this plan mounted (tmpfs, dev, the empty root): only there may
  * missing destinations be created, so that a plan never creates files on a host file system. */
@@ -35,7 +34,7 @@ static const char *op_name(uint32_t op)
 {
     static const char *const names[] = {
         "?", "bind", "roBind", "devBind", "tmpfs", "proc", "dev", "mqueue", "dir", "symlink",
-        "file", "remountReadOnly",
+        "file", "remountReadOnly", "bindData",
     };
     return op <= MOUNT_OP_MAX ? names[op] : "?";
 }
@@ -47,7 +46,7 @@ static const struct mount_entry *cur;
 __attribute__((noreturn, format(printf, 2, 3)))
 static void fail(int err, const char *fmt, ...)
 {
-    char what[256];
+    char what[400];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(what, sizeof what, fmt, ap);
@@ -61,25 +60,30 @@ static void fail(int err, const char *fmt, ...)
                  cur->dst, what);
 }
 
-static void join(char *out, const char *prefix, const char *path)
-{
-    int n = snprintf(out, PATH_MAX, "%s%s", prefix, path);
-    if (n < 0 || n >= PATH_MAX)
-        fail(ENAMETOOLONG, "path too long");
-}
+/* The caller's root (sources resolve here) and the root being built (destinations resolve
+ * here): the same fd without a root switch. O_PATH fds, closed before the command runs. */
+static int caller_root = -1;
+static int root_fd = -1;
+static int staged;
+static uint32_t propagation;    /* the spec's: 0 unchanged, else enum propagation_value */
 
-static void own_add(const char *path)
+/* The mounts the plan made itself (tmpfs, proc, dev, mqueue, binds): remountReadOnly leaves
+ * them, and what lies below them, as the plan made them. */
+static uint64_t plan_mounts[SPEC_MAX_MOUNTS + 2];
+static int n_plan;
+
+static void own_add_fd(int fd)
 {
     struct stat st;
-    if (stat(path, &st) < 0)
-        fail(errno, "stat %s", path);
+    if (fstat(fd, &st) < 0)
+        fail(errno, "fstat a mount of the plan");
     own_devs[n_own++] = st.st_dev;
 }
 
-static int is_own(const char *path)
+static int is_own_fd(int fd)
 {
     struct stat st;
-    if (stat(path, &st) < 0)
+    if (fstat(fd, &st) < 0)
         return 0;
     for (int i = 0; i < n_own; i++)
         if (own_devs[i] == st.st_dev)
@@ -87,208 +91,278 @@ static int is_own(const char *path)
     return 0;
 }
 
-/* May a missing `path` be created? Only when its parent lies on a file system of the plan. */
-static void check_creatable(char *path)
+static void plan_add(int fd)
 {
-    char *slash = strrchr(path, '/');
-    if (slash == NULL)
-        fail(EINVAL, "%s", path);
-    char c = slash[1];
-    slash[1] = '\0';
-    int ok = is_own(path);
-    slash[1] = c;
-    if (!ok)
+    uint64_t id;
+    if (mfd_mount_id(fd, &id) < 0)
+        fail(errno, "%s: the id of the new mount", mfd_what);
+    plan_mounts[n_plan++] = id;
+}
+
+/* A missing `name` may be created in `dir` only when `dir` lies on a file system of the plan. */
+static void check_creatable(int dir, const char *shown)
+{
+    if (!is_own_fd(dir))
         fail(ENOENT, "%s does not exist, and jns creates destinations only inside the sandbox's own "
-             "tmpfs mounts (or an empty root)", path + strlen(dst_prefix));
+             "tmpfs mounts (or an empty root)", shown);
 }
 
-/* mkdir -p of every directory above `path` (not path itself), each checked by check_creatable. */
-static void make_parents(char *path)
+/* A path of the plan, split: `buf` holds a copy, without a trailing '/'. */
+static void copy_path(char *buf, const char *path)
 {
-    size_t skip = strlen(dst_prefix) + 1;
-    for (char *p = path + skip; (p = strchr(p, '/')) != NULL; p++) {
-        *p = '\0';
-        struct stat st;
-        if (stat(path, &st) < 0) {
-            if (errno != ENOENT)
-                fail(errno, "stat %s", path);
-            check_creatable(path);
-            if (mkdir(path, 0755) < 0 && errno != EEXIST)
-                fail(errno, "mkdir %s", path);
-        } else if (!S_ISDIR(st.st_mode)) {
-            fail(ENOTDIR, "%s is not a directory", path + strlen(dst_prefix));
-        }
-        *p = '/';
-    }
+    size_t n = strlen(path);
+    if (n >= PATH_MAX)
+        fail(ENAMETOOLONG, "path too long");
+    memcpy(buf, path, n + 1);
+    while (n > 1 && buf[n - 1] == '/')
+        buf[--n] = '\0';
 }
 
-/* Makes sure `path` exists as a directory (dir) or a non-directory (!dir). */
-static void ensure_node(char *path, int dir, mode_t mode)
+/* Opens the directory that holds the destination `path` inside root_fd, one component at a
+ * time and never through a symlink: a symlink placed in a writable bind can not send a mount
+ * elsewhere. With `create`, missing directories are made (on the plan's own file systems only).
+ * Returns the fd; *leaf points into buf (the last component, "" for "/"). */
+static int open_parent(const char *path, int create, char *buf, char **leaf)
+{
+    copy_path(buf, path);
+    int dir = fcntl(root_fd, F_DUPFD_CLOEXEC, 0);
+    if (dir < 0)
+        fail(errno, "dup the root fd");
+    char *p = buf + 1;
+    for (char *slash; (slash = strchr(p, '/')) != NULL; p = slash + 1) {
+        *slash = '\0';
+        if (strcmp(p, "..") == 0 || strcmp(p, ".") == 0 || *p == '\0')
+            fail(EINVAL, "%s: '.', '..' and empty components are not allowed", buf);
+        int next = openat(dir, p, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+        if (next < 0 && errno == ENOENT && create) {
+            check_creatable(dir, buf);
+            if (mkdirat(dir, p, 0755) < 0 && errno != EEXIST)
+                fail(errno, "mkdir %s", buf);
+            next = openat(dir, p, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+        }
+        if (next < 0)
+            fail(errno, "%s", buf);
+        struct stat st;
+        if (fstat(next, &st) < 0)
+            fail(errno, "fstat %s", buf);
+        if (S_ISLNK(st.st_mode))
+            fail(ELOOP, "%s is a symlink: destinations are never resolved through symlinks", buf);
+        if (!S_ISDIR(st.st_mode))
+            fail(ENOTDIR, "%s is not a directory", buf);
+        close(dir);
+        dir = next;
+        *slash = '/';
+    }
+    *leaf = p;
+    return dir;
+}
+
+/* Opens `name` in `dir` as an O_PATH fd: never a symlink. */
+static int open_leaf(int dir, const char *name, const char *shown)
+{
+    if (*name == '\0')
+        return fcntl(dir, F_DUPFD_CLOEXEC, 0);
+    int fd = openat(dir, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        fail(errno, "open %s", shown);
+    struct stat st;
+    if (fstat(fd, &st) < 0)
+        fail(errno, "fstat %s", shown);
+    if (S_ISLNK(st.st_mode))
+        fail(ELOOP, "destination %s is a symlink: a mount never goes where a symlink points", shown);
+    return fd;
+}
+
+/* Makes sure `name` in `dir` exists as a directory (isdir) or a non-directory, never a symlink. */
+static void ensure_node(int dir, const char *name, const char *shown, int isdir, mode_t mode)
 {
     struct stat st;
-    if (stat(path, &st) == 0) {
-        if (dir && !S_ISDIR(st.st_mode))
-            fail(ENOTDIR, "destination %s is a file, a directory is needed",
-                 path + strlen(dst_prefix));
-        if (!dir && S_ISDIR(st.st_mode))
-            fail(EISDIR, "destination %s is a directory, the source is not",
-                 path + strlen(dst_prefix));
+    if (*name == '\0')
+        return;                 /* the root itself */
+    if (fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+        if (S_ISLNK(st.st_mode))
+            fail(ELOOP, "destination %s is a symlink: a mount never goes where a symlink points",
+                 shown);
+        if (isdir && !S_ISDIR(st.st_mode))
+            fail(ENOTDIR, "destination %s is a file, a directory is needed", shown);
+        if (!isdir && S_ISDIR(st.st_mode))
+            fail(EISDIR, "destination %s is a directory, the source is not", shown);
         return;
     }
     if (errno != ENOENT)
-        fail(errno, "stat %s", path);
-    make_parents(path);
-    check_creatable(path);
-    if (dir) {
-        if (mkdir(path, mode) < 0)
-            fail(errno, "mkdir %s", path);
-        if (chmod(path, mode) < 0)
-            fail(errno, "chmod %s", path);
+        fail(errno, "stat %s", shown);
+    check_creatable(dir, shown);
+    if (isdir) {
+        if (mkdirat(dir, name, mode) < 0)
+            fail(errno, "mkdir %s", shown);
+        if (fchmodat(dir, name, mode, 0) < 0)
+            fail(errno, "chmod %s", shown);
         return;
     }
-    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+    int fd = openat(dir, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
     if (fd < 0)
-        fail(errno, "create %s", path);
+        fail(errno, "create %s", shown);
     close(fd);
 }
 
-/* The per-mount flags a remount must keep: in a user namespace the kernel refuses to clear
- * nosuid, nodev, noexec and the atime flags of a mount that came from the parent namespace. */
-static unsigned long kept_flags(const char *path)
+/* The hint for a source that could not be opened. */
+static const char *source_hint(int err, int how)
 {
-    struct statvfs sv;
-    if (statvfs(path, &sv) < 0)
-        fail(errno, "statvfs %s", path);
-    unsigned long f = 0;
-    if (sv.f_flag & ST_NOSUID) f |= MS_NOSUID;
-    if (sv.f_flag & ST_NODEV) f |= MS_NODEV;
-    if (sv.f_flag & ST_NOEXEC) f |= MS_NOEXEC;
-    if (sv.f_flag & ST_NOATIME) f |= MS_NOATIME;
-    if (sv.f_flag & ST_NODIRATIME) f |= MS_NODIRATIME;
-    if (sv.f_flag & ST_RELATIME) f |= MS_RELATIME;
-    if (sv.f_flag & ST_RDONLY) f |= MS_RDONLY;
-    return f;
+    if (err == ELOOP && (how & MFD_NO_SYMLINKS))
+        return " (strict sources: no component may be a symlink)";
+    if (err == ELOOP && (how & MFD_NO_FINAL_SYMLINK))
+        return " (a writable bind never follows a symlink at its source: bind the real path, "
+            "toRealPath(), if you trust it)";
+    if (err == ELOOP || err == EXDEV)
+        return " (a magic link such as /proc/PID/root is never followed)";
+    return "";
 }
 
-static void remount(const char *path, unsigned long add)
+/* Opens the source `path` in the caller's view: its root, its symlinks (absolute ones against
+ * its root, not the staging one), never a magic link. The fd is what gets bound. */
+static int open_source(const char *path, int how, int try)
 {
-    unsigned long f = kept_flags(path);
-    if ((f & add) == add)
+    int fd = mfd_open_in_root(caller_root, path, how, !staged);
+    if (fd < 0) {
+        if (errno == ENOENT && try)
+            return -1;
+        int e = errno;
+        fail(e, "source %s: %s%s", path, mfd_what, source_hint(e, how));
+    }
+    return fd;
+}
+
+static void do_bind(const struct mount_entry *m)
+{
+    /* A writable bind never follows a symlink at its source (an output directory swapped for
+     * a link to /etc would be written through); strict sources follow none at all. */
+    int how = ((m->flags & MOUNT_FLAG_NO_SYMLINKS) ? MFD_NO_SYMLINKS : 0)
+        | (m->op != MOUNT_RO_BIND ? MFD_NO_FINAL_SYMLINK : 0);
+    int src = open_source(m->src, how, (m->flags & MOUNT_FLAG_TRY) != 0);
+    if (src < 0)
         return;
-    if (mount("none", path, NULL, MS_BIND | MS_REMOUNT | f | add, NULL) < 0)
-        fail(errno, "remount %s%s%s", path + strlen(dst_prefix), (add & MS_RDONLY) ? " ro" : "",
-             (add & MS_NODEV) ? " nodev" : "");
-}
-
-static void do_bind(const struct mount_entry *m, char *src, char *dst)
-{
     struct stat st;
-    if (stat(src, &st) < 0) {
-        if (errno == ENOENT && (m->flags & MOUNT_FLAG_TRY))
-            return;
-        fail(errno, "source %s", m->src);
-    }
-    ensure_node(dst, S_ISDIR(st.st_mode), S_ISDIR(st.st_mode) ? 0755 : 0644);
-    if (mount(src, dst, NULL, MS_BIND | MS_REC, NULL) < 0)
-        fail(errno, "bind mount");
-    if (m->op == MOUNT_RO_BIND)
-        remount(dst, MS_RDONLY | MS_NODEV);
-    else if (m->op == MOUNT_BIND)
-        remount(dst, MS_NODEV);
+    if (fstat(src, &st) < 0)
+        fail(errno, "fstat the source");
+    char buf[PATH_MAX], *leaf;
+    int dir = open_parent(m->dst, 1, buf, &leaf);
+    int isdir = S_ISDIR(st.st_mode);
+    ensure_node(dir, leaf, m->dst, isdir, isdir ? 0755 : 0644);
+    /* Binds never carry setuid; only devBind keeps device nodes usable. */
+    unsigned attrs = m->op == MOUNT_RO_BIND ? (MFD_RDONLY | MFD_NOSUID | MFD_NODEV)
+        : m->op == MOUNT_BIND ? (MFD_NOSUID | MFD_NODEV) : MFD_NOSUID;
+    if (mfd_bind(src, dir, leaf, attrs, 1) < 0)
+        fail(errno, "bind mount: %s", mfd_what);
+    close(src);
+    int top = open_leaf(dir, leaf, m->dst);
+    plan_add(top);
+    close(top);
+    close(dir);
 }
 
-static void mount_fs(char *dst, const char *type, unsigned long flags, const char *data)
+/* Mounts a new file system on the directory `name` in `dir`; returns an fd of its root. */
+static int mount_fs_at(int dir, const char *name, const char *shown, const char *type,
+                       unsigned long flags, const char *data)
 {
-    ensure_node(dst, 1, 0755);
-    if (mount(type, dst, type, flags, data) < 0)
-        fail(errno, "mount %s", type);
+    ensure_node(dir, name, shown, 1, 0755);
+    int at = open_leaf(dir, name, shown);
+    char path[PATH_MAX];
+    mfd_fd_path(path, at);
+    if (mount(type, path, type, flags, data) < 0)
+        fail(errno, "mount %s on %s", type, shown);
+    close(at);
+    int top = open_leaf(dir, name, shown);
+    plan_add(top);
+    return top;
 }
 
-static void sub(char *out, const char *dir, const char *name)
+static void mount_fs(const struct mount_entry *m, const char *type, unsigned long flags,
+                     const char *data, int own)
 {
-    int n = snprintf(out, PATH_MAX, "%s/%s", dir, name);
-    if (n < 0 || n >= PATH_MAX)
-        fail(ENAMETOOLONG, "path too long");
+    char buf[PATH_MAX], *leaf;
+    int dir = open_parent(m->dst, 1, buf, &leaf);
+    int top = mount_fs_at(dir, leaf, m->dst, type, flags, data);
+    if (own)
+        own_add_fd(top);
+    close(top);
+    close(dir);
 }
 
-/* A minimal /dev: a tmpfs with the harmless devices bound from the host, a private devpts,
- * shm, and the usual links. */
-static void do_dev(char *dst)
+/* A minimal /dev: a tmpfs with the harmless devices bound from the caller's /dev, a private
+ * devpts, shm, and the usual links. */
+static void do_dev(const struct mount_entry *m)
 {
-    mount_fs(dst, "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=0755");
-    own_add(dst);
+    char buf[PATH_MAX], *leaf;
+    int dir = open_parent(m->dst, 1, buf, &leaf);
+    int dev = mount_fs_at(dir, leaf, m->dst, "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=0755");
+    own_add_fd(dev);
+    close(dir);
     static const char *const nodes[] = { "null", "zero", "full", "random", "urandom", "tty" };
-    char path[PATH_MAX], host[PATH_MAX];
     for (size_t i = 0; i < sizeof nodes / sizeof nodes[0]; i++) {
-        sub(path, dst, nodes[i]);
-        join(host, src_prefix, "/dev/");
-        size_t hl = strlen(host);
-        if (hl + strlen(nodes[i]) >= PATH_MAX)
-            fail(ENAMETOOLONG, "path too long");
-        strcpy(host + hl, nodes[i]);
-        int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+        char host[32];
+        snprintf(host, sizeof host, "/dev/%s", nodes[i]);
+        int fd = openat(dev, nodes[i], O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
         if (fd < 0)
-            fail(errno, "create %s", path);
+            fail(errno, "create %s", nodes[i]);
         close(fd);
-        if (mount(host, path, NULL, MS_BIND, NULL) < 0)
-            fail(errno, "bind /dev/%s", nodes[i]);
+        int src = open_source(host, MFD_NO_SYMLINKS, 0);
+        if (mfd_bind(src, dev, nodes[i], MFD_NOSUID | MFD_NOEXEC, 0) < 0)
+            fail(errno, "bind %s: %s", host, mfd_what);
+        close(src);
     }
-    sub(path, dst, "shm");
-    if (mkdir(path, 01777) < 0 || chmod(path, 01777) < 0)
-        fail(errno, "mkdir %s", path);
-    sub(path, dst, "pts");
-    if (mkdir(path, 0755) < 0)
-        fail(errno, "mkdir %s", path);
+    if (mkdirat(dev, "shm", 01777) < 0 || fchmodat(dev, "shm", 01777, 0) < 0)
+        fail(errno, "mkdir shm");
+    if (mkdirat(dev, "pts", 0755) < 0)
+        fail(errno, "mkdir pts");
+    int pts = open_leaf(dev, "pts", "pts");
+    char path[PATH_MAX];
+    mfd_fd_path(path, pts);
     if (mount("devpts", path, "devpts", MS_NOSUID | MS_NOEXEC, "newinstance,ptmxmode=0666,mode=620") < 0)
         fail(errno, "mount devpts");
+    close(pts);
     static const char *const links[][2] = {
         { "pts/ptmx", "ptmx" }, { "/proc/self/fd", "fd" }, { "/proc/self/fd/0", "stdin" },
         { "/proc/self/fd/1", "stdout" }, { "/proc/self/fd/2", "stderr" },
     };
-    for (size_t i = 0; i < sizeof links / sizeof links[0]; i++) {
-        sub(path, dst, links[i][1]);
-        if (symlink(links[i][0], path) < 0)
-            fail(errno, "symlink %s", path);
-    }
+    for (size_t i = 0; i < sizeof links / sizeof links[0]; i++)
+        if (symlinkat(links[i][0], dev, links[i][1]) < 0)
+            fail(errno, "symlink %s", links[i][1]);
+    close(dev);
 }
 
-static void do_symlink(const struct mount_entry *m, char *dst)
+static void do_dir(const struct mount_entry *m)
 {
-    char buf[PATH_MAX];
-    ssize_t n = readlink(dst, buf, sizeof buf - 1);
+    char buf[PATH_MAX], *leaf;
+    int dir = open_parent(m->dst, 1, buf, &leaf);
+    ensure_node(dir, leaf, m->dst, 1, m->mode);
+    close(dir);
+}
+
+static void do_symlink(const struct mount_entry *m)
+{
+    char buf[PATH_MAX], *leaf, target[PATH_MAX];
+    int dir = open_parent(m->dst, 1, buf, &leaf);
+    ssize_t n = readlinkat(dir, leaf, target, sizeof target - 1);
     if (n >= 0) {
-        buf[n] = '\0';
-        if (strcmp(buf, m->src) == 0)
+        target[n] = '\0';
+        if (strcmp(target, m->src) == 0) {
+            close(dir);
             return;             /* already there, as asked (as bubblewrap) */
-        fail(EEXIST, "%s is a symlink to %s", m->dst, buf);
+        }
+        fail(EEXIST, "%s is a symlink to %s", m->dst, target);
     }
-    if (errno != ENOENT && errno != EINVAL)
-        fail(errno, "readlink %s", m->dst);
     if (errno == EINVAL)
         fail(EEXIST, "%s exists", m->dst);
-    make_parents(dst);
-    check_creatable(dst);
-    if (symlink(m->src, dst) < 0)
+    if (errno != ENOENT)
+        fail(errno, "readlink %s", m->dst);
+    check_creatable(dir, m->dst);
+    if (symlinkat(m->src, dir, leaf) < 0)
         fail(errno, "symlink");
+    close(dir);
 }
 
-static void do_file(const struct mount_entry *m, char *dst)
+static void write_all(int fd, const char *p, size_t left)
 {
-    struct stat st;
-    if (lstat(dst, &st) == 0) {
-        if (!S_ISREG(st.st_mode))
-            fail(EEXIST, "%s exists and is not a regular file", m->dst);
-        if (!is_own(dst))
-            fail(EPERM, "%s is a file outside the sandbox's own mounts: not overwritten", m->dst);
-    } else {
-        make_parents(dst);
-        check_creatable(dst);
-    }
-    int fd = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, m->mode);
-    if (fd < 0)
-        fail(errno, "open");
-    const char *p = m->data;
-    size_t left = m->data_len;
     while (left > 0) {
         ssize_t n;
         RETRY_EINTR(n, write(fd, p, left));
@@ -297,23 +371,120 @@ static void do_file(const struct mount_entry *m, char *dst)
         p += n;
         left -= (size_t)n;
     }
+}
+
+static void do_file(const struct mount_entry *m)
+{
+    char buf[PATH_MAX], *leaf;
+    int dir = open_parent(m->dst, 1, buf, &leaf);
+    struct stat st;
+    if (fstatat(dir, leaf, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+        if (!S_ISREG(st.st_mode))
+            fail(EEXIST, "%s exists and is not a regular file", m->dst);
+        if (!is_own_fd(dir))
+            fail(EPERM, "%s is a file outside the sandbox's own mounts: not overwritten", m->dst);
+    } else {
+        check_creatable(dir, m->dst);
+    }
+    int fd = openat(dir, leaf, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, m->mode);
+    if (fd < 0)
+        fail(errno, "open");
+    close(dir);
+    write_all(fd, m->data, m->data_len);
     if (fchmod(fd, m->mode) < 0)
         fail(errno, "chmod");
     close(fd);
 }
 
+/* bindData: a private file with the entry's content over an existing regular file, writing no
+ * file system but a tmpfs of its own. A tmpfs is mounted for a moment on the destination's
+ * directory (in this mount namespace only: propagation is private or slave), reached through the
+ * directory's parent so that the open crosses into it; the content is written there, the file is
+ * bound over the destination through the fd of the directory taken before (the tmpfs hides the
+ * path, not the fd), and the tmpfs is detached again: only the bound file keeps it. */
+static void do_bind_data(const struct mount_entry *m)
+{
+    char buf[PATH_MAX], *leaf;
+    int dir = open_parent(m->dst, 0, buf, &leaf);
+    struct stat st;
+    if (fstatat(dir, leaf, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+        if (errno == ENOENT && (m->flags & MOUNT_FLAG_TRY)) {
+            close(dir);
+            return;             /* no such file here: nothing to cover */
+        }
+        fail(errno, "stat %s (bindData covers an existing file; it creates none)", m->dst);
+    }
+    if (S_ISLNK(st.st_mode))
+        fail(ELOOP, "destination %s is a symlink: a mount never goes where a symlink points", m->dst);
+    if (!S_ISREG(st.st_mode))
+        fail(EEXIST, "%s is not a regular file", m->dst);
+    if (propagation != PROPAGATION_PRIVATE && propagation != PROPAGATION_SLAVE)
+        fail(EINVAL, "the staging tmpfs needs private or slave propagation (Java checks this too)");
+    if (leaf - buf <= 1)
+        fail(EINVAL, "%s lies in /, where no tmpfs can be staged", m->dst);
+    leaf[-1] = '\0';
+    char gbuf[PATH_MAX], *name;
+    int parent = open_parent(buf, 0, gbuf, &name);
+    leaf[-1] = '/';
+
+    char path[PATH_MAX];
+    mfd_fd_path(path, dir);
+    if (mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0700") < 0)
+        fail(errno, "mount a staging tmpfs on the directory of %s", m->dst);
+    int stage = openat(parent, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (stage < 0)
+        fail(errno, "open the staging tmpfs");
+    close(parent);
+    int fd = openat(stage, "data", O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, m->mode);
+    if (fd < 0)
+        fail(errno, "create the staged file");
+    write_all(fd, m->data, m->data_len);
+    if (fchmod(fd, m->mode) < 0)
+        fail(errno, "chmod the staged file");
+    close(fd);
+    int src = openat(stage, "data", O_PATH | O_NOFOLLOW | O_CLOEXEC);
+    if (src < 0)
+        fail(errno, "open the staged file");
+    if (mfd_bind(src, dir, leaf, MFD_NOSUID | MFD_NODEV, 0) < 0)
+        fail(errno, "bind the staged file over %s: %s", m->dst, mfd_what);
+    close(src);
+    mfd_fd_path(path, stage);
+    if (umount2(path, MNT_DETACH) < 0)
+        fail(errno, "detach the staging tmpfs");
+    close(stage);
+    int top = open_leaf(dir, leaf, m->dst);
+    plan_add(top);
+    close(top);
+    close(dir);
+}
+
+/* The mount at the destination and every mount below it, read-only, except the mounts the
+ * plan made (they keep what the plan gave them: a writable bind or tmpfs stays writable). */
+static void do_remount_ro(const struct mount_entry *m)
+{
+    char buf[PATH_MAX], *leaf;
+    int dir = open_parent(m->dst, 0, buf, &leaf);
+    int fd = open_leaf(dir, leaf, m->dst);
+    uint64_t here, parent;
+    if (*leaf != '\0') {
+        if (mfd_mount_id(fd, &here) < 0 || mfd_mount_id(dir, &parent) < 0)
+            fail(errno, "%s", mfd_what);
+        if (here == parent)
+            fail(EINVAL, "%s is not a mount point: remountReadOnly applies to a mount", m->dst);
+    }
+    if (mfd_set_attrs_below(fd, MFD_RDONLY, plan_mounts, n_plan) < 0)
+        fail(errno, "remount read-only: %s", mfd_what);
+    close(fd);
+    close(dir);
+}
+
 static void apply(const struct mount_entry *m)
 {
-    char src[PATH_MAX], dst[PATH_MAX];
-    join(dst, dst_prefix, strcmp(m->dst, "/") == 0 ? "" : m->dst);
-    if (dst[0] == '\0')
-        strcpy(dst, "/");
     switch (m->op) {
     case MOUNT_BIND:
     case MOUNT_RO_BIND:
     case MOUNT_DEV_BIND:
-        join(src, src_prefix, m->src);
-        do_bind(m, src, dst);
+        do_bind(m);
         break;
     case MOUNT_TMPFS: {
         char data[64];
@@ -321,30 +492,32 @@ static void apply(const struct mount_entry *m)
             snprintf(data, sizeof data, "mode=0%o,size=%llu", m->mode, (unsigned long long)m->size);
         else
             snprintf(data, sizeof data, "mode=0%o", m->mode);
-        mount_fs(dst, "tmpfs", MS_NOSUID | MS_NODEV, data);
-        own_add(dst);
+        mount_fs(m, "tmpfs", MS_NOSUID | MS_NODEV, data, 1);
         break;
     }
     case MOUNT_PROC:
-        mount_fs(dst, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+        mount_fs(m, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, 0);
         break;
     case MOUNT_MQUEUE:
-        mount_fs(dst, "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+        mount_fs(m, "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, 0);
         break;
     case MOUNT_DEV:
-        do_dev(dst);
+        do_dev(m);
         break;
     case MOUNT_DIR:
-        ensure_node(dst, 1, m->mode);
+        do_dir(m);
         break;
     case MOUNT_SYMLINK:
-        do_symlink(m, dst);
+        do_symlink(m);
         break;
     case MOUNT_FILE:
-        do_file(m, dst);
+        do_file(m);
         break;
     case MOUNT_REMOUNT_RO:
-        remount(dst, MS_RDONLY);
+        do_remount_ro(m);
+        break;
+    case MOUNT_BIND_DATA:
+        do_bind_data(m);
         break;
     default:
         fail(EINVAL, "unknown op");
@@ -357,9 +530,22 @@ static int pivot_root(const char *new_root, const char *put_old)
 }
 
 /* Staging for a root switch, as bubblewrap does: a tmpfs on BASE becomes the root, the caller's
- * root is kept at OLD_ROOT (for the sources), and the new root is prepared at NEW_ROOT. */
+ * root is kept at OLD_ROOT, and the new root is prepared at NEW_ROOT. The ROOT directory is
+ * opened first, in the caller's view, and that fd is what becomes the root. Propagation is
+ * private or slave here (spec_parse), so none of this reaches the caller's namespace. */
 static void stage_root(const struct spec *s)
 {
+    int rootdir = -1;
+    if (s->root[0] != '\0') {
+        rootdir = mfd_open_in_root(caller_root, s->root, MFD_NO_FINAL_SYMLINK, 1);
+        if (rootdir < 0)
+            fail(errno, "root directory %s: %s", s->root, mfd_what);
+        struct stat st;
+        if (fstat(rootdir, &st) < 0)
+            fail(errno, "root directory %s", s->root);
+        if (!S_ISDIR(st.st_mode))
+            fail(ENOTDIR, "root %s is not a directory", s->root);
+    }
     if (mount("tmpfs", BASE, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") < 0)
         fail(errno, "mount a staging tmpfs on " BASE);
     if (chdir(BASE) < 0)
@@ -367,26 +553,30 @@ static void stage_root(const struct spec *s)
     if (mkdir("newroot", 0755) < 0 || mkdir("oldroot", 0755) < 0)
         fail(errno, "mkdir in the staging tmpfs");
     if (pivot_root(BASE, "oldroot") < 0)
-        fail(errno, "pivot_root into the staging tmpfs (is / shared? propagation must not be SHARED)");
+        fail(errno, "pivot_root into the staging tmpfs (is / shared? propagation must be PRIVATE "
+             "or SLAVE)");
     if (chdir("/") < 0)
         fail(errno, "chdir /");
-    src_prefix = OLD_ROOT;
-    if (s->root[0] == '\0') {
+    staged = 1;
+    mfd_proc = OLD_ROOT "/proc";
+    if (rootdir < 0) {
         if (mount("tmpfs", NEW_ROOT, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") < 0)
             fail(errno, "mount the empty root tmpfs");
-        own_add(NEW_ROOT);
     } else {
-        char src[PATH_MAX];
-        join(src, OLD_ROOT, s->root);
-        struct stat st;
-        if (stat(src, &st) < 0)
-            fail(errno, "root directory %s", s->root);
-        if (!S_ISDIR(st.st_mode))
-            fail(ENOTDIR, "root %s is not a directory", s->root);
-        if (mount(src, NEW_ROOT, NULL, MS_BIND | MS_REC, NULL) < 0)
-            fail(errno, "bind the root directory %s", s->root);
+        int staging = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (staging < 0)
+            fail(errno, "open the staging root");
+        /* The switched root is nosuid and nodev, all the way down, as bubblewrap's. */
+        if (mfd_bind(rootdir, staging, "newroot", MFD_NOSUID | MFD_NODEV, 1) < 0)
+            fail(errno, "bind the root directory %s: %s", s->root, mfd_what);
+        close(staging);
+        close(rootdir);
     }
-    dst_prefix = NEW_ROOT;
+    root_fd = open(NEW_ROOT, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (root_fd < 0)
+        fail(errno, "open " NEW_ROOT);
+    if (rootdir < 0)
+        own_add_fd(root_fd);
 }
 
 /* Detaches the caller's tree and makes NEW_ROOT the root (the stacked pivot_root(".", ".")). */
@@ -410,28 +600,56 @@ static void switch_root(void)
         fail(errno, "chdir / in the new root");
 }
 
+/* proc first, so that a read-only root from the plan does not keep its mount point away */
+static void mount_proc(void)
+{
+    int proc = openat(root_fd, "proc", O_PATH | O_NOFOLLOW | O_CLOEXEC);
+    if (proc < 0 && errno == ENOENT && staged && is_own_fd(root_fd)) {
+        if (mkdirat(root_fd, "proc", 0555) < 0)
+            report_error(STEP_MOUNT_PROC, errno, "mkdir /proc in the new root");
+        proc = openat(root_fd, "proc", O_PATH | O_NOFOLLOW | O_CLOEXEC);
+    }
+    if (proc < 0)
+        report_error(STEP_MOUNT_PROC, errno, "/proc is missing in the new root");
+    struct stat st;
+    if (fstat(proc, &st) < 0 || !S_ISDIR(st.st_mode))
+        report_error(STEP_MOUNT_PROC, S_ISLNK(st.st_mode) ? ELOOP : ENOTDIR,
+                     "/proc is not a directory");
+    char path[PATH_MAX];
+    mfd_fd_path(path, proc);
+    if (mount("proc", path, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+        report_error(STEP_MOUNT_PROC, errno, "mount proc on /proc");
+    close(proc);
+    proc = openat(root_fd, "proc", O_PATH | O_NOFOLLOW | O_CLOEXEC);
+    uint64_t id;
+    if (proc < 0 || mfd_mount_id(proc, &id) < 0)
+        report_error(STEP_MOUNT_PROC, errno, "the id of the new proc mount");
+    plan_mounts[n_plan++] = id;
+    close(proc);
+}
+
 void mounts_setup(const struct spec *s)
 {
+    propagation = s->propagation;
+    caller_root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (caller_root < 0)
+        report_error(STEP_SWITCH_ROOT, errno, "open the caller's root");
+    root_fd = caller_root;
     if (s->root)
         stage_root(s);
-    /* proc first, so that a read-only root from the plan does not keep its mount point away */
-    if (s->mount_proc) {
-        char dst[PATH_MAX];
-        join(dst, dst_prefix, "/proc");
-        if (s->root) {
-            struct stat st;
-            if (stat(dst, &st) < 0 && (!is_own(NEW_ROOT) || mkdir(dst, 0555) < 0))
-                report_error(STEP_MOUNT_PROC, errno, "/proc is missing in the new root");
-        }
-        if (mount("proc", dst, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
-            report_error(STEP_MOUNT_PROC, errno, "mount proc on /proc");
-    }
+    if (s->mount_proc)
+        mount_proc();
     for (int i = 0; i < s->n_mounts; i++) {
         cur_index = i;
         cur = &s->mounts[i];
         apply(cur);
     }
     cur = NULL;
+    /* Neither fd may stay open in the init: the caller's root must not be reachable from it. */
+    if (root_fd != caller_root)
+        close(root_fd);
+    close(caller_root);
+    root_fd = caller_root = -1;
     if (s->root)
         switch_root();
 }

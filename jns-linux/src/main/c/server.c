@@ -4,19 +4,22 @@
  *
  * Its fds: 0-2 and 4 /dev/null, 3 the request socket (SOCK_SEQPACKET), 5 the lifeline. A request is one
  * message: "u32 version, u32 n_fds" with n_fds fds (SCM_RIGHTS): stdin, stdout, stderr, spec, status, the
- * join fds, and last the reply socket. The reply: "i32 pid, i32 errno" with S's pidfd (SCM_RIGHTS); later,
- * when S has ended, "i32 wait status"; then the reply socket is closed. */
+ * join fds, the fds to pass, and last the reply socket. The reply: "i32 pid, i32 errno" with S's pidfd
+ * (SCM_RIGHTS); then the reply socket is closed.
+ *
+ * S is cloned with CLONE_PARENT: it is the JVM's child, not the server's. The JVM reaps it and gets its
+ * exact wait status, and nothing that happens to the server (a restart, a crash, a kill) reaches a
+ * running sandbox. The server itself never has a child. */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/prctl.h>
-#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "launcher.h"
@@ -24,39 +27,6 @@
 
 #define SERVER_VERSION 1
 #define SERVER_MAX_FDS (5 + 16 + 16 + 1)   /* stdio, spec, status, joins, fds to pass, reply */
-#define SERVER_MAX_CHILDREN 4096
-
-/* Which reply socket belongs to which S: S's end is reported there. */
-static struct { pid_t pid; int reply; } children[SERVER_MAX_CHILDREN];
-
-static void put_child(pid_t pid, int reply)
-{
-    for (int i = 0; i < SERVER_MAX_CHILDREN; i++)
-        if (children[i].pid == 0) {
-            children[i].pid = pid;
-            children[i].reply = reply;
-            return;
-        }
-    close(reply);   /* more than 4096 at once: the JVM learns S's end from its pidfd instead */
-}
-
-static void reap(void)
-{
-    for (;;) {
-        int st;
-        pid_t pid = waitpid(-1, &st, WNOHANG);
-        if (pid <= 0)
-            return;
-        for (int i = 0; i < SERVER_MAX_CHILDREN; i++)
-            if (children[i].pid == pid) {
-                int32_t s = st;
-                (void)!send(children[i].reply, &s, sizeof s, MSG_NOSIGNAL);
-                close(children[i].reply);
-                children[i].pid = 0;
-                break;
-            }
-    }
-}
 
 static void reply_start(int reply, pid_t pid, int err, int pidfd)
 {
@@ -76,9 +46,9 @@ static void reply_start(int reply, pid_t pid, int err, int pidfd)
     (void)!sendmsg(reply, &msg, MSG_NOSIGNAL);
 }
 
-/* In the forked child: the received fds become 0..4 and 6.., the lifeline stays 5, then S runs. */
+/* In the cloned child: the received fds become 0..4 and 6.., the lifeline stays 5, then S runs. */
 __attribute__((noreturn))
-static void become_supervisor(const int *fds, int n, sigset_t *blocked)
+static void become_supervisor(const int *fds, int n)
 {
     /* First out of the way (above every fd in play), then home: no fd is overwritten before it is copied. */
     int base = 6 + n;
@@ -96,10 +66,7 @@ static void become_supervisor(const int *fds, int n, sigset_t *blocked)
         if (dup2(tmp[i], target) < 0)
             _exit(126);
     }
-    /* The rest (the request socket is now fd 3's old number only if it was 3: dup2 replaced it) goes in
-     * S's own fd cleanup; the mask goes back to what a posix_spawn'd launcher starts with. */
-    if (sigprocmask(SIG_UNBLOCK, blocked, NULL) < 0)
-        _exit(126);
+    /* The rest (the request socket, unless dup2 replaced fd 3) goes in S's own fd cleanup. */
     launcher_main();
 }
 
@@ -112,31 +79,17 @@ void server_main(void)
         _exit(125);
     if (syscall(SYS_close_range, 6, ~0U, 0) < 0 && errno != ENOSYS)
         _exit(125);
-    sigset_t chld;
-    sigemptyset(&chld);
-    sigaddset(&chld, SIGCHLD);
-    if (sigprocmask(SIG_BLOCK, &chld, NULL) < 0)
-        _exit(125);
-    int sfd = signalfd(-1, &chld, SFD_CLOEXEC);
-    if (sfd < 0)
-        _exit(125);
     for (;;) {
-        struct pollfd p[3] = {
+        struct pollfd p[2] = {
             { .fd = 3, .events = POLLIN },
             { .fd = FD_LIFELINE, .events = POLLIN },
-            { .fd = sfd, .events = POLLIN },
         };
         int ready;
-        RETRY_EINTR(ready, poll(p, 3, -1));
+        RETRY_EINTR(ready, poll(p, 2, -1));
         if (ready < 0)
             _exit(125);
         if (p[1].revents)
-            _exit(0);       /* the JVM is gone; every S dies with its lifeline too */
-        if (p[2].revents) {
-            struct signalfd_siginfo si;
-            (void)!read(sfd, &si, sizeof si);
-            reap();
-        }
+            _exit(0);       /* the JVM is gone; every S ends its sandbox at the lifeline's EOF too */
         if (!p[0].revents)
             continue;
         uint32_t head[2];
@@ -170,22 +123,17 @@ void server_main(void)
             continue;
         }
         int reply = fds[n - 1];
-        pid_t pid = fork();
+        /* CLONE_PARENT: S becomes the JVM's child (see the top of this file). */
+        int pidfd = -1;
+        pid_t pid = raw_clone_pidfd(CLONE_PARENT, &pidfd);
         if (pid == 0) {
-            close(sfd);
             close(reply);
-            become_supervisor(fds, n - 1, &chld);
+            become_supervisor(fds, n - 1);
         }
-        int err = pid < 0 ? errno : 0;
-        int pidfd = pid > 0 ? (int)syscall(SYS_pidfd_open, pid, 0) : -1;
-        reply_start(reply, pid > 0 ? pid : -1, pid > 0 && pidfd < 0 ? errno : err, pidfd);
+        reply_start(reply, pid > 0 ? pid : -1, pid > 0 ? 0 : errno, pid > 0 ? pidfd : -1);
         if (pidfd >= 0)
             close(pidfd);
-        for (int i = 0; i < n - 1; i++)
+        for (int i = 0; i < n; i++)
             close(fds[i]);
-        if (pid > 0)
-            put_child(pid, reply);
-        else
-            close(reply);
     }
 }

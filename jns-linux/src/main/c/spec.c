@@ -301,7 +301,7 @@ static int parse_mount(struct spec *s, char *p, uint32_t len, struct spec_error 
     m->size = u64_at(p + 16);
     if (m->op < 1 || m->op > MOUNT_OP_MAX)
         PARSE_FAIL("MOUNT %d: unknown op %u", index, m->op);
-    if ((m->flags & ~(uint32_t)MOUNT_FLAG_TRY) || u32_at(p + 12) != 0)
+    if ((m->flags & ~(uint32_t)MOUNT_FLAGS_ALL) || u32_at(p + 12) != 0)
         PARSE_FAIL("MOUNT %d: unknown flag bits 0x%x", index, m->flags);
     if (m->mode > 07777)
         PARSE_FAIL("MOUNT %d: mode 0%o is over 07777", index, m->mode);
@@ -326,7 +326,9 @@ static int parse_mount(struct spec *s, char *p, uint32_t len, struct spec_error 
         PARSE_FAIL("MOUNT %d: op %u %s a source", index, m->op, has_src ? "needs" : "takes no");
     if (has_src && m->op != MOUNT_SYMLINK && src[0] != '/')
         PARSE_FAIL("MOUNT %d: source \"%.64s\" is not absolute", index, src);
-    if (m->op != MOUNT_FILE && m->data_len != 0)
+    if ((m->flags & MOUNT_FLAG_NO_SYMLINKS) && !(has_src && m->op != MOUNT_SYMLINK))
+        PARSE_FAIL("MOUNT %d: flag 2 (no symlinks) is for binds only", index);
+    if (m->op != MOUNT_FILE && m->op != MOUNT_BIND_DATA && m->data_len != 0)
         PARSE_FAIL("MOUNT %d: op %u takes no content", index, m->op);
     s->n_mounts++;
     return 0;
@@ -533,6 +535,11 @@ static int check_across_records(const struct spec *s, struct spec_error *err)
         PARSE_FAIL("PROPAGATION/MOUNT_PROC: only with a new or joined mount namespace");
     if ((s->n_mounts > 0 || s->root) && !(s->clone_flags & CLONE_NEWNS))
         PARSE_FAIL("MOUNT/ROOT: only with a new mount namespace (CLONE_NEWNS)");
+    /* The staging tmpfs and the root's bind must not reach the caller's namespace: pivot_root
+     * fails under a shared parent anyway, after the staging tmpfs has propagated. */
+    if (s->root && s->propagation != PROPAGATION_PRIVATE && s->propagation != PROPAGATION_SLAVE)
+        PARSE_FAIL("ROOT: needs PROPAGATION private or slave (a shared or unchanged / would let "
+                   "the staging mounts reach the caller's namespace)");
     if ((s->options & OPTION_NO_INIT) && s->new_time)
         PARSE_FAIL("OPTIONS bit 2 (no init): a new time namespace needs an init");
     for (int i = 0; i < s->n_passes; i++)

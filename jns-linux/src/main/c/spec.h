@@ -92,9 +92,13 @@ enum mount_op {
     MOUNT_SYMLINK = 9,
     MOUNT_FILE = 10,
     MOUNT_REMOUNT_RO = 11,
+    MOUNT_BIND_DATA = 12,
 };
-#define MOUNT_OP_MAX MOUNT_REMOUNT_RO
-enum mount_flag { MOUNT_FLAG_TRY = 1 };
+#define MOUNT_OP_MAX MOUNT_BIND_DATA
+/* 1 = try: a missing source skips the entry; 2 = no symlinks: the source is resolved with
+ * RESOLVE_NO_SYMLINKS (binds only). */
+enum mount_flag { MOUNT_FLAG_TRY = 1, MOUNT_FLAG_NO_SYMLINKS = 2 };
+#define MOUNT_FLAGS_ALL (MOUNT_FLAG_TRY | MOUNT_FLAG_NO_SYMLINKS)
 enum caps_flag { CAPS_AMBIENT = 1 };
 
 struct mount_entry {
@@ -104,7 +108,7 @@ struct mount_entry {
     uint64_t size;
     const char *src;                    /* "" when the op has none; the target of a symlink */
     const char *dst;
-    const char *data;                   /* FILE content */
+    const char *data;                   /* FILE and BIND_DATA content */
     uint32_t data_len;
 };
 

@@ -99,11 +99,16 @@ void report_error(int step, int err, const char *fmt, ...)
     }
     if (status_child > 0) {
         kill(status_child, SIGKILL);
-        if (status_drain_spec)
+        if (status_drain_spec) {
+            /* S: C's pid stays reserved until the JVM has its pidfd; then everything C started goes
+             * too (S is their subreaper). */
             (void)drain_to_eof(FD_SPEC);
-        pid_t r;
-        RETRY_EINTR(r, waitpid(status_child, NULL, __WALL));
-        (void)r;
+            (void)reap_all(status_child, NULL, NULL);
+        } else {
+            pid_t r;
+            RETRY_EINTR(r, waitpid(status_child, NULL, __WALL));
+            (void)r;
+        }
     }
     _exit(127);
 }

@@ -79,8 +79,10 @@ def build_spec(a):
         out.append(rec(12, struct.pack("=I", {"allow": 1, "deny": 2}[a.setgroups])))
     if a.hostname:
         out.append(rec(13, s(a.hostname)))
-    if a.mount:
+    if a.propagation is None and a.mount:
         out.append(rec(15, struct.pack("=I", 1)))   # private
+    elif a.propagation not in (None, "none"):
+        out.append(rec(15, struct.pack("=I", {"private": 1, "slave": 2, "shared": 3}[a.propagation])))
     if a.proc:
         out.append(rec(16))
     if a.cwd:
@@ -95,14 +97,14 @@ def build_spec(a):
     if options:
         out.append(rec(20, struct.pack("=I", options)))
     for m in a.mnt:
-        # OP[?]:SRC:DST[:MODE[:SIZE[:CONTENT]]], OP a number of the protocol; '?' = try
+        # OP[?][!]:SRC:DST[:MODE[:SIZE[:CONTENT]]], OP a number of the protocol; '?' = try, '!' = no symlinks
         parts = m.split(":")
         op, src, dst = parts[0], parts[1], parts[2]
-        flags = 1 if op.endswith("?") else 0
+        flags = (1 if "?" in op else 0) | (2 if "!" in op else 0)
         mode = int(parts[3], 8) if len(parts) > 3 and parts[3] else 0o755
         size = int(parts[4]) if len(parts) > 4 and parts[4] else 0
         data = parts[5].encode() if len(parts) > 5 else b""
-        out.append(rec(21, struct.pack("=IIIIQ", int(op.rstrip("?")), flags, mode, 0, size)
+        out.append(rec(21, struct.pack("=IIIIQ", int(op.rstrip("?!")), flags, mode, 0, size)
                        + s(src) + b"\0" + s(dst) + b"\0" + data))
     if a.root is not None:
         out.append(rec(22, s(a.root)))
@@ -168,7 +170,9 @@ def main():
     p.add_argument("--new-session", action="store_true")
     p.add_argument("--no-new-privs", action="store_true")
     p.add_argument("--mnt", action="append", default=[],
-                   help="OP[?]:SRC:DST[:MODE[:SIZE[:CONTENT]]] (MOUNT record; op numbers of the protocol)")
+                   help="OP[?][!]:SRC:DST[:MODE[:SIZE[:CONTENT]]] (MOUNT record; op numbers of the protocol)")
+    p.add_argument("--propagation", choices=("private", "slave", "shared", "none"),
+                   help="PROPAGATION record (private by default with --mount; none: no record)")
     p.add_argument("--root", help="ROOT record: a directory, or '' for an empty tmpfs root")
     p.add_argument("--caps", help="MASK[:ambient] (CAPS record: capabilities to keep)")
     p.add_argument("--rlimit", action="append", default=[], help="RESOURCE:SOFT:HARD")

@@ -45,6 +45,31 @@ check "empty root"      '^bin lib lib64 usr  $'                       "$(h --use
 check "plan entry named" 'step=26\(mount plan\) errno=2\(ENOENT\) detail=.entry 0 \(bind /nonexistent-jns -> /mnt\)' "$(h --user --map-root --mount --mnt 1:/nonexistent-jns:/mnt /bin/true)"
 check "timeout"         '^TIMEOUT SIGKILL'                 "$(h --pid --mount --proc --timeout 100:100 -- sh -c 'trap \"\" TERM; sleep 5')"
 check "caps dropped"    '^CapBnd:.0000000000000000$'       "$(h --user --map-root --caps 0 -- grep CapBnd /proc/self/status)"
+# The mount plan by fd (mounts.c, mountfd.c), with the new mount API and, from a launcher built
+# with -DJNS_LEGACY_MOUNT_API, with the fallbacks of kernels that lack it.
+legacy=$(mktemp -d)/jns-launcher-legacy
+JNS_CFLAGS=-DJNS_LEGACY_MOUNT_API "$here/../../main/c/build.sh" "$legacy" || exit 1
+scratch=$(mktemp -d)
+mkdir "$scratch/dir" && ln -s /etc "$scratch/link" && ln -s /etc "$scratch/dir/sub"
+base="--user --map-root --mount --pid --root '' --mnt 2:/usr:/usr --mnt 9:usr/bin:/bin --mnt 9:usr/lib:/lib --mnt 9:usr/lib64:/lib64"
+for l in "$launcher" "$legacy"; do
+    name=${l##*/}
+    hl() { python3 "$here/launcher_harness.py" --launcher "$l" "$@" 2>&1; }
+    check "$name: ro all the way down" 'Read-only file system' "$(eval hl $base --mnt 2:/dev:/dev -- /bin/sh -c "'touch /dev/shm/jns-selftest'")"
+    check "$name: absolute symlink source" '^UTC$' "$(eval hl $base --mnt 2:/etc/localtime:/etc/localtime -- /bin/sh -c "'test -f /etc/localtime && echo UTC'")"
+    check "$name: writable bind of a symlink" 'errno=40\(ELOOP\) detail=.entry 4 \(bind '"$scratch"'/link -> /out\)' "$(eval hl $base --mnt 1:$scratch/link:/out /bin/true)"
+    check "$name: strict source" 'errno=40\(ELOOP\) detail=.entry 4 \(roBind /etc/localtime -> /lt\)' "$(eval hl $base --mnt 2!:/etc/localtime:/lt /bin/true)"
+    check "$name: symlink destination" 'errno=40\(ELOOP\) detail=.entry 5 \(roBind /usr -> /out/sub/x\).*is a symlink' "$(eval hl $base --mnt 1:$scratch/dir:/out --mnt 2:/usr:/out/sub/x /bin/true)"
+    check "$name: bind nosuid" ' /out rw,nosuid,nodev' "$(eval hl $base --proc --mnt 1:$scratch/dir:/out -- cat /proc/self/mountinfo)"
+done
+check "root needs private or slave" 'step=2\(parse spec\).*ROOT: needs PROPAGATION' "$(h --user --map-root --mount --propagation none --root '' /bin/true)"
+# Under a shared / (systemd's default), a root switch must leave no staging mount in the caller's namespace.
+# (mounts at or below /tmp, where the staging happens: shared mounts elsewhere, such as /run/netns, receive
+# what other processes mount meanwhile)
+leak() { unshare --mount --propagation shared -- sh -c "n() { cut -d' ' -f5 /proc/self/mountinfo | grep -c '^/tmp\\(/\\|\$\\)'; }; a=\$(n); python3 '$here/launcher_harness.py' --launcher '$launcher' --mount $* /bin/true >/dev/null 2>&1; echo \$a \$(n)"; }
+check "no staging leak (unchanged)" '^([0-9]+) \1$' "$(leak --propagation none --root "''")"
+check "no staging leak (slave, failed entry)" '^([0-9]+) \1$' "$(leak --propagation slave --root "''" --mnt 2:/nonexistent-jns:/x)"
+rm -rf "$scratch" "$(dirname "$legacy")"
 if [ "$fails" -ne 0 ]; then
     echo "$fails failed"
     exit 1

@@ -115,7 +115,12 @@ public final class Namespaces {
         return provider().members(handle);
     }
 
-    /** Undoes {@link NsHandle#persist(Path)}: unmounts the namespace's bind mount at {@code path}. */
+    /**
+     * Undoes {@link NsHandle#persist(Path)}: detaches the namespace's bind mount at {@code path}. Only a kept
+     * namespace (an nsfs mount) is unmounted, and exactly the one checked (through the fd opened with
+     * {@code O_NOFOLLOW}): a symlink at {@code path} (ELOOP), a plain mount or file (EINVAL) are refused, and no
+     * symlink of another user on the way is followed. The file itself stays.
+     */
     public static void unpersist(Path path) {
         provider().unpersist(path);
     }

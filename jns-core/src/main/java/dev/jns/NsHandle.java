@@ -24,6 +24,12 @@ public interface NsHandle extends AutoCloseable {
      * Keeps the namespace alive after this handle and every process in it are gone, by bind-mounting it
      * on {@code target} (an existing file, or one this call creates), as {@code unshare --net=FILE}. Undo with
      * {@link Namespaces#unpersist(Path)}. Needs {@code CAP_SYS_ADMIN} in the mount namespace's owner.
+     *
+     * <p>Never follows another user's symlink: the directory is opened one component at a time (a symlink is
+     * followed only when root or the caller owns it), {@code target} is created there with
+     * {@code O_CREAT|O_EXCL|O_NOFOLLOW} and the namespace is mounted onto that fd. An existing {@code target} is
+     * reused only when it is an empty regular file of the caller's own (as after {@code touch}); a symlink there
+     * is refused with ELOOP, a kept namespace with EBUSY, anything else with EEXIST.
      */
     void persist(Path target);
 

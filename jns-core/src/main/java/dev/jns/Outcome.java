@@ -11,9 +11,11 @@ import java.util.Objects;
  * {@link SpawnResult#outcome()}.
  *
  * @param kind         how it ended
- * @param exitCode     the exit code, or 128 + the signal; 127 for {@link Kind#SETUP_FAILED}
+ * @param exitCode     the exit code, or 128 + the signal; 127 for {@link Kind#SETUP_FAILED}; -1 for
+ *                     {@link Kind#LAUNCHER_LOST} (the command's status is unknown)
  * @param signal       the signal that ended it, 0 if none
- * @param failedStep   the setup step that failed ({@code "mount plan entry 3 (roBind /src -> /work)"}), or null
+ * @param failedStep   the setup step that failed ({@code "mount plan entry 3 (roBind /src -> /work)"}); for
+ *                     {@link Kind#LAUNCHER_LOST}, which jns process ended and how; else null
  * @param errno        the errno of the failed step, 0 otherwise
  * @param userCpu      user CPU time of the command (with an init: the command's process and what it waited for)
  * @param systemCpu    system CPU time
@@ -32,7 +34,13 @@ public record Outcome(Kind kind, int exitCode, int signal, String failedStep, in
         /** The timeout ended it (SIGTERM, then SIGKILL after the grace period); {@link #signal()} says which. */
         TIMED_OUT,
         /** A setup step failed before the command ran ({@link #failedStep()}, {@link #errno()}). */
-        SETUP_FAILED
+        SETUP_FAILED,
+        /**
+         * A process of jns itself (the sandbox's supervisor, "jns-launcher", or its init, "jns-init") died while
+         * the command ran, killed from outside or failed, so the command's own end is unknown; the sandbox was
+         * ended with it. {@link #failedStep()} names the process and how it ended; {@link #exitCode()} is -1.
+         */
+        LAUNCHER_LOST
     }
 
     /** Checks the values and copies the map. */

@@ -63,10 +63,19 @@ import java.util.Objects;
  * <p><b>Environment</b>: like {@link ProcessBuilder}, the command inherits the JVM's environment unless
  * {@link #clearEnv()} is called; a sandbox recipe should clear it and pass only what the command needs.
  *
- * <p><b>Lifetime</b>: the process dies with the JVM, also when the JVM is killed with SIGKILL. With a new pid
- * namespace the command runs under a small init (PID 1) that reaps orphans, forwards SIGTERM, SIGINT, SIGHUP,
- * SIGQUIT, SIGUSR1 and SIGUSR2, and exits with the command's status; when it exits the kernel ends every
- * process in the namespace.
+ * <p><b>Lifetime</b>: a spawn's <em>process tree</em> is the command and every process it starts, at any
+ * depth (background jobs, daemons, {@code setsid}'d double forks), with or without a new pid namespace, plus
+ * jns's own supervisor and init for it. <b>It ends when the command ends</b>: whatever the command left
+ * running is then killed (SIGKILL) and reaped, before {@link #run(String...)} returns and before
+ * {@link NsProcess#waitFor()} reports the end. It also ends, everything in it killed, on
+ * {@link NsProcess#destroyForcibly()} and {@code close()}, on {@link NsProcess#destroy()} once the command
+ * exits on its SIGTERM, at the {@link #timeout(Duration) timeout}, when the thread in {@code run()} is
+ * interrupted, and when the JVM dies, also by SIGKILL. jns's supervisor is a child subreaper, so orphans come
+ * to it; the one process it cannot end is one it may not signal (a setuid program, without a pid namespace).
+ * If a process of jns itself is killed from outside while the command runs, the outcome is
+ * {@link Outcome.Kind#LAUNCHER_LOST}. With a new pid namespace the command runs under a small init (PID 1)
+ * that reaps orphans, forwards SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1 and SIGUSR2, and exits with the
+ * command's status. RELIABILITY.md ("What jns guarantees") gives the measured times.
  */
 public final class Spawn {
     private final EnumSet<NamespaceType> newNamespaces = EnumSet.noneOf(NamespaceType.class);
@@ -97,6 +106,7 @@ public final class Spawn {
     private boolean init = true;
     private Duration timeout;
     private Duration killGrace = Duration.ofSeconds(2);
+    private long captureLimit = DEFAULT_CAPTURE_LIMIT;
 
     static {
         SpawnSpec.Access.set(Spawn::toSpec);
@@ -427,8 +437,8 @@ public final class Spawn {
     /**
      * Ends the command when it runs longer than {@code limit} (counted from its exec): SIGTERM first, then
      * SIGKILL after {@code grace} (zero: SIGKILL at once). The launcher's supervisor keeps the time, so a busy
-     * or paused JVM does not delay it. With a new pid namespace the SIGKILL ends every process in it;
-     * without one, processes the command started may outlive it. {@link NsProcess#outcome()} then says
+     * or paused JVM does not delay it. When the command ends, every process it started ends with it (with or
+     * without a pid namespace: the process tree ends with its command). {@link NsProcess#outcome()} then says
      * {@link Outcome.Kind#TIMED_OUT}.
      */
     public Spawn timeout(Duration limit, Duration grace) {
@@ -519,9 +529,23 @@ public final class Spawn {
             throw new InvalidSpecException("init", "a new time namespace needs a process before the command "
                     + "(the namespace applies to children only)", "drop init(false) or newTime()");
         }
-        if (root != null && mountPlan.propagationSet() && mountPlan.propagation() == Propagation.SHARED) {
-            throw new InvalidSpecException("mounts propagation", "a root switch (pivot_root) needs / not shared",
-                    "use PRIVATE or SLAVE propagation");
+        if (mountPlan.propagation() == Propagation.SHARED || mountPlan.propagation() == Propagation.UNCHANGED) {
+            for (int i = 0; i < entries.size(); i++) {
+                if (entries.get(i).kind() == dev.jns.sandbox.Mount.Kind.BIND_DATA) {
+                    throw new InvalidSpecException("mounts[" + i + "] (" + entries.get(i).describe() + ")",
+                            "stages its file on a tmpfs for a moment, which " + mountPlan.propagation()
+                            + " propagation could show to other mount namespaces", "use PRIVATE (the default) or SLAVE");
+                }
+            }
+        }
+        // SHARED: pivot_root refuses a shared parent. UNCHANGED: under a shared / (systemd's default) the staging
+        // tmpfs and every bind would propagate into the caller's namespace before pivot_root fails; and once the
+        // root is switched the caller's tree is gone, so keeping its propagation has no use (issue 13, item 10).
+        if (root != null && mountPlan.propagationSet() && (mountPlan.propagation() == Propagation.SHARED
+                || mountPlan.propagation() == Propagation.UNCHANGED)) {
+            throw new InvalidSpecException("mounts propagation", "a root switch (pivot_root) needs / private or "
+                    + "slave, not " + mountPlan.propagation() + ": the staging mounts would reach the caller's "
+                    + "namespace", "use PRIVATE (the default) or SLAVE propagation");
         }
         Path dir = directory == null || root != null ? directory
                 : Paths.get(System.getProperty("user.dir")).resolve(directory).normalize();
@@ -546,6 +570,7 @@ public final class Spawn {
                 .limits(limits)
                 .init(init)
                 .timeout(timeout, killGrace)
+                .captureLimit(captureLimit)
                 .loopback(loopback)
                 .passFds(passFds)
                 .build();
@@ -619,9 +644,34 @@ public final class Spawn {
         }
     }
 
+    /** The default of {@link #captureLimit(long)}: 64 MiB per stream. */
+    public static final long DEFAULT_CAPTURE_LIMIT = 64L << 20;
+
+    /**
+     * The most bytes {@link #run(String...)} keeps of stdout, and of stderr (default
+     * {@link #DEFAULT_CAPTURE_LIMIT}, 64 MiB each). Past it the command still writes freely — the output is read
+     * and dropped, never left to block it — and {@link SpawnResult#outputTruncated()} says so. For output of any
+     * size, stream it instead: {@link #start(String...)} and read {@link NsProcess#getInputStream()}, or
+     * {@link #redirectOutput(java.lang.ProcessBuilder.Redirect) redirectOutput}{@code (Redirect.to(file))}.
+     *
+     * @throws InvalidSpecException when {@code bytes} is negative
+     */
+    public Spawn captureLimit(long bytes) {
+        if (bytes < 0) {
+            throw new InvalidSpecException("captureLimit", bytes + " is negative", null);
+        }
+        captureLimit = bytes;
+        return this;
+    }
+
     /**
      * Starts the command, waits for it, and returns its exit code and what it wrote. Stdout and stderr are
-     * captured (as UTF-8) unless redirected elsewhere; stdin, unless redirected, is closed at once.
+     * captured (as UTF-8, up to {@link #captureLimit(long)} bytes each) unless redirected elsewhere; stdin,
+     * unless redirected, is closed at once. It returns when the command has ended and every process it started
+     * is gone (the process tree ends with its command), not when its output pipes close; it uses no thread but
+     * the caller's. An interrupt of the calling thread kills the process tree and throws a {@link NamespaceException}
+     * (EINTR). To stream the output instead of holding it in memory, use {@link #start(String...)} and the
+     * process's streams, or redirect it to a file.
      */
     public SpawnResult run(String... command) {
         if (joinAllPid < 0) {

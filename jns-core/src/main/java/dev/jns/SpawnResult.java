@@ -10,15 +10,22 @@ import java.util.Objects;
  * @param stdout  what the command wrote to stdout (UTF-8), or "" when stdout was redirected
  * @param stderr  what it wrote to stderr, or "" when redirected
  * @param elapsed from the start of the launcher to the end of the command
- * @param outcome how it ended (exited, signaled, timed out), its resource use and namespaces
+ * @param outcome         how it ended (exited, signaled, timed out), its resource use and namespaces
+ * @param outputTruncated whether stdout or stderr went past {@link Spawn#captureLimit(long)}: then it holds the
+ *                        first that many bytes, and the rest was read and dropped
  */
-public record SpawnResult(String stdout, String stderr, Duration elapsed, Outcome outcome) {
+public record SpawnResult(String stdout, String stderr, Duration elapsed, Outcome outcome, boolean outputTruncated) {
     /** Checks that nothing is null. */
     public SpawnResult {
         Objects.requireNonNull(stdout, "stdout");
         Objects.requireNonNull(stderr, "stderr");
         Objects.requireNonNull(elapsed, "elapsed");
         Objects.requireNonNull(outcome, "outcome");
+    }
+
+    /** A result whose output was captured whole. */
+    public SpawnResult(String stdout, String stderr, Duration elapsed, Outcome outcome) {
+        this(stdout, stderr, elapsed, outcome, false);
     }
 
     /** The exit code, or 128 + the signal that ended the command: {@link Outcome#exitCode()}. */

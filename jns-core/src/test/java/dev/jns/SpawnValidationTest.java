@@ -81,4 +81,31 @@ class SpawnValidationTest {
                 java.util.Map.entry("A", "1"));
         assertThat(SpawnSpec.of(Namespaces.spawn().env("PATH", null), "true").environment()).doesNotContainKey("PATH");
     }
+    @Test
+    void hostsFileNamesTheHostnameOnLoopbackAndRefusesWhatAHostsFileCannotHold() {
+        java.util.List<dev.jns.sandbox.Mount> e = new MountPlan().hostsFile("web-1.example.test").entries();
+        assertThat(e).extracting(m -> m.kind().label() + " " + m.destination() + " " + m.optional())
+                .containsExactly("bindData /etc/hosts true", "bindData /etc/hostname true");
+        assertThat(new String(e.get(0).content(), java.nio.charset.StandardCharsets.UTF_8)).contains(
+                "127.0.0.1\tlocalhost\n", "127.0.1.1\tweb-1.example.test web-1\n",
+                "::1\tlocalhost ip6-localhost ip6-loopback web-1.example.test web-1\n");
+        assertThat(new String(e.get(1).content(), java.nio.charset.StandardCharsets.UTF_8))
+                .isEqualTo("web-1.example.test\n");
+        for (String bad : new String[] {"", "two words", "a#b", "tab\tbed", "nl\n"}) {
+            assertThatThrownBy(() -> new MountPlan().hostsFile(bad)).isInstanceOf(InvalidSpecException.class)
+                    .satisfies(x -> assertThat(field(x)).isEqualTo("hostsFile"));
+        }
+    }
+
+    @Test
+    void bindDataNeedsAPropagationThatKeepsItsStagingInside() {
+        for (Propagation p : new Propagation[] {Propagation.SHARED, Propagation.UNCHANGED}) {
+            assertThatThrownBy(() -> SpawnSpec.of(Namespaces.spawn().newUser().newMount()
+                    .mounts(new MountPlan().propagation(p).bindData(java.nio.file.Path.of("/etc/hosts"), "x")), "true"))
+                    .isInstanceOf(InvalidSpecException.class)
+                    .satisfies(x -> assertThat(field(x)).isEqualTo("mounts[0] (bindData /etc/hosts)"));
+        }
+        SpawnSpec.of(Namespaces.spawn().newUser().newMount().mounts(new MountPlan().propagation(Propagation.SLAVE)
+                .bindData(java.nio.file.Path.of("/etc/hosts"), "x")), "true");
+    }
 }

@@ -13,19 +13,22 @@ import java.util.Objects;
  * @param destination where, absolute
  * @param mode        permission bits of a created tmpfs root, directory or file (0..07777)
  * @param size        size limit of a tmpfs in bytes, 0 for the kernel's default (half the RAM)
- * @param content     the content of a {@link Kind#FILE}, else empty
+ * @param content     the content of a {@link Kind#FILE} or {@link Kind#BIND_DATA}, else empty
  * @param optional    {@code *Try} variants: a missing source skips the entry, as bubblewrap's
- *                    {@code --bind-try}
+ *                    {@code --bind-try}; for {@link Kind#BIND_DATA}, a missing destination
+ * @param noSymlinks  binds only: the source is resolved through no symlink at all (any component), so that
+ *                    a path under a directory others can write can not be redirected; see
+ *                    {@link MountPlan#strictSources()}
  */
 public record Mount(Kind kind, String source, String destination, int mode, long size, byte[] content,
-                    boolean optional) {
+                    boolean optional, boolean noSymlinks) {
     /** The kinds of entries; the launcher protocol numbers them in this order, from 1. */
     public enum Kind {
-        /** Bind mount, recursive, read-write (nodev). */
+        /** Bind mount, recursive, read-write, nosuid and nodev; its source may not itself be a symlink. */
         BIND("bind"),
-        /** Bind mount, recursive, remounted read-only (nodev). */
+        /** Bind mount, recursive, read-only all the way down (every submount too), nosuid and nodev. */
         RO_BIND("roBind"),
-        /** Bind mount that keeps device nodes usable. */
+        /** Bind mount, recursive, nosuid, that keeps device nodes usable; its source may not itself be a symlink. */
         DEV_BIND("devBind"),
         /** A new tmpfs (nosuid, nodev) with a size limit and mode. */
         TMPFS("tmpfs"),
@@ -41,8 +44,16 @@ public record Mount(Kind kind, String source, String destination, int mode, long
         SYMLINK("symlink"),
         /** A regular file with the given content. */
         FILE("file"),
-        /** Remounts the mount at {@code destination} read-only (that mount only, not its submounts). */
-        REMOUNT_READ_ONLY("remountReadOnly");
+        /**
+         * Remounts the mount at {@code destination} read-only, and every mount below it except those the plan
+         * made itself (binds, tmpfs, proc, dev, mqueue keep what the plan gave them).
+         */
+        REMOUNT_READ_ONLY("remountReadOnly"),
+        /**
+         * A private file with the given content bound over an existing file (bubblewrap's {@code --bind-data}):
+         * the file under it is never written; with {@code optional}, a missing destination skips the entry.
+         */
+        BIND_DATA("bindData");
 
         private final String label;
 
@@ -61,6 +72,17 @@ public record Mount(Kind kind, String source, String destination, int mode, long
         }
     }
 
+    /** An entry that resolves its source as the caller's file system does (symlinks followed, see {@link MountPlan}). */
+    public Mount(Kind kind, String source, String destination, int mode, long size, byte[] content,
+                 boolean optional) {
+        this(kind, source, destination, mode, size, content, optional, false);
+    }
+
+    /** This entry with {@link #noSymlinks()} set. */
+    public Mount withNoSymlinks() {
+        return new Mount(kind, source, destination, mode, size, content, optional, true);
+    }
+
     /** Copies {@code content}; checks nothing else (see {@link MountPlan#validate}). */
     public Mount {
         Objects.requireNonNull(kind, "kind");
@@ -69,7 +91,7 @@ public record Mount(Kind kind, String source, String destination, int mode, long
         content = content == null ? new byte[0] : content.clone();
     }
 
-    /** The content of a {@link Kind#FILE} (a copy). */
+    /** The content of a {@link Kind#FILE} or {@link Kind#BIND_DATA} (a copy). */
     @Override
     public byte[] content() {
         return content.clone();
@@ -84,16 +106,17 @@ public record Mount(Kind kind, String source, String destination, int mode, long
     @Override
     public boolean equals(Object o) {
         return o instanceof Mount m && kind == m.kind && source.equals(m.source) && destination.equals(m.destination)
-                && mode == m.mode && size == m.size && Arrays.equals(content, m.content) && optional == m.optional;
+                && mode == m.mode && size == m.size && Arrays.equals(content, m.content) && optional == m.optional
+                && noSymlinks == m.noSymlinks;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(kind, source, destination, mode, size, Arrays.hashCode(content), optional);
+        return Objects.hash(kind, source, destination, mode, size, Arrays.hashCode(content), optional, noSymlinks);
     }
 
     @Override
     public String toString() {
-        return "Mount[" + describe() + (kind == Kind.FILE ? ", " + content.length + " bytes" : "") + "]";
+        return "Mount[" + describe() + (kind == Kind.FILE || kind == Kind.BIND_DATA ? ", " + content.length + " bytes" : "") + "]";
     }
 }

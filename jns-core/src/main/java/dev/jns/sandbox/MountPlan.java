@@ -30,8 +30,23 @@ import java.util.Objects;
  * root}); anywhere else a missing destination is an error, so a plan never creates files on a host file
  * system. A missing source is an error unless the entry is a {@code *Try} variant.
  *
- * <p>Read-only binds are remounted read-only at their top mount; submounts below the source keep their own
- * flags. Whether the command can undo a mount depends on its capabilities: see {@link Security}.
+ * <p><b>Sources are what was checked.</b> Each bind source is opened once, in the caller's view of the file
+ * system (its root: an absolute symlink such as {@code /etc/resolv.conf -> /run/...} resolves as it does for the
+ * caller, never against the sandbox's staging root; magic links such as {@code /proc/PID/root} are never
+ * followed), and the object opened is what gets bound ({@code open_tree}/{@code move_mount}): a rename or a
+ * symlink swapped in after that open changes nothing. A writable bind ({@link #bind}, {@link #devBind}) and
+ * the {@link #root(Path) root} refuse a source that is itself a symlink (ELOOP), so that an output directory
+ * swapped for a link to {@code /etc} is never written through; name the real path ({@link Path#toRealPath})
+ * when you trust the link. {@link #strictSources()} refuses symlinks anywhere on a source's path.
+ *
+ * <p><b>Destinations never go through a symlink</b>: they are resolved in the new root one component at a
+ * time, and a symlink on the way, or at the destination itself (say one planted inside a writable bind), is
+ * an error naming the entry, never a mount that lands elsewhere.
+ *
+ * <p>Binds are {@code nosuid} and {@code nodev} ({@link #devBind} keeps devices, never setuid); read-only binds
+ * are read-only all the way down (every submount, {@code mount_setattr(AT_RECURSIVE)}); the switched root is
+ * {@code nosuid,nodev}. Flags the kernel locks in a user namespace are only ever added to, never cleared.
+ * Whether the command can undo a mount depends on its capabilities: see {@link Security}.
  */
 public final class MountPlan {
     /** The most entries a plan may have (the launcher's limit). */
@@ -43,6 +58,7 @@ public final class MountPlan {
     private String root;
     private Propagation propagation = Propagation.PRIVATE;
     private boolean propagationSet;
+    private boolean strictSources;
 
     /** An empty plan. */
     public MountPlan() {
@@ -95,12 +111,30 @@ public final class MountPlan {
         return propagationSet;
     }
 
+    /**
+     * Resolves the source of every bind of this plan (those added before and after this call) through no
+     * symlink at all, in any component ({@code openat2} with {@code RESOLVE_NO_SYMLINKS}): for sources under
+     * directories other users can write. A source with a symlink on its path fails with ELOOP, naming the entry.
+     */
+    public MountPlan strictSources() {
+        strictSources = true;
+        return this;
+    }
+
+    /** Whether {@link #strictSources()} was called. */
+    public boolean hasStrictSources() {
+        return strictSources;
+    }
+
     /** Whether the plan confines the command: it has an entry or a root switch (then the spawn is a sandbox). */
     public boolean confines() {
         return !entries.isEmpty() || root != null;
     }
 
-    /** Binds {@code source} on {@code destination}, read-write (recursive, nodev). */
+    /**
+     * Binds {@code source} on {@code destination}, read-write (recursive, nosuid, nodev). {@code source} must not
+     * itself be a symlink (ELOOP; symlinks above it are followed as the caller's own open would).
+     */
     public MountPlan bind(Path source, Path destination) {
         return bind(Mount.Kind.BIND, source, destination, false);
     }
@@ -110,7 +144,7 @@ public final class MountPlan {
         return bind(Mount.Kind.BIND, source, destination, true);
     }
 
-    /** Binds {@code source} on {@code destination} read-only (recursive, nodev). */
+    /** Binds {@code source} on {@code destination} read-only all the way down (recursive, nosuid, nodev). */
     public MountPlan roBind(Path source, Path destination) {
         return bind(Mount.Kind.RO_BIND, source, destination, false);
     }
@@ -120,7 +154,10 @@ public final class MountPlan {
         return bind(Mount.Kind.RO_BIND, source, destination, true);
     }
 
-    /** Binds {@code source} on {@code destination} with device nodes usable. */
+    /**
+     * Binds {@code source} on {@code destination} with device nodes usable (recursive, nosuid: never setuid).
+     * {@code source} must not itself be a symlink, as for {@link #bind}.
+     */
     public MountPlan devBind(Path source, Path destination) {
         return bind(Mount.Kind.DEV_BIND, source, destination, false);
     }
@@ -186,7 +223,64 @@ public final class MountPlan {
         return add(new Mount(Mount.Kind.FILE, "", str(destination, "destination"), mode, 0, content, false));
     }
 
-    /** Remounts the mount at {@code destination} read-only ({@code "/"} is allowed: the whole root). */
+    /**
+     * A private file with {@code content} (mode 0644) bound over the existing file {@code destination}, as
+     * bubblewrap's {@code --bind-data}: the command sees the content, writable by whoever may write the file
+     * (root inside), and the file under it — a host file, say — is never written. The destination must exist and
+     * be a regular file, not a symlink (a mount never goes where a symlink points), outside {@code /}; nothing is
+     * created.
+     */
+    public MountPlan bindData(Path destination, String content) {
+        return bindData(destination, Objects.requireNonNull(content, "content").getBytes(StandardCharsets.UTF_8),
+                0644);
+    }
+
+    /** As {@link #bindData(Path, String)}, with the file's {@code mode}. */
+    public MountPlan bindData(Path destination, byte[] content, int mode) {
+        Objects.requireNonNull(content, "content");
+        return add(new Mount(Mount.Kind.BIND_DATA, "", str(destination, "destination"), mode, 0, content, false, false));
+    }
+
+    /**
+     * An {@code /etc/hosts} and {@code /etc/hostname} of the sandbox's own for a spawn with a new mount namespace
+     * and {@link dev.jns.Spawn#hostname(String) hostname(name)}, as Docker writes them for a container: {@code name}
+     * (and, for a dotted name, its first label) resolves to loopback — {@code 127.0.1.1} as Debian's installer
+     * writes it, and {@code ::1} — and {@code localhost} keeps working, so {@code InetAddress.getLocalHost()} and
+     * {@code getent hosts $(hostname)} work inside. Both are {@link #bindData} entries, each skipped when the
+     * file does not exist (in the new root, with a root switch); the host's files are never written (where
+     * {@code /etc/hosts} is a symlink, the spawn fails with {@code ELOOP}: bind a file of your own instead). With a new
+     * net namespace holding only loopback, other names do not resolve: the resolver's query to a nameserver
+     * outside fails at once ({@code connect}: {@code ENETUNREACH}), and Java throws
+     * {@code UnknownHostException ... Temporary failure in name resolution}.
+     *
+     * @throws InvalidSpecException when {@code name} is empty or has whitespace, control characters or '#'
+     */
+    public MountPlan hostsFile(String name) {
+        Objects.requireNonNull(name, "name");
+        if (name.isEmpty() || name.chars().anyMatch(c -> c <= ' ' || c == '#' || c == 0x7f)) {
+            throw new InvalidSpecException("hostsFile", "'" + name + "' cannot be written to /etc/hosts",
+                    "give a hostname of letters, digits, '-' and '.'");
+        }
+        int dot = name.indexOf('.');
+        String names = dot > 0 ? name + " " + name.substring(0, dot) : name;
+        String hosts = "# written by jns for this sandbox; the host's /etc/hosts is unchanged\n"
+                + "127.0.0.1\tlocalhost\n"
+                + "127.0.1.1\t" + names + "\n"
+                + "::1\tlocalhost ip6-localhost ip6-loopback " + names + "\n"
+                + "ff02::1\tip6-allnodes\n"
+                + "ff02::2\tip6-allrouters\n";
+        add(new Mount(Mount.Kind.BIND_DATA, "", "/etc/hosts", 0644, 0, hosts.getBytes(StandardCharsets.UTF_8), true,
+                false));
+        return add(new Mount(Mount.Kind.BIND_DATA, "", "/etc/hostname", 0644, 0,
+                (name + "\n").getBytes(StandardCharsets.UTF_8), true, false));
+    }
+
+    /**
+     * Remounts the mount at {@code destination} read-only, and every mount below it, except the mounts this plan
+     * made itself (binds, tmpfs, proc, dev, mqueue, and what lies below them keep what the plan gave them), so
+     * that {@code remountReadOnly("/")} after {@code bind(out, "/out")} and {@code tmpfs("/tmp")} leaves those
+     * two writable. {@code "/"} is allowed (the whole root); any other destination must be a mount point (EINVAL).
+     */
     public MountPlan remountReadOnly(Path destination) {
         return simple(Mount.Kind.REMOUNT_READ_ONLY, destination, 0);
     }
@@ -201,9 +295,12 @@ public final class MountPlan {
         return this;
     }
 
-    /** Appends every entry of {@code other}, and takes its root switch and propagation when it set them. */
+    /**
+     * Appends every entry of {@code other} (as {@link #entries()} gives them: strict when {@code other} has
+     * {@link #strictSources()}), and takes its root switch and propagation when it set them.
+     */
     public MountPlan addAll(MountPlan other) {
-        entries.addAll(other.entries);
+        entries.addAll(other.entries());
         if (other.root != null) {
             root = other.root;
         }
@@ -215,12 +312,25 @@ public final class MountPlan {
 
     /** A copy of this plan (a {@link dev.jns.Spawn} keeps a copy, so later changes to the plan do not reach it). */
     public MountPlan copy() {
-        return new MountPlan().addAll(this);
+        MountPlan c = new MountPlan().addAll(this);
+        c.strictSources = strictSources;
+        return c;
     }
 
-    /** The entries, in order. */
+    /** The entries, in order; with {@link #strictSources()}, every bind with {@link Mount#noSymlinks()} set. */
     public List<Mount> entries() {
-        return List.copyOf(entries);
+        if (!strictSources) {
+            return List.copyOf(entries);
+        }
+        List<Mount> out = new ArrayList<>(entries.size());
+        for (Mount m : entries) {
+            out.add(isBind(m.kind()) ? m.withNoSymlinks() : m);
+        }
+        return List.copyOf(out);
+    }
+
+    private static boolean isBind(Mount.Kind k) {
+        return k == Mount.Kind.BIND || k == Mount.Kind.RO_BIND || k == Mount.Kind.DEV_BIND;
     }
 
     /** Whether the plan has no entry. */
@@ -270,8 +380,11 @@ public final class MountPlan {
             if (m.size() < 0) {
                 throw new InvalidSpecException(at + ".size", m.size() + " is negative", null);
             }
-            if (m.kind() != Mount.Kind.FILE && m.content().length > 0) {
-                throw new InvalidSpecException(at + ".content", "only a file takes content", null);
+            if (m.noSymlinks() && !isBind(m.kind())) {
+                throw new InvalidSpecException(at + ".noSymlinks", "only a bind resolves a source", null);
+            }
+            if (m.kind() != Mount.Kind.FILE && m.kind() != Mount.Kind.BIND_DATA && m.content().length > 0) {
+                throw new InvalidSpecException(at + ".content", "only a file or bindData takes content", null);
             }
             if (m.content().length > MAX_FILE_BYTES) {
                 throw new InvalidSpecException(at + ".content", m.content().length + " bytes; at most "

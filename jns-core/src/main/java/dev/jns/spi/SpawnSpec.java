@@ -52,6 +52,7 @@ public final class SpawnSpec {
     private final long runAsUid;
     private final long runAsGid;
     private final Sandbox sandbox;
+    private final long captureLimit;
 
     private SpawnSpec(Builder b) {
         command = List.copyOf(b.command);
@@ -77,6 +78,12 @@ public final class SpawnSpec {
         runAsUid = b.runAsUid;
         runAsGid = b.runAsGid;
         sandbox = new Sandbox(b);
+        captureLimit = b.captureLimit;
+    }
+
+    /** The most bytes {@code run()} keeps of stdout and of stderr, each ({@link dev.jns.Spawn#captureLimit}). */
+    public long captureLimit() {
+        return captureLimit;
     }
 
     /** An empty builder: no namespaces, the JVM's environment, pipes for stdio, the defaults of a sandbox. */
@@ -367,6 +374,7 @@ public final class SpawnSpec {
         private boolean redirectErrorStream;
         private long runAsUid = -1;
         private long runAsGid = -1;
+        private long captureLimit = dev.jns.Spawn.DEFAULT_CAPTURE_LIMIT;
         private List<Mount> mounts = List.of();
         private String root;
         private Security security = Security.defaults();
@@ -451,6 +459,12 @@ public final class SpawnSpec {
             stdout = out;
             stderr = err;
             redirectErrorStream = mergeErrorIntoOutput;
+            return this;
+        }
+
+        /** See {@link SpawnSpec#captureLimit()}. */
+        public Builder captureLimit(long bytes) {
+            captureLimit = bytes;
             return this;
         }
 

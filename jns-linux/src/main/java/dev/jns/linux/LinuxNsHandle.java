@@ -27,6 +27,7 @@ final class LinuxNsHandle implements NsHandle, dev.jns.linux.spawn.Spawner.FdHol
     private HomeThreads threads;
     private int borrowers;          // withFd calls in progress: close(2) waits for the last one
     private boolean closePending;
+    private int pinnedFd = -1;      // the number pins hold (the fd never changes while open)
 
     private LinuxNsHandle(int fd, NamespaceType type, long device, long inode, String origin) {
         this.fd = fd;
@@ -99,26 +100,36 @@ final class LinuxNsHandle implements NsHandle, dev.jns.linux.spawn.Spawner.FdHol
      * reused for another file) until {@code use} returns: the close(2) then happens here.
      */
     <T> T withFd(String what, IntFunction<T> use) {
-        int f;
-        synchronized (lock) {
-            f = fd(what);
-            borrowers++;
-        }
+        int f = pin(what);
         try {
             return use.apply(f);
         } finally {
-            boolean closeNow;
-            synchronized (lock) {
-                borrowers--;
-                closeNow = borrowers == 0 && closePending;
-                if (closeNow) {
-                    closePending = false;
-                }
-            }
-            if (closeNow) {
-                Sys.closeQuietly(f);
+            unpin();
+        }
+    }
+
+    /** The fd, which a concurrent {@link #close()} cannot free until the matching {@link #unpin()}. */
+    @Override
+    public int pin(String what) {
+        synchronized (lock) {
+            int f = fd(what);
+            borrowers++;
+            pinnedFd = f;
+            return f;
+        }
+    }
+
+    @Override
+    public void unpin() {
+        int closeNow = -1;
+        synchronized (lock) {
+            borrowers--;
+            if (borrowers == 0 && closePending) {
+                closePending = false;
+                closeNow = pinnedFd;
             }
         }
+        Sys.closeQuietly(closeNow);
     }
 
     @Override

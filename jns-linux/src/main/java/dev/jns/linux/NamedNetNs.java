@@ -22,7 +22,6 @@ import static dev.jns.linux.ffi.Native.C;
 final class NamedNetNs {
     private static final long MS_REC = 0x4000;
     private static final long MS_SHARED = 1 << 20;
-    private static final int O_EXCL = 0200;
 
     private NamedNetNs() {
     }
@@ -32,22 +31,24 @@ final class NamedNetNs {
         Path dir = NetNs.DIR;
         Path file = dir.resolve(name);
         if (C.mkdir(dir.toString(), 0755) != 0 && Native.errno() != Errno.EEXIST) {
-            throw NamespaceException.builder(what).step("mkdir " + dir).errno(Native.errno()).hint(hint(Native.errno()))
-                    .build();
+            throw NamespaceException.builder(what).step("mkdir " + dir).errno(Native.errno()).hint(hint(Native.errno())).build();
         }
         makeShared(what, dir);
-        int fd = C.open(file.toString(), Native.O_RDONLY | Native.O_CREAT | O_EXCL | Native.O_CLOEXEC, 0);
+        // the directory by fd (no symlink of another user on the way), the file created there exclusively and
+        // never through a symlink, the namespace mounted onto that fd
+        int dirFd = SafePaths.openDirectory(what, dir);
+        int fd = C.openat(dirFd, name, Native.O_RDONLY | Native.O_CREAT | Native.O_EXCL | Native.O_NOFOLLOW
+                | Native.O_CLOEXEC, 0);
         if (fd < 0) {
             int e = Native.errno();
-            throw NamespaceException.builder(what).step("create " + file).errno(e)
-                    .hint(e == Errno.EEXIST ? "a network namespace of that name exists (ip netns list)" : hint(e))
-                    .build();
+            Sys.closeQuietly(dirFd);
+            throw NamespaceException.builder(what).step("create " + file).errno(e).hint(e == Errno.EEXIST ? "a network namespace of that name exists (ip netns list)" : hint(e)).build();
         }
-        Sys.closeQuietly(fd);
         NsHandle h = null;
         try {
             h = Create.create(java.util.List.of(NamespaceType.NET)).get(0);
-            if (C.mount("/proc/self/fd/" + ((LinuxNsHandle) h).fd(what), file.toString(), "none", Native.MS_BIND, null) != 0) {
+            if (C.mount(SafePaths.fdPath(((LinuxNsHandle) h).fd(what)), SafePaths.fdPath(fd), "none", Native.MS_BIND,
+                    null) != 0) {
                 int e = Native.errno();
                 throw NamespaceException.builder(what).step("bind mount on " + file).errno(e).hint(hint(e)).build();
             }
@@ -58,8 +59,11 @@ final class NamedNetNs {
             if (h != null) {
                 h.close();
             }
-            C.unlink(file.toString());
+            Persistence.removeIfSame(dirFd, name, fd);
             throw e;
+        } finally {
+            Sys.closeQuietly(fd);
+            Sys.closeQuietly(dirFd);
         }
     }
 
@@ -69,13 +73,11 @@ final class NamedNetNs {
         while (C.mount("", dir.toString(), "none", MS_SHARED | MS_REC, null) != 0) {
             int e = Native.errno();
             if (e != Errno.EINVAL || bound) {
-                throw NamespaceException.builder(what).step("make " + dir + " a shared mount").errno(e).hint(hint(e))
-                        .build();
+                throw NamespaceException.builder(what).step("make " + dir + " a shared mount").errno(e).hint(hint(e)).build();
             }
             if (C.mount(dir.toString(), dir.toString(), "none", Native.MS_BIND | MS_REC, null) != 0) {
                 int e2 = Native.errno();
-                throw NamespaceException.builder(what).step("bind mount " + dir + " on itself").errno(e2).hint(hint(e2))
-                        .build();
+                throw NamespaceException.builder(what).step("bind mount " + dir + " on itself").errno(e2).hint(hint(e2)).build();
             }
             bound = true;
         }
@@ -84,19 +86,38 @@ final class NamedNetNs {
     static void delete(String name) {
         String what = "ip netns delete " + name;
         Path file = NetNs.DIR.resolve(name);
-        if (C.umount2(file.toString(), Native.MNT_DETACH) != 0) {
-            int e = Native.errno();
-            if (e == Errno.ENOENT) {
-                throw NamespaceException.builder(what).step("umount " + file).errno(e)
-                        .detail("no network namespace named " + name).hint("see NetNs.list() or ip netns list").build();
+        int dirFd;
+        try {
+            dirFd = SafePaths.openDirectory(what, NetNs.DIR);
+        } catch (NamespaceException e) {
+            if (e.errno() == Errno.ENOENT) {
+                throw NamespaceException.builder(what).step("open " + NetNs.DIR).errno(Errno.ENOENT).detail("no network namespace named " + name).hint("see NetNs.list() or ip netns list").build();
             }
-            if (e != Errno.EINVAL) { // EINVAL: not mounted, a leftover file: remove it anyway, as ip does
-                throw NamespaceException.builder(what).step("umount " + file).errno(e).hint(hint(e)).build();
-            }
+            throw e;
         }
-        if (C.unlink(file.toString()) != 0) {
-            int e = Native.errno();
-            throw NamespaceException.builder(what).step("remove " + file).errno(e).hint(hint(e)).build();
+        int fd = -1;
+        try {
+            fd = C.openat(dirFd, name, Native.O_PATH | Native.O_NOFOLLOW | Native.O_CLOEXEC, 0);
+            if (fd < 0) {
+                int e = Native.errno();
+                throw NamespaceException.builder(what).step("open " + file).errno(e).detail(e == Errno.ENOENT ? "no network namespace named " + name : null).hint(e == Errno.ENOENT ? "see NetNs.list() or ip netns list" : hint(e)).build();
+            }
+            if (SafePaths.isNsfs(what, fd)) {
+                Persistence.detachNsfs(what, fd, file);
+            } else {
+                // not mounted: a leftover empty file is removed, as ip does; anything else is not ours to touch
+                SafePaths.Stat st = SafePaths.stat(what, fd, "");
+                if (!st.isRegular() || st.size() != 0) {
+                    throw NamespaceException.builder(what).step("check " + file).errno(Errno.EINVAL).detail(st.isLink() ? "a symlink" : "neither a kept namespace nor an empty file").hint("only a network namespace kept there (or its empty leftover file) is deleted").build();
+                }
+            }
+            if (C.unlinkat(dirFd, name, 0) != 0) {
+                int e = Native.errno();
+                throw NamespaceException.builder(what).step("remove " + file).errno(e).hint(hint(e)).build();
+            }
+        } finally {
+            Sys.closeQuietly(fd);
+            Sys.closeQuietly(dirFd);
         }
     }
 

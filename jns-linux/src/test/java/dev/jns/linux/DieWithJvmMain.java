@@ -5,7 +5,8 @@ import dev.jns.NsProcess;
 
 /**
  * Run in a child JVM by {@code JvmKillLatencyTest}: starts sandboxes from short-lived threads (which end at
- * once, so PR_SET_PDEATHSIG alone would not do), prints their pids, then waits to be killed.
+ * once, so PR_SET_PDEATHSIG alone would not do), each leaving a background child and a setsid'd double fork
+ * that run {@code sleep args[0]}, prints their pids, then waits to be killed.
  */
 public final class DieWithJvmMain {
     private DieWithJvmMain() {
@@ -19,7 +20,9 @@ public final class DieWithJvmMain {
                 if (pidns) {
                     s.newUser().mapRootUser().newPid();
                 }
-                NsProcess p = s.start("/bin/sleep", "1000");
+                String m = args[0];
+                NsProcess p = s.start("/bin/sh", "-c", "sleep " + m + " & setsid sh -c 'sleep " + m + " & sleep " + m
+                        + " &'; exec sleep " + m);
                 synchronized (pids) {
                     pids.append(p.pid()).append(' ');
                 }

@@ -189,4 +189,36 @@ class SandboxMountTest {
                 });
         assertThat(dst).doesNotExist();
     }
+    @ParameterizedTest
+    @EnumSource(As.class)
+    void hostsFileNamesTheSandboxOverTheHostsFilesWithoutWritingThem(As as) throws Exception {
+        String hostHosts = Files.readString(Path.of("/etc/hosts"));
+        SpawnResult r = SandboxSupport.spawn(as).hostname("box-1.example.test")
+                .mounts(new MountPlan().hostsFile("box-1.example.test"))
+                .run("sh", "-c", "getent ahosts box-1 | cut -d' ' -f1 | sort -u | tr '\\n' ' '; echo;"
+                        + " getent ahosts localhost | cut -d' ' -f1 | sort -u | tr '\\n' ' '; echo;"
+                        + " cat /etc/hostname; echo '127.0.0.9 db.test' >> /etc/hosts && getent hosts db.test;"
+                        + " ls -a /etc | grep -c jns-bind-data");
+        assertThat(r.stderr()).isEmpty();
+        assertThat(r.stdout().lines().toList()).containsExactly("127.0.1.1 ::1 ", "127.0.0.1 ::1 ",
+                "box-1.example.test", "127.0.0.9       db.test", "0");
+        assertThat(Files.readString(Path.of("/etc/hosts"))).isEqualTo(hostHosts);
+    }
+
+    @Test
+    void bindDataCoversOnlyAnExistingFile() throws Exception {
+        Path dir = Files.createDirectories(work.resolve("d"));
+        Path file = Files.writeString(work.resolve("f"), "under\n");
+        SpawnResult r = SandboxSupport.spawn(As.ROOT).mounts(new MountPlan().bindData(file, "over\n")).run("cat",
+                file.toString());
+        assertThat(r.stdout()).isEqualTo("over\n");
+        assertThat(Files.readString(file)).isEqualTo("under\n");
+        assertThat(Files.list(work).map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("d", "f");
+        assertThatThrownBy(() -> SandboxSupport.spawn(As.ROOT)
+                .mounts(new MountPlan().bindData(work.resolve("missing"), "x")).run("true"))
+                .isInstanceOf(NamespaceException.class).hasMessageContaining("ENOENT")
+                .hasMessageContaining("creates none");
+        assertThatThrownBy(() -> SandboxSupport.spawn(As.ROOT).mounts(new MountPlan().bindData(dir, "x")).run("true"))
+                .isInstanceOf(NamespaceException.class).hasMessageContaining("not a regular file");
+    }
 }

@@ -2,7 +2,10 @@ package dev.jns.linux;
 
 import dev.jns.Namespaces;
 
-/** Starts jns's lazy, JVM-wide resources (launcher memfd, lifeline pipe, spawner thread) before leaks are counted. */
+/**
+ * Starts jns's lazy, JVM-wide resources (launcher memfd, lifeline pipe, spawner thread, fork server, the reaper
+ * thread of started processes) before leaks are counted.
+ */
 final class Warm {
     private static boolean done;
 
@@ -12,6 +15,11 @@ final class Warm {
     static synchronized void up() {
         if (!done) {
             Namespaces.spawn().run("true");
+            try {
+                Namespaces.spawn().start("true").waitFor();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             done = true;
         }
     }

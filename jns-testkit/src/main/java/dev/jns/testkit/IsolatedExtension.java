@@ -1,10 +1,9 @@
 package dev.jns.testkit;
 
 import dev.jns.NamespaceType;
-import dev.jns.NsProcess;
-import dev.jns.Spawn;
-import dev.jns.Namespaces;
+import dev.jns.testkit.internal.IsolatedChild;
 import dev.jns.testkit.internal.IsolatedMain;
+import dev.jns.testkit.internal.IsolatedPool;
 import dev.jns.testkit.internal.IsolatedResult;
 import dev.jns.testkit.internal.ProcFs;
 import dev.jns.testkit.internal.Support;
@@ -15,42 +14,30 @@ import org.junit.jupiter.api.extension.ReflectiveInvocationContext;
 import org.junit.platform.commons.support.AnnotationSupport;
 import org.opentest4j.TestAbortedException;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.lang.reflect.Method;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
+import java.util.TreeMap;
 
 /**
  * The extension behind {@link Isolated}. In the parent JVM it skips the test method's body (and the
- * {@code @BeforeEach}/{@code @AfterEach} methods around it) and instead starts
- * {@code java -cp <the class path> dev.jns.testkit.internal.IsolatedMain} through {@link Namespaces#spawn()}
- * in new user (root inside), pid (with /proc), mount, uts, ipc and net (loopback up)
- * namespaces. The child selects the test by its unique id, runs it with the JUnit Platform Launcher, and writes
- * the outcome to a file; the parent rethrows the child's exception as it was thrown, or a
- * {@link TestAbortedException} for a skip. In the child ({@code -Djns.testkit.isolated.child=true}) the
- * extension lets everything run as usual.
+ * {@code @BeforeEach}/{@code @AfterEach} methods around it) and hands the test to a child JVM running
+ * {@code dev.jns.testkit.internal.IsolatedMain} with the parent's class path, started through
+ * {@link dev.jns.Namespaces#spawn()} in new user (root inside), pid (with /proc), mount (with its own
+ * /etc/hosts naming the hostname), uts, ipc and net (loopback up) namespaces made for that child alone.
+ * Children are started ahead: per configuration (hostname, clock offset, JVM options) a few wait, warmed up,
+ * and each takes exactly one test and is then thrown away. The child selects the test by its unique id, runs it
+ * with the JUnit Platform Launcher, and writes the outcome to a file; the parent rethrows the child's
+ * exception as it was thrown, or a {@link TestAbortedException} for a skip. In the child
+ * ({@code -Djns.testkit.isolated.child=true}) the extension lets everything run as usual.
  */
 public final class IsolatedExtension implements InvocationInterceptor {
     /** Configuration parameters passed on to the child, when set. */
     private static final String[] FORWARDED = {"jns.testkit.fixtures", Support.REQUIRE_SUPPORT,
             "junit.jupiter.extensions.autodetection.enabled"};
-    private static final java.util.concurrent.ExecutorService DRAINERS =
-            java.util.concurrent.Executors.newCachedThreadPool(r -> {
-                Thread t = new Thread(r, "jns-isolated-drain");
-                t.setDaemon(true);
-                return t;
-            });
+    private static final ExtensionContext.Namespace STORE = ExtensionContext.Namespace.create(IsolatedExtension.class);
 
     /** For JUnit. */
     public IsolatedExtension() {
@@ -129,66 +116,23 @@ public final class IsolatedExtension implements InvocationInterceptor {
             }
             throw new TestAbortedException(reason);
         }
-        Path dir = Files.createTempDirectory("jns-isolated-");
-        Path resultFile = dir.resolve("result");
-        try {
-            List<String> cmd = new ArrayList<>();
-            cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            for (String p : System.getProperties().stringPropertyNames()) {
-                if (p.startsWith("jns.") && !p.equals(IsolatedMain.CHILD)) {
-                    cmd.add("-D" + p + "=" + System.getProperty(p));
-                }
-            }
-            cmd.add("-D" + IsolatedMain.CHILD + "=true");
-            // jns-linux loads jffi's native library: JDK 24+ warns unless native access is enabled (JDK 17+ accept it)
-            cmd.add("--enable-native-access=ALL-UNNAMED");
-            cmd.addAll(List.of(config.jvmArgs()));
-            cmd.add("-cp");
-            cmd.add(System.getProperty("java.class.path"));
-            cmd.add(IsolatedMain.class.getName());
-            cmd.add(resultFile.toString());
-            cmd.add(context.getUniqueId());
-            for (String key : FORWARDED) {
-                context.getConfigurationParameter(key).ifPresent(v -> cmd.add(key + "=" + v));
-            }
-            runChild(config, cmd, resultFile, context);
-        } finally {
-            Sandbox.deleteTree(dir);
+        Map<String, String> forwarded = new TreeMap<>();
+        for (String key : FORWARDED) {
+            context.getConfigurationParameter(key).ifPresent(v -> forwarded.put(key, v));
         }
-    }
-
-    private static void runChild(Isolated config, List<String> javaCmd, Path resultFile, ExtensionContext context)
-            throws Throwable {
-        Spawn s = Namespaces.spawn().mapRootUser().newPid().mountProc().newUts().hostname(config.hostname())
-                .newIpc().newNet();
-        if (config.monotonicOffsetSeconds() != 0) {
-            s.timeOffsets(Duration.ofSeconds(config.monotonicOffsetSeconds()), Duration.ZERO);
+        IsolatedChild.Key key = new IsolatedChild.Key(config.hostname(), config.monotonicOffsetSeconds(),
+                List.of(config.jvmArgs()), forwarded);
+        IsolatedChild.Report report;
+        try (IsolatedChild child = pool(context).take(key, context.getRequiredTestClass().getName())) {
+            report = child.run(context.getUniqueId(), config.timeoutSeconds(), context.getDisplayName());
         }
-        List<String> cmd = new ArrayList<>(javaCmd); // the launcher brings lo up in the new net namespace
-        String out;
-        String err;
-        int code;
-        try (NsProcess p = s.start(cmd.toArray(new String[0]))) {
-            p.getOutputStream().close();
-            CompletableFuture<String> errF = CompletableFuture.supplyAsync(() -> drain(p.getErrorStream()), DRAINERS);
-            CompletableFuture<String> outF = CompletableFuture.supplyAsync(() -> drain(p.getInputStream()), DRAINERS);
-            if (!p.waitFor(config.timeoutSeconds(), TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                p.waitFor();
-                throw new AssertionError("the isolated JVM of " + context.getDisplayName() + " ran longer than "
-                        + config.timeoutSeconds() + " s and was killed; its output:\n" + outF.join() + errF.join());
-            }
-            code = p.exitValue();
-            out = outF.join();
-            err = errF.join();
+        System.out.print(report.out());
+        System.err.print(report.err());
+        IsolatedResult r = report.result();
+        if (r == null) {
+            throw new AssertionError("the isolated JVM of " + context.getDisplayName() + " exited with "
+                    + report.exitCode() + " without a result; its output:\n" + report.out() + report.err());
         }
-        System.out.print(out);
-        System.err.print(err);
-        if (!Files.exists(resultFile)) {
-            throw new AssertionError("the isolated JVM of " + context.getDisplayName() + " exited with " + code
-                    + " without a result; its output:\n" + out + err);
-        }
-        IsolatedResult r = IsolatedResult.read(resultFile);
         ClassLoader loader = context.getRequiredTestClass().getClassLoader();
         Throwable t = r.exception(loader);
         switch (r.status()) {
@@ -201,13 +145,30 @@ public final class IsolatedExtension implements InvocationInterceptor {
         }
     }
 
-    private static String drain(InputStream in) {
-        try (in) {
-            ByteArrayOutputStream buf = new ByteArrayOutputStream();
-            in.transferTo(buf);
-            return buf.toString(StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    /**
+     * The engine run's pool of children started ahead (closed, its waiting children killed, when the run
+     * ends): {@value IsolatedPool#SPARES} children wait per configuration, by default one per processor (at most 4).
+     */
+    private static IsolatedPool pool(ExtensionContext context) {
+        return context.getRoot().getStore(STORE).getOrComputeIfAbsent(PoolResource.class, k -> {
+            String v = context.getConfigurationParameter(IsolatedPool.SPARES)
+                    .orElse(System.getProperty(IsolatedPool.SPARES, ""));
+            int spares;
+            try {
+                spares = v.isBlank() ? IsolatedPool.defaultSpares() : Integer.parseInt(v.trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(IsolatedPool.SPARES + "=" + v + " is not a number");
+            }
+            return new PoolResource(new IsolatedPool(spares));
+        }, PoolResource.class).pool;
+    }
+
+    /** Closes the pool with the engine run's root context. */
+    @SuppressWarnings("deprecation") // CloseableResource for JUnit 5.10-5.12; 5.13+ closes it once as an AutoCloseable
+    private record PoolResource(IsolatedPool pool) implements ExtensionContext.Store.CloseableResource, AutoCloseable {
+        @Override
+        public void close() {
+            pool.close();
         }
     }
 

@@ -46,6 +46,9 @@ import java.util.stream.Stream;
  * <p>The loopback device is brought up by jns's launcher when the net namespace is made
  * ({@link dev.jns.Spawn#loopback(boolean)}); ask for {@code loopback(false)} to leave it down.
  *
+ * <p>With a uts and a mount namespace the sandbox has its own {@code /etc/hosts} and {@code /etc/hostname}
+ * ({@link Builder#hostsFile}): the hostname resolves to loopback and {@code localhost} keeps working.
+ *
  * <p>Extra mounts ({@link Builder#mounts}: a {@link dev.jns.sandbox.MountPlan}'s binds, read-only binds, tmpfs)
  * are made by the holder in the sandbox's own mount namespace, over the host's tree (there is no root
  * switch), so every command {@link #run} or {@link #spawn()} starts sees them and the host never does.
@@ -239,8 +242,24 @@ public final class Sandbox implements AutoCloseable {
         private long runAsUid = -1;
         private long runAsGid = -1;
         private final MountPlan mounts = new MountPlan();
+        private boolean hostsFile = true;
 
         private Builder() {
+        }
+
+        /**
+         * Whether the sandbox gets its own {@code /etc/hosts} and {@code /etc/hostname} (default true; made when
+         * it has a uts and a mount namespace): the hostname resolves to loopback ({@code 127.0.1.1} and
+         * {@code ::1}, as Debian writes it) and {@code localhost} keeps working, so
+         * {@code InetAddress.getLocalHost()} and {@code getent hosts $(hostname)} work inside. The files are on a
+         * small tmpfs of the sandbox, bound over the host's in the sandbox's mount namespace only (writable by
+         * root inside; the host's files are never touched): {@link MountPlan#hostsFile}. Names of the outside world do not resolve in a net
+         * namespace with only loopback: the resolver's query to the host's nameserver fails at once (no route),
+         * and Java throws {@code UnknownHostException}.
+         */
+        public Builder hostsFile(boolean on) {
+            hostsFile = on;
+            return this;
         }
 
         /**
@@ -356,20 +375,18 @@ public final class Sandbox implements AutoCloseable {
          */
         public Sandbox open() {
             MountPlan.validate(mounts.entries()); // InvalidSpecException before anything is made
-            Path dir;
-            try {
-                dir = Files.createTempDirectory("jns-sandbox-");
-                if (runAsUid >= 0) {
-                    Files.setAttribute(dir, "unix:uid", (int) runAsUid);
-                    Files.setAttribute(dir, "unix:gid", (int) runAsGid);
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException("create the sandbox's work directory", e);
+            MountPlan plan = new MountPlan();
+            if (writesHostsFile()) {
+                plan.hostsFile(hostname); // first, so that the caller's own mounts may still replace the files
             }
+            plan.addAll(mounts);
+            MountPlan.validate(plan.entries());
+            Path dir = null;
             NsProcess holder = null;
             Map<NamespaceType, NsHandle> handles = new EnumMap<>(NamespaceType.class);
             try {
-                holder = startHolder(dir);
+                dir = tempDir("jns-sandbox-");
+                holder = startHolder(dir, plan);
                 awaitReady(holder);
                 List<Long> holderPids = ProcFs.descendantsAndSelf(holder.pid());
                 for (NamespaceType t : effectiveNamespaces()) {
@@ -386,7 +403,26 @@ public final class Sandbox implements AutoCloseable {
             }
         }
 
-        private NsProcess startHolder(Path dir) {
+        /** Whether {@link #open()} gives the sandbox its own /etc/hosts (asked, and with uts and mount namespaces). */
+        boolean writesHostsFile() {
+            EnumSet<NamespaceType> types = effectiveNamespaces();
+            return hostsFile && types.contains(NamespaceType.UTS) && types.contains(NamespaceType.MOUNT);
+        }
+
+        private Path tempDir(String prefix) {
+            try {
+                Path dir = Files.createTempDirectory(prefix);
+                if (runAsUid >= 0) {
+                    Files.setAttribute(dir, "unix:uid", (int) runAsUid);
+                    Files.setAttribute(dir, "unix:gid", (int) runAsGid);
+                }
+                return dir;
+            } catch (IOException e) {
+                throw new UncheckedIOException("create the sandbox's directory " + prefix + "*", e);
+            }
+        }
+
+        private NsProcess startHolder(Path dir, MountPlan plan) {
             Spawn s = Namespaces.spawn();
             if (runAsUid >= 0) {
                 s.runAs(runAsUid, runAsGid);
@@ -414,9 +450,9 @@ public final class Sandbox implements AutoCloseable {
             if (types.contains(NamespaceType.PID) && types.contains(NamespaceType.MOUNT)) {
                 s.mountProc();
             }
-            if (!mounts.isEmpty()) {
+            if (!plan.isEmpty()) {
                 // applied after /proc, in the holder's new mount namespace, which every command joins
-                s.mounts(mounts);
+                s.mounts(plan);
             }
             if (namespaces.contains(NamespaceType.UTS)) {
                 s.hostname(hostname);

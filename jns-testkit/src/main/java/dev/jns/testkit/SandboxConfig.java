@@ -34,6 +34,12 @@ public @interface SandboxConfig {
     /** The hostname inside. */
     String hostname() default "sandbox";
 
+    /**
+     * Give the sandbox its own {@code /etc/hosts} and {@code /etc/hostname} (with uts and mount namespaces), so
+     * that the hostname resolves to loopback; see {@link Sandbox.Builder#hostsFile}.
+     */
+    boolean hostsFile() default true;
+
     /** Bring the loopback device of the new net namespace up (the launcher does it; no iproute2 needed). */
     boolean loopback() default true;
 

@@ -128,6 +128,7 @@ public final class SandboxExtension implements ParameterResolver, ExecutionCondi
 
     private static Sandbox.Builder baseBuilder(SandboxConfig c) {
         Sandbox.Builder b = Sandbox.builder().namespaces(c.namespaces()).hostname(c.hostname()).loopback(c.loopback())
+                .hostsFile(c.hostsFile())
                 .idMapping(c.idMapping())
                 .timeOffsets(Duration.ofSeconds(c.monotonicOffsetSeconds()), Duration.ofSeconds(c.boottimeOffsetSeconds()));
         String user = !c.runAsUser().isEmpty() ? c.runAsUser() : Support.runAsUser();

@@ -1,7 +1,9 @@
 package dev.jns.testkit;
 
 import dev.jns.NamespaceType;
+import dev.jns.testkit.fixtures.HostsFileFixture;
 import dev.jns.testkit.fixtures.IsolatedFixture;
+import dev.jns.testkit.fixtures.ResolveFixture;
 import dev.jns.testkit.fixtures.LeakingFixture;
 import dev.jns.testkit.fixtures.RootlessMountsFixture;
 import dev.jns.testkit.fixtures.SandboxParamsFixture;
@@ -48,6 +50,12 @@ class RootlessTestkitTest {
         } finally {
             MountLayout.delete(base);
         }
+    }
+
+    @Test
+    void hostsFileAndResolution() {
+        HostsFileTest.assertAllPass(EngineRuns.run(HostsFileFixture.class), 5);
+        HostsFileTest.assertAllPass(EngineRuns.run(ResolveFixture.class), 3);
     }
 
     @Test

@@ -62,6 +62,16 @@ public interface LibC {
 
     int mkdir(String path, int mode);
 
+    int openat(int dirfd, String path, int flags, int mode);
+
+    @ssize_t long readlinkat(int dirfd, String path, @Out byte[] buf, @size_t long size);
+
+    int unlinkat(int dirfd, String path, int flags);
+
+    int fstatfs(int fd, @Out Pointer buf);
+
+    int statx(int dirfd, String path, int flags, int mask, @Out Pointer buf);
+
     int unlink(String path);
 
     long syscall(long number, long a0, long a1, long a2, long a3);

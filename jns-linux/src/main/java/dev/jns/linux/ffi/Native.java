@@ -27,8 +27,16 @@ public final class Native {
     public static final int O_NOFOLLOW = 0400000;
     public static final int O_CLOEXEC = 02000000;
     public static final int O_PATH = 010000000;
+    public static final int O_EXCL = 0200;
+    public static final int O_DIRECTORY = 0200000;
+    public static final int AT_FDCWD = -100;
+    public static final int AT_EMPTY_PATH = 0x1000;
+    public static final int AT_SYMLINK_NOFOLLOW = 0x100;
+    /** statfs f_type of nsfs, the file system of /proc/PID/ns/* and of their bind mounts. */
+    public static final long NSFS_MAGIC = 0x6e736673L;
 
     public static final int F_GETFD = 1;
+    public static final int F_DUPFD_CLOEXEC = 1030;
     public static final int F_SETFD = 2;
     public static final int FD_CLOEXEC = 1;
     public static final int F_ADD_SEALS = 1033;
@@ -54,11 +62,13 @@ public final class Native {
     public static final int SOCK_SEQPACKET = 5;
     public static final int SOCK_CLOEXEC = 02000000;
     public static final int MSG_NOSIGNAL = 0x4000;
+    public static final int MSG_DONTWAIT = 0x40;
     public static final int MSG_CMSG_CLOEXEC = 0x40000000;
     public static final int SOL_SOCKET = 1;
     public static final int SCM_RIGHTS = 1;
 
     public static final short POLLIN = 0x001;
+    public static final short POLLOUT = 0x004;
     public static final short POLLERR = 0x008;
     public static final short POLLHUP = 0x010;
 

@@ -117,4 +117,35 @@ public final class Sys {
     public static int pidfdSignal(int pidfd, int sig) {
         return (int) C.syscall(Native.SYS_PIDFD_SEND_SIGNAL, pidfd, sig, 0, 0);
     }
+
+    /**
+     * poll(2) of one fd: its revents, 0 on timeout, -1 on an error other than EINTR (EINTR counts as a
+     * timeout: the caller's loop polls again).
+     */
+    public static int pollOne(int fd, short events, int timeoutMs) {
+        Pointer p = Memory.allocateDirect(Native.RUNTIME, 8, true);
+        p.putInt(0, fd);
+        p.putShort(4, events);
+        int r = C.poll(p, 1, timeoutMs);
+        if (r < 0) {
+            return Native.errno() == Errno.EINTR ? 0 : -1;
+        }
+        return r == 0 ? 0 : p.getShort(6) & 0xffff;
+    }
+
+    /**
+     * Moves {@code fd} to the lowest free number at or above {@code min} (close-on-exec) and closes the old
+     * one; returns the new number, or {@code fd} itself when it is already there or the move fails.
+     */
+    public static int moveAtOrAbove(int fd, int min) {
+        if (fd < 0 || fd >= min) {
+            return fd;
+        }
+        int moved = C.fcntl(fd, Native.F_DUPFD_CLOEXEC, min);
+        if (moved < 0) {
+            return fd;
+        }
+        C.close(fd);
+        return moved;
+    }
 }

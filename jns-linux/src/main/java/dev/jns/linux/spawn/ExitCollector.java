@@ -1,22 +1,34 @@
 package dev.jns.linux.spawn;
 
+import dev.jns.linux.ffi.Native;
+
 /**
  * Picks the command's end out of the launcher's status records: the first EXIT is the command's exact status
  * (an init reports its command's before the launcher reports the init's), and a TIMEOUT before it says the
- * launcher's timeout ended it. Without any EXIT (the launcher was killed) the launcher's own status stands in.
+ * launcher's timeout ended it. When a jns process died instead of reporting (the launcher killed by someone,
+ * or the init killed while the command ran) the end is "launcher lost", never a status of the command's.
  */
 final class ExitCollector {
     private LinuxNsProcess.Exit first;
     private int timeoutSignal;
+    private int exits;
+    private String launcherError;
 
     void accept(StatusReader.Record r) {
+        if (r.kind() == StatusReader.EXIT) {
+            exits++;
+        }
+        if (r.kind() == StatusReader.ERROR && launcherError == null) {
+            launcherError = Step.of(r.a()).label() + ": " + dev.jns.Errno.name(r.b())
+                    + (r.detail().isEmpty() ? "" : " (" + r.detail() + ")");
+        }
         if (first != null) {
             return;
         }
         if (r.kind() == StatusReader.TIMEOUT) {
             timeoutSignal = r.a();
         } else if (r.kind() == StatusReader.EXIT) {
-            first = new LinuxNsProcess.Exit(r.a(), r.detail(), timeoutSignal);
+            first = new LinuxNsProcess.Exit(r.a(), r.detail(), timeoutSignal, null);
         }
     }
 
@@ -25,8 +37,25 @@ final class ExitCollector {
         return first != null;
     }
 
-    /** The command's end, given the launcher's own raw wait status. */
-    LinuxNsProcess.Exit result(int launcherRawStatus) {
-        return first != null ? first : new LinuxNsProcess.Exit(launcherRawStatus, "", timeoutSignal);
+    /**
+     * The command's end, given the launcher's own raw wait status. {@code hasInit}: the plan runs the command
+     * under jns's init, which reports the command's end itself; {@code killedByUs}: the JVM asked the launcher
+     * to kill the sandbox (destroyForcibly, interrupt), which kills that init too.
+     */
+    LinuxNsProcess.Exit result(int launcherRawStatus, int launcherPid, boolean hasInit, boolean killedByUs) {
+        if (first == null) {
+            String how = launcherError != null ? "failed at " + launcherError
+                    : "ended with " + ExitStatus.describe(launcherRawStatus);
+            return new LinuxNsProcess.Exit(launcherRawStatus, "", timeoutSignal,
+                    "the jns launcher (pid " + launcherPid + ") " + how + " before it reported the command's end");
+        }
+        if (hasInit && exits == 1 && !killedByUs && timeoutSignal == 0 && !ExitStatus.exited(first.rawStatus())
+                && ExitStatus.signal(first.rawStatus()) == Native.SIGKILL) {
+            // only the launcher's record of its first process came: the init died before the command's end
+            return new LinuxNsProcess.Exit(first.rawStatus(), first.rusage(), 0,
+                    "jns-init, the sandbox's init under launcher " + launcherPid + ", was killed by signal "
+                            + ExitStatus.signal(first.rawStatus()) + " while the command ran");
+        }
+        return first;
     }
 }

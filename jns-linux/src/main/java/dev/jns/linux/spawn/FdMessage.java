@@ -22,8 +22,8 @@ final class FdMessage {
         return CMSG_HDR + ((fds * 4L + 7) & ~7L);
     }
 
-    /** Sends {@code words} and {@code fds}; returns 0 or the errno. */
-    static int send(int sock, int[] words, int[] fds) {
+    /** Sends {@code words} and {@code fds} with {@code flags} (MSG_NOSIGNAL added); returns 0 or the errno. */
+    static int send(int sock, int[] words, int[] fds, int flags) {
         Pointer body = Memory.allocateDirect(Native.RUNTIME, words.length * 4L, true);
         for (int i = 0; i < words.length; i++) {
             body.putInt(4L * i, words[i]);
@@ -44,7 +44,7 @@ final class FdMessage {
         msg.putPointer(32, ctl);
         msg.putLong(40, space(fds.length));
         while (true) {
-            long n = C.sendmsg(sock, msg, Native.MSG_NOSIGNAL);
+            long n = C.sendmsg(sock, msg, Native.MSG_NOSIGNAL | flags);
             if (n >= 0) {
                 return 0;
             }

@@ -5,6 +5,9 @@ import dev.jns.NamespaceException;
 import dev.jns.linux.ffi.Native;
 import dev.jns.linux.ffi.Sys;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.util.List;
 
 import static dev.jns.linux.ffi.Native.C;
@@ -12,58 +15,154 @@ import static dev.jns.linux.ffi.Native.C;
 /**
  * The JVM's fork server: one launcher started once (argv "--server") that forks a supervisor per spawn, so a
  * spawn costs a small process's fork instead of a posix_spawn and exec from the JVM. Requests go over a
- * SOCK_SEQPACKET socket, the fds with SCM_RIGHTS (docs/launcher-protocol.md, "Fork server"). The server dies
- * with the JVM (lifeline, PR_SET_PDEATHSIG on the spawner thread); a server found dead is started again.
+ * SOCK_SEQPACKET socket, the fds with SCM_RIGHTS (docs/launcher-protocol.md, "Fork server").
+ *
+ * <p>The server clones each supervisor with CLONE_PARENT, so supervisors are the JVM's children: replacing or
+ * losing the server never harms a running sandbox. Every wait on the server is bounded ({@link #BOUND_MS}) and
+ * interruptible: a server that does not answer in time (stopped, wedged) is killed and replaced, and when no
+ * server answers the caller spawns the launcher itself. The server dies with the JVM (lifeline, and
+ * PR_SET_PDEATHSIG on the spawner thread).
  */
 final class ForkServer {
+    private static final Logger LOG = LoggerFactory.getLogger(ForkServer.class);
+    /** How long a request may wait for the server (send and reply), in ms: {@code jns.forkServer.timeoutMs}. */
+    static final int BOUND_MS = Integer.getInteger("jns.forkServer.timeoutMs", 1000);
+    /** The slice in which waits look at the thread's interrupt flag. */
+    private static final int SLICE_MS = 50;
+    private static final int EPIPE = 32;
+    private static final int ECONNRESET = 104;
+    private static final int ENOTCONN = 107;
+    private static final int ECONNREFUSED = 111;
+
     private static ForkServer current;
 
     private final int sock;
     private final int pid;
+    private final int pidfd;
+    private int users;          // requests using sock: its close(2) waits for the last one
+    private final java.util.concurrent.atomic.AtomicLong answers = new java.util.concurrent.atomic.AtomicLong();
+    private boolean retired;
 
-    private ForkServer(int sock, int pid) {
+    private ForkServer(int sock, int pid, int pidfd) {
         this.sock = sock;
         this.pid = pid;
+        this.pidfd = pidfd;
     }
 
-    /** Starts the launcher through the server; null when no server can be had (the caller spawns directly). */
+    /** The pid of the current server, or -1 (for tests and logs). */
+    static synchronized int currentPid() {
+        return current == null ? -1 : current.pid;
+    }
+
+    /**
+     * Thrown when a request was sent and then given up (no answer within the bound): the server was replaced,
+     * and the spawn must start over with new fds, because a launcher the old server forked late may hold them.
+     */
+    static final class Abandoned extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Abandoned() {
+            super("fork server request given up", null, false, false);
+        }
+    }
+
+    /**
+     * Starts the launcher through the server; null when no server can be had (the caller spawns directly).
+     * Throws a {@link NamespaceException} for a failure of this spawn itself (a bad fd, an interrupt, a fork
+     * refused by the kernel), {@link Abandoned} when a sent request got no answer in time.
+     */
     static LauncherProc fork(String what, List<Integer> fds) {
+        ForkServer failed = null;
         for (int attempt = 0; attempt < 2; attempt++) {
-            ForkServer s = get(attempt > 0);
+            ForkServer s = acquire(failed);
             if (s == null) {
                 return null;
             }
-            LauncherProc l = s.request(what, fds);
+            LauncherProc l;
+            try {
+                l = s.request(what, fds);
+            } catch (Abandoned a) {
+                s.release();
+                replace(s);
+                throw a;
+            } catch (RuntimeException | Error e) {
+                s.release();
+                throw e;
+            }
+            s.release();
             if (l != null) {
                 return l;
             }
+            failed = s; // gone before it got the request: the same fds can go to the next one
         }
         return null;
     }
 
-    private static synchronized ForkServer get(boolean restart) {
-        if (current != null && restart) {
-            Sys.closeQuietly(current.sock);
-            int dead = current.pid;
-            Spawner.REAPERS.execute(() -> Sys.waitpid(dead));
+    /** Retires {@code failed} if it still is the current server; the next spawn starts a new one. */
+    private static synchronized void replace(ForkServer failed) {
+        if (current == failed) {
             current = null;
+            failed.retire();
+        }
+    }
+
+    /** The current server, started if needed, with one more user; {@code failed} is retired first. */
+    private static synchronized ForkServer acquire(ForkServer failed) {
+        if (failed != null && current == failed) {
+            current = null;
+            failed.retire();
         }
         if (current == null) {
             current = start();
         }
+        if (current != null) {
+            current.users++;
+        }
         return current;
+    }
+
+    private void release() {
+        boolean close;
+        synchronized (ForkServer.class) {
+            users--;
+            close = retired && users == 0;
+        }
+        if (close) {
+            Sys.closeQuietly(sock);
+        }
+    }
+
+    /** Under the class lock: kills the server (it harms no sandbox) and reaps it; sock closes with the last user. */
+    private void retire() {
+        retired = true;
+        Sys.pidfdSignal(pidfd, Native.SIGKILL);
+        Sys.waitpid(pid); // SIGKILL ends even a stopped process at once
+        Sys.closeQuietly(pidfd);
+        if (users == 0) {
+            Sys.closeQuietly(sock);
+        }
     }
 
     private static ForkServer start() {
         int[] sv = new int[2];
         if (C.socketpair(Native.AF_UNIX, Native.SOCK_SEQPACKET | Native.SOCK_CLOEXEC, 0, sv) != 0) {
+            LOG.debug("no fork server: socketpair: {}", Errno.name(Native.errno()));
             return null;
         }
         int devNull = C.open("/dev/null", Native.O_RDWR | Native.O_CLOEXEC, 0);
+        if (devNull < 0) {
+            LOG.debug("no fork server: open /dev/null: {}", Errno.name(Native.errno()));
+            Sys.closeQuietly(sv[0]);
+            Sys.closeQuietly(sv[1]);
+            return null;
+        }
         try {
             int pid = Spawner.spawnServer(List.of(devNull, devNull, devNull, sv[1], devNull));
-            return pid > 0 ? new ForkServer(sv[0], pid) : null;
+            int pidfd = Sys.pidfdOpen(pid);
+            LOG.debug("started the jns fork server, pid {}", pid);
+            return new ForkServer(Sys.moveAtOrAbove(sv[0], 3), pid, pidfd);
         } catch (NamespaceException e) {
+            LOG.debug("no fork server: {}", e.getMessage());
             Sys.closeQuietly(sv[0]);
             return null;
         } finally {
@@ -72,36 +171,165 @@ final class ForkServer {
         }
     }
 
-    /** One request; null when the server is gone (the caller retries with a new one). */
+    /** Outcomes of a bounded wait. */
+    private enum Wait { READY, TIMED_OUT, INTERRUPTED }
+
+    /**
+     * Waits until {@code fd} has {@code events}, looking at interrupts. A server is given up only when it is stuck:
+     * it answered nobody for {@link #BOUND_MS} and is stopped (or has answered nobody for five bounds). A busy
+     * server (other requests are being answered, many threads spawn at once on a loaded machine) is waited for:
+     * replacing it would not make it faster, and killing it between a clone and its answer would leave a
+     * supervisor behind.
+     */
+    private Wait await(int fd, short events, long start) {
+        long seen = answers.get();
+        long deadline = start + BOUND_MS * 1_000_000L;
+        while (true) {
+            if (Thread.currentThread().isInterrupted()) {
+                return Wait.INTERRUPTED;
+            }
+            long now = System.nanoTime();
+            long left = (deadline - now) / 1_000_000;
+            if (left <= 0) {
+                long a = answers.get();
+                boolean progress = a != seen;
+                seen = a;
+                boolean stopped = stopped();
+                if (!progress && (stopped || now - start > 5L * BOUND_MS * 1_000_000L)) {
+                    return Wait.TIMED_OUT;
+                }
+                deadline = now + BOUND_MS * 1_000_000L;
+                continue;
+            }
+            int r = Sys.pollOne(fd, events, (int) Math.min(left, SLICE_MS));
+            if (r != 0) {
+                return Wait.READY; // ready, or an error the next call reports
+            }
+        }
+    }
+
+    /** Whether the server process is stopped (SIGSTOP, a debugger) or gone, from /proc/PID/stat. */
+    private boolean stopped() {
+        String stat = dev.jns.linux.proc.ProcFiles.read("/proc/" + pid + "/stat");
+        if (stat == null) {
+            return true;
+        }
+        int close = stat.lastIndexOf(')');
+        char state = close >= 0 && close + 2 < stat.length() ? stat.charAt(close + 2) : '?';
+        return state == 'T' || state == 't' || state == 'Z' || state == 'X';
+    }
+
+    /** One request; null when this server is gone or does not answer in time (the caller tries another). */
     private LauncherProc request(String what, List<Integer> fds) {
         int[] reply = new int[2];
         if (C.socketpair(Native.AF_UNIX, Native.SOCK_SEQPACKET | Native.SOCK_CLOEXEC, 0, reply) != 0) {
-            throw Sys.fail(what, "socketpair for the fork server", null);
+            int e = Native.errno();
+            throw NamespaceException.builder(what).step("socketpair for the fork server").errno(e)
+                    .hint(Hints.forErrno(e)).build();
         }
         int[] all = new int[fds.size() + 1];
         for (int i = 0; i < fds.size(); i++) {
             all[i] = fds.get(i);
         }
         all[fds.size()] = reply[1];
-        int err = FdMessage.send(sock, new int[] {1, all.length}, all);
-        Sys.closeQuietly(reply[1]);
-        if (err != 0) {
+        long start = System.nanoTime();
+        int err;
+        try {
+            while (true) {
+                err = FdMessage.send(sock, new int[] {1, all.length}, all, Native.MSG_DONTWAIT);
+                if (err != Errno.EAGAIN) {
+                    break;
+                }
+                Wait w = await(sock, Native.POLLOUT, start);
+                if (w == Wait.INTERRUPTED) {
+                    Sys.closeQuietly(reply[0]);
+                    throw interrupted(what);
+                }
+                if (w == Wait.TIMED_OUT) {
+                    Sys.closeQuietly(reply[0]);
+                    LOG.debug("fork server {} is stuck (stopped, or no answer to anyone for {} ms): replacing it", pid,
+                        BOUND_MS);
+                    return null;
+                }
+            }
+        } finally {
+            Sys.closeQuietly(reply[1]);
+        }
+        if (err == EPIPE || err == ECONNRESET || err == ENOTCONN || err == ECONNREFUSED) {
             Sys.closeQuietly(reply[0]);
+            LOG.debug("fork server {} is gone ({}): replacing it", pid, Errno.name(err));
             return null;
+        }
+        if (err != 0) {
+            // not the server's fault: one of this spawn's fds (a handle's, a passFd one) is bad
+            Sys.closeQuietly(reply[0]);
+            throw NamespaceException.builder(what).step("send the spawn's fds to the fork server").errno(err)
+                    .hint(err == Errno.EBADF ? "an fd of this spawn (a joined handle, a passFd descriptor) was closed "
+                            + "while the spawn used it" : Hints.forErrno(err)).build();
+        }
+        Wait w = await(reply[0], Native.POLLIN, start);
+        if (w != Wait.READY) {
+            abandon(reply[0]);
+            if (w == Wait.INTERRUPTED) {
+                throw interrupted(what);
+            }
+            LOG.debug("fork server {} is stuck (stopped, or no answer to anyone for {} ms): replacing it, and "
+                    + "starting this spawn over", pid, BOUND_MS);
+            throw new Abandoned();
         }
         FdMessage.Received r = FdMessage.receive(reply[0], 2);
+        answers.incrementAndGet();
+        Sys.closeQuietly(reply[0]);
         if (r.words() == null || r.words().length < 2) {
-            Sys.closeQuietly(reply[0]);
-            return null;
-        }
-        int pid = r.words()[0];
-        int e = r.words()[1];
-        if (pid <= 0 || r.fd() < 0) {
-            Sys.closeQuietly(reply[0]);
             Sys.closeQuietly(r.fd());
-            throw NamespaceException.builder(what).step("fork the launcher").errno(e != 0 ? e : Errno.EINVAL)
-                    .hint(e == Errno.EAGAIN ? "process limit reached (ulimit -u, pids cgroup)" : null).build();
+            LOG.debug("fork server {} ended without answering: replacing it, and starting this spawn over", pid);
+            throw new Abandoned();
         }
-        return new LauncherProc(pid, r.fd(), reply[0]);
+        int sPid = r.words()[0];
+        int e = r.words()[1];
+        if (sPid <= 0 || r.fd() < 0) {
+            Sys.closeQuietly(r.fd());
+            if (sPid > 0) {
+                Sys.waitpid(sPid); // no pidfd came: reap it (it ends at the spec's EOF) by its pid, ours until then
+            }
+            int errno = e != 0 ? e : Errno.EINVAL;
+            throw NamespaceException.builder(what).step("fork the launcher").errno(errno).hint(Hints.forErrno(errno))
+                    .build();
+        }
+        return new LauncherProc(sPid, r.fd());
+    }
+
+    private static NamespaceException interrupted(String what) {
+        Thread.currentThread().interrupt();
+        return NamespaceException.builder(what).step("wait for the jns fork server").errno(Errno.EINTR).hint(
+                "the thread was interrupted before the launcher started; nothing was started").build();
+    }
+
+    /**
+     * Watches the reply socket of a request given up (timeout, interrupt) on the reaper thread: a supervisor the
+     * server still forks for it (it has no spec: it would end by itself) is killed and reaped; a socket the
+     * server closed without an answer is closed.
+     */
+    private static void abandon(int replyFd) {
+        Reaper.watch(new Reaper.Watch() {
+            @Override
+            public int fd() {
+                return replyFd;
+            }
+
+            @Override
+            public boolean readable() {
+                FdMessage.Received r = FdMessage.receive(replyFd, 2);
+                if (r.words() != null && r.words().length >= 2 && r.words()[0] > 0) {
+                    if (r.fd() >= 0) {
+                        Sys.pidfdSignal(r.fd(), Native.SIGKILL);
+                        Sys.closeQuietly(r.fd());
+                    }
+                    Sys.waitpid(r.words()[0]);
+                }
+                Sys.closeQuietly(replyFd);
+                return false;
+            }
+        });
     }
 }

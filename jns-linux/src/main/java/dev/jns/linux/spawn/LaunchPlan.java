@@ -258,8 +258,9 @@ public final class LaunchPlan {
             e.u32(SpecEncoder.T_OPTIONS, options);
         }
         for (Mount m : sb.mounts()) {
-            e.mount(MountOp.of(m.kind()), m.optional(), m.mode(), m.size(), m.source(), m.destination(),
-                    m.content());
+            int flags = (m.optional() ? SpecEncoder.MOUNT_FLAG_TRY : 0)
+                    | (m.noSymlinks() ? SpecEncoder.MOUNT_FLAG_NO_SYMLINKS : 0);
+            e.mount(MountOp.of(m.kind()), flags, m.mode(), m.size(), m.source(), m.destination(), m.content());
         }
         if (sb.root() != null) {
             e.string(SpecEncoder.T_ROOT, sb.root());
@@ -297,6 +298,11 @@ public final class LaunchPlan {
         if (!d.isZero()) {
             e.timeOffset(clock, d.getSeconds(), d.getNano());
         }
+    }
+
+    /** Whether the command runs under jns's init (a new pid or time namespace, unless init(false)). */
+    boolean hasInit() {
+        return (created.contains(NamespaceType.PID) || created.contains(NamespaceType.TIME)) && spec.sandbox().init();
     }
 
     /** The namespaces really created, the added user namespace included. */

@@ -26,9 +26,37 @@ final class Launcher {
         this.fd = fd;
     }
 
+    /** The lowest number the memfd is moved to: above every fd a spawn sets up (0-5, joins, fds to pass). */
+    private static final int FD_MIN = 64;
+
     /** The path posix_spawn executes. */
     String path() {
         return "/proc/self/fd/" + fd;
+    }
+
+    /** The memfd's number. */
+    int fd() {
+        return fd;
+    }
+
+    /**
+     * The hint for an EACCES from executing the launcher: a policy against executable memfds when the memfd is
+     * still the launcher, else the truth (its fd was replaced: a jns bug).
+     */
+    String execRefusedHint() {
+        String target;
+        try {
+            target = Files.readSymbolicLink(Path.of(path())).toString();
+        } catch (IOException | UnsupportedOperationException e) {
+            target = "";
+        }
+        if (!target.startsWith("/memfd:jns-launcher")) {
+            return "fd " + fd + " is no longer the launcher's memfd (" + target + "): this is a jns bug, please "
+                    + "report it";
+        }
+        String noexec = ProcFiles.read("/proc/sys/vm/memfd_noexec");
+        return "the kernel refused to execute the launcher from its memfd: a security policy forbids executable "
+                + "memfds here (SELinux or AppArmor" + (noexec != null ? ", vm.memfd_noexec=" + noexec : "") + ")";
     }
 
     static Launcher get() {
@@ -74,7 +102,9 @@ final class Launcher {
                     .detail("sysctl vm.memfd_noexec is 2: executable memfds are forbidden").hint("set it to 0 or 1")
                     .build();
         }
-        return new Launcher(fd);
+        // far from the low numbers a spawn's fd setup writes to (a JVM started with free low fds would
+        // otherwise get the memfd there, and the setup would overwrite it before the exec)
+        return new Launcher(Sys.moveAtOrAbove(fd, FD_MIN));
     }
 
 }

@@ -4,18 +4,23 @@ import dev.jns.linux.ffi.Native;
 import dev.jns.linux.ffi.Sys;
 
 /**
- * One launcher (the supervisor S of a spawn): its pid, a pidfd for signals, and how to learn its end —
- * from the fork server's reply socket when the server forked it, or waitpid when the JVM spawned it.
+ * One launcher (the supervisor S of a spawn): its pid and a pidfd. S is always the JVM's child — spawned
+ * directly, or cloned by the fork server with CLONE_PARENT — so the JVM reaps it and gets its exact wait
+ * status, and the fork server's fate never reaches it. S stays a zombie until {@link #awaitExit()} reaps it,
+ * so its pid cannot be reused before then.
  */
 final class LauncherProc {
+    /** The signal that makes S kill its whole sandbox (SIG_KILL_SANDBOX in launcher.h: SIGPWR). */
+    static final int SIG_KILL_SANDBOX = 30;
+
     final int pid;
     final int pidfd;
-    private final int replyFd;
+    private boolean reaped;
+    private int status;
 
-    LauncherProc(int pid, int pidfd, int replyFd) {
+    LauncherProc(int pid, int pidfd) {
         this.pid = pid;
         this.pidfd = pidfd;
-        this.replyFd = replyFd;
     }
 
     /** Sends a signal through the pidfd (never to a reused pid). */
@@ -23,28 +28,22 @@ final class LauncherProc {
         Sys.pidfdSignal(pidfd, sig);
     }
 
-    /** Waits for the launcher's end and returns its raw wait status; closes what is left of it but the pidfd. */
-    int awaitExit() {
-        if (replyFd < 0) {
-            return Sys.waitpid(pid);
-        }
-        try {
-            FdMessage.Received r = FdMessage.receive(replyFd, 1);
-            if (r.words() != null && r.words().length == 1) {
-                return r.words()[0];
-            }
-            // no status: the server died (and S with it, by PR_SET_PDEATHSIG) or had no room to track S
-            waitForPidfd();
-            return Native.SIGKILL;
-        } finally {
-            Sys.closeQuietly(replyFd);
-        }
+    /** Tells S to kill every process of its sandbox and end (what destroyForcibly and an interrupt ask). */
+    void killSandbox() {
+        signal(SIG_KILL_SANDBOX);
     }
 
-    private void waitForPidfd() {
-        jnr.ffi.Pointer p = jnr.ffi.Memory.allocateDirect(Native.RUNTIME, 8, true);
-        p.putInt(0, pidfd);
-        p.putShort(4, Native.POLLIN);
-        Native.C.poll(p, 1, -1);
+    /** Whether S has ended (its pidfd is readable); never blocks. */
+    boolean ended() {
+        return Sys.pollOne(pidfd, Native.POLLIN, 0) > 0;
+    }
+
+    /** Waits for the launcher's end and returns its raw wait status; reaps it once, later calls repeat it. */
+    synchronized int awaitExit() {
+        if (!reaped) {
+            status = Sys.waitpid(pid);
+            reaped = true;
+        }
+        return status;
     }
 }

@@ -29,15 +29,24 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * A process started through the launcher. A reaper thread reads the launcher's remaining status records
- * (the command's EXIT) and then reaps the launcher; pidfds make signals and namespace lookups safe from pid
+ * A process started through the launcher. The {@link Reaper} reads the launcher's remaining status records
+ * (the command's EXIT) and then reaps the launcher; the process counts as ended once the launcher has ended,
+ * that is once every process of the sandbox is gone. Pidfds make signals and namespace lookups safe from pid
  * reuse.
  */
 final class LinuxNsProcess extends NsProcess {
     private static final Logger LOG = LoggerFactory.getLogger(LinuxNsProcess.class);
 
-    /** The command's end; {@code timeoutSignal} is the last signal the launcher's timeout sent, 0 if none. */
-    record Exit(int rawStatus, String rusage, int timeoutSignal) {
+    /**
+     * The command's end; {@code timeoutSignal} is the last signal the launcher's timeout sent, 0 if none;
+     * {@code lost} says which jns process died instead of reporting the command's end (then rawStatus is that
+     * process's), else null.
+     */
+    record Exit(int rawStatus, String rusage, int timeoutSignal, String lost) {
+        /** The exit code as Process reports it: the command's, 128 + signal, or -1 when the end is unknown. */
+        int code() {
+            return lost != null ? -1 : ExitStatus.code(rawStatus);
+        }
     }
 
     private final Object lock = new Object();
@@ -49,6 +58,7 @@ final class LinuxNsProcess extends NsProcess {
     private final CompletableFuture<Exit> exit = new CompletableFuture<>();
     private final LauncherProc launcher;
     private boolean launcherEnded;
+    private volatile boolean killedByUs;
     private int childPidfd;
     private final Map<NamespaceType, Long> namespaceIds;
 
@@ -63,34 +73,50 @@ final class LinuxNsProcess extends NsProcess {
         this.stdout = stdoutFd >= 0 ? new BufferedInputStream(new FdStreams.In(stdoutFd)) : InputStream.nullInputStream();
         this.stderr = stderrFd >= 0 ? new BufferedInputStream(new FdStreams.In(stderrFd)) : InputStream.nullInputStream();
         this.namespaceIds = namespaceIds;
-        Spawner.REAPERS.execute(() -> reap(status, statusFd));
+        ExitCollector exits = new ExitCollector();
+        Reaper.watch(new Reaper.Watch() {
+            @Override
+            public int fd() {
+                return statusFd;
+            }
+
+            @Override
+            public boolean readable() {
+                boolean open;
+                try {
+                    // to EOF, which comes when the launcher has killed and reaped what was left of the sandbox
+                    open = status.readAvailable(exits::accept);
+                } catch (RuntimeException e) {
+                    LOG.debug("reading the status of launcher {} failed", launcher.pid, e);
+                    open = false;
+                }
+                if (!open) {
+                    Sys.closeQuietly(statusFd);
+                    // the launcher has closed its status fd: it is ending, so this wait is short
+                    java.util.concurrent.ForkJoinPool.commonPool().execute(() -> finish(exits));
+                }
+                return open;
+            }
+        });
     }
 
-    private void reap(StatusReader status, int statusFd) {
-        ExitCollector exits = new ExitCollector();
-        try {
-            for (StatusReader.Record r = status.next(); r != null; r = status.next()) {
-                exits.accept(r);
-                if (exits.hasExit() && !exit.isDone()) {
-                    // the command has ended: waiters need not wait for the launcher and init to tidy up
-                    exit.complete(exits.result(0));
-                }
-            }
-        } catch (RuntimeException e) {
-            LOG.debug("reading the status of launcher {} failed", launcher.pid, e);
-        } finally {
-            Sys.closeQuietly(statusFd);
-        }
+    private void finish(ExitCollector exits) {
         int raw = launcher.awaitExit();
+        int first;
+        synchronized (lock) {
+            first = childPidfd; // only this method closes it
+        }
+        Spawner.awaitFirstProcess(first);
         synchronized (lock) {
             Sys.closeQuietly(launcher.pidfd);
             launcherEnded = true;
             Sys.closeQuietly(childPidfd);
             childPidfd = -1;
         }
-        Exit result = exits.result(raw);
-        LOG.debug("{}: ended with {}", plan.spec.describe(), ExitStatus.describe(result.rawStatus()));
-        exit.complete(result); // no-op when the command's EXIT completed it already
+        Exit result = exits.result(raw, launcher.pid, plan.hasInit(), killedByUs);
+        LOG.debug("{}: ended with {}", plan.spec.describe(),
+                result.lost() != null ? result.lost() : ExitStatus.describe(result.rawStatus()));
+        exit.complete(result);
     }
 
     @Override
@@ -111,7 +137,7 @@ final class LinuxNsProcess extends NsProcess {
     @Override
     public int waitFor() throws InterruptedException {
         try {
-            return ExitStatus.code(exit.get().rawStatus());
+            return exit.get().code();
         } catch (ExecutionException e) {
             throw new IllegalStateException(e.getCause());
         }
@@ -135,7 +161,7 @@ final class LinuxNsProcess extends NsProcess {
         if (e == null) {
             throw new IllegalThreadStateException("process hasn't exited");
         }
-        return ExitStatus.code(e.rawStatus());
+        return e.code();
     }
 
     /** "utime_us stime_us maxrss_kb" of the command, once it has ended (empty when unknown). */
@@ -155,6 +181,10 @@ final class LinuxNsProcess extends NsProcess {
 
     /** The outcome of a command that ended as {@code e}, in the namespaces {@code namespaceIds}. */
     static Outcome outcome(Exit e, Map<NamespaceType, Long> namespaceIds) {
+        if (e.lost() != null) {
+            return new Outcome(Outcome.Kind.LAUNCHER_LOST, -1, 0, e.lost(), 0, Duration.ZERO, Duration.ZERO, 0,
+                    namespaceIds);
+        }
         int raw = e.rawStatus();
         boolean exited = ExitStatus.exited(raw);
         Outcome.Kind kind = e.timeoutSignal() != 0 ? Outcome.Kind.TIMED_OUT
@@ -182,9 +212,19 @@ final class LinuxNsProcess extends NsProcess {
         signalLauncher(Native.SIGTERM);
     }
 
+    /**
+     * Kills every process of the sandbox: the launcher kills the command and then each process left, and
+     * ends; the command's process is also SIGKILLed directly, in case the launcher cannot act (stopped).
+     */
     @Override
     public Process destroyForcibly() {
-        signalLauncher(Native.SIGKILL);
+        killedByUs = true;
+        signalLauncher(LauncherProc.SIG_KILL_SANDBOX);
+        synchronized (lock) {
+            if (childPidfd >= 0) {
+                Sys.pidfdSignal(childPidfd, Native.SIGKILL);
+            }
+        }
         return this;
     }
 
@@ -196,7 +236,7 @@ final class LinuxNsProcess extends NsProcess {
     private void signalLauncher(int sig) {
         synchronized (lock) {
             if (!launcherEnded) {
-                // the launcher forwards SIGTERM to the command; SIGKILL kills it, and PDEATHSIG its sandbox
+                // the launcher forwards SIGTERM to the command; SIG_KILL_SANDBOX makes it kill the sandbox
                 launcher.signal(sig);
             }
         }
@@ -275,6 +315,10 @@ final class LinuxNsProcess extends NsProcess {
         closeQuietly(stderr);
     }
 
+    private static String describe(Exit e) {
+        return e.lost() != null ? "launcher lost" : "exit " + ExitStatus.describe(e.rawStatus());
+    }
+
     private static void closeQuietly(InputStream in) {
         try {
             in.close();
@@ -286,6 +330,6 @@ final class LinuxNsProcess extends NsProcess {
     @Override
     public String toString() {
         return "NsProcess[pid=" + childPid + ", " + plan.spec.describe()
-                + (exit.isDone() ? ", exit " + ExitStatus.describe(exit.join().rawStatus()) : ", running") + "]";
+                + (exit.isDone() ? ", " + describe(exit.join()) : ", running") + "]";
     }
 }

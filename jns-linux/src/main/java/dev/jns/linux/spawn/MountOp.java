@@ -18,7 +18,8 @@ public enum MountOp {
     DIR(8),
     SYMLINK(9),
     FILE(10),
-    REMOUNT_RO(11);
+    REMOUNT_RO(11),
+    BIND_DATA(12);
 
     private final int code;
 
@@ -45,6 +46,7 @@ public enum MountOp {
             case SYMLINK -> SYMLINK;
             case FILE -> FILE;
             case REMOUNT_READ_ONLY -> REMOUNT_RO;
+            case BIND_DATA -> BIND_DATA;
         };
     }
 }

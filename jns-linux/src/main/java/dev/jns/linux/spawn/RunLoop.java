@@ -15,37 +15,73 @@ import java.nio.charset.StandardCharsets;
 import static dev.jns.linux.ffi.Native.C;
 
 /**
- * {@code Spawn.run} on one thread: poll(2) over the command's stdout and stderr and the launcher's status
- * until all three reach EOF, then reap the launcher. The 250 ms poll timeout only serves to notice an
- * interrupt, which kills the sandbox.
+ * {@code Spawn.run} on the caller's thread alone: poll(2) over the command's stdout and stderr, the launcher's
+ * status and the launcher's pidfd. The run ends when the launcher ends — it ends right after the command, once
+ * it has killed and reaped every process left in the sandbox — not when the output pipes reach EOF: a process
+ * outside the sandbox that holds a copy of a pipe cannot hold {@code run()} up. What the pipes hold then is
+ * read without waiting. Polls last at most {@value #SLICE_MS} ms, so that an interrupt is seen within that
+ * time; it makes the launcher kill the sandbox.
  */
 final class RunLoop {
-    private static final int POLL_TIMEOUT_MS = 250;
+    private static final int SLICE_MS = 50;
+    /** How long a launcher told to kill its sandbox may take before it is SIGKILLed itself (ms). */
+    private static final int KILL_GRACE_MS = 2000;
+    /** After the launcher's own timeout should have ended the command: a launcher that did not act (ms). */
+    private static final int TIMEOUT_SLACK_MS = 5000;
 
     private RunLoop() {
     }
 
-    static Spawner.Collected collect(Spawner.Launched l, SpawnSpec spec) {
+    /** A capture of one stream, bounded: past the limit bytes are read and dropped, so the command never blocks. */
+    static final class Capture {
+        private final ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        private final long limit;
+        private boolean truncated;
+
+        Capture(long limit) {
+            this.limit = limit;
+        }
+
+        void add(byte[] b, int n) {
+            long room = limit - buf.size();
+            if (room >= n) {
+                buf.write(b, 0, n);
+            } else {
+                if (room > 0) {
+                    buf.write(b, 0, (int) room);
+                }
+                truncated = true;
+            }
+        }
+
+        boolean truncated() {
+            return truncated;
+        }
+
+        String text() {
+            return buf.toString(StandardCharsets.UTF_8);
+        }
+    }
+
+    static Spawner.Collected collect(Spawner.Launched l, SpawnSpec spec, long captureLimit) {
         ExitCollector exits = new ExitCollector();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        Capture out = new Capture(captureLimit);
+        Capture err = new Capture(captureLimit);
         Sys.closeQuietly(l.ours[0]); // run() gives no stdin: the command sees EOF
-        int[] fds = {l.ours[1], l.ours[2], l.statusFd};
-        ByteArrayOutputStream[] sinks = {out, err, null};
-        Pointer pfds = Memory.allocateDirect(Native.RUNTIME, 8 * fds.length, true);
+        int[] fds = {l.ours[1], l.ours[2], l.statusFd, l.launcher.pidfd};
+        Capture[] sinks = {out, err, null, null};
+        Pointer pfds = Memory.allocateDirect(Native.RUNTIME, 8L * fds.length, true);
         int[] slotOf = new int[fds.length];
         byte[] buf = new byte[64 * 1024];
         boolean interrupted = false;
-        int raw = -1;
-        boolean reapLater = false;
+        boolean killed = false;
+        long killDeadline = Long.MAX_VALUE;
+        java.time.Duration limit = spec.sandbox().timeout();
+        long timeoutDeadline = limit == null ? Long.MAX_VALUE
+                : System.nanoTime() + (limit.toMillis() + graceMs(spec) + TIMEOUT_SLACK_MS) * 1_000_000L;
+        int raw;
         try {
-            while (fds[0] >= 0 || fds[1] >= 0 || fds[2] >= 0) {
-                if (fds[0] < 0 && fds[1] < 0 && exits.hasExit()) {
-                    // the command has ended and its output is complete: the launcher and init only tidy up
-                    // now; reap them off this thread
-                    reapLater = true;
-                    break;
-                }
+            while (true) {
                 int n = 0;
                 for (int i = 0; i < fds.length; i++) {
                     if (fds[i] >= 0) {
@@ -55,74 +91,92 @@ final class RunLoop {
                         slotOf[n++] = i;
                     }
                 }
-                int ready = C.poll(pfds, n, POLL_TIMEOUT_MS);
+                int ready = C.poll(pfds, n, SLICE_MS);
                 if (ready < 0 && Native.errno() != Errno.EINTR) {
                     throw Sys.fail(spec.describe(), "poll the command's output", null);
                 }
-                if (Thread.interrupted() && !interrupted) {
-                    interrupted = true;
-                    l.launcher.signal(Native.SIGKILL); // the sandbox dies with its launcher
+                long now = System.nanoTime();
+                if (!killed && (Thread.interrupted() || now > timeoutDeadline)) {
+                    interrupted = now <= timeoutDeadline;
+                    killed = true;
+                    l.launcher.killSandbox();
+                    killDeadline = now + KILL_GRACE_MS * 1_000_000L;
                 }
+                if (now > killDeadline) {
+                    killDeadline = Long.MAX_VALUE;
+                    l.launcher.signal(Native.SIGKILL); // it does not act (stopped?): its first process dies with it
+                }
+                boolean launcherEnded = false;
                 for (int k = 0; ready > 0 && k < n; k++) {
                     if (pfds.getShort(8L * k + 6) == 0) {
                         continue;
                     }
                     int i = slotOf[k];
+                    if (i == 3) {
+                        launcherEnded = true;
+                        continue;
+                    }
                     boolean open = i == 2 ? l.status.readAvailable(exits::accept) : drain(fds[i], buf, sinks[i]);
                     if (!open) {
                         Sys.closeQuietly(fds[i]);
                         fds[i] = -1;
                     }
                 }
-            }
-            if (!reapLater) {
-                raw = l.launcher.awaitExit();
+                if (launcherEnded) {
+                    // every process of the sandbox is gone: what they wrote is in the pipes already
+                    raw = l.launcher.awaitExit();
+                    Spawner.awaitFirstProcess(l.childPidfd);
+                    for (int i = 0; i < 3; i++) {
+                        finalDrain(fds, i, buf, sinks[i], l, exits);
+                    }
+                    break;
+                }
             }
         } finally {
-            Sys.closeQuietly(fds[0]);
-            Sys.closeQuietly(fds[1]);
-            if (raw == -1) {
-                // not reaped here: the command has ended (the launcher only tidies up), or this loop failed
-                if (!reapLater) {
+            for (int i = 0; i < 3; i++) {
+                Sys.closeQuietly(fds[i]);
+            }
+            if (!l.launcher.ended()) {
+                // this loop failed: nothing may outlive it
+                l.launcher.killSandbox();
+                if (!Spawner.awaitEnd(l.launcher, KILL_GRACE_MS)) {
                     l.launcher.signal(Native.SIGKILL);
                 }
-                reapInBackground(l, fds[2]);
-            } else {
-                Sys.closeQuietly(fds[2]);
-                Sys.closeQuietly(l.launcher.pidfd);
             }
+            l.launcher.awaitExit();
+            Sys.closeQuietly(l.launcher.pidfd);
             Sys.closeQuietly(l.childPidfd);
         }
         if (interrupted) {
             Thread.currentThread().interrupt();
             throw RunSupport.interrupted(spec);
         }
-        return new Spawner.Collected(exits.result(raw), out.toString(StandardCharsets.UTF_8),
-                err.toString(StandardCharsets.UTF_8));
+        LinuxNsProcess.Exit exit = exits.result(raw, l.launcher.pid, l.plan.hasInit(), killed);
+        return new Spawner.Collected(exit, out.text(), err.text(), out.truncated() || err.truncated());
     }
 
-    /** Reads the launcher's last records and reaps it, on a reaper thread. */
-    private static void reapInBackground(Spawner.Launched l, int statusFd) {
-        Spawner.REAPERS.execute(() -> {
-            try {
-                while (l.status.next() != null) {
-                    // what comes after the command's end tells nothing new
-                }
-            } catch (RuntimeException e) {
-                // a torn record after the command's end changes nothing
-            } finally {
-                Sys.closeQuietly(statusFd);
+    private static long graceMs(SpawnSpec spec) {
+        return spec.sandbox().killGrace() == null ? 0 : spec.sandbox().killGrace().toMillis();
+    }
+
+    /** Reads what {@code fds[i]} holds without waiting (its writers are gone, or outside the sandbox), to EOF. */
+    private static void finalDrain(int[] fds, int i, byte[] buf, Capture sink, Spawner.Launched l, ExitCollector exits) {
+        while (fds[i] >= 0) {
+            int revents = Sys.pollOne(fds[i], Native.POLLIN, 0);
+            boolean open = (revents & (Native.POLLIN | Native.POLLHUP | Native.POLLERR)) != 0
+                    && (i == 2 ? l.status.readAvailable(exits::accept) : drain(fds[i], buf, sink));
+            if (!open || revents == 0) {
+                Sys.closeQuietly(fds[i]);
+                fds[i] = -1;
             }
-            l.launcher.awaitExit();
-            Sys.closeQuietly(l.launcher.pidfd);
-        });
+        }
     }
 
     /** One read of a readable pipe into {@code sink}; false at EOF or on an error that ends the stream. */
-    private static boolean drain(int fd, byte[] buf, ByteArrayOutputStream sink) {
+    private static boolean drain(int fd, byte[] buf, Capture sink) {
         long n = C.read(fd, buf, buf.length);
         if (n > 0) {
-            sink.write(buf, 0, (int) n);
+            sink.add(buf, (int) n);
             return true;
         }
         return n < 0 && (Native.errno() == Errno.EINTR || Native.errno() == Errno.EAGAIN);

@@ -51,6 +51,11 @@ final class SetupFailure {
     static String hint(LaunchPlan plan, Step step, int errno) {
         boolean user = plan.created.contains(NamespaceType.USER);
         String who = plan.who.privileged() ? "root" : "uid " + plan.who.euid();
+        String resource = Hints.forErrno(errno);
+        if (resource != null && step != Step.MOUNT_PLAN) {
+            // a process or fd limit, whatever the step (clone, the init's fork, newuidmap's fork, pipes)
+            return resource;
+        }
         return switch (step) {
             case CLONE -> switch (errno) {
                 case ENOSPC, EUSERS -> "a namespace limit was reached: nesting depth (32 user namespaces) or "
@@ -99,9 +104,14 @@ final class SetupFailure {
                     + "there: add a tmpfs or use emptyRoot())"
                     : errno == EPERM ? "the kernel refused this mount in the sandbox's user namespace: proc needs a new "
                       + "pid namespace, mqueue a new ipc namespace, and a read-only mount of the host stays read-only"
-                    : errno == 20 || errno == 21 ? "a bind needs a directory on a directory and a file on a file" : null;
+                    : errno == 20 || errno == 21 ? "a bind needs a directory on a directory and a file on a file"
+                    : errno == 40 ? "a symlink: destinations are never resolved through one, a writable bind's source "
+                      + "is never one itself, and strict sources have none on their path; name the real path "
+                      + "(Path.toRealPath()) if you trust it"
+                    : errno == 18 ? "a source reached through a magic link (/proc/PID/root, /proc/PID/fd/N): name the "
+                      + "path itself" : null;
             case SWITCH_ROOT -> errno == 75 ? "the command's uid or gid is not mapped in its user namespace: map it"
-                    : "the root must be an existing directory, and / must not have shared propagation";
+                    : "the root must be an existing directory (not a symlink), and / private or slave";
             case CAPABILITIES -> "dropping capabilities needs CAP_SETPCAP: add newUser(), or keep noNewPrivileges()";
             default -> null;
         };

@@ -44,10 +44,21 @@ public final class Spawner {
     private static final int STATUS_FD = 4;
     private static final int LIFELINE_FD = 5;
 
+    static {
+        // Before any fd of jns exists: a JVM started with fd 0, 1 or 2 closed would otherwise hand jns's own
+        // pipes to a command that inherits that stdio slot.
+        StdFds.fill();
+        Hints.preload();
+    }
+
     private static final ExecutorService SPAWN_THREAD = Executors.newSingleThreadExecutor(r -> daemon(r, "jns-spawner"));
-    static final ExecutorService REAPERS = Executors.newCachedThreadPool(r -> daemon(r, "jns-reaper"));
-    private static final int[] LIFELINE = Sys.pipe("create the jns lifeline pipe");
+    private static final int[] LIFELINE = lifeline();
     private static final Privileges JVM = Privileges.current();
+
+    private static int[] lifeline() {
+        int[] p = Sys.pipe("create the jns lifeline pipe");
+        return new int[] {Sys.moveAtOrAbove(p[0], 3), Sys.moveAtOrAbove(p[1], 3)};
+    }
 
     private Spawner() {
     }
@@ -76,9 +87,9 @@ public final class Spawner {
         long t0 = System.nanoTime();
         boolean here = !Thread.currentThread().getName().startsWith("jns-enter");
         Launched l = launch(spec, here, true);
-        Collected c = RunLoop.collect(l, spec);
-        return new SpawnResult(c.stdout(), c.stderr(),
-                Duration.ofNanos(System.nanoTime() - t0), LinuxNsProcess.outcome(c.exit(), l.namespaceIds));
+        Collected c = RunLoop.collect(l, spec, spec.captureLimit());
+        return new SpawnResult(c.stdout(), c.stderr(), Duration.ofNanos(System.nanoTime() - t0),
+                LinuxNsProcess.outcome(c.exit(), l.namespaceIds), c.truncated());
     }
 
     /** What a successful launch hands on: the launcher, the command, our ends of its pipes, the status reader. */
@@ -105,9 +116,10 @@ public final class Spawner {
         }
     }
 
-    /** What {@link RunLoop#collect} gathered. */
-    record Collected(LinuxNsProcess.Exit exit, String stdout, String stderr) {
+    /** What {@link RunLoop#collect} gathered; {@code truncated}: a stream went past the capture limit. */
+    record Collected(LinuxNsProcess.Exit exit, String stdout, String stderr, boolean truncated) {
     }
+
 
     /**
      * Spawns the launcher (on this thread when {@code here}, else on the spawner thread), sends the spec and
@@ -116,12 +128,26 @@ public final class Spawner {
      */
     private static Launched launch(SpawnSpec spec, boolean here, boolean nullStdin) {
         LaunchPlan plan = LaunchPlan.of(spec, JVM);
+        try {
+            return launch(spec, plan, here, nullStdin, true);
+        } catch (ForkServer.Abandoned a) {
+            // the request was given up after the fds were sent: a late launcher may hold them, so this spawn
+            // starts over with new pipes (the old ones are closed: such a launcher reads EOF and ends), and
+            // without the server (a new one is ready for the next spawn)
+            LOG.debug("{}: starting over without the fork server", spec.describe());
+            return launch(spec, plan, here, nullStdin, false);
+        }
+    }
+
+    private static Launched launch(SpawnSpec spec, LaunchPlan plan, boolean here, boolean nullStdin,
+                                   boolean useServer) {
         String what = spec.describe();
         Launcher launcher = Launcher.get();
         List<Integer> parentSide = new ArrayList<>();  // ours; closed on failure
         List<Integer> childSide = new ArrayList<>();   // the launcher's; closed once it runs
         LauncherProc proc = null;
         boolean ok = false;
+        List<FdHolder> pinned = new ArrayList<>();
         try {
             int[] stdio = new int[3];
             int[] ours = {-1, -1, -1};
@@ -141,9 +167,11 @@ public final class Spawner {
                     LIFELINE[0]));
             List<long[]> devIno = new ArrayList<>();
             for (NsHandle h : spec.joins()) {
-                int fd = joinFd(what, h);
+                // pinned until launch returns: a concurrent close() cannot free the number (and let another
+                // open reuse it) while the fd is sent; the launcher checks the identity recorded at open
+                int fd = pin(what, h, pinned);
                 sources.add(fd);
-                devIno.add(Sys.devIno(what, fd));
+                devIno.add(new long[] {h.device(), h.inode()});
             }
             for (java.util.Map.Entry<Integer, Integer> pass : spec.sandbox().passFds().entrySet()) {
                 if (C.fcntl(pass.getValue(), Native.F_GETFD, 0) < 0) {
@@ -157,7 +185,7 @@ public final class Spawner {
             byte[] encoded = plan.encode(devIno);
             List<Integer> forServer = new ArrayList<>(sources);
             forServer.remove(LIFELINE_FD); // (by index) the server's forks keep the server's own lifeline
-            proc = ForkServer.fork(what, forServer);
+            proc = useServer ? ForkServer.fork(what, forServer) : null;
             if (proc == null) {
                 // no fork server to be had: spawn the launcher directly
                 int pid = here ? check(what, SpawnCall.spawnHere(launcher.path(), sources))
@@ -170,7 +198,7 @@ public final class Spawner {
                     throw NamespaceException.builder(what).step("pidfd_open of the launcher").errno(e)
                             .hint("jns needs Linux 5.3 or later").build();
                 }
-                proc = new LauncherProc(pid, pidfd, -1);
+                proc = new LauncherProc(pid, pidfd);
             }
             for (int fd : childSide) {
                 Sys.closeQuietly(fd);
@@ -193,9 +221,10 @@ public final class Spawner {
                 StatusReader.Record r = status.next();
                 if (r == null) {
                     int raw = proc.awaitExit();
+                    int pid = proc.pid;
                     proc = null;
-                    throw NamespaceException.builder(what).step("run the launcher").detail("it ended with "
-                            + ExitStatus.describe(raw) + " before the command started")
+                    throw NamespaceException.builder(what).step("run the launcher").detail("the jns launcher (pid "
+                            + pid + ") ended with " + ExitStatus.describe(raw) + " before the command started")
                             .hint("this is a jns bug, or the launcher was killed; run with DEBUG logging of dev.jns")
                             .build();
                 }
@@ -230,12 +259,18 @@ public final class Spawner {
             ok = true;
             return l;
         } finally {
+            for (FdHolder h : pinned) {
+                h.unpin();
+            }
             for (int fd : childSide) {
                 Sys.closeQuietly(fd);
             }
             if (!ok) {
                 if (proc != null) {
-                    proc.signal(Native.SIGKILL); // before its pidfd is closed below
+                    proc.killSandbox(); // a sandbox may exist already: S kills it all, then ends
+                    if (!awaitEnd(proc, 1000)) {
+                        proc.signal(Native.SIGKILL); // a stopped launcher
+                    }
                     proc.awaitExit();
                 }
                 for (int fd : parentSide) {
@@ -253,18 +288,53 @@ public final class Spawner {
         }
     }
 
-    private static int joinFd(String what, NsHandle h) {
+    private static int pin(String what, NsHandle h, List<FdHolder> pinned) {
         if (h instanceof FdHolder f) {
-            return f.fd(what);
+            int fd = f.pin(what);
+            pinned.add(f);
+            return fd;
         }
         throw NamespaceException.builder(what).step("join " + h).errno(Errno.EINVAL)
                 .detail("the handle is not a jns-linux handle").hint("open handles with dev.jns.Namespaces").build();
+    }
+
+    /** Waits up to {@code ms} for the launcher's end (its pidfd); true when it has ended. */
+    static boolean awaitEnd(LauncherProc proc, int ms) {
+        long deadline = System.nanoTime() + ms * 1_000_000L;
+        while (!proc.ended()) {
+            long left = (deadline - System.nanoTime()) / 1_000_000;
+            if (left <= 0) {
+                return false;
+            }
+            Sys.pollOne(proc.pidfd, Native.POLLIN, (int) Math.min(left, 50));
+        }
+        return true;
+    }
+
+    /**
+     * Waits (at most a second) until the sandbox's first process has ended. After a normal end the launcher has
+     * reaped it already; when the launcher was killed, the first process dies by PR_SET_PDEATHSIG, and as a pid
+     * namespace's init it ends only once the kernel has killed everything in its namespace.
+     */
+    static void awaitFirstProcess(int childPidfd) {
+        if (childPidfd >= 0) {
+            Sys.pollOne(childPidfd, Native.POLLIN, 1000);
+        }
     }
 
     /** What jns-linux's handles give the spawner. */
     public interface FdHolder {
         /** The open fd; throws a NamespaceException naming {@code what} when closed. */
         int fd(String what);
+
+        /**
+         * The open fd, pinned: a concurrent close of the handle is deferred (the number cannot be reused)
+         * until {@link #unpin()}; throws a NamespaceException naming {@code what} when closed.
+         */
+        int pin(String what);
+
+        /** Ends one {@link #pin}. */
+        void unpin();
     }
 
     /**
@@ -294,9 +364,11 @@ public final class Spawner {
                 String stream = slot == 0 ? "stdin" : slot == 1 ? "stdout" : "stderr";
                 int fd = C.open(f.getPath(), flags | Native.O_CLOEXEC, 0666);
                 if (fd < 0) {
-                    throw NamespaceException.builder(what).step("open " + stream + " redirect " + f)
-                            .errno(Native.errno())
-                            .hint("the file must be " + (input ? "readable" : "writable") + " by the JVM").build();
+                    int e = Native.errno();
+                    String hint = Hints.forErrno(e);
+                    throw NamespaceException.builder(what).step("open " + stream + " redirect " + f).errno(e)
+                            .hint(hint != null ? hint : "the file must be " + (input ? "readable" : "writable")
+                                    + " by the JVM").build();
                 }
                 childSide.add(fd);
                 return fd;
@@ -348,8 +420,7 @@ public final class Spawner {
     private static int check(String what, int[] r) {
         if (r[1] != 0) {
             throw NamespaceException.builder(what).step("posix_spawn of the launcher").errno(r[1])
-                    .hint(r[1] == Errno.EACCES ? "the launcher could not be executed (noexec memfd policy?)"
-                            : r[1] == Errno.EAGAIN ? "process limit reached (ulimit -u, pids cgroup)" : null).build();
+                    .hint(r[1] == Errno.EACCES ? Launcher.get().execRefusedHint() : Hints.forErrno(r[1])).build();
         }
         return r[0];
     }
@@ -396,7 +467,10 @@ public final class Spawner {
 
         private static int[] spawn(String path, List<Integer> sources, Pointer attributes, Pointer actions,
                                    Native.StringArray argv) {
-            int base = Math.max(sources.stream().mapToInt(Integer::intValue).max().orElse(0), sources.size()) + 1;
+            // the temporaries lie above every source, every target and the launcher's own fd (which must survive
+            // the file actions: posix_spawn executes it after them)
+            int base = Math.max(Math.max(sources.stream().mapToInt(Integer::intValue).max().orElse(0), sources.size()),
+                    Launcher.get().fd()) + 1;
             C.posix_spawn_file_actions_init(actions);
             try {
                 // two phases, so that no source is overwritten before it is copied: first out of the way, then home

@@ -69,6 +69,7 @@ public final class SpecEncoder {
 
     /** MOUNT flag bits: a missing source skips the entry. */
     public static final int MOUNT_FLAG_TRY = 1;
+    public static final int MOUNT_FLAG_NO_SYMLINKS = 2;
 
     /** CAPS flag bits: raise the kept capabilities as ambient. */
     public static final int CAPS_AMBIENT = 1;
@@ -127,10 +128,15 @@ public final class SpecEncoder {
     /** A MOUNT record: {@code u32 op | u32 flags | u32 mode | u32 0 | u64 size | src NUL | dst NUL | data}. */
     public SpecEncoder mount(MountOp op, boolean optional, int mode, long size, String src, String dst,
                              byte[] data) {
+        return mount(op, optional ? MOUNT_FLAG_TRY : 0, mode, size, src, dst, data);
+    }
+
+    /** A MOUNT record with the given flag bits ({@link #MOUNT_FLAG_TRY}, {@link #MOUNT_FLAG_NO_SYMLINKS}). */
+    public SpecEncoder mount(MountOp op, int flags, int mode, long size, String src, String dst, byte[] data) {
         byte[] s = src.getBytes(StandardCharsets.UTF_8);
         byte[] d = dst.getBytes(StandardCharsets.UTF_8);
         ByteBuffer b = le(24 + s.length + 1 + d.length + 1 + data.length);
-        b.putInt(op.code()).putInt(optional ? MOUNT_FLAG_TRY : 0).putInt(mode).putInt(0).putLong(size);
+        b.putInt(op.code()).putInt(flags).putInt(mode).putInt(0).putLong(size);
         b.put(s).put((byte) 0).put(d).put((byte) 0).put(data);
         return raw(T_MOUNT, b.array());
     }

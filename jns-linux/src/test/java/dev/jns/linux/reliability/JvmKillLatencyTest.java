@@ -27,8 +27,9 @@ class JvmKillLatencyTest {
         String java = ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java");
         List<Long> latenciesUs = new ArrayList<>();
         for (int run = 0; run < RUNS; run++) {
+            String marker = dev.jns.linux.Procs.marker();
             Process jvm = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                    DieWithJvmMain.class.getName()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+                    DieWithJvmMain.class.getName(), marker).redirectError(ProcessBuilder.Redirect.INHERIT).start();
             try {
                 String line = new BufferedReader(new InputStreamReader(jvm.getInputStream(), StandardCharsets.UTF_8))
                         .readLine();
@@ -42,6 +43,12 @@ class JvmKillLatencyTest {
                     }
                     assertThat(alive(pid)).as("run %d: sandbox %d 2 s after the JVM was killed", run, pid).isFalse();
                 }
+                // and what the commands started: background children and setsid'd double forks (3 per sandbox)
+                while (!dev.jns.linux.Procs.withArg(marker).isEmpty() && System.nanoTime() - killedAt < 2_000_000_000L) {
+                    Thread.onSpinWait();
+                }
+                assertThat(dev.jns.linux.Procs.withArg(marker)).as("run %d: descendants 2 s after the JVM was killed", run)
+                        .isEmpty();
                 latenciesUs.add((System.nanoTime() - killedAt) / 1000);
                 assertThat(jvm.waitFor(5, TimeUnit.SECONDS)).isTrue();
             } finally {
@@ -50,7 +57,7 @@ class JvmKillLatencyTest {
         }
         Collections.sort(latenciesUs);
         System.out.printf("JVM SIGKILL -> every sandboxed process gone: median %.1f ms, max %.1f ms over %d runs "
-                + "(2 sandboxes each, with and without a pid namespace)%n", latenciesUs.get(RUNS / 2) / 1000.0,
+                + "(2 sandboxes each, with and without a pid namespace, each with 3 descendants)%n", latenciesUs.get(RUNS / 2) / 1000.0,
                 latenciesUs.get(RUNS - 1) / 1000.0, RUNS);
         assertThat(latenciesUs.get(RUNS - 1)).as("worst latency (us)").isLessThan(1_000_000L);
     }

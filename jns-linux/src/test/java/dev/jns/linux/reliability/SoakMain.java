@@ -44,7 +44,7 @@ class SoakMain {
         assertThat(after.children()).as("children").isLessThanOrEqualTo(before.children());
         assertThat(after.zombies()).as("zombies").isZero();
         assertThat(after.mounts()).as("mounts").isLessThanOrEqualTo(before.mounts());
-        // jns-reaper threads are a cached pool (60 s idle timeout): wait for it, then the growth must be zero
+        // run() uses only the caller's thread; pools of the JDK (common pool) idle out: wait, then the growth must be zero
         long idleDeadline = System.nanoTime() + 75_000_000_000L;
         int threads = after.threads();
         while (threads > before.threads() && System.nanoTime() < idleDeadline) {

@@ -89,7 +89,7 @@ class SpecRoundTripPropertyTest {
                 });
         Gen<long[]> limits = integers().between(0, Rlimit.values().length - 1).zip(longs().between(0, 1L << 40),
                 longs().between(0, 1L << 40), (r, a, b) -> new long[] {r, Math.min(a, b), Math.max(a, b)});
-        return command.zip(env, integers().between(0, 127), lists().of(integers().between(0, 3)).ofSizeBetween(0, 6),
+        return command.zip(env, integers().between(0, 127), lists().of(integers().between(0, 4)).ofSizeBetween(0, 6),
                 limits.zip(NAME, longs().between(1, 10_000_000), (l, h, t) -> new Object[] {l, h, t}),
                 (c, e, ns, mounts, rest) -> {
                     long[] l = (long[]) rest[0];
@@ -127,6 +127,7 @@ class SpecRoundTripPropertyTest {
                 case 0 -> plan.tmpfs(dst, 1L << 20, 0700);
                 case 1 -> plan.roBindTry(Path.of("/usr"), dst);
                 case 2 -> plan.file(dst, "content " + a.hostname());
+                case 3 -> plan.bindData(dst, "data " + a.hostname());
                 default -> plan.symlink("../" + a.hostname(), dst);
             }
         }

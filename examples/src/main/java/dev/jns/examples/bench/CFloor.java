@@ -1,0 +1,96 @@
+package dev.jns.examples.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * The benchmark's C floor: {@code cfloor.c} (next to this class) compiled with the system's {@code cc} and run
+ * as a small server that, per request, does the same kernel work as jns's default sandbox (or a plain fork +
+ * exec) and reports how long that took, measured in C. Requests interleave with the JVM's variants, so
+ * machine noise hits all alike.
+ */
+final class CFloor implements AutoCloseable {
+    private final Process process;
+    private final OutputStream requests;
+    private final BufferedReader replies;
+
+    private CFloor(Process process) {
+        this.process = process;
+        this.requests = process.getOutputStream();
+        this.replies = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.US_ASCII));
+    }
+
+    /** Compiles and starts the C floor; empty (with the reason on stderr) when there is no C compiler. */
+    static Optional<CFloor> start() throws IOException, InterruptedException {
+        Path dir = Files.createTempDirectory("jns-cfloor");
+        Path src = dir.resolve("cfloor.c");
+        Path bin = dir.resolve("cfloor");
+        try (InputStream in = CFloor.class.getResourceAsStream("cfloor.c")) {
+            if (in == null) {
+                throw new IllegalStateException("cfloor.c is missing from the class path");
+            }
+            Files.copy(in, src);
+        }
+        Process cc;
+        try {
+            cc = new ProcessBuilder("cc", "-std=c11", "-O2", "-o", bin.toString(), src.toString())
+                    .redirectErrorStream(true).start();
+        } catch (IOException e) {
+            System.err.println("C floor skipped: no C compiler (cc) on PATH: " + e.getMessage());
+            return Optional.empty();
+        }
+        String out = new String(cc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (cc.waitFor() != 0) {
+            System.err.println("C floor skipped: cc failed:\n" + out);
+            return Optional.empty();
+        }
+        bin.toFile().deleteOnExit();
+        src.toFile().deleteOnExit();
+        dir.toFile().deleteOnExit();
+        return Optional.of(new CFloor(new ProcessBuilder(bin.toString())
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start()));
+    }
+
+    /** One spawn of /bin/true in the sandbox's namespaces, timed in C (nanoseconds). */
+    long sandbox() {
+        return ask('s');
+    }
+
+    /** One plain fork + exec + wait of /bin/true, timed in C (nanoseconds). */
+    long plain() {
+        return ask('p');
+    }
+
+    private long ask(char what) {
+        try {
+            requests.write(new byte[] {(byte) what, '\n'});
+            requests.flush();
+            String line = replies.readLine();
+            if (line == null) {
+                throw new IllegalStateException("the C floor ended (see its message above)");
+            }
+            return Long.parseLong(line.trim());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        requests.close();
+        try {
+            process.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+    }
+}

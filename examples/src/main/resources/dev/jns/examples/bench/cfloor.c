@@ -1,0 +1,120 @@
+/* The C floor of the spawn benchmark: what the kernel needs for the same work as jns's default sandbox,
+ * timed from within C. For each line on stdin ('s' or 'p') it starts /bin/true and waits for it, then
+ * prints the nanoseconds that took:
+ *   s  clone with new user, pid, mount, uts and ipc namespaces; the parent writes the id maps (root mapped
+ *      to the caller, setgroups denied); the child makes / private, mounts a proc on /proc and, as PID 1,
+ *      forks /bin/true and waits for it (an init, as jns's);
+ *   p  plain fork + exec + wait.
+ * Built by SpawnBenchmark with the system's cc; errors end the program with a message on stderr. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static void die(const char *what)
+{
+    fprintf(stderr, "cfloor: %s: %s\n", what, strerror(errno));
+    exit(2);
+}
+
+static long now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1000000000L + ts.tv_nsec;
+}
+
+static void write_file(const char *path, const char *text)
+{
+    int fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0)
+        die(path);
+    ssize_t n = write(fd, text, strlen(text));
+    if (n != (ssize_t)strlen(text))
+        die(path);
+    close(fd);
+}
+
+static int run_true(void)
+{
+    pid_t p = fork();
+    if (p < 0)
+        return -1;
+    if (p == 0) {
+        char *argv[] = { "/bin/true", NULL };
+        execv(argv[0], argv);
+        _exit(127);
+    }
+    int st;
+    while (waitpid(p, &st, 0) < 0)
+        if (errno != EINTR)
+            return -1;
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+static int sandbox(void)
+{
+    int sync[2];
+    if (pipe2(sync, O_CLOEXEC) < 0)
+        die("pipe");
+    long flags = CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | SIGCHLD;
+    pid_t c = (pid_t)syscall(SYS_clone, flags, NULL, NULL, NULL, NULL);
+    if (c < 0)
+        die("clone");
+    if (c == 0) {
+        char b;
+        close(sync[1]);
+        if (read(sync[0], &b, 1) != 1)   /* the maps are written */
+            _exit(120);
+        if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+            _exit(121);
+        if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+            _exit(122);
+        int code = run_true();
+        _exit(code < 0 ? 123 : code);
+    }
+    close(sync[0]);
+    char path[64], map[64];
+    snprintf(map, sizeof map, "0 %d 1\n", (int)getuid());
+    snprintf(path, sizeof path, "/proc/%d/uid_map", (int)c);
+    write_file(path, map);
+    snprintf(path, sizeof path, "/proc/%d/setgroups", (int)c);
+    write_file(path, "deny\n");
+    snprintf(map, sizeof map, "0 %d 1\n", (int)getgid());
+    snprintf(path, sizeof path, "/proc/%d/gid_map", (int)c);
+    write_file(path, map);
+    if (write(sync[1], "x", 1) != 1)
+        die("release the child");
+    close(sync[1]);
+    int st;
+    while (waitpid(c, &st, 0) < 0)
+        if (errno != EINTR)
+            die("waitpid");
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+int main(void)
+{
+    char line[16];
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    while (fgets(line, sizeof line, stdin)) {
+        long t0 = now_ns();
+        int code = line[0] == 's' ? sandbox() : run_true();
+        long t = now_ns() - t0;
+        if (code != 0) {
+            fprintf(stderr, "cfloor: /bin/true ended with %d\n", code);
+            return 1;
+        }
+        printf("%ld\n", t);
+    }
+    return 0;
+}

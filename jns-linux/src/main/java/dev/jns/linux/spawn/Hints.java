@@ -1,0 +1,99 @@
+package dev.jns.linux.spawn;
+
+import dev.jns.Errno;
+
+/** Hints for errnos that mean a resource of the process or the machine ran out, whatever the step. */
+final class Hints {
+    private static final int ENFILE = 23;
+
+    private Hints() {
+    }
+
+    /** The hint for {@code errno} when it names an exhausted resource, else null. */
+    static String forErrno(int errno) {
+        if (errno == Errno.EAGAIN) {
+            return "process limit reached: RLIMIT_NPROC (ulimit -u) of the user, or pids.max of the JVM's pids "
+                    + "cgroup; end processes you no longer need";
+        }
+        if (errno == Errno.EMFILE) {
+            return "this JVM has too many open files (RLIMIT_NOFILE, ulimit -n): close handles, processes and "
+                    + "streams you no longer need, or raise the limit";
+        }
+        if (errno == ENFILE) {
+            return "the system-wide open file limit (fs.file-max) is reached";
+        }
+        if (errno == Errno.ENOMEM) {
+            return "out of memory (or a memory limit of the JVM's cgroup)";
+        }
+        return null;
+    }
+
+    /**
+     * Loads now what error reporting needs later: when the JVM has run out of fds, loading a class from a class
+     * directory (or a jar the JVM has not opened yet) fails, and the error would become a NoClassDefFoundError
+     * instead of the real one. Loads every class of this package (their switch-map and nested classes included)
+     * and the core classes errors are made of.
+     */
+    static void preload() {
+        ClassLoader loader = Hints.class.getClassLoader();
+        for (String name : packageClasses()) {
+            load(name, false, loader); // loaded (read from its file), initialized when first used
+        }
+        for (Class<?> c : new Class<?>[] {Errno.class, dev.jns.NamespaceException.class,
+            dev.jns.InvalidSpecException.class, dev.jns.Outcome.class, dev.jns.Outcome.Kind.class,
+            dev.jns.spi.RunSupport.class}) {
+            load(c.getName(), true, c.getClassLoader());
+        }
+        Errno.name(Errno.EMFILE); // its tables
+        String m = dev.jns.NamespaceException.builder("a").step("b").errno(Errno.EMFILE).detail("c")
+                .hint(forErrno(Errno.EMFILE)).build().getMessage();
+        if (m.isEmpty()) {
+            throw new IllegalStateException("empty message");
+        }
+    }
+
+    private static void load(String name, boolean initialize, ClassLoader loader) {
+        try {
+            Class.forName(name, initialize, loader);
+        } catch (ClassNotFoundException | LinkageError e) {
+            // not there: nothing to load
+        }
+    }
+
+    /** The binary names of this package's classes, from the class directory or the jar it was loaded from. */
+    private static java.util.List<String> packageClasses() {
+        String pkg = Hints.class.getPackageName();
+        String dir = pkg.replace('.', '/');
+        java.util.List<String> names = new java.util.ArrayList<>();
+        java.net.URL self = Hints.class.getResource("Hints.class");
+        try {
+            if (self == null) {
+                return names;
+            }
+            if (self.getProtocol().equals("file")) {
+                java.io.File[] files = new java.io.File(self.toURI()).getParentFile().listFiles();
+                for (java.io.File f : files == null ? new java.io.File[0] : files) {
+                    if (f.getName().endsWith(".class")) {
+                        names.add(pkg + "." + f.getName().substring(0, f.getName().length() - 6));
+                    }
+                }
+            } else if (self.getProtocol().equals("jar")) {
+                java.net.JarURLConnection c = (java.net.JarURLConnection) self.openConnection();
+                c.setUseCaches(false);
+                try (java.util.jar.JarFile jar = c.getJarFile()) {
+                    java.util.Enumeration<java.util.jar.JarEntry> entries = jar.entries();
+                    while (entries.hasMoreElements()) {
+                        String e = entries.nextElement().getName();
+                        if (e.startsWith(dir + "/") && e.endsWith(".class") && e.indexOf('/', dir.length() + 1) < 0) {
+                            names.add(e.substring(0, e.length() - 6).replace('/', '.'));
+                        }
+                    }
+                }
+            }
+        } catch (java.io.IOException | java.net.URISyntaxException | RuntimeException e) {
+            // the explicit list in preload still applies
+        }
+        names.remove("dev.jns.linux.spawn.package-info");
+        return names;
+    }
+}

@@ -1,0 +1,15 @@
+package dev.jns.linux.reliability;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+
+/** {@link LauncherLostUnderLoadTest} in a JVM of an unprivileged user (user + pid namespaces). */
+@Tag("rootless")
+class RootlessLauncherLostUnderLoadTest extends LauncherLostUnderLoadTest {
+    @BeforeAll
+    static void notRoot() {
+        assumeFalse("root".equals(System.getProperty("user.name")), "runs as an unprivileged user (-Djns.rootlessUser)");
+    }
+}
