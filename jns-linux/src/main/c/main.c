@@ -13,7 +13,6 @@
 #include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
-#include <grp.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -278,6 +277,13 @@ int main(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], "--server") == 0)
         server_main();
+    if (argc > 1 && strcmp(argv[1], "--describe") == 0) {
+        /* For jns doctor: what this launcher can do here. */
+        char text[200];
+        filter_describe(text, sizeof text);
+        printf("jns-launcher protocol %d; %s\n", SPEC_VERSION, text);
+        return 0;
+    }
     launcher_main();
 }
 
@@ -286,24 +292,19 @@ void launcher_main(void)
     /* 1. Read and check the whole spec before doing anything: a bad spec changes nothing. */
     spec_read(FD_SPEC, &spec);
 
-    /* 2. Drop to the requested ids first: a credential change clears PR_SET_PDEATHSIG and
-     *    the dumpable flag, so prctl must come after it. */
+    /* 2. RUN_AS: the target's effective ids (ids.c says why only those). It comes before prctl because
+     *    any change of the effective uid/gid clears PR_SET_PDEATHSIG and the dumpable flag. */
     debug_stop(STEP_DROP_TO_UID);
-    if (spec.run_as) {
-        if (setgroups(0, NULL) < 0)
-            report_error(STEP_DROP_TO_UID, errno, "setgroups(0)");
-        if (setresgid(spec.gid, spec.gid, spec.gid) < 0)
-            report_error(STEP_DROP_TO_UID, errno, "setresgid(%u)", spec.gid);
-        if (setresuid(spec.uid, spec.uid, spec.uid) < 0)
-            report_error(STEP_DROP_TO_UID, errno, "setresuid(%u)", spec.uid);
-    }
+    run_as_prepare(&spec);
 
     /* 3. End the sandbox when the JVM's spawning thread ends, and the JVM may have died before
      *    prctl. The signal is SIG_KILL_SANDBOX, not SIGKILL: until step 6 blocks it, it ends S (nothing
      *    to clean up yet); from then on S reads it and kills the whole sandbox before it exits, which a
      *    SIGKILL of S would prevent. S is the JVM's child (the fork server clones it with
-     *    CLONE_PARENT), so the fork server's end does not reach it. Dumpable again after a drop, else
-     *    the files in /proc/C belong to root and S cannot write C's id maps. */
+     *    CLONE_PARENT), so the fork server's end does not reach it. Dumpable again after RUN_AS: C
+     *    inherits the flag, and newuidmap (run as the target) accepts only a target process whose /proc
+     *    entry the target owns. S's real and saved uid still keep the target uid from ptracing or
+     *    signalling S. */
     if (prctl(PR_SET_PDEATHSIG, SIG_KILL_SANDBOX, 0, 0, 0) < 0)
         report_error(STEP_PRCTL, errno, "PR_SET_PDEATHSIG");
     debug_stop(STEP_PRCTL);
@@ -327,6 +328,11 @@ void launcher_main(void)
     debug_stop(STEP_JOIN_NAMESPACE);
     join_namespaces();
 
+    /* 5b. Idmapped binds are made here, where S still has the caller's privileges and no C exists
+     *     yet (C inherits the trees); and a sandbox that changes ids drops the groups first. */
+    idmount_prepare(&spec);
+    ids_drop_groups(&spec);
+
     /* 6. Block the forwarded signals and SIGCHLD before clone, so none is lost in between;
      *    C inherits the mask (and an init reads its own through the same signalfd). The
      *    dispositions are reset because an ignored SIGCHLD would make the kernel reap C. */
@@ -349,6 +355,11 @@ void launcher_main(void)
     if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
         report_error(STEP_PRCTL, errno, "PR_SET_CHILD_SUBREAPER");
 
+    /* The seccomp filter is compiled here, in S, where the heap is S's own and nothing else runs:
+     * libseccomp allocates, and after the clone C and E must not (the launcher's rule, although
+     * their address spaces are their own copies). E only hands the finished program to the kernel. */
+    filter_prepare(&spec);
+
     /* The sync pipe releases C (after the id maps); the sentinel pipe tells S about exec. */
     int sync_pipe[2], sentinel[2];
     if (pipe2(sync_pipe, O_CLOEXEC) < 0 || pipe2(sentinel, O_CLOEXEC) < 0)
@@ -368,6 +379,8 @@ void launcher_main(void)
     }
     close(sync_pipe[0]);
     close(sentinel[1]);
+    idmount_release();
+    run_as_after_clone(&spec);
     release_stdio();
     /* From now on a failure of S kills C and reaps it after the spec EOF. */
     status_child = c;
@@ -386,12 +399,17 @@ void launcher_main(void)
     debug_stop(STEP_WRITE_UID_MAP);
     if (spec.clone_flags & CLONE_NEWUSER)
         idmap_setup(&spec, c);
+    /* Nothing of C's /proc is needed any more: a root S is not dumpable from here on, so that no
+     * process of the sandbox's uid can ptrace it or take its status fd (item 6 of issue 13). */
+    if (launcher_privileged && prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+        report_error(STEP_PRCTL, errno, "PR_SET_DUMPABLE 0");
     debug_stop(STEP_WAIT_FOR_PARENT);
     ssize_t w;
     RETRY_EINTR(w, write(sync_pipe[1], "x", 1));
     if (w != 1)
         report_error(STEP_INTERNAL, w < 0 ? errno : EIO, "release the first process");
-    close(sync_pipe[1]);
+    /* sync_pipe[1] stays open while S lives: after SET_IDS, C re-arms PR_SET_PDEATHSIG (a change of
+     * ids clears it) and takes a hang-up of this pipe as S's death. */
 
     /* 9. Supervise until C ends or the JVM goes. */
     supervise(c, sfd, sentinel[0]);

@@ -27,6 +27,13 @@ public record DoctorProbe(String name, NamespaceType type, long uid, boolean roo
                           int errno, String cause, String fix, Duration elapsed) {
     /** The {@link #name()} of the attempt that makes a user namespace and mounts a tmpfs in it. */
     public static final String USERNS_MOUNT = "userns+mount";
+    /** The {@link #name()} of the attempt that starts a sandbox under jns's default seccomp filter. */
+    public static final String SECCOMP = "seccomp";
+    /**
+     * The {@link #name()} of the attempt (root only) that starts a sandbox with an idmapped bind of a directory
+     * in {@code java.io.tmpdir} (issue 19): whether this kernel and that file system can idmap.
+     */
+    public static final String IDMAP = "idmap";
 
     /** A successful attempt. */
     public static DoctorProbe ok(String name, NamespaceType type, long uid, boolean rootless, Duration elapsed) {

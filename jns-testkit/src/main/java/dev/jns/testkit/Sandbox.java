@@ -453,6 +453,9 @@ public final class Sandbox implements AutoCloseable {
             if (!plan.isEmpty()) {
                 // applied after /proc, in the holder's new mount namespace, which every command joins
                 s.mounts(plan);
+                // a test fixture, not a security boundary: a root JVM's commands join the holder's user namespace
+                // as root anyway, so the holder keeps the caller's ids too (jns's sandboxes would not: issue 13)
+                s.security(dev.jns.sandbox.Security.builder().allowHostRoot(true).build());
             }
             if (namespaces.contains(NamespaceType.UTS)) {
                 s.hostname(hostname);
