@@ -1,6 +1,7 @@
 /* C: the first process in the new namespaces, and E: the process that execs the command. */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
@@ -8,6 +9,7 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "launcher.h"
 #include "status.h"
 #include "steps.h"
@@ -30,13 +32,18 @@ static void exec_steps(const struct spec *s, pid_t init_pid, int sfd)
     int e = reset_signals();
     if (e != 0)
         report_error(STEP_SIGNALS, e, "reset the signal mask and dispositions");
+    /* RUN_AS: only this process takes the target's ids for good (ids.c). */
+    run_as_command(s);
     if (s->cwd && chdir(s->cwd) < 0)
         report_error(STEP_CHDIR, errno, "%s", s->cwd);
     session_apply(s);
+    keyring_apply(s);
     limits_apply(s);
     caps_apply(s, (s->options & OPTION_NO_NEW_PRIVS) != 0);
     no_new_privs_apply(s);
     pass_fds(s);
+    /* Last: the filter may refuse what the steps above use (keyctl, prctl ...). */
+    filter_load(s);
     e = exec_command(s->argv, s->envp);
     report_error(STEP_EXEC, e, "%s", s->argv[0]);
 }
@@ -87,6 +94,22 @@ void child_main(const struct spec *s, int sync_fd, int sentinel_fd, int sfd)
         report_error(STEP_WAIT_FOR_PARENT, errno, "read the sync pipe");
     if (n == 0)
         _exit(127);   /* S failed (and said why) or died: nothing to add */
+    /* S has placed C in the sandbox's cgroup: a new cgroup namespace is rooted there. Before a
+     * change of ids, which can drop the capability that unshare(CLONE_NEWCGROUP) needs. */
+    cg_enter_namespace(s);
+    if (s->set_ids) {
+        ids_apply(s);
+        /* The change of ids cleared PR_SET_PDEATHSIG: arm it again, then make sure S did not die
+         * in between. S keeps the sync pipe's write end until it exits, so a hang-up means it is
+         * gone. */
+        if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+            report_error(STEP_PRCTL, errno, "PR_SET_PDEATHSIG after the change of ids");
+        struct pollfd hup = { .fd = sync_fd, .events = POLLIN };
+        if (poll(&hup, 1, 0) < 0)
+            report_error(STEP_INTERNAL, errno, "poll the sync pipe");
+        if (hup.revents & (POLLHUP | POLLERR))
+            _exit(127);
+    }
     if (close(sync_fd) < 0)
         report_error(STEP_WAIT_FOR_PARENT, errno, "close the sync pipe");
 
@@ -144,6 +167,7 @@ void child_main(const struct spec *s, int sync_fd, int sentinel_fd, int sfd)
     /* So that ps inside shows what this is (not the memfd's fd number). */
     if (prctl(PR_SET_NAME, "jns-init", 0, 0, 0) < 0)
         report_error(STEP_PRCTL, errno, "PR_SET_NAME");
+    init_harden(s);
     /* Only E holds the sentinel now: its exec closes the last write end. */
     if (close(sentinel_fd) < 0)
         report_error(STEP_INTERNAL, errno, "close the sentinel pipe");

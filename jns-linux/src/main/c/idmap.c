@@ -2,6 +2,7 @@
  * namespace to ids it does not hold, and the helpers must run in the parent namespace. */
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -10,6 +11,8 @@
 #include "launcher.h"
 #include "status.h"
 #include "steps.h"
+
+static const struct spec *the_spec;
 
 /* The kernel takes at most 340 lines of 3 numbers. */
 #define MAX_HELPER_ARGS (2 + 3 * 340 + 1)
@@ -62,6 +65,8 @@ static void run_helper(const char *helper, pid_t child, const char *map, int ste
         report_error(step, errno, "fork for %s", helper);
     if (pid == 0) {
         int e = reset_signals();
+        if (e == 0)
+            e = run_as_helper(the_spec);
         if (e == 0 && (dup2(out[1], 1) < 0 || dup2(out[1], 2) < 0))
             e = errno;
         if (e == 0) {
@@ -116,6 +121,7 @@ static void run_helper(const char *helper, pid_t child, const char *map, int ste
 
 void idmap_setup(const struct spec *s, pid_t child)
 {
+    the_spec = s;
     /* setgroups first: an unprivileged writer may only write gid_map once setgroups is
      * "deny" (user_namespaces(7)). With newgidmap, the helper decides. */
     if (s->setgroups && !(s->map_helper & MAP_HELPER_GID))
@@ -133,4 +139,28 @@ void idmap_setup(const struct spec *s, pid_t child)
         else
             write_proc_file(child, "gid_map", s->gid_map, STEP_WRITE_GID_MAP);
     }
+}
+
+void ids_drop_groups(const struct spec *s)
+{
+    /* SET_IDS (a root caller's sandbox with unprivileged ids): C must not keep the caller's
+     * supplementary groups. They are host gids (0 among them) that no gid_map can hide: they
+     * would still open group-accessible host files through the binds. S drops them before the
+     * clone, so C starts without (and this works with setgroups "deny" too). */
+    if (s->set_ids && setgroups(0, NULL) < 0)
+        report_error(STEP_SET_IDS, errno, "setgroups(0) before the clone");
+}
+
+void ids_apply(const struct spec *s)
+{
+    /* C was cloned with the caller's ids, which its user namespace does not map (a root caller's
+     * uid 0 is not in a subordinate range): become the mapped ids now, before anything creates a
+     * file or a mount (a tmpfs refuses an owner it cannot map). Capabilities in the namespace
+     * stay: the kernel keeps them for a change to the namespace's root. */
+    if (!s->set_ids)
+        return;
+    if (setresgid(s->inside_gid, s->inside_gid, s->inside_gid) < 0)
+        report_error(STEP_SET_IDS, errno, "setresgid(%u) inside", s->inside_gid);
+    if (setresuid(s->inside_uid, s->inside_uid, s->inside_uid) < 0)
+        report_error(STEP_SET_IDS, errno, "setresuid(%u) inside", s->inside_uid);
 }

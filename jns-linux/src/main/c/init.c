@@ -22,7 +22,9 @@ void init_loop(pid_t e, int sfd)
             report_error(STEP_INTERNAL, n < 0 ? errno : EIO, "init: read the signalfd");
         int sig = (int)si.ssi_signo;
         if (is_forwarded_signal(sig)) {
-            if (kill(e, sig) < 0 && errno != ESRCH)
+            /* EPERM: the command changed its uid (it may, with capabilities it kept); the init holds
+             * none, so it cannot reach it. S's SIGKILL of the init still ends everything. */
+            if (kill(e, sig) < 0 && errno != ESRCH && errno != EPERM)
                 report_error(STEP_INTERNAL, errno, "init: forward signal %d", sig);
             continue;
         }

@@ -24,6 +24,19 @@ int exec_command(char *const argv[], char *const envp[]);
 /* idmap.c: S writes /proc/PID/{setgroups,uid_map,gid_map} or runs newuidmap/newgidmap.
  * Reports and exits on failure. */
 void idmap_setup(const struct spec *s, pid_t child);
+/* idmap.c, SET_IDS: S drops the supplementary groups before the clone; C becomes the mapped ids
+ * right after S released it. Report and exit on failure. */
+void ids_drop_groups(const struct spec *s);
+void ids_apply(const struct spec *s);
+
+/* idmount.c, MOUNT_IDMAP: S, before the clone, clones and idmaps the sources of idmapped binds
+ * (reports and exits on failure); C takes each entry's tree fd (-1: none) and attaches it; S
+ * closes its copies after the clone. idmap_tree: mount_setattr(MOUNT_ATTR_IDMAP, recursive, with
+ * nosuid and nodev) on a detached tree; returns 0 or an errno. */
+void idmount_prepare(const struct spec *s);
+int idmount_take(int index);
+void idmount_release(void);
+int idmap_tree(int tree_fd, int userns_fd);
 
 /* child.c: C's steps; never returns. sync_fd: read end of the sync pipe; sentinel_fd: write
  * end of the sentinel pipe; sfd: the signalfd inherited from S. */
@@ -47,12 +60,33 @@ pid_t raw_clone(unsigned long flags);
  * failure. */
 void mounts_setup(const struct spec *s);
 
+/* procmask.c: C: masks the proc just mounted at `proc` (a path of C's tree), unless OPTIONS bit 32;
+ * dev_null: the caller's /dev/null as C sees it. */
+void mask_proc(const struct spec *s, const char *proc, const char *dev_null);
+
+/* seccomp.c: S, before clone: compiles the filter the spec asks for (libseccomp) into a static buffer;
+ * reports and exits on a bad rule. E, last before exec: loads it, and the caller's BPF program. */
+void filter_prepare(const struct spec *s);
+void filter_load(const struct spec *s);
+/* "libseccomp X.Y.Z" and whether this kernel has seccomp filters: for `--describe`. */
+void filter_describe(char *out, size_t size);
+
+/* ids.c (item 6 of issue 13): RUN_AS in S, in the idmap helper, in E; the init's hardening. */
+void run_as_prepare(const struct spec *s);
+void run_as_after_clone(const struct spec *s);
+int run_as_helper(const struct spec *s);   /* 0 or an errno */
+void run_as_command(const struct spec *s);
+void init_harden(const struct spec *s);
+extern int launcher_privileged;         /* S started with real uid 0 */
+
 /* caps.c: E: the CAPS record (bounding, permitted, effective, inheritable, ambient sets). */
 void caps_apply(const struct spec *s, int no_new_privs);
 
-/* limits.c: E: the RLIMIT records; setsid (OPTIONS bit 4); PR_SET_NO_NEW_PRIVS (OPTIONS bit 8). */
+/* limits.c: E: the RLIMIT records; setsid (OPTIONS bit 4); a new session keyring (OPTIONS bit 64);
+ * PR_SET_NO_NEW_PRIVS (OPTIONS bit 8). */
 void limits_apply(const struct spec *s);
 void session_apply(const struct spec *s);
+void keyring_apply(const struct spec *s);
 void no_new_privs_apply(const struct spec *s);
 
 /* main.c: S, the supervisor (what a posix_spawn'd launcher runs, and each fork of the server). */

@@ -13,12 +13,12 @@
 #include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
-#include <grp.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "launcher.h"
 #include "spec.h"
 #include "status.h"
@@ -150,10 +150,14 @@ static void finish(pid_t c)
     int st = 0;
     struct rusage ru;
     memset(&ru, 0, sizeof ru);
+    /* With a cgroup, everything in it first (cgroup.kill: forks in flight included), then reap. */
+    (void)cg_kill();
     int reaped = reap_all(c, &st, &ru);
     status_child = 0;
     if (!reaped)
         report_error(STEP_INTERNAL, ECHILD, "reap the first process");
+    /* What the sandbox used is reported before C's EXIT; then its cgroup goes. */
+    cg_finish();
     (void)status_write_exit(st, &ru);
     _exit(exit_code_of(st));
 }
@@ -278,6 +282,13 @@ int main(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], "--server") == 0)
         server_main();
+    if (argc > 1 && strcmp(argv[1], "--describe") == 0) {
+        /* For jns doctor: what this launcher can do here. */
+        char text[200];
+        filter_describe(text, sizeof text);
+        printf("jns-launcher protocol %d; %s\n", SPEC_VERSION, text);
+        return 0;
+    }
     launcher_main();
 }
 
@@ -286,24 +297,19 @@ void launcher_main(void)
     /* 1. Read and check the whole spec before doing anything: a bad spec changes nothing. */
     spec_read(FD_SPEC, &spec);
 
-    /* 2. Drop to the requested ids first: a credential change clears PR_SET_PDEATHSIG and
-     *    the dumpable flag, so prctl must come after it. */
+    /* 2. RUN_AS: the target's effective ids (ids.c says why only those). It comes before prctl because
+     *    any change of the effective uid/gid clears PR_SET_PDEATHSIG and the dumpable flag. */
     debug_stop(STEP_DROP_TO_UID);
-    if (spec.run_as) {
-        if (setgroups(0, NULL) < 0)
-            report_error(STEP_DROP_TO_UID, errno, "setgroups(0)");
-        if (setresgid(spec.gid, spec.gid, spec.gid) < 0)
-            report_error(STEP_DROP_TO_UID, errno, "setresgid(%u)", spec.gid);
-        if (setresuid(spec.uid, spec.uid, spec.uid) < 0)
-            report_error(STEP_DROP_TO_UID, errno, "setresuid(%u)", spec.uid);
-    }
+    run_as_prepare(&spec);
 
     /* 3. End the sandbox when the JVM's spawning thread ends, and the JVM may have died before
      *    prctl. The signal is SIG_KILL_SANDBOX, not SIGKILL: until step 6 blocks it, it ends S (nothing
      *    to clean up yet); from then on S reads it and kills the whole sandbox before it exits, which a
      *    SIGKILL of S would prevent. S is the JVM's child (the fork server clones it with
-     *    CLONE_PARENT), so the fork server's end does not reach it. Dumpable again after a drop, else
-     *    the files in /proc/C belong to root and S cannot write C's id maps. */
+     *    CLONE_PARENT), so the fork server's end does not reach it. Dumpable again after RUN_AS: C
+     *    inherits the flag, and newuidmap (run as the target) accepts only a target process whose /proc
+     *    entry the target owns. S's real and saved uid still keep the target uid from ptracing or
+     *    signalling S. */
     if (prctl(PR_SET_PDEATHSIG, SIG_KILL_SANDBOX, 0, 0, 0) < 0)
         report_error(STEP_PRCTL, errno, "PR_SET_PDEATHSIG");
     debug_stop(STEP_PRCTL);
@@ -323,9 +329,17 @@ void launcher_main(void)
 
     open_early_fds();
 
+    /* 4b. The sandbox's cgroup, while S still sees the JVM's file systems (a join may change them). */
+    cg_create(&spec);
+
     /* 5. Join, in the given order (user first: it grants the rights for the others). */
     debug_stop(STEP_JOIN_NAMESPACE);
     join_namespaces();
+
+    /* 5b. Idmapped binds are made here, where S still has the caller's privileges and no C exists
+     *     yet (C inherits the trees); and a sandbox that changes ids drops the groups first. */
+    idmount_prepare(&spec);
+    ids_drop_groups(&spec);
 
     /* 6. Block the forwarded signals and SIGCHLD before clone, so none is lost in between;
      *    C inherits the mask (and an init reads its own through the same signalfd). The
@@ -349,6 +363,11 @@ void launcher_main(void)
     if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
         report_error(STEP_PRCTL, errno, "PR_SET_CHILD_SUBREAPER");
 
+    /* The seccomp filter is compiled here, in S, where the heap is S's own and nothing else runs:
+     * libseccomp allocates, and after the clone C and E must not (the launcher's rule, although
+     * their address spaces are their own copies). E only hands the finished program to the kernel. */
+    filter_prepare(&spec);
+
     /* The sync pipe releases C (after the id maps); the sentinel pipe tells S about exec. */
     int sync_pipe[2], sentinel[2];
     if (pipe2(sync_pipe, O_CLOEXEC) < 0 || pipe2(sentinel, O_CLOEXEC) < 0)
@@ -357,7 +376,7 @@ void launcher_main(void)
     /* 7. One clone makes C in all new namespaces at once (a pid namespace needs a new process
      *    anyway). */
     debug_stop(STEP_CLONE);
-    pid_t c = raw_clone((unsigned long)spec.clone_flags);
+    pid_t c = cg_clone(&spec, (unsigned long)spec.clone_flags);
     if (c < 0)
         report_error(STEP_CLONE, errno, "clone with flags 0x%llx",
                      (unsigned long long)spec.clone_flags);
@@ -368,6 +387,8 @@ void launcher_main(void)
     }
     close(sync_pipe[0]);
     close(sentinel[1]);
+    idmount_release();
+    run_as_after_clone(&spec);
     release_stdio();
     /* From now on a failure of S kills C and reaps it after the spec EOF. */
     status_child = c;
@@ -381,17 +402,24 @@ void launcher_main(void)
     snprintf(ns_dir, sizeof ns_dir, "%d/ns", (int)c);
     if (status_write_nsids(proc_fd, ns_dir, ns_names, spec.new_time ? 7 : 8) < 0)
         report_error(STEP_INTERNAL, errno, "write NSIDS");
+    /* In its cgroups before it is released (where clone3 did not put it there already). */
+    cg_place(c);
 
     /* 8. Only a process outside the new user namespace can map it. */
     debug_stop(STEP_WRITE_UID_MAP);
     if (spec.clone_flags & CLONE_NEWUSER)
         idmap_setup(&spec, c);
+    /* Nothing of C's /proc is needed any more: a root S is not dumpable from here on, so that no
+     * process of the sandbox's uid can ptrace it or take its status fd (item 6 of issue 13). */
+    if (launcher_privileged && prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+        report_error(STEP_PRCTL, errno, "PR_SET_DUMPABLE 0");
     debug_stop(STEP_WAIT_FOR_PARENT);
     ssize_t w;
     RETRY_EINTR(w, write(sync_pipe[1], "x", 1));
     if (w != 1)
         report_error(STEP_INTERNAL, w < 0 ? errno : EIO, "release the first process");
-    close(sync_pipe[1]);
+    /* sync_pipe[1] stays open while S lives: after SET_IDS, C re-arms PR_SET_PDEATHSIG (a change of
+     * ids clears it) and takes a hang-up of this pipe as S's death. */
 
     /* 9. Supervise until C ends or the JVM goes. */
     supervise(c, sfd, sentinel[0]);

@@ -40,6 +40,7 @@ static const char *op_name(uint32_t op)
 }
 
 static int cur_index;
+static const struct spec *cur_spec;
 static const struct mount_entry *cur;
 
 /* Every failure of an entry: "entry N (op [src ->] dst): what". Java maps N to the plan. */
@@ -251,8 +252,16 @@ static void do_bind(const struct mount_entry *m)
     /* Binds never carry setuid; only devBind keeps device nodes usable. */
     unsigned attrs = m->op == MOUNT_RO_BIND ? (MFD_RDONLY | MFD_NOSUID | MFD_NODEV)
         : m->op == MOUNT_BIND ? (MFD_NOSUID | MFD_NODEV) : MFD_NOSUID;
-    if (mfd_bind(src, dir, leaf, attrs, 1) < 0)
+    /* An idmapped bind arrives as a detached tree that S cloned and idmapped (idmount.c): attach it.
+     * The source was opened above all the same, so a swapped or symlinked source fails here too. */
+    int tree = idmount_take(cur_index);
+    if (tree >= 0) {
+        if (mfd_attach_tree(tree, dir, leaf, attrs, 1) < 0)
+            fail(errno, "attach the idmapped tree: %s", mfd_what);
+        close(tree);
+    } else if (mfd_bind(src, dir, leaf, attrs, 1) < 0) {
         fail(errno, "bind mount: %s", mfd_what);
+    }
     close(src);
     int top = open_leaf(dir, leaf, m->dst);
     plan_add(top);
@@ -478,6 +487,20 @@ static void do_remount_ro(const struct mount_entry *m)
     close(dir);
 }
 
+/* Masks a proc the plan just mounted (procmask.c), through an fd of its root; the masks bind the
+ * caller's /dev/null, found from the caller's root. */
+static void mask_new_proc(int proc_root)
+{
+    char proc[PATH_MAX], dev_null[PATH_MAX];
+    mfd_fd_path(proc, proc_root);
+    mfd_fd_path(dev_null, caller_root);
+    size_t n = strlen(dev_null);
+    if (n + sizeof "/dev/null" > sizeof dev_null)
+        report_error(STEP_MASK_PROC, ENAMETOOLONG, "the caller's /dev/null");
+    memcpy(dev_null + n, "/dev/null", sizeof "/dev/null");
+    mask_proc(cur_spec, proc, dev_null);
+}
+
 static void apply(const struct mount_entry *m)
 {
     switch (m->op) {
@@ -495,9 +518,15 @@ static void apply(const struct mount_entry *m)
         mount_fs(m, "tmpfs", MS_NOSUID | MS_NODEV, data, 1);
         break;
     }
-    case MOUNT_PROC:
-        mount_fs(m, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, 0);
+    case MOUNT_PROC: {
+        char buf[PATH_MAX], *leaf;
+        int dir = open_parent(m->dst, 1, buf, &leaf);
+        int top = mount_fs_at(dir, leaf, m->dst, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+        mask_new_proc(top);
+        close(top);
+        close(dir);
         break;
+    }
     case MOUNT_MQUEUE:
         mount_fs(m, "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, 0);
         break;
@@ -625,11 +654,13 @@ static void mount_proc(void)
     if (proc < 0 || mfd_mount_id(proc, &id) < 0)
         report_error(STEP_MOUNT_PROC, errno, "the id of the new proc mount");
     plan_mounts[n_plan++] = id;
+    mask_new_proc(proc);
     close(proc);
 }
 
 void mounts_setup(const struct spec *s)
 {
+    cur_spec = s;
     propagation = s->propagation;
     caller_root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (caller_root < 0)

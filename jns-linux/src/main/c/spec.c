@@ -384,8 +384,220 @@ static int parse_debug_stop(struct spec *s, char *p, uint32_t len, struct spec_e
 {
     (void)len;
     s->debug_stop = u32_at(p);
-    if (s->debug_stop < STEP_READ_SPEC || s->debug_stop > STEP_SETSID)
+    if (s->debug_stop < STEP_READ_SPEC || s->debug_stop > STEP_MASK_PROC)
         PARSE_FAIL("DEBUG_STOP: %u is not a step code", s->debug_stop);
+    return 0;
+}
+
+static int parse_seccomp(struct spec *s, char *p, uint32_t len, struct spec_error *err)
+{
+    (void)len;
+    s->seccomp = true;
+    s->seccomp_flags = u32_at(p);
+    s->seccomp_caps = u64_at(p + 8);
+    if ((s->seccomp_flags & ~(uint32_t)SECCOMP_FLAGS_ALL) || u32_at(p + 4) != 0)
+        PARSE_FAIL("SECCOMP: unknown flag bits 0x%x", s->seccomp_flags);
+    return 0;
+}
+
+/* A SECCOMP_RULE payload: u32 action | u32 errno | u32 n_args | u32 0 | n_args x (u32 index | u32 op |
+ * u64 a | u64 b) | name. The name stays in place (p[len] is a NUL the framing added). */
+static int parse_seccomp_rule(struct spec *s, char *p, uint32_t len, struct spec_error *err)
+{
+    if (s->n_rules == SPEC_MAX_SECCOMP_RULES)
+        PARSE_FAIL("SECCOMP_RULE: more than %d", SPEC_MAX_SECCOMP_RULES);
+    int index = s->n_rules;
+    struct seccomp_rule *r = &s->rules[index];
+    if (len < SPEC_RULE_FIXED + 1)
+        PARSE_FAIL("SECCOMP_RULE %d: payload of %u bytes is too short", index, len);
+    r->action = u32_at(p);
+    r->err = u32_at(p + 4);
+    r->n_args = u32_at(p + 8);
+    if (u32_at(p + 12) != 0)
+        PARSE_FAIL("SECCOMP_RULE %d: reserved bytes are not zero", index);
+    if (r->action < RULE_ALLOW || r->action > RULE_KILL)
+        PARSE_FAIL("SECCOMP_RULE %d: unknown action %u", index, r->action);
+    if ((r->action == RULE_ERRNO) != (r->err != 0) || r->err > 4095)
+        PARSE_FAIL("SECCOMP_RULE %d: errno %u does not fit action %u (errno: 1..4095)", index, r->err,
+                   r->action);
+    if (r->action == RULE_ALLOW && r->n_args != 0)
+        PARSE_FAIL("SECCOMP_RULE %d: allow takes no argument conditions", index);
+    if (r->n_args > SPEC_MAX_RULE_ARGS)
+        PARSE_FAIL("SECCOMP_RULE %d: %u argument conditions, at most %d", index, r->n_args,
+                   SPEC_MAX_RULE_ARGS);
+    uint32_t fixed = SPEC_RULE_FIXED + r->n_args * SPEC_RULE_ARG;
+    if (len <= fixed)
+        PARSE_FAIL("SECCOMP_RULE %d: the system call name is missing", index);
+    uint32_t seen_index = 0;
+    for (uint32_t i = 0; i < r->n_args; i++) {
+        const char *q = p + SPEC_RULE_FIXED + i * SPEC_RULE_ARG;
+        struct rule_arg *a = &r->args[i];
+        a->index = u32_at(q);
+        a->op = u32_at(q + 4);
+        a->a = u64_at(q + 8);
+        a->b = u64_at(q + 16);
+        if (a->index > 5 || a->op < 1 || a->op > 7)
+            PARSE_FAIL("SECCOMP_RULE %d: condition %u: argument %u / op %u out of range", index, i,
+                       a->index, a->op);
+        /* libseccomp takes one condition per argument in a rule */
+        if (seen_index & (1u << a->index))
+            PARSE_FAIL("SECCOMP_RULE %d: two conditions on argument %u", index, a->index);
+        seen_index |= 1u << a->index;
+        if (a->op != 7 && a->b != 0)
+            PARSE_FAIL("SECCOMP_RULE %d: condition %u: second value only for op 7", index, i);
+    }
+    char *name = p + fixed;
+    uint32_t name_len = len - fixed;
+    if (name_len > SPEC_MAX_SYSCALL_NAME)
+        PARSE_FAIL("SECCOMP_RULE %d: name of %u bytes, at most %d", index, name_len,
+                   SPEC_MAX_SYSCALL_NAME);
+    for (uint32_t i = 0; i < name_len; i++) {
+        char c = name[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'))
+            PARSE_FAIL("SECCOMP_RULE %d: the name has a byte 0x%02x outside [a-z0-9_]", index,
+                       (unsigned char)c);
+    }
+    r->name = name;
+    s->n_rules++;
+    return 0;
+}
+
+static int parse_seccomp_bpf(struct spec *s, char *p, uint32_t len, struct spec_error *err)
+{
+    if (len == 0 || len % 8 != 0 || len > SPEC_MAX_BPF_INSNS * 8)
+        PARSE_FAIL("SECCOMP_BPF: %u bytes is not 1..%d instructions of 8 bytes", len,
+                   SPEC_MAX_BPF_INSNS);
+    s->bpf = p;
+    s->bpf_len = len;
+    return 0;
+}
+
+static int parse_set_ids(struct spec *s, char *p, uint32_t len, struct spec_error *err)
+{
+    (void)len;
+    s->set_ids = true;
+    s->inside_uid = u32_at(p);
+    s->inside_gid = u32_at(p + 4);
+    if (s->inside_uid == UINT32_MAX || s->inside_gid == UINT32_MAX)
+        PARSE_FAIL("SET_IDS: %u:%u is not an id", s->inside_uid, s->inside_gid);
+    return 0;
+}
+
+/* A map text for MOUNT_IDMAP: 1..340 lines of three decimal numbers, each line ending in '\n'. */
+static bool is_map_text(const char *t, const char *end)
+{
+    int lines = 0, numbers = 0;
+    bool in_number = false;
+    if (t == end)
+        return false;
+    for (const char *c = t; c < end; c++) {
+        if (*c >= '0' && *c <= '9') {
+            if (!in_number)
+                numbers++;
+            in_number = true;
+        } else if (*c == ' ') {
+            in_number = false;
+        } else if (*c == '\n') {
+            if (numbers != 3)
+                return false;
+            numbers = 0;
+            in_number = false;
+            lines++;
+        } else {
+            return false;
+        }
+    }
+    return end[-1] == '\n' && lines <= 340;
+}
+
+/* A MOUNT_IDMAP payload: u32 index | u32 0 | uid map NUL gid map. It follows the MOUNT it is
+ * about, which must be a bind; at most one per entry. The maps stay in place. */
+static int parse_mount_idmap(struct spec *s, char *p, uint32_t len, struct spec_error *err)
+{
+    if (len < 8 + 3)
+        PARSE_FAIL("MOUNT_IDMAP: payload of %u bytes is too short", len);
+    uint32_t index = u32_at(p);
+    if (u32_at(p + 4) != 0)
+        PARSE_FAIL("MOUNT_IDMAP: reserved bytes are not zero");
+    if (index >= (uint32_t)s->n_mounts)
+        PARSE_FAIL("MOUNT_IDMAP: entry %u is not a MOUNT before it", index);
+    struct mount_entry *m = &s->mounts[index];
+    if (m->op != MOUNT_BIND && m->op != MOUNT_RO_BIND && m->op != MOUNT_DEV_BIND)
+        PARSE_FAIL("MOUNT_IDMAP: entry %u is not a bind", index);
+    if (m->idmap_uid != NULL)
+        PARSE_FAIL("MOUNT_IDMAP: entry %u given twice", index);
+    char *end = p + len;
+    char *uid = p + 8;
+    char *nul = memchr(uid, '\0', (size_t)(end - uid));
+    if (nul == NULL || !is_map_text(uid, nul) || !is_map_text(nul + 1, end))
+        PARSE_FAIL("MOUNT_IDMAP: entry %u: maps are not two NUL-separated texts of "
+                   "\"inside outside count\" lines", index);
+    m->idmap_uid = uid;
+    m->idmap_gid = nul + 1;
+    return 0;
+}
+
+/* A CGROUP payload: u32 roles | u32 0 | path. S creates the directory, so the path must name a new
+ * "jns-*" directory by an absolute path without "." or ".." components: nothing else can be made or
+ * removed through it. */
+static int parse_cgroup(struct spec *s, char *p, uint32_t len, struct spec_error *err)
+{
+    if (s->n_cgroups == SPEC_MAX_CGROUPS)
+        PARSE_FAIL("CGROUP: more than %d", SPEC_MAX_CGROUPS);
+    if (len < 9)
+        PARSE_FAIL("CGROUP: payload of %u bytes is too short", len);
+    uint32_t roles = u32_at(p);
+    if (roles == 0 || (roles & ~(uint32_t)CGROUP_ROLES_ALL) || u32_at(p + 4) != 0)
+        PARSE_FAIL("CGROUP: roles 0x%x are not known", roles);
+    if ((roles & CGROUP_V2) && roles != CGROUP_V2)
+        PARSE_FAIL("CGROUP: a v2 directory has no v1 roles (0x%x)", roles);
+    char *path = p + 8;
+    if (memchr(path, '\0', len - 8) != NULL)
+        PARSE_FAIL("CGROUP: path contains a NUL byte");
+    if (path[0] != '/')
+        PARSE_FAIL("CGROUP: \"%.64s\" is not absolute", path);
+    const char *last = strrchr(path, '/') + 1;
+    if (strncmp(last, "jns-", 4) != 0 || strlen(last) < 5)
+        PARSE_FAIL("CGROUP: \"%.64s\" does not end in a jns-* directory", path);
+    for (const char *c = path; (c = strstr(c, "/.")) != NULL; c++)
+        if (c[2] == '/' || c[2] == '\0' || (c[2] == '.' && (c[3] == '/' || c[3] == '\0')))
+            PARSE_FAIL("CGROUP: \"%.64s\" has a . or .. component", path);
+    for (int i = 0; i < s->n_cgroups; i++) {
+        if ((roles & CGROUP_V2) && (s->cgroups[i].roles & CGROUP_V2))
+            PARSE_FAIL("CGROUP: more than one v2 directory");
+        if (strcmp(s->cgroups[i].path, path) == 0)
+            PARSE_FAIL("CGROUP: \"%.64s\" given twice", path);
+    }
+    s->cgroups[s->n_cgroups].roles = roles;
+    s->cgroups[s->n_cgroups].path = path;
+    s->n_cgroups++;
+    return 0;
+}
+
+/* A CGROUP_SET payload: u32 dir | u32 0 | file NUL value. The file is a plain name in that directory. */
+static int parse_cgroup_set(struct spec *s, char *p, uint32_t len, struct spec_error *err)
+{
+    if (s->n_cgroup_sets == SPEC_MAX_CGROUP_SETS)
+        PARSE_FAIL("CGROUP_SET: more than %d", SPEC_MAX_CGROUP_SETS);
+    if (len < 11)
+        PARSE_FAIL("CGROUP_SET: payload of %u bytes is too short", len);
+    uint32_t dir = u32_at(p);
+    if (dir >= (uint32_t)s->n_cgroups || u32_at(p + 4) != 0)
+        PARSE_FAIL("CGROUP_SET: directory %u is not a CGROUP given before it", dir);
+    char *file = p + 8;
+    size_t flen = strnlen(file, len - 8);
+    if (flen == len - 8)
+        PARSE_FAIL("CGROUP_SET: no NUL after the file name");
+    char *value = file + flen + 1;
+    size_t vlen = len - 8 - flen - 1;
+    if (flen == 0 || file[0] == '.' || strchr(file, '/') != NULL)
+        PARSE_FAIL("CGROUP_SET: \"%.64s\" is not a file name", file);
+    if (vlen == 0 || memchr(value, '\0', vlen) != NULL)
+        PARSE_FAIL("CGROUP_SET: %s: the value is empty or has a NUL", file);
+    struct cgroup_set *c = &s->cgroup_sets[s->n_cgroup_sets++];
+    c->dir = (int)dir;
+    c->file = file;
+    c->value = value;
     return 0;
 }
 
@@ -431,6 +643,13 @@ static const struct record {
     { TAG_TIMEOUT, "TIMEOUT", ONCE, 16, parse_timeout },
     { TAG_DEBUG_STOP, "DEBUG_STOP", ONCE, 4, parse_debug_stop },
     { TAG_PASS_FD, "PASS_FD", 0, 8, parse_pass_fd },
+    { TAG_SECCOMP, "SECCOMP", ONCE, 16, parse_seccomp },
+    { TAG_SECCOMP_RULE, "SECCOMP_RULE", KEPT, ANY_LENGTH, parse_seccomp_rule },
+    { TAG_SECCOMP_BPF, "SECCOMP_BPF", ONCE | KEPT, ANY_LENGTH, parse_seccomp_bpf },
+    { TAG_SET_IDS, "SET_IDS", ONCE, 8, parse_set_ids },
+    { TAG_MOUNT_IDMAP, "MOUNT_IDMAP", KEPT, ANY_LENGTH, parse_mount_idmap },
+    { TAG_CGROUP, "CGROUP", KEPT, ANY_LENGTH, parse_cgroup },
+    { TAG_CGROUP_SET, "CGROUP_SET", KEPT, ANY_LENGTH, parse_cgroup_set },
     { TAG_END, "END", 0, 0, NULL },
 };
 #define N_RECORDS (sizeof records / sizeof records[0])
@@ -547,6 +766,10 @@ static int check_across_records(const struct spec *s, struct spec_error *err)
         for (int j = 0; j < s->n_joins; j++)
             if (s->passes[i].fd == s->joins[j].fd)
                 PARSE_FAIL("PASS_FD: fd %d is a join fd", s->passes[i].fd);
+    if (s->n_rules > 0 && !s->seccomp)
+        PARSE_FAIL("SECCOMP_RULE: only with SECCOMP");
+    if (s->set_ids && !newuser)
+        PARSE_FAIL("SET_IDS: only with CLONE_NEWUSER");
     /* Bringing lo up changes the net namespace: only a new one of the sandbox's own. */
     if ((s->options & OPTION_LOOPBACK_UP) && !(s->clone_flags & CLONE_NEWNET))
         PARSE_FAIL("OPTIONS bit 16 (loopback up): only with a new net namespace");

@@ -27,6 +27,8 @@
 #define SPEC_MAX_MOUNTS 1024
 #define SPEC_MAX_RLIMITS 16
 #define SPEC_MOUNT_FIXED 24u            /* op, flags, mode, zero, size */
+#define SPEC_MAX_CGROUPS 8              /* one directory per hierarchy the sandbox's cgroup uses */
+#define SPEC_MAX_CGROUP_SETS 16
 
 /* The named enums here, in steps.h and in status.h are the protocol's tables. ProtocolTablesTest
  * (jns-linux's tests) reads every one of them and checks it, both directions, against its Java
@@ -59,6 +61,15 @@ enum spec_tag {
     TAG_TIMEOUT = 25,
     TAG_DEBUG_STOP = 26,                /* test aid: SIGSTOP before a step */
     TAG_PASS_FD = 27,
+    TAG_SECCOMP = 28,
+    TAG_SECCOMP_RULE = 29,
+    TAG_SECCOMP_BPF = 30,
+    /* 40 and up: issue 13 item 1 and issue 19 (ids of a root caller's sandbox, idmapped binds);
+     * the gap leaves 28.. to the other round-2 records. */
+    TAG_SET_IDS = 40,                   /* u32 uid, u32 gid: C's ids inside its user namespace */
+    TAG_MOUNT_IDMAP = 41,               /* u32 mount index, u32 0, uid map NUL gid map */
+    TAG_CGROUP = 60,                    /* u32 roles, u32 0, path: a cgroup directory S creates */
+    TAG_CGROUP_SET = 61,                /* u32 dir index, u32 0, file NUL value: a limit S writes */
     TAG_END = 99,
 };
 
@@ -75,9 +86,11 @@ enum option_bit {
     OPTION_NEW_SESSION = 4,
     OPTION_NO_NEW_PRIVS = 8,
     OPTION_LOOPBACK_UP = 16,
+    OPTION_UNMASKED_PROC = 32,          /* a proc the launcher mounts is not masked (item 2 of issue 13) */
+    OPTION_NEW_KEYRING = 64,            /* E joins a new anonymous session keyring */
 };
 #define OPTION_ALL (OPTION_FORCE_INIT | OPTION_NO_INIT | OPTION_NEW_SESSION | OPTION_NO_NEW_PRIVS \
-                    | OPTION_LOOPBACK_UP)
+                    | OPTION_LOOPBACK_UP | OPTION_UNMASKED_PROC | OPTION_NEW_KEYRING)
 
 /* Mount plan operations (TAG_MOUNT), in the order of docs/launcher-protocol.md. */
 enum mount_op {
@@ -100,6 +113,43 @@ enum mount_op {
 enum mount_flag { MOUNT_FLAG_TRY = 1, MOUNT_FLAG_NO_SYMLINKS = 2 };
 #define MOUNT_FLAGS_ALL (MOUNT_FLAG_TRY | MOUNT_FLAG_NO_SYMLINKS)
 enum caps_flag { CAPS_AMBIENT = 1 };
+/* CGROUP roles: what a directory is for. One directory may serve several v1 controllers (co-mounted
+ * hierarchies, e.g. cpu,cpuacct). */
+enum cgroup_role {
+    CGROUP_V2 = 1,          /* the cgroup v2 directory: clone3 target, cgroup.kill, cgroup.events, stats */
+    CGROUP_MEMORY = 2,      /* v1 memory: peak and OOM kills */
+    CGROUP_PIDS = 4,        /* v1 pids: peak */
+    CGROUP_CPU = 8,         /* v1 cpu: a quota only */
+    CGROUP_CPUACCT = 16,    /* v1 cpuacct: CPU time */
+    CGROUP_FREEZER = 32,    /* v1 freezer: the kill of the whole sandbox without cgroup.kill */
+    CGROUP_OTHER = 64,      /* v1 any other hierarchy: membership only */
+};
+#define CGROUP_ROLES_ALL 127
+
+/* SECCOMP flags, SECCOMP_RULE actions and comparisons (docs/launcher-protocol.md). */
+enum seccomp_flag { SECCOMP_DEFAULT = 1, SECCOMP_NO_USERNS = 2 };
+#define SECCOMP_FLAGS_ALL (SECCOMP_DEFAULT | SECCOMP_NO_USERNS)
+enum rule_action { RULE_ALLOW = 1, RULE_ERRNO = 2, RULE_KILL = 3 };
+#define SPEC_MAX_SECCOMP_RULES 256
+#define SPEC_MAX_RULE_ARGS 6
+#define SPEC_RULE_FIXED 16u             /* action, errno, n_args, zero */
+#define SPEC_RULE_ARG 24u               /* index, op, a, b */
+#define SPEC_MAX_SYSCALL_NAME 63
+#define SPEC_MAX_BPF_INSNS 4096         /* BPF_MAXINSNS */
+
+struct rule_arg {
+    uint32_t index;                     /* 0..5 */
+    uint32_t op;                        /* 1 NE, 2 LT, 3 LE, 4 EQ, 5 GE, 6 GT, 7 MASKED_EQ (libseccomp's) */
+    uint64_t a, b;                      /* a: the value (the mask for MASKED_EQ), b: the value for MASKED_EQ */
+};
+
+struct seccomp_rule {
+    uint32_t action;
+    uint32_t err;                       /* RULE_ERRNO: 1..4095 */
+    uint32_t n_args;
+    struct rule_arg args[SPEC_MAX_RULE_ARGS];
+    const char *name;                   /* the system call, as libseccomp names it */
+};
 
 struct mount_entry {
     uint32_t op;
@@ -110,11 +160,26 @@ struct mount_entry {
     const char *dst;
     const char *data;                   /* FILE and BIND_DATA content */
     uint32_t data_len;
+    /* MOUNT_IDMAP: the maps of the user namespace a bind is idmapped with (uid_map and gid_map
+     * text, "on-disk-id host-id count" lines); NULL when the bind is not idmapped. */
+    const char *idmap_uid;
+    const char *idmap_gid;
 };
 
 struct rlimit_entry {
     uint32_t resource;
     uint64_t soft, hard;
+};
+
+struct cgroup_dir {
+    uint32_t roles;
+    const char *path;                   /* absolute; the last component starts with "jns-" */
+};
+
+struct cgroup_set {
+    int dir;                            /* index into cgroups[] */
+    const char *file;                   /* a file name in that directory ("memory.max") */
+    const char *value;
 };
 
 struct time_offset {
@@ -138,6 +203,8 @@ struct spec {
     struct time_offset time_offsets[SPEC_MAX_TIME_OFFSETS];
     bool run_as;
     uint32_t uid, gid;
+    bool set_ids;                       /* SET_IDS: C becomes inside_uid/inside_gid */
+    uint32_t inside_uid, inside_gid;
     int n_joins;
     struct join joins[SPEC_MAX_JOINS];
     int n_passes;                       /* PASS_FD: launcher fd -> the command's fd */
@@ -165,6 +232,17 @@ struct spec {
     uint64_t timeout_ms;                /* 0 = none */
     uint64_t grace_ms;
     uint32_t debug_stop;                /* DEBUG_STOP: step to stop before, 0 = none */
+    bool seccomp;                       /* SECCOMP given */
+    uint32_t seccomp_flags;
+    uint64_t seccomp_caps;              /* capabilities whose system calls the default filter allows */
+    int n_rules;
+    struct seccomp_rule rules[SPEC_MAX_SECCOMP_RULES];
+    const char *bpf;                    /* SECCOMP_BPF: struct sock_filter[], bpf_len bytes; NULL = none */
+    uint32_t bpf_len;
+    int n_cgroups;
+    struct cgroup_dir cgroups[SPEC_MAX_CGROUPS];
+    int n_cgroup_sets;
+    struct cgroup_set cgroup_sets[SPEC_MAX_CGROUP_SETS];
     int argc;
     char *argv[SPEC_MAX_RECORDS + 1];   /* NULL-terminated */
     int envc;

@@ -19,6 +19,7 @@ int status_fd = FD_STATUS;
 int status_sentinel_fd = -1;
 pid_t status_child = 0;
 int status_drain_spec = 0;
+void (*status_cleanup)(void) = NULL;
 
 struct record_header {
     uint32_t kind;
@@ -110,6 +111,8 @@ void report_error(int step, int err, const char *fmt, ...)
             (void)r;
         }
     }
+    if (status_cleanup)
+        status_cleanup();
     _exit(127);
 }
 

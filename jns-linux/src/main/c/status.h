@@ -14,6 +14,7 @@ enum status_kind {
     STATUS_EXIT = 4,
     STATUS_TIMEOUT = 5,
     STATUS_NSIDS = 6,
+    STATUS_CGROUP = 10,
 };
 
 /* A record is written with one write(2) of at most this many bytes (< PIPE_BUF, so atomic). */
@@ -42,6 +43,10 @@ extern int status_sentinel_fd;
  * must have its pidfd on C before C's pid can be reused). */
 extern pid_t status_child;
 extern int status_drain_spec;
+
+/* S's cleanup of what it made outside the sandbox (its cgroup), run by report_error after the child is
+ * reaped; NULL when there is none. */
+extern void (*status_cleanup)(void);
 
 /* The one error path: ERROR record (step, err, printf-style detail), sentinel byte, cleanup,
  * _exit(127). */

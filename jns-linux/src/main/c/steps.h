@@ -37,6 +37,14 @@ enum step {
     STEP_SETSID = 31,
     STEP_LOOPBACK = 32,
     STEP_PASS_FDS = 33,
+    STEP_KEYRING = 34,
+    STEP_SECCOMP = 35,
+    STEP_MASK_PROC = 36,
+    /* 40 and up: issue 13 item 1 and issue 19; 34.. are left to the other round-2 steps. */
+    STEP_SET_IDS = 40,
+    STEP_IDMAP_MOUNT = 41,
+    STEP_CGROUP = 60,               /* create, place, kill or remove the sandbox's cgroup */
+    STEP_CGROUP_LIMIT = 61,         /* write a limit of the sandbox's cgroup */
 };
 
 /* The fixed file descriptors the JVM hands over. */

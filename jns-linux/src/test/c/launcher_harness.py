@@ -25,7 +25,8 @@ STEPS = {1: "read spec", 2: "parse spec", 3: "drop to uid", 4: "join namespace",
          13: "unshare time", 14: "write timens_offsets", 15: "sethostname", 16: "setdomainname",
          17: "mount propagation", 18: "mount proc", 19: "fork", 20: "chdir", 21: "prctl",
          22: "close fds", 23: "exec", 24: "signals", 25: "internal", 26: "mount plan",
-         27: "switch root", 28: "capabilities", 29: "rlimit", 30: "no_new_privs", 31: "setsid"}
+         27: "switch root", 28: "capabilities", 29: "rlimit", 30: "no_new_privs", 31: "setsid",
+         32: "loopback", 33: "pass fds", 34: "keyring", 35: "seccomp", 36: "mask proc"}
 
 
 def rec(tag, payload=b""):
@@ -93,7 +94,8 @@ def build_spec(a):
     for e in env:
         out.append(rec(19, s(e)))
     options = ((1 if a.force_init else 0) | (2 if a.no_init else 0) | (4 if a.new_session else 0)
-               | (8 if a.no_new_privs else 0))
+               | (8 if a.no_new_privs else 0) | (32 if a.unmasked_proc else 0)
+               | (64 if a.new_keyring else 0))
     if options:
         out.append(rec(20, struct.pack("=I", options)))
     for m in a.mnt:
@@ -117,6 +119,18 @@ def build_spec(a):
     if a.timeout:
         ms, _, grace = a.timeout.partition(":")
         out.append(rec(25, struct.pack("=QQ", int(ms), int(grace or 0))))
+    if a.seccomp is not None:
+        fl, _, caps = a.seccomp.partition(":")
+        out.append(rec(28, struct.pack("=IIQ", int(fl, 0), 0, int(caps or "0", 0))))
+    for r in a.rule:
+        # ACTION:ERRNO:NAME[:INDEX,OP,A,B ...]  ACTION 1 allow, 2 errno, 3 kill
+        parts = r.split(":")
+        conds = [tuple(int(x, 0) for x in c.split(",")) for c in parts[3:]]
+        out.append(rec(29, struct.pack("=IIII", int(parts[0]), int(parts[1]), len(conds), 0)
+                       + b"".join(struct.pack("=IIQQ", *c) for c in conds) + s(parts[2])))
+    if a.bpf_file:
+        with open(a.bpf_file, "rb") as f:
+            out.append(rec(30, f.read()))
     if a.bad_tag:
         out.append(rec(42))
     out.append(rec(99))
@@ -169,6 +183,11 @@ def main():
     p.add_argument("--no-init", action="store_true")
     p.add_argument("--new-session", action="store_true")
     p.add_argument("--no-new-privs", action="store_true")
+    p.add_argument("--unmasked-proc", action="store_true")
+    p.add_argument("--new-keyring", action="store_true")
+    p.add_argument("--seccomp", help="FLAGS[:CAPMASK] (SECCOMP record: 1 default, 2 no user namespaces)")
+    p.add_argument("--rule", action="append", default=[], help="ACTION:ERRNO:NAME[:IDX,OP,A,B...]")
+    p.add_argument("--bpf-file", help="SECCOMP_BPF record from a file")
     p.add_argument("--mnt", action="append", default=[],
                    help="OP[?][!]:SRC:DST[:MODE[:SIZE[:CONTENT]]] (MOUNT record; op numbers of the protocol)")
     p.add_argument("--propagation", choices=("private", "slave", "shared", "none"),

@@ -87,6 +87,18 @@ int main(void)
         printf("timeout %llu %llu\n", (unsigned long long)s.timeout_ms, (unsigned long long)s.grace_ms);
     if (s.debug_stop)
         printf("debug_stop %u\n", s.debug_stop);
+    if (s.seccomp)
+        printf("seccomp %u 0x%llx\n", s.seccomp_flags, (unsigned long long)s.seccomp_caps);
+    for (int i = 0; i < s.n_rules; i++) {
+        const struct seccomp_rule *r = &s.rules[i];
+        printf("rule %u %u %s", r->action, r->err, r->name);
+        for (uint32_t j = 0; j < r->n_args; j++)
+            printf(" %u:%u:%llu:%llu", r->args[j].index, r->args[j].op, (unsigned long long)r->args[j].a,
+                   (unsigned long long)r->args[j].b);
+        printf("\n");
+    }
+    if (s.bpf)
+        printf("bpf %u\n", s.bpf_len);
     for (int i = 0; i < s.argc; i++)
         str("arg", s.argv[i]);
     for (int i = 0; i < s.envc; i++)

@@ -30,6 +30,11 @@ def mount(op, dst, src=b"", data=b"", flags_=0, mode=0, size=0):
     return rec(21, struct.pack("=IIIIQ", op, flags_, mode, 0, size) + src + b"\0" + dst + b"\0" + data)
 
 
+def rule(action, err, name, *conds):
+    return rec(29, struct.pack("=IIII", action, err, len(conds), 0)
+               + b"".join(struct.pack("=IIQQ", *c) for c in conds) + name)
+
+
 SEEDS = {
     "plain": spec(),
     "args-env": spec(rec(19, b"PATH=/bin"), rec(19, b"A=b"), rec(17, b"/tmp"),
@@ -57,6 +62,17 @@ SEEDS = {
                     rec(25, struct.pack("=QQ", 5000, 200))),
     "empty-root": spec(flags(MNT), rec(22, b"")),
     "debug-stop": spec(flags(USER), rec(26, struct.pack("=I", 12))),
+    # issue 13: masked proc off, new keyring, seccomp (default + rules + a BPF program)
+    "hardening": spec(flags(USER | MNT | PID), rec(16), rec(20, struct.pack("=I", 4 | 8 | 32 | 64)),
+                      rec(28, struct.pack("=IIQ", 3, 0, 1 << 21)),
+                      rule(2, 1, b"ptrace"), rule(3, 0, b"socket", (0, 4, 40, 0)),
+                      rule(2, 38, b"personality", (0, 7, 0xff, 8), (1, 1, 0, 0)), rule(1, 0, b"keyctl"),
+                      rec(30, struct.pack("=HBBI", 6, 0, 0, 0x7fff0000))),
+    "seccomp-bpf-only": spec(rec(30, struct.pack("=HBBI", 6, 0, 0, 0x7fff0000) * 2)),
+    "bad-rule-without-seccomp": spec(rule(2, 1, b"ptrace")),
+    "bad-rule-allow-with-args": spec(rec(28, struct.pack("=IIQ", 1, 0, 0)), rule(1, 0, b"ioctl", (1, 4, 5, 0))),
+    "bad-rule-name": spec(rec(28, struct.pack("=IIQ", 1, 0, 0)), rule(2, 1, b"Ptrace")),
+    "bad-bpf-length": spec(rec(30, b"\0" * 12)),
     # limits: one record over each repeat limit (replayed whole by .ci/fuzz; -max_len cuts them for mutation)
     "limit-mounts": spec(flags(MNT), *[mount(8, b"/m%d" % i, mode=0o755) for i in range(1025)]),
     "limit-joins": spec(*[rec(6, struct.pack("=IIQQ", 6 + i, NET, 4, 1)) for i in range(17)]),

@@ -15,6 +15,8 @@ public record IdMap(long inside, long outside, long count) {
     public static final long MAX_ID = 0xFFFF_FFFEL;
     /** The most lines a map may have (Linux 4.15 and later). */
     public static final int MAX_LINES = 340;
+    /** The most bytes of a map's text, newlines included: the kernel reads a map in one page. */
+    public static final int MAX_TEXT_BYTES = 4096;
 
     /** Checks the range: ids in {@code [0, MAX_ID]}, count at least 1, no range past {@code MAX_ID}. */
     public IdMap {
@@ -73,14 +75,19 @@ public record IdMap(long inside, long outside, long count) {
     }
 
     /**
-     * Checks a whole map: 1 to {@link #MAX_LINES} lines, no two ranges overlapping inside or outside (the
-     * kernel refuses both).
+     * Checks a whole map: 1 to {@link #MAX_LINES} lines, at most {@link #MAX_TEXT_BYTES} bytes of text, no two
+     * ranges overlapping inside or outside (the kernel refuses all three).
      *
      * @param field the parameter name used in the error ({@code "uidMap"})
      */
     public static void validate(String field, List<IdMap> map) {
         if (map.isEmpty() || map.size() > MAX_LINES) {
             throw new InvalidSpecException(field, "has " + map.size() + " ranges; 1.." + MAX_LINES + " are allowed", null);
+        }
+        int bytes = format(map).length(); // digits, blanks and newlines: one byte each
+        if (bytes > MAX_TEXT_BYTES) {
+            throw new InvalidSpecException(field, "is " + bytes + " bytes as text (newlines included); the kernel "
+                    + "reads at most " + MAX_TEXT_BYTES + " (one page)", "merge adjacent ranges, or use fewer, larger ones");
         }
         for (int i = 0; i < map.size(); i++) {
             for (int j = i + 1; j < map.size(); j++) {

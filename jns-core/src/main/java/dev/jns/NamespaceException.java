@@ -2,7 +2,7 @@ package dev.jns;
 
 /**
  * Every failure of jns. The message says what was asked, which step failed, the errno and what to do, for
- * example {@code "spawn [user, pid] of 'ps': write /proc/4242/uid_map: EPERM (Operation not permitted) — ..."}.
+ * example {@code "spawn [user, pid] of 'ps': write /proc/4242/uid_map: EPERM (Operation not permitted) -- ..."}.
  * The parts are also available one by one.
  */
 public class NamespaceException extends RuntimeException {
@@ -120,7 +120,7 @@ public class NamespaceException extends RuntimeException {
             sb.append(": ").append(detail);
         }
         if (hint != null && !hint.isEmpty()) {
-            sb.append(" \u2014 ").append(hint);
+            sb.append(" -- ").append(hint);
         }
         return sb.toString();
     }

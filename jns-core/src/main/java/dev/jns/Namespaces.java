@@ -13,6 +13,36 @@ import java.util.ServiceLoader;
 /**
  * The entry point of jns: start processes in namespaces ({@link #spawn()}), and open, keep and list
  * namespaces. The work is done by an implementation found on the class path ({@code jns-linux}).
+ *
+ * <p>An example that runs as any user (rootless: the new user namespace maps you to root inside it):
+ * <pre>{@code
+ * import dev.jns.NamespaceType;
+ * import dev.jns.Namespaces;
+ * import dev.jns.NsHandle;
+ * import dev.jns.NsProcess;
+ * import dev.jns.SpawnResult;
+ *
+ * // unshare --user --map-root-user --pid --fork --mount-proc --uts: a sandbox with its own hostname and ps
+ * SpawnResult r = Namespaces.spawn()
+ *         .newUser().mapRootUser()
+ *         .newPid().newMount().mountProc()
+ *         .newUts().hostname("sandbox")
+ *         .run("sh", "-c", "hostname; ps -e");
+ * System.out.print(r.stdout());                          // sandbox, then the sandbox's processes only
+ *
+ * // a process that keeps namespaces; a handle keeps one alive, and other processes join it (nsenter)
+ * try (NsProcess holder = Namespaces.spawn().newUser().mapRootUser().newNet().start("sleep", "60");
+ *      NsHandle net = holder.namespace(NamespaceType.NET)) {
+ *     SpawnResult links = Namespaces.spawn().joinAll(holder.pid()).run("ip", "-brief", "link");
+ *     System.out.print(links.stdout());                   // lo only: the holder's network namespace
+ *     System.out.println(net + " has " + Namespaces.members(net).size() + " process(es)");
+ * }
+ *
+ * // lsns -t net
+ * Namespaces.list(NamespaceType.NET).forEach(System.out::println);
+ * }</pre>
+ * A failure is a {@link NamespaceException} that names what was asked, the step, the errno and a hint; bad
+ * input is an {@link InvalidSpecException} naming the field, thrown before any process exists.
  */
 public final class Namespaces {
     private Namespaces() {

@@ -37,7 +37,7 @@ public interface NsHandle extends AutoCloseable {
      * Runs Java code inside this namespace, on a dedicated platform thread that has joined it, and returns
      * its result. Needs {@code CAP_SYS_ADMIN} over the namespace (root, or the owner of its user namespace
      * in a way the kernel accepts for threads); user namespaces cannot be entered by a JVM thread at all:
-     * use {@link Spawn#join(NsHandle)} to run a process there instead.
+     * use {@link Spawn#join(NsHandle...)} to run a process there instead.
      *
      * <p>What follows the calling thread inside: sockets (opened there, they stay in the namespace), name
      * lookups of network interfaces, {@code /proc/thread-self}. What does not: APIs that read {@code /proc/self}

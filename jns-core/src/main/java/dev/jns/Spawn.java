@@ -233,13 +233,16 @@ public final class Spawn {
         return add(NamespaceType.USER);
     }
 
-    /** Sets the hostname inside; needs a new (or joined) UTS namespace. 1 to 64 bytes. */
+    /**
+     * Sets the hostname inside; needs a new (or joined) UTS namespace. RFC 1123: dot-separated labels of letters,
+     * digits and '-' (not first or last in a label), 1 to 64 bytes in all (the kernel's limit).
+     */
     public Spawn hostname(String name) {
         hostname = checkUtsName("hostname", name);
         return this;
     }
 
-    /** Sets the NIS domain name inside; needs a new (or joined) UTS namespace. 1 to 64 bytes. */
+    /** Sets the NIS domain name inside; needs a new (or joined) UTS namespace. As {@link #hostname(String)}. */
     public Spawn domainname(String name) {
         domainname = checkUtsName("domainname", name);
         return this;
@@ -247,12 +250,7 @@ public final class Spawn {
 
     private static String checkUtsName(String field, String name) {
         Objects.requireNonNull(name, field);
-        int len = name.getBytes(StandardCharsets.UTF_8).length;
-        if (len == 0 || len > 64) {
-            throw new InvalidSpecException(field, "'" + name + "' is " + len + " bytes; 1..64 are allowed", null);
-        }
-        Checks.checkNoNul(field, name);
-        return name;
+        return dev.jns.internal.TextChecks.hostname(field, name);
     }
 
     /**
@@ -283,7 +281,11 @@ public final class Spawn {
         return this;
     }
 
-    /** Sets (or, with a null value, removes) one environment variable of the command. */
+    /**
+     * Sets (or, with a null value, removes) one environment variable of the command. Without {@link #clearEnv()}
+     * the command starts from the JVM's whole environment, as with {@link ProcessBuilder} (its tokens and
+     * credentials included): a sandbox should call {@code clearEnv()} first and pass only what it names.
+     */
     public Spawn env(String key, String value) {
         Objects.requireNonNull(key, "key");
         if (key.isEmpty() || key.indexOf('=') >= 0) {
@@ -304,7 +306,11 @@ public final class Spawn {
         return this;
     }
 
-    /** Starts the command with an empty environment (then add with {@link #env(String, String)}). */
+    /**
+     * Starts the command with an empty environment (then add with {@link #env(String, String)}): nothing of the
+     * JVM's environment reaches it. Without this call a spawn inherits the JVM's environment, as
+     * {@link ProcessBuilder} does.
+     */
     public Spawn clearEnv() {
         environment = new LinkedHashMap<>();
         return this;
@@ -412,7 +418,10 @@ public final class Spawn {
         return this;
     }
 
-    /** Resource limits of the command; {@link Limits#none()} unless set. */
+    /**
+     * Resource limits of the command; {@link Limits#none()} unless set: rlimits, and cgroup limits (memory, pids,
+     * CPU) of the whole sandbox, which then runs in a cgroup of its own (see {@link Limits}).
+     */
     public Spawn limits(Limits value) {
         limits = Objects.requireNonNull(value, "limits");
         return this;
@@ -475,18 +484,22 @@ public final class Spawn {
                 throw new InvalidSpecException(field, "is null", null);
             }
             Checks.checkNoNul(field, command[i]);
-            total += checkSize(field, command[i]);
+            total += RECORD_HEADER_BYTES + checkSize(field, command[i]);
         }
         if (command[0].isEmpty()) {
             throw new InvalidSpecException("command[0]", "the program name is empty", null);
         }
         Map<String, String> env = environment == null ? System.getenv() : environment;
         for (Map.Entry<String, String> e : env.entrySet()) {
-            total += checkSize("env " + e.getKey(), e.getKey() + "=" + e.getValue());
+            Checks.checkNoNul("env " + e.getKey(), e.getKey() + "=" + e.getValue());
+            total += RECORD_HEADER_BYTES + checkSize("env " + e.getKey(), e.getKey() + "=" + e.getValue());
         }
         if (total > MAX_TOTAL_BYTES) {
             throw new InvalidSpecException("command", "arguments and environment take " + total
-                    + " bytes; at most " + MAX_TOTAL_BYTES + " are allowed", "pass large data through a file or stdin");
+                    + " bytes as the launcher counts them (" + RECORD_HEADER_BYTES + " bytes of record header each "
+                    + "included); at most " + MAX_TOTAL_BYTES + " are allowed",
+                    "pass large data through a file or stdin" + (environment == null
+                            ? "; the environment is the JVM's (clearEnv() and env(..) pass only what you name)" : ""));
         }
         EnumSet<NamespaceType> seen = EnumSet.noneOf(NamespaceType.class);
         List<NsHandle> orderedJoins = new ArrayList<>(joins);
@@ -524,6 +537,12 @@ public final class Spawn {
         }
         List<dev.jns.sandbox.Mount> entries = mountPlan.entries();
         MountPlan.validate(entries);
+        long plan = MountPlan.recordBytes(entries);
+        if (total + plan > MAX_TOTAL_BYTES) {
+            throw new InvalidSpecException("mounts", "the mount plan takes " + plan + " bytes and arguments and "
+                    + "environment " + total + " as the launcher counts them; at most " + MAX_TOTAL_BYTES
+                    + " are allowed together", "bind files instead of writing large ones with file(..)");
+        }
         String root = mountPlan.root().orElse(null);
         if (!init && newNamespaces.contains(NamespaceType.TIME)) {
             throw new InvalidSpecException("init", "a new time namespace needs a process before the command "
@@ -582,8 +601,15 @@ public final class Spawn {
 
     /** The most bytes one argument or environment entry may have (the launcher's record limit). */
     public static final int MAX_ARG_BYTES = 64 * 1024;
-    /** The most bytes all arguments and environment entries together may have. */
-    public static final int MAX_TOTAL_BYTES = 900 * 1024;
+    /**
+     * The most bytes that arguments, environment entries and the mount plan may take together, counted as the
+     * launcher counts them: each entry's UTF-8 bytes plus an {@value #RECORD_HEADER_BYTES}-byte record header
+     * (see {@link MountPlan#recordBytes} for mount entries). The launcher reads at most 1 MiB of spec; 64 KiB of
+     * it are kept for the other records (id maps, paths, limits).
+     */
+    public static final int MAX_TOTAL_BYTES = 1024 * 1024 - 64 * 1024;
+    /** The launcher's record header: tag, reserved, length. */
+    public static final int RECORD_HEADER_BYTES = 8;
 
     private static int checkSize(String field, String s) {
         int n = s.getBytes(StandardCharsets.UTF_8).length;

@@ -46,7 +46,7 @@ class ErrnoTest {
         NamespaceException e = NamespaceException.builder("spawn [pid]").step("mount /proc").errno(1).detail("/proc")
                 .hint("add newPid()").build();
         assertThat(e.getMessage()).isEqualTo(
-                "spawn [pid]: mount /proc: EPERM (Operation not permitted): /proc \u2014 add newPid()");
+                "spawn [pid]: mount /proc: EPERM (Operation not permitted): /proc -- add newPid()");
         assertThat(e.step()).isEqualTo("mount /proc");
         assertThat(e.errno()).isEqualTo(1);
         assertThat(e.errnoName()).isEqualTo("EPERM");

@@ -26,17 +26,42 @@ import java.util.Map;
  * @param cgroupWritable whether that cgroup directory is writable by the JVM (delegated to it)
  * @param timeNamespaces whether time namespaces exist here (kernel 5.6+ and {@code /proc/self/ns/time})
  * @param pidfd          whether {@code pidfd_open} works
+ * @param cgroups        what the cgroups offer for cgroup limits: layout, delegation, each controller
+ * @param sandboxSeccomp what the launcher says of the seccomp filter it gives sandboxes: its libseccomp version and
+ *                       whether this kernel has seccomp filters ({@code "libseccomp 2.5.4, seccomp filters
+ *                       available, ..."}), "" when unknown
  */
 public record DoctorFacts(String kernel, long euid, String user, Helper newuidmap, Helper newgidmap,
                           List<String> subuid, List<String> subgid, Map<String, String> sysctls, int seccomp,
                           int seccompFilters, String container, boolean cgroupV2, String cgroup,
-                          boolean cgroupWritable, boolean timeNamespaces, boolean pidfd) {
+                          boolean cgroupWritable, boolean timeNamespaces, boolean pidfd, String sandboxSeccomp,
+                          CgroupFacts cgroups) {
 
     /** Copies the lists and the map. */
     public DoctorFacts {
         subuid = List.copyOf(subuid);
         subgid = List.copyOf(subgid);
         sysctls = Map.copyOf(sysctls);
+        sandboxSeccomp = sandboxSeccomp == null ? "" : sandboxSeccomp;
+        java.util.Objects.requireNonNull(cgroups, "cgroups");
+    }
+
+    /** Facts without what the cgroups offer ({@link CgroupFacts#unknown()}). */
+    public DoctorFacts(String kernel, long euid, String user, Helper newuidmap, Helper newgidmap, List<String> subuid,
+                       List<String> subgid, Map<String, String> sysctls, int seccomp, int seccompFilters,
+                       String container, boolean cgroupV2, String cgroup, boolean cgroupWritable,
+                       boolean timeNamespaces, boolean pidfd, String sandboxSeccomp) {
+        this(kernel, euid, user, newuidmap, newgidmap, subuid, subgid, sysctls, seccomp, seccompFilters, container,
+                cgroupV2, cgroup, cgroupWritable, timeNamespaces, pidfd, sandboxSeccomp, CgroupFacts.unknown());
+    }
+
+    /** Facts without the launcher's seccomp description nor what the cgroups offer. */
+    public DoctorFacts(String kernel, long euid, String user, Helper newuidmap, Helper newgidmap, List<String> subuid,
+                       List<String> subgid, Map<String, String> sysctls, int seccomp, int seccompFilters,
+                       String container, boolean cgroupV2, String cgroup, boolean cgroupWritable,
+                       boolean timeNamespaces, boolean pidfd) {
+        this(kernel, euid, user, newuidmap, newgidmap, subuid, subgid, sysctls, seccomp, seccompFilters, container,
+                cgroupV2, cgroup, cgroupWritable, timeNamespaces, pidfd, "", CgroupFacts.unknown());
     }
 
     /** Facts of a machine where nothing could be read (no implementation). */
@@ -92,7 +117,9 @@ public record DoctorFacts(String kernel, long euid, String user, Helper newuidma
                 .field("seccomp", seccomp).field("seccompFilters", seccompFilters)
                 .field("container", container.isEmpty() ? null : container).field("cgroupV2", cgroupV2)
                 .field("cgroup", cgroup).field("cgroupWritable", cgroupWritable)
-                .field("timeNamespaces", timeNamespaces).field("pidfd", pidfd).close().toString();
+                .field("timeNamespaces", timeNamespaces).field("pidfd", pidfd)
+                .field("sandboxSeccomp", sandboxSeccomp.isEmpty() ? null : sandboxSeccomp)
+                .key("cgroups").raw(cgroups.toJson()).close().toString();
     }
 
     private static String helper(Helper h) {

@@ -8,7 +8,8 @@ import java.time.Duration;
 
 /**
  * The outcome of one real attempt made by {@link Namespaces#doctor()}: start {@code /bin/true} in a new
- * namespace of one type, or make a user namespace and mount a tmpfs in it.
+ * namespace of one type, make a user namespace and mount a tmpfs in it, or run {@code /bin/true} under cgroup
+ * limits ({@link #CGROUP_LIMITS}).
  *
  * @param name     what was tried: a namespace type's {@link NamespaceType#procName() proc name}
  *                 ({@code "net"}), or {@link #USERNS_MOUNT} for the user namespace + tmpfs attempt
@@ -27,6 +28,15 @@ public record DoctorProbe(String name, NamespaceType type, long uid, boolean roo
                           int errno, String cause, String fix, Duration elapsed) {
     /** The {@link #name()} of the attempt that makes a user namespace and mounts a tmpfs in it. */
     public static final String USERNS_MOUNT = "userns+mount";
+    /** The {@link #name()} of the attempt that runs {@code /bin/true} under cgroup limits (memory and pids). */
+    public static final String CGROUP_LIMITS = "cgroup-limits";
+    /** The {@link #name()} of the attempt that starts a sandbox under jns's default seccomp filter. */
+    public static final String SECCOMP = "seccomp";
+    /**
+     * The {@link #name()} of the attempt (root only) that starts a sandbox with an idmapped bind of a directory
+     * in {@code java.io.tmpdir} (issue 19): whether this kernel and that file system can idmap.
+     */
+    public static final String IDMAP = "idmap";
 
     /** A successful attempt. */
     public static DoctorProbe ok(String name, NamespaceType type, long uid, boolean rootless, Duration elapsed) {
@@ -45,10 +55,10 @@ public record DoctorProbe(String name, NamespaceType type, long uid, boolean roo
             sb.append(": ").append(Errno.name(errno));
         }
         if (!cause.isEmpty()) {
-            sb.append(" \u2014 ").append(cause);
+            sb.append(" -- ").append(cause);
         }
         if (!fix.isEmpty()) {
-            sb.append(" \u2014 fix: ").append(fix);
+            sb.append(" -- fix: ").append(fix);
         }
         return sb.toString();
     }

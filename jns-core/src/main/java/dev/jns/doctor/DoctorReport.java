@@ -146,9 +146,12 @@ public final class DoctorReport {
             case 1 -> "strict";
             default -> "filter (" + f.seccompFilters() + " filters)";
         }).append('\n');
+        sb.append("  sandbox seccomp   ").append(f.sandboxSeccomp().isEmpty() ? "unknown" : f.sandboxSeccomp())
+                .append('\n');
         sb.append("  container         ").append(f.inContainer() ? f.container() : "no").append('\n');
         sb.append("  cgroup v2         ").append(f.cgroupV2() ? f.cgroup() + (f.cgroupWritable() ? " (writable: delegated)"
                 : " (not writable)") : "no").append('\n');
+        sb.append("  cgroup limits     ").append(f.cgroups().describe()).append('\n');
         sb.append("  time namespaces   ").append(f.timeNamespaces() ? "yes" : "no").append('\n');
         sb.append("  pidfd             ").append(f.pidfd() ? "yes" : "no").append('\n');
         for (DoctorProbe p : probes) {

@@ -12,11 +12,12 @@ public final class Checks {
     private Checks() {
     }
 
-    /** Throws when {@code s} has a NUL byte (the kernel takes C strings). */
+    /**
+     * Throws when {@code s} has a NUL byte (the kernel takes C strings) or an unpaired surrogate (no UTF-8 form:
+     * it would reach the kernel as '?'). See {@link TextChecks#text}.
+     */
     public static void checkNoNul(String field, String s) {
-        if (s.indexOf('\0') >= 0) {
-            throw new InvalidSpecException(field, "contains a NUL byte", "the kernel takes C strings");
-        }
+        TextChecks.text(field, s);
     }
 
     /** An absolute path without '.', '..' or empty components (a trailing '/' is allowed), no NUL, < 4000 bytes. */

@@ -46,7 +46,9 @@ import java.util.ServiceLoader;
  *   <li>both namespaces of a veth pair or of a move belong to that one user namespace (for example two sandboxes
  *       started with {@code Namespaces.spawn().join(userns).newNet()}), and the target is open as a {@code Net}
  *       too ({@link #veth(String, Net, String)}, {@link Link#moveTo(Net)}): its helper is how the kernel is told
- *       which namespace is meant. {@link Link#moveTo(NsHandle)} is for root only;</li>
+ *       which namespace is meant. Namespaces of two user namespaces (two {@code Namespaces.create(USER, NET)},
+ *       say) cannot be linked rootless: that is an {@code EPERM} naming both user namespaces.
+ *       {@link Link#moveTo(NsHandle)} is for root only;</li>
  *   <li>the caller's own namespace is never changed: rootless, {@code Net.current()} can list, and its changes
  *       fail with {@code EPERM} (a veth between the host and a sandbox needs root, as with {@code ip}).</li>
  * </ul>

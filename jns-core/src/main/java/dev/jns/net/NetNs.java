@@ -54,11 +54,6 @@ public final class NetNs {
     }
 
     static String checkName(String name) {
-        if (name == null || name.isEmpty() || name.equals(".") || name.equals("..") || name.indexOf('/') >= 0
-                || name.indexOf('\0') >= 0 || name.length() > 255) {
-            throw new InvalidSpecException("name", "'" + name + "' is not a valid network namespace name",
-                    "a file name: no '/', not '.' or '..', at most 255 bytes");
-        }
-        return name;
+        return dev.jns.internal.TextChecks.netnsName("name", name);
     }
 }

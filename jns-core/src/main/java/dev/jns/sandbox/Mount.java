@@ -19,9 +19,11 @@ import java.util.Objects;
  * @param noSymlinks  binds only: the source is resolved through no symlink at all (any component), so that
  *                    a path under a directory others can write can not be redirected; see
  *                    {@link MountPlan#strictSources()}
+ * @param owner       binds: who the sandbox's root is on its files (an idmapped bind, see {@link BindOwner}), or
+ *                    null for the default; null for other kinds
  */
 public record Mount(Kind kind, String source, String destination, int mode, long size, byte[] content,
-                    boolean optional, boolean noSymlinks) {
+                    boolean optional, boolean noSymlinks, BindOwner owner) {
     /** The kinds of entries; the launcher protocol numbers them in this order, from 1. */
     public enum Kind {
         /** Bind mount, recursive, read-write, nosuid and nodev; its source may not itself be a symlink. */
@@ -75,12 +77,18 @@ public record Mount(Kind kind, String source, String destination, int mode, long
     /** An entry that resolves its source as the caller's file system does (symlinks followed, see {@link MountPlan}). */
     public Mount(Kind kind, String source, String destination, int mode, long size, byte[] content,
                  boolean optional) {
-        this(kind, source, destination, mode, size, content, optional, false);
+        this(kind, source, destination, mode, size, content, optional, false, null);
+    }
+
+    /** An entry with the default owner (see {@link BindOwner}). */
+    public Mount(Kind kind, String source, String destination, int mode, long size, byte[] content,
+                 boolean optional, boolean noSymlinks) {
+        this(kind, source, destination, mode, size, content, optional, noSymlinks, null);
     }
 
     /** This entry with {@link #noSymlinks()} set. */
     public Mount withNoSymlinks() {
-        return new Mount(kind, source, destination, mode, size, content, optional, true);
+        return new Mount(kind, source, destination, mode, size, content, optional, true, owner);
     }
 
     /** Copies {@code content}; checks nothing else (see {@link MountPlan#validate}). */
@@ -100,19 +108,21 @@ public record Mount(Kind kind, String source, String destination, int mode, long
     /** {@code "roBind /src -> /work"}, as in error messages. */
     public String describe() {
         String name = kind.label() + (optional ? "Try" : "");
-        return kind.hasSource() ? name + " " + source + " -> " + destination : name + " " + destination;
+        String owned = owner == null ? "" : " (owner " + owner + ")";
+        return kind.hasSource() ? name + " " + source + " -> " + destination + owned : name + " " + destination;
     }
 
     @Override
     public boolean equals(Object o) {
         return o instanceof Mount m && kind == m.kind && source.equals(m.source) && destination.equals(m.destination)
                 && mode == m.mode && size == m.size && Arrays.equals(content, m.content) && optional == m.optional
-                && noSymlinks == m.noSymlinks;
+                && noSymlinks == m.noSymlinks && Objects.equals(owner, m.owner);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(kind, source, destination, mode, size, Arrays.hashCode(content), optional, noSymlinks);
+        return Objects.hash(kind, source, destination, mode, size, Arrays.hashCode(content), optional, noSymlinks,
+                owner);
     }
 
     @Override

@@ -134,9 +134,26 @@ public final class MountPlan {
     /**
      * Binds {@code source} on {@code destination}, read-write (recursive, nosuid, nodev). {@code source} must not
      * itself be a symlink (ELOOP; symlinks above it are followed as the caller's own open would).
+     * In a sandbox started by root, a source that belongs to a user other than root is idmapped to that user by
+     * default: see {@link BindOwner}.
      */
     public MountPlan bind(Path source, Path destination) {
         return bind(Mount.Kind.BIND, source, destination, false);
+    }
+
+    /**
+     * Binds {@code source} on {@code destination}, read-write, with the sandbox's root reading and writing its
+     * files as {@code owner} on the host (an idmapped mount; {@link BindOwner#none()}: no idmap).
+     */
+    public MountPlan bind(Path source, Path destination, BindOwner owner) {
+        return add(new Mount(Mount.Kind.BIND, str(source, "source"), str(destination, "destination"), 0, 0, null,
+                false, false, Objects.requireNonNull(owner, "owner")));
+    }
+
+    /** Binds {@code source} read-only, with its files seen through an idmap to {@code owner} (see {@link BindOwner}). */
+    public MountPlan roBind(Path source, Path destination, BindOwner owner) {
+        return add(new Mount(Mount.Kind.RO_BIND, str(source, "source"), str(destination, "destination"), 0, 0, null,
+                false, false, Objects.requireNonNull(owner, "owner")));
     }
 
     /** As {@link #bind}, skipped when {@code source} does not exist. */
@@ -214,7 +231,9 @@ public final class MountPlan {
 
     /** A regular file at {@code destination} with {@code content} and mode 0644. */
     public MountPlan file(Path destination, String content) {
-        return file(destination, Objects.requireNonNull(content, "content").getBytes(StandardCharsets.UTF_8), 0644);
+        Objects.requireNonNull(content, "content");
+        dev.jns.internal.TextChecks.text("file content", content);
+        return file(destination, content.getBytes(StandardCharsets.UTF_8), 0644);
     }
 
     /** A regular file at {@code destination} with {@code content} and {@code mode}. */
@@ -390,7 +409,35 @@ public final class MountPlan {
                 throw new InvalidSpecException(at + ".content", m.content().length + " bytes; at most "
                         + MAX_FILE_BYTES, "bind a file instead");
             }
+            if (m.owner() != null && m.kind() != Mount.Kind.BIND && m.kind() != Mount.Kind.RO_BIND
+                    && m.kind() != Mount.Kind.DEV_BIND) {
+                throw new InvalidSpecException(at + ".owner", "only a bind has an owner", null);
+            }
+            if (payloadBytes(m) > MAX_RECORD_PAYLOAD) {
+                throw new InvalidSpecException(at, "paths and content take " + payloadBytes(m) + " bytes in the "
+                        + "launcher's record; at most " + MAX_RECORD_PAYLOAD, "bind a file instead");
+            }
         }
+    }
+
+    /** The fixed part of a mount entry's launcher record: op, flags, mode, reserved, size. */
+    private static final int ENTRY_FIXED_BYTES = 24;
+    /** The launcher's largest record payload. */
+    private static final int MAX_RECORD_PAYLOAD = 64 * 1024;
+
+    /** The payload bytes of an entry's launcher record: fixed fields, source, NUL, destination, NUL, content. */
+    static int payloadBytes(Mount m) {
+        return ENTRY_FIXED_BYTES + dev.jns.internal.TextChecks.utf8Length(m.source()) + 1
+                + dev.jns.internal.TextChecks.utf8Length(m.destination()) + 1 + m.content().length;
+    }
+
+    /** The bytes the entries take in the launcher's spec, record headers included. */
+    public static long recordBytes(List<Mount> entries) {
+        long total = 0;
+        for (Mount m : entries) {
+            total += dev.jns.Spawn.RECORD_HEADER_BYTES + payloadBytes(m);
+        }
+        return total;
     }
 
     @Override

@@ -49,7 +49,7 @@ public interface NamespaceProvider {
     /** See {@link dev.jns.Namespaces#create(NamespaceType...)}. */
     List<NsHandle> create(List<NamespaceType> types);
 
-    /** See {@link dev.jns.Namespaces#enter(NsHandle...)}: runs {@code task} on a thread inside {@code handles}. */
+    /** See {@link dev.jns.Namespaces#enter(NsHandle, NsHandle, NsHandle...)}: runs {@code task} on a thread inside {@code handles}. */
     <T> T call(List<NsHandle> handles, Callable<T> task);
 
     /** See {@link dev.jns.net.NetNs#create(String)}. */

@@ -75,7 +75,7 @@ class HandlesTest {
                 assertThat(innerParent).isEqualTo(outer);
                 assertThat(outerParent).isEqualTo(initialUser);
                 assertThat(netOwner).isEqualTo(outer);
-                assertThat(outer.ownerUid()).isEqualTo(0L); // made by root
+                assertThat(outer.ownerUid()).isEqualTo(Probe.uid()); // made by this JVM's user
                 assertThat(Namespaces.members(inner)).containsExactly(sleeper);
                 assertThat(Namespaces.members(outer)).contains(p.pid()).doesNotContain(sleeper);
                 assertThatThrownBy(net::ownerUid).isInstanceOf(NamespaceException.class).hasMessageContaining("only user namespaces");

@@ -41,6 +41,8 @@ class JoinTest {
 
     @Test
     void joinsByHandlePlusANewNamespace() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Probe.root(), "needs root: joins a network namespace of another "
+                + "user namespace without joining that one (setns needs CAP_SYS_ADMIN over it)");
         LeakCheck leaks = LeakCheck.start();
         try (NsProcess target = Namespaces.spawn().newNet().start("sleep", "30");
              NsHandle net = target.namespace(NamespaceType.NET);

@@ -5,6 +5,7 @@ import dev.jns.Namespaces;
 import dev.jns.Spawn;
 import dev.jns.sandbox.Capability;
 import dev.jns.sandbox.MountPlan;
+import dev.jns.sandbox.SeccompFilter;
 import dev.jns.sandbox.Security;
 import dev.jns.SpawnResult;
 import dev.jns.linux.SandboxSupport.As;
@@ -138,7 +139,7 @@ class MountHardeningTest {
         // no_new_privs off (it would ignore the bit by itself), so that only nosuid stands in the way
         SpawnResult r = Namespaces.spawn().newMount().newPid().mountProc()
                 .security(Security.builder().keepCapabilities(Capability.CAP_SETUID, Capability.CAP_SETGID)
-                        .noNewPrivileges(false).build())
+                        .noNewPrivileges(false).seccomp(SeccompFilter.none()).allowHostRoot(true).build())
                 .mounts(new MountPlan().bind(dir, Path.of("/mnt")))
                 .run("sh", "-c", options("/mnt") + "; stat -c %A /mnt/suid-id; "
                         + "setpriv --reuid=65534 --regid=65534 --clear-groups /mnt/suid-id -u");

@@ -24,6 +24,7 @@ class NetNsTest {
 
     @BeforeAll
     static void setUp() {
+        assumeTrue(Probe.root(), "needs root: named network namespaces live in /run/netns, root's (as ip netns)");
         assumeTrue(Files.isExecutable(Path.of(IP)) || Files.isExecutable(Path.of("/sbin/ip")), "iproute2's ip is not installed");
         Warm.up();
         // the first add makes /run/netns a mount of its own, once per boot: not a leak of a test

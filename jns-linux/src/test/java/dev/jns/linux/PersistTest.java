@@ -17,9 +17,14 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-/** create, persist, reopen, unpersist (as root). */
+/** create, persist, reopen, unpersist (as root; what needs no root runs as any user). */
 class PersistTest {
+    static void root(String why) {
+        assumeTrue(Probe.root(), "needs root: " + why);
+    }
+
     @BeforeAll
     static void warm() {
         Warm.up();
@@ -27,6 +32,8 @@ class PersistTest {
 
     @Test
     void createdNamespacesLiveWithoutProcessesAndCanBeJoined() {
+        root("rootless, Namespaces.create keeps the namespaces with a holder process, so they have a member "
+                + "(RootlessHandlesTest covers that)");
         LeakCheck leaks = LeakCheck.start();
         List<NsHandle> hs = Namespaces.create(NamespaceType.NET, NamespaceType.UTS, NamespaceType.IPC,
                 NamespaceType.MOUNT, NamespaceType.CGROUP, NamespaceType.TIME);
@@ -59,6 +66,7 @@ class PersistTest {
 
     @Test
     void persistReopenUnpersist(@TempDir Path dir) throws Exception {
+        root("persist is a bind mount, which needs CAP_SYS_ADMIN over the caller's mount namespace");
         LeakCheck leaks = LeakCheck.start();
         Path file = dir.resolve("net");
         long inode;
@@ -102,6 +110,7 @@ class PersistTest {
 
     @Test
     void aMountNamespaceCannotBeKeptInsideItself(@TempDir Path dir) {
+        root("without it, the bind mount is refused (EPERM) before the kernel looks at the namespace (EINVAL)");
         LeakCheck leaks = LeakCheck.start();
         // our own mount namespace kept on a path of itself: the kernel refuses (EINVAL), the file is removed
         try (NsHandle h = Namespaces.current(NamespaceType.MOUNT)) {

@@ -35,7 +35,10 @@ class SpawnErrorsTest {
 
     @Test
     void missingProgramIsNamedWithEnoent() {
-        NamespaceException e = fails(() -> Namespaces.spawn().run("jns-no-such-program", "x"));
+        // a PATH of searchable directories: one the user cannot search (e.g. root's inherited through su) makes
+        // the search end in EACCES, as execvp's does
+        NamespaceException e = fails(() -> Namespaces.spawn().env("PATH", "/usr/local/bin:/usr/bin:/bin")
+                .run("jns-no-such-program", "x"));
         assertThat(e.step()).isEqualTo("exec 'jns-no-such-program'");
         assertThat(e.errnoName()).isEqualTo("ENOENT");
         assertThat(e.getMessage()).contains("PATH");

@@ -1,6 +1,7 @@
 package dev.jns.testkit;
 
 import dev.jns.InvalidSpecException;
+import dev.jns.sandbox.Limits;
 import dev.jns.sandbox.MountPlan;
 import dev.jns.NamespaceException;
 import dev.jns.NamespaceType;
@@ -49,7 +50,7 @@ import java.util.stream.Stream;
  * <p>With a uts and a mount namespace the sandbox has its own {@code /etc/hosts} and {@code /etc/hostname}
  * ({@link Builder#hostsFile}): the hostname resolves to loopback and {@code localhost} keeps working.
  *
- * <p>Extra mounts ({@link Builder#bind}, {@link Builder#roBind}, {@link Builder#tmpfs}, {@link Builder#mounts})
+ * <p>Extra mounts ({@link Builder#mounts}: a {@link dev.jns.sandbox.MountPlan}'s binds, read-only binds, tmpfs)
  * are made by the holder in the sandbox's own mount namespace, over the host's tree (there is no root
  * switch), so every command {@link #run} or {@link #spawn()} starts sees them and the host never does.
  */
@@ -102,6 +103,9 @@ public final class Sandbox implements AutoCloseable {
         }
         for (NsHandle h : handles.values()) {
             s.join(h);
+        }
+        if (options.limits != null) {
+            s.limits(options.limits);
         }
         return s.directory(workDir);
     }
@@ -242,6 +246,7 @@ public final class Sandbox implements AutoCloseable {
         private long runAsUid = -1;
         private long runAsGid = -1;
         private final MountPlan mounts = new MountPlan();
+        private Limits limits;
         private boolean hostsFile = true;
 
         private Builder() {
@@ -341,6 +346,15 @@ public final class Sandbox implements AutoCloseable {
          */
         public Builder mounts(MountPlan plan) {
             mounts.addAll(Objects.requireNonNull(plan, "plan"));
+            return this;
+        }
+
+        /**
+         * Limits for each command the sandbox runs ({@link #spawn()}, {@link #run}): with cgroup limits each runs
+         * in a cgroup of its own that ends with it (the holder that keeps the namespaces has none).
+         */
+        public Builder limits(Limits value) {
+            limits = Objects.requireNonNull(value, "limits");
             return this;
         }
 
@@ -453,6 +467,9 @@ public final class Sandbox implements AutoCloseable {
             if (!plan.isEmpty()) {
                 // applied after /proc, in the holder's new mount namespace, which every command joins
                 s.mounts(plan);
+                // a test fixture, not a security boundary: a root JVM's commands join the holder's user namespace
+                // as root anyway, so the holder keeps the caller's ids too (jns's sandboxes would not: issue 13)
+                s.security(dev.jns.sandbox.Security.builder().allowHostRoot(true).build());
             }
             if (namespaces.contains(NamespaceType.UTS)) {
                 s.hostname(hostname);

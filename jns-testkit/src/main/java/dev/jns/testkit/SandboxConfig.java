@@ -76,6 +76,20 @@ public @interface SandboxConfig {
     /** Empty, writable tmpfs mounts on these absolute paths (mode 0755, the kernel's default size). */
     String[] tmpfs() default {};
 
+    /**
+     * The memory limit of each command the sandbox runs ({@link dev.jns.sandbox.Limits.Builder#memory}), as
+     * systemd and docker write sizes: {@code "256M"}, {@code "1G"}; "" (the default) for none. Each command runs
+     * in a cgroup of its own with these limits; one beyond its memory is killed by the OOM killer
+     * ({@code Outcome.Kind.OOM_KILLED}). Without root this needs a delegated cgroup v2 subtree ({@code jns doctor}).
+     */
+    String memory() default "";
+
+    /** The most processes each command may have at once ({@code pids.max}); 0 (the default) for no limit. */
+    long pids() default 0;
+
+    /** The CPU share of each command, in CPUs ({@code 1.5}); 0 (the default) for no limit. */
+    double cpus() default 0;
+
     /** The lifetime of a sandbox. */
     enum Scope {
         /** A fresh sandbox for each test method. */

@@ -2,7 +2,9 @@ package dev.jns.testkit;
 
 import dev.jns.NamespaceType;
 import dev.jns.NsHandle;
+import dev.jns.testkit.internal.ConfigLimits;
 import dev.jns.testkit.internal.ConfigMounts;
+import dev.jns.sandbox.Limits;
 import dev.jns.testkit.internal.LeakCheck;
 import dev.jns.testkit.internal.ProcFs;
 import dev.jns.testkit.internal.Support;
@@ -134,6 +136,10 @@ public final class SandboxExtension implements ParameterResolver, ExecutionCondi
         String user = !c.runAsUser().isEmpty() ? c.runAsUser() : Support.runAsUser();
         if (!user.isEmpty() && ProcFs.euid() == 0) {
             b.runAsUser(user);
+        }
+        Limits limits = ConfigLimits.of(c.memory(), c.pids(), c.cpus());
+        if (limits != null) {
+            b.limits(limits);
         }
         return b;
     }

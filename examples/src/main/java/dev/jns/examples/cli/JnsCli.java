@@ -5,8 +5,10 @@ import dev.jns.NamespaceException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.lang.ProcessBuilder.Redirect;
+import java.nio.charset.Charset;
 import java.util.Objects;
 
 /**
@@ -31,6 +33,7 @@ public final class JnsCli implements Runnable {
     private final Redirect in;
     private final Redirect out;
     private final Redirect err;
+    private final Charset charset;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -48,9 +51,53 @@ public final class JnsCli implements Runnable {
      * @param err the programs' stderr
      */
     public JnsCli(Redirect in, Redirect out, Redirect err) {
+        this(in, out, err, consoleCharset());
+    }
+
+    /**
+     * A CLI whose commands read and write where these say, and whose own output is in {@code charset}: what it
+     * cannot encode it replaces by ASCII where there is an ASCII form ({@code lsns --tree}'s lines, as
+     * util-linux's {@code lsns -T} under {@code LANG=C}).
+     *
+     * @param in      the programs' stdin
+     * @param out     the programs' stdout
+     * @param err     the programs' stderr
+     * @param charset the encoding of the terminal or file jns's own output goes to
+     */
+    public JnsCli(Redirect in, Redirect out, Redirect err, Charset charset) {
         this.in = Objects.requireNonNull(in, "in");
         this.out = Objects.requireNonNull(out, "out");
         this.err = Objects.requireNonNull(err, "err");
+        this.charset = Objects.requireNonNull(charset, "charset");
+    }
+
+    /**
+     * The encoding of this JVM's standard output: {@code stdout.encoding} (JDK 19+), else the platform's
+     * ({@code native.encoding}, from the locale: US-ASCII with no {@code LANG}), else the default charset.
+     *
+     * @return the console's charset
+     */
+    public static Charset consoleCharset() {
+        for (String property : new String[] {"stdout.encoding", "sun.stdout.encoding", "native.encoding"}) {
+            String name = System.getProperty(property);
+            if (name != null) {
+                try {
+                    return Charset.forName(name);
+                } catch (IllegalArgumentException unknown) {
+                    // try the next one
+                }
+            }
+        }
+        return Charset.defaultCharset();
+    }
+
+    Charset charset() {
+        return charset;
+    }
+
+    /** Whether jns's own output can show the box-drawing characters of trees. */
+    boolean unicodeLines() {
+        return charset.newEncoder().canEncode("\u2514\u2500\u251c\u2502");
     }
 
     Redirect in() {
@@ -76,7 +123,13 @@ public final class JnsCli implements Runnable {
      * @param args the command line
      */
     public static void main(String[] args) {
-        System.exit(commandLine(new JnsCli()).execute(args));
+        JnsCli cli = new JnsCli();
+        CommandLine cl = commandLine(cli);
+        // picocli's writers use the JVM's default charset (UTF-8 on JDK 18+ whatever the locale): write in the
+        // console's instead
+        cl.setOut(new PrintWriter(new OutputStreamWriter(System.out, cli.charset()), true));
+        cl.setErr(new PrintWriter(new OutputStreamWriter(System.err, cli.charset()), true));
+        System.exit(cl.execute(args));
     }
 
     /**

@@ -7,6 +7,7 @@ import dev.jns.Namespaces;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -27,6 +28,9 @@ import java.util.concurrent.Callable;
 public final class LsnsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
+
+    @ParentCommand
+    JnsCli parent;
 
     @Option(names = {"-t", "--type"}, paramLabel = "<name>", description = "namespace type (mnt, net, ipc, user, pid, uts, cgroup, time)")
     List<String> types = new ArrayList<>();
@@ -71,7 +75,8 @@ public final class LsnsCommand implements Callable<Integer> {
             if (!rel.equals("owner") && !rel.equals("parent")) {
                 throw new CliException("--tree: unsupported relation '" + rel + "' (owner or parent)");
             }
-            new LsnsTree(new NamespaceTree(all), rows, rel.equals("owner")).print(out, json, noHeadings);
+            new LsnsTree(new NamespaceTree(all), rows, rel.equals("owner"), parent.unicodeLines())
+                    .print(out, json, noHeadings);
         } else if (json) {
             out.println(LsnsFormat.json(rows, r -> List.of()));
         } else {

@@ -14,11 +14,21 @@ final class LsnsTree {
     private final NamespaceTree tree;
     private final List<NamespaceInfo> selected;
     private final boolean byOwner;
+    private final String branch;
+    private final String last;
+    private final String through;
 
-    LsnsTree(NamespaceTree tree, List<NamespaceInfo> selected, boolean byOwner) {
+    /**
+     * @param unicode box-drawing lines when the output can show them, else util-linux's ASCII ({@code |-},
+     *                {@code `-}, {@code |}), as {@code lsns -T} prints under {@code LANG=C}
+     */
+    LsnsTree(NamespaceTree tree, List<NamespaceInfo> selected, boolean byOwner, boolean unicode) {
         this.tree = tree;
         this.selected = selected;
         this.byOwner = byOwner;
+        this.branch = unicode ? "\u251c\u2500" : "|-";
+        this.last = unicode ? "\u2514\u2500" : "`-";
+        this.through = unicode ? "\u2502 " : "| ";
     }
 
     private Optional<NamespaceInfo> up(NamespaceInfo n) {
@@ -68,9 +78,9 @@ final class LsnsTree {
             return; // the kernel nests user namespaces 32 deep at most
         }
         List<NamespaceInfo> kids = below(n);
-        String next = lead + (mark.isEmpty() ? "" : mark.startsWith("\u2514") ? "  " : "\u2502 ");
+        String next = lead + (mark.isEmpty() ? "" : mark.equals(last) ? "  " : through);
         for (int i = 0; i < kids.size(); i++) {
-            walk(kids.get(i), next, i == kids.size() - 1 ? "\u2514\u2500" : "\u251c\u2500", rows, prefixes, depth + 1);
+            walk(kids.get(i), next, i == kids.size() - 1 ? last : branch, rows, prefixes, depth + 1);
         }
     }
 }

@@ -55,6 +55,22 @@ final class PrintExplanation {
             program.addAll(cmd);
         }
         ul.addAll(program);
+        List<String> scope = new ArrayList<>();
+        if (u.memory != null || u.memorySwap != null || u.pids != null || u.cpus != null) {
+            // util-linux has no cgroup limits: systemd-run puts the command in a scope that has them
+            scope.addAll(List.of("systemd-run", "--scope", "--quiet"));
+            if (u.memory != null) {
+                scope.addAll(List.of("-p", "MemoryMax=" + u.memory, "-p", "MemorySwapMax="
+                        + (u.memorySwap != null ? u.memorySwap : "0")));
+            }
+            if (u.pids != null) {
+                scope.addAll(List.of("-p", "TasksMax=" + u.pids));
+            }
+            if (u.cpus != null) {
+                scope.addAll(List.of("-p", "CPUQuota=" + Math.round(u.cpus * 100) + "%"));
+            }
+            ul.addAll(0, scope);
+        }
         if (addedUser) {
             out.println("# not root: jns adds a user namespace that maps you to yourself");
         }

@@ -1,5 +1,6 @@
 package dev.jns.examples.cli;
 
+import dev.jns.sandbox.Limits;
 import dev.jns.sandbox.MountPlan;
 
 import dev.jns.IdMap;
@@ -93,6 +94,19 @@ public final class UnshareCommand implements Callable<Integer> {
     @Option(names = "--hostname", paramLabel = "<name>", description = "set the hostname in the new UTS namespace (jns, as bwrap)")
     String hostname;
 
+    @Option(names = "--memory", paramLabel = "<size>",
+            description = "memory limit of the whole sandbox, e.g. 256M (cgroup memory.max; no swap unless --memory-swap)")
+    String memory;
+
+    @Option(names = "--memory-swap", paramLabel = "<size>", description = "swap the sandbox may use (memory.swap.max)")
+    String memorySwap;
+
+    @Option(names = "--pids", paramLabel = "<n>", description = "most processes and threads at once (pids.max)")
+    Long pids;
+
+    @Option(names = "--cpus", paramLabel = "<n>", description = "CPU share in CPUs, e.g. 1.5 (cpu.max)")
+    Double cpus;
+
     @Option(names = "--explain", description = "print the equivalent unshare and bwrap commands instead of running")
     boolean explain;
 
@@ -131,8 +145,23 @@ public final class UnshareCommand implements Callable<Integer> {
         s.redirectInput(cli.in()).redirectOutput(cli.out()).redirectError(cli.err());
         try (NsProcess p = s.start(cmd.toArray(String[]::new))) {
             p.getOutputStream().close();
-            return p.waitFor();
+            return ended(p);
         }
+    }
+
+    /** Waits for the program; says so when the OOM killer ended it (its status alone says only signal 9). */
+    private int ended(NsProcess p) throws InterruptedException {
+        int code = p.waitFor();
+        dev.jns.Outcome o = p.outcome();
+        if (o.kind() == dev.jns.Outcome.Kind.OOM_KILLED) {
+            cli.spec.commandLine().getErr().println("jns: " + cmdName(p) + o.describe());
+            cli.spec.commandLine().getErr().flush();
+        }
+        return code;
+    }
+
+    private String cmdName(NsProcess p) {
+        return command.isEmpty() ? "" : command.get(0) + ": ";
     }
 
     /**
@@ -162,13 +191,14 @@ public final class UnshareCommand implements Callable<Integer> {
                 }
                 Spawn s = Namespaces.spawn();
                 joined.forEach(s::join);
+                limits(s);
                 if (wd != null) {
                     s.directory(wd);
                 }
                 s.redirectInput(cli.in()).redirectOutput(cli.out()).redirectError(cli.err());
                 try (NsProcess p = s.start(cmd.toArray(String[]::new))) {
                     p.getOutputStream().close();
-                    return p.waitFor();
+                    return ended(p);
                 }
             } finally {
                 joined.forEach(NsHandle::close);
@@ -248,7 +278,29 @@ public final class UnshareCommand implements Callable<Integer> {
         if (wd != null) {
             s.directory(wd);
         }
+        limits(s);
         return s;
+    }
+
+    /** --memory, --memory-swap, --pids, --cpus: cgroup limits, in systemd-run's and docker's vocabulary. */
+    private void limits(Spawn s) {
+        if (memory == null && memorySwap == null && pids == null && cpus == null) {
+            return;
+        }
+        Limits.Builder b = Limits.builder();
+        if (memory != null) {
+            b.memory(Limits.parseBytes("--memory", memory));
+        }
+        if (memorySwap != null) {
+            b.memorySwap(Limits.parseBytes("--memory-swap", memorySwap));
+        }
+        if (pids != null) {
+            b.pids(pids);
+        }
+        if (cpus != null) {
+            b.cpus(cpus);
+        }
+        s.limits(b.build());
     }
 
     static <E extends Enum<E>> E choice(String option, String value, Class<E> type) {

@@ -4,6 +4,7 @@ import dev.jns.NamespaceType;
 import dev.jns.Namespaces;
 import dev.jns.Outcome;
 import dev.jns.Spawn;
+import dev.jns.sandbox.BindOwner;
 import dev.jns.sandbox.MountPlan;
 import dev.jns.SpawnResult;
 
@@ -59,7 +60,10 @@ public final class BuildSandboxStop implements TourStop {
             }
         }
         plan.proc(Path.of("/proc")).dev(Path.of("/dev")).tmpfs(Path.of("/tmp"))
-                .roBind(src, Path.of("/src")).bind(out, Path.of("/out"))
+                .roBind(src, Path.of("/src"))
+                // outputs belong to the caller on the host; a root JVM's sandbox runs as unprivileged ids, so
+                // this bind is idmapped then (rootless, the sandbox already writes as the caller)
+                .bind(out, Path.of("/out"), BindOwner.caller())
                 .remountReadOnly(Path.of("/"));
         return Namespaces.spawn()
                 .mapCurrentUser().newNet().newPid().newUts().hostname("build").newIpc()
@@ -72,7 +76,10 @@ public final class BuildSandboxStop implements TourStop {
     @Override
     public View run(PrintStream out) throws IOException {
         View v = new View(out);
-        Path project = Files.createTempDirectory("jns-tour-build");
+        // readable by others: a root JVM's sandbox runs as unprivileged ids, which must reach the sources
+        Path project = Files.createTempDirectory("jns-tour-build",
+                java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x")));
         Path src = Files.createDirectories(project.resolve("src"));
         Path dest = Files.createDirectories(project.resolve("out"));
         Files.writeString(src.resolve("Main.txt"), "hello from the sources\n");

@@ -44,7 +44,7 @@ public final class TourSkip {
             sb.append(" (").append(e.detail().strip()).append(')');
         }
         if (e.hint() != null && !e.hint().isBlank()) {
-            sb.append(" \u2014 ").append(e.hint().strip());
+            sb.append(" -- ").append(e.hint().strip());
         }
         return sb.toString().replace('\n', ' ');
     }

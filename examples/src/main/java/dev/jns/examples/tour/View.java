@@ -89,6 +89,6 @@ public final class View {
 
     private static String oneLine(String s) {
         String l = s.replace("\n", " | ");
-        return l.length() <= 100 ? l : l.substring(0, 99) + "\u2026";
+        return l.length() <= 100 ? l : l.substring(0, 97) + "...";
     }
 }

@@ -34,6 +34,20 @@ class BinJnsTest {
     }
 
     @Test
+    void lsnsTreeInThePosixLocaleFallsBackToAscii() {
+        // a user namespace nested in this one, so the tree has a branch
+        try (dev.jns.NsProcess nested = dev.jns.Namespaces.spawn().newUser().mapRootUser().start("sleep", "30")) {
+            // a login with no LANG: the console is ASCII; util-linux's lsns -T then draws |- and `-
+            java.util.Map<String, String> posix = java.util.Map.of("LANG", "", "LC_ALL", "C", "LC_CTYPE", "");
+            Cli.Result r = Cli.binJns(posix, ELSEWHERE, "lsns", "--tree", "-t", "user");
+            assertThat(r.code()).as(r.err()).isZero();
+            assertThat(r.out()).doesNotContain("?").containsPattern("(?m)^\\s*[|`]-\\d+ user");
+            Cli.Result utf8 = Cli.binJns(java.util.Map.of("LC_ALL", "C.UTF-8"), ELSEWHERE, "lsns", "--tree", "-t", "user");
+            assertThat(utf8.out()).containsPattern("(?m)^\\s*[\u251c\u2514]\u2500\\d+ user");
+        }
+    }
+
+    @Test
     void lsnsJsonAsAProcess() {
         Cli.Result r = Cli.binJns(ELSEWHERE, "lsns", "-J", "-t", "user");
         assertThat(r.code()).as(r.err()).isZero();

@@ -23,13 +23,18 @@ final class Cli {
 
     /** {@code jns ARGS} in this JVM; the program's stdout and stderr go through files into the result. */
     static Result jns(String... args) {
+        return jns(StandardCharsets.UTF_8, args);
+    }
+
+    /** {@code jns ARGS} in this JVM, its own output meant for a console in {@code charset}. */
+    static Result jns(java.nio.charset.Charset charset, String... args) {
         try {
             Path o = Files.createTempFile("jns-cli-out", "");
             Path e = Files.createTempFile("jns-cli-err", "");
             try {
                 StringWriter out = new StringWriter();
                 StringWriter err = new StringWriter();
-                int code = JnsCli.execute(new JnsCli(Redirect.PIPE, Redirect.to(o.toFile()), Redirect.to(e.toFile())),
+                int code = JnsCli.execute(new JnsCli(Redirect.PIPE, Redirect.to(o.toFile()), Redirect.to(e.toFile()), charset),
                         new PrintWriter(out), new PrintWriter(err), args);
                 return new Result(code, out + Files.readString(o), err + Files.readString(e));
             } finally {
@@ -54,9 +59,21 @@ final class Cli {
 
     /** {@code bin/jns ARGS} as a process, from {@code cwd}, with this JVM's classpath (nothing is built). */
     static Result binJns(Path cwd, String... args) {
+        return binJns(java.util.Map.of(), cwd, args);
+    }
+
+    /** {@code bin/jns ARGS} as a process with these changes to the environment (an empty value unsets). */
+    static Result binJns(java.util.Map<String, String> env, Path cwd, String... args) {
         List<String> cmd = new ArrayList<>(List.of(script().toString()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(cwd.toFile());
+        env.forEach((k, v) -> {
+            if (v.isEmpty()) {
+                pb.environment().remove(k);
+            } else {
+                pb.environment().put(k, v);
+            }
+        });
         pb.environment().put("JNS_CLASSPATH", System.getProperty("java.class.path"));
         pb.environment().put("JAVA", ProcessHandle.current().info().command().orElse("java"));
         return process(pb);

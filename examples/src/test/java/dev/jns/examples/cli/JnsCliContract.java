@@ -130,7 +130,12 @@ abstract class JnsCliContract {
             assertThat(one.out()).contains("\"ns\": " + uts.inode(), "\"pid\": " + p.pid(), "\"command\": \"sleep 30\"");
             Cli.Result tree = Cli.jns("lsns", "--tree");
             assertThat(tree.code()).isZero();
-            assertThat(tree.out()).containsPattern("[\u251c\u2514]\u2500" + uts.inode() + " uts");
+            // the NS column is as wide as its deepest row: other users' nested namespaces widen it
+            assertThat(tree.out()).containsPattern("[\u251c\u2514]\u2500" + uts.inode() + " +uts");
+            // a console that cannot show box-drawing lines (no LANG): util-linux's ASCII, as lsns -T under LANG=C
+            Cli.Result ascii = Cli.jns(java.nio.charset.StandardCharsets.US_ASCII, "lsns", "--tree");
+            assertThat(ascii.out()).containsPattern("[|`]-" + uts.inode() + " +uts");
+            assertThat(ascii.out().chars()).allMatch(c -> c < 0x80);
             assertThat(Cli.jns("lsns", "-p", Long.toString(p.pid()), "-n").out()).contains(uts.inode() + " uts");
         }
         assertThat(Cli.jns("lsns", "1").code()).as("no namespace has inode 1").isEqualTo(1);

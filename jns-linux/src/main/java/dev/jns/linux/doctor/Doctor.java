@@ -9,6 +9,9 @@ import dev.jns.NamespaceType;
 import dev.jns.Namespaces;
 import dev.jns.Spawn;
 import dev.jns.SpawnResult;
+import dev.jns.sandbox.Limits;
+import dev.jns.sandbox.SeccompFilter;
+import dev.jns.sandbox.Security;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,6 +76,9 @@ public final class Doctor {
             for (Attempt a : attempts) {
                 futures.add(CompletableFuture.supplyAsync(() -> a.run(facts), pool));
             }
+            if (root) {
+                futures.add(CompletableFuture.supplyAsync(() -> idmap(facts), pool));
+            }
             List<DoctorProbe> probes = new ArrayList<>();
             for (CompletableFuture<DoctorProbe> f : futures) {
                 probes.add(f.join());
@@ -97,12 +103,17 @@ public final class Doctor {
             out.add(new Attempt(t.procName(), t, uid, gid, runAs, rootless));
         }
         out.add(new Attempt(DoctorProbe.USERNS_MOUNT, null, uid, gid, runAs, rootless));
+        out.add(new Attempt(DoctorProbe.CGROUP_LIMITS, null, uid, gid, runAs, rootless));
+        out.add(new Attempt(DoctorProbe.SECCOMP, null, uid, gid, runAs, rootless));
         return out;
     }
 
     /** One attempt: a type's namespace, or the user namespace + tmpfs. */
     private record Attempt(String name, NamespaceType type, long uid, long gid, boolean runAs, boolean rootless) {
         DoctorProbe run(DoctorFacts facts) {
+            if (name.equals(DoctorProbe.CGROUP_LIMITS)) {
+                return cgroupLimits(this);
+            }
             long t0 = System.nanoTime();
             String step;
             int errno;
@@ -113,7 +124,11 @@ public final class Doctor {
                     s.runAs(uid, gid);
                 }
                 SpawnResult r;
-                if (type == null) {
+                if (name.equals(DoctorProbe.SECCOMP)) {
+                    // a sandbox's default filter, as a plain spawn asks for it
+                    s.mapRootUser().security(Security.builder().seccomp(SeccompFilter.defaults()).build());
+                    r = s.run("/bin/true");
+                } else if (type == null) {
                     String mount = program("mount");
                     s.mapRootUser().newMount();
                     if (mount == null) {
@@ -133,7 +148,7 @@ public final class Doctor {
                 if (r.success()) {
                     return DoctorProbe.ok(name, type, uid, rootless, elapsed(t0));
                 }
-                step = type == null ? "mount tmpfs" : "run /bin/true";
+                step = type == null && !name.equals(DoctorProbe.SECCOMP) ? "mount tmpfs" : "run /bin/true";
                 String err = r.stderr().trim();
                 errno = errnoOf(err);
                 fallback = "exit code " + r.exitCode() + (err.isEmpty() ? "" : ": " + err);
@@ -148,6 +163,77 @@ public final class Doctor {
             }
             Causes.Explanation why = Causes.explain(facts, type, rootless, step, errno, fallback);
             return new DoctorProbe(name, type, uid, rootless, false, step, errno, why.cause(), why.fix(), elapsed(t0));
+        }
+    }
+
+    /**
+     * Issue 19, root only: a sandbox (unprivileged ids) with a bind of a new directory in java.io.tmpdir idmapped
+     * to the caller. It fails where the kernel (before 5.12) or that file system cannot idmap; the cause then names
+     * the file system and what the kernel needs. A caller without root cannot idmap host file systems at all.
+     */
+    static DoctorProbe idmap(DoctorFacts facts) {
+        long t0 = System.nanoTime();
+        Path dir = null;
+        String step;
+        int errno;
+        String cause;
+        try {
+            dir = Files.createTempDirectory("jns-doctor-idmap-");
+            SpawnResult r = Namespaces.spawn().newPid().mounts(new dev.jns.sandbox.MountPlan()
+                    .tmpfs(Path.of("/mnt")).bind(dir, Path.of("/mnt/out"), dev.jns.sandbox.BindOwner.caller()))
+                    .run("/bin/sh", "-c", "touch /mnt/out/f");
+            long owner = ((Number) Files.getAttribute(dir.resolve("f"), "unix:uid")).longValue();
+            if (r.success() && owner == facts.euid()) {
+                return DoctorProbe.ok(DoctorProbe.IDMAP, null, facts.euid(), false, elapsed(t0));
+            }
+            step = "write through the idmapped bind";
+            errno = 0;
+            cause = "exit code " + r.exitCode() + ", file owner " + owner + ": " + r.stderr().trim();
+        } catch (NamespaceException e) {
+            step = e.step();
+            errno = e.errno();
+            cause = e.hint() != null ? e.hint() : String.valueOf(e.detail());
+        } catch (java.io.IOException | RuntimeException e) {
+            step = "idmap";
+            errno = 0;
+            cause = e.toString();
+        } finally {
+            if (dir != null) {
+                try {
+                    Files.deleteIfExists(dir.resolve("f"));
+                    Files.deleteIfExists(dir);
+                } catch (java.io.IOException e) {
+                    LOG.debug("doctor: could not remove {}: {}", dir, e.toString());
+                }
+            }
+        }
+        return new DoctorProbe(DoctorProbe.IDMAP, null, facts.euid(), false, false, step, errno, cause,
+                "bind without an idmap (BindOwner.none()), or bind directories on a file system that supports "
+                + "idmapped mounts", elapsed(t0));
+    }
+
+    /** /bin/true under a memory and a pids limit (a new user namespace without root), as this attempt's user. */
+    private static DoctorProbe cgroupLimits(Attempt a) {
+        long t0 = System.nanoTime();
+        try {
+            Spawn s = Namespaces.spawn();
+            if (a.runAs()) {
+                s.runAs(a.uid(), a.gid());
+            }
+            if (a.rootless()) {
+                s.newUser();
+            }
+            SpawnResult r = s.limits(Limits.builder().memory(64L << 20).pids(64).build()).run("/bin/true");
+            if (r.success() && r.outcome().cgroup() != null) {
+                return DoctorProbe.ok(a.name(), null, a.uid(), a.rootless(), elapsed(t0));
+            }
+            return new DoctorProbe(a.name(), null, a.uid(), a.rootless(), false, "run /bin/true", 0,
+                    "it ended: " + r.outcome().describe(), "", elapsed(t0));
+        } catch (NamespaceException e) {
+            return new DoctorProbe(a.name(), null, a.uid(), a.rootless(), false, e.step(), e.errno(),
+                    e.detail() == null ? "" : e.detail(), e.hint() == null ? "" : e.hint(), elapsed(t0));
+        } catch (RuntimeException e) {
+            return new DoctorProbe(a.name(), null, a.uid(), a.rootless(), false, "spawn", 0, e.toString(), "", elapsed(t0));
         }
     }
 

@@ -65,7 +65,19 @@ final class FactsReader {
         return new DoctorFacts(orElse(ProcFiles.read("/proc/sys/kernel/osrelease"), System.getProperty("os.version")), euid, user,
                 helper("newuidmap"), helper("newgidmap"), subIds("/etc/subuid", user, euid),
                 subIds("/etc/subgid", user, euid), sysctls, seccomp, filters, container(), v2, v2 ? cgroup : "",
-                writable, timeNamespaces(), pidfd());
+                writable, timeNamespaces(), pidfd(), launcherSeccomp(),
+                dev.jns.linux.cgroup.CgroupPlan.facts(euid));
+    }
+
+    /** The launcher's own account of the seccomp filter it gives sandboxes ({@code jns-launcher --describe}). */
+    private static String launcherSeccomp() {
+        try {
+            String d = dev.jns.linux.spawn.Spawner.describeLauncher();
+            int semi = d.indexOf("; ");
+            return semi < 0 ? d : d.substring(semi + 2);
+        } catch (RuntimeException e) {
+            return "";
+        }
     }
 
     static String userName(long uid) {

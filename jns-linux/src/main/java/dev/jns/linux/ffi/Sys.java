@@ -185,7 +185,7 @@ public final class Sys {
         return result(C.ioctl(fd, request));
     }
 
-    /** ioctl(fd, request, &value) of an int result (NS_GET_OWNER_UID): the value, or -errno in {@code errno[0]}. */
+    /** ioctl(fd, request, &amp;value) of an int result (NS_GET_OWNER_UID): the value, or -errno in {@code errno[0]}. */
     public static int tryIoctlInt(int fd, long request, int[] errno) {
         IntByReference v = new IntByReference();
         int r = result(C.ioctl(fd, request, v));

@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -46,6 +45,8 @@ final class HelperTransport implements Transport {
     /** The open helpers, by the namespace they serve. */
     private static final Map<NsHandle, HelperTransport> LIVE = new HashMap<>();
     private NsHandle serves;
+    /** The user namespace the helper runs in (the one that owns {@link #serves}), as {@code user:[INODE]}. */
+    private String userns = "";
     private boolean closed;
 
     private HelperTransport(NsProcess process, StringBuilder stderr) {
@@ -77,6 +78,7 @@ final class HelperTransport implements Transport {
         }
         StringBuilder err = new StringBuilder();
         NsProcess p;
+        String owner = userns.toString();
         try {
             p = Namespaces.spawn().join(userns).join(netns)
                     .start(javaBin(), "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-Xss512k", "-XX:+UseSerialGC",
@@ -84,8 +86,9 @@ final class HelperTransport implements Transport {
         } finally {
             userns.close();
         }
-        CompletableFuture.runAsync(() -> drain(p.getErrorStream(), err));
+        dev.jns.linux.spawn.Background.run(() -> drain(p.getErrorStream(), err));
         HelperTransport t = new HelperTransport(p, err);
+        t.userns = owner;
         try {
             if (!NetlinkTool.awaitReady(p.getInputStream())) {
                 p.waitFor(5, TimeUnit.SECONDS);
@@ -151,6 +154,18 @@ final class HelperTransport implements Transport {
             throw NamespaceException.builder(what).step("name " + h + " to the netlink helper").errno(Errno.EPERM)
                     .detail("rootless, the helper can name only namespaces that have a helper of their own")
                     .hint("open the target with Net.of(handle) and use veth(name, net, peer) or moveTo(net) while it is open")
+                    .build();
+        }
+        if (!other.userns.equals(userns)) {
+            // the helper could not open the other helper's namespace file: the kernel's ptrace check refuses a
+            // process of one user namespace access to a process of another it has no capabilities over (EACCES)
+            throw NamespaceException.builder(what).step("name " + h + " to the netlink helper").errno(Errno.EPERM)
+                    .detail(serves + " belongs to " + userns + " and " + h + " to " + other.userns
+                            + ": rootless, both ends of a veth pair (or of a move) must be network namespaces of one "
+                            + "user namespace")
+                    .hint("make the second network namespace in the first one's user namespace, e.g. "
+                            + "Namespaces.spawn().join(userns).newNet().start(..) or a second sandbox joined to the "
+                            + "same user namespace; or run as root, which may link any two namespaces")
                     .build();
         }
         byte[] path = ("/proc/" + other.process.pid() + "/ns/net").getBytes(StandardCharsets.UTF_8);

@@ -13,8 +13,12 @@ final class ExitCollector {
     private int timeoutSignal;
     private int exits;
     private String launcherError;
+    private String cgroupRecord;
 
     void accept(StatusReader.Record r) {
+        if (r.kind() == StatusReader.CGROUP) {
+            cgroupRecord = r.detail();
+        }
         if (r.kind() == StatusReader.EXIT) {
             exits++;
         }
@@ -30,6 +34,19 @@ final class ExitCollector {
         } else if (r.kind() == StatusReader.EXIT) {
             first = new LinuxNsProcess.Exit(r.a(), r.detail(), timeoutSignal, null);
         }
+    }
+
+    /** What the sandbox's cgroup counted (the launcher's CGROUP record), or null before it came. */
+    String cgroupRecord() {
+        return cgroupRecord;
+    }
+
+    /**
+     * Whether the command's end is known in full: its status, and, for a sandbox with a cgroup ({@code cgroup}),
+     * what the cgroup counted (the launcher reports it after the last process of the sandbox has gone).
+     */
+    boolean settled(boolean cgroup) {
+        return first != null && (!cgroup || cgroupRecord != null);
     }
 
     /** Whether the command's exact status has come. */

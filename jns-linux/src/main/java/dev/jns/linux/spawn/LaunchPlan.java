@@ -3,6 +3,7 @@ package dev.jns.linux.spawn;
 import dev.jns.sandbox.Capability;
 import dev.jns.IdMap;
 import dev.jns.sandbox.Limits;
+import dev.jns.sandbox.BindOwner;
 import dev.jns.sandbox.Mount;
 import dev.jns.InvalidSpecException;
 import dev.jns.NamespaceException;
@@ -10,8 +11,12 @@ import dev.jns.NamespaceType;
 import dev.jns.NsHandle;
 import dev.jns.sandbox.Propagation;
 import dev.jns.SetGroups;
+import dev.jns.sandbox.SeccompFilter;
+import dev.jns.sandbox.Security;
 import dev.jns.spi.SpawnSpec;
 import dev.jns.spi.SpawnSpec.UserMapping;
+import dev.jns.linux.cgroup.CgroupHost;
+import dev.jns.linux.cgroup.CgroupPlan;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,6 +43,10 @@ public final class LaunchPlan {
     /** The launcher's fd of the first namespace to join; the next ones follow, then the fds to pass. */
     public static final int FD_FIRST_JOIN = 6;
 
+    /** The launcher's limits (spec.h SPEC_MAX_TOTAL, SPEC_MAX_PAYLOAD): the whole spec, one record's payload. */
+    static final int SPEC_MAX_TOTAL = 1 << 20;
+    static final int SPEC_MAX_PAYLOAD = 64 << 10;
+
     private static final int HELPER_UID = SpecEncoder.MAP_HELPER_UID;
     private static final int HELPER_GID = SpecEncoder.MAP_HELPER_GID;
 
@@ -51,9 +60,18 @@ public final class LaunchPlan {
     final String newuidmap;
     final String newgidmap;
     final SetGroups setGroups;
+    /** The sandbox's cgroup, or null when its limits need none. */
+    final CgroupPlan cgroup;
+    /** The unprivileged host ids of a root caller's sandbox (issue 13 item 1), or null. */
+    final SandboxIds sandboxIds;
+    /** Per mount plan index: {uid idmap, gid idmap} of an idmapped bind (issue 19); absent: not idmapped. */
+    final Map<Integer, String[]> idmaps;
+    /** Whether the launcher's first process becomes uid and gid 0 of its user namespace (SET_IDS). */
+    final boolean setIds;
 
     private LaunchPlan(SpawnSpec spec, Privileges who, Set<NamespaceType> created, boolean userAdded, String uidMap,
-                       String gidMap, int helpers, String newuidmap, String newgidmap, SetGroups setGroups) {
+                       String gidMap, int helpers, String newuidmap, String newgidmap, SetGroups setGroups,
+                       SandboxIds sandboxIds, boolean setIds, Map<Integer, String[]> idmaps, CgroupPlan cgroup) {
         this.spec = spec;
         this.who = who;
         this.created = created;
@@ -64,10 +82,15 @@ public final class LaunchPlan {
         this.newuidmap = newuidmap;
         this.newgidmap = newgidmap;
         this.setGroups = setGroups;
+        this.sandboxIds = sandboxIds;
+        this.setIds = setIds;
+        this.idmaps = idmaps;
+        this.cgroup = cgroup;
     }
 
     /** Decides how to carry out {@code spec} for a JVM with privileges {@code jvm}. */
     public static LaunchPlan of(SpawnSpec spec, Privileges jvm) {
+        checkSeccomp(spec);
         Privileges who = jvm;
         if (spec.runAsUid() >= 0) {
             if (!jvm.privileged()) {
@@ -87,9 +110,26 @@ public final class LaunchPlan {
             mapping = UserMapping.CURRENT;
             userAdded = true;
         }
+        // Issue 13, item 1: a root caller's sandbox never runs as host root unless asked (Security.allowHostRoot).
+        SandboxIds sandboxIds = null;
+        boolean setIds = false;
+        if (who.privileged() && spec.sandbox().confines() && !joinsUser && !allowHostRoot(spec)) {
+            if (mapping == UserMapping.EXPLICIT) {
+                refuseHostRoot("uidMap", spec.uidMap());
+                refuseHostRoot("gidMap", spec.gidMap());
+                // the caller's own uid 0 is then not mapped: the sandbox starts as its inside root
+                setIds = mapsInsideRoot(spec.uidMap()) && mapsInsideRoot(spec.gidMap());
+            } else {
+                sandboxIds = SandboxIds.resolve(subordinateIds(spec));
+                created.add(NamespaceType.USER);
+            }
+        }
         String uid = null;
         String gid = null;
-        if (created.contains(NamespaceType.USER)) {
+        if (sandboxIds != null) {
+            uid = sandboxIds.uidMap();
+            gid = sandboxIds.gidMap();
+        } else if (created.contains(NamespaceType.USER)) {
             switch (mapping) {
                 case ROOT -> {
                     uid = "0 " + who.euid() + " 1\n";
@@ -126,7 +166,108 @@ public final class LaunchPlan {
         }
         String newuidmap = (helpers & HELPER_UID) != 0 ? helper("newuidmap", spec) : null;
         String newgidmap = (helpers & HELPER_GID) != 0 ? helper("newgidmap", spec) : null;
-        return new LaunchPlan(spec, who, created, userAdded, uid, gid, helpers, newuidmap, newgidmap, setGroups);
+        Limits limits = spec.sandbox().limits();
+        CgroupPlan cgroup = limits.usesCgroup()
+                ? CgroupPlan.of(spec.describe(), limits, CgroupHost.current(), who.euid()) : null;
+        Map<Integer, String[]> idmaps = idmaps(spec, who, sandboxIds, created, uid, gid,
+                setIds || sandboxIds != null);
+        return new LaunchPlan(spec, who, created, userAdded, uid, gid, helpers, newuidmap, newgidmap, setGroups,
+                sandboxIds, setIds || sandboxIds != null, idmaps, cgroup);
+    }
+
+    private static boolean mapsInsideRoot(List<IdMap> maps) {
+        return maps.stream().anyMatch(m -> m.inside() == 0);
+    }
+
+    /** Whether the caller opted in to host root inside a sandbox. */
+    private static boolean allowHostRoot(SpawnSpec spec) {
+        return spec.sandbox().security().allowsHostRoot();
+    }
+
+    /** The spawn's own subordinate range setting, or null for the system property's. */
+    private static String subordinateIds(SpawnSpec spec) {
+        return spec.sandbox().security().subordinateIds().orElse(null);
+    }
+
+    /** An explicit map of a root caller's sandbox may not reach host id 0 without the opt-in. */
+    private static void refuseHostRoot(String field, List<IdMap> maps) {
+        for (IdMap m : maps) {
+            if (m.outside() == 0) {
+                throw new InvalidSpecException(field, "maps host id 0 into a sandbox: the sandbox's processes would "
+                        + "be host root to the kernel (global sysctls, setuid-root files, no RLIMIT_NPROC)",
+                        "map unprivileged host ids (e.g. a /etc/subuid range), or opt in with "
+                        + "Security.builder().allowHostRoot(true)");
+            }
+        }
+    }
+
+    /**
+     * The idmapped binds (issue 19): each bind's {@link BindOwner}, or the default: in a root caller's sandbox with
+     * unprivileged ids, a writable bind of a source that belongs to a user other than root is idmapped so that the
+     * sandbox's root reads and writes it as that user (outputs belong to the source's owner, not to a subordinate
+     * id). A root-owned source is not idmapped by default: the sandbox's root would then create root-owned files,
+     * setuid ones included, on the host; that takes an explicit owner.
+     */
+    private static Map<Integer, String[]> idmaps(SpawnSpec spec, Privileges who, SandboxIds sandboxIds,
+                                                 Set<NamespaceType> created, String uid, String gid, boolean setIds) {
+        Map<Integer, String[]> out = new java.util.TreeMap<>();
+        // the host ids the sandbox's processes run as: inside 0 after SET_IDS, else the caller's own (mapped to
+        // something inside, or the overflow id: then -1)
+        long[] actor = uid == null || gid == null ? new long[] {who.euid(), who.egid()}
+                : setIds ? new long[] {BindIdmap.rootOf(uid), BindIdmap.rootOf(gid)}
+                : new long[] {BindIdmap.maps(uid, who.euid()) ? who.euid() : -1,
+                        BindIdmap.maps(gid, who.egid()) ? who.egid() : -1};
+        List<Mount> mounts = spec.sandbox().mounts();
+        for (int i = 0; i < mounts.size(); i++) {
+            Mount m = mounts.get(i);
+            BindOwner owner = m.owner();
+            if (owner == null) {
+                owner = sandboxIds != null && m.kind() == Mount.Kind.BIND ? DEFAULT_OWNER : BindOwner.none();
+            }
+            long[] target = switch (owner.kind()) {
+                case NONE -> null;
+                case CALLER -> new long[] {who.euid(), who.egid()};
+                case IDS -> new long[] {owner.uid(), owner.gid()};
+                case SOURCE -> sourceOwner(m.source());
+            };
+            if (target == null) {
+                continue; // no idmap, or a missing source: the launcher reports it (or skips a *Try entry)
+            }
+            if (owner == DEFAULT_OWNER && (target[0] == 0 || target[1] == 0)) {
+                continue; // never root-owned outputs without asking
+            }
+            String field = "mounts[" + i + "] (" + m.describe() + ").owner";
+            if (!created.contains(NamespaceType.USER) || uid == null || gid == null) {
+                if (target[0] == who.euid() && target[1] == who.egid()) {
+                    continue; // no ids of its own: the sandbox writes as the caller anyway
+                }
+                throw new InvalidSpecException(field, "an idmapped bind needs the sandbox's own user namespace "
+                        + "with mapped ids", "add newUser() with a map, or leave the owner out");
+            }
+            if (target[0] == actor[0] && target[1] == actor[1]) {
+                continue; // the sandbox's processes already are the owner on the host (rootless): no idmap
+            }
+            if (actor[0] < 0 || actor[1] < 0) {
+                throw new InvalidSpecException(field, "the sandbox's own uid or gid is not mapped, so nothing "
+                        + "inside can act as the owner", "map the ids the sandbox runs as (e.g. mapRootUser())");
+            }
+            out.put(i, new String[] {BindIdmap.of(uid, actor[0], target[0]), BindIdmap.of(gid, actor[1], target[1])});
+        }
+        return out;
+    }
+
+    /** The default owner of a writable bind of a root caller's sandbox: the source's, unless root. */
+    private static final BindOwner DEFAULT_OWNER = BindOwner.sourceOwner();
+
+    /** {uid, gid} of a bind source as the JVM sees it (symlinks followed, as the launcher binds it), or null. */
+    private static long[] sourceOwner(String source) {
+        try {
+            Path p = Path.of(source);
+            return new long[] {((Number) Files.getAttribute(p, "unix:uid")).longValue(),
+                    ((Number) Files.getAttribute(p, "unix:gid")).longValue()};
+        } catch (java.io.IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            return null; // missing: the launcher reports it (or skips a *Try entry)
+        }
     }
 
     private static boolean selfOnly(List<IdMap> explicit, UserMapping mapping, long own) {
@@ -200,6 +341,9 @@ public final class LaunchPlan {
         if (newgidmap != null) {
             e.string(SpecEncoder.T_NEWGIDMAP, newgidmap);
         }
+        if (setIds) {
+            e.setIds(0, 0); // the launcher's C becomes the sandbox's root (the caller's uid 0 is not mapped)
+        }
         if (setGroups != null && created.contains(NamespaceType.USER) && gidMap != null) {
             e.u32(SpecEncoder.T_SETGROUPS,
                     setGroups == SetGroups.ALLOW ? SpecEncoder.SETGROUPS_ALLOW : SpecEncoder.SETGROUPS_DENY);
@@ -235,7 +379,14 @@ public final class LaunchPlan {
         for (Map.Entry<String, String> env : spec.environment().entrySet()) {
             e.string(SpecEncoder.T_ENV, env.getKey() + "=" + env.getValue());
         }
-        return e.finish();
+        byte[] bytes = e.finish();
+        if (bytes.length > SPEC_MAX_TOTAL) {
+            // Spawn counts arguments, environment and the mount plan; this catches the rest (e.g. many idmaps)
+            throw new InvalidSpecException("spec", "the launcher's spec would take " + bytes.length
+                    + " bytes; it reads at most " + SPEC_MAX_TOTAL, "fewer or shorter arguments, environment "
+                    + "entries, mount plan entries or id map lines");
+        }
+        return bytes;
     }
 
     /** The sandbox records (issue 5): OPTIONS, MOUNT, ROOT, CAPS, RLIMIT, TIMEOUT. */
@@ -254,6 +405,13 @@ public final class LaunchPlan {
         if (sb.loopback() && created.contains(NamespaceType.NET)) {
             options |= SpecEncoder.OPT_LOOPBACK_UP;
         }
+        Security security = sb.security();
+        if (!security.maskProc()) {
+            options |= SpecEncoder.OPT_UNMASKED_PROC;
+        }
+        if (security.newKeyring(sb.confines())) {
+            options |= SpecEncoder.OPT_NEW_KEYRING;
+        }
         if (options != 0) {
             e.u32(SpecEncoder.T_OPTIONS, options);
         }
@@ -261,6 +419,9 @@ public final class LaunchPlan {
             int flags = (m.optional() ? SpecEncoder.MOUNT_FLAG_TRY : 0)
                     | (m.noSymlinks() ? SpecEncoder.MOUNT_FLAG_NO_SYMLINKS : 0);
             e.mount(MountOp.of(m.kind()), flags, m.mode(), m.size(), m.source(), m.destination(), m.content());
+        }
+        for (Map.Entry<Integer, String[]> idmap : idmaps.entrySet()) {
+            e.mountIdmap(idmap.getKey(), idmap.getValue()[0], idmap.getValue()[1]);
         }
         if (sb.root() != null) {
             e.string(SpecEncoder.T_ROOT, sb.root());
@@ -277,6 +438,67 @@ public final class LaunchPlan {
         }
         if (sb.timeout() != null) {
             e.timeout(sb.timeout().toMillis(), sb.killGrace().toMillis());
+        }
+        if (cgroup != null) {
+            for (CgroupPlan.Dir d : cgroup.dirs()) {
+                e.cgroup(d.roles(), d.path().toString());
+            }
+            for (CgroupPlan.Setting s : cgroup.settings()) {
+                e.cgroupSet(s.dir(), s.file(), s.value());
+            }
+        }
+        encodeSeccomp(e, sb);
+    }
+
+    /** SECCOMP, SECCOMP_RULE and SECCOMP_BPF records (issue 13, item 5). */
+    private static void encodeSeccomp(SpecEncoder e, SpawnSpec.Sandbox sb) {
+        SeccompFilter filter = sb.security().seccomp(sb.confines());
+        boolean noUserns = sb.security().disableNestedUserNamespaces();
+        if (!filter.defaultRefusals() && filter.rules().isEmpty() && !noUserns) {
+            filter.bpf().ifPresent(p -> e.raw(SpecEncoder.T_SECCOMP_BPF, p));
+            return;
+        }
+        int flags = (filter.defaultRefusals() ? SpecEncoder.SECCOMP_DEFAULT : 0)
+                | (noUserns ? SpecEncoder.SECCOMP_NO_USERNS : 0);
+        e.seccomp(flags, keptCapabilities(sb));
+        for (SeccompFilter.Rule r : filter.rules()) {
+            long[][] conditions = new long[r.conditions().size()][];
+            for (int i = 0; i < conditions.length; i++) {
+                SeccompFilter.Condition c = r.conditions().get(i);
+                conditions[i] = c.op() == SeccompFilter.Op.MASKED_EQ
+                        ? new long[] {c.argument(), c.op().code(), c.mask(), c.value()}
+                        : new long[] {c.argument(), c.op().code(), c.value(), 0};
+            }
+            int action = switch (r.action()) {
+                case ALLOW -> SpecEncoder.RULE_ALLOW;
+                case ERRNO -> SpecEncoder.RULE_ERRNO;
+                case KILL -> SpecEncoder.RULE_KILL;
+            };
+            e.seccompRule(action, r.errno(), conditions, r.syscall());
+        }
+        filter.bpf().ifPresent(p -> e.raw(SpecEncoder.T_SECCOMP_BPF, p));
+    }
+
+    /** The capabilities the command keeps, as a mask: what lifts the default filter's capability-bound refusals. */
+    private static long keptCapabilities(SpawnSpec.Sandbox sb) {
+        if (sb.keepCaps() != null) {
+            return mask(sb.keepCaps());
+        }
+        if (sb.dropCaps() != null) {
+            return ~mask(sb.dropCaps());
+        }
+        return sb.confines() ? 0 : ~0L; // a sandbox drops all; a plain spawn keeps what its namespaces give
+    }
+
+    /** A seccomp filter needs no_new_privs, or CAP_SYS_ADMIN kept: refused here rather than after a fork. */
+    private static void checkSeccomp(SpawnSpec spec) {
+        SpawnSpec.Sandbox sb = spec.sandbox();
+        SeccompFilter filter = sb.security().seccomp(sb.confines());
+        boolean filtered = filter.active() || sb.security().disableNestedUserNamespaces();
+        if (filtered && !sb.noNewPrivileges() && (keptCapabilities(sb) & (1L << 21)) == 0) {
+            throw new InvalidSpecException("security", "a seccomp filter without no_new_privs",
+                    "the kernel loads a filter only with no_new_privs or CAP_SYS_ADMIN: keep noNewPrivileges(true), "
+                    + "or choose seccomp(SeccompFilter.none())");
         }
     }
 

@@ -61,6 +61,8 @@ final class LinuxNsProcess extends NsProcess {
     private volatile boolean killedByUs;
     private int childPidfd;
     private final Map<NamespaceType, Long> namespaceIds;
+    /** What the sandbox's cgroup counted; set before {@link #exit} completes. */
+    private volatile Outcome.CgroupUsage cgroupUsage;
 
     LinuxNsProcess(LaunchPlan plan, LauncherProc launcher, int childPid, int childPidfd,
                    int stdinFd, int stdoutFd, int stderrFd, StatusReader status, int statusFd,
@@ -93,7 +95,7 @@ final class LinuxNsProcess extends NsProcess {
                 if (!open) {
                     Sys.closeQuietly(statusFd);
                     // the launcher has closed its status fd: it is ending, so this wait is short
-                    java.util.concurrent.ForkJoinPool.commonPool().execute(() -> finish(exits));
+                    Background.run(() -> finish(exits));
                 }
                 return open;
             }
@@ -113,6 +115,10 @@ final class LinuxNsProcess extends NsProcess {
             Sys.closeQuietly(childPidfd);
             childPidfd = -1;
         }
+        if (plan.cgroup != null && exits.cgroupRecord() == null) {
+            plan.cgroup.removeLeftovers(); // the launcher did not get to it
+        }
+        cgroupUsage = usage(plan, exits.cgroupRecord());
         Exit result = exits.result(raw, launcher.pid, plan.hasInit(), killedByUs);
         LOG.debug("{}: ended with {}", plan.spec.describe(),
                 result.lost() != null ? result.lost() : ExitStatus.describe(result.rawStatus()));
@@ -173,25 +179,39 @@ final class LinuxNsProcess extends NsProcess {
     @Override
     public Outcome outcome() throws InterruptedException {
         try {
-            return outcome(exit.get(), namespaceIds);
+            Exit e = exit.get();
+            return outcome(e, namespaceIds, cgroupUsage);
         } catch (ExecutionException ex) {
             throw new IllegalStateException(ex.getCause());
         }
     }
 
-    /** The outcome of a command that ended as {@code e}, in the namespaces {@code namespaceIds}. */
-    static Outcome outcome(Exit e, Map<NamespaceType, Long> namespaceIds) {
+    /** What the launcher's CGROUP record says for {@code plan}, or null without a cgroup or a record. */
+    static Outcome.CgroupUsage usage(LaunchPlan plan, String cgroupRecord) {
+        return plan.cgroup == null || cgroupRecord == null ? null : plan.cgroup.usage(cgroupRecord);
+    }
+
+    /**
+     * The outcome of a command that ended as {@code e}, in the namespaces {@code namespaceIds}, its sandbox's
+     * cgroup having counted {@code usage} (null without one). A SIGKILL while the OOM killer killed in the
+     * sandbox is {@link Outcome.Kind#OOM_KILLED}.
+     */
+    static Outcome outcome(Exit e, Map<NamespaceType, Long> namespaceIds, Outcome.CgroupUsage usage) {
         if (e.lost() != null) {
             return new Outcome(Outcome.Kind.LAUNCHER_LOST, -1, 0, e.lost(), 0, Duration.ZERO, Duration.ZERO, 0,
-                    namespaceIds);
+                    namespaceIds, usage);
         }
         int raw = e.rawStatus();
         boolean exited = ExitStatus.exited(raw);
         Outcome.Kind kind = e.timeoutSignal() != 0 ? Outcome.Kind.TIMED_OUT
                 : exited ? Outcome.Kind.EXITED : Outcome.Kind.SIGNALED;
+        if (kind == Outcome.Kind.SIGNALED && ExitStatus.signal(raw) == Native.SIGKILL && usage != null
+                && usage.oomKilled()) {
+            kind = Outcome.Kind.OOM_KILLED;
+        }
         long[] ru = parseRusage(e.rusage());
         return new Outcome(kind, ExitStatus.code(raw), exited ? 0 : ExitStatus.signal(raw), null, 0,
-                Duration.ofNanos(ru[0] * 1000), Duration.ofNanos(ru[1] * 1000), ru[2], namespaceIds);
+                Duration.ofNanos(ru[0] * 1000), Duration.ofNanos(ru[1] * 1000), ru[2], namespaceIds, usage);
     }
 
     private static long[] parseRusage(String s) {

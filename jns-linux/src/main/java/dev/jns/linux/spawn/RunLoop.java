@@ -146,13 +146,17 @@ final class RunLoop {
             l.launcher.awaitExit();
             Sys.closeQuietly(l.launcher.pidfd);
             Sys.closeQuietly(l.childPidfd);
+            if (l.plan.cgroup != null && exits.cgroupRecord() == null) {
+                l.plan.cgroup.removeLeftovers(); // the launcher did not get to it
+            }
         }
         if (interrupted) {
             Thread.currentThread().interrupt();
             throw RunSupport.interrupted(spec);
         }
         LinuxNsProcess.Exit exit = exits.result(raw, l.launcher.pid, l.plan.hasInit(), killed);
-        return new Spawner.Collected(exit, out.text(), err.text(), out.truncated() || err.truncated());
+        return new Spawner.Collected(exit, out.text(), err.text(), out.truncated() || err.truncated(),
+                LinuxNsProcess.usage(l.plan, exits.cgroupRecord()));
     }
 
     private static long graceMs(SpawnSpec spec) {

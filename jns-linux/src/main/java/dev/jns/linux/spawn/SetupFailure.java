@@ -31,18 +31,52 @@ final class SetupFailure {
             label = "exec '" + detail + "'";
             detail = null;
         }
-        if (step == Step.MOUNT_PLAN && detail != null) {
+        String hint = hint(plan, step, errno);
+        if ((step == Step.MOUNT_PLAN || step == Step.IDMAP_MOUNT) && detail != null) {
             // "entry N (op src -> dst): what": name the entry as the caller wrote it
             java.util.regex.Matcher m = ENTRY.matcher(detail);
             if (m.matches()) {
                 int index = Integer.parseInt(m.group(1));
                 dev.jns.sandbox.Mount entry = plan.mountEntry(index);
                 label = "mount plan entry " + index + " (" + (entry != null ? entry.describe() : m.group(2)) + ")";
+                if (step == Step.IDMAP_MOUNT) {
+                    label += ": idmap";
+                    hint = idmapHint(plan, entry, errno);
+                }
                 detail = m.group(3);
             }
         }
         return NamespaceException.builder(plan.spec.describe()).step(label).errno(errno).detail(detail)
-                .hint(hint(plan, step, errno)).build();
+                .hint(hint).build();
+    }
+
+    /** Why an idmapped bind failed: the file system type of the source and what the kernel needs. */
+    static String idmapHint(LaunchPlan plan, dev.jns.sandbox.Mount entry, int errno) {
+        String fs = entry == null ? null : fsType(entry.source());
+        String of = fs == null ? "its file system" : "its file system (" + fs + ")";
+        String none = "bind it without an idmap (its files then belong to the sandbox's host ids), or bind a "
+                + "directory on ext4, xfs, btrfs or tmpfs instead";
+        return switch (errno) {
+            case EINVAL -> of + " cannot be idmapped: idmapped mounts need Linux 5.12+ and a file system that supports "
+                    + "them (ext4, xfs, btrfs, f2fs, vfat since 5.12; overlayfs since 5.19; tmpfs since 6.3; not proc, "
+                    + "sysfs, devtmpfs, nfs, fuse before 6.12), on every mount below the source too; " + none;
+            case EPERM -> "idmapping a bind needs CAP_SYS_ADMIN in the user namespace that owns " + of
+                    + " (the initial one, i.e. root, for host disks) and over the sandbox's ids"
+                    + (plan.who.privileged() ? "" : ": a caller without root cannot idmap host file systems")
+                    + "; " + none;
+            case 38 -> "this kernel has no mount_setattr/open_tree: idmapped mounts need Linux 5.12+; " + none;
+            case ENOENT -> "the source does not exist";
+            default -> of + " refused the idmap; " + none;
+        };
+    }
+
+    /** The file system type of {@code path} ("ext4", "proc"), or null. */
+    static String fsType(String path) {
+        try {
+            return Files.getFileStore(Path.of(path)).type();
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     private static final java.util.regex.Pattern ENTRY =
@@ -112,7 +146,27 @@ final class SetupFailure {
                       + "path itself" : null;
             case SWITCH_ROOT -> errno == 75 ? "the command's uid or gid is not mapped in its user namespace: map it"
                     : "the root must be an existing directory (not a symlink), and / private or slave";
+            case SET_IDS -> "the sandbox's ids must be mapped in its user namespace (see SandboxIds)";
+            case CGROUP -> errno == EACCES || errno == EPERM ? dev.jns.linux.cgroup.CgroupPlan.rootlessHint()
+                    : errno == 16 ? "the cgroup is busy: a cgroup v2 directory with controllers enabled for its children "
+                      + "cannot take processes (no internal processes): give a leaf, or a parent without processes"
+                    : null;
+            case CGROUP_LIMIT -> errno == 16 ? "the limit is below what the cgroup uses already"
+                    : errno == EINVAL ? "the kernel refused the value (a v1 memory+swap limit must be at least the "
+                      + "memory limit)" : errno == ENOENT ? "this kernel lacks that cgroup file (an older kernel, or "
+                      + "swap accounting off)" : null;
             case CAPABILITIES -> "dropping capabilities needs CAP_SETPCAP: add newUser(), or keep noNewPrivileges()";
+            case SECCOMP -> errno == EACCES
+                    ? "the kernel loads a seccomp filter only with no_new_privs (or CAP_SYS_ADMIN): keep "
+                      + "Security.builder().noNewPrivileges(true)"
+                    : errno == EINVAL ? "a rule names a system call this launcher's libseccomp does not know for this "
+                      + "architecture, or its conditions do not fit the call; check the SeccompFilter"
+                    : "the kernel refused the filter (CONFIG_SECCOMP_FILTER?); "
+                      + "Security.builder().seccomp(SeccompFilter.none()) runs without one";
+            case MASK_PROC -> "masking /proc (runc's masked paths) failed; "
+                    + "Security.builder().maskProc(false) mounts it unmasked";
+            case KEYRING -> "the kernel refused a new session keyring; "
+                    + "Security.builder().newKeyring(false) keeps the caller's";
             default -> null;
         };
     }

@@ -89,7 +89,7 @@ public final class Spawner {
         Launched l = launch(spec, here, true);
         Collected c = RunLoop.collect(l, spec, spec.captureLimit());
         return new SpawnResult(c.stdout(), c.stderr(), Duration.ofNanos(System.nanoTime() - t0),
-                LinuxNsProcess.outcome(c.exit(), l.namespaceIds), c.truncated());
+                LinuxNsProcess.outcome(c.exit(), l.namespaceIds, c.cgroupUsage()), c.truncated());
     }
 
     /** What a successful launch hands on: the launcher, the command, our ends of its pipes, the status reader. */
@@ -116,8 +116,12 @@ public final class Spawner {
         }
     }
 
-    /** What {@link RunLoop#collect} gathered; {@code truncated}: a stream went past the capture limit. */
-    record Collected(LinuxNsProcess.Exit exit, String stdout, String stderr, boolean truncated) {
+    /**
+     * What {@link RunLoop#collect} gathered; {@code truncated}: a stream went past the capture limit;
+     * {@code cgroupUsage}: what the sandbox's cgroup counted, or null.
+     */
+    record Collected(LinuxNsProcess.Exit exit, String stdout, String stderr, boolean truncated,
+                     dev.jns.Outcome.CgroupUsage cgroupUsage) {
     }
 
 
@@ -273,6 +277,9 @@ public final class Spawner {
                     }
                     proc.awaitExit();
                 }
+                if (plan.cgroup != null) {
+                    plan.cgroup.removeLeftovers(); // a no-op when the launcher removed it
+                }
                 for (int fd : parentSide) {
                     Sys.closeQuietly(fd);
                 }
@@ -416,6 +423,42 @@ public final class Spawner {
         }
     }
 
+    /**
+     * What {@code jns-launcher --describe} prints: its protocol version, its libseccomp version, and whether this
+     * kernel has seccomp filters (for the doctor).
+     */
+    public static String describeLauncher() {
+        String what = "describe the jns launcher";
+        int[] out = Sys.pipe(what);
+        int nul = -1;
+        try {
+            nul = Sys.open(what, "/dev/null", Native.O_RDWR, 0);
+            List<Integer> sources = List.of(nul, out[1], out[1]);
+            String path = Launcher.get().path();
+            Future<int[]> f = SPAWN_THREAD.submit(() -> SpawnCall.spawn(path, sources, SpawnCall.DESCRIBE_ARGV));
+            int pid = check(what, f.get());
+            C.close(out[1]);
+            out[1] = -1;
+            java.io.ByteArrayOutputStream text = new java.io.ByteArrayOutputStream();
+            byte[] buf = new byte[512];
+            for (int n; (n = Sys.read(what, out[0], buf, buf.length)) > 0; ) {
+                text.write(buf, 0, n);
+            }
+            Sys.waitpid(pid);
+            return text.toString(java.nio.charset.StandardCharsets.UTF_8).trim();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw NamespaceException.builder(what).step("posix_spawn").errno(Errno.EINTR).cause(e).build();
+        } catch (ExecutionException e) {
+            throw NamespaceException.builder(what).step("posix_spawn").detail(e.getCause().toString())
+                    .cause(e.getCause()).build();
+        } finally {
+            Sys.closeQuietly(out[0]);
+            Sys.closeQuietly(out[1]);
+            Sys.closeQuietly(nul);
+        }
+    }
+
     /** The pid of a posix_spawn result {pid, error}, or the exception for its error. */
     private static int check(String what, int[] r) {
         if (r[1] != 0) {
@@ -493,6 +536,7 @@ public final class Spawner {
         private static final Native.StringArray ARGV = Native.strings(List.of("jns-launcher"));
         private static final Native.StringArray ENVP = Native.strings(List.of());
         static final Native.StringArray SERVER_ARGV = Native.strings(List.of("jns-launcher", "--server"));
+        static final Native.StringArray DESCRIBE_ARGV = Native.strings(List.of("jns-launcher", "--describe"));
 
         private static void check(int err) {
             if (err != 0) {

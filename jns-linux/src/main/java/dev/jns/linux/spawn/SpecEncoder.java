@@ -45,6 +45,25 @@ public final class SpecEncoder {
     /** Test aid: the launcher stops (SIGSTOP) before this step; sent only with {@code -Djns.testing.stopAtStep}. */
     public static final int T_DEBUG_STOP = 26;
     public static final int T_PASS_FD = 27;
+    public static final int T_SECCOMP = 28;
+    public static final int T_SECCOMP_RULE = 29;
+    public static final int T_SECCOMP_BPF = 30;
+    /** C's ids inside its user namespace (issue 13 item 1). */
+    public static final int T_SET_IDS = 40;
+    /** The idmap of one bind (issue 19). */
+    public static final int T_MOUNT_IDMAP = 41;
+
+    public static final int T_CGROUP = 60;
+    public static final int T_CGROUP_SET = 61;
+
+    /** CGROUP roles (enum cgroup_role): what a directory of the sandbox's cgroup is for. */
+    public static final int CGROUP_V2 = dev.jns.linux.cgroup.CgroupPlan.V2;
+    public static final int CGROUP_MEMORY = dev.jns.linux.cgroup.CgroupPlan.MEMORY;
+    public static final int CGROUP_PIDS = dev.jns.linux.cgroup.CgroupPlan.PIDS;
+    public static final int CGROUP_CPU = dev.jns.linux.cgroup.CgroupPlan.CPU;
+    public static final int CGROUP_CPUACCT = dev.jns.linux.cgroup.CgroupPlan.CPUACCT;
+    public static final int CGROUP_FREEZER = dev.jns.linux.cgroup.CgroupPlan.FREEZER;
+    public static final int CGROUP_OTHER = dev.jns.linux.cgroup.CgroupPlan.OTHER;
     public static final int T_END = 99;
 
     /** OPTIONS bits. */
@@ -53,6 +72,17 @@ public final class SpecEncoder {
     public static final int OPT_NEW_SESSION = 4;
     public static final int OPT_NO_NEW_PRIVS = 8;
     public static final int OPT_LOOPBACK_UP = 16;
+    public static final int OPT_UNMASKED_PROC = 32;
+    public static final int OPT_NEW_KEYRING = 64;
+
+    /** SECCOMP flags. */
+    public static final int SECCOMP_DEFAULT = 1;
+    public static final int SECCOMP_NO_USERNS = 2;
+
+    /** SECCOMP_RULE actions. */
+    public static final int RULE_ALLOW = 1;
+    public static final int RULE_ERRNO = 2;
+    public static final int RULE_KILL = 3;
 
     /** MAP_HELPER bits: which map newuidmap/newgidmap write. */
     public static final int MAP_HELPER_UID = 1;
@@ -88,6 +118,10 @@ public final class SpecEncoder {
 
     /** A record whose payload is {@code payload}. */
     public SpecEncoder raw(int tag, byte[] payload) {
+        if (payload.length > LaunchPlan.SPEC_MAX_PAYLOAD) {
+            throw new dev.jns.InvalidSpecException("spec", "a record (tag " + tag + ") would take " + payload.length
+                    + " bytes; the launcher reads at most " + LaunchPlan.SPEC_MAX_PAYLOAD + " per record", null);
+        }
         header(tag, payload.length);
         out.writeBytes(payload);
         return this;
@@ -141,6 +175,20 @@ public final class SpecEncoder {
         return raw(T_MOUNT, b.array());
     }
 
+    /** SET_IDS: the uid and gid C switches to inside its new user namespace. */
+    public SpecEncoder setIds(long uid, long gid) {
+        return raw(T_SET_IDS, le(8).putInt((int) uid).putInt((int) gid).array());
+    }
+
+    /** MOUNT_IDMAP: {@code u32 index | u32 0 | uid map NUL gid map}, after the MOUNT record it is about. */
+    public SpecEncoder mountIdmap(int index, String uidMap, String gidMap) {
+        byte[] u = uidMap.getBytes(StandardCharsets.UTF_8);
+        byte[] g = gidMap.getBytes(StandardCharsets.UTF_8);
+        ByteBuffer b = le(8 + u.length + 1 + g.length);
+        b.putInt(index).putInt(0).put(u).put((byte) 0).put(g);
+        return raw(T_MOUNT_IDMAP, b.array());
+    }
+
     /** CAPS: the capabilities to keep, and whether to raise them as ambient. */
     public SpecEncoder caps(long keep, boolean ambient) {
         return raw(T_CAPS, le(16).putLong(keep).putInt(ambient ? CAPS_AMBIENT : 0).putInt(0).array());
@@ -154,6 +202,40 @@ public final class SpecEncoder {
     /** TIMEOUT: milliseconds from exec, and the grace between SIGTERM and SIGKILL. */
     public SpecEncoder timeout(long millis, long graceMillis) {
         return raw(T_TIMEOUT, le(16).putLong(millis).putLong(graceMillis).array());
+    }
+
+    /** SECCOMP: flags, and the capabilities whose calls the default refusals leave allowed. */
+    public SpecEncoder seccomp(int flags, long capabilityMask) {
+        return raw(T_SECCOMP, le(16).putInt(flags).putInt(0).putLong(capabilityMask).array());
+    }
+
+    /**
+     * SECCOMP_RULE: action (1 allow, 2 errno, 3 kill), errno, conditions as {@code {index, op, a, b}} rows, the
+     * system call's name.
+     */
+    public SpecEncoder seccompRule(int action, int errno, long[][] conditions, String name) {
+        byte[] n = name.getBytes(StandardCharsets.US_ASCII);
+        ByteBuffer b = le(16 + 24 * conditions.length + n.length);
+        b.putInt(action).putInt(errno).putInt(conditions.length).putInt(0);
+        for (long[] c : conditions) {
+            b.putInt((int) c[0]).putInt((int) c[1]).putLong(c[2]).putLong(c[3]);
+        }
+        b.put(n);
+        return raw(T_SECCOMP_RULE, b.array());
+    }
+
+    /** CGROUP: a directory the launcher creates for the sandbox, and what it is for (roles). */
+    public SpecEncoder cgroup(int roles, String path) {
+        byte[] p = path.getBytes(StandardCharsets.UTF_8);
+        return raw(T_CGROUP, le(8 + p.length).putInt(roles).putInt(0).put(p).array());
+    }
+
+    /** CGROUP_SET: a limit the launcher writes into directory {@code dir} (index of a CGROUP record). */
+    public SpecEncoder cgroupSet(int dir, String file, String value) {
+        byte[] f = file.getBytes(StandardCharsets.UTF_8);
+        byte[] v = value.getBytes(StandardCharsets.UTF_8);
+        return raw(T_CGROUP_SET, le(8 + f.length + 1 + v.length).putInt(dir).putInt(0).put(f).put((byte) 0).put(v)
+                .array());
     }
 
     /** Ends the stream and returns its bytes. */

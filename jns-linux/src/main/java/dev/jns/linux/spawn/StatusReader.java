@@ -18,6 +18,7 @@ final class StatusReader {
     static final int EXIT = 4;
     static final int TIMEOUT = 5;
     static final int NSIDS = 6;
+    static final int CGROUP = 10;
 
     /** One record. */
     record Record(int kind, int a, int b, String detail) {

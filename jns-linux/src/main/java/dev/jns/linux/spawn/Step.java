@@ -38,7 +38,14 @@ public enum Step {
     NO_NEW_PRIVS(30, "set no_new_privs"),
     SETSID(31, "setsid"),
     LOOPBACK(32, "bring lo up"),
-    PASS_FDS(33, "pass fds to the command");
+    PASS_FDS(33, "pass fds to the command"),
+    KEYRING(34, "join a new session keyring"),
+    SECCOMP(35, "seccomp filter"),
+    MASK_PROC(36, "mask /proc"),
+    SET_IDS(40, "switch to the sandbox's ids"),
+    IDMAP_MOUNT(41, "idmap a bind"),
+    CGROUP(60, "set up the sandbox's cgroup"),
+    CGROUP_LIMIT(61, "set a cgroup limit");
 
     private final int code;
     private final String label;

@@ -20,7 +20,7 @@ class DoctorRootlessTest {
         DoctorReport r = Namespaces.doctor();
         assumeFalse(r.facts().root(), "runs as root; the rootless-as-user profile runs it as a plain user");
         System.out.println(r);
-        assertThat(r.probes()).hasSize(9).allSatisfy(p -> assertThat(p.rootless()).isTrue());
+        assertThat(r.probes()).hasSize(11).allSatisfy(p -> assertThat(p.rootless()).isTrue());
         assertThat(r.whyNot(EnumSet.allOf(NamespaceType.class), false)).isEmpty();
         assertThat(r.facts().subuid()).isNotEmpty();
     }

@@ -25,10 +25,11 @@ class DoctorTest {
         DoctorFacts f = r.facts();
         assertThat(f.kernel()).isNotEmpty();
         assertThat(f.euid()).isEqualTo(Long.parseLong(new com.sun.security.auth.module.UnixSystem().getUid() + ""));
-        // as the caller: eight types and the userns + tmpfs attempt; as root also the same as nobody
-        assertThat(r.probes(false)).hasSize(9);
-        assertThat(r.probes(true)).hasSize(9);
-        assertThat(r.probes()).hasSize(f.root() ? 18 : 9);
+        // as the caller: eight types, the userns + tmpfs, seccomp and cgroup-limits attempts (root: and the idmap
+        // attempt); as root also the same as nobody
+        assertThat(r.probes(false)).hasSize(f.root() ? 12 : 11);
+        assertThat(r.probes(true)).hasSize(11);
+        assertThat(r.probes()).hasSize(f.root() ? 23 : 11);
         for (NamespaceType t : NamespaceType.values()) {
             assertThat(r.probe(t, false)).isPresent();
             assertThat(r.probe(t, true)).get().extracting(DoctorProbe::rootless).isEqualTo(true);
@@ -45,6 +46,43 @@ class DoctorTest {
         assertThat(r.facts().timeNamespaces()).isTrue();
         assertThat(r.facts().pidfd()).isTrue();
         assertThat(r.facts().sysctls()).containsKey("user.max_user_namespaces");
+        // the launcher's seccomp: its libseccomp, and a sandbox under the default filter starts
+        assertThat(r.facts().sandboxSeccomp()).startsWith("libseccomp ").contains("seccomp filters available");
+        assertThat(r.toString()).contains("sandbox seccomp   libseccomp ");
+        assertThat(r.probes()).filteredOn(p -> p.name().equals(DoctorProbe.SECCOMP)).isNotEmpty()
+                .allMatch(DoctorProbe::works);
+    }
+
+    @Test
+    void cgroupsAreReportedWithEachControllerAndTheAttemptMatchesThem() {
+        DoctorReport r = Namespaces.doctor();
+        dev.jns.doctor.CgroupFacts c = r.facts().cgroups();
+        assertThat(c.version()).isIn("v2", "v1", "hybrid", "none");
+        assertThat(c.controllers()).containsOnlyKeys("memory", "pids", "cpu");
+        assertThat(r.toString()).contains("cgroup limits     " + c.describe());
+        assertThat(r.toJson()).contains("\"cgroups\":{\"version\":\"" + c.version() + "\"");
+        DoctorProbe mine = r.probes(false).stream().filter(p -> p.name().equals(DoctorProbe.CGROUP_LIMITS))
+                .findFirst().orElseThrow();
+        boolean usable = c.delegated() && c.available("memory") && c.available("pids");
+        assertThat(mine.works()).as(mine.describe() + " / " + c.describe()).isEqualTo(usable);
+        if (!r.facts().root()) {
+            return;
+        }
+        DoctorProbe nobody = r.probes(true).stream().filter(p -> p.name().equals(DoctorProbe.CGROUP_LIMITS))
+                .findFirst().orElseThrow();
+        if (!nobody.works()) {
+            assertThat(nobody.fix()).contains("delegated");
+        }
+    }
+
+    @Test
+    void rootProbesIdmappedBinds() {
+        DoctorReport r = Namespaces.doctor();
+        assumeTrue(r.facts().root(), "idmapped binds need root: the probe is made for a root JVM only");
+        DoctorProbe idmap = r.probes(false).stream().filter(p -> DoctorProbe.IDMAP.equals(p.name())).findFirst()
+                .orElseThrow();
+        // java.io.tmpdir is on ext4 here (Linux 6.18): idmapped mounts work
+        assertThat(idmap.works()).as(idmap.describe()).isTrue();
     }
 
     @Test

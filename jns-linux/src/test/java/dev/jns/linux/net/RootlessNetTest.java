@@ -48,6 +48,30 @@ class RootlessNetTest {
     }
 
     @Test
+    void vethBetweenNamespacesOfTwoUserNamespacesSaysWhyAndWhatWorks() {
+        assumeNotRoot();
+        // two Namespaces.create(USER, NET): each network namespace is owned by a user namespace of its own
+        java.util.List<NsHandle> first = Namespaces.create(NamespaceType.USER, NamespaceType.NET);
+        java.util.List<NsHandle> second = Namespaces.create(NamespaceType.USER, NamespaceType.NET);
+        try (Net a = Net.of(net(first)); Net b = Net.of(net(second))) {
+            assertThatThrownBy(() -> a.veth("jnsu0", b, "jnsu1"))
+                    .isInstanceOfSatisfying(NamespaceException.class, e -> {
+                        assertThat(e.errnoName()).isEqualTo("EPERM");
+                        assertThat(e.getMessage()).contains("belongs to user:[", "one user namespace");
+                        assertThat(e.hint()).contains("join(userns).newNet()", "root");
+                    });
+            assertThat(a.find("jnsu0")).isEmpty();
+        } finally {
+            first.forEach(NsHandle::close);
+            second.forEach(NsHandle::close);
+        }
+    }
+
+    private static NsHandle net(java.util.List<NsHandle> handles) {
+        return handles.stream().filter(h -> h.type() == NamespaceType.NET).findFirst().orElseThrow();
+    }
+
+    @Test
     void vethBetweenTwoSandboxNamespacesCarriesTcp() throws Exception {
         assumeNotRoot();
         try (NsProcess holderA = Namespaces.spawn().newUser().mapRootUser().newNet().start("sleep", "120");

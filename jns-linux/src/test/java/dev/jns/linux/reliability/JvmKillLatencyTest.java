@@ -28,7 +28,7 @@ class JvmKillLatencyTest {
         List<Long> latenciesUs = new ArrayList<>();
         for (int run = 0; run < RUNS; run++) {
             String marker = dev.jns.linux.Procs.marker();
-            Process jvm = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+            Process jvm = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
                     DieWithJvmMain.class.getName(), marker).redirectError(ProcessBuilder.Redirect.INHERIT).start();
             try {
                 String line = new BufferedReader(new InputStreamReader(jvm.getInputStream(), StandardCharsets.UTF_8))

@@ -1,6 +1,8 @@
 package dev.jns.linux.reliability;
 
 import dev.jns.sandbox.Limits;
+import dev.jns.sandbox.SeccompFilter;
+import dev.jns.sandbox.Security;
 import dev.jns.sandbox.MountPlan;
 
 import dev.jns.sandbox.Mount;
@@ -65,12 +67,12 @@ class SpecRoundTripPropertyTest {
     private static final Gen<String> NAME = strings().betweenCodePoints('a', 'z').ofLengthBetween(1, 16);
 
     record Asked(List<String> command, Map<String, String> env, int nsMask, String hostname, List<Integer> mountKinds,
-                 Rlimit rlimit, long soft, long hard, long timeoutMs) {
+                 Rlimit rlimit, long soft, long hard, long timeoutMs, List<long[]> rules) {
         @Override
         public String toString() {
             return "command " + command + ", env " + env + ", namespaces 0x" + Integer.toHexString(nsMask) + ", hostname "
                     + hostname + ", mounts " + mountKinds + ", rlimit " + rlimit + " " + soft + "/" + hard + ", timeout "
-                    + timeoutMs;
+                    + timeoutMs + ", seccomp rules " + rules.stream().map(java.util.Arrays::toString).toList();
         }
     }
 
@@ -89,12 +91,19 @@ class SpecRoundTripPropertyTest {
                 });
         Gen<long[]> limits = integers().between(0, Rlimit.values().length - 1).zip(longs().between(0, 1L << 40),
                 longs().between(0, 1L << 40), (r, a, b) -> new long[] {r, Math.min(a, b), Math.max(a, b)});
+        // a seccomp rule: {action 0..2, errno, argument, op 0..6, value, mask}; argument -1: no condition
+        Gen<long[]> rule = integers().between(0, 2).zip(integers().between(1, 4095), integers().between(-1, 5),
+                integers().between(0, 6), (act, err, arg, op) -> new long[] {act, err, act == 0 ? -1 : arg, op, 0, 0})
+                .zip(longs().all(), longs().all(), (r, v, m) -> new long[] {r[0], r[1], r[2], r[3], v, m});
         return command.zip(env, integers().between(0, 127), lists().of(integers().between(0, 4)).ofSizeBetween(0, 6),
-                limits.zip(NAME, longs().between(1, 10_000_000), (l, h, t) -> new Object[] {l, h, t}),
+                limits.zip(NAME, longs().between(1, 10_000_000), lists().of(rule).ofSizeBetween(0, 4),
+                        (l, h, t, r) -> new Object[] {l, h, t, r}),
                 (c, e, ns, mounts, rest) -> {
                     long[] l = (long[]) rest[0];
+                    @SuppressWarnings("unchecked")
+                    List<long[]> rules = (List<long[]>) rest[3];
                     return new Asked(c, e, ns, (String) rest[1], mounts, Rlimit.values()[(int) l[0]], l[1], l[2],
-                            (Long) rest[2]);
+                            (Long) rest[2], rules);
                 });
     }
 
@@ -136,6 +145,18 @@ class SpecRoundTripPropertyTest {
         }
         s.limits(Limits.builder().rlimit(a.rlimit(), a.soft(), a.hard()).build());
         s.timeout(Duration.ofMillis(a.timeoutMs()));
+        SeccompFilter f = SeccompFilter.defaults();
+        for (long[] r : a.rules()) {
+            SeccompFilter.Condition[] when = r[2] < 0 ? new SeccompFilter.Condition[0]
+                    : new SeccompFilter.Condition[] {new SeccompFilter.Condition((int) r[2], SeccompFilter.Op.values()[(int) r[3]],
+                    r[4], SeccompFilter.Op.values()[(int) r[3]] == SeccompFilter.Op.MASKED_EQ ? r[5] : 0)};
+            f = switch ((int) r[0]) {
+                case 0 -> f.allow(a.hostname());
+                case 1 -> f.errno(a.hostname(), (int) r[1], when);
+                default -> f.kill(a.hostname(), when);
+            };
+        }
+        s.security(Security.builder().seccomp(f).build());
         return SpawnSpec.of(s, a.command().toArray(String[]::new));
     }
 
@@ -166,6 +187,20 @@ class SpecRoundTripPropertyTest {
             assertThat(only(parsed, "rlimit ")).containsExactly(
                     "rlimit " + a.rlimit().ordinal() + " " + a.soft() + " " + a.hard());
             assertThat(only(parsed, "timeout ")).hasSize(1).allMatch(l -> l.startsWith("timeout " + a.timeoutMs() + " "));
+            List<String> rules = new ArrayList<>();
+            for (SeccompFilter.Rule r : spec.sandbox().security().seccomp(true).rules()) {
+                StringBuilder line = new StringBuilder("rule " + (r.action().ordinal() + 1) + " " + r.errno() + " "
+                        + r.syscall());
+                for (SeccompFilter.Condition c : r.conditions()) {
+                    boolean masked = c.op() == SeccompFilter.Op.MASKED_EQ;
+                    line.append(' ').append(c.argument()).append(':').append(c.op().code()).append(':')
+                            .append(Long.toUnsignedString(masked ? c.mask() : c.value())).append(':')
+                            .append(Long.toUnsignedString(masked ? c.value() : 0));
+                }
+                rules.add(line.toString());
+            }
+            assertThat(only(parsed, "rule ")).containsExactlyElementsOf(rules);
+            assertThat(only(parsed, "seccomp ")).hasSize(1).allMatch(l -> l.startsWith("seccomp 1 "));
             n.incrementAndGet();
         });
         System.out.printf("spec round trips: %d valid specs parsed back exactly by spec_parse%n", n.get());

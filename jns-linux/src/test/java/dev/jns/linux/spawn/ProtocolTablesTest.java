@@ -53,6 +53,9 @@ class ProtocolTablesTest {
                 new Table("mount_flag", "MOUNT_FLAG_", "SpecEncoder.MOUNT_FLAG_*",
                         ints(SpecEncoder.class, "MOUNT_FLAG_")),
                 new Table("caps_flag", "CAPS_", "SpecEncoder.CAPS_*", ints(SpecEncoder.class, "CAPS_")),
+                new Table("seccomp_flag", "SECCOMP_", "SpecEncoder.SECCOMP_*", ints(SpecEncoder.class, "SECCOMP_")),
+                new Table("rule_action", "RULE_", "SpecEncoder.RULE_*", ints(SpecEncoder.class, "RULE_")),
+                new Table("cgroup_role", "CGROUP_", "SpecEncoder.CGROUP_*", ints(SpecEncoder.class, "CGROUP_")),
                 new Table("mount_op", "MOUNT_", "MountOp", codes(MountOp.values(), MountOp::code)),
                 new Table("step", "STEP_", "Step", codes(Step.values(), Step::code)),
                 new Table("status_kind", "STATUS_", "StatusReader", ints(StatusReader.class, "")),
@@ -96,7 +99,7 @@ class ProtocolTablesTest {
     @Test
     void everyConstantOfTheEncoderBelongsToATable() {
         List<String> prefixes = List.of("T_", "OPT_", "MAP_HELPER_", "SETGROUPS_", "PROPAGATION_", "MOUNT_FLAG_",
-                "CAPS_");
+                "CAPS_", "SECCOMP_", "RULE_", "CGROUP_");
         assertThat(ints(SpecEncoder.class, "").keySet()).allSatisfy(name -> assertThat(
                 name.equals("VERSION") || prefixes.stream().anyMatch(name::startsWith))
                 .as("SpecEncoder.%s belongs to a table of spec.h", name).isTrue());
@@ -107,6 +110,19 @@ class ProtocolTablesTest {
         Matcher m = Pattern.compile("#define\\s+SPEC_VERSION\\s+(\\d+)").matcher(read("spec.h"));
         assertThat(m.find()).as("SPEC_VERSION in spec.h").isTrue();
         assertThat(SpecEncoder.VERSION).isEqualTo(Integer.parseInt(m.group(1)));
+    }
+
+    @Test
+    void theSpecLimitsAgree() throws IOException {
+        String h = read("spec.h");
+        Matcher total = Pattern.compile("#define\\s+SPEC_MAX_TOTAL\\s+\\(1u << (\\d+)\\)").matcher(h);
+        Matcher payload = Pattern.compile("#define\\s+SPEC_MAX_PAYLOAD\\s+\\((\\d+)u << 10\\)").matcher(h);
+        assertThat(total.find() && payload.find()).as("SPEC_MAX_TOTAL and SPEC_MAX_PAYLOAD in spec.h").isTrue();
+        assertThat(LaunchPlan.SPEC_MAX_TOTAL).isEqualTo(1 << Integer.parseInt(total.group(1)));
+        assertThat(LaunchPlan.SPEC_MAX_PAYLOAD).isEqualTo(Integer.parseInt(payload.group(1)) << 10);
+        // what jns-core counts against: the whole spec less 64 KiB for the records it does not count
+        assertThat(dev.jns.Spawn.MAX_TOTAL_BYTES).isEqualTo(LaunchPlan.SPEC_MAX_TOTAL - 64 * 1024);
+        assertThat(dev.jns.Spawn.MAX_ARG_BYTES).isEqualTo(LaunchPlan.SPEC_MAX_PAYLOAD);
     }
 
     /** spec.c's table of record types must name every tag as spec.h does, once (it names tags in messages). */

@@ -116,6 +116,8 @@ public final class IsolatedChild implements AutoCloseable {
                 }
             }
             cmd.add("-D" + IsolatedMain.CHILD + "=true");
+            // jns-linux loads jffi's native library: JDK 24+ warns unless native access is enabled (17+ accept it)
+            cmd.add("--enable-native-access=ALL-UNNAMED");
             cmd.add("-cp");
             cmd.add(cds.map(ChildCds::classPathPrefix).orElse("") + System.getProperty("java.class.path"));
             cmd.add(IsolatedMain.class.getName());
@@ -128,7 +130,9 @@ public final class IsolatedChild implements AutoCloseable {
                     .newIpc().newNet() // the launcher brings lo up in the new net namespace
                     .mounts(new MountPlan().hostsFile(key.hostname()))
                     // a mount plan would drop every capability (a sandbox's default): keep root's, as before
-                    .security(Security.builder().keepCapabilities(Capability.values()).build());
+                    .security(Security.builder().keepCapabilities(Capability.values())
+                            // a test fixture run as the caller (mapRootUser): it reads the build's class path
+                            .allowHostRoot(true).build());
             if (key.monotonicOffsetSeconds() != 0) {
                 s.timeOffsets(Duration.ofSeconds(key.monotonicOffsetSeconds()), Duration.ZERO);
             }

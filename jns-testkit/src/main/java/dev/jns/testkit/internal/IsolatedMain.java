@@ -52,6 +52,7 @@ public final class IsolatedMain {
             config.put(args[i].substring(0, eq), args[i].substring(eq + 1));
         }
         System.setProperty(CHILD, "true");
+        System.setProperty(dev.jns.testkit.SkipReport.ENABLED, "false"); // the parent reports this test's skip
         Launcher launcher = LauncherFactory.create();
         if (System.in.available() == 0) {
             warmUp(preload); // no test yet: use the wait
