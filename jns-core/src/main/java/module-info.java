@@ -4,7 +4,6 @@
  * {@link java.util.ServiceLoader}.
  */
 module dev.jns {
-    requires org.slf4j;
     exports dev.jns;
     exports dev.jns.spi;
     exports dev.jns.net;

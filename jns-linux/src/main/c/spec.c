@@ -705,8 +705,9 @@ static const char *tag_name(uint32_t tag)
 
 /* Frames the record at buf[*total..buf_len): checks its header against the limits and the
  * stream's start, returns its tag, length and payload, and moves *total past it. */
-static int next_record(const char *buf, size_t buf_len, size_t *total, bool first, uint32_t *tag_out,
-                       uint32_t *len_out, const char **payload, struct spec_error *err)
+static int next_record(const char *buf, size_t buf_len, size_t *total, bool first,
+                       uint32_t *tag_out, uint32_t *len_out, const char **payload,
+                       struct spec_error *err)
 {
     if (buf_len - *total < SPEC_HEADER_SIZE)
         PARSE_FAIL("spec ended before END (in a record header)");

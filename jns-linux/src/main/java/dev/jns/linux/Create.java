@@ -9,7 +9,7 @@ import dev.jns.NsHandle;
 import dev.jns.NsProcess;
 import dev.jns.Spawn;
 import dev.jns.linux.spawn.SpawnTypes;
-import dev.jns.linux.ffi.Native;
+import dev.jns.linux.ffi.Sys;
 import dev.jns.linux.spawn.Privileges;
 
 import java.nio.file.Files;
@@ -18,8 +18,6 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
-
-import static dev.jns.linux.ffi.Native.C;
 
 /**
  * {@link Namespaces#create(NamespaceType...)}: new namespaces held by handles only, no process in them.
@@ -83,20 +81,16 @@ final class Create {
                 if (types.contains(NamespaceType.MOUNT)) {
                     flags |= CLONE_FS;
                 }
-                if (C.unshare(flags) != 0) {
-                    int e = Native.errno();
-                    throw NamespaceException.builder(what).step("unshare").errno(e).hint(switch (e) {
-                        case Errno.EPERM -> "creating namespaces needs CAP_SYS_ADMIN; without root, add USER to "
-                                + "the types (the new user namespace then owns the others)";
-                        case Errno.ENOSPC -> "a namespace limit was reached (sysctl user.max_*_namespaces)";
-                        case Errno.EINVAL -> "the kernel lacks one of these namespace types";
-                        default -> null;
-                    }).build();
-                }
-                if (types.contains(NamespaceType.MOUNT)
-                        && C.mount("none", "/", null, MS_REC | MS_PRIVATE, null) != 0) {
-                    throw NamespaceException.builder(what).step("make / private in the new mount namespace")
-                            .errno(Native.errno()).build();
+                Sys.unshare(what, "unshare", flags, e -> switch (e) {
+                    case Errno.EPERM -> "creating namespaces needs CAP_SYS_ADMIN; without root, add USER to "
+                            + "the types (the new user namespace then owns the others)";
+                    case Errno.ENOSPC -> "a namespace limit was reached (sysctl user.max_*_namespaces)";
+                    case Errno.EINVAL -> "the kernel lacks one of these namespace types";
+                    default -> null;
+                });
+                if (types.contains(NamespaceType.MOUNT)) {
+                    Sys.mount(what, "make / private in the new mount namespace", "none", "/", null,
+                            MS_REC | MS_PRIVATE, Sys.Hint.NONE);
                 }
                 for (NamespaceType type : types) {
                     String name = type == NamespaceType.TIME ? "time_for_children" : type.procName();

@@ -3,14 +3,12 @@ package dev.jns.linux;
 import dev.jns.Errno;
 import dev.jns.NamespaceException;
 import dev.jns.NamespaceType;
-import dev.jns.linux.ffi.Native;
+import dev.jns.linux.ffi.Sys;
 
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
-
-import static dev.jns.linux.ffi.Native.C;
 
 /**
  * Runs Java code inside namespaces: on a new platform thread that joins them with setns(2), runs the code,
@@ -50,10 +48,10 @@ final class Enter {
         Thread t = new Thread(() -> {
             try {
                 for (LinuxNsHandle h : ordered) {
-                    if (h.type() == NamespaceType.MOUNT && C.unshare(CLONE_FS) != 0) {
-                        throw NamespaceException.builder(what).step("unshare CLONE_FS").errno(Native.errno()).build();
+                    if (h.type() == NamespaceType.MOUNT) {
+                        Sys.unshare(what, "unshare CLONE_FS", CLONE_FS, Sys.Hint.NONE);
                     }
-                    int err = h.withFd(what, f -> C.setns(f, (int) h.type().cloneFlag()) != 0 ? Native.errno() : 0);
+                    int err = h.withFd(what, f -> Sys.setnsErrno(f, (int) h.type().cloneFlag()));
                     if (err != 0) {
                         throw setnsFailure(what, h, err);
                     }

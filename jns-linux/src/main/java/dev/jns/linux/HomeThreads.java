@@ -3,7 +3,7 @@ package dev.jns.linux;
 import dev.jns.Errno;
 import dev.jns.NamespaceException;
 import dev.jns.NamespaceType;
-import dev.jns.linux.ffi.Native;
+import dev.jns.linux.ffi.Sys;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,8 +15,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-
-import static dev.jns.linux.ffi.Native.C;
 
 /**
  * The threads that run {@link LinuxNsHandle#call} for one handle: platform threads that joined the handle's
@@ -97,10 +95,10 @@ final class HomeThreads {
     private void runHere(String what, Callable<?> task, CompletableFuture<Object> result) {
         if (!joined.get()) {
             try {
-                if (handle.type() == NamespaceType.MOUNT && C.unshare(CLONE_FS) != 0) {
-                    throw NamespaceException.builder(what).step("unshare CLONE_FS").errno(Native.errno()).build();
+                if (handle.type() == NamespaceType.MOUNT) {
+                    Sys.unshare(what, "unshare CLONE_FS", CLONE_FS, Sys.Hint.NONE);
                 }
-                int err = handle.withFd(what, f -> C.setns(f, (int) handle.type().cloneFlag()) != 0 ? Native.errno() : 0);
+                int err = handle.withFd(what, f -> Sys.setnsErrno(f, (int) handle.type().cloneFlag()));
                 if (err != 0) {
                     throw Enter.setnsFailure(what, handle, err);
                 }

@@ -7,14 +7,10 @@ import dev.jns.NsHandle;
 import dev.jns.linux.ffi.Native;
 import dev.jns.linux.ffi.Sys;
 
-import jnr.ffi.byref.IntByReference;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.function.IntFunction;
-
-import static dev.jns.linux.ffi.Native.C;
 
 /** A namespace held by an open file descriptor. */
 final class LinuxNsHandle implements NsHandle, dev.jns.linux.spawn.Spawner.FdHolder {
@@ -42,9 +38,9 @@ final class LinuxNsHandle implements NsHandle, dev.jns.linux.spawn.Spawner.FdHol
      * process the path belongs to, or -1, so that a missing process is reported as such.
      */
     static LinuxNsHandle open(String what, Path path, long pid) {
-        int fd = C.open(path.toString(), Native.O_RDONLY | Native.O_CLOEXEC, 0);
+        int fd = Sys.tryOpen(path.toString(), Native.O_RDONLY, 0);
         if (fd < 0) {
-            int e = Native.errno();
+            int e = -fd;
             if (pid >= 0 && e == Errno.ENOENT && !Files.exists(Path.of("/proc", Long.toString(pid)))) {
                 throw NamespaceException.builder(what).step("open " + path).errno(Errno.ESRCH)
                         .detail("no process " + pid)
@@ -60,10 +56,10 @@ final class LinuxNsHandle implements NsHandle, dev.jns.linux.spawn.Spawner.FdHol
 
     /** Wraps an fd the caller owns (closed here on failure). */
     static LinuxNsHandle fromFd(String what, int fd, String origin) {
-        int t = C.ioctl(fd, Native.NS_GET_NSTYPE);
+        int t = Sys.tryIoctl(fd, Native.NS_GET_NSTYPE);
         if (t < 0) {
-            int e = Native.errno();
-            C.close(fd);
+            int e = -t;
+            Sys.closeQuietly(fd);
             if (e == Errno.ENOTTY || e == Errno.EINVAL) {
                 throw NamespaceException.builder(what).step("ioctl NS_GET_NSTYPE").errno(e)
                         .detail(origin + " is not a namespace file")
@@ -77,7 +73,7 @@ final class LinuxNsHandle implements NsHandle, dev.jns.linux.spawn.Spawner.FdHol
         try {
             st = Sys.devIno(what, fd);
         } catch (NamespaceException ex) {
-            C.close(fd);
+            Sys.closeQuietly(fd);
             throw ex;
         }
         return new LinuxNsHandle(fd, NamespaceType.ofCloneFlag(t), st[0], st[1], origin);
@@ -192,14 +188,9 @@ final class LinuxNsHandle implements NsHandle, dev.jns.linux.spawn.Spawner.FdHol
 
     private NsHandle related(long request, String name, String epermHint) {
         String what = name.equals("NS_GET_USERNS") ? "owner of " + this : "parent of " + this;
-        int[] err = new int[1];
-        int nfd = withFd(what, f -> {
-            int r = C.ioctl(f, request);
-            err[0] = r < 0 ? Native.errno() : 0;
-            return r;
-        });
+        int nfd = withFd(what, f -> Sys.tryIoctl(f, request));
         if (nfd < 0) {
-            int e = err[0];
+            int e = -nfd;
             throw NamespaceException.builder(what).step("ioctl " + name).errno(e)
                     .hint(e == Errno.EPERM ? epermHint : null).build();
         }
@@ -213,12 +204,12 @@ final class LinuxNsHandle implements NsHandle, dev.jns.linux.spawn.Spawner.FdHol
             throw NamespaceException.builder(what).step("ioctl NS_GET_OWNER_UID").errno(Errno.EINVAL)
                     .hint("only user namespaces have an owner uid; use owner().ownerUid()").build();
         }
-        IntByReference uid = new IntByReference();
-        int e = withFd(what, f -> C.ioctl(f, Native.NS_GET_OWNER_UID, uid) != 0 ? Native.errno() : 0);
-        if (e != 0) {
-            throw NamespaceException.builder(what).step("ioctl NS_GET_OWNER_UID").errno(e).build();
+        int[] e = new int[1];
+        int uid = withFd(what, f -> Sys.tryIoctlInt(f, Native.NS_GET_OWNER_UID, e));
+        if (e[0] != 0) {
+            throw NamespaceException.builder(what).step("ioctl NS_GET_OWNER_UID").errno(e[0]).build();
         }
-        return Integer.toUnsignedLong(uid.intValue());
+        return Integer.toUnsignedLong(uid);
     }
 
     @Override

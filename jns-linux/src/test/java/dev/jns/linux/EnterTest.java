@@ -96,9 +96,8 @@ class EnterTest {
         try (NsHandle net = Namespaces.create(NamespaceType.NET).get(0)) {
             // the task leaves the namespace on its own: the thread must not be used again
             String first = net.call(() -> {
-                if (dev.jns.linux.ffi.Native.C.unshare((int) NamespaceType.NET.cloneFlag()) != 0) {
-                    throw new IllegalStateException("unshare");
-                }
+                dev.jns.linux.ffi.Sys.unshare("test", "unshare", (int) NamespaceType.NET.cloneFlag(),
+                        dev.jns.linux.ffi.Sys.Hint.NONE);
                 return Thread.currentThread().getName() + "@" + System.identityHashCode(Thread.currentThread());
             });
             String inside = net.call(() -> Files.readSymbolicLink(Path.of("/proc/thread-self/ns/net")).toString());

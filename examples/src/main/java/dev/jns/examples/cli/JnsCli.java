@@ -129,7 +129,7 @@ public final class JnsCli implements Runnable {
         // console's instead
         cl.setOut(new PrintWriter(new OutputStreamWriter(System.out, cli.charset()), true));
         cl.setErr(new PrintWriter(new OutputStreamWriter(System.err, cli.charset()), true));
-        System.exit(cl.execute(OptionalValues.rewrite(args)));
+        System.exit(cl.execute(args));
     }
 
     /**
@@ -147,7 +147,7 @@ public final class JnsCli implements Runnable {
         cl.setOut(out);
         cl.setErr(err);
         try {
-            return cl.execute(OptionalValues.rewrite(args));
+            return cl.execute(args);
         } finally {
             out.flush();
             err.flush();

@@ -47,11 +47,12 @@ public final class LsnsCommand implements Callable<Integer> {
     @Option(names = {"-u", "--notruncate"}, description = "don't truncate text in columns (jns never does)")
     boolean noTruncate;
 
-    @Option(names = {"-T", "--tree"}, description = "use tree format: --tree=owner (default) or --tree=parent")
+    @Option(names = "-T", description = "use tree format (by owner)")
     boolean tree;
 
-    @Option(names = "--tree-arg", hidden = true)
-    String treeRelation;
+    @Option(names = "--tree", arity = "0..1", paramLabel = "owner|parent", preprocessor = AttachedValue.class,
+            description = "use tree format: --tree=owner (default) or --tree=parent")
+    String treeOption;
 
     @Parameters(arity = "0..1", paramLabel = "<namespace>", description = "a namespace's inode number")
     Long namespace;
@@ -69,15 +70,15 @@ public final class LsnsCommand implements Callable<Integer> {
         }
         rows = rows.stream().sorted(Comparator.comparingLong(NamespaceInfo::inode)).toList();
         PrintWriter out = spec.commandLine().getOut();
-        if (tree || treeRelation != null) {
-            String rel = treeRelation == null ? "owner" : treeRelation;
+        if (tree || treeOption != null) {
+            String rel = AttachedValue.value(treeOption) == null ? "owner" : treeOption;
             if (!rel.equals("owner") && !rel.equals("parent")) {
                 throw new CliException("--tree: unsupported relation '" + rel + "' (owner or parent)");
             }
             new LsnsTree(new NamespaceTree(all), rows, rel.equals("owner"), parent.unicodeLines())
                     .print(out, json, noHeadings);
         } else if (json) {
-            out.println(LsnsFormat.json(rows));
+            out.println(LsnsFormat.json(rows, r -> List.of()));
         } else {
             LsnsFormat.table(out, rows, noHeadings, List.of());
         }

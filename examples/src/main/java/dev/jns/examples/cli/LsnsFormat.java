@@ -2,8 +2,18 @@ package dev.jns.examples.cli;
 
 import dev.jns.inspect.NamespaceInfo;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
+
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.function.Function;
 
 /** lsns's table and JSON, for the default columns NS TYPE NPROCS PID USER COMMAND. */
 final class LsnsFormat {
@@ -51,52 +61,52 @@ final class LsnsFormat {
         return r.command();
     }
 
-    /** {@code {"namespaces":[...]}} as lsns -J prints it. */
-    static String json(List<NamespaceInfo> rows) {
-        StringBuilder sb = new StringBuilder("{\n   \"namespaces\": [");
-        for (int i = 0; i < rows.size(); i++) {
-            sb.append(i == 0 ? "\n" : ",\n");
-            object(sb, rows.get(i), "      ", null);
+    /** {@code {"namespaces":[...]}} as lsns -J prints it; {@code children} gives a row's nested rows (a tree). */
+    static String json(List<NamespaceInfo> rows, Function<NamespaceInfo, List<NamespaceInfo>> children) {
+        StringWriter w = new StringWriter();
+        try (JsonGenerator g = JSON.createGenerator(w)) {
+            g.setPrettyPrinter(LSNS_STYLE.createInstance()); // a pretty printer keeps the nesting: one per generator
+            g.writeStartObject();
+            g.writeFieldName("namespaces");
+            array(g, rows, children, 0);
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a StringWriter does not fail
         }
-        return sb.append("\n   ]\n}").toString();
+        return w.toString();
     }
 
-    /** One namespace as a JSON object at {@code indent}; {@code children} (already JSON) when not null. */
-    static void object(StringBuilder sb, NamespaceInfo r, String indent, String children) {
-        String in = indent + "   ";
-        sb.append(indent).append("{\n");
-        sb.append(in).append("\"ns\": ").append(r.inode()).append(",\n");
-        sb.append(in).append("\"type\": ").append(str(r.type().procName())).append(",\n");
-        sb.append(in).append("\"nprocs\": ").append(r.processes()).append(",\n");
-        sb.append(in).append("\"pid\": ").append(r.pid() == 0 ? "null" : Long.toString(r.pid())).append(",\n");
-        sb.append(in).append("\"user\": ").append(r.pid() == 0 ? "null" : str(r.user())).append(",\n");
-        sb.append(in).append("\"command\": ").append(r.pid() == 0 ? "null" : str(r.command()));
-        if (children != null) {
-            sb.append(",\n").append(in).append("\"children\": [").append(children).append("\n").append(in).append("]");
-        }
-        sb.append("\n").append(indent).append("}");
-    }
+    private static final JsonFactory JSON = new JsonFactory();
 
-    static String str(String s) {
-        if (s == null) {
-            return "null";
-        }
-        StringBuilder sb = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\t' -> sb.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        sb.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
-                }
+    /** util-linux's layout: three-space indents, {@code "key": value}, one array element per line. */
+    private static final DefaultPrettyPrinter LSNS_STYLE = new DefaultPrettyPrinter(
+            Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER))
+            .withObjectIndenter(new DefaultIndenter("   ", "\n"))
+            .withArrayIndenter(new DefaultIndenter("   ", "\n"));
+
+    private static void array(JsonGenerator g, List<NamespaceInfo> rows,
+                              Function<NamespaceInfo, List<NamespaceInfo>> children, int depth) throws IOException {
+        g.writeStartArray();
+        for (NamespaceInfo r : rows) {
+            g.writeStartObject();
+            g.writeNumberField("ns", r.inode());
+            g.writeStringField("type", r.type().procName());
+            g.writeNumberField("nprocs", r.processes());
+            boolean held = r.pid() == 0; // a namespace only an fd or a bind mount keeps: no process to show
+            if (held) {
+                g.writeNullField("pid");
+            } else {
+                g.writeNumberField("pid", r.pid());
             }
+            g.writeStringField("user", held ? null : r.user());
+            g.writeStringField("command", held ? null : r.command());
+            List<NamespaceInfo> kids = depth > 32 ? List.of() : children.apply(r); // user namespaces nest 32 deep
+            if (!kids.isEmpty()) {
+                g.writeFieldName("children");
+                array(g, kids, children, depth + 1);
+            }
+            g.writeEndObject();
         }
-        return sb.append('"').toString();
+        g.writeEndArray();
     }
 }

@@ -60,13 +60,7 @@ final class LsnsTree {
 
     void print(PrintWriter out, boolean json, boolean noHeadings) {
         if (json) {
-            StringBuilder sb = new StringBuilder("{\n   \"namespaces\": [");
-            List<NamespaceInfo> roots = roots();
-            for (int i = 0; i < roots.size(); i++) {
-                sb.append(i == 0 ? "\n" : ",\n");
-                json(sb, roots.get(i), "      ", 0);
-            }
-            out.println(sb.append("\n   ]\n}"));
+            out.println(LsnsFormat.json(roots(), this::below));
             return;
         }
         List<NamespaceInfo> rows = new ArrayList<>();
@@ -88,19 +82,5 @@ final class LsnsTree {
         for (int i = 0; i < kids.size(); i++) {
             walk(kids.get(i), next, i == kids.size() - 1 ? last : branch, rows, prefixes, depth + 1);
         }
-    }
-
-    private void json(StringBuilder sb, NamespaceInfo n, String indent, int depth) {
-        List<NamespaceInfo> kids = depth > 32 ? List.of() : below(n);
-        String children = null;
-        if (!kids.isEmpty()) {
-            StringBuilder c = new StringBuilder();
-            for (int i = 0; i < kids.size(); i++) {
-                c.append(i == 0 ? "\n" : ",\n");
-                json(c, kids.get(i), indent + "      ", depth + 1);
-            }
-            children = c.toString();
-        }
-        LsnsFormat.object(sb, n, indent, children);
     }
 }

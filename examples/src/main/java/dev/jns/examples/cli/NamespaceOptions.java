@@ -13,39 +13,47 @@ import java.util.Optional;
 
 /**
  * The eight namespace type options that unshare and nsenter share, each with an optional file:
- * {@code -m, --mount[=FILE]} ... {@code -T, --time[=FILE]}. (The file arrives as the hidden
- * {@code --TYPE-arg}; see {@link OptionalValues}.)
+ * {@code -m, --mount[=FILE]} ... {@code -T, --time[=FILE]}. The short and the long form are two picocli options:
+ * only the long one takes the file, attached with {@code =} ({@link AttachedValue}).
  */
 final class NamespaceOptions {
-    @Option(names = {"-m", "--mount"}, description = "mount namespace (--mount=FILE: a persisted one)") boolean mount;
-    @Option(names = {"-u", "--uts"}, description = "UTS namespace: hostname, domain name") boolean uts;
-    @Option(names = {"-i", "--ipc"}, description = "System V IPC and POSIX message queue namespace") boolean ipc;
-    @Option(names = {"-n", "--net"}, description = "network namespace") boolean net;
-    @Option(names = {"-p", "--pid"}, description = "pid namespace") boolean pid;
-    @Option(names = {"-U", "--user"}, description = "user namespace") boolean user;
-    @Option(names = {"-C", "--cgroup"}, description = "cgroup namespace") boolean cgroup;
-    @Option(names = {"-T", "--time"}, description = "time namespace") boolean time;
+    @Option(names = "-m", description = "mount namespace") boolean mount;
+    @Option(names = "-u", description = "UTS namespace: hostname, domain name") boolean uts;
+    @Option(names = "-i", description = "System V IPC and POSIX message queue namespace") boolean ipc;
+    @Option(names = "-n", description = "network namespace") boolean net;
+    @Option(names = "-p", description = "pid namespace") boolean pid;
+    @Option(names = "-U", description = "user namespace") boolean user;
+    @Option(names = "-C", description = "cgroup namespace") boolean cgroup;
+    @Option(names = "-T", description = "time namespace") boolean time;
 
-    @Option(names = "--mount-arg", hidden = true) Path mountFile;
-    @Option(names = "--uts-arg", hidden = true) Path utsFile;
-    @Option(names = "--ipc-arg", hidden = true) Path ipcFile;
-    @Option(names = "--net-arg", hidden = true) Path netFile;
-    @Option(names = "--pid-arg", hidden = true) Path pidFile;
-    @Option(names = "--user-arg", hidden = true) Path userFile;
-    @Option(names = "--cgroup-arg", hidden = true) Path cgroupFile;
-    @Option(names = "--time-arg", hidden = true) Path timeFile;
+    // --TYPE[=FILE]: the same, and with FILE a namespace persisted there (unshare) or to enter (nsenter)
+    @Option(names = "--mount", arity = "0..1", paramLabel = "FILE", preprocessor = AttachedValue.class,
+            description = "as -m; FILE: persisted (unshare) or entered (nsenter) there") String mountLong;
+    @Option(names = "--uts", arity = "0..1", paramLabel = "FILE", preprocessor = AttachedValue.class,
+            description = "as -u; FILE: persisted (unshare) or entered (nsenter) there") String utsLong;
+    @Option(names = "--ipc", arity = "0..1", paramLabel = "FILE", preprocessor = AttachedValue.class,
+            description = "as -i; FILE: persisted (unshare) or entered (nsenter) there") String ipcLong;
+    @Option(names = "--net", arity = "0..1", paramLabel = "FILE", preprocessor = AttachedValue.class,
+            description = "as -n; FILE: persisted (unshare) or entered (nsenter) there") String netLong;
+    @Option(names = "--pid", arity = "0..1", paramLabel = "FILE", preprocessor = AttachedValue.class,
+            description = "as -p; FILE: persisted (unshare) or entered (nsenter) there") String pidLong;
+    @Option(names = "--user", arity = "0..1", paramLabel = "FILE", preprocessor = AttachedValue.class,
+            description = "as -U; FILE: persisted (unshare) or entered (nsenter) there") String userLong;
+    @Option(names = "--cgroup", arity = "0..1", paramLabel = "FILE", preprocessor = AttachedValue.class,
+            description = "as -C; FILE: persisted (unshare) or entered (nsenter) there") String cgroupLong;
+    @Option(names = "--time", arity = "0..1", paramLabel = "FILE", preprocessor = AttachedValue.class,
+            description = "as -T; FILE: persisted (unshare) or entered (nsenter) there") String timeLong;
 
-    /** The types asked for, each with its file when one was given; in the order user first, mount last. */
     Map<NamespaceType, Optional<Path>> selected() {
         Map<NamespaceType, Optional<Path>> m = new TreeMap<>(Comparator.comparingInt(NamespaceOptions::rank));
-        put(m, user, NamespaceType.USER, userFile);
-        put(m, cgroup, NamespaceType.CGROUP, cgroupFile);
-        put(m, ipc, NamespaceType.IPC, ipcFile);
-        put(m, uts, NamespaceType.UTS, utsFile);
-        put(m, net, NamespaceType.NET, netFile);
-        put(m, pid, NamespaceType.PID, pidFile);
-        put(m, time, NamespaceType.TIME, timeFile);
-        put(m, mount, NamespaceType.MOUNT, mountFile);
+        put(m, user, NamespaceType.USER, userLong);
+        put(m, cgroup, NamespaceType.CGROUP, cgroupLong);
+        put(m, ipc, NamespaceType.IPC, ipcLong);
+        put(m, uts, NamespaceType.UTS, utsLong);
+        put(m, net, NamespaceType.NET, netLong);
+        put(m, pid, NamespaceType.PID, pidLong);
+        put(m, time, NamespaceType.TIME, timeLong);
+        put(m, mount, NamespaceType.MOUNT, mountLong);
         return m;
     }
 
@@ -63,9 +71,9 @@ final class NamespaceOptions {
         };
     }
 
-    private static void put(Map<NamespaceType, Optional<Path>> m, boolean on, NamespaceType t, Path file) {
-        if (on || file != null) {
-            m.put(t, Optional.ofNullable(file));
+    private static void put(Map<NamespaceType, Optional<Path>> m, boolean on, NamespaceType t, String longOption) {
+        if (on || longOption != null) {
+            m.put(t, Optional.ofNullable(AttachedValue.value(longOption)).map(Path::of));
         }
     }
 

@@ -39,7 +39,7 @@ final class PrintExplanation {
         add(ul, "--map-group", u.mapGroup);
         add(ul, "--map-users", u.mapUsers);
         add(ul, "--map-groups", u.mapGroups);
-        if (u.mountProc) {
+        if (u.mountProc()) {
             ul.add("--mount-proc");
         }
         add(ul, "--propagation", u.propagation);
@@ -119,7 +119,7 @@ final class PrintExplanation {
         if (u.hostname != null) {
             b.addAll(List.of("--hostname", u.hostname));
         }
-        if (u.mountProc) {
+        if (u.mountProc()) {
             b.addAll(List.of("--proc", "/proc"));
         }
         if (u.wd != null) {

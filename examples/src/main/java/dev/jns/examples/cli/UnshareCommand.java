@@ -66,11 +66,14 @@ public final class UnshareCommand implements Callable<Integer> {
             description = "map count groups from outer to inner (implies --user); also <inner>:<outer>:<count>")
     String mapGroups;
 
-    @Option(names = "--mount-proc", description = "mount proc on /proc first (implies --mount)")
-    boolean mountProc;
+    @Option(names = "--mount-proc", arity = "0..1", paramLabel = "DIR", preprocessor = AttachedValue.class,
+            description = "mount proc on /proc first (implies --mount); jns takes only /proc as DIR")
+    String mountProcOption;
 
-    @Option(names = "--mount-proc-arg", hidden = true)
-    Path mountProcDir;
+    /** Whether --mount-proc was given. */
+    boolean mountProc() {
+        return mountProcOption != null;
+    }
 
     @Option(names = "--propagation", paramLabel = "slave|shared|private|unchanged",
             description = "mount propagation in the new mount namespace (default private)")
@@ -113,10 +116,11 @@ public final class UnshareCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Map<NamespaceType, Optional<Path>> sel = types.selected();
-        if (mountProcDir != null && !mountProcDir.equals(Path.of("/proc"))) {
+        String mountProcDir = AttachedValue.value(mountProcOption);
+        if (mountProcDir != null && !Path.of(mountProcDir).equals(Path.of("/proc"))) {
             throw new CliException("--mount-proc=" + mountProcDir + ": jns mounts proc on /proc only");
         }
-        if (mountProc) {
+        if (mountProc()) {
             sel.putIfAbsent(NamespaceType.MOUNT, Optional.empty());
         }
         if (mapRootUser || mapCurrentUser || mapUser != null || mapGroup != null || mapUsers != null
@@ -258,7 +262,7 @@ public final class UnshareCommand implements Callable<Integer> {
         if (setgroups != null) {
             s.setGroups(choice("--setgroups", setgroups, SetGroups.class));
         }
-        if (mountProc) {
+        if (mountProc()) {
             s.mountProc();
         }
         if (propagation != null) {

@@ -181,7 +181,7 @@ final class FactsReader {
 
     private static boolean pidfd() {
         try {
-            int fd = Sys.pidfdOpen((int) ProcessHandle.current().pid());
+            int fd = Sys.tryPidfdOpen((int) ProcessHandle.current().pid());
             if (fd >= 0) {
                 Sys.closeQuietly(fd);
                 return true;

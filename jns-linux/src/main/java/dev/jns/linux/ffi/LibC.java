@@ -8,8 +8,10 @@ import jnr.ffi.types.size_t;
 import jnr.ffi.types.ssize_t;
 
 /**
- * The libc functions jns calls, bound with jnr-ffi. Public only because jnr-ffi generates its classes in
- * an unnamed module; not an API. Every call's errno is read right after it with {@link Native#errno()}.
+ * The one binding of libc in jns: every function jns calls, loaded once by {@link Native}. Public only because
+ * jnr-ffi generates its implementation in an unnamed module; not an API. Nothing outside this package calls it:
+ * {@link Sys} wraps each function, reads errno right after the call and checks the result. Structs are passed as
+ * the memory of a {@link jnr.ffi.Struct} ({@link Structs}).
  */
 public interface LibC {
     int open(String path, int flags, int mode);
@@ -24,7 +26,17 @@ public interface LibC {
 
     int poll(Pointer fds, long nfds, int timeout);
 
+    int socket(int domain, int type, int protocol);
+
     int socketpair(int domain, int type, int protocol, @Out int[] sv);
+
+    int bind(int fd, Pointer addr, int addrlen);
+
+    int setsockopt(int fd, int level, int name, Pointer value, int len);
+
+    @ssize_t long sendto(int fd, @In byte[] buf, @size_t long len, int flags, Pointer addr, int addrlen);
+
+    @ssize_t long recv(int fd, @Out byte[] buf, @size_t long len, int flags);
 
     @ssize_t long sendmsg(int fd, Pointer msg, int flags);
 
@@ -36,7 +48,7 @@ public interface LibC {
 
     int ioctl(int fd, long request, @Out IntByReference arg);
 
-    int fstat(int fd, @Out Pointer statbuf);
+    int fstat(int fd, Pointer statbuf);
 
     int setns(int fd, int nstype);
 
@@ -46,15 +58,9 @@ public interface LibC {
 
     int kill(int pid, int sig);
 
-    int waitpid(int pid, @Out IntByReference status, int options);
-
-    int getpid();
-
-    int gettid();
-
     int geteuid();
 
-    int getegid();
+    int waitpid(int pid, @Out IntByReference status, int options);
 
     int mount(String source, String target, String fstype, long flags, Pointer data);
 
@@ -87,8 +93,6 @@ public interface LibC {
     int posix_spawn_file_actions_addclose(Pointer fileActions, int fd);
 
     int posix_spawnattr_init(Pointer attr);
-
-    int posix_spawnattr_destroy(Pointer attr);
 
     int posix_spawnattr_setflags(Pointer attr, short flags);
 

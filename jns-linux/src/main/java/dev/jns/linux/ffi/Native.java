@@ -9,11 +9,15 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * The loaded libc, its runtime, and the Linux constants jns needs (x86-64 and arm64 agree on all of them
- * but the syscall numbers, which are the generic ones since pidfd's time).
+ * The loaded libc (the one binding, {@link LibC}), its runtime, and the Linux constants jns needs (x86-64 and
+ * arm64 agree on all of them but the syscall numbers, which are the generic ones since pidfd's time). Only
+ * {@link Sys} calls libc; code outside this package uses its checked wrappers.
  */
 public final class Native {
-    /** The bound libc. */
+    /**
+     * The bound libc. For {@link Sys}; public only while SafePaths, NamedNetNs and Persistence (the path-safety
+     * work merged from sec-mounts) still call it directly: new code uses {@link Sys}.
+     */
     public static final LibC C = LibraryLoader.create(LibC.class).load("c");
     /** The jnr runtime of {@link #C}. */
     public static final Runtime RUNTIME = Runtime.getRuntime(C);
@@ -65,6 +69,7 @@ public final class Native {
     public static final int MSG_DONTWAIT = 0x40;
     public static final int MSG_CMSG_CLOEXEC = 0x40000000;
     public static final int SOL_SOCKET = 1;
+    public static final int SO_RCVTIMEO = 20;
     public static final int SCM_RIGHTS = 1;
 
     public static final short POLLIN = 0x001;
@@ -84,7 +89,7 @@ public final class Native {
     private Native() {
     }
 
-    /** The errno of the last call on this thread. */
+    /** The errno of the last call on this thread: the one place jns reads errno, right after each call. */
     public static int errno() {
         return RUNTIME.getLastError();
     }

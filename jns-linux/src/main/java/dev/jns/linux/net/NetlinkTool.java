@@ -1,5 +1,7 @@
 package dev.jns.linux.net;
 
+import dev.jns.linux.ffi.Native;
+import dev.jns.linux.ffi.Sys;
 import dev.jns.NamespaceException;
 
 import java.io.DataInputStream;
@@ -65,7 +67,7 @@ public final class NetlinkTool {
                     case KIND_NETLINK -> encode(socket.exchange("netlink tool", body));
                     case KIND_OPEN -> openFd(new String(body, StandardCharsets.UTF_8));
                     case KIND_CLOSE -> {
-                        NlSocket.LIB.close(ByteBuffer.wrap(body).getInt());
+                        Sys.closeQuietly(ByteBuffer.wrap(body).getInt());
                         yield new byte[0];
                     }
                     default -> throw NamespaceException.builder("netlink tool").step("read a request").errno(22)
@@ -87,12 +89,14 @@ public final class NetlinkTool {
     }
 
     private static byte[] openFd(String path) {
-        int fd = dev.jns.linux.ffi.Native.C.open(path, dev.jns.linux.ffi.Native.O_RDONLY | dev.jns.linux.ffi.Native.O_CLOEXEC, 0);
-        if (fd < 0) {
-            throw NamespaceException.builder("netlink tool").step("open " + path)
-                    .errno(dev.jns.linux.ffi.Native.errno()).build();
+        int fd = Sys.open("netlink tool", "open " + path, path, Native.O_RDONLY, 0, Sys.Hint.NONE);
+        long[] st;
+        try {
+            st = Sys.devIno("netlink tool", fd);
+        } catch (NamespaceException e) {
+            Sys.closeQuietly(fd);
+            throw e;
         }
-        long[] st = dev.jns.linux.ffi.Sys.devIno("netlink tool", fd);
         return ByteBuffer.allocate(20).putInt(fd).putLong(st[0]).putLong(st[1]).array();
     }
 

@@ -2,9 +2,10 @@ package dev.jns.linux.net;
 
 import dev.jns.Errno;
 import dev.jns.NamespaceException;
+import dev.jns.linux.ffi.Sys;
 
-import jnr.ffi.LibraryLoader;
-import jnr.ffi.Runtime;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -18,8 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the timeout only turns a bug into an error). Thread-safe: one exchange at a time.
  */
 final class NlSocket implements Transport {
-    static final SocketLib LIB = LibraryLoader.create(SocketLib.class).load("c");
-    private static final Runtime RT = Runtime.getRuntime(LIB);
+    private static final Logger LOG = LoggerFactory.getLogger(NlSocket.class);
     static final int TIMEOUT_SECONDS = 10;
     private static final int BUFFER = 64 * 1024;
 
@@ -32,42 +32,23 @@ final class NlSocket implements Transport {
         this.fd = fd;
     }
 
-    static int errno() {
-        return RT.getLastError();
-    }
-
     /** Opens a socket in the calling thread's network namespace. */
     static NlSocket open(String what) {
-        int fd = LIB.socket(Nl.AF_NETLINK, Nl.SOCK_RAW | Nl.SOCK_CLOEXEC, Nl.NETLINK_ROUTE);
-        if (fd < 0) {
-            int e = errno();
-            throw NamespaceException.builder(what).step("socket(AF_NETLINK, NETLINK_ROUTE)").errno(e)
-                    .hint(e == Errno.EMFILE || e == Errno.ENFILE ? "too many open files: close Net objects you no longer need" : null)
-                    .build();
-        }
+        int fd = Sys.socket(what, "socket(AF_NETLINK, NETLINK_ROUTE)", Nl.AF_NETLINK, Nl.SOCK_RAW | Nl.SOCK_CLOEXEC,
+                Nl.NETLINK_ROUTE);
         try {
-            byte[] one = intBytes(1);
-            // best effort: without them errors still come, only with less detail
-            LIB.setsockopt(fd, Nl.SOL_NETLINK, Nl.NETLINK_EXT_ACK, one, 4);
-            LIB.setsockopt(fd, Nl.SOL_NETLINK, Nl.NETLINK_CAP_ACK, one, 4);
-            ByteBuffer tv = ByteBuffer.allocate(16).order(ByteOrder.nativeOrder()).putLong(TIMEOUT_SECONDS).putLong(0);
-            if (LIB.setsockopt(fd, Nl.SOL_SOCKET, Nl.SO_RCVTIMEO, tv.array(), 16) != 0) {
-                throw NamespaceException.builder(what).step("setsockopt SO_RCVTIMEO").errno(errno()).build();
+            // best effort: without them errors still come, only with less detail (kernels before 4.12)
+            if (Sys.trySetsockoptInt(fd, Nl.SOL_NETLINK, Nl.NETLINK_EXT_ACK, 1) < 0
+                    || Sys.trySetsockoptInt(fd, Nl.SOL_NETLINK, Nl.NETLINK_CAP_ACK, 1) < 0) {
+                LOG.debug("{}: netlink extended acks unavailable; kernel errors come without their message", what);
             }
-            ByteBuffer addr = ByteBuffer.allocate(12).order(ByteOrder.nativeOrder())
-                    .putShort((short) Nl.AF_NETLINK).putShort((short) 0).putInt(0).putInt(0);
-            if (LIB.bind(fd, addr.array(), 12) != 0) {
-                throw NamespaceException.builder(what).step("bind netlink socket").errno(errno()).build();
-            }
+            Sys.receiveTimeout(what, fd, TIMEOUT_SECONDS);
+            Sys.bindNetlink(what, fd, Nl.AF_NETLINK);
         } catch (RuntimeException e) {
-            LIB.close(fd);
+            Sys.closeQuietly(fd);
             throw e;
         }
         return new NlSocket(fd);
-    }
-
-    private static byte[] intBytes(int v) {
-        return ByteBuffer.allocate(4).order(ByteOrder.nativeOrder()).putInt(v).array();
     }
 
     @Override
@@ -85,29 +66,21 @@ final class NlSocket implements Transport {
             ByteBuffer hdr = ByteBuffer.wrap(request).order(ByteOrder.nativeOrder());
             int reqSeq = hdr.getInt(8);
             String type = Nl.typeName(Short.toUnsignedInt(hdr.getShort(4)));
-            byte[] kernel = new byte[12];
-            kernel[0] = (byte) Nl.AF_NETLINK;
-            long n;
-            do {
-                n = LIB.sendto(fd, request, request.length, 0, kernel, 12);
-            } while (n < 0 && errno() == Errno.EINTR);
+            int n = Sys.trySendToKernel(fd, Nl.AF_NETLINK, request);
             if (n < 0) {
-                throw NamespaceException.builder(what).step("send " + type).errno(errno()).build();
+                throw NamespaceException.builder(what).step("send " + type).errno(-n).build();
             }
             List<NlMessage> out = new ArrayList<>();
             while (true) {
-                long r = LIB.recv(fd, buffer, buffer.length, 0);
+                int r = Sys.tryRecv(fd, buffer);
                 if (r < 0) {
-                    int e = errno();
-                    if (e == Errno.EINTR) {
-                        continue;
-                    }
+                    int e = -r;
                     throw NamespaceException.builder(what).step("receive the answer to " + type).errno(e)
                             .detail(e == Errno.EAGAIN ? "no answer in " + TIMEOUT_SECONDS + " s" : null).build();
                 }
                 List<NlMessage> got;
                 try {
-                    got = NlMessage.parseAll(buffer, (int) r);
+                    got = NlMessage.parseAll(buffer, r);
                 } catch (IllegalArgumentException ex) {
                     throw NamespaceException.builder(what).step("decode the answer to " + type)
                             .errno(Errno.number("EPROTO")).detail(ex.getMessage()).cause(ex).build();
@@ -129,7 +102,7 @@ final class NlSocket implements Transport {
     public void close() {
         synchronized (lock) {
             if (fd >= 0) {
-                LIB.close(fd);
+                Sys.closeQuietly(fd);
                 fd = -1;
             }
         }

@@ -1,14 +1,12 @@
 package dev.jns.linux.spawn;
 
 import dev.jns.Errno;
-import dev.jns.linux.ffi.Native;
+import dev.jns.linux.ffi.Sys;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static dev.jns.linux.ffi.Native.C;
 
 /** Java streams over raw pipe fds that the JVM owns (the JDK gives no public way to wrap an int fd). */
 final class FdStreams {
@@ -45,31 +43,24 @@ final class FdStreams {
             if (buf.length < want) {
                 buf = new byte[Math.max(want, 8192)];
             }
-            while (true) {
-                long n = C.read(f, buf, want);
-                if (n > 0) {
-                    System.arraycopy(buf, 0, b, off, (int) n);
-                    return (int) n;
-                }
-                if (n == 0) {
-                    return -1;
-                }
-                int e = Native.errno();
-                if (e != Errno.EINTR) {
-                    if (fd.get() < 0) {
-                        throw new IOException("Stream closed");
-                    }
-                    throw new IOException("read: " + Errno.name(e) + " (" + Errno.describe(e) + ")");
-                }
+            int n = Sys.tryRead(f, buf, want);
+            if (n > 0) {
+                System.arraycopy(buf, 0, b, off, n);
+                return n;
             }
+            if (n == 0) {
+                return -1;
+            }
+            if (fd.get() < 0) {
+                throw new IOException("Stream closed");
+            }
+            throw new IOException("read: " + Errno.name(-n) + " (" + Errno.describe(-n) + ")");
         }
 
         @Override
         public void close() {
             int f = fd.getAndSet(-1);
-            if (f >= 0) {
-                C.close(f);
-            }
+            Sys.closeQuietly(f);
         }
     }
 
@@ -97,25 +88,20 @@ final class FdStreams {
                     throw new IOException("Stream closed");
                 }
                 byte[] rest = done == 0 ? chunk : java.util.Arrays.copyOfRange(chunk, done, len);
-                long n = C.write(f, rest, rest.length);
+                int n = Sys.tryWrite(f, rest, rest.length);
                 if (n < 0) {
-                    int e = Native.errno();
-                    if (e == Errno.EINTR) {
-                        continue;
-                    }
+                    int e = -n;
                     throw new IOException(e == 32 ? "Broken pipe: the process has closed its stdin or ended"
                             : "write: " + Errno.name(e) + " (" + Errno.describe(e) + ")");
                 }
-                done += (int) n;
+                done += n;
             }
         }
 
         @Override
         public void close() {
             int f = fd.getAndSet(-1);
-            if (f >= 0) {
-                C.close(f);
-            }
+            Sys.closeQuietly(f);
         }
     }
 }

@@ -506,6 +506,83 @@ public final class LaunchPlan {
         }
     }
 
+    /**
+     * The launcher's setup steps for this plan, in the order it runs them ({@code docs/launcher-protocol.md},
+     * "Steps"): what the DEBUG log reports as done when the launcher says how far it got.
+     */
+    List<Step> steps() {
+        SpawnSpec.Sandbox sb = spec.sandbox();
+        List<Step> steps = new java.util.ArrayList<>(List.of(Step.READ_SPEC, Step.PARSE_SPEC));
+        if (spec.runAsUid() >= 0) {
+            steps.add(Step.DROP_TO_UID);
+        }
+        steps.addAll(List.of(Step.PRCTL, Step.CLOSE_FDS));
+        for (int i = 0; i < spec.joins().size(); i++) {
+            steps.addAll(List.of(Step.VERIFY_NAMESPACE, Step.JOIN_NAMESPACE));
+        }
+        steps.addAll(List.of(Step.SIGNALS, Step.CLONE));
+        if (setGroups != null && created.contains(NamespaceType.USER) && gidMap != null) {
+            steps.add(Step.WRITE_SETGROUPS);
+        }
+        if (uidMap != null) {
+            steps.add((helpers & HELPER_UID) != 0 ? Step.NEWUIDMAP : Step.WRITE_UID_MAP);
+        }
+        if (gidMap != null) {
+            steps.add((helpers & HELPER_GID) != 0 ? Step.NEWGIDMAP : Step.WRITE_GID_MAP);
+        }
+        steps.addAll(List.of(Step.PRCTL, Step.WAIT_FOR_PARENT));
+        boolean time = created.contains(NamespaceType.TIME);
+        if (time) {
+            steps.addAll(List.of(Step.UNSHARE_TIME, Step.WRITE_TIMENS_OFFSETS));
+        }
+        if (spec.hostname() != null) {
+            steps.add(Step.SETHOSTNAME);
+        }
+        if (spec.domainname() != null) {
+            steps.add(Step.SETDOMAINNAME);
+        }
+        if (sb.loopback() && created.contains(NamespaceType.NET)) {
+            steps.add(Step.LOOPBACK);
+        }
+        if (created.contains(NamespaceType.MOUNT) && spec.propagation() != Propagation.UNCHANGED) {
+            steps.add(Step.MOUNT_PROPAGATION);
+        }
+        if (spec.mountProc()) {
+            steps.add(Step.MOUNT_PROC);
+        }
+        if (!sb.mounts().isEmpty()) {
+            steps.add(Step.MOUNT_PLAN);
+        }
+        if (sb.root() != null) {
+            steps.add(Step.SWITCH_ROOT);
+        }
+        if (sb.init() && (created.contains(NamespaceType.PID) || time)) {
+            steps.addAll(List.of(Step.FORK, Step.PRCTL, Step.SIGNALS));
+        } else {
+            steps.add(Step.SIGNALS);
+        }
+        if (spec.directory() != null) {
+            steps.add(Step.CHDIR);
+        }
+        if (sb.newSession()) {
+            steps.add(Step.SETSID);
+        }
+        if (!sb.rlimits().isEmpty()) {
+            steps.add(Step.RLIMIT);
+        }
+        if (sb.keepCaps() != null || sb.dropCaps() != null || sb.confines()) {
+            steps.add(Step.CAPABILITIES);
+        }
+        if (sb.noNewPrivileges()) {
+            steps.add(Step.NO_NEW_PRIVS);
+        }
+        if (!sb.passFds().isEmpty()) {
+            steps.add(Step.PASS_FDS);
+        }
+        steps.add(Step.EXEC);
+        return steps;
+    }
+
     private static long mask(java.util.Set<Capability> caps) {
         long m = 0;
         for (Capability c : caps) {

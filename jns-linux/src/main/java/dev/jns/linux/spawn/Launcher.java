@@ -11,8 +11,6 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import static dev.jns.linux.ffi.Native.C;
-
 /**
  * The native launcher binary, shipped in the jar, loaded once per JVM into a sealed memfd (nobody can
  * change it after the seals; no file another user could swap) and executed as {@code /proc/self/fd/N}.
@@ -81,26 +79,20 @@ final class Launcher {
             throw NamespaceException.builder(what).step("read resource " + RESOURCE).errno(Errno.EIO)
                     .detail(e.getMessage()).cause(e).build();
         }
-        int fd = C.memfd_create("jns-launcher", Native.MFD_CLOEXEC | Native.MFD_ALLOW_SEALING | Native.MFD_EXEC);
-        if (fd < 0 && Native.errno() == Errno.EINVAL) {
-            // kernels before 6.3 do not know MFD_EXEC; their memfds are executable anyway
-            fd = C.memfd_create("jns-launcher", Native.MFD_CLOEXEC | Native.MFD_ALLOW_SEALING);
-        }
-        if (fd < 0) {
-            throw Sys.fail(what, "memfd_create", "the kernel is older than 3.17 or memfds are forbidden here");
-        }
-        Sys.writeFully(what, fd, image);
-        int seals = Native.F_SEAL_SEAL | Native.F_SEAL_SHRINK | Native.F_SEAL_GROW | Native.F_SEAL_WRITE;
-        if (C.fcntl(fd, Native.F_ADD_SEALS, seals) != 0) {
-            int e = Native.errno();
-            C.close(fd);
-            throw NamespaceException.builder(what).step("seal the memfd").errno(e).build();
-        }
-        if ("2".equals(ProcFiles.read("/proc/sys/vm/memfd_noexec"))) {
-            C.close(fd);
-            throw NamespaceException.builder(what).step("check vm.memfd_noexec").errno(Errno.EACCES)
-                    .detail("sysctl vm.memfd_noexec is 2: executable memfds are forbidden").hint("set it to 0 or 1")
-                    .build();
+        int fd = Sys.memfdCreate(what, "jns-launcher",
+                e -> "the kernel is older than 3.17 or memfds are forbidden here");
+        try {
+            Sys.writeFully(what, fd, image);
+            int seals = Native.F_SEAL_SEAL | Native.F_SEAL_SHRINK | Native.F_SEAL_GROW | Native.F_SEAL_WRITE;
+            Sys.fcntl(what, "seal the memfd", fd, Native.F_ADD_SEALS, seals, Sys.Hint.NONE);
+            if ("2".equals(ProcFiles.read("/proc/sys/vm/memfd_noexec"))) {
+                throw NamespaceException.builder(what).step("check vm.memfd_noexec").errno(Errno.EACCES)
+                        .detail("sysctl vm.memfd_noexec is 2: executable memfds are forbidden").hint("set it to 0 or 1")
+                        .build();
+            }
+        } catch (NamespaceException e) {
+            Sys.closeQuietly(fd);
+            throw e;
         }
         // far from the low numbers a spawn's fd setup writes to (a JVM started with free low fds would
         // otherwise get the memfd there, and the setup would overwrite it before the exec)

@@ -74,7 +74,7 @@ final class LinuxNsProcess extends NsProcess {
         this.stdin = stdinFd >= 0 ? new BufferedOutputStream(new FdStreams.Out(stdinFd)) : OutputStream.nullOutputStream();
         this.stdout = stdoutFd >= 0 ? new BufferedInputStream(new FdStreams.In(stdoutFd)) : InputStream.nullInputStream();
         this.stderr = stderrFd >= 0 ? new BufferedInputStream(new FdStreams.In(stderrFd)) : InputStream.nullInputStream();
-        this.namespaceIds = namespaceIds;
+        this.namespaceIds = Map.copyOf(namespaceIds);
         ExitCollector exits = new ExitCollector();
         Reaper.watch(new Reaper.Watch() {
             @Override
@@ -228,6 +228,11 @@ final class LinuxNsProcess extends NsProcess {
     }
 
     @Override
+    public Map<NamespaceType, Long> namespaceIds() {
+        return namespaceIds;
+    }
+
+    @Override
     public void destroy() {
         signalLauncher(Native.SIGTERM);
     }
@@ -312,7 +317,7 @@ final class LinuxNsProcess extends NsProcess {
 
     /** Whether the first process in the namespaces still runs (its pidfd pins its identity). Under lock. */
     private boolean childAlive() {
-        return childPidfd >= 0 && Sys.pidfdSignal(childPidfd, 0) == 0 && !exit.isDone();
+        return childPidfd >= 0 && Sys.tryPidfdSignal(childPidfd, 0) == 0 && !exit.isDone();
     }
 
     private static NamespaceException ended(String what) {

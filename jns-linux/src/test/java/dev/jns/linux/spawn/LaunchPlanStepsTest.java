@@ -1,0 +1,31 @@
+package dev.jns.linux.spawn;
+
+import dev.jns.Namespaces;
+import dev.jns.spi.SpawnSpec;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The launcher steps a plan expects (what the DEBUG log reports as each status record comes). */
+class LaunchPlanStepsTest {
+    private static LaunchPlan plan(dev.jns.Spawn s) {
+        return LaunchPlan.of(SpawnSpec.of(s, "true"), Privileges.unprivileged(1000, 1000));
+    }
+
+    @Test
+    void aRootlessPidNamespaceWithAHostnameMapsIdsBeforeReleasingTheChildAndForksAnInit() {
+        LaunchPlan p = plan(Namespaces.spawn().newUser().newPid().newUts().mapRootUser().hostname("box").mountProc()
+                .newMount());
+        assertThat(p.steps()).startsWith(Step.READ_SPEC, Step.PARSE_SPEC, Step.PRCTL, Step.CLOSE_FDS, Step.SIGNALS,
+                Step.CLONE).endsWith(Step.EXEC);
+        assertThat(p.steps()).containsSubsequence(Step.CLONE, Step.WRITE_SETGROUPS, Step.WRITE_UID_MAP,
+                Step.WRITE_GID_MAP, Step.WAIT_FOR_PARENT, Step.SETHOSTNAME, Step.MOUNT_PROC, Step.FORK, Step.EXEC);
+        assertThat(p.steps()).doesNotContain(Step.JOIN_NAMESPACE, Step.DROP_TO_UID, Step.UNSHARE_TIME);
+    }
+
+    @Test
+    void withoutANewPidOrTimeNamespaceThereIsNoFork() {
+        assertThat(plan(Namespaces.spawn().newUser().newNet()).steps()).doesNotContain(Step.FORK)
+                .contains(Step.LOOPBACK);
+    }
+}
