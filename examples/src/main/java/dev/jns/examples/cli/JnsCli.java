@@ -162,6 +162,7 @@ public final class JnsCli implements Runnable {
      */
     public static CommandLine commandLine(JnsCli cli) {
         CommandLine cl = new CommandLine(cli);
+        cl.setHelpFactory(JnsCli::help);
         cl.setStopAtPositional(true);
         cl.setExitCodeExceptionMapper(JnsCli::exitCode);
         cl.setParameterExceptionHandler((ex, args) -> {
@@ -177,6 +178,28 @@ public final class JnsCli implements Runnable {
             return exitCode(ex);
         });
         return cl;
+    }
+
+    /**
+     * picocli's help, with each namespace type option on one line as util-linux prints it:
+     * {@code -m, --mount[=FILE]} (the short forms are options of their own, hidden from help).
+     */
+    private static CommandLine.Help help(CommandLine.Model.CommandSpec spec, CommandLine.Help.ColorScheme scheme) {
+        return new CommandLine.Help(spec, scheme) {
+            @Override
+            public IOptionRenderer createDefaultOptionRenderer() {
+                IOptionRenderer plain = super.createDefaultOptionRenderer();
+                return (option, label, colors) -> {
+                    CommandLine.Help.Ansi.Text[][] rows = plain.render(option, label, colors);
+                    String shortName = NamespaceOptions.SHORT.get(option.longestName());
+                    if (shortName != null && rows.length > 0 && rows[0].length > 2) {
+                        rows[0][1] = colors.optionText(shortName);
+                        rows[0][2] = colors.text(",");
+                    }
+                    return rows;
+                };
+            }
+        };
     }
 
     private static String name(CommandLine c) {
