@@ -24,6 +24,16 @@ public abstract class NsProcess extends Process implements AutoCloseable {
     public abstract NsHandle namespace(NamespaceType type);
 
     /**
+     * The inode numbers ({@code lsns}'s NS column, {@code readlink /proc/PID/ns/TYPE}) of the namespaces the
+     * process runs in, by type, every type included: known as soon as {@link Spawn#start} returns, while the
+     * command runs (what bubblewrap's {@code --info-fd} gives tools that watch a sandbox from outside). The same
+     * map as the {@link Outcome#namespaceIds()} of its outcome. Unmodifiable.
+     */
+    public java.util.Map<NamespaceType, Long> namespaceIds() {
+        throw new UnsupportedOperationException(getClass().getName() + " does not report namespace ids");
+    }
+
+    /**
      * Waits for the command to end and returns how it ended: {@link Outcome.Kind#EXITED},
      * {@link Outcome.Kind#SIGNALED} or {@link Outcome.Kind#TIMED_OUT}, with its CPU time, peak memory and the
      * inode numbers of its namespaces. (Setup failures are thrown by {@link Spawn#start}; see

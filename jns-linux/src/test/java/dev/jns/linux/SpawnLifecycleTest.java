@@ -1,6 +1,8 @@
 package dev.jns.linux;
 
+import dev.jns.NamespaceType;
 import dev.jns.Namespaces;
+import dev.jns.NsHandle;
 import dev.jns.NsProcess;
 import dev.jns.SpawnResult;
 import org.junit.jupiter.api.AfterEach;
@@ -20,6 +22,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Exit statuses, signals, destroy, streams and redirects, fds: what users of Process rely on. */
 @org.junit.jupiter.api.extension.ExtendWith(NoLeaks.class)
@@ -207,6 +210,26 @@ class SpawnLifecycleTest {
             assertThat(ok).isEqualTo(threads * each);
         } finally {
             pool.shutdownNow();
+        }
+    }
+
+    /** The ids are there right after start(), name the namespaces the process is in, and match the outcome's. */
+    @Test
+    void namespaceIdsAreKnownWhileTheCommandRuns() throws Exception {
+        try (NsProcess p = Namespaces.spawn().newPid().newUts().newIpc().start("/bin/sleep", "30")) {
+            java.util.Map<NamespaceType, Long> ids = p.namespaceIds();
+            assertThat(ids).containsKeys(NamespaceType.PID, NamespaceType.UTS, NamespaceType.IPC, NamespaceType.NET);
+            for (NamespaceType t : new NamespaceType[] {NamespaceType.PID, NamespaceType.UTS, NamespaceType.IPC}) {
+                String link = java.nio.file.Files.readSymbolicLink(
+                        java.nio.file.Path.of("/proc", Long.toString(p.pid()), "ns", t.procName())).toString();
+                assertThat(link).as(t.toString()).isEqualTo(t.procName() + ":[" + ids.get(t) + "]");
+            }
+            try (NsHandle own = Namespaces.current(NamespaceType.UTS)) {
+                assertThat(ids.get(NamespaceType.UTS)).isNotEqualTo(own.inode());
+            }
+            p.destroyForcibly();
+            assertThat(p.outcome().namespaceIds()).isEqualTo(ids);
+            assertThatThrownBy(() -> ids.put(NamespaceType.NET, 1L)).isInstanceOf(UnsupportedOperationException.class);
         }
     }
 }

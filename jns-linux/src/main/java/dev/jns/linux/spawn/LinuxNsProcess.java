@@ -74,7 +74,7 @@ final class LinuxNsProcess extends NsProcess {
         this.stdin = stdinFd >= 0 ? new BufferedOutputStream(new FdStreams.Out(stdinFd)) : OutputStream.nullOutputStream();
         this.stdout = stdoutFd >= 0 ? new BufferedInputStream(new FdStreams.In(stdoutFd)) : InputStream.nullInputStream();
         this.stderr = stderrFd >= 0 ? new BufferedInputStream(new FdStreams.In(stderrFd)) : InputStream.nullInputStream();
-        this.namespaceIds = namespaceIds;
+        this.namespaceIds = Map.copyOf(namespaceIds);
         ExitCollector exits = new ExitCollector();
         Reaper.watch(new Reaper.Watch() {
             @Override
@@ -225,6 +225,11 @@ final class LinuxNsProcess extends NsProcess {
             }
         }
         return r;
+    }
+
+    @Override
+    public Map<NamespaceType, Long> namespaceIds() {
+        return namespaceIds;
     }
 
     @Override

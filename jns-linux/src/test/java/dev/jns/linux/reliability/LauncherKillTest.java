@@ -3,11 +3,12 @@ package dev.jns.linux.reliability;
 import dev.jns.NamespaceException;
 import dev.jns.Namespaces;
 import dev.jns.NsProcess;
+import dev.jns.linux.spawn.Step;
 import dev.jns.linux.LeakCheck;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -39,13 +40,15 @@ class LauncherKillTest {
     }
 
     @ParameterizedTest(name = "killed before step {0}")
-    @ValueSource(ints = {3, 21, 22, 4, 6, 8, 12})
-    void killedLauncherLeavesNothingAndSaysSo(int step) throws Exception {
+    @EnumSource(value = Step.class, names = {"DROP_TO_UID", "PRCTL", "CLOSE_FDS", "JOIN_NAMESPACE", "CLONE",
+            "WRITE_UID_MAP", "WAIT_FOR_PARENT"}) // the launcher's stop points (docs/launcher-protocol.md, DEBUG_STOP)
+    void killedLauncherLeavesNothingAndSaysSo(Step step) throws Exception {
         killAt(step);
     }
 
     /** Stops the launcher before {@code step}, SIGKILLs it there and checks what is left (also used rootless). */
-    static void killAt(int step) throws Exception {
+    static void killAt(Step at) throws Exception {
+        int step = at.code();
         LeakCheck leaks = LeakCheck.start();
         List<Long> before = descendants(ProcessHandle.current().pid());
         System.setProperty(PROPERTY, Integer.toString(step));
