@@ -24,12 +24,14 @@ class LsnsParityTest {
     record Row(long ns, String type, int nprocs, String pid, String user, String command) {
     }
 
+    // the string pattern takes runs of plain characters at once ([^"\\]++): per character, a long command line
+    // (a JVM's classpath) overflowed the regex engine's stack
     static Map<String, Row> rows(String json) {
         Map<String, Row> rows = new HashMap<>();
         Matcher obj = Pattern.compile("\\{([^{}]*)\\}").matcher(json);
         while (obj.find()) {
             Map<String, String> f = new HashMap<>();
-            Matcher kv = Pattern.compile("\"(\\w+)\":\\s*(\"((?:[^\"\\\\]|\\\\.)*)\"|[-0-9]+|null)").matcher(obj.group(1));
+            Matcher kv = Pattern.compile("\"(\\w+)\":\\s*(\"((?:[^\"\\\\]++|\\\\.)*+)\"|[-0-9]+|null)").matcher(obj.group(1));
             while (kv.find()) {
                 f.put(kv.group(1), kv.group(3) != null ? kv.group(3) : kv.group(2));
             }
@@ -48,7 +50,7 @@ class LsnsParityTest {
         Matcher obj = Pattern.compile("\\{([^{}]*)\\}").matcher(json);
         while (obj.find()) {
             Map<String, String> f = new HashMap<>();
-            Matcher kv = Pattern.compile("\"(\\w+)\":\\s*(\"((?:[^\"\\\\]|\\\\.)*)\"|[-0-9]+|null)").matcher(obj.group(1));
+            Matcher kv = Pattern.compile("\"(\\w+)\":\\s*(\"((?:[^\"\\\\]++|\\\\.)*+)\"|[-0-9]+|null)").matcher(obj.group(1));
             while (kv.find()) {
                 f.put(kv.group(1), kv.group(3) != null ? kv.group(3) : kv.group(2));
             }
