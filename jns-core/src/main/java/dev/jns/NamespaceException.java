@@ -2,7 +2,7 @@ package dev.jns;
 
 /**
  * Every failure of jns. The message says what was asked, which step failed, the errno and what to do, for
- * example {@code "spawn [user, pid] of 'ps': write /proc/4242/uid_map: EPERM (Operation not permitted) -- ..."}.
+ * example {@code "spawn of new [user, pid] running 'ps': write /proc/4242/uid_map: EPERM (Operation not permitted) -- ..."}.
  * The parts are also available one by one.
  */
 public class NamespaceException extends RuntimeException {
@@ -125,7 +125,7 @@ public class NamespaceException extends RuntimeException {
         return sb.toString();
     }
 
-    /** What was asked ({@code "spawn [user, pid] of 'ps'"}). */
+    /** What was asked ({@code "spawn of new [user, pid] running 'ps'"}). */
     public String what() {
         return what;
     }

@@ -15,8 +15,10 @@ import dev.jns.examples.tour.TourSkip;
 import dev.jns.examples.tour.TourStop;
 import dev.jns.examples.tour.UserStop;
 import dev.jns.examples.tour.UtsStop;
+import dev.jns.examples.tour.View;
 
 import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -41,7 +43,8 @@ public final class Tour {
     }
 
     /**
-     * Runs every stop; exits 0 when each either ran or was skipped with a reason, 1 when one failed.
+     * Runs every stop; exits 0 when each either ran (whole or in part) or was skipped with a reason, 1 when one
+     * failed.
      *
      * @param args ignored
      */
@@ -50,34 +53,59 @@ public final class Tour {
     }
 
     /**
-     * Runs every stop, printing to {@code out}.
+     * Runs every stop, printing to {@code out}, then a summary: how many stops ran whole, ran in part (some
+     * part skipped), were skipped or failed, with what was skipped and why.
      *
      * @param out where the tour is printed
      * @return the exit code {@link #main} uses
      */
     public static int run(PrintStream out) {
+        return run(out, stops());
+    }
+
+    /**
+     * Runs these stops, printing to {@code out}, then the summary.
+     *
+     * @param out   where the tour is printed
+     * @param stops the stops to run
+     * @return the exit code {@link #main} uses
+     */
+    public static int run(PrintStream out, List<TourStop> stops) {
         out.println("jns tour, as uid " + uid() + ": what the host sees, and what the namespace sees");
-        int failed = 0;
-        int skipped = 0;
+        List<String> partly = new ArrayList<>();
+        List<String> skipped = new ArrayList<>();
+        List<String> failed = new ArrayList<>();
         int n = 0;
-        for (TourStop stop : stops()) {
+        for (TourStop stop : stops) {
             out.println();
-            out.println("== " + ++n + ". " + stop.title() + " ==");
+            String name = ++n + ". " + stop.title();
+            out.println("== " + name + " ==");
             out.println("  $ " + stop.shell());
+            View v = new View(out);
             try {
-                stop.run(out);
+                try {
+                    stop.show(v);
+                } finally {
+                    v.flush();
+                }
+                v.skips().forEach(why -> partly.add(name + ": " + why));
             } catch (NamespaceException e) {
-                skipped++;
+                skipped.add(name + ": " + TourSkip.reason(e));
                 out.println("  skipped: " + TourSkip.reason(e));
                 TourSkip.doctor(stop.needs()).ifPresent(why -> out.println("  doctor: " + why));
             } catch (Exception | AssertionError e) {
-                failed++;
+                failed.add(name + ": " + e);
                 out.println("  FAILED: " + e);
             }
         }
+        long partlyStops = partly.stream().map(l -> l.substring(0, l.indexOf('.'))).distinct().count();
         out.println();
-        out.printf("%d stops: %d ran, %d skipped, %d failed%n", n, n - skipped - failed, skipped, failed);
-        return failed == 0 ? 0 : 1;
+        out.printf("%d stops: %d ran, %d partly skipped, %d skipped, %d failed%n", n,
+                n - partlyStops - skipped.size() - failed.size(), partlyStops, skipped.size(), failed.size());
+        partly.forEach(l -> out.println("  partly skipped: " + l));
+        skipped.forEach(l -> out.println("  skipped: " + l));
+        failed.forEach(l -> out.println("  failed: " + l));
+        return failed.isEmpty() ? 0 : 1;
     }
 
     private static String uid() {

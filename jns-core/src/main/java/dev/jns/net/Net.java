@@ -96,6 +96,21 @@ public final class Net implements AutoCloseable {
         return handle;
     }
 
+    /**
+     * The id this network namespace gives {@code other} (its NSID: {@code ip netns list-id}, the NETNSID column of
+     * {@code lsns -t net}), or empty when it gives none. The kernel assigns one when a link of this namespace
+     * refers to {@code other} (a veth pair across the two) or on {@code ip netns set}.
+     *
+     * @param other a network namespace
+     * @return the id, empty when unassigned
+     * @throws InvalidSpecException when {@code other} is not a network namespace's handle
+     * @throws NamespaceException   when a handle is closed
+     */
+    public java.util.OptionalInt idOf(NsHandle other) {
+        checkNet("other", other);
+        return session.idOf(other);
+    }
+
     /** The links ({@code ip link}). */
     public List<LinkInfo> links() {
         return session.links();

@@ -23,6 +23,9 @@ public interface NetSession extends AutoCloseable {
     List<Route> routes();
 
     /** Creates a veth pair {@code name} here and {@code peer} in {@code peerNetns} (null: here too). */
+    /** See {@link dev.jns.net.Net#idOf(NsHandle)}: the id, or empty when none is assigned. */
+    java.util.OptionalInt idOf(NsHandle other);
+
     void addVeth(String name, String peer, NsHandle peerNetns);
 
     /** Changes a link as {@code change} says (its null fields stay as they are). */

@@ -223,7 +223,7 @@ public final class SpawnSpec {
         return newNamespaces.contains(type) || joins.stream().anyMatch(h -> h.type() == type);
     }
 
-    /** A short description for error messages: {@code "spawn [user, pid] of 'ps -e'"}. */
+    /** A short description for error messages: {@code "spawn of new [user, pid] running 'ps -e'"}, or {@code "spawn running 'ps -e'"} when nothing is created or joined. */
     public String describe() {
         StringBuilder sb = new StringBuilder("spawn");
         if (!newNamespaces.isEmpty()) {

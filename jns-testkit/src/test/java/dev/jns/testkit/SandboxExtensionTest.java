@@ -69,7 +69,7 @@ class SandboxExtensionTest {
         Event failed = r.testEvents().failed().list().get(0);
         String msg = failed.getPayload(org.junit.platform.engine.TestExecutionResult.class).orElseThrow()
                 .getThrowable().orElseThrow().getMessage();
-        System.out.println("leak report: " + msg);
+        System.out.println("expected leak report (the fixture leaks on purpose): " + msg);
         // the leaked process's pipes and pidfd are named as fds of the JVM
         assertThat(msg).contains("process ").contains("fd ");
     }

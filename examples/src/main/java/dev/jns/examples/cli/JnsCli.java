@@ -162,6 +162,7 @@ public final class JnsCli implements Runnable {
      */
     public static CommandLine commandLine(JnsCli cli) {
         CommandLine cl = new CommandLine(cli);
+        cl.setHelpFactory(JnsCli::help);
         cl.setStopAtPositional(true);
         cl.setExitCodeExceptionMapper(JnsCli::exitCode);
         cl.setParameterExceptionHandler((ex, args) -> {
@@ -179,14 +180,56 @@ public final class JnsCli implements Runnable {
         return cl;
     }
 
+    /**
+     * picocli's help, with each namespace type option on one line as util-linux prints it:
+     * {@code -m, --mount[=FILE]} (the short forms are options of their own, hidden from help).
+     */
+    private static CommandLine.Help help(CommandLine.Model.CommandSpec spec, CommandLine.Help.ColorScheme scheme) {
+        return new CommandLine.Help(spec, scheme) {
+            @Override
+            public IOptionRenderer createDefaultOptionRenderer() {
+                IOptionRenderer plain = super.createDefaultOptionRenderer();
+                return (option, label, colors) -> {
+                    CommandLine.Help.Ansi.Text[][] rows = plain.render(option, label, colors);
+                    String shortName = NamespaceOptions.SHORT.get(option.longestName());
+                    if (shortName != null && rows.length > 0 && rows[0].length > 2) {
+                        rows[0][1] = colors.optionText(shortName);
+                        rows[0][2] = colors.text(",");
+                    }
+                    return rows;
+                };
+            }
+        };
+    }
+
     private static String name(CommandLine c) {
         return c.getCommandSpec().qualifiedName();
     }
 
-    /** One line for an error: the exception's message without its class name. */
+    /** One line for an error: the exception's message without its class name, in the CLI's words. */
     static String message(Throwable ex) {
         String m = ex.getMessage() == null ? ex.toString() : ex.getMessage();
-        return m.replace('\n', ' ');
+        return cliWords(m.replace('\n', ' '));
+    }
+
+    /**
+     * The library's hints name Java calls ({@code see NetNs.list()}); a CLI user runs commands instead. Each call a
+     * hint can name on the CLI's paths, and the command or option that does the same.
+     */
+    private static final java.util.Map<String, String> CLI_WORDS = java.util.Map.of(
+            "NetNs.list()", "`jns netns list`",
+            "Namespaces.spawn().join(handle)", "`jns nsenter`",
+            "Namespaces.unpersist(path)", "`umount FILE`",
+            "Spawn.newUser()", "--user",
+            "Spawn.mapRootUser()", "--map-root-user");
+
+    /** {@code message} with the Java calls of {@link #CLI_WORDS} replaced by their commands. */
+    static String cliWords(String message) {
+        String m = message;
+        for (java.util.Map.Entry<String, String> e : CLI_WORDS.entrySet()) {
+            m = m.replace(e.getKey(), e.getValue());
+        }
+        return m;
     }
 
     /** util-linux's exit code for a failure. */
@@ -207,8 +250,29 @@ public final class JnsCli implements Runnable {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
+            return new String[] {"jns " + version()};
+        }
+
+        /**
+         * The POM's version: from {@code version.properties} (Maven filters it into target/classes and the jar),
+         * else the jar manifest's Implementation-Version, else "(development build)" (classes compiled without
+         * Maven).
+         */
+        static String version() {
+            try (java.io.InputStream in = JnsCli.class.getResourceAsStream("version.properties")) {
+                if (in != null) {
+                    java.util.Properties p = new java.util.Properties();
+                    p.load(in);
+                    String v = p.getProperty("version", "");
+                    if (!v.isBlank() && !v.contains("${")) {
+                        return v.strip();
+                    }
+                }
+            } catch (java.io.IOException e) {
+                // fall through to the manifest
+            }
             String v = JnsCli.class.getPackage().getImplementationVersion();
-            return new String[] {"jns " + (v == null ? "(development build)" : v)};
+            return v == null ? "(development build)" : v;
         }
     }
 }

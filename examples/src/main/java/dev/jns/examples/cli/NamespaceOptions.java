@@ -14,35 +14,40 @@ import java.util.Optional;
 /**
  * The eight namespace type options that unshare and nsenter share, each with an optional file:
  * {@code -m, --mount[=FILE]} ... {@code -T, --time[=FILE]}. The short and the long form are two picocli options:
- * only the long one takes the file, attached with {@code =} ({@link AttachedValue}).
+ * only the long one takes the file, attached with {@code =} ({@link AttachedValue}). Help shows them as one line,
+ * {@code -m, --mount[=FILE]}, as util-linux does ({@link #SHORT}, {@link JnsCli#commandLine}).
  */
 final class NamespaceOptions {
-    @Option(names = "-m", description = "mount namespace") boolean mount;
-    @Option(names = "-u", description = "UTS namespace: hostname, domain name") boolean uts;
-    @Option(names = "-i", description = "System V IPC and POSIX message queue namespace") boolean ipc;
-    @Option(names = "-n", description = "network namespace") boolean net;
-    @Option(names = "-p", description = "pid namespace") boolean pid;
-    @Option(names = "-U", description = "user namespace") boolean user;
-    @Option(names = "-C", description = "cgroup namespace") boolean cgroup;
-    @Option(names = "-T", description = "time namespace") boolean time;
+    @Option(names = "-m", hidden = true, description = "mount namespace") boolean mount;
+    @Option(names = "-u", hidden = true, description = "UTS namespace: hostname, domain name") boolean uts;
+    @Option(names = "-i", hidden = true, description = "System V IPC and POSIX message queue namespace") boolean ipc;
+    @Option(names = "-n", hidden = true, description = "network namespace") boolean net;
+    @Option(names = "-p", hidden = true, description = "pid namespace") boolean pid;
+    @Option(names = "-U", hidden = true, description = "user namespace") boolean user;
+    @Option(names = "-C", hidden = true, description = "cgroup namespace") boolean cgroup;
+    @Option(names = "-T", hidden = true, description = "time namespace") boolean time;
 
     // --TYPE[=FILE]: the same, and with FILE a namespace persisted there (unshare) or to enter (nsenter)
     @Option(names = "--mount", arity = "0..1", paramLabel = "FILE", preprocessor = AttachedValue.class,
-            description = "as -m; FILE: persisted (unshare) or entered (nsenter) there") String mountLong;
+            description = "mount namespace (FILE: where unshare binds it, or nsenter finds it)") String mountLong;
     @Option(names = "--uts", arity = "0..1", paramLabel = "FILE", preprocessor = AttachedValue.class,
-            description = "as -u; FILE: persisted (unshare) or entered (nsenter) there") String utsLong;
+            description = "UTS namespace: hostname, domain name (FILE: where unshare binds it, or nsenter finds it)") String utsLong;
     @Option(names = "--ipc", arity = "0..1", paramLabel = "FILE", preprocessor = AttachedValue.class,
-            description = "as -i; FILE: persisted (unshare) or entered (nsenter) there") String ipcLong;
+            description = "System V IPC and POSIX message queue namespace (FILE: where unshare binds it, or nsenter finds it)") String ipcLong;
     @Option(names = "--net", arity = "0..1", paramLabel = "FILE", preprocessor = AttachedValue.class,
-            description = "as -n; FILE: persisted (unshare) or entered (nsenter) there") String netLong;
+            description = "network namespace (FILE: where unshare binds it, or nsenter finds it)") String netLong;
     @Option(names = "--pid", arity = "0..1", paramLabel = "FILE", preprocessor = AttachedValue.class,
-            description = "as -p; FILE: persisted (unshare) or entered (nsenter) there") String pidLong;
+            description = "pid namespace (FILE: where unshare binds it, or nsenter finds it)") String pidLong;
     @Option(names = "--user", arity = "0..1", paramLabel = "FILE", preprocessor = AttachedValue.class,
-            description = "as -U; FILE: persisted (unshare) or entered (nsenter) there") String userLong;
+            description = "user namespace (FILE: where unshare binds it, or nsenter finds it)") String userLong;
     @Option(names = "--cgroup", arity = "0..1", paramLabel = "FILE", preprocessor = AttachedValue.class,
-            description = "as -C; FILE: persisted (unshare) or entered (nsenter) there") String cgroupLong;
+            description = "cgroup namespace (FILE: where unshare binds it, or nsenter finds it)") String cgroupLong;
     @Option(names = "--time", arity = "0..1", paramLabel = "FILE", preprocessor = AttachedValue.class,
-            description = "as -T; FILE: persisted (unshare) or entered (nsenter) there") String timeLong;
+            description = "time namespace (FILE: where unshare binds it, or nsenter finds it)") String timeLong;
+
+    /** The short form of each long type option, which help shows on the long one's line. */
+    static final Map<String, String> SHORT = Map.of("--mount", "-m", "--uts", "-u", "--ipc", "-i", "--net", "-n",
+            "--pid", "-p", "--user", "-U", "--cgroup", "-C", "--time", "-T");
 
     Map<NamespaceType, Optional<Path>> selected() {
         Map<NamespaceType, Optional<Path>> m = new TreeMap<>(Comparator.comparingInt(NamespaceOptions::rank));

@@ -9,13 +9,13 @@ import dev.jns.sandbox.MountPlan;
 import dev.jns.SpawnResult;
 
 import java.io.IOException;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -74,8 +74,7 @@ public final class BuildSandboxStop implements TourStop {
     }
 
     @Override
-    public View run(PrintStream out) throws IOException {
-        View v = new View(out);
+    public void show(View v) throws IOException {
         // readable by others: a root JVM's sandbox runs as unprivileged ids, which must reach the sources
         Path project = Files.createTempDirectory("jns-tour-build",
                 java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
@@ -85,8 +84,8 @@ public final class BuildSandboxStop implements TourStop {
         Files.writeString(src.resolve("Main.txt"), "hello from the sources\n");
         try {
             String step = "echo root=$(ls / | tr '\\n' ' '); echo uid=$(id -u); echo links=$(tail -n +3 /proc/net/dev | cut -d: -f1);"
-                    + " echo procs=$(ps -e -o pid= | wc -l); echo env=$(env | wc -l); echo host=$(uname -n);"
-                    + " tr a-z A-Z < Main.txt > /out/MAIN.txt; echo wrote=$(ls /out);"
+                    + " echo procs=$(ps -e -o comm= | tr '\\n' ' '); echo env=$(env | wc -l); echo host=$(uname -n);"
+                    + " tr a-z A-Z < Main.txt > /out/MAIN.txt; echo wrote=$(ls /out); echo content=$(cat /out/MAIN.txt);"
                     + " (echo x >> Main.txt) 2>/dev/null && echo src=writable || echo src=read-only; exit 3";
             SpawnResult r = sandbox(src, dest).run("sh", "-c", step);
             Map<String, String> facts = new HashMap<>();
@@ -95,21 +94,26 @@ public final class BuildSandboxStop implements TourStop {
             v.row("uid", Host.uid(), facts.get("uid"));
             v.row("network links", String.join(" ", Host.read("/proc/net/dev").lines().skip(2)
                     .map(l -> l.strip().split(":")[0]).sorted().toList()), facts.get("links"));
-            v.row("processes", Host.processes(), facts.get("procs") + " (init and the step)");
+            List<String> procs = List.of(facts.get("procs").strip().split(" "));
+            v.row("processes", Host.processes(), procs.size() + ": " + String.join(" ", procs)
+                    + " (jns's init, the step's shell and its ps pipeline)");
             v.row("environment", System.getenv().size() + " variables", facts.get("env") + " variables");
             v.row("hostname", Host.read("/proc/sys/kernel/hostname"), facts.get("host"));
             v.row("sources", Files.isWritable(src.resolve("Main.txt")) ? "writable" : "read-only", facts.get("src"));
-            v.row("out/MAIN.txt", Files.readString(dest.resolve("MAIN.txt")).strip(), facts.get("wrote"));
-            v.row("exit code", "-", r.exitCode());
+            v.row("ls /out", list(dest) + " (in OUT)", facts.get("wrote"));
+            v.row("/out/MAIN.txt", Files.readString(dest.resolve("MAIN.txt")).strip() + " (OUT/MAIN.txt)",
+                    facts.get("content"));
+            v.row("exit code", r.exitCode() + " (SpawnResult.exitCode())", "exit 3 (the step's last command)");
+            v.note("(the step ends with 'exit 3' to show that its exit code comes back as is: a failing step is the"
+                    + " step's result, not a jns error)");
             Outcome slow = sandbox(src, dest).timeout(Duration.ofMillis(500), Duration.ofMillis(500))
                     .run("sleep", "30").outcome();
-            v.row("sleep 30, 0.5 s limit", "-", slow.kind() + " (signal " + slow.signal() + ")");
+            v.row("sleep 30, 0.5 s limit", "timeout(0.5 s, grace 0.5 s)", slow.kind() + " (signal " + slow.signal() + ")");
         } finally {
             try (Stream<Path> all = Files.walk(project)) {
                 all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
-        return v;
     }
 
     private static String list(Path dir) throws IOException {

@@ -3,7 +3,6 @@ package dev.jns.examples.tour;
 import dev.jns.NamespaceType;
 import dev.jns.Namespaces;
 
-import java.io.PrintStream;
 import java.util.Set;
 
 /**
@@ -27,8 +26,7 @@ public final class CgroupStop implements TourStop {
     }
 
     @Override
-    public View run(PrintStream out) {
-        View v = new View(out);
+    public void show(View v) {
         String inside = Host.ok(Namespaces.spawn().newCgroup().run("cat", "/proc/self/cgroup"));
         String host = Host.read("/proc/self/cgroup");
         // Show the lines where the two differ (or the unified one, 0::, when none do).
@@ -47,7 +45,6 @@ public final class CgroupStop implements TourStop {
             v.note("(this JVM already sits at the root of its cgroup view, so both read '/')");
         }
         v.row("all roots '/'", allRoots(host), allRoots(inside));
-        return v;
     }
 
     /** Whether every line of a cgroup file ends in ":/". */

@@ -3,7 +3,6 @@ package dev.jns.examples.tour;
 import dev.jns.NamespaceType;
 import dev.jns.Namespaces;
 
-import java.io.PrintStream;
 import java.util.Set;
 
 /**
@@ -27,15 +26,13 @@ public final class IpcStop implements TourStop {
     }
 
     @Override
-    public View run(PrintStream out) {
-        View v = new View(out);
+    public void show(View v) {
         // ipcmk prints "Message queue id: N"; the key is in the second column of /proc/sysvipc/msg.
         String inside = Host.ok(Namespaces.spawn().newIpc()
                 .run("sh", "-c", "ipcmk -Q >/dev/null && tail -n +2 /proc/sysvipc/msg | awk '{print $1}'"));
         String key = inside.lines().findFirst().orElse("");
         v.row("queue keys", keys(), key.isEmpty() ? "(none)" : key);
         v.row("the new queue", keys().contains(key) ? "present" : "absent", "present");
-        return v;
     }
 
     /** The keys of the queues this JVM's IPC namespace has. */

@@ -5,7 +5,6 @@ import dev.jns.Namespaces;
 import dev.jns.NsHandle;
 import dev.jns.NsProcess;
 
-import java.io.PrintStream;
 import java.net.NetworkInterface;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,8 +36,7 @@ public final class JavaInsideStop implements TourStop {
     }
 
     @Override
-    public View run(PrintStream out) throws Exception {
-        View v = new View(out);
+    public void show(View v) throws Exception {
         try (NsProcess p = Namespaces.spawn().newNet().newUts().hostname(HOSTNAME).start("sh", "-c", "read x");
              NsHandle net = p.namespace(NamespaceType.NET);
              NsHandle uts = p.namespace(NamespaceType.UTS)) {
@@ -51,7 +49,6 @@ public final class JavaInsideStop implements TourStop {
             p.getOutputStream().close();
             p.waitFor();
         }
-        return v;
     }
 
     /** The interfaces of the calling thread's network namespace (thread-self: /proc/net is the main thread's). */

@@ -6,7 +6,6 @@ import dev.jns.Namespaces;
 import dev.jns.NsHandle;
 import dev.jns.NsProcess;
 
-import java.io.PrintStream;
 import java.util.List;
 import java.util.Set;
 
@@ -31,13 +30,13 @@ public final class ListingStop implements TourStop {
     }
 
     @Override
-    public View run(PrintStream out) throws Exception {
-        View v = new View(out);
+    public void show(View v) throws Exception {
         List<NamespaceInfo> before = Namespaces.list(NamespaceType.UTS);
         try (NsProcess p = Namespaces.spawn().newUts().hostname("listed").start("sh", "-c", "read x");
              NsHandle uts = p.namespace(NamespaceType.UTS)) {
             List<NamespaceInfo> after = Namespaces.list(NamespaceType.UTS);
-            v.row("uts namespaces", before.size(), after.size() + " (one more)");
+            v.row("uts namespaces", before.size() + " before the spawn",
+                    after.size() + " after it, the sandbox's among them (other processes come and go meanwhile)");
             NamespaceInfo mine = after.stream().filter(i -> i.inode() == uts.inode()).findFirst().orElseThrow();
             try (NsHandle hostUts = Namespaces.current(NamespaceType.UTS)) {
                 NamespaceInfo host = after.stream().filter(i -> i.inode() == hostUts.inode()).findFirst().orElseThrow();
@@ -50,6 +49,5 @@ public final class ListingStop implements TourStop {
             p.getOutputStream().close();
             p.waitFor();
         }
-        return v;
     }
 }

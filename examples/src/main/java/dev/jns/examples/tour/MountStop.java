@@ -4,7 +4,6 @@ import dev.jns.NamespaceType;
 import dev.jns.Namespaces;
 
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
@@ -32,8 +31,7 @@ public final class MountStop implements TourStop {
     }
 
     @Override
-    public View run(PrintStream out) throws IOException {
-        View v = new View(out);
+    public void show(View v) throws IOException {
         Path dir = Files.createTempDirectory("jns-tour-mnt");
         try {
             String inside = Host.ok(Namespaces.spawn()
@@ -48,7 +46,6 @@ public final class MountStop implements TourStop {
         } finally {
             Files.deleteIfExists(dir);
         }
-        return v;
     }
 
     private static String list(Path dir) throws IOException {

@@ -7,7 +7,6 @@ import dev.jns.NsHandle;
 import dev.jns.NsProcess;
 
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.io.BufferedReader;
@@ -45,8 +44,7 @@ public final class NetworkStop implements TourStop {
     }
 
     @Override
-    public View run(PrintStream out) throws Exception {
-        View v = new View(out);
+    public void show(View v) throws Exception {
         String inside = Host.ok(Namespaces.spawn().mapRootUser().newNet()
                 .run("sh", "-c", "ip -o link | awk -F': ' '{print $2}'; ip link add veth0 type veth peer name veth1"
                         + " && ip -o link | awk -F': ' '{print $2}' | tr '\\n' ' '"));
@@ -55,13 +53,12 @@ public final class NetworkStop implements TourStop {
         v.row("after ip link add", links(), lines[lines.length - 1]);
         veth(v);
         named(v);
-        return v;
     }
 
     /** The named part: needs root, as {@code ip netns add} does. */
     private static void named(View v) throws Exception {
         if (!Host.root()) {
-            v.note("named netns: skipped: /run/netns and its bind mounts need root, as ip netns add does");
+            v.skip("named netns", "/run/netns and its bind mounts need root, as ip netns add does");
             return;
         }
         try (NsHandle h = NetNs.create(NAME)) {
@@ -78,7 +75,7 @@ public final class NetworkStop implements TourStop {
     /** Two namespaces of one user namespace, a veth pair between them, and a TCP echo across it. */
     private static void veth(View v) throws Exception {
         if (!Files.isExecutable(Path.of("/bin/bash"))) {
-            v.note("veth: skipped: the client uses bash's /dev/tcp, and /bin/bash is missing");
+            v.skip("veth", "the client uses bash's /dev/tcp, and /bin/bash is missing");
             return;
         }
         try (NsProcess a = Namespaces.spawn().mapRootUser().newNet().start("sh", "-c", "read x");

@@ -8,7 +8,6 @@ import dev.jns.NsProcess;
 import dev.jns.Spawn;
 
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
@@ -37,8 +36,7 @@ public final class PersistenceStop implements TourStop {
     }
 
     @Override
-    public View run(PrintStream out) throws Exception {
-        View v = new View(out);
+    public void show(View v) throws Exception {
         NsHandle user;
         NsHandle uts;
         long pid;
@@ -56,7 +54,6 @@ public final class PersistenceStop implements TourStop {
             v.row("hostname (handle)", Host.read("/proc/sys/kernel/hostname"), Host.ok(join.run("uname", "-n")) + " (" + uts + ")");
             persisted(v, user, uts);
         }
-        return v;
     }
 
     /** The bind-mount way: needs CAP_SYS_ADMIN over this mount namespace (root). */
@@ -66,7 +63,7 @@ public final class PersistenceStop implements TourStop {
             uts.persist(file);
         } catch (NamespaceException e) {
             Files.deleteIfExists(file);
-            v.note("persist to a file: skipped: " + TourSkip.reason(e));
+            v.skip("persist to a file", TourSkip.reason(e));
             return;
         }
         try (NsHandle again = Namespaces.open(file, NamespaceType.UTS)) {

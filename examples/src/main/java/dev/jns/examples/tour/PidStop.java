@@ -6,8 +6,9 @@ import dev.jns.NsProcess;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -32,29 +33,33 @@ public final class PidStop implements TourStop {
     }
 
     @Override
-    public View run(PrintStream out) throws Exception {
-        View v = new View(out);
+    public void show(View v) throws Exception {
+        long jvm = ProcessHandle.current().pid();
+        long hostCount = Host.processes(); // counted once: both rows compare against the same count
         String withoutProc = Host.ok(Namespaces.spawn().mapRootUser().newPid()
-                .run("sh", "-c", "echo $$; ls /proc | grep -c '^[0-9]'"));
+                .run("sh", "-c", "echo $$; ls /proc | grep '^[0-9]' | tr '\\n' ' '"));
         String[] a = withoutProc.split("\n");
+        List<String> seen = List.of(a[1].strip().split(" "));
         v.note("without mountProc(), the command is already PID 2 (under jns's init, PID 1) but /proc is still the host's:");
-        v.row("$$", ProcessHandle.current().pid() + " (this JVM)", a[0]);
-        v.row("/proc (no remount)", Host.processes() + " processes", a[1] + " processes");
+        v.row("$$", jvm + " (this JVM)", a[0]);
+        v.row("/proc (no remount)", hostCount + " processes", seen.size() + " processes"
+                + (seen.contains(Long.toString(jvm)) ? ", this JVM (" + jvm + ") among them" : ""));
 
-        v.note("with mountProc(), /proc shows the new pid namespace:");
+        v.note("with mountProc(), /proc shows the new pid namespace (ps lists itself too):");
         try (NsProcess p = Namespaces.spawn().mapRootUser().newPid().mountProc()
-                .start("sh", "-c", "echo $$; ps -e -o pid=,comm= | wc -l; ps -e -o pid=,comm= | tr -s ' ' | tr '\\n' ';'; echo; read x")) {
+                .start("sh", "-c", "echo $$; ps -e -o pid=,comm=; echo end; read x")) {
             BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
             String self = r.readLine();
-            String count = r.readLine();
-            String ps = r.readLine();
-            long hostCount = Host.processes();
+            List<String> ps = new ArrayList<>();
+            for (String line = r.readLine(); line != null && !line.equals("end"); line = r.readLine()) {
+                ps.add(line.strip().replaceAll("\\s+", " "));
+            }
             v.row("pid of init", p.pid(), "1");
-            v.row("$$", ProcessHandle.current().pid() + " (this JVM)", self);
-            v.row("ps -e", hostCount + " processes", count.strip() + " processes: " + ps.strip());
+            v.row("$$", jvm + " (this JVM)", self);
+            v.row("ps -e", hostCount + " processes", ps.size() + " processes: " + String.join("; ", ps));
+            v.note("(jns-init: jns's PID 1, which reaps orphans; sh: the command; ps: the listing itself)");
             p.getOutputStream().close();
             p.waitFor();
         }
-        return v;
     }
 }

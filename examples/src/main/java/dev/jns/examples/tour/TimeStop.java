@@ -3,7 +3,6 @@ package dev.jns.examples.tour;
 import dev.jns.NamespaceType;
 import dev.jns.Namespaces;
 
-import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Set;
 
@@ -32,13 +31,11 @@ public final class TimeStop implements TourStop {
     }
 
     @Override
-    public View run(PrintStream out) {
-        View v = new View(out);
+    public void show(View v) {
         String inside = Host.ok(Namespaces.spawn().timeOffsets(OFFSET, OFFSET).run("cat", "/proc/uptime"));
         String host = Host.read("/proc/uptime");
         v.row("uptime seconds", first(host), first(inside));
         v.row("uptime", human(first(host)), human(first(inside)));
-        return v;
     }
 
     private static String first(String uptime) {

@@ -32,12 +32,29 @@ public interface TourStop {
     Set<NamespaceType> needs();
 
     /**
-     * Runs the stop, prints its rows to {@code out}, and returns them.
+     * Runs the stop and adds its rows, notes and partial skips to {@code v}.
+     *
+     * @param v where the stop's rows go
+     * @throws dev.jns.NamespaceException when this machine or user cannot do it
+     * @throws Exception                   on any other failure
+     */
+    void show(View v) throws Exception;
+
+    /**
+     * Runs the stop, prints its rows to {@code out} (also when it fails part way), and returns them.
      *
      * @param out where the rows are printed
      * @return the rows, for tests
      * @throws dev.jns.NamespaceException when this machine or user cannot do it
      * @throws Exception                   on any other failure
      */
-    View run(PrintStream out) throws Exception;
+    default View run(PrintStream out) throws Exception {
+        View v = new View(out);
+        try {
+            show(v);
+        } finally {
+            v.flush();
+        }
+        return v;
+    }
 }

@@ -6,7 +6,6 @@ import dev.jns.NsProcess;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
 
@@ -31,8 +30,7 @@ public final class UserStop implements TourStop {
     }
 
     @Override
-    public View run(PrintStream out) throws Exception {
-        View v = new View(out);
+    public void show(View v) throws Exception {
         long me = Host.uid();
         String unmapped = Host.ok(Namespaces.spawn().newUser().run("id", "-u"));
         v.row("id -u (no map)", me, unmapped + " (the overflow uid: nothing is mapped yet)");
@@ -48,6 +46,5 @@ public final class UserStop implements TourStop {
             p.getOutputStream().close();
             p.waitFor();
         }
-        return v;
     }
 }

@@ -4,7 +4,6 @@ import dev.jns.NamespaceType;
 import dev.jns.Namespaces;
 import dev.jns.NsHandle;
 
-import java.io.PrintStream;
 import java.util.Set;
 
 /**
@@ -31,8 +30,7 @@ public final class UtsStop implements TourStop {
     }
 
     @Override
-    public View run(PrintStream out) {
-        View v = new View(out);
+    public void show(View v) {
         String inside = Host.ok(Namespaces.spawn()
                 .newUts().hostname(HOSTNAME)
                 .run("sh", "-c", "uname -n; readlink /proc/self/ns/uts"));
@@ -41,6 +39,5 @@ public final class UtsStop implements TourStop {
         try (NsHandle mine = Namespaces.current(NamespaceType.UTS)) {
             v.row("/proc/self/ns/uts", mine, lines[1]);
         }
-        return v;
     }
 }

@@ -36,6 +36,16 @@ abstract class JnsCliContract {
     }
 
     @Test
+    void versionIsThePomsVersion() throws Exception {
+        // the parent's version, which examples/pom.xml inherits: the first <version> of the file (the <parent>'s)
+        String pom = Files.readString(Path.of(System.getProperty("user.dir"), "pom.xml"));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("<version>([^<]+)</version>").matcher(pom);
+        assertThat(m.find()).isTrue();
+        assertThat(Cli.jns("--version").out().strip()).isEqualTo("jns " + m.group(1));
+        assertThat(Cli.jns("lsns", "--version").out().strip()).isEqualTo("jns " + m.group(1));
+    }
+
+    @Test
     void unshareSetsTheHostnameInsideOnly() {
         Cli.Result r = Cli.jns(args("unshare", "--uts", "--hostname", "jns-cli", "uname", "-n"));
         assertThat(r.code()).as(r.err()).isZero();
@@ -117,6 +127,35 @@ abstract class JnsCliContract {
         Cli.Result file = Cli.jns("nsenter", "--uts=/no/such/file", "true");
         assertThat(file.code()).isEqualTo(1);
         assertThat(file.err()).contains("ENOENT");
+    }
+
+    @Test
+    void errorsNameCommandsNotJavaCalls() {
+        Cli.Result r = Cli.jns("netns", "delete", "jns-no-such-netns");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err().strip()).startsWith("jns netns delete: ").contains("see `jns netns list`")
+                .doesNotContain("NetNs.list()");
+    }
+
+    @Test
+    void aSpawnWithoutNewNamespacesReadsNaturally() {
+        // no type option: nothing new to list, and no "spawn [] of" in the message
+        Cli.Result r = Cli.jns("unshare", "no-such-program-jns");
+        assertThat(r.code()).isEqualTo(127);
+        assertThat(r.err().strip()).startsWith("jns unshare: spawn ").contains(" running 'no-such-program-jns': exec ")
+                .doesNotContain("[]");
+    }
+
+    @Test
+    void everyNamespaceOptionShowsItsOptionalFile() {
+        for (String sub : new String[] {"nsenter", "unshare"}) {
+            String help = Cli.jns(sub, "--help").out();
+            // as util-linux: the short and the long form on one line, the long one with its optional file
+            for (String type : new String[] {"m, --mount", "u, --uts", "i, --ipc", "n, --net", "p, --pid", "U, --user",
+                    "C, --cgroup", "T, --time"}) {
+                assertThat(help).as("jns %s --help", sub).contains("  -" + type + "[=FILE] ");
+            }
+        }
     }
 
     @Test

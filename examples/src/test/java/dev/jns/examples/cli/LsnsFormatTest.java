@@ -56,4 +56,45 @@ class LsnsFormatTest {
                 + "\"pid\":10,\"user\":\"root\",\"command\":\"a\",\"children\":[{\"ns\":2,\"type\":\"net\",\"nprocs\":1,"
                 + "\"pid\":11,\"user\":\"root\",\"command\":\"b\"}]}]}");
     }
+
+    @Test
+    void netColumnsComeBeforeCommandWithFurtherNsfsMountsOnLinesOfTheirOwn() {
+        java.io.StringWriter w = new java.io.StringWriter();
+        NamespaceInfo host = row(NamespaceType.NET, 4026531833L, 2, "kthreadd");
+        NamespaceInfo named = row(NamespaceType.NET, 4026532177L, 12794, "sleep 100");
+        Map<NamespaceInfo, LsnsFormat.Net> nets = Map.of(
+                host, new LsnsFormat.Net("unassigned", List.of()),
+                named, new LsnsFormat.Net("7", List.of("/run/netns/a", "/run/netns/b")));
+        LsnsFormat.table(new java.io.PrintWriter(w, true), List.of(host, named), false, List.of(), nets::get);
+        assertThat(w.toString()).isEqualTo(String.join("\n",
+                "        NS TYPE NPROCS   PID USER    NETNSID NSFS         COMMAND",
+                "4026531833 net       1     2 root unassigned              kthreadd",
+                "4026532177 net       1 12794 root          7 /run/netns/a sleep 100",
+                "                                             /run/netns/b",
+                ""));
+        // without -t net: no such columns, and TYPE as wide as its widest value
+        java.io.StringWriter plain = new java.io.StringWriter();
+        LsnsFormat.table(new java.io.PrintWriter(plain, true), List.of(host), false, List.of());
+        assertThat(plain.toString()).isEqualTo("        NS TYPE NPROCS PID USER COMMAND\n4026531833 net       1   2 root kthreadd\n");
+    }
+
+    @Test
+    void nsfsMountsComeFromMountinfoByTheNamespaceTheyHold() throws Exception {
+        Path f = java.nio.file.Files.createTempFile("mountinfo", "");
+        try {
+            java.nio.file.Files.writeString(f, String.join("\n",
+                    "22 1 8:1 / / rw,relatime shared:1 - ext4 /dev/sda1 rw",
+                    "600 25 0:4 net:[4026532177] /run/netns/a rw shared:300 - nsfs nsfs rw",
+                    "601 25 0:4 net:[4026532177] /run/netns/my\\040b rw shared:300 - nsfs nsfs rw",
+                    "602 600 0:4 net:[4026532177] /run/netns/a rw shared:300 - nsfs nsfs rw",
+                    "603 25 0:4 uts:[4026532178] /tmp/kept rw - nsfs nsfs rw",
+                    ""));
+            Map<String, java.util.Set<String>> m = LsnsCommand.nsfsMounts(f);
+            assertThat(m).containsOnlyKeys("net:[4026532177]", "uts:[4026532178]");
+            assertThat(m.get("net:[4026532177]")).containsExactly("/run/netns/a", "/run/netns/my b");
+            assertThat(m.get("uts:[4026532178]")).containsExactly("/tmp/kept");
+        } finally {
+            java.nio.file.Files.delete(f);
+        }
+    }
 }

@@ -4,6 +4,7 @@ import dev.jns.NamespaceType;
 import dev.jns.Namespaces;
 import dev.jns.NsHandle;
 import dev.jns.NsProcess;
+import dev.jns.net.NetNs;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
@@ -23,12 +24,14 @@ class LsnsParityTest {
     record Row(long ns, String type, int nprocs, String pid, String user, String command) {
     }
 
+    // the string pattern takes runs of plain characters at once ([^"\\]++): per character, a long command line
+    // (a JVM's classpath) overflowed the regex engine's stack
     static Map<String, Row> rows(String json) {
         Map<String, Row> rows = new HashMap<>();
         Matcher obj = Pattern.compile("\\{([^{}]*)\\}").matcher(json);
         while (obj.find()) {
             Map<String, String> f = new HashMap<>();
-            Matcher kv = Pattern.compile("\"(\\w+)\":\\s*(\"((?:[^\"\\\\]|\\\\.)*)\"|[-0-9]+|null)").matcher(obj.group(1));
+            Matcher kv = Pattern.compile("\"(\\w+)\":\\s*(\"((?:[^\"\\\\]++|\\\\.)*+)\"|[-0-9]+|null)").matcher(obj.group(1));
             while (kv.find()) {
                 f.put(kv.group(1), kv.group(3) != null ? kv.group(3) : kv.group(2));
             }
@@ -39,6 +42,62 @@ class LsnsParityTest {
             }
         }
         return rows;
+    }
+
+    /** Every object of a JSON text that has an "ns" field, as its fields (strings, numbers and null as text). */
+    static Map<Long, Map<String, String>> objects(String json) {
+        Map<Long, Map<String, String>> out = new HashMap<>();
+        Matcher obj = Pattern.compile("\\{([^{}]*)\\}").matcher(json);
+        while (obj.find()) {
+            Map<String, String> f = new HashMap<>();
+            Matcher kv = Pattern.compile("\"(\\w+)\":\\s*(\"((?:[^\"\\\\]++|\\\\.)*+)\"|[-0-9]+|null)").matcher(obj.group(1));
+            while (kv.find()) {
+                f.put(kv.group(1), kv.group(3) != null ? kv.group(3) : kv.group(2));
+            }
+            if (f.containsKey("ns")) {
+                out.put(Long.parseLong(f.get("ns")), f);
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void netRowsHaveLsnssNetnsidAndNsfs() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/lsns")), "util-linux's lsns is not installed");
+        assumeTrue(Cli.exec("id", "-u").out().strip().equals("0"), "a named netns (/run/netns) needs root");
+        assumeTrue(Cli.exec("ip", "netns", "help").code() != 127, "iproute2's ip (to set a netns id) is not installed");
+        String name = "jns-lsns-parity";
+        try (NsHandle net = NetNs.create(name);
+             NsProcess p = Namespaces.spawn().join(net).start("sleep", "60")) {
+            Cli.Result set = Cli.exec("ip", "netns", "set", name, "42");
+            assertThat(set.code()).as(set.err()).isZero();
+            Cli.Result u = Cli.exec("lsns", "-J", "-t", "net");
+            Cli.Result j = Cli.jns("lsns", "-J", "-t", "net");
+            assertThat(j.code()).as(j.err()).isZero();
+            Map<String, String> theirs = objects(u.out()).get(net.inode());
+            Map<String, String> ours = objects(j.out()).get(net.inode());
+            assertThat(theirs).as(u.out()).containsEntry("netnsid", "42").containsEntry("nsfs", "/run/netns/" + name);
+            assertThat(ours).isEqualTo(theirs);
+            try (NsHandle mine = Namespaces.current(NamespaceType.NET)) {
+                // the host's own: no id in itself, no nsfs mount
+                Map<String, String> t = objects(u.out()).get(mine.inode());
+                Map<String, String> o = objects(j.out()).get(mine.inode());
+                assertThat(o.get("netnsid")).isEqualTo(t.get("netnsid")).isEqualTo("unassigned");
+                assertThat(o.get("nsfs")).isEqualTo(t.get("nsfs")).isEqualTo("null");
+            }
+            // the table: the same headings, and the same row for the named namespace
+            List<String> ut = Cli.exec("lsns", "-t", "net").out().lines().toList();
+            List<String> jt = Cli.jns("lsns", "-t", "net").out().lines().toList();
+            assertThat(jt.get(0).strip().split(" +")).containsExactly(ut.get(0).strip().split(" +"));
+            assertThat(jt.get(0).strip().split(" +")).containsExactly("NS", "TYPE", "NPROCS", "PID", "USER", "NETNSID",
+                    "NSFS", "COMMAND");
+            String ns = Long.toString(net.inode());
+            assertThat(jt.stream().filter(l -> l.strip().startsWith(ns + " ")).map(l -> l.strip().split(" +")))
+                    .singleElement().isEqualTo(ut.stream().filter(l -> l.strip().startsWith(ns + " "))
+                            .map(l -> l.strip().split(" +")).findFirst().orElseThrow());
+        } finally { // closing p ends its sleep
+            NetNs.unpersist(name);
+        }
     }
 
     @Test

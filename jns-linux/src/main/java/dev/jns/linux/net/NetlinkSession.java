@@ -135,6 +135,20 @@ final class NetlinkSession implements NetSession {
     }
 
     @Override
+    public java.util.OptionalInt idOf(NsHandle other) {
+        String what = "get the id " + ns + " gives " + other;
+        int fd = fds.fd(what, other);
+        for (NlMessage m : call(what, Rtnl.getNsid(transport.nextSeq(), fd), e -> permissionHint(e, false))) {
+            if (m.type() == Nl.RTM_NEWNSID) {
+                int id = decode(what, () -> Rtnl.nsid(m));
+                return id < 0 ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(id);
+            }
+        }
+        throw NamespaceException.builder(what).step("rtnetlink RTM_GETNSID").errno(Errno.number("EPROTO"))
+                .detail("no RTM_NEWNSID in the answer").build();
+    }
+
+    @Override
     public void addVeth(String name, String peer, NsHandle peerNetns) {
         String where = peerNetns == null ? "" : " (peer in " + peerNetns + ")";
         String what = "add veth " + name + "/" + peer + " in " + ns + where;

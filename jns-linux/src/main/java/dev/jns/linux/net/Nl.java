@@ -33,6 +33,13 @@ final class Nl {
     static final int RTM_NEWROUTE = 24;
     static final int RTM_DELROUTE = 25;
     static final int RTM_GETROUTE = 26;
+    static final int RTM_NEWNSID = 88;
+    static final int RTM_GETNSID = 90;
+    /** NETNSA_*: attributes of RTM_GETNSID / RTM_NEWNSID (linux/net_namespace.h). */
+    static final int NETNSA_NSID = 1;
+    static final int NETNSA_FD = 3;
+    /** NETNSA_NSID's value when no id is assigned. */
+    static final int NETNSA_NSID_NOT_ASSIGNED = -1;
 
     // nlmsg_flags
     static final int NLM_F_REQUEST = 0x1;
@@ -103,6 +110,8 @@ final class Nl {
             case RTM_NEWROUTE -> "RTM_NEWROUTE";
             case RTM_DELROUTE -> "RTM_DELROUTE";
             case RTM_GETROUTE -> "RTM_GETROUTE";
+            case RTM_NEWNSID -> "RTM_NEWNSID";
+            case RTM_GETNSID -> "RTM_GETNSID";
             case NLMSG_ERROR -> "NLMSG_ERROR";
             case NLMSG_DONE -> "NLMSG_DONE";
             default -> "message type " + type;

@@ -38,6 +38,23 @@ final class Rtnl {
         return w.finish();
     }
 
+    /** RTM_GETNSID: the id the socket's namespace gives the network namespace open as {@code nsFd}. */
+    static byte[] getNsid(int seq, int nsFd) {
+        NlWriter w = new NlWriter(Nl.RTM_GETNSID, ACK, seq);
+        w.bytes(new byte[] {(byte) AF_UNSPEC}); // struct rtgenmsg, padded to 4
+        return w.u32(Nl.NETNSA_FD, nsFd).finish();
+    }
+
+    /** NETNSA_NSID of an RTM_NEWNSID answer ({@link Nl#NETNSA_NSID_NOT_ASSIGNED} when none is assigned). */
+    static int nsid(NlMessage m) {
+        NlAttrs a = NlAttrs.parse(m.payload(), 4, m.payload().length - 4);
+        byte[] v = a.get(Nl.NETNSA_NSID);
+        if (v == null || v.length < 4) {
+            throw new IllegalArgumentException("RTM_NEWNSID without NETNSA_NSID");
+        }
+        return java.nio.ByteBuffer.wrap(v).order(java.nio.ByteOrder.nativeOrder()).getInt();
+    }
+
     /** RTM_GETLINK of one link by name: the answer is one RTM_NEWLINK, or ENODEV. */
     static byte[] getLink(int seq, String name) {
         NlWriter w = new NlWriter(Nl.RTM_GETLINK, ACK, seq);

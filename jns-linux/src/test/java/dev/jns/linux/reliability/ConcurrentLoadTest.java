@@ -48,7 +48,8 @@ class ConcurrentLoadTest {
                             if (r.exitCode() == n % 7 && r.outcome().exitCode() == n % 7) {
                                 good++;
                             } else {
-                                failures.add("spawn " + n + ": exit " + r.exitCode() + ", stderr " + r.stderr());
+                                failures.add("spawn " + n + ": exit " + r.exitCode() + " (" + r.outcome().describe() + "; "
+                                        + r.outcome() + "), stderr " + r.stderr());
                             }
                         } catch (RuntimeException e) {
                             failures.add("spawn " + n + ": " + e);

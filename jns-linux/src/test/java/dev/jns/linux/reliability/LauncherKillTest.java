@@ -75,7 +75,9 @@ class LauncherKillTest {
         long ms = (System.nanoTime() - t0) / 1_000_000;
         assertThat(result).as("step %d: the caller's result", step).isInstanceOf(NamespaceException.class);
         NamespaceException e = (NamespaceException) result;
-        System.out.printf("launcher (uid " + System.getProperty("user.name") + ") killed before step %d: %d ms to %s (%d processes of the sandbox)%n", step, ms,
+        // expected: the test itself killed the launcher; the message (which suspects a jns bug) is what a caller gets
+        System.out.printf("expected failure (this test killed the launcher, uid " + System.getProperty("user.name")
+                + ", before step %d): after %d ms the caller got: %s (%d processes of the sandbox)%n", step, ms,
                 e.getMessage().replace('\n', ' '), inside.size());
         assertThat(e.getMessage()).as("step %d", step).containsIgnoringCase("launcher");
         for (long pid : inside) {
