@@ -107,6 +107,14 @@ public final class UnshareCommand implements Callable<Integer> {
     @Option(names = "--cpus", paramLabel = "<n>", description = "CPU share in CPUs, e.g. 1.5 (cpu.max)")
     Double cpus;
 
+    @Option(names = "--info-fd", paramLabel = "<fd>",
+            description = "write the program's pid and namespace ids as JSON to <fd> once it runs (bwrap's --info-fd)")
+    Integer infoFd;
+
+    @Option(names = "--json-status-fd", paramLabel = "<fd>",
+            description = "as --info-fd, then a JSON line with its exit code when it ends (bwrap's --json-status-fd)")
+    Integer statusFd;
+
     @Option(names = "--explain", description = "print the equivalent unshare and bwrap commands instead of running")
     boolean explain;
 
@@ -134,6 +142,8 @@ public final class UnshareCommand implements Callable<Integer> {
             throw new CliException("--hostname needs --uts");
         }
         List<String> cmd = program(command);
+        StatusFds.check("--info-fd", infoFd);
+        StatusFds.check("--json-status-fd", statusFd);
         if (explain) {
             PrintExplanation.unshare(cli.spec.commandLine().getOut(), this, sel, cmd);
             return 0;
@@ -149,9 +159,14 @@ public final class UnshareCommand implements Callable<Integer> {
         }
     }
 
-    /** Waits for the program; says so when the OOM killer ended it (its status alone says only signal 9). */
+    /**
+     * Waits for the program (after telling --info-fd/--json-status-fd that it runs); says so when the OOM killer
+     * ended it (its status alone says only signal 9).
+     */
     private int ended(NsProcess p) throws InterruptedException {
+        StatusFds.started(infoFd, statusFd, p);
         int code = p.waitFor();
+        StatusFds.ended(statusFd, code);
         dev.jns.Outcome o = p.outcome();
         if (o.kind() == dev.jns.Outcome.Kind.OOM_KILLED) {
             cli.spec.commandLine().getErr().println("jns: " + cmdName(p) + o.describe());

@@ -53,6 +53,44 @@ abstract class JnsCliContract {
     }
 
     @Test
+    void infoAndStatusFdsGetThePidTheNamespacesAndTheExitCode() throws Exception {
+        Path info = Files.createTempFile("jns-info", ".json");
+        Path status = Files.createTempFile("jns-status", ".json");
+        try (java.io.FileOutputStream i = new java.io.FileOutputStream(info.toFile());
+             java.io.FileOutputStream st = new java.io.FileOutputStream(status.toFile())) {
+            Cli.Result r = Cli.jns(args("unshare", "--uts", "--info-fd", Integer.toString(fdOf(info)),
+                    "--json-status-fd", Integer.toString(fdOf(status)), "sh", "-c", "readlink /proc/self/ns/uts; exit 3"));
+            assertThat(r.code()).as(r.err()).isEqualTo(3);
+            long uts = Long.parseLong(r.out().strip().replaceAll("\\D", ""));
+            String first = Files.readString(info);
+            assertThat(first).matches("\\{\"child-pid\":[1-9][0-9]*,.*\"uts-namespace\":" + uts + "[,}].*\n");
+            try (dev.jns.NsHandle mine = Namespaces.current(NamespaceType.UTS)) {
+                assertThat(uts).isNotEqualTo(mine.inode());
+            }
+            assertThat(Files.readAllLines(status)).containsExactly(first.strip(), "{\"exit-code\":3}");
+        } finally {
+            Files.deleteIfExists(info);
+            Files.deleteIfExists(status);
+        }
+        Cli.Result closed = Cli.jns("unshare", "--user", "--info-fd", "999", "true");
+        assertThat(closed.code()).isEqualTo(1);
+        assertThat(closed.err()).contains("--info-fd 999: not an open file descriptor");
+    }
+
+    /** The number of this JVM's fd open on {@code file}. */
+    private static int fdOf(Path file) throws java.io.IOException {
+        try (java.util.stream.Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.filter(f -> {
+                try {
+                    return Files.readSymbolicLink(f).equals(file.toRealPath());
+                } catch (java.io.IOException gone) {
+                    return false;
+                }
+            }).mapToInt(f -> Integer.parseInt(f.getFileName().toString())).findFirst().orElseThrow();
+        }
+    }
+
+    @Test
     void theProgramsExitStatusIsJnssExitStatus() {
         assertThat(Cli.jns("unshare", "--user", "sh", "-c", "exit 7").code()).isEqualTo(7);
         assertThat(Cli.jns("unshare", "--user", "sh", "-c", "kill -TERM $$").code()).isEqualTo(128 + 15);
