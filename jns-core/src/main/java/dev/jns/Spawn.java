@@ -165,6 +165,13 @@ public final class Spawn {
      * Joins existing namespaces, as {@code nsenter} does. Each handle must stay open until {@link #start}
      * returns. The launcher checks that the handle's file is still the namespace it was (device and inode)
      * before it joins. User namespaces are joined first, mount namespaces last.
+     *
+     * <p>Joined and new namespaces combine: a joined user namespace owns the new ones (bubblewrap's
+     * {@code --userns}), a joined pid namespace holds the command while mount, uts, net, ipc, cgroup or time
+     * namespaces are new. A type cannot be both joined and created ({@link InvalidSpecException} at start):
+     * a new pid namespace must be a child of the creating process's active one, which a join does not change
+     * (the kernel's clone fails with EINVAL); a new user namespace in a joined one is not supported (bubblewrap
+     * refuses it too); for the other types a new namespace has nothing to do with the joined one.
      */
     public Spawn join(NsHandle... namespaces) {
         Objects.requireNonNull(namespaces, "namespaces");
@@ -532,7 +539,7 @@ public final class Spawn {
             }
             if (newNamespaces.contains(h.type())) {
                 throw new InvalidSpecException("join", "asked both to join and to create a "
-                        + h.type().procName() + " namespace", "choose one");
+                        + h.type().procName() + " namespace", joinAndCreateHint(h.type()));
             }
         }
         // user first (it grants the rights for the others), mount last (it changes how paths resolve)
@@ -552,7 +559,8 @@ public final class Spawn {
             }
         }
         if (seen.contains(NamespaceType.USER) && newNamespaces.contains(NamespaceType.USER)) {
-            throw new InvalidSpecException("join", "asked both to join and to create a user namespace", null);
+            throw new InvalidSpecException("join", "asked both to join and to create a user namespace",
+                    joinAndCreateHint(NamespaceType.USER));
         }
         List<dev.jns.sandbox.Mount> entries = mountPlan.entries();
         MountPlan.validate(entries);
@@ -613,6 +621,19 @@ public final class Spawn {
                 .loopback(loopback)
                 .passFds(passFds)
                 .build();
+    }
+
+    /** Why a type cannot be both joined and created, and what works instead (see {@link #join}). */
+    private static String joinAndCreateHint(NamespaceType type) {
+        return switch (type) {
+            case PID -> "the kernel makes a new pid namespace a child of the caller's active one (clone EINVAL after "
+                    + "setns): join the pid namespace and start a command that makes the nested one (bubblewrap forks "
+                    + "once more for --pidns with --unshare-pid)";
+            case USER -> "a new user namespace inside a joined one is not supported (nor by bubblewrap: --userns "
+                    + "excludes --unshare-user): join it and create the other types, which it then owns";
+            default -> "a new " + type.procName() + " namespace does not nest in a joined one (only pid and user "
+                    + "namespaces form a hierarchy): choose one";
+        };
     }
 
     private static int joinRank(NamespaceType t) {

@@ -108,4 +108,36 @@ class SpawnValidationTest {
         SpawnSpec.of(Namespaces.spawn().newUser().newMount().mounts(new MountPlan().propagation(Propagation.SLAVE)
                 .bindData(java.nio.file.Path.of("/etc/hosts"), "x")), "true");
     }
+
+    /** An open handle of {@code type} for validation only (nothing joins it: no spawn starts). */
+    private static NsHandle handle(NamespaceType type) {
+        return (NsHandle) java.lang.reflect.Proxy.newProxyInstance(NsHandle.class.getClassLoader(),
+                new Class<?>[] {NsHandle.class}, (proxy, method, args) -> switch (method.getName()) {
+                    case "type" -> type;
+                    case "isOpen" -> true;
+                    case "toString" -> type.procName() + ":[1]";
+                    case "hashCode" -> System.identityHashCode(proxy);
+                    case "equals" -> proxy == args[0];
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
+    }
+
+    @Test
+    void joiningAndCreatingOneTypeIsRefusedWithTheKernelsReason() {
+        assertThatThrownBy(() -> SpawnSpec.of(Namespaces.spawn().join(handle(NamespaceType.PID)).newPid(), "true"))
+                .isInstanceOfSatisfying(InvalidSpecException.class, e -> {
+                    assertThat(e.field()).isEqualTo("join");
+                    assertThat(e.getMessage()).contains("asked both to join and to create a pid namespace",
+                            "child of the caller's active one", "EINVAL");
+                });
+        assertThatThrownBy(() -> SpawnSpec.of(Namespaces.spawn().join(handle(NamespaceType.USER)).newUser(), "true"))
+                .hasMessageContaining("--userns excludes --unshare-user");
+        assertThatThrownBy(() -> SpawnSpec.of(Namespaces.spawn().join(handle(NamespaceType.NET)).newNet(), "true"))
+                .hasMessageContaining("only pid and user namespaces form a hierarchy");
+        // joined and new of different types combine
+        SpawnSpec ok = SpawnSpec.of(Namespaces.spawn().join(handle(NamespaceType.USER), handle(NamespaceType.PID))
+                .newMount().newUts().newNet(), "true");
+        assertThat(ok.newNamespaces()).containsExactlyInAnyOrder(NamespaceType.MOUNT, NamespaceType.UTS, NamespaceType.NET);
+        assertThat(ok.joins()).hasSize(2);
+    }
 }
