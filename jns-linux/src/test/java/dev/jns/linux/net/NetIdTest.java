@@ -9,7 +9,10 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** {@link Net#idOf}: RTM_GETNSID, in network namespaces the test creates (the tour's veth setup, as whoever runs). */
+/**
+ * {@link Net#idOf}: RTM_GETNSID, in network namespaces the test creates (the tour's veth setup), as whoever runs:
+ * as root directly, without root through the netlink helpers.
+ */
 class NetIdTest {
     @Test
     void aVethPeersNamespaceGetsAnIdAndAStrangerNone() throws Exception {
@@ -21,7 +24,8 @@ class NetIdTest {
              NsProcess c = Namespaces.spawn().join(user).newNet().start("sh", "-c", "read x");
              NsHandle netC = c.namespace(NamespaceType.NET);
              Net na = Net.of(netA);
-             Net nb = Net.of(netB)) {
+             Net nb = Net.of(netB);
+             Net nc = Net.of(netC)) { // rootless, a helper names only namespaces with a helper (an open Net)
             assertThat(na.idOf(netB)).isEmpty();
             na.veth("jnsid0", nb, "jnsid1");
             // the veth's peer lives in B: listing A's links (the peer's IFLA_LINK_NETNSID) makes A's kernel side
