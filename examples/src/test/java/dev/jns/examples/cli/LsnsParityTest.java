@@ -24,27 +24,21 @@ class LsnsParityTest {
     record Row(long ns, String type, int nprocs, String pid, String user, String command) {
     }
 
-    // the string pattern takes runs of plain characters at once ([^"\\]++): per character, a long command line
-    // (a JVM's classpath) overflowed the regex engine's stack
     static Map<String, Row> rows(String json) {
         Map<String, Row> rows = new HashMap<>();
-        Matcher obj = Pattern.compile("\\{([^{}]*)\\}").matcher(json);
-        while (obj.find()) {
-            Map<String, String> f = new HashMap<>();
-            Matcher kv = Pattern.compile("\"(\\w+)\":\\s*(\"((?:[^\"\\\\]++|\\\\.)*+)\"|[-0-9]+|null)").matcher(obj.group(1));
-            while (kv.find()) {
-                f.put(kv.group(1), kv.group(3) != null ? kv.group(3) : kv.group(2));
-            }
-            if (f.containsKey("ns")) {
-                Row r = new Row(Long.parseLong(f.get("ns")), f.get("type"), Integer.parseInt(f.get("nprocs")),
-                        f.get("pid"), f.get("user"), f.get("command"));
-                rows.put(r.type() + ":" + r.ns(), r);
-            }
+        for (Map<String, String> f : objects(json).values()) {
+            Row r = new Row(Long.parseLong(f.get("ns")), f.get("type"), Integer.parseInt(f.get("nprocs")),
+                    f.get("pid"), f.get("user"), f.get("command"));
+            rows.put(r.type() + ":" + r.ns(), r);
         }
         return rows;
     }
 
-    /** Every object of a JSON text that has an "ns" field, as its fields (strings, numbers and null as text). */
+    /**
+     * Every object of a JSON text that has an "ns" field, as its fields (strings, numbers and null as text). The
+     * string pattern takes runs of plain characters at once ([^"\\]++): per character, a long command line (a
+     * JVM's classpath) overflowed the regex engine's stack.
+     */
     static Map<Long, Map<String, String>> objects(String json) {
         Map<Long, Map<String, String>> out = new HashMap<>();
         Matcher obj = Pattern.compile("\\{([^{}]*)\\}").matcher(json);
