@@ -1,5 +1,6 @@
 package dev.jns.linux.ffi;
 
+import dev.jns.linux.ffi.libc.LibC;
 import jnr.ffi.LibraryLoader;
 import jnr.ffi.Memory;
 import jnr.ffi.Pointer;

@@ -2,6 +2,7 @@ package dev.jns.linux.ffi;
 
 import dev.jns.Errno;
 import dev.jns.NamespaceException;
+import dev.jns.linux.ffi.libc.LibC;
 
 import jnr.ffi.Memory;
 import jnr.ffi.Pointer;

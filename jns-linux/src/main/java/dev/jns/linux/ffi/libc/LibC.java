@@ -1,4 +1,4 @@
-package dev.jns.linux.ffi;
+package dev.jns.linux.ffi.libc;
 
 import jnr.ffi.Pointer;
 import jnr.ffi.annotations.In;
@@ -8,10 +8,11 @@ import jnr.ffi.types.size_t;
 import jnr.ffi.types.ssize_t;
 
 /**
- * The one binding of libc in jns: every function jns calls, loaded once by {@link Native}. Public only because
- * jnr-ffi generates its implementation in an unnamed module; not an API. Nothing outside this package calls it:
- * {@link Sys} wraps each function, reads errno right after the call and checks the result. Structs are passed as
- * the memory of a {@link jnr.ffi.Struct} ({@link Structs}).
+ * The one binding of libc in jns: every function jns calls, loaded once by {@link dev.jns.linux.ffi.Native}. Not
+ * an API: it is public, in a package of its own that the module opens (see module-info), only because jnr-ffi
+ * generates its implementation in an unnamed module. Only {@link dev.jns.linux.ffi.Sys} calls it: it wraps each
+ * function, reads errno right after the call and checks the result. Structs are passed as the memory of a
+ * {@link jnr.ffi.Struct} ({@code dev.jns.linux.ffi.Structs}).
  */
 public interface LibC {
     int open(String path, int flags, int mode);
