@@ -10,11 +10,9 @@ import dev.jns.sandbox.Security;
 import dev.jns.SpawnResult;
 import dev.jns.linux.SandboxSupport.As;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -25,7 +23,6 @@ import java.nio.file.StandardCopyOption;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Issue 13, items 7 and 8: read-only all the way down, binds nosuid and nodev, sources resolved once in the
@@ -33,25 +30,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * launcher drops to it: the rootless path for real).
  */
 class MountHardeningTest {
-    private LeakCheck leaks;
-    private Path work;
-
-    @BeforeAll
-    static void warmUp() {
-        SandboxSupport.warmUp();
-    }
-
-    @BeforeEach
-    void setUp() throws Exception {
-        leaks = LeakCheck.start();
-        work = SandboxSupport.sharedDir("jns-mounts-");
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        SandboxSupport.deleteTree(work);
-        leaks.assertNoLeaks();
-    }
+    @RegisterExtension
+    final WorkDir work = new WorkDir("jns-mounts-");
 
     /** Shell text that prints "MOUNTPOINT OPTIONS" for each mount at {@code path} (no awk: /etc is not there). */
     private static String options(String path) {
@@ -89,12 +69,12 @@ class MountHardeningTest {
         // the tree and its submount: tmpfs mounts of the sandbox's own, made before the bind (no root switch,
         // so sources are looked up in the tree the plan is building)
         SpawnResult r = SandboxSupport.spawn(as).mounts(new MountPlan()
-                        .tmpfs(work, 1 << 20, 0777)
+                        .tmpfs(work.path(), 1 << 20, 0777)
                         .mkdir(work.resolve("a"), 0777)
                         .tmpfs(work.resolve("a/sub"), 1 << 20, 0777)
                         .mkdir(work.resolve("b"), 0755)
                         .roBind(work.resolve("a"), work.resolve("b")))
-                .run("sh", "-c", "touch " + work + "/a/sub/w && echo writable-at-source; touch " + work + "/b/sub/x");
+                .run("sh", "-c", "touch " + work.path() + "/a/sub/w && echo writable-at-source; touch " + work.path() + "/b/sub/x");
         assertThat(r.stdout()).isEqualTo("writable-at-source\n");
         assertThat(r.stderr()).contains("b/sub/x").contains("Read-only file system");
     }

@@ -6,11 +6,10 @@ import dev.jns.Namespaces;
 import dev.jns.net.NetNs;
 import dev.jns.NsHandle;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,27 +22,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * but a kept namespace (as root: persisting needs CAP_SYS_ADMIN in the caller's mount namespace).
  */
 class PersistSafetyTest {
-    private LeakCheck leaks;
-    private Path work;
+    @RegisterExtension
+    final WorkDir work = new WorkDir("jns-persist-");
 
     @BeforeAll
-    static void warm() {
-        Warm.up();
-    }
-
-    @BeforeEach
-    void setUp() throws Exception {
+    static void rootOnly() {
         Assumptions.assumeTrue(Probe.root(), "persist needs root (CAP_SYS_ADMIN in the caller's mount namespace)");
-        leaks = LeakCheck.start();
-        work = SandboxSupport.sharedDir("jns-persist-");
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        if (work != null) {
-            SandboxSupport.deleteTree(work);
-            leaks.assertNoLeaks();
-        }
     }
 
     private static void run(String... command) throws Exception {

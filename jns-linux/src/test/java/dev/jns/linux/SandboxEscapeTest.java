@@ -6,9 +6,8 @@ import dev.jns.Spawn;
 import dev.jns.SpawnResult;
 import dev.jns.linux.SandboxSupport.As;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -24,27 +23,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * succeeds: the shell prints ESCAPED then.
  */
 class SandboxEscapeTest {
-    private LeakCheck leaks;
-    private Path work;
+    @RegisterExtension
+    final WorkDir work = new WorkDir("jns-escape-");
     private Path out;
-
-    @BeforeAll
-    static void warmUp() {
-        SandboxSupport.warmUp();
-    }
 
     @BeforeEach
     void setUp() throws Exception {
-        leaks = LeakCheck.start();
-        work = SandboxSupport.sharedDir("jns-escape-");
         out = Files.createDirectories(work.resolve("out"));
         out.toFile().setWritable(true, false);
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        SandboxSupport.deleteTree(work);
-        leaks.assertNoLeaks();
     }
 
     private Spawn step(As as) {

@@ -8,10 +8,8 @@ import dev.jns.linux.SandboxSupport.As;
 import dev.jns.sandbox.Mount;
 import dev.jns.sandbox.MountPlan;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -29,25 +27,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * root and as jnsci (the launcher drops to it), and from a jnsci JVM in {@link RootlessSandboxFsTest}.
  */
 class SandboxFsTest {
-    private LeakCheck leaks;
-    private Path work;
-
-    @BeforeAll
-    static void warmUp() {
-        SandboxSupport.warmUp();
-    }
-
-    @BeforeEach
-    void setUp() throws Exception {
-        leaks = LeakCheck.start();
-        work = SandboxSupport.sharedDir("jns-fs-");
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        SandboxSupport.deleteTree(work);
-        leaks.assertNoLeaks();
-    }
+    @RegisterExtension
+    final WorkDir work = new WorkDir("jns-fs-");
 
     private Path dir(String name) throws Exception {
         Path d = Files.createDirectories(work.resolve(name));
@@ -83,7 +64,7 @@ class SandboxFsTest {
             assertThat(hostIds).as("host ids of the sandbox's root: %s", r.stdout()).hasSize(2);
             ids = hostIds.get(0) + ":" + hostIds.get(1);
         }
-        assertThat(new ProcessBuilder("chown", "-R", ids, work.toString()).inheritIO().start().waitFor()).isZero();
+        assertThat(new ProcessBuilder("chown", "-R", ids, work.path().toString()).inheritIO().start().waitFor()).isZero();
     }
 
     private static Spawn sandbox(As as, MountPlan extra) {

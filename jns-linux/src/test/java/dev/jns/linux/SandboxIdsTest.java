@@ -15,7 +15,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -33,9 +33,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * Issue 13, item 1: a root caller's sandbox (a mount plan or a root switch) runs as unprivileged host ids unless
  * it opts in to host root; a plain spawn by root stays root. Each check looks from outside (the kernel's view).
  */
-@ExtendWith(NoLeaks.class)
 class SandboxIdsTest {
-    private Path work;
+    @RegisterExtension
+    final WorkDir work = new WorkDir("jns-ids-");
     private Path out;
 
     @BeforeAll
@@ -45,7 +45,6 @@ class SandboxIdsTest {
 
     @BeforeEach
     void setUp() throws IOException {
-        work = SandboxSupport.sharedDir("jns-ids-");
         out = Files.createDirectories(work.resolve("out"));
         out.toFile().setWritable(true, false);
         System.clearProperty("jns.sandbox.subids");
@@ -54,7 +53,6 @@ class SandboxIdsTest {
     @AfterEach
     void tearDown() throws IOException {
         System.clearProperty("jns.sandbox.subids");
-        SandboxSupport.deleteTree(work);
     }
 
     /** The README's build step: an empty root, /usr read-only, a writable /out. */

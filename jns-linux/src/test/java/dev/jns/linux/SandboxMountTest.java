@@ -7,9 +7,8 @@ import dev.jns.Namespaces;
 import dev.jns.SpawnResult;
 import dev.jns.linux.SandboxSupport.As;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -22,25 +21,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The mount plan and the root switch do what the plan says, as root and rootless (runAs jnsci). */
 class SandboxMountTest {
-    private LeakCheck leaks;
-    private Path work;
-
-    @org.junit.jupiter.api.BeforeAll
-    static void warmUp() {
-        SandboxSupport.warmUp();
-    }
-
-    @BeforeEach
-    void setUp() throws Exception {
-        leaks = LeakCheck.start();
-        work = SandboxSupport.sharedDir("jns-sandbox-");
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        SandboxSupport.deleteTree(work);
-        leaks.assertNoLeaks();
-    }
+    @RegisterExtension
+    final WorkDir work = new WorkDir("jns-sandbox-");
 
     @ParameterizedTest
     @EnumSource(As.class)
@@ -97,8 +79,8 @@ class SandboxMountTest {
     void withoutRootSwitchTheHostTreeStaysAndTmpfsCovers() throws Exception {
         Files.writeString(work.resolve("secret"), "host");
         SpawnResult r = Namespaces.spawn().newUser().mapRootUser()
-                .mounts(new MountPlan().tmpfs(work, 1 << 20, 0755))
-                .run("sh", "-c", "ls -A " + work + "; echo new > " + work + "/f; cat " + work + "/f");
+                .mounts(new MountPlan().tmpfs(work.path(), 1 << 20, 0755))
+                .run("sh", "-c", "ls -A " + work.path() + "; echo new > " + work.path() + "/f; cat " + work.path() + "/f");
         assertThat(r.exitCode()).as(r.stderr()).isZero();
         assertThat(r.stdout()).isEqualTo("new\n");
         assertThat(Files.readString(work.resolve("secret"))).isEqualTo("host");
@@ -213,7 +195,7 @@ class SandboxMountTest {
                 file.toString());
         assertThat(r.stdout()).isEqualTo("over\n");
         assertThat(Files.readString(file)).isEqualTo("under\n");
-        assertThat(Files.list(work).map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("d", "f");
+        assertThat(Files.list(work.path()).map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("d", "f");
         assertThatThrownBy(() -> SandboxSupport.spawn(As.ROOT)
                 .mounts(new MountPlan().bindData(work.resolve("missing"), "x")).run("true"))
                 .isInstanceOf(NamespaceException.class).hasMessageContaining("ENOENT")
