@@ -73,7 +73,7 @@ public final class LeakCheck {
         assertThat(mounts()).as("mounts in the JVM's mount namespace").isLessThanOrEqualTo(mounts);
     }
 
-    static int fds() {
+    public static int fds() {
         try (Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {
             return (int) s.count();
         } catch (IOException e) {
@@ -97,12 +97,12 @@ public final class LeakCheck {
         return out;
     }
 
-    static int enterThreads() {
+    public static int enterThreads() {
         return (int) Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("jns-enter")).count();
     }
 
     /** Pids whose parent is this JVM, zombies included (ProcessHandle hides zombies, /proc does not). */
-    static List<Long> children() {
+    public static List<Long> children() {
         long self = ProcessHandle.current().pid();
         List<Long> kids = new ArrayList<>();
         try (Stream<Path> s = Files.list(Path.of("/proc"))) {
@@ -123,7 +123,7 @@ public final class LeakCheck {
         return kids;
     }
 
-    static int mounts() {
+    public static int mounts() {
         if (!Probe.root()) {
             return 0;
         }

@@ -14,7 +14,7 @@ public final class Probe {
         return "root".equals(System.getProperty("user.name")) || uid() == 0;
     }
 
-    static long uid() {
+    public static long uid() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
                 if (line.startsWith("Uid:")) {
@@ -28,7 +28,7 @@ public final class Probe {
     }
 
     /** Uid and gid of a user from /etc/passwd, or null. */
-    static long[] user(String name) {
+    public static long[] user(String name) {
         try {
             for (String line : Files.readAllLines(Path.of("/etc/passwd"))) {
                 String[] f = line.split(":");
@@ -43,12 +43,12 @@ public final class Probe {
     }
 
     /** An unprivileged user to drop to with runAs: jnsci (CI's, with subuid ranges) or nobody. */
-    static long[] unprivileged() {
+    public static long[] unprivileged() {
         long[] u = user("jnsci");
         return u != null ? u : new long[] {65534, 65534};
     }
 
-    static boolean hasSubUidRange(String user) {
+    public static boolean hasSubUidRange(String user) {
         try {
             return Files.readAllLines(Path.of("/etc/subuid")).stream().anyMatch(l -> l.startsWith(user + ":"))
                     && Files.isExecutable(Path.of("/usr/bin/newuidmap"));
@@ -57,7 +57,7 @@ public final class Probe {
         }
     }
 
-    static boolean onPath(String program) {
+    public static boolean onPath(String program) {
         for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
             if (Files.isExecutable(Path.of(dir, program))) {
                 return true;
@@ -66,7 +66,7 @@ public final class Probe {
         return false;
     }
 
-    static String readlink(String path) {
+    public static String readlink(String path) {
         try {
             return Files.readSymbolicLink(Path.of(path)).toString();
         } catch (IOException e) {
@@ -74,11 +74,11 @@ public final class Probe {
         }
     }
 
-    static boolean alive(long pid) {
+    public static boolean alive(long pid) {
         return Files.exists(Path.of("/proc/" + pid)) && !state(pid).equals("Z");
     }
 
-    static String state(long pid) {
+    public static String state(long pid) {
         try {
             String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
             return stat.substring(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
@@ -87,7 +87,7 @@ public final class Probe {
         }
     }
 
-    static void sleep(long ms) {
+    public static void sleep(long ms) {
         try {
             TimeUnit.MILLISECONDS.sleep(ms);
         } catch (InterruptedException e) {

@@ -11,12 +11,12 @@ import java.nio.file.Path;
 import java.util.stream.Stream;
 
 /** Shared set-up of the sandbox tests: who runs the sandbox, and a minimal read-only system in an empty root. */
-final class SandboxSupport {
+public final class SandboxSupport {
     private SandboxSupport() {
     }
 
     /** How a test's sandbox is started. */
-    enum As {
+    public enum As {
         /** As the JVM's user (root here), with a user namespace mapping root. */
         ROOT,
         /** The launcher drops to the unprivileged user jnsci first: the rootless path, for real. */
@@ -24,13 +24,13 @@ final class SandboxSupport {
     }
 
     /** Loads the launcher and jns's per-JVM descriptors before a LeakCheck counts them. */
-    static void warmUp() {
+    public static void warmUp() {
         Warm.up();
     }
 
 
     /** uid (= gid) of jnsci, or -1. */
-    static long jnsci() {
+    public static long jnsci() {
         try {
             for (String line : Files.readAllLines(Path.of("/etc/passwd"))) {
                 String[] f = line.split(":");
@@ -45,7 +45,7 @@ final class SandboxSupport {
     }
 
     /** A spawn for {@code as}, in new user, pid, mount, net, ipc and uts namespaces. */
-    static Spawn spawn(As as) {
+    public static Spawn spawn(As as) {
         Spawn s = Namespaces.spawn().newUser().mapRootUser().newPid().newMount().newNet().newIpc().newUts();
         if (as == As.JNSCI) {
             long id = jnsci();
@@ -59,7 +59,7 @@ final class SandboxSupport {
      * An empty root with /usr read-only, the merged-/usr links (or read-only binds), /proc, /dev, a /tmp tmpfs
      * and /etc/passwd.
      */
-    static MountPlan minimalRoot() {
+    public static MountPlan minimalRoot() {
         MountPlan s = new MountPlan().emptyRoot().roBind(Path.of("/usr"), Path.of("/usr"));
         for (String top : new String[] {"bin", "sbin", "lib", "lib64", "lib32"}) {
             Path p = Path.of("/", top);
@@ -78,18 +78,18 @@ final class SandboxSupport {
     }
 
     /** {@code s} in {@link #minimalRoot()} plus {@code extra}, with a PATH for it. */
-    static Spawn inMinimalRoot(Spawn s, MountPlan extra) {
+    public static Spawn inMinimalRoot(Spawn s, MountPlan extra) {
         return s.mounts(minimalRoot().addAll(extra)).env("PATH", "/usr/bin:/bin:/usr/sbin:/sbin");
     }
 
     /** A directory under /tmp that jnsci may write too. */
-    static Path sharedDir(String prefix) throws IOException {
+    public static Path sharedDir(String prefix) throws IOException {
         Path d = Files.createTempDirectory(prefix);
         Files.setPosixFilePermissions(d, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
         return d;
     }
 
-    static void deleteTree(Path dir) throws IOException {
+    public static void deleteTree(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }

@@ -6,13 +6,13 @@ import dev.jns.Namespaces;
  * Starts jns's lazy, JVM-wide resources (launcher memfd, lifeline pipe, spawner thread, fork server, the reaper
  * thread of started processes) before leaks are counted.
  */
-final class Warm {
+public final class Warm {
     private static boolean done;
 
     private Warm() {
     }
 
-    static synchronized void up() {
+    public static synchronized void up() {
         if (!done) {
             Namespaces.spawn().run("true");
             try {
