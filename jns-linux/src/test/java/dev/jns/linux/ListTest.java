@@ -1,12 +1,14 @@
 package dev.jns.linux;
 
-import dev.jns.inspect.NamespaceInfo;
-import dev.jns.inspect.NamespaceTree;
 import dev.jns.NamespaceType;
 import dev.jns.Namespaces;
 import dev.jns.NsHandle;
 import dev.jns.NsProcess;
 import dev.jns.SpawnResult;
+import dev.jns.inspect.NamespaceInfo;
+import dev.jns.inspect.NamespaceTree;
+import dev.jns.linux.testing.LeakCheck;
+import dev.jns.linux.testing.Warm;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

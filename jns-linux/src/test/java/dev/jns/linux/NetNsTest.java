@@ -3,9 +3,12 @@ package dev.jns.linux;
 import dev.jns.NamespaceException;
 import dev.jns.NamespaceType;
 import dev.jns.Namespaces;
-import dev.jns.net.NetNs;
 import dev.jns.NsHandle;
 import dev.jns.SpawnResult;
+import dev.jns.linux.testing.LeakCheck;
+import dev.jns.linux.testing.Probe;
+import dev.jns.linux.testing.Warm;
+import dev.jns.net.NetNs;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

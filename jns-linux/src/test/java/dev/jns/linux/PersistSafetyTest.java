@@ -3,8 +3,11 @@ package dev.jns.linux;
 import dev.jns.NamespaceException;
 import dev.jns.NamespaceType;
 import dev.jns.Namespaces;
-import dev.jns.net.NetNs;
 import dev.jns.NsHandle;
+import dev.jns.linux.testing.Probe;
+import dev.jns.linux.testing.SandboxSupport;
+import dev.jns.linux.testing.WorkDir;
+import dev.jns.net.NetNs;
 
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;

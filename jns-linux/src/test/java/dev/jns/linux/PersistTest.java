@@ -6,6 +6,9 @@ import dev.jns.NamespaceType;
 import dev.jns.Namespaces;
 import dev.jns.NsHandle;
 import dev.jns.SpawnResult;
+import dev.jns.linux.testing.LeakCheck;
+import dev.jns.linux.testing.Probe;
+import dev.jns.linux.testing.Warm;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -6,6 +6,8 @@ import dev.jns.Namespaces;
 import dev.jns.NsHandle;
 import dev.jns.NsProcess;
 import dev.jns.SpawnResult;
+import dev.jns.linux.testing.LeakCheck;
+import dev.jns.linux.testing.Warm;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;

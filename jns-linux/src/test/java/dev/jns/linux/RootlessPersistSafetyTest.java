@@ -4,6 +4,8 @@ import dev.jns.NamespaceException;
 import dev.jns.NamespaceType;
 import dev.jns.Namespaces;
 import dev.jns.NsHandle;
+import dev.jns.linux.testing.Probe;
+import dev.jns.linux.testing.SandboxSupport;
 
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;

@@ -4,6 +4,7 @@ import dev.jns.NamespaceType;
 import dev.jns.Namespaces;
 import dev.jns.NsHandle;
 import dev.jns.SpawnResult;
+import dev.jns.linux.testing.Probe;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 

@@ -6,7 +6,7 @@ import dev.jns.NsProcess;
 import dev.jns.Outcome;
 import dev.jns.Spawn;
 import dev.jns.SpawnResult;
-import dev.jns.linux.NoLeaks;
+import dev.jns.linux.testing.NoLeaks;
 import dev.jns.sandbox.Limits;
 import dev.jns.sandbox.MountPlan;
 

@@ -31,7 +31,7 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 @Tag("rootless")
 class RootlessNetTest {
     private static void assumeNotRoot() {
-        assumeFalse(dev.jns.linux.Probe.root(), "a rootless test: run with -Djns.rootlessUser=jnsci (as root it proves nothing)");
+        assumeFalse(dev.jns.linux.testing.Probe.root(), "a rootless test: run with -Djns.rootlessUser=jnsci (as root it proves nothing)");
     }
 
     @Test

@@ -7,7 +7,7 @@ import dev.jns.Namespaces;
 import dev.jns.NsHandle;
 import dev.jns.NsProcess;
 import dev.jns.SpawnResult;
-import dev.jns.linux.LeakCheck;
+import dev.jns.linux.testing.LeakCheck;
 import dev.jns.net.AddressInfo;
 import dev.jns.net.Cidr;
 import dev.jns.net.LinkInfo;
@@ -58,7 +58,7 @@ class VethEchoTest {
     /** Starts the launcher and the JVM's netlink bindings once, so that their lasting fds are not counted as leaks. */
     @BeforeAll
     static void warmUp() throws Exception {
-        if (dev.jns.linux.Probe.root()) {
+        if (dev.jns.linux.testing.Probe.root()) {
             try (NetFixture f = new NetFixture(); Net n = Net.of(f.newNetns())) {
                 n.links();
             }
@@ -67,7 +67,7 @@ class VethEchoTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        assumeTrue(dev.jns.linux.Probe.root(), "needs root (CAP_SYS_ADMIN and CAP_NET_ADMIN over the test's namespaces)");
+        assumeTrue(dev.jns.linux.testing.Probe.root(), "needs root (CAP_SYS_ADMIN and CAP_NET_ADMIN over the test's namespaces)");
         leaks = LeakCheck.start();
         fx = new NetFixture();
         nsA = fx.newNetns();

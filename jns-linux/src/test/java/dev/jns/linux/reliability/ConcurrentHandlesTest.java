@@ -5,7 +5,7 @@ import dev.jns.NamespaceType;
 import dev.jns.Namespaces;
 import dev.jns.NsHandle;
 import dev.jns.SpawnResult;
-import dev.jns.linux.LeakCheck;
+import dev.jns.linux.testing.LeakCheck;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,7 +1,7 @@
 package dev.jns.linux.reliability;
 
 import dev.jns.SpawnResult;
-import dev.jns.linux.LeakCheck;
+import dev.jns.linux.testing.LeakCheck;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;

@@ -3,7 +3,7 @@ package dev.jns.linux.reliability;
 import dev.jns.Namespaces;
 import dev.jns.NsProcess;
 import dev.jns.Spawn;
-import dev.jns.linux.LeakCheck;
+import dev.jns.linux.testing.LeakCheck;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 

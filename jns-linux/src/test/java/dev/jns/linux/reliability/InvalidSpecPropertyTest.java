@@ -13,7 +13,7 @@ import dev.jns.Namespaces;
 import dev.jns.sandbox.Propagation;
 import dev.jns.sandbox.Rlimit;
 import dev.jns.Spawn;
-import dev.jns.linux.LeakCheck;
+import dev.jns.linux.testing.LeakCheck;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.quicktheories.core.Gen;

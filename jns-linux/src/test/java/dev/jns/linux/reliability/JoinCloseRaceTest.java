@@ -2,7 +2,7 @@ package dev.jns.linux.reliability;
 
 import dev.jns.NamespaceType;
 import dev.jns.Namespaces;
-import dev.jns.linux.LeakCheck;
+import dev.jns.linux.testing.LeakCheck;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;

@@ -1,6 +1,5 @@
 package dev.jns.linux.reliability;
 
-import dev.jns.linux.DieWithJvmMain;
 import org.junit.jupiter.api.Test;
 
 import java.io.BufferedReader;
@@ -27,7 +26,7 @@ class JvmKillLatencyTest {
         String java = ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java");
         List<Long> latenciesUs = new ArrayList<>();
         for (int run = 0; run < RUNS; run++) {
-            String marker = dev.jns.linux.Procs.marker();
+            String marker = dev.jns.linux.testing.Procs.marker();
             Process jvm = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
                     DieWithJvmMain.class.getName(), marker).redirectError(ProcessBuilder.Redirect.INHERIT).start();
             try {
@@ -44,10 +43,10 @@ class JvmKillLatencyTest {
                     assertThat(alive(pid)).as("run %d: sandbox %d 2 s after the JVM was killed", run, pid).isFalse();
                 }
                 // and what the commands started: background children and setsid'd double forks (3 per sandbox)
-                while (!dev.jns.linux.Procs.withArg(marker).isEmpty() && System.nanoTime() - killedAt < 2_000_000_000L) {
+                while (!dev.jns.linux.testing.Procs.withArg(marker).isEmpty() && System.nanoTime() - killedAt < 2_000_000_000L) {
                     Thread.onSpinWait();
                 }
-                assertThat(dev.jns.linux.Procs.withArg(marker)).as("run %d: descendants 2 s after the JVM was killed", run)
+                assertThat(dev.jns.linux.testing.Procs.withArg(marker)).as("run %d: descendants 2 s after the JVM was killed", run)
                         .isEmpty();
                 latenciesUs.add((System.nanoTime() - killedAt) / 1000);
                 assertThat(jvm.waitFor(5, TimeUnit.SECONDS)).isTrue();

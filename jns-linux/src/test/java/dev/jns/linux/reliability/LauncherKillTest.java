@@ -4,7 +4,7 @@ import dev.jns.NamespaceException;
 import dev.jns.Namespaces;
 import dev.jns.NsProcess;
 import dev.jns.linux.spawn.Step;
-import dev.jns.linux.LeakCheck;
+import dev.jns.linux.testing.LeakCheck;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;

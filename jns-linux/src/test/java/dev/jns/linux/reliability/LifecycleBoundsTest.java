@@ -6,7 +6,7 @@ import dev.jns.NsProcess;
 import dev.jns.Outcome;
 import dev.jns.Spawn;
 import dev.jns.SpawnResult;
-import dev.jns.linux.Procs;
+import dev.jns.linux.testing.Procs;
 import org.junit.jupiter.api.Test;
 
 import java.io.BufferedReader;

@@ -4,7 +4,7 @@ import dev.jns.NamespaceType;
 import dev.jns.Namespaces;
 import dev.jns.NsHandle;
 import dev.jns.NsProcess;
-import dev.jns.linux.LeakCheck;
+import dev.jns.linux.testing.LeakCheck;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 

@@ -4,7 +4,7 @@ import dev.jns.Namespaces;
 import dev.jns.NsProcess;
 import dev.jns.linux.spawn.Step;
 import dev.jns.SpawnResult;
-import dev.jns.linux.LeakCheck;
+import dev.jns.linux.testing.LeakCheck;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;

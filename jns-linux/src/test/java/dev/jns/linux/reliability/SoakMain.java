@@ -3,7 +3,7 @@ package dev.jns.linux.reliability;
 import dev.jns.Namespaces;
 import dev.jns.Spawn;
 import dev.jns.SpawnResult;
-import dev.jns.linux.LeakCheck;
+import dev.jns.linux.testing.LeakCheck;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * mvn -q -B -o -pl jns-linux -am verify -Dtest=SoakMain -Dsurefire.failIfNoSpecifiedTests=false \
  *     -Djns.soak.spawns=10000 -DargLine=-XX:NativeMemoryTracking=summary
  * </pre>
- * CI's 2,000-spawn version is {@code dev.jns.linux.SoakTest}. Growth of fds, threads, children, zombies
+ * CI's 2,000-spawn version is {@code dev.jns.linux.spawn.SoakTest}. Growth of fds, threads, children, zombies
  * and mounts must be zero; heap and native memory bounded.
  */
 class SoakMain {
