@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -50,12 +51,12 @@ final class LiveSandboxes {
                     supervisor.add(s.pid());
                     supervisors.add(s.pid());
                 });
-                first.children().forEach(c -> command.add(c.pid()));
+                children(first.pid()).forEach(command::add);
             }
             long[] busy = Bench.times(warmup, rounds, Bench::sandboxTrue);
-            System.out.printf(Locale.ROOT, "%d sandboxes alive (sleep in each): start median %.3f ms; per sandbox "
+            System.out.printf(Locale.ROOT, "%d sandboxes alive (sleep in each; started in %.1f s, start median %.3f ms); per sandbox "
                     + "supervisor (%s) + init (%s): VmRSS %s + %s kB, Pss %s + %s kB; the command itself (%s): VmRSS %s kB, "
-                    + "Pss %s kB; %d fds in the JVM per live sandbox%n", count, Bench.median(starts), supervisor.name,
+                    + "Pss %s kB; %d fds in the JVM per live sandbox%n", count, Arrays.stream(starts).sum() / 1e9, Bench.median(starts), supervisor.name,
                     init.name, supervisor.rss(), init.rss(), supervisor.pss(), init.pss(), command.name, command.rss(),
                     command.pss(), fdsPer);
             // the supervisors are the JVM's children (the fork server clones them with CLONE_PARENT); the JVM's
@@ -77,6 +78,19 @@ final class LiveSandboxes {
             long left = alive.stream().filter(Process::isAlive).count();
             System.out.printf(Locale.ROOT, "  closed all %d in %.0f ms; still alive: %d%n", alive.size(),
                     (System.nanoTime() - t0) / 1e6, left);
+        }
+    }
+
+    /**
+     * The children of {@code pid}, from {@code /proc/PID/task/PID/children} (one small read; {@code
+     * ProcessHandle.children()} scans all of /proc, which for thousands of processes takes minutes).
+     */
+    private static List<Long> children(long pid) {
+        try {
+            String list = Files.readString(Path.of("/proc", Long.toString(pid), "task", Long.toString(pid), "children"));
+            return Stream.of(list.trim().split("\\s+")).filter(t -> !t.isEmpty()).map(Long::valueOf).toList();
+        } catch (IOException e) {
+            return ProcessHandle.of(pid).stream().flatMap(ProcessHandle::children).map(ProcessHandle::pid).toList();
         }
     }
 
