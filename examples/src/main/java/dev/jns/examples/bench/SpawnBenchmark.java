@@ -29,8 +29,8 @@ import java.util.function.LongSupplier;
  * server start), throughput with 1, 2, 8 and 32 threads, the launcher's peak RSS, heap allocation per
  * {@code run()} ({@link Allocation}), latency as the host's mount table grows ({@link HostGrowth}), and memory
  * and latency with many sandboxes alive ({@link LiveSandboxes}). It prints; it asserts nothing.
- * Usage: {@code SpawnBenchmark [--short] [spawns] [warmup]}; {@code --short} is CI's version (under a minute:
- * fewer rounds, 1 and 8 threads, 50 and 500 mounts, 100 live sandboxes).
+ * Usage: {@code SpawnBenchmark [--short|--full] [spawns] [warmup]} (0: the mode's default); {@code --short} is
+ * CI's version (under a minute: fewer rounds, 1 and 8 threads, 50 and 500 mounts, 100 live sandboxes).
  */
 public final class SpawnBenchmark {
     private SpawnBenchmark() {
@@ -44,8 +44,9 @@ public final class SpawnBenchmark {
         long began = System.nanoTime();
         List<String> rest = new ArrayList<>(List.of(args));
         boolean quick = rest.remove("--short");
-        int n = !rest.isEmpty() ? Integer.parseInt(rest.get(0)) : quick ? 60 : 400;
-        int warmup = rest.size() > 1 ? Integer.parseInt(rest.get(1)) : quick ? 30 : 200;
+        rest.remove("--full");
+        int n = count(rest, 0, quick ? 40 : 400);
+        int warmup = count(rest, 1, quick ? 20 : 200);
         long cold = Bench.timed(Bench::sandboxTrue);
         latency(n, warmup, cold);
         for (int threads : quick ? new int[] {1, 8} : new int[] {1, 2, 8, 32}) {
@@ -64,6 +65,12 @@ public final class SpawnBenchmark {
         HostGrowth.report(quick ? new int[] {0, 50, 500} : new int[] {0, 50, 500, 5000}, quick ? 10 : 50, quick ? 20 : 200);
         LiveSandboxes.report(quick ? 100 : 1000, quick ? 10 : 50, quick ? 30 : 200);
         System.out.printf(Locale.ROOT, "benchmark took %.0f s%n", (System.nanoTime() - began) / 1e9);
+    }
+
+    /** The {@code i}th number of {@code args}, or {@code otherwise} when it is missing or 0. */
+    private static int count(List<String> args, int i, int otherwise) {
+        int v = args.size() > i ? Integer.parseInt(args.get(i)) : 0;
+        return v > 0 ? v : otherwise;
     }
 
     /** The interleaved variants: medians, p90s, the cold first spawn and the ratios. */
