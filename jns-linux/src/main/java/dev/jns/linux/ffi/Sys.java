@@ -75,6 +75,18 @@ public final class Sys {
         return r;
     }
 
+    /**
+     * open(2) without O_CLOEXEC, retried on EINTR: the fd or -errno. Only for what must survive an exec: the JVM's
+     * own standard fds when they were closed (StdFds).
+     */
+    public static int tryOpenInheritable(String path, int flags, int mode) {
+        int r;
+        do {
+            r = result(C.open(path, flags, mode));
+        } while (r == -Errno.EINTR);
+        return r;
+    }
+
     /** open(2) with O_CLOEXEC added; step {@code "open PATH"}. */
     public static int open(String what, String path, int flags, int mode) {
         return open(what, "open " + path, path, flags, mode, TOO_MANY_FILES);
@@ -286,16 +298,19 @@ public final class Sys {
 
     /**
      * posix_spawn of {@code path} with {@code sources.get(i)} as its fd {@code i}, an empty signal mask and
-     * default dispositions: {pid, 0} or {0, errno of posix_spawn}.
+     * default dispositions: {pid, 0} or {0, errno of posix_spawn}. {@code keepFd} (or -1) is an fd the file
+     * actions must not touch (the executable's own, run through /proc/self/fd after them).
      */
-    public static int[] posixSpawn(String what, String path, List<Integer> sources, Native.StringArray argv,
-                                   Native.StringArray envp) {
+    public static int[] posixSpawn(String what, String path, List<Integer> sources, int keepFd,
+                                   Native.StringArray argv, Native.StringArray envp) {
         Structs.FileActions actions = Structs.direct(new Structs.FileActions(Native.RUNTIME));
         Pointer a = Structs.memory(actions);
         spawnCheck(what, "posix_spawn_file_actions_init", C.posix_spawn_file_actions_init(a));
         try {
-            // two phases, so that no source is overwritten before it is copied: first out of the way, then home
-            int base = Math.max(sources.stream().mapToInt(Integer::intValue).max().orElse(0), sources.size()) + 1;
+            // two phases, so that no source is overwritten before it is copied: first out of the way (above every
+            // source, every target and keepFd), then home
+            int base = Math.max(Math.max(sources.stream().mapToInt(Integer::intValue).max().orElse(0), sources.size()),
+                    keepFd) + 1;
             for (int i = 0; i < sources.size(); i++) {
                 spawnCheck(what, "posix_spawn_file_actions_adddup2",
                         C.posix_spawn_file_actions_adddup2(a, sources.get(i), base + i));
