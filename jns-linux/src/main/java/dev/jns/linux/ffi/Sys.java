@@ -188,6 +188,71 @@ public final class Sys {
         return new long[] {st.dev.get(), st.ino.get()};
     }
 
+    /** What {@link #statx} reports: the file type and mode bits, owner, size, device and inode. */
+    public record FileStat(int mode, long uid, long size, long dev, long ino) {
+        private static final int S_IFMT = 0170000;
+
+        /** A symlink. */
+        public boolean isLink() {
+            return (mode & S_IFMT) == 0120000;
+        }
+
+        /** A directory. */
+        public boolean isDirectory() {
+            return (mode & S_IFMT) == 0040000;
+        }
+
+        /** A regular file. */
+        public boolean isRegular() {
+            return (mode & S_IFMT) == 0100000;
+        }
+    }
+
+    /**
+     * statx(2) of {@code name} in {@code dirfd}, not following a last symlink; of {@code dirfd} itself when
+     * {@code name} is empty. The device is (major &lt;&lt; 32 | minor), as jns compares it, not st_dev's encoding.
+     */
+    public static FileStat statx(String what, int dirfd, String name) {
+        Structs.Statx b = Structs.direct(new Structs.Statx(Native.RUNTIME));
+        int flags = Native.AT_SYMLINK_NOFOLLOW | (name.isEmpty() ? Native.AT_EMPTY_PATH : 0);
+        orThrow(result(C.statx(dirfd, name, flags, STATX_BASIC_STATS, Structs.memory(b))), what, "statx", Hint.NONE);
+        return new FileStat(b.mode.get(), b.uid.get(), b.size.get(), (b.devMajor.get() << 32) | b.devMinor.get(),
+                b.ino.get());
+    }
+
+    private static final int STATX_BASIC_STATS = 0x7ff;
+
+    /** The statfs f_type of the file system {@code fd} lies on. */
+    public static long fsType(String what, int fd) {
+        Structs.Statfs b = Structs.direct(new Structs.Statfs(Native.RUNTIME));
+        orThrow(result(C.fstatfs(fd, Structs.memory(b))), what, "fstatfs", Hint.NONE);
+        return b.type.get();
+    }
+
+    /** The effective uid of the JVM (unsigned). */
+    public static long geteuid() {
+        return C.geteuid() & 0xffffffffL;
+    }
+
+    /** openat(2) with O_CLOEXEC added, retried on EINTR: the fd or -errno. */
+    public static int tryOpenat(int dirfd, String name, int flags, int mode) {
+        int r;
+        do {
+            r = result(C.openat(dirfd, name, flags | Native.O_CLOEXEC, mode));
+        } while (r == -Errno.EINTR);
+        return r;
+    }
+
+    /** readlinkat(2) into {@code buf}: the length or -errno. */
+    public static int tryReadlinkat(int dirfd, String name, byte[] buf) {
+        return result(C.readlinkat(dirfd, name, buf, buf.length));
+    }
+
+    /** unlinkat(2): 0 or -errno. */
+    public static int tryUnlinkat(int dirfd, String name, int flags) {
+        return result(C.unlinkat(dirfd, name, flags));
+    }
+
     /** memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_EXEC); without MFD_EXEC on kernels before 6.3. */
     public static int memfdCreate(String what, String name, Hint hint) {
         int base = Native.MFD_CLOEXEC | Native.MFD_ALLOW_SEALING;
