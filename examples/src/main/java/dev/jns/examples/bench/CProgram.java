@@ -26,8 +26,9 @@ final class CProgram {
             }
             Files.copy(in, src);
         }
-        src.toFile().deleteOnExit();
+        // deleteOnExit deletes in reverse order: the directory, registered first, goes last, once empty
         dir.toFile().deleteOnExit();
+        src.toFile().deleteOnExit();
         Process cc;
         try {
             cc = new ProcessBuilder("cc", "-std=c11", "-O2", "-o", bin.toString(), src.toString())
