@@ -57,6 +57,15 @@ public final class Sys {
         return r < 0 ? -Native.errno() : (int) r;
     }
 
+    /** {@code call} (a {@link #result}: the value or -errno) again while it fails with EINTR. */
+    private static int retryingEintr(java.util.function.IntSupplier call) {
+        int r;
+        do {
+            r = call.getAsInt();
+        } while (r == -Errno.EINTR);
+        return r;
+    }
+
     private static int orThrow(int r, String what, String step, Hint hint) {
         if (r < 0) {
             throw fail(what, step, -r, hint);
@@ -68,11 +77,7 @@ public final class Sys {
 
     /** open(2) with O_CLOEXEC added, retried on EINTR: the fd or -errno. */
     public static int tryOpen(String path, int flags, int mode) {
-        int r;
-        do {
-            r = result(C.open(path, flags | Native.O_CLOEXEC, mode));
-        } while (r == -Errno.EINTR);
-        return r;
+        return retryingEintr(() -> result(C.open(path, flags | Native.O_CLOEXEC, mode)));
     }
 
     /**
@@ -80,11 +85,7 @@ public final class Sys {
      * own standard fds when they were closed (StdFds).
      */
     public static int tryOpenInheritable(String path, int flags, int mode) {
-        int r;
-        do {
-            r = result(C.open(path, flags, mode));
-        } while (r == -Errno.EINTR);
-        return r;
+        return retryingEintr(() -> result(C.open(path, flags, mode)));
     }
 
     /** open(2) with O_CLOEXEC added; step {@code "open PATH"}. */
@@ -139,20 +140,12 @@ public final class Sys {
 
     /** One read(2), retried on EINTR: the count (0 at EOF) or -errno. */
     public static int tryRead(int fd, byte[] buf, int len) {
-        int r;
-        do {
-            r = result(C.read(fd, buf, len));
-        } while (r == -Errno.EINTR);
-        return r;
+        return retryingEintr(() -> result(C.read(fd, buf, len)));
     }
 
     /** One read(2) into native memory, retried on EINTR: the count (0 at EOF) or -errno. */
     public static int tryRead(int fd, Pointer buf, int len) {
-        int r;
-        do {
-            r = result(C.read(fd, buf, len));
-        } while (r == -Errno.EINTR);
-        return r;
+        return retryingEintr(() -> result(C.read(fd, buf, len)));
     }
 
     /** One read(2), retried on EINTR: the count, 0 at EOF. */
@@ -162,11 +155,7 @@ public final class Sys {
 
     /** One write(2), retried on EINTR: the count or -errno. */
     public static int tryWrite(int fd, byte[] buf, int len) {
-        int r;
-        do {
-            r = result(C.write(fd, buf, len));
-        } while (r == -Errno.EINTR);
-        return r;
+        return retryingEintr(() -> result(C.write(fd, buf, len)));
     }
 
     /** Writes all of {@code data}. */
@@ -236,11 +225,7 @@ public final class Sys {
 
     /** openat(2) with O_CLOEXEC added, retried on EINTR: the fd or -errno. */
     public static int tryOpenat(int dirfd, String name, int flags, int mode) {
-        int r;
-        do {
-            r = result(C.openat(dirfd, name, flags | Native.O_CLOEXEC, mode));
-        } while (r == -Errno.EINTR);
-        return r;
+        return retryingEintr(() -> result(C.openat(dirfd, name, flags | Native.O_CLOEXEC, mode)));
     }
 
     /** readlinkat(2) into {@code buf}: the length or -errno. */
@@ -507,20 +492,12 @@ public final class Sys {
     /** sendto(2) to the kernel's netlink port, retried on EINTR: the count or -errno. */
     public static int trySendToKernel(int fd, int family, byte[] buf) {
         Structs.SockaddrNl a = kernel(family);
-        int r;
-        do {
-            r = result(C.sendto(fd, buf, buf.length, 0, Structs.memory(a), Struct.size(a)));
-        } while (r == -Errno.EINTR);
-        return r;
+        return retryingEintr(() -> result(C.sendto(fd, buf, buf.length, 0, Structs.memory(a), Struct.size(a))));
     }
 
     /** recv(2), retried on EINTR: the count or -errno (EAGAIN: the receive timeout passed). */
     public static int tryRecv(int fd, byte[] buf) {
-        int r;
-        do {
-            r = result(C.recv(fd, buf, buf.length, 0));
-        } while (r == -Errno.EINTR);
-        return r;
+        return retryingEintr(() -> result(C.recv(fd, buf, buf.length, 0)));
     }
 
     /** What {@link #receiveWithFd} got: the bytes (null at EOF), at most one fd (-1 when none), or an errno. */
@@ -549,10 +526,7 @@ public final class Sys {
         msg.iovLen.set(1);
         msg.control.set(Structs.memory(ctl));
         msg.controlLen.set(Struct.size(ctl));
-        int r;
-        do {
-            r = result(C.sendmsg(sock, Structs.memory(msg), Native.MSG_NOSIGNAL | flags));
-        } while (r == -Errno.EINTR);
+        int r = retryingEintr(() -> result(C.sendmsg(sock, Structs.memory(msg), Native.MSG_NOSIGNAL | flags)));
         return r < 0 ? -r : 0;
     }
 
@@ -568,10 +542,7 @@ public final class Sys {
         msg.iovLen.set(1);
         msg.control.set(Structs.memory(ctl));
         msg.controlLen.set(Struct.size(ctl));
-        int n;
-        do {
-            n = result(C.recvmsg(sock, Structs.memory(msg), Native.MSG_CMSG_CLOEXEC));
-        } while (n == -Errno.EINTR);
+        int n = retryingEintr(() -> result(C.recvmsg(sock, Structs.memory(msg), Native.MSG_CMSG_CLOEXEC)));
         if (n < 0) {
             return new Received(null, -1, -n);
         }
