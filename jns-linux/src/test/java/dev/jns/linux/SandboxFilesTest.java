@@ -196,6 +196,20 @@ class SandboxFilesTest {
         assertThat(lockedByAnother(lock)).as("after the sandbox ended").isFalse();
     }
 
+    @Test
+    void aFileWriteLockedOutsideFailsTheSpawnNamingTheEntry() throws Exception {
+        Path d = dir("locks");
+        Path lock = file(d, "lock", "");
+        Spawn s = sandbox(As.ROOT, new MountPlan().roBind(d, Path.of("/run/locks"))
+                .lockFile(Path.of("/run/locks/lock")));
+        try (FileChannel c = FileChannel.open(lock, StandardOpenOption.WRITE); FileLock l = c.lock()) {
+            assertThat(l.isValid()).isTrue();
+            assertThatThrownBy(() -> s.run("true")).isInstanceOf(NamespaceException.class)
+                    .hasMessageContaining("lockFile /run/locks/lock").hasMessageContaining("EAGAIN")
+                    .hasMessageContaining("write lock");
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(As.class)
     void aLockFileThatIsADirectoryOrMissingNamesTheEntry(As as) {
@@ -206,7 +220,7 @@ class SandboxFilesTest {
                 .hasMessageContaining("not a regular file");
         assertThatThrownBy(() -> missing.run("true"))
                 .isInstanceOf(NamespaceException.class).hasMessageContaining("lockFile /tmp/none")
-                .hasMessageContaining("ENOENT");
+                .hasMessageContaining("ENOENT").hasMessageContaining("needs an existing file");
     }
 
     // --- binds from descriptors
@@ -264,7 +278,7 @@ class SandboxFilesTest {
         try {
             assertThatThrownBy(() -> sandbox(As.ROOT, new MountPlan().bindFd(pipe[0], Path.of("/p"))).run("true"))
                     .isInstanceOf(NamespaceException.class).hasMessageContaining("bindFd fd " + pipe[0] + " -> /p")
-                    .hasMessageContaining("names pipe:");
+                    .hasMessageContaining("names pipe:").hasMessageContaining("not a pipe");
         } finally {
             Native.C.close(pipe[0]);
         }
