@@ -47,8 +47,8 @@ static int lifeline_closed(short revents)
 
 static void set_cloexec(int fd)
 {
-    int flags = fcntl(fd, F_GETFD);
-    if (flags < 0 || fcntl(fd, F_SETFD, flags | FD_CLOEXEC) < 0)
+    /* FD_CLOEXEC is the only fd flag there is: set, not read-modify-write (one syscall, not two). */
+    if (fcntl(fd, F_SETFD, FD_CLOEXEC) < 0)
         report_error(STEP_CLOSE_FDS, errno, "FD_CLOEXEC on fd %d", fd);
 }
 
@@ -281,8 +281,25 @@ static void supervise(pid_t c, int sfd, int sentinel)
     }
 }
 
+/* Once per exec, for the fork server and for a launcher spawned directly alike (every S the server forks
+ * inherits the result): the signals S forwards or reads (SIGCHLD among them) get their default
+ * dispositions, because an ignored SIGCHLD would make the kernel reap C. The JVM spawns the launcher
+ * with POSIX_SPAWN_SETSIGDEF, so this only makes sure. */
+static void default_dispositions(void)
+{
+    sigset_t mask;
+    forwarded_signals(&mask, 1);
+    sigaddset(&mask, SIG_KILL_SANDBOX);
+    struct sigaction dfl = { 0 };
+    dfl.sa_handler = SIG_DFL;
+    for (int sig = 1; sig < NSIG; sig++)
+        if (sigismember(&mask, sig) == 1 && sigaction(sig, &dfl, NULL) < 0)
+            report_error(STEP_SIGNALS, errno, "default disposition of signal %d", sig);
+}
+
 int main(int argc, char **argv)
 {
+    default_dispositions();
     if (argc > 1 && strcmp(argv[1], "--server") == 0)
         server_main();
     if (argc > 1 && strcmp(argv[1], "--describe") == 0) {
@@ -352,11 +369,7 @@ void launcher_main(void)
     sigaddset(&mask, SIG_KILL_SANDBOX);
     if (sigprocmask(SIG_BLOCK, &mask, NULL) < 0)
         report_error(STEP_SIGNALS, errno, "block signals");
-    struct sigaction dfl = { 0 };
-    dfl.sa_handler = SIG_DFL;
-    for (int sig = 1; sig < NSIG; sig++)
-        if (sigismember(&mask, sig) == 1 && sigaction(sig, &dfl, NULL) < 0)
-            report_error(STEP_SIGNALS, errno, "default disposition of signal %d", sig);
+    /* Their dispositions were made the defaults once, at the launcher's exec (main). */
     int sfd = signalfd(-1, &mask, SFD_CLOEXEC);
     if (sfd < 0)
         report_error(STEP_SIGNALS, errno, "signalfd");

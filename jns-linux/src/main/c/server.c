@@ -51,14 +51,20 @@ static void reply_start(int reply, pid_t pid, int err, int pidfd)
 __attribute__((noreturn))
 static void become_supervisor(const int *fds, int n)
 {
-    /* First out of the way (above every fd in play), then home: no fd is overwritten before it is copied. */
-    int base = 6 + n;
-    for (int i = 0; i < n; i++)
+    /* The targets are 0..n but 5. When every received fd lies above them all (the usual case: the
+     * server holds 0..5 and the kernel gives the lowest free numbers), each goes home directly; else
+     * first out of the way (above every fd in play), then home: no fd is overwritten before it is
+     * copied. */
+    int lowest = fds[0], base = 6 + n;
+    for (int i = 0; i < n; i++) {
+        if (fds[i] < lowest)
+            lowest = fds[i];
         if (fds[i] >= base)
             base = fds[i] + 1;
+    }
     int tmp[SERVER_MAX_FDS];
     for (int i = 0; i < n; i++) {
-        tmp[i] = fcntl(fds[i], F_DUPFD, base);
+        tmp[i] = lowest > n ? fds[i] : fcntl(fds[i], F_DUPFD, base);
         if (tmp[i] < 0)
             _exit(126);
     }
@@ -69,6 +75,20 @@ static void become_supervisor(const int *fds, int n)
     }
     /* The rest (the request socket, unless dup2 replaced fd 3) goes in S's own fd cleanup. */
     launcher_main();
+}
+
+/* The request's fds, closed: usually consecutive numbers (the kernel hands out the lowest free ones),
+ * then with one close_range instead of one close each. */
+static void close_received(const int *fds, int n)
+{
+    int consecutive = 1;
+    for (int i = 1; i < n; i++)
+        if (fds[i] != fds[0] + i)
+            consecutive = 0;
+    if (consecutive && syscall(SYS_close_range, (unsigned)fds[0], (unsigned)fds[n - 1], 0) == 0)
+        return;
+    for (int i = 0; i < n; i++)
+        close(fds[i]);
 }
 
 __attribute__((noreturn))
@@ -134,7 +154,6 @@ void server_main(void)
         reply_start(reply, pid > 0 ? pid : -1, pid > 0 ? 0 : errno, pid > 0 ? pidfd : -1);
         if (pidfd >= 0)
             close(pidfd);
-        for (int i = 0; i < n; i++)
-            close(fds[i]);
+        close_received(fds, n);
     }
 }

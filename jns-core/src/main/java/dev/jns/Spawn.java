@@ -516,11 +516,7 @@ public final class Spawn {
         if (argv0 != null) {
             total += RECORD_HEADER_BYTES + checkSize("argv0", argv0); // its own record (ARGV0)
         }
-        Map<String, String> env = environment == null ? System.getenv() : environment;
-        for (Map.Entry<String, String> e : env.entrySet()) {
-            Checks.checkNoNul("env " + e.getKey(), e.getKey() + "=" + e.getValue());
-            total += RECORD_HEADER_BYTES + checkSize("env " + e.getKey(), e.getKey() + "=" + e.getValue());
-        }
+        total += environment == null ? jvmEnvironmentBytes() : environmentBytes(environment);
         if (total > MAX_TOTAL_BYTES) {
             throw new InvalidSpecException("command", "arguments and environment take " + total
                     + " bytes as the launcher counts them (" + RECORD_HEADER_BYTES + " bytes of record header each "
@@ -614,7 +610,7 @@ public final class Spawn {
                 .propagation(mountPlan.propagation())
                 .timeOffsets(monotonicOffset, boottimeOffset)
                 .directory(dir)
-                .environment(env)
+                .environment(environment == null ? System.getenv() : environment)
                 .stdio(stdin, stdout, stderr, redirectErrorStream)
                 .runAs(runAsUid, runAsGid)
                 .mounts(entries, root)
@@ -656,6 +652,28 @@ public final class Spawn {
     public static final int MAX_TOTAL_BYTES = 1024 * 1024 - 64 * 1024;
     /** The launcher's record header: tag, reserved, length. */
     public static final int RECORD_HEADER_BYTES = 8;
+
+    /** The JVM's environment never changes: checked and counted once. */
+    private static volatile long jvmEnvironmentBytes = -1;
+
+    private static long jvmEnvironmentBytes() {
+        long n = jvmEnvironmentBytes;
+        if (n < 0) {
+            n = environmentBytes(System.getenv());
+            jvmEnvironmentBytes = n;
+        }
+        return n;
+    }
+
+    /** Checks every entry of {@code env} (C text, size) and returns the bytes its records take. */
+    private static long environmentBytes(Map<String, String> env) {
+        long total = 0;
+        for (Map.Entry<String, String> e : env.entrySet()) {
+            Checks.checkNoNul("env " + e.getKey(), e.getKey() + "=" + e.getValue());
+            total += RECORD_HEADER_BYTES + checkSize("env " + e.getKey(), e.getKey() + "=" + e.getValue());
+        }
+        return total;
+    }
 
     private static int checkSize(String field, String s) {
         int n = s.getBytes(StandardCharsets.UTF_8).length;

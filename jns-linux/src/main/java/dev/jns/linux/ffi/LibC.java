@@ -20,11 +20,20 @@ public interface LibC {
 
     @ssize_t long read(int fd, @Out byte[] buf, @size_t long count);
 
+    /** read(2) into native memory: no copy of a Java array in or out (the spawn's output loop). */
+    @ssize_t long read(int fd, Pointer buf, @size_t long count);
+
     @ssize_t long write(int fd, @In byte[] buf, @size_t long count);
 
     int pipe2(@Out int[] fds, int flags);
 
     int poll(Pointer fds, long nfds, int timeout);
+
+    /**
+     * poll(2) on {@code struct pollfd}s laid out in an int array, two ints each: the fd, then events in the low
+     * and revents in the high 16 bits (little-endian, as on x86-64 and arm64). No native memory is allocated.
+     */
+    int poll(@In @Out int[] fds, long nfds, int timeout);
 
     int socket(int domain, int type, int protocol);
 

@@ -134,6 +134,15 @@ public final class Sys {
         return r;
     }
 
+    /** One read(2) into native memory, retried on EINTR: the count (0 at EOF) or -errno. */
+    public static int tryRead(int fd, Pointer buf, int len) {
+        int r;
+        do {
+            r = result(C.read(fd, buf, len));
+        } while (r == -Errno.EINTR);
+        return r;
+    }
+
     /** One read(2), retried on EINTR: the count, 0 at EOF. */
     public static int read(String what, int fd, byte[] buf, int len) {
         return orThrow(tryRead(fd, buf, len), what, "read", Hint.NONE);
@@ -438,8 +447,11 @@ public final class Sys {
     public record Received(byte[] data, int fd, int errno) {
     }
 
-    /** sendmsg(2) of {@code data} with {@code fds} (SCM_RIGHTS), MSG_NOSIGNAL, retried on EINTR: 0 or the errno. */
-    public static int sendWithFds(int sock, byte[] data, int[] fds) {
+    /**
+     * sendmsg(2) of {@code data} with {@code fds} (SCM_RIGHTS) and {@code flags} (MSG_NOSIGNAL added), retried on
+     * EINTR: 0 or the errno.
+     */
+    public static int sendWithFds(int sock, byte[] data, int[] fds, int flags) {
         Pointer body = Memory.allocateDirect(Native.RUNTIME, Math.max(1, data.length), true);
         body.put(0, data, 0, data.length);
         Structs.IoVec iov = Structs.direct(new Structs.IoVec(Native.RUNTIME));
@@ -459,7 +471,7 @@ public final class Sys {
         msg.controlLen.set(Struct.size(ctl));
         int r;
         do {
-            r = result(C.sendmsg(sock, Structs.memory(msg), Native.MSG_NOSIGNAL));
+            r = result(C.sendmsg(sock, Structs.memory(msg), Native.MSG_NOSIGNAL | flags));
         } while (r == -Errno.EINTR);
         return r < 0 ? -r : 0;
     }
@@ -501,14 +513,12 @@ public final class Sys {
      * timeout: the caller's loop polls again).
      */
     public static int pollOne(int fd, short events, int timeoutMs) {
-        Pointer p = Memory.allocateDirect(Native.RUNTIME, 8, true);
-        p.putInt(0, fd);
-        p.putShort(4, events);
+        int[] p = {fd, events & 0xffff};
         int r = C.poll(p, 1, timeoutMs);
         if (r < 0) {
             return Native.errno() == Errno.EINTR ? 0 : -1;
         }
-        return r == 0 ? 0 : p.getShort(6) & 0xffff;
+        return r == 0 ? 0 : p[1] >>> 16;
     }
 
     /**

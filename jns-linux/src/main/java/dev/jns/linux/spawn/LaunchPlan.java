@@ -380,8 +380,10 @@ public final class LaunchPlan {
         for (String arg : spec.command()) {
             e.string(SpecEncoder.T_ARG, arg);
         }
-        for (Map.Entry<String, String> env : spec.environment().entrySet()) {
-            e.string(SpecEncoder.T_ENV, env.getKey() + "=" + env.getValue());
+        if (spec.environment() == System.getenv()) {
+            e.records(jvmEnvironmentRecords());
+        } else {
+            environmentRecords(e, spec.environment());
         }
         byte[] bytes = e.finish();
         if (bytes.length > SPEC_MAX_TOTAL) {
@@ -649,5 +651,25 @@ public final class LaunchPlan {
     /** Whether a user namespace was added because the caller is unprivileged. */
     public boolean userAdded() {
         return userAdded;
+    }
+
+    /** The ENV records of the JVM's own environment, which never changes: encoded once. */
+    private static volatile byte[] jvmEnvironmentRecords;
+
+    private static byte[] jvmEnvironmentRecords() {
+        byte[] r = jvmEnvironmentRecords;
+        if (r == null) {
+            SpecEncoder e = SpecEncoder.bare();
+            environmentRecords(e, System.getenv());
+            r = e.recordBytes();
+            jvmEnvironmentRecords = r;
+        }
+        return r;
+    }
+
+    private static void environmentRecords(SpecEncoder e, Map<String, String> environment) {
+        for (Map.Entry<String, String> env : environment.entrySet()) {
+            e.string(SpecEncoder.T_ENV, env.getKey() + "=" + env.getValue());
+        }
     }
 }

@@ -6,13 +6,8 @@ import dev.jns.linux.ffi.Sys;
 import dev.jns.spi.RunSupport;
 import dev.jns.spi.SpawnSpec;
 
-import jnr.ffi.Memory;
-import jnr.ffi.Pointer;
-
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-
-import static dev.jns.linux.ffi.Native.C;
 
 /**
  * {@code Spawn.run} on the caller's thread alone: poll(2) over the command's stdout and stderr, the launcher's
@@ -70,9 +65,9 @@ final class RunLoop {
         Sys.closeQuietly(l.ours[0]); // run() gives no stdin: the command sees EOF
         int[] fds = {l.ours[1], l.ours[2], l.statusFd, l.launcher.pidfd};
         Capture[] sinks = {out, err, null, null};
-        Pointer pfds = Memory.allocateDirect(Native.RUNTIME, 8L * fds.length, true);
         int[] slotOf = new int[fds.length];
-        byte[] buf = new byte[64 * 1024];
+        OutputScratch scratch = OutputScratch.take();
+        Sys.PollSet pfds = scratch.polls;
         boolean interrupted = false;
         boolean killed = false;
         long killDeadline = Long.MAX_VALUE;
@@ -85,16 +80,11 @@ final class RunLoop {
                 int n = 0;
                 for (int i = 0; i < fds.length; i++) {
                     if (fds[i] >= 0) {
-                        pfds.putInt(8L * n, fds[i]);
-                        pfds.putShort(8L * n + 4, Native.POLLIN);
-                        pfds.putShort(8L * n + 6, (short) 0);
+                        pfds.set(n, fds[i], Native.POLLIN);
                         slotOf[n++] = i;
                     }
                 }
-                int ready = C.poll(pfds, n, SLICE_MS);
-                if (ready < 0 && Native.errno() != Errno.EINTR) {
-                    throw Sys.fail(spec.describe(), "poll the command's output", null);
-                }
+                int ready = pfds.poll(spec.describe(), "poll the command's output", n, SLICE_MS);
                 long now = System.nanoTime();
                 if (!killed && (Thread.interrupted() || now > timeoutDeadline)) {
                     interrupted = now <= timeoutDeadline;
@@ -108,7 +98,7 @@ final class RunLoop {
                 }
                 boolean launcherEnded = false;
                 for (int k = 0; ready > 0 && k < n; k++) {
-                    if (pfds.getShort(8L * k + 6) == 0) {
+                    if (pfds.revents(k) == 0) {
                         continue;
                     }
                     int i = slotOf[k];
@@ -116,7 +106,7 @@ final class RunLoop {
                         launcherEnded = true;
                         continue;
                     }
-                    boolean open = i == 2 ? l.status.readAvailable(exits::accept) : drain(fds[i], buf, sinks[i]);
+                    boolean open = i == 2 ? l.status.readAvailable(exits::accept) : drain(fds[i], scratch, sinks[i]);
                     if (!open) {
                         Sys.closeQuietly(fds[i]);
                         fds[i] = -1;
@@ -127,12 +117,13 @@ final class RunLoop {
                     raw = l.launcher.awaitExit();
                     Spawner.awaitFirstProcess(l.childPidfd);
                     for (int i = 0; i < 3; i++) {
-                        finalDrain(fds, i, buf, sinks[i], l, exits);
+                        finalDrain(fds, i, scratch, sinks[i], l, exits);
                     }
                     break;
                 }
             }
         } finally {
+            scratch.close();
             for (int i = 0; i < 3; i++) {
                 Sys.closeQuietly(fds[i]);
             }
@@ -164,7 +155,7 @@ final class RunLoop {
     }
 
     /** Reads what {@code fds[i]} holds without waiting (its writers are gone, or outside the sandbox), to EOF. */
-    private static void finalDrain(int[] fds, int i, byte[] buf, Capture sink, Spawner.Launched l, ExitCollector exits) {
+    private static void finalDrain(int[] fds, int i, OutputScratch buf, Capture sink, Spawner.Launched l, ExitCollector exits) {
         while (fds[i] >= 0) {
             int revents = Sys.pollOne(fds[i], Native.POLLIN, 0);
             boolean open = (revents & (Native.POLLIN | Native.POLLHUP | Native.POLLERR)) != 0
@@ -177,12 +168,12 @@ final class RunLoop {
     }
 
     /** One read of a readable pipe into {@code sink}; false at EOF or on an error that ends the stream. */
-    private static boolean drain(int fd, byte[] buf, Capture sink) {
-        long n = C.read(fd, buf, buf.length);
+    private static boolean drain(int fd, OutputScratch buf, Capture sink) {
+        int n = buf.read(fd);
         if (n > 0) {
-            sink.add(buf, (int) n);
+            sink.add(buf.bytes, n);
             return true;
         }
-        return n < 0 && (Native.errno() == Errno.EINTR || Native.errno() == Errno.EAGAIN);
+        return n == -Errno.EAGAIN;
     }
 }

@@ -119,10 +119,35 @@ public final class SpecEncoder {
         u32(T_VERSION, VERSION);
     }
 
+    private SpecEncoder(boolean bare) {
+    }
+
+    /** An encoder without the VERSION record: for a run of records to append to a spec ({@link #records}). */
+    static SpecEncoder bare() {
+        return new SpecEncoder(true);
+    }
+
+    /** The records of a {@link #bare()} encoder so far (no END record). */
+    byte[] recordBytes() {
+        return out.toByteArray();
+    }
+
+    /** Appends records encoded by a {@link #bare()} encoder. */
+    SpecEncoder records(byte[] encoded) {
+        out.writeBytes(encoded);
+        return this;
+    }
+
+    /** {@code u16 tag | u16 0 | u32 length}, little-endian. */
     private void header(int tag, int length) {
-        ByteBuffer b = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-        b.putShort((short) tag).putShort((short) 0).putInt(length);
-        out.writeBytes(b.array());
+        out.write(tag);
+        out.write(tag >>> 8);
+        out.write(0);
+        out.write(0);
+        out.write(length);
+        out.write(length >>> 8);
+        out.write(length >>> 16);
+        out.write(length >>> 24);
     }
 
     /** A record whose payload is {@code payload}. */

@@ -25,8 +25,9 @@ final class StatusReader {
     }
 
     private final int fd;
-    private final byte[] chunk = new byte[4096];
-    private ByteBuffer pending = ByteBuffer.allocate(8192).order(ByteOrder.LITTLE_ENDIAN).flip();
+    // small: a spawn's records (PID, NSIDS, STARTED, EXIT) are about 200 bytes; a bigger one grows pending
+    private final byte[] chunk = new byte[1024];
+    private ByteBuffer pending = ByteBuffer.allocate(1024).order(ByteOrder.LITTLE_ENDIAN).flip();
     private boolean eof;
     private final java.util.ArrayDeque<Record> pushedBack = new java.util.ArrayDeque<>();
 
