@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/time.h>
 #include <sys/uio.h>
 #include <linux/netlink.h>
@@ -46,5 +47,14 @@ int main(void)
     SIZE(sigset_t);
     SIZE(posix_spawnattr_t);
     SIZE(posix_spawn_file_actions_t);
+    SIZE(struct statx);
+    FIELD(struct statx, stx_uid);
+    FIELD(struct statx, stx_mode);
+    FIELD(struct statx, stx_ino);
+    FIELD(struct statx, stx_size);
+    FIELD(struct statx, stx_dev_major);
+    FIELD(struct statx, stx_dev_minor);
+    SIZE(struct statfs);
+    FIELD(struct statfs, f_type);
     return 0;
 }

@@ -10,7 +10,6 @@ import dev.jns.linux.ffi.Sys;
 
 import java.nio.file.Path;
 
-import static dev.jns.linux.ffi.Native.C;
 
 /**
  * {@code ip netns add/delete}, the iproute2 way, so that both tools see the same namespaces:
@@ -30,26 +29,27 @@ final class NamedNetNs {
         String what = "ip netns add " + name;
         Path dir = NetNs.DIR;
         Path file = dir.resolve(name);
-        if (C.mkdir(dir.toString(), 0755) != 0 && Native.errno() != Errno.EEXIST) {
-            throw NamespaceException.builder(what).step("mkdir " + dir).errno(Native.errno()).hint(hint(Native.errno())).build();
+        int made = Sys.tryMkdir(dir.toString(), 0755);
+        if (made < 0 && made != -Errno.EEXIST) {
+            throw NamespaceException.builder(what).step("mkdir " + dir).errno(-made).hint(hint(-made)).build();
         }
         makeShared(what, dir);
         // the directory by fd (no symlink of another user on the way), the file created there exclusively and
         // never through a symlink, the namespace mounted onto that fd
         int dirFd = SafePaths.openDirectory(what, dir);
-        int fd = C.openat(dirFd, name, Native.O_RDONLY | Native.O_CREAT | Native.O_EXCL | Native.O_NOFOLLOW
-                | Native.O_CLOEXEC, 0);
+        int fd = Sys.tryOpenat(dirFd, name, Native.O_RDONLY | Native.O_CREAT | Native.O_EXCL | Native.O_NOFOLLOW, 0);
         if (fd < 0) {
-            int e = Native.errno();
+            int e = -fd;
             Sys.closeQuietly(dirFd);
             throw NamespaceException.builder(what).step("create " + file).errno(e).hint(e == Errno.EEXIST ? "a network namespace of that name exists (ip netns list)" : hint(e)).build();
         }
         NsHandle h = null;
         try {
             h = Create.create(java.util.List.of(NamespaceType.NET)).get(0);
-            if (C.mount(SafePaths.fdPath(((LinuxNsHandle) h).fd(what)), SafePaths.fdPath(fd), "none", Native.MS_BIND,
-                    null) != 0) {
-                int e = Native.errno();
+            int mounted = Sys.tryMount(SafePaths.fdPath(((LinuxNsHandle) h).fd(what)), SafePaths.fdPath(fd), "none",
+                    Native.MS_BIND);
+            if (mounted < 0) {
+                int e = -mounted;
                 throw NamespaceException.builder(what).step("bind mount on " + file).errno(e).hint(hint(e)).build();
             }
             NsHandle done = h;
@@ -70,13 +70,14 @@ final class NamedNetNs {
     /** As iproute2: try to make the directory shared; if it is no mount point (EINVAL), bind it onto itself once. */
     private static void makeShared(String what, Path dir) {
         boolean bound = false;
-        while (C.mount("", dir.toString(), "none", MS_SHARED | MS_REC, null) != 0) {
-            int e = Native.errno();
+        for (int r; (r = Sys.tryMount("", dir.toString(), "none", MS_SHARED | MS_REC)) < 0; ) {
+            int e = -r;
             if (e != Errno.EINVAL || bound) {
                 throw NamespaceException.builder(what).step("make " + dir + " a shared mount").errno(e).hint(hint(e)).build();
             }
-            if (C.mount(dir.toString(), dir.toString(), "none", Native.MS_BIND | MS_REC, null) != 0) {
-                int e2 = Native.errno();
+            int r2 = Sys.tryMount(dir.toString(), dir.toString(), "none", Native.MS_BIND | MS_REC);
+            if (r2 < 0) {
+                int e2 = -r2;
                 throw NamespaceException.builder(what).step("bind mount " + dir + " on itself").errno(e2).hint(hint(e2)).build();
             }
             bound = true;
@@ -97,22 +98,23 @@ final class NamedNetNs {
         }
         int fd = -1;
         try {
-            fd = C.openat(dirFd, name, Native.O_PATH | Native.O_NOFOLLOW | Native.O_CLOEXEC, 0);
+            fd = Sys.tryOpenat(dirFd, name, Native.O_PATH | Native.O_NOFOLLOW, 0);
             if (fd < 0) {
-                int e = Native.errno();
+                int e = -fd;
                 throw NamespaceException.builder(what).step("open " + file).errno(e).detail(e == Errno.ENOENT ? "no network namespace named " + name : null).hint(e == Errno.ENOENT ? "see NetNs.list() or ip netns list" : hint(e)).build();
             }
             if (SafePaths.isNsfs(what, fd)) {
                 Persistence.detachNsfs(what, fd, file);
             } else {
                 // not mounted: a leftover empty file is removed, as ip does; anything else is not ours to touch
-                SafePaths.Stat st = SafePaths.stat(what, fd, "");
+                Sys.FileStat st = SafePaths.stat(what, fd, "");
                 if (!st.isRegular() || st.size() != 0) {
                     throw NamespaceException.builder(what).step("check " + file).errno(Errno.EINVAL).detail(st.isLink() ? "a symlink" : "neither a kept namespace nor an empty file").hint("only a network namespace kept there (or its empty leftover file) is deleted").build();
                 }
             }
-            if (C.unlinkat(dirFd, name, 0) != 0) {
-                int e = Native.errno();
+            int removed = Sys.tryUnlinkat(dirFd, name, 0);
+            if (removed < 0) {
+                int e = -removed;
                 throw NamespaceException.builder(what).step("remove " + file).errno(e).hint(hint(e)).build();
             }
         } finally {

@@ -8,7 +8,6 @@ import dev.jns.linux.ffi.Sys;
 
 import java.nio.file.Path;
 
-import static dev.jns.linux.ffi.Native.C;
 
 /**
  * Keeping namespaces by bind mount, as {@code unshare --TYPE=FILE} and {@code ip netns add} do, without ever
@@ -33,18 +32,18 @@ final class Persistence {
         int fd = -1;
         boolean created = false;
         try {
-            fd = C.openat(dir, name, Native.O_RDONLY | Native.O_CREAT | Native.O_EXCL | Native.O_NOFOLLOW
-                    | Native.O_CLOEXEC, 0444);
+            fd = Sys.tryOpenat(dir, name, Native.O_RDONLY | Native.O_CREAT | Native.O_EXCL | Native.O_NOFOLLOW, 0444);
             if (fd >= 0) {
                 created = true;
-            } else if (Native.errno() == Errno.EEXIST) {
+            } else if (fd == -Errno.EEXIST) {
                 fd = reusable(what, dir, name, abs);
             } else {
-                int e = Native.errno();
+                int e = -fd;
                 throw NamespaceException.builder(what).step("create " + abs).errno(e).hint(e == Errno.EACCES ? "the directory is not writable by the caller" : null).build();
             }
-            if (C.mount(SafePaths.fdPath(nsFd), SafePaths.fdPath(fd), null, Native.MS_BIND, null) != 0) {
-                int e = Native.errno();
+            int mounted = Sys.tryMount(SafePaths.fdPath(nsFd), SafePaths.fdPath(fd), null, Native.MS_BIND);
+            if (mounted < 0) {
+                int e = -mounted;
                 String hint = switch (e) {
                     case Errno.EPERM -> "bind mounts need CAP_SYS_ADMIN over the mount namespace of " + target;
                     case Errno.EINVAL -> type == NamespaceType.MOUNT
@@ -67,13 +66,13 @@ final class Persistence {
 
     /** An existing target: an fd of it when it is an empty regular file of the caller's own, else refused. */
     private static int reusable(String what, int dir, String name, Path abs) {
-        int fd = C.openat(dir, name, Native.O_PATH | Native.O_NOFOLLOW | Native.O_CLOEXEC, 0);
+        int fd = Sys.tryOpenat(dir, name, Native.O_PATH | Native.O_NOFOLLOW, 0);
         if (fd < 0) {
-            throw Sys.fail(what, "open " + abs, null);
+            throw Sys.fail(what, "open " + abs, -fd, Sys.Hint.NONE);
         }
         try {
-            SafePaths.Stat st = SafePaths.stat(what, fd, "");
-            long euid = C.geteuid() & 0xffffffffL;
+            Sys.FileStat st = SafePaths.stat(what, fd, "");
+            long euid = Sys.geteuid();
             if (st.isLink()) {
                 throw NamespaceException.builder(what).step("check " + abs).errno(SafePaths.ELOOP).detail("it is a symlink").hint("persist never follows a symlink: remove it or choose another path").build();
             }
@@ -97,10 +96,10 @@ final class Persistence {
     /** Removes {@code name} from {@code dir} if it still is the file {@code fd} created (best effort). */
     static void removeIfSame(int dir, String name, int fd) {
         try {
-            SafePaths.Stat mine = SafePaths.stat("remove", fd, "");
-            SafePaths.Stat there = SafePaths.stat("remove", dir, name);
+            Sys.FileStat mine = SafePaths.stat("remove", fd, "");
+            Sys.FileStat there = SafePaths.stat("remove", dir, name);
             if (mine.dev() == there.dev() && mine.ino() == there.ino()) {
-                C.unlinkat(dir, name, 0);
+                Sys.tryUnlinkat(dir, name, 0);
             }
         } catch (NamespaceException ignored) {
             // gone already, or replaced: leave whatever is there now
@@ -116,9 +115,9 @@ final class Persistence {
         int dir = SafePaths.openDirectory(what, abs.getParent());
         int fd = -1;
         try {
-            fd = C.openat(dir, abs.getFileName().toString(), Native.O_PATH | Native.O_NOFOLLOW | Native.O_CLOEXEC, 0);
+            fd = Sys.tryOpenat(dir, abs.getFileName().toString(), Native.O_PATH | Native.O_NOFOLLOW, 0);
             if (fd < 0) {
-                int e = Native.errno();
+                int e = -fd;
                 throw NamespaceException.builder(what).step("open " + path).errno(e).hint(e == Errno.ENOENT ? "no such file" : null).build();
             }
             detachNsfs(what, fd, path);
@@ -134,7 +133,7 @@ final class Persistence {
      * the mount busy, and another thread's posix_spawn child may hold a copy of a handle's fd for a moment.
      */
     static void detachNsfs(String what, int fd, Path path) {
-        SafePaths.Stat st = SafePaths.stat(what, fd, "");
+        Sys.FileStat st = SafePaths.stat(what, fd, "");
         if (st.isLink()) {
             throw NamespaceException.builder(what).step("check " + path).errno(SafePaths.ELOOP).detail("it is a symlink").hint("a kept namespace is a file: unpersist never follows a symlink").build();
         }
@@ -142,8 +141,9 @@ final class Persistence {
         if (type != Native.NSFS_MAGIC) {
             throw NamespaceException.builder(what).step("check " + path).errno(Errno.EINVAL).detail("not a kept namespace (file system type 0x" + Long.toHexString(type) + ", not nsfs)").hint("nothing is mounted there by persist(); jns unmounts only a namespace kept there").build();
         }
-        if (C.umount2(SafePaths.fdPath(fd), Native.MNT_DETACH) != 0) {
-            int e = Native.errno();
+        int r = Sys.tryUmount2(SafePaths.fdPath(fd), Native.MNT_DETACH);
+        if (r < 0) {
+            int e = -r;
             throw NamespaceException.builder(what).step("umount " + path).errno(e).hint(e == Errno.EPERM ? "unmounting needs CAP_SYS_ADMIN over the mount namespace" : null).build();
         }
     }

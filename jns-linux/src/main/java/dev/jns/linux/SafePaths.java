@@ -5,15 +5,12 @@ import dev.jns.NamespaceException;
 import dev.jns.linux.ffi.Native;
 import dev.jns.linux.ffi.Sys;
 
-import jnr.ffi.Memory;
-import jnr.ffi.Pointer;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
 
-import static dev.jns.linux.ffi.Native.C;
 
 /**
  * Paths that another user may have prepared (persist targets, /run/netns entries), resolved by file descriptor:
@@ -22,11 +19,6 @@ import static dev.jns.linux.ffi.Native.C;
  * opened fd ({@code /proc/self/fd/N}), never the path again.
  */
 final class SafePaths {
-    private static final int S_IFMT = 0170000;
-    private static final int S_IFLNK = 0120000;
-    private static final int S_IFDIR = 0040000;
-    private static final int S_IFREG = 0100000;
-    private static final int STATX_BASIC_STATS = 0x7ff;
     private static final int MAX_LINKS = 40;
     /** Not among {@link Errno}'s constants. */
     static final int ELOOP = 40;
@@ -34,41 +26,14 @@ final class SafePaths {
     private SafePaths() {
     }
 
-    /** What statx says of an fd. */
-    record Stat(int mode, long uid, long size, long dev, long ino) {
-        boolean isLink() {
-            return (mode & S_IFMT) == S_IFLNK;
-        }
-
-        boolean isDirectory() {
-            return (mode & S_IFMT) == S_IFDIR;
-        }
-
-        boolean isRegular() {
-            return (mode & S_IFMT) == S_IFREG;
-        }
-    }
-
     /** statx of {@code name} in {@code dirfd} (not followed), or of {@code dirfd} itself for "". */
-    static Stat stat(String what, int dirfd, String name) {
-        Pointer b = Memory.allocateDirect(Native.RUNTIME, 256, true);
-        int flags = Native.AT_SYMLINK_NOFOLLOW | (name.isEmpty() ? Native.AT_EMPTY_PATH : 0);
-        if (C.statx(dirfd, name, flags, STATX_BASIC_STATS, b) != 0) {
-            throw Sys.fail(what, "statx", null);
-        }
-        // struct statx (the same on every architecture): uid at 20, mode at 28, ino at 32, size at 40,
-        // dev_major at 136, dev_minor at 140
-        long dev = ((long) b.getInt(136) << 32) | (b.getInt(140) & 0xffffffffL);
-        return new Stat(b.getShort(28) & 0xffff, b.getInt(20) & 0xffffffffL, b.getLong(40), dev, b.getLong(32));
+    static Sys.FileStat stat(String what, int dirfd, String name) {
+        return Sys.statx(what, dirfd, name);
     }
 
     /** The statfs f_type of the file system {@code fd} lies on. */
     static long fsType(String what, int fd) {
-        Pointer b = Memory.allocateDirect(Native.RUNTIME, 256, true);
-        if (C.fstatfs(fd, b) != 0) {
-            throw Sys.fail(what, "fstatfs", null);
-        }
-        return b.getLong(0); // f_type: the first word of struct statfs on x86-64 and arm64
+        return Sys.fsType(what, fd);
     }
 
     /** Whether {@code fd} is a namespace file: a /proc/PID/ns entry or a bind mount of one. */
@@ -90,7 +55,7 @@ final class SafePaths {
      */
     static int openDirectory(String what, Path dir) {
         String abs = dir.toAbsolutePath().toString();
-        long euid = C.geteuid() & 0xffffffffL;
+        long euid = Sys.geteuid();
         Deque<String> todo = new ArrayDeque<>();
         push(todo, abs);
         int cur = Sys.open(what, "/", Native.O_PATH | Native.O_DIRECTORY, 0);
@@ -101,12 +66,12 @@ final class SafePaths {
                 if (c.isEmpty() || c.equals(".")) {
                     continue;
                 }
-                int next = C.openat(cur, c, Native.O_PATH | Native.O_NOFOLLOW | Native.O_CLOEXEC, 0);
+                int next = Sys.tryOpenat(cur, c, Native.O_PATH | Native.O_NOFOLLOW, 0);
                 if (next < 0) {
-                    int e = Native.errno();
+                    int e = -next;
                     throw NamespaceException.builder(what).step("open " + abs).errno(e).detail("at component '" + c + "'").hint(e == Errno.ENOENT ? "the directory does not exist" : null).build();
                 }
-                Stat st;
+                Sys.FileStat st;
                 try {
                     st = stat(what, next, "");
                 } catch (RuntimeException e) {
@@ -123,9 +88,9 @@ final class SafePaths {
                             throw NamespaceException.builder(what).step("resolve " + abs).errno(ELOOP).detail("too many symlinks").build();
                         }
                         byte[] buf = new byte[4096];
-                        long n = C.readlinkat(next, "", buf, buf.length);
+                        int n = Sys.tryReadlinkat(next, "", buf);
                         if (n < 0) {
-                            throw Sys.fail(what, "readlink " + c, null);
+                            throw Sys.fail(what, "readlink " + c, -n, Sys.Hint.NONE);
                         }
                         target = new String(buf, 0, (int) n, StandardCharsets.UTF_8);
                     } finally {

@@ -4,6 +4,7 @@ import dev.jns.NamespaceException;
 import dev.jns.Namespaces;
 import dev.jns.SpawnResult;
 import dev.jns.linux.ffi.Native;
+import dev.jns.linux.ffi.Sys;
 
 import java.io.FileOutputStream;
 import java.io.PrintStream;
@@ -33,7 +34,7 @@ public final class FdLayoutMain {
                 }
                 int fd = Integer.parseInt(args[0]);
                 String before = Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).toString();
-                if (Native.C.close(fd) != 0) {
+                if (Sys.tryClose(fd) != 0) {
                     report.println("could not close fd " + fd);
                     return;
                 }
@@ -50,7 +51,7 @@ public final class FdLayoutMain {
         Namespaces.spawn().run("/bin/true"); // the JVM-wide things of jns exist now: the next failure is the spawn's
         java.util.List<Integer> held = new java.util.ArrayList<>();
         while (true) {
-            int fd = Native.C.open("/dev/null", Native.O_RDONLY, 0);
+            int fd = Sys.tryOpen("/dev/null", Native.O_RDONLY, 0);
             if (fd < 0) {
                 break;
             }
@@ -68,7 +69,7 @@ public final class FdLayoutMain {
         } catch (Throwable e) {
             report.println("other: " + e);
         } finally {
-            held.forEach(Native.C::close);
+            held.forEach(Sys::closeQuietly);
         }
     }
 }

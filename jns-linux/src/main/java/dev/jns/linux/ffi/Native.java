@@ -14,11 +14,8 @@ import java.util.List;
  * {@link Sys} calls libc; code outside this package uses its checked wrappers.
  */
 public final class Native {
-    /**
-     * The bound libc. For {@link Sys}; public only while SafePaths, NamedNetNs and Persistence (the path-safety
-     * work merged from sec-mounts) still call it directly: new code uses {@link Sys}.
-     */
-    public static final LibC C = LibraryLoader.create(LibC.class).load("c");
+    /** The bound libc: for {@link Sys} alone, which checks every result and reads errno right after each call. */
+    static final LibC C = LibraryLoader.create(LibC.class).load("c");
     /** The jnr runtime of {@link #C}. */
     public static final Runtime RUNTIME = Runtime.getRuntime(C);
 

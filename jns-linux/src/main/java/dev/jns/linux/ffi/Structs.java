@@ -161,4 +161,39 @@ final class Structs {
             super(r);
         }
     }
+
+    /**
+     * {@code struct statx} (the same on every architecture, 256 bytes): the fields jns reads by name, the rest
+     * reserved.
+     */
+    static final class Statx extends Struct {
+        private final Unsigned32 mask = new Unsigned32();
+        private final Unsigned32 blksize = new Unsigned32();
+        private final Unsigned64 attributes = new Unsigned64();
+        private final Unsigned32 nlink = new Unsigned32();
+        final Unsigned32 uid = new Unsigned32();
+        private final Unsigned32 gid = new Unsigned32();
+        final Unsigned16 mode = new Unsigned16();
+        private final Unsigned16 spare0 = new Unsigned16();
+        final Unsigned64 ino = new Unsigned64();
+        final Unsigned64 size = new Unsigned64();
+        private final Padding blocksToRdev = new Padding(NativeType.UCHAR, 136 - 48);
+        final Unsigned32 devMajor = new Unsigned32();
+        final Unsigned32 devMinor = new Unsigned32();
+        private final Padding rest = new Padding(NativeType.UCHAR, 256 - 144);
+
+        Statx(Runtime r) {
+            super(r);
+        }
+    }
+
+    /** {@code struct statfs} (120 bytes on x86-64 and arm64): {@code f_type} leads; the rest reserved. */
+    static final class Statfs extends Struct {
+        final Signed64 type = new Signed64();
+        private final Padding rest = new Padding(NativeType.UCHAR, 120 - 8);
+
+        Statfs(Runtime r) {
+            super(r);
+        }
+    }
 }

@@ -57,6 +57,15 @@ public final class Sys {
         return r < 0 ? -Native.errno() : (int) r;
     }
 
+    /** {@code call} (a {@link #result}: the value or -errno) again while it fails with EINTR. */
+    private static int retryingEintr(java.util.function.IntSupplier call) {
+        int r;
+        do {
+            r = call.getAsInt();
+        } while (r == -Errno.EINTR);
+        return r;
+    }
+
     private static int orThrow(int r, String what, String step, Hint hint) {
         if (r < 0) {
             throw fail(what, step, -r, hint);
@@ -68,11 +77,15 @@ public final class Sys {
 
     /** open(2) with O_CLOEXEC added, retried on EINTR: the fd or -errno. */
     public static int tryOpen(String path, int flags, int mode) {
-        int r;
-        do {
-            r = result(C.open(path, flags | Native.O_CLOEXEC, mode));
-        } while (r == -Errno.EINTR);
-        return r;
+        return retryingEintr(() -> result(C.open(path, flags | Native.O_CLOEXEC, mode)));
+    }
+
+    /**
+     * open(2) without O_CLOEXEC, retried on EINTR: the fd or -errno. Only for what must survive an exec: the JVM's
+     * own standard fds when they were closed (StdFds).
+     */
+    public static int tryOpenInheritable(String path, int flags, int mode) {
+        return retryingEintr(() -> result(C.open(path, flags, mode)));
     }
 
     /** open(2) with O_CLOEXEC added; step {@code "open PATH"}. */
@@ -127,20 +140,12 @@ public final class Sys {
 
     /** One read(2), retried on EINTR: the count (0 at EOF) or -errno. */
     public static int tryRead(int fd, byte[] buf, int len) {
-        int r;
-        do {
-            r = result(C.read(fd, buf, len));
-        } while (r == -Errno.EINTR);
-        return r;
+        return retryingEintr(() -> result(C.read(fd, buf, len)));
     }
 
     /** One read(2) into native memory, retried on EINTR: the count (0 at EOF) or -errno. */
     public static int tryRead(int fd, Pointer buf, int len) {
-        int r;
-        do {
-            r = result(C.read(fd, buf, len));
-        } while (r == -Errno.EINTR);
-        return r;
+        return retryingEintr(() -> result(C.read(fd, buf, len)));
     }
 
     /** One read(2), retried on EINTR: the count, 0 at EOF. */
@@ -150,11 +155,7 @@ public final class Sys {
 
     /** One write(2), retried on EINTR: the count or -errno. */
     public static int tryWrite(int fd, byte[] buf, int len) {
-        int r;
-        do {
-            r = result(C.write(fd, buf, len));
-        } while (r == -Errno.EINTR);
-        return r;
+        return retryingEintr(() -> result(C.write(fd, buf, len)));
     }
 
     /** Writes all of {@code data}. */
@@ -174,6 +175,67 @@ public final class Sys {
         Structs.Stat st = Structs.direct(new Structs.Stat(Native.RUNTIME));
         orThrow(result(C.fstat(fd, Structs.memory(st))), what, "fstat", Hint.NONE);
         return new long[] {st.dev.get(), st.ino.get()};
+    }
+
+    /** What {@link #statx} reports: the file type and mode bits, owner, size, device and inode. */
+    public record FileStat(int mode, long uid, long size, long dev, long ino) {
+        private static final int S_IFMT = 0170000;
+
+        /** A symlink. */
+        public boolean isLink() {
+            return (mode & S_IFMT) == 0120000;
+        }
+
+        /** A directory. */
+        public boolean isDirectory() {
+            return (mode & S_IFMT) == 0040000;
+        }
+
+        /** A regular file. */
+        public boolean isRegular() {
+            return (mode & S_IFMT) == 0100000;
+        }
+    }
+
+    /**
+     * statx(2) of {@code name} in {@code dirfd}, not following a last symlink; of {@code dirfd} itself when
+     * {@code name} is empty. The device is (major &lt;&lt; 32 | minor), as jns compares it, not st_dev's encoding.
+     */
+    public static FileStat statx(String what, int dirfd, String name) {
+        Structs.Statx b = Structs.direct(new Structs.Statx(Native.RUNTIME));
+        int flags = Native.AT_SYMLINK_NOFOLLOW | (name.isEmpty() ? Native.AT_EMPTY_PATH : 0);
+        orThrow(result(C.statx(dirfd, name, flags, STATX_BASIC_STATS, Structs.memory(b))), what, "statx", Hint.NONE);
+        return new FileStat(b.mode.get(), b.uid.get(), b.size.get(), (b.devMajor.get() << 32) | b.devMinor.get(),
+                b.ino.get());
+    }
+
+    private static final int STATX_BASIC_STATS = 0x7ff;
+
+    /** The statfs f_type of the file system {@code fd} lies on. */
+    public static long fsType(String what, int fd) {
+        Structs.Statfs b = Structs.direct(new Structs.Statfs(Native.RUNTIME));
+        orThrow(result(C.fstatfs(fd, Structs.memory(b))), what, "fstatfs", Hint.NONE);
+        return b.type.get();
+    }
+
+    /** The effective uid of the JVM (unsigned). */
+    public static long geteuid() {
+        return C.geteuid() & 0xffffffffL;
+    }
+
+    /** openat(2) with O_CLOEXEC added, retried on EINTR: the fd or -errno. */
+    public static int tryOpenat(int dirfd, String name, int flags, int mode) {
+        return retryingEintr(() -> result(C.openat(dirfd, name, flags | Native.O_CLOEXEC, mode)));
+    }
+
+    /** readlinkat(2) into {@code buf}: the length or -errno. */
+    public static int tryReadlinkat(int dirfd, String name, byte[] buf) {
+        return result(C.readlinkat(dirfd, name, buf, buf.length));
+    }
+
+    /** unlinkat(2): 0 or -errno. */
+    public static int tryUnlinkat(int dirfd, String name, int flags) {
+        return result(C.unlinkat(dirfd, name, flags));
     }
 
     /** memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_EXEC); without MFD_EXEC on kernels before 6.3. */
@@ -286,16 +348,19 @@ public final class Sys {
 
     /**
      * posix_spawn of {@code path} with {@code sources.get(i)} as its fd {@code i}, an empty signal mask and
-     * default dispositions: {pid, 0} or {0, errno of posix_spawn}.
+     * default dispositions: {pid, 0} or {0, errno of posix_spawn}. {@code keepFd} (or -1) is an fd the file
+     * actions must not touch (the executable's own, run through /proc/self/fd after them).
      */
-    public static int[] posixSpawn(String what, String path, List<Integer> sources, Native.StringArray argv,
-                                   Native.StringArray envp) {
+    public static int[] posixSpawn(String what, String path, List<Integer> sources, int keepFd,
+                                   Native.StringArray argv, Native.StringArray envp) {
         Structs.FileActions actions = Structs.direct(new Structs.FileActions(Native.RUNTIME));
         Pointer a = Structs.memory(actions);
         spawnCheck(what, "posix_spawn_file_actions_init", C.posix_spawn_file_actions_init(a));
         try {
-            // two phases, so that no source is overwritten before it is copied: first out of the way, then home
-            int base = Math.max(sources.stream().mapToInt(Integer::intValue).max().orElse(0), sources.size()) + 1;
+            // two phases, so that no source is overwritten before it is copied: first out of the way (above every
+            // source, every target and keepFd), then home
+            int base = Math.max(Math.max(sources.stream().mapToInt(Integer::intValue).max().orElse(0), sources.size()),
+                    keepFd) + 1;
             for (int i = 0; i < sources.size(); i++) {
                 spawnCheck(what, "posix_spawn_file_actions_adddup2",
                         C.posix_spawn_file_actions_adddup2(a, sources.get(i), base + i));
@@ -427,20 +492,12 @@ public final class Sys {
     /** sendto(2) to the kernel's netlink port, retried on EINTR: the count or -errno. */
     public static int trySendToKernel(int fd, int family, byte[] buf) {
         Structs.SockaddrNl a = kernel(family);
-        int r;
-        do {
-            r = result(C.sendto(fd, buf, buf.length, 0, Structs.memory(a), Struct.size(a)));
-        } while (r == -Errno.EINTR);
-        return r;
+        return retryingEintr(() -> result(C.sendto(fd, buf, buf.length, 0, Structs.memory(a), Struct.size(a))));
     }
 
     /** recv(2), retried on EINTR: the count or -errno (EAGAIN: the receive timeout passed). */
     public static int tryRecv(int fd, byte[] buf) {
-        int r;
-        do {
-            r = result(C.recv(fd, buf, buf.length, 0));
-        } while (r == -Errno.EINTR);
-        return r;
+        return retryingEintr(() -> result(C.recv(fd, buf, buf.length, 0)));
     }
 
     /** What {@link #receiveWithFd} got: the bytes (null at EOF), at most one fd (-1 when none), or an errno. */
@@ -469,10 +526,7 @@ public final class Sys {
         msg.iovLen.set(1);
         msg.control.set(Structs.memory(ctl));
         msg.controlLen.set(Struct.size(ctl));
-        int r;
-        do {
-            r = result(C.sendmsg(sock, Structs.memory(msg), Native.MSG_NOSIGNAL | flags));
-        } while (r == -Errno.EINTR);
+        int r = retryingEintr(() -> result(C.sendmsg(sock, Structs.memory(msg), Native.MSG_NOSIGNAL | flags)));
         return r < 0 ? -r : 0;
     }
 
@@ -488,10 +542,7 @@ public final class Sys {
         msg.iovLen.set(1);
         msg.control.set(Structs.memory(ctl));
         msg.controlLen.set(Struct.size(ctl));
-        int n;
-        do {
-            n = result(C.recvmsg(sock, Structs.memory(msg), Native.MSG_CMSG_CLOEXEC));
-        } while (n == -Errno.EINTR);
+        int n = retryingEintr(() -> result(C.recvmsg(sock, Structs.memory(msg), Native.MSG_CMSG_CLOEXEC)));
         if (n < 0) {
             return new Received(null, -1, -n);
         }

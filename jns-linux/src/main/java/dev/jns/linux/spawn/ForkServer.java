@@ -10,7 +10,6 @@ import org.slf4j.LoggerFactory;
 
 import java.util.List;
 
-import static dev.jns.linux.ffi.Native.C;
 
 /**
  * The JVM's fork server: one launcher started once (argv "--server") that forks a supervisor per spawn, so a
@@ -144,14 +143,16 @@ final class ForkServer {
     }
 
     private static ForkServer start() {
-        int[] sv = new int[2];
-        if (C.socketpair(Native.AF_UNIX, Native.SOCK_SEQPACKET | Native.SOCK_CLOEXEC, 0, sv) != 0) {
-            LOG.debug("no fork server: socketpair: {}", Errno.name(Native.errno()));
+        int[] sv;
+        try {
+            sv = Sys.seqpacketPair("start the jns fork server", "socketpair");
+        } catch (NamespaceException e) {
+            LOG.debug("no fork server: {}", e.getMessage());
             return null;
         }
-        int devNull = C.open("/dev/null", Native.O_RDWR | Native.O_CLOEXEC, 0);
+        int devNull = Sys.tryOpen("/dev/null", Native.O_RDWR, 0);
         if (devNull < 0) {
-            LOG.debug("no fork server: open /dev/null: {}", Errno.name(Native.errno()));
+            LOG.debug("no fork server: open /dev/null: {}", Errno.name(-devNull));
             Sys.closeQuietly(sv[0]);
             Sys.closeQuietly(sv[1]);
             return null;
@@ -221,12 +222,7 @@ final class ForkServer {
 
     /** One request; null when this server is gone or does not answer in time (the caller tries another). */
     private LauncherProc request(String what, List<Integer> fds) {
-        int[] reply = new int[2];
-        if (C.socketpair(Native.AF_UNIX, Native.SOCK_SEQPACKET | Native.SOCK_CLOEXEC, 0, reply) != 0) {
-            int e = Native.errno();
-            throw NamespaceException.builder(what).step("socketpair for the fork server").errno(e)
-                    .hint(Hints.forErrno(e)).build();
-        }
+        int[] reply = Sys.seqpacketPair(what, "socketpair for the fork server");
         int[] all = new int[fds.size() + 1];
         for (int i = 0; i < fds.size(); i++) {
             all[i] = fds.get(i);

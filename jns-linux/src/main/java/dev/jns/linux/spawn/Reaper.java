@@ -3,8 +3,6 @@ package dev.jns.linux.spawn;
 import dev.jns.linux.ffi.Native;
 import dev.jns.linux.ffi.Sys;
 
-import jnr.ffi.Memory;
-import jnr.ffi.Pointer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,12 +44,12 @@ final class Reaper {
         C_WRITE.accept(INSTANCE.wake[1]);
     }
 
-    private static final java.util.function.IntConsumer C_WRITE = fd -> Native.C.write(fd, new byte[] {1}, 1);
+    private static final java.util.function.IntConsumer C_WRITE = fd -> Sys.tryWrite(fd, new byte[] {1}, 1);
 
     private void loop() {
         List<Watch> watches = new ArrayList<>();
-        Pointer pfds = Memory.allocateDirect(Native.RUNTIME, 8L * 64, true);
         int capacity = 64;
+        Sys.PollSet pfds = new Sys.PollSet(capacity);
         byte[] sink = new byte[256];
         while (true) {
             for (Watch w; (w = added.poll()) != null; ) {
@@ -59,26 +57,28 @@ final class Reaper {
             }
             if (watches.size() + 1 > capacity) {
                 capacity = Math.max(capacity * 2, watches.size() + 1);
-                pfds = Memory.allocateDirect(Native.RUNTIME, 8L * capacity, true);
+                pfds = new Sys.PollSet(capacity);
             }
-            pfds.putInt(0, wake[0]);
-            pfds.putShort(4, Native.POLLIN);
-            pfds.putShort(6, (short) 0);
+            pfds.set(0, wake[0], Native.POLLIN);
             for (int i = 0; i < watches.size(); i++) {
-                pfds.putInt(8L * (i + 1), watches.get(i).fd());
-                pfds.putShort(8L * (i + 1) + 4, Native.POLLIN);
-                pfds.putShort(8L * (i + 1) + 6, (short) 0);
+                pfds.set(i + 1, watches.get(i).fd(), Native.POLLIN);
             }
-            int ready = Native.C.poll(pfds, watches.size() + 1, -1);
+            int ready;
+            try {
+                ready = pfds.poll("jns reaper", "poll", watches.size() + 1, -1);
+            } catch (dev.jns.NamespaceException e) {
+                LOG.debug("jns reaper: {}", e.getMessage()); // EINVAL/ENOMEM: try again, as before
+                continue;
+            }
             if (ready <= 0) {
                 continue; // EINTR
             }
-            if (pfds.getShort(6) != 0) {
-                Native.C.read(wake[0], sink, sink.length);
+            if (pfds.revents(0) != 0) {
+                Sys.tryRead(wake[0], sink, sink.length);
             }
             List<Watch> done = new ArrayList<>();
             for (int i = 0; i < watches.size(); i++) {
-                if (pfds.getShort(8L * (i + 1) + 6) == 0) {
+                if (pfds.revents(i + 1) == 0) {
                     continue;
                 }
                 Watch w = watches.get(i);

@@ -10,8 +10,8 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
- * {@code Spawn.run} on the caller's thread alone: poll(2) over the command's stdout and stderr, the launcher's
- * status and the launcher's pidfd. The run ends when the launcher ends — it ends right after the command, once
+ * {@code Spawn.run} on the caller's thread alone: poll(2) over the command's stdout and stderr and the launcher's
+ * pidfd; the launcher's last status records are read when it has ended. The run ends when the launcher ends — it ends right after the command, once
  * it has killed and reaped every process left in the sandbox — not when the output pipes reach EOF: a process
  * outside the sandbox that holds a copy of a pipe cannot hold {@code run()} up. What the pipes hold then is
  * read without waiting. Polls last at most {@value #SLICE_MS} ms, so that an interrupt is seen within that
@@ -79,7 +79,10 @@ final class RunLoop {
             while (true) {
                 int n = 0;
                 for (int i = 0; i < fds.length; i++) {
-                    if (fds[i] >= 0) {
+                    // Not the status (i == 2): after STARTED the launcher writes only its last records there
+                    // (EXIT, TIMEOUT, CGROUP: a few hundred bytes, far below a pipe's capacity), right before
+                    // it ends; they are read once its pidfd says so. Polling it would cost a wake-up per run.
+                    if (fds[i] >= 0 && i != 2) {
                         pfds.set(n, fds[i], Native.POLLIN);
                         slotOf[n++] = i;
                     }
@@ -106,7 +109,7 @@ final class RunLoop {
                         launcherEnded = true;
                         continue;
                     }
-                    boolean open = i == 2 ? l.status.readAvailable(exits::accept) : drain(fds[i], scratch, sinks[i]);
+                    boolean open = drain(fds[i], scratch, sinks[i]);
                     if (!open) {
                         Sys.closeQuietly(fds[i]);
                         fds[i] = -1;

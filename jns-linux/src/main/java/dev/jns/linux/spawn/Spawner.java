@@ -9,9 +9,6 @@ import dev.jns.linux.ffi.Native;
 import dev.jns.linux.ffi.Sys;
 import dev.jns.spi.SpawnSpec;
 
-import jnr.ffi.Memory;
-import jnr.ffi.Pointer;
-import jnr.ffi.byref.IntByReference;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,7 +23,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-import static dev.jns.linux.ffi.Native.C;
 
 /**
  * Starts the launcher with {@code posix_spawn} and exact fds, sends it the spec, and reads how setup went.
@@ -54,6 +50,12 @@ public final class Spawner {
     private static final ExecutorService SPAWN_THREAD = Executors.newSingleThreadExecutor(r -> daemon(r, "jns-spawner"));
     private static final int[] LIFELINE = lifeline();
     private static final Privileges JVM = Privileges.current();
+    /**
+     * /dev/null, read-only, open for the JVM's life (close-on-exec, like the lifeline): the stdin of every
+     * {@code run()}, whose command gets no input; one open and one close fewer per run.
+     */
+    private static final int NULL_STDIN = Sys.moveAtOrAbove(
+            Sys.open("open /dev/null for the stdin of run()", "/dev/null", Native.O_RDONLY, 0), 3);
 
     private static int[] lifeline() {
         int[] p = Sys.pipe("create the jns lifeline pipe");
@@ -155,8 +157,8 @@ public final class Spawner {
         try {
             int[] stdio = new int[3];
             int[] ours = {-1, -1, -1};
-            Redirect in = nullStdin && spec.stdin() == Redirect.PIPE ? Redirect.from(DEV_NULL) : spec.stdin();
-            stdio[0] = redirect(what, in, true, ours, 0, parentSide, childSide);
+            stdio[0] = nullStdin && spec.stdin() == Redirect.PIPE ? NULL_STDIN
+                    : redirect(what, spec.stdin(), true, ours, 0, parentSide, childSide);
             stdio[1] = redirect(what, spec.stdout(), false, ours, 1, parentSide, childSide);
             stdio[2] = spec.redirectErrorStream() ? stdio[1]
                     : redirect(what, spec.stderr(), false, ours, 2, parentSide, childSide);
@@ -178,9 +180,10 @@ public final class Spawner {
                 devIno.add(new long[] {h.device(), h.inode()});
             }
             for (java.util.Map.Entry<Integer, Integer> pass : spec.sandbox().passFds().entrySet()) {
-                if (C.fcntl(pass.getValue(), Native.F_GETFD, 0) < 0) {
+                int open = Sys.tryFcntl(pass.getValue(), Native.F_GETFD, 0);
+                if (open < 0) {
                     throw NamespaceException.builder(what)
-                            .step("pass fd " + pass.getValue() + " as fd " + pass.getKey()).errno(Native.errno())
+                            .step("pass fd " + pass.getValue() + " as fd " + pass.getKey()).errno(-open)
                             .detail("fd " + pass.getValue() + " is not open in this process")
                             .hint("keep the descriptor open until start() returns").build();
                 }
@@ -200,12 +203,12 @@ public final class Spawner {
             proc = useServer ? ForkServer.fork(what, forServer) : null;
             if (proc == null) {
                 // no fork server to be had: spawn the launcher directly
-                int pid = here ? check(what, SpawnCall.spawnHere(launcher.path(), sources))
+                int pid = here ? check(what, SpawnCall.spawnHere(what, launcher.path(), sources))
                         : posixSpawn(what, launcher.path(), sources);
                 int pidfd = Sys.pidfdOpen(pid);
                 if (pidfd < 0) {
                     int e = Native.errno();
-                    C.kill(pid, Native.SIGKILL);
+                    Sys.tryKill(pid, Native.SIGKILL); // our child, not yet waited for: the pid is still its own
                     Sys.waitpid(pid);
                     throw NamespaceException.builder(what).step("pidfd_open of the launcher").errno(e)
                             .hint("jns needs Linux 5.3 or later").build();
@@ -297,7 +300,6 @@ public final class Spawner {
         }
     }
 
-    private static final File DEV_NULL = new File("/dev/null");
     /** PIPE_BUF and the page size: a write this small into an empty pipe never blocks. */
     private static final int PIPE_PAGE = 4096;
 
@@ -409,9 +411,9 @@ public final class Spawner {
                     default -> throw new IllegalStateException(r.toString());
                 };
                 String stream = slot == 0 ? "stdin" : slot == 1 ? "stdout" : "stderr";
-                int fd = C.open(f.getPath(), flags | Native.O_CLOEXEC, 0666);
+                int fd = Sys.tryOpen(f.getPath(), flags, 0666);
                 if (fd < 0) {
-                    int e = Native.errno();
+                    int e = -fd;
                     String hint = Hints.forErrno(e);
                     throw NamespaceException.builder(what).step("open " + stream + " redirect " + f).errno(e)
                             .hint(hint != null ? hint : "the file must be " + (input ? "readable" : "writable")
@@ -424,7 +426,7 @@ public final class Spawner {
     }
 
     private static int posixSpawn(String what, String path, List<Integer> sources) {
-        Future<int[]> f = SPAWN_THREAD.submit(() -> SpawnCall.spawn(path, sources));
+        Future<int[]> f = SPAWN_THREAD.submit(() -> SpawnCall.spawn(what, path, sources));
         int[] r;
         try {
             r = f.get();
@@ -436,6 +438,9 @@ public final class Spawner {
                 throw NamespaceException.builder(what).step("posix_spawn").errno(Errno.EINTR).cause(again).build();
             }
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof NamespaceException ne) {
+                throw ne; // a file action refused, named by Sys.posixSpawn
+            }
             throw NamespaceException.builder(what).step("posix_spawn").detail(e.getCause().toString())
                     .cause(e.getCause()).build();
         }
@@ -450,7 +455,7 @@ public final class Spawner {
         List<Integer> sources = new ArrayList<>(fds);
         sources.add(LIFELINE[0]);
         String path = Launcher.get().path();
-        Future<int[]> f = SPAWN_THREAD.submit(() -> SpawnCall.spawn(path, sources, SpawnCall.SERVER_ARGV));
+        Future<int[]> f = SPAWN_THREAD.submit(() -> SpawnCall.spawn("start the jns fork server", path, sources, SpawnCall.SERVER_ARGV));
         try {
             return check("start the jns fork server", f.get());
         } catch (InterruptedException e) {
@@ -475,9 +480,9 @@ public final class Spawner {
             nul = Sys.open(what, "/dev/null", Native.O_RDWR, 0);
             List<Integer> sources = List.of(nul, out[1], out[1]);
             String path = Launcher.get().path();
-            Future<int[]> f = SPAWN_THREAD.submit(() -> SpawnCall.spawn(path, sources, SpawnCall.DESCRIBE_ARGV));
+            Future<int[]> f = SPAWN_THREAD.submit(() -> SpawnCall.spawn(what, path, sources, SpawnCall.DESCRIBE_ARGV));
             int pid = check(what, f.get());
-            C.close(out[1]);
+            Sys.closeQuietly(out[1]);
             out[1] = -1;
             java.io.ByteArrayOutputStream text = new java.io.ByteArrayOutputStream();
             byte[] buf = new byte[512];
@@ -490,6 +495,9 @@ public final class Spawner {
             Thread.currentThread().interrupt();
             throw NamespaceException.builder(what).step("posix_spawn").errno(Errno.EINTR).cause(e).build();
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof NamespaceException ne) {
+                throw ne; // a file action refused, named by Sys.posixSpawn
+            }
             throw NamespaceException.builder(what).step("posix_spawn").detail(e.getCause().toString())
                     .cause(e.getCause()).build();
         } finally {
@@ -508,68 +516,21 @@ public final class Spawner {
         return r[0];
     }
 
-    /**
-     * posix_spawn with exact fds. The attributes (empty signal mask, default dispositions) are made once and
-     * shared read-only; file actions are per call (the spawner thread reuses its own).
-     */
+    /** posix_spawn of the launcher with exact fds, through {@link Sys#posixSpawn}. */
     private static final class SpawnCall {
-        private static Pointer attr;
-        private static final Pointer ACTIONS = Memory.allocateDirect(Native.RUNTIME, 512, true);
-
-        /** On the calling thread, with file actions of its own. */
-        static int[] spawnHere(String path, List<Integer> sources) {
-            Pointer actions = Memory.allocateDirect(Native.RUNTIME, 512, true);
-            return spawn(path, sources, attributes(), actions, ARGV);
+        /** On the calling thread (a spawn that must not go through the spawner thread). */
+        static int[] spawnHere(String what, String path, List<Integer> sources) {
+            return spawn(what, path, sources, ARGV);
         }
 
-        /** On the spawner thread only. */
-        static int[] spawn(String path, List<Integer> sources) {
-            return spawn(path, sources, attributes(), ACTIONS, ARGV);
+        /** On the spawner thread. */
+        static int[] spawn(String what, String path, List<Integer> sources) {
+            return spawn(what, path, sources, ARGV);
         }
 
-        /** On the spawner thread only, with other arguments. */
-        static int[] spawn(String path, List<Integer> sources, Native.StringArray argv) {
-            return spawn(path, sources, attributes(), ACTIONS, argv);
-        }
-
-        private static synchronized Pointer attributes() {
-            if (attr == null) {
-                Pointer a = Memory.allocateDirect(Native.RUNTIME, 1024, true);
-                Pointer empty = Memory.allocateDirect(Native.RUNTIME, 128, true);
-                Pointer all = Memory.allocateDirect(Native.RUNTIME, 128, true);
-                C.posix_spawnattr_init(a);
-                C.sigemptyset(empty);
-                C.sigfillset(all);
-                C.posix_spawnattr_setsigmask(a, empty);
-                C.posix_spawnattr_setsigdefault(a, all);
-                C.posix_spawnattr_setflags(a, (short) (Native.POSIX_SPAWN_SETSIGMASK | Native.POSIX_SPAWN_SETSIGDEF));
-                attr = a;
-            }
-            return attr;
-        }
-
-        private static int[] spawn(String path, List<Integer> sources, Pointer attributes, Pointer actions,
-                                   Native.StringArray argv) {
-            // the temporaries lie above every source, every target and the launcher's own fd (which must survive
-            // the file actions: posix_spawn executes it after them)
-            int base = Math.max(Math.max(sources.stream().mapToInt(Integer::intValue).max().orElse(0), sources.size()),
-                    Launcher.get().fd()) + 1;
-            C.posix_spawn_file_actions_init(actions);
-            try {
-                // two phases, so that no source is overwritten before it is copied: first out of the way, then home
-                for (int i = 0; i < sources.size(); i++) {
-                    check(C.posix_spawn_file_actions_adddup2(actions, sources.get(i), base + i));
-                }
-                for (int i = 0; i < sources.size(); i++) {
-                    check(C.posix_spawn_file_actions_adddup2(actions, base + i, i));
-                    check(C.posix_spawn_file_actions_addclose(actions, base + i));
-                }
-                IntByReference pid = new IntByReference();
-                int err = C.posix_spawn(pid, path, actions, attributes, argv.pointer(), ENVP.pointer());
-                return new int[] {pid.intValue(), err};
-            } finally {
-                C.posix_spawn_file_actions_destroy(actions);
-            }
+        /** With other arguments; the launcher's own fd survives the file actions (it is executed after them). */
+        static int[] spawn(String what, String path, List<Integer> sources, Native.StringArray argv) {
+            return Sys.posixSpawn(what, path, sources, Launcher.get().fd(), argv, ENVP);
         }
 
         /** The launcher's argv and (empty) environment: constant, built once. */
@@ -577,12 +538,6 @@ public final class Spawner {
         private static final Native.StringArray ENVP = Native.strings(List.of());
         static final Native.StringArray SERVER_ARGV = Native.strings(List.of("jns-launcher", "--server"));
         static final Native.StringArray DESCRIBE_ARGV = Native.strings(List.of("jns-launcher", "--describe"));
-
-        private static void check(int err) {
-            if (err != 0) {
-                throw NamespaceException.builder("spawn").step("posix_spawn_file_actions").errno(err).build();
-            }
-        }
     }
 
 }

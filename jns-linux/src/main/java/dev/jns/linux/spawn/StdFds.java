@@ -1,8 +1,7 @@
 package dev.jns.linux.spawn;
 
 import dev.jns.linux.ffi.Native;
-
-import static dev.jns.linux.ffi.Native.C;
+import dev.jns.linux.ffi.Sys;
 
 /**
  * Fills closed standard fds (0, 1, 2) of the JVM with /dev/null, once, before jns opens anything: otherwise
@@ -16,13 +15,13 @@ final class StdFds {
 
     static synchronized void fill() {
         for (int fd = 0; fd <= 2; fd++) {
-            if (C.fcntl(fd, Native.F_GETFD, 0) >= 0) {
+            if (Sys.tryFcntl(fd, Native.F_GETFD, 0) >= 0) {
                 continue;
             }
-            // the lowest free number: fd itself, as the lower ones are open by now
-            int n = C.open("/dev/null", Native.O_RDWR, 0);
+            // the lowest free number: fd itself, as the lower ones are open by now; inheritable, as stdio is
+            int n = Sys.tryOpenInheritable("/dev/null", Native.O_RDWR, 0);
             if (n > fd) {
-                C.close(n); // another thread took the slot meanwhile: it is open now, which is all we want
+                Sys.closeQuietly(n); // another thread took the slot meanwhile: it is open now, which is all we want
             }
         }
     }

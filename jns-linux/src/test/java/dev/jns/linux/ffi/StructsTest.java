@@ -59,6 +59,21 @@ class StructsTest {
     }
 
     @Test
+    void statxAndStatfsHaveTheirFieldsWhereCPutsThem() {
+        Structs.Statx x = new Structs.Statx(R);
+        assertThat((long) Struct.size(x)).isEqualTo(c("struct statx"));
+        assertThat(x.uid.offset()).isEqualTo(c("struct statx.stx_uid"));
+        assertThat(x.mode.offset()).isEqualTo(c("struct statx.stx_mode"));
+        assertThat(x.ino.offset()).isEqualTo(c("struct statx.stx_ino"));
+        assertThat(x.size.offset()).isEqualTo(c("struct statx.stx_size"));
+        assertThat(x.devMajor.offset()).isEqualTo(c("struct statx.stx_dev_major"));
+        assertThat(x.devMinor.offset()).isEqualTo(c("struct statx.stx_dev_minor"));
+        Structs.Statfs f = new Structs.Statfs(R);
+        assertThat((long) Struct.size(f)).isEqualTo(c("struct statfs"));
+        assertThat(f.type.offset()).isEqualTo(c("struct statfs.f_type"));
+    }
+
+    @Test
     void pollFdIoVecMsgHdrAreLaidOutAsInC() {
         Structs.PollFd p = new Structs.PollFd(R);
         assertThat((long) Struct.size(p)).isEqualTo(c("struct pollfd"));
