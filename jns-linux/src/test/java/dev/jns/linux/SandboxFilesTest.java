@@ -8,6 +8,7 @@ import dev.jns.Spawn;
 import dev.jns.SpawnResult;
 import dev.jns.linux.SandboxSupport.As;
 import dev.jns.linux.ffi.Native;
+import dev.jns.linux.ffi.Sys;
 import dev.jns.sandbox.MountPlan;
 
 import org.junit.jupiter.api.AfterEach;
@@ -226,7 +227,7 @@ class SandboxFilesTest {
     // --- binds from descriptors
 
     private static int openPath(Path p) {
-        int fd = Native.C.open(p.toString(), Native.O_PATH | Native.O_CLOEXEC, 0);
+        int fd = Sys.tryOpen(p.toString(), Native.O_PATH | Native.O_CLOEXEC, 0);
         assertThat(fd).as("open %s", p).isGreaterThanOrEqualTo(0);
         return fd;
     }
@@ -248,7 +249,7 @@ class SandboxFilesTest {
             assertThat(work.resolve("moved/a")).hasContent("original\nmore");
             assertThat(work.resolve("orig/a")).hasContent("swapped");
         } finally {
-            Native.C.close(fd);
+            Sys.closeQuietly(fd);
         }
     }
 
@@ -264,7 +265,7 @@ class SandboxFilesTest {
             assertThat(r.stdout()).isEqualTo("ro\n0\n1\n2\n3\n"); // 3: ls's own directory
             assertThat(r.stderr()).contains("Read-only file system");
         } finally {
-            Native.C.close(fd);
+            Sys.closeQuietly(fd);
         }
     }
 
@@ -272,15 +273,14 @@ class SandboxFilesTest {
     void badDescriptorsAreRefused() throws Exception {
         assertThatThrownBy(() -> new MountPlan().bindFd(-1, Path.of("/x")))
                 .isInstanceOf(InvalidSpecException.class).hasMessageContaining("bindFd fd");
-        int[] pipe = new int[2];
-        assertThat(Native.C.pipe2(pipe, Native.O_CLOEXEC)).isZero();
-        Native.C.close(pipe[1]);
+        int[] pipe = Sys.pipe("test");
+        Sys.closeQuietly(pipe[1]);
         try {
             assertThatThrownBy(() -> sandbox(As.ROOT, new MountPlan().bindFd(pipe[0], Path.of("/p"))).run("true"))
                     .isInstanceOf(NamespaceException.class).hasMessageContaining("bindFd fd " + pipe[0] + " -> /p")
                     .hasMessageContaining("names pipe:").hasMessageContaining("not a pipe");
         } finally {
-            Native.C.close(pipe[0]);
+            Sys.closeQuietly(pipe[0]);
         }
         int notOpen = 1 << 20; // above any fd limit
         assertThatThrownBy(() -> sandbox(As.ROOT, new MountPlan().bindFd(notOpen, Path.of("/p"))).run("true"))

@@ -322,8 +322,9 @@ public final class Spawner {
             sources.add(fd);
         }
         for (int fd : plan.fdBindSources()) {
-            if (C.fcntl(fd, Native.F_GETFD, 0) < 0) {
-                throw NamespaceException.builder(what).step("bind fd " + fd).errno(Native.errno())
+            int open = Sys.tryFcntl(fd, Native.F_GETFD, 0);
+            if (open < 0) {
+                throw NamespaceException.builder(what).step("bind fd " + fd).errno(-open)
                         .detail("fd " + fd + " of MountPlan.bindFd/roBindFd is not open in this process")
                         .hint("keep the descriptor open until start() returns").build();
             }
