@@ -2,12 +2,10 @@ package dev.jns.examples.bench;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -30,32 +28,11 @@ final class CFloor implements AutoCloseable {
 
     /** Compiles and starts the C floor; empty (with the reason on stderr) when there is no C compiler. */
     static Optional<CFloor> start() throws IOException, InterruptedException {
-        Path dir = Files.createTempDirectory("jns-cfloor");
-        Path src = dir.resolve("cfloor.c");
-        Path bin = dir.resolve("cfloor");
-        try (InputStream in = CFloor.class.getResourceAsStream("cfloor.c")) {
-            if (in == null) {
-                throw new IllegalStateException("cfloor.c is missing from the class path");
-            }
-            Files.copy(in, src);
-        }
-        Process cc;
-        try {
-            cc = new ProcessBuilder("cc", "-std=c11", "-O2", "-o", bin.toString(), src.toString())
-                    .redirectErrorStream(true).start();
-        } catch (IOException e) {
-            System.err.println("C floor skipped: no C compiler (cc) on PATH: " + e.getMessage());
+        Optional<Path> bin = CProgram.compile("cfloor");
+        if (bin.isEmpty()) {
             return Optional.empty();
         }
-        String out = new String(cc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (cc.waitFor() != 0) {
-            System.err.println("C floor skipped: cc failed:\n" + out);
-            return Optional.empty();
-        }
-        bin.toFile().deleteOnExit();
-        src.toFile().deleteOnExit();
-        dir.toFile().deleteOnExit();
-        return Optional.of(new CFloor(new ProcessBuilder(bin.toString())
+        return Optional.of(new CFloor(new ProcessBuilder(bin.get().toString())
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start()));
     }
 

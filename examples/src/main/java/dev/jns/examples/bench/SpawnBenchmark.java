@@ -1,20 +1,17 @@
 package dev.jns.examples.bench;
 
 import dev.jns.NamespaceType;
-import dev.jns.Namespaces;
 import dev.jns.NsProcess;
 import dev.jns.Spawn;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
-import java.util.function.Supplier;
 
 /**
  * Measures, in one run, the time to start and wait for {@code /bin/true}:
@@ -28,9 +25,12 @@ import java.util.function.Supplier;
  *       done by a small C program and timed from within C, and a plain fork + exec from C.</li>
  * </ol>
  * The variants run interleaved, round after round, so that machine noise hits them alike; the ratios are the
- * result, not the times. Also: the first spawn of the JVM (cold: launcher extraction, class loading, fork
- * server start), throughput with 1, 2, 8 and 32 threads, and the launcher's peak RSS.
- * Usage: {@code SpawnBenchmark [spawns] [warmup]}.
+ * result, not the times. Then: the first spawn of the JVM (cold: launcher extraction, class loading, fork
+ * server start), throughput with 1, 2, 8 and 32 threads, the launcher's peak RSS, heap allocation per
+ * {@code run()} ({@link Allocation}), latency as the host's mount table grows ({@link HostGrowth}), and memory
+ * and latency with many sandboxes alive ({@link LiveSandboxes}). It prints; it asserts nothing.
+ * Usage: {@code SpawnBenchmark [--short|--full] [spawns] [warmup]} (0: the mode's default); {@code --short} is
+ * CI's version (under a minute: fewer rounds, 1 and 8 threads, 50 and 500 mounts, 100 live sandboxes).
  */
 public final class SpawnBenchmark {
     private SpawnBenchmark() {
@@ -41,17 +41,47 @@ public final class SpawnBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        int n = args.length > 0 ? Integer.parseInt(args[0]) : 400;
-        int warmup = args.length > 1 ? Integer.parseInt(args[1]) : 200;
-        Supplier<Spawn> sandbox = () -> Namespaces.spawn().newUser().mapRootUser().newPid().mountProc().newUts().newIpc();
-        long cold = timed(() -> check(sandbox.get().run("/bin/true").exitCode()));
+        long began = System.nanoTime();
+        List<String> rest = new ArrayList<>(List.of(args));
+        boolean quick = rest.remove("--short");
+        rest.remove("--full");
+        int n = count(rest, 0, quick ? 40 : 400);
+        int warmup = count(rest, 1, quick ? 20 : 200);
+        long cold = Bench.timed(Bench::sandboxTrue);
+        latency(n, warmup, cold);
+        for (int threads : quick ? new int[] {1, 8} : new int[] {1, 2, 8, 32}) {
+            int total = quick ? 100 : Math.max(200, n);
+            double jns = throughput(threads, total, Bench::sandboxTrue);
+            double pb = throughput(threads, total, () -> Bench.pb("/bin/true"));
+            System.out.printf(Locale.ROOT, "throughput, %2d threads: jns sandbox %7.0f spawns/s, ProcessBuilder %7.0f "
+                    + "spawns/s, ratio %.2f%s%n", threads, jns, pb, jns / pb, threads == 8 ? "  (goal: >= 1.5)" : "");
+        }
+        System.out.printf("launcher peak RSS (VmHWM) = %s%n", launcherPeakRss(Bench.sandbox()));
+        int calls = quick ? 100 : 1000;
+        System.out.printf("heap allocated per run() of /bin/true, %d calls each (goal: < 16 KiB for the sandbox):%n", calls);
+        System.out.println("  jns sandbox:       " + Allocation.perCall(calls, Bench::sandboxTrue));
+        System.out.println("  jns no namespaces: " + Allocation.perCall(calls, Bench::plainTrue));
+        System.out.println("  ProcessBuilder:    " + Allocation.perCall(calls, () -> Bench.pb("/bin/true")));
+        HostGrowth.report(quick ? new int[] {0, 50, 500} : new int[] {0, 50, 500, 5000}, quick ? 10 : 50, quick ? 20 : 200);
+        LiveSandboxes.report(quick ? 100 : 1000, quick ? 10 : 50, quick ? 30 : 200);
+        System.out.printf(Locale.ROOT, "benchmark took %.0f s%n", (System.nanoTime() - began) / 1e9);
+    }
+
+    /** The {@code i}th number of {@code args}, or {@code otherwise} when it is missing or 0. */
+    private static int count(List<String> args, int i, int otherwise) {
+        int v = args.size() > i ? Integer.parseInt(args.get(i)) : 0;
+        return v > 0 ? v : otherwise;
+    }
+
+    /** The interleaved variants: medians, p90s, the cold first spawn and the ratios. */
+    private static void latency(int n, int warmup, long cold) throws Exception {
         Optional<CFloor> floor = CFloor.start();
         List<Variant> variants = new ArrayList<>(List.of(
-                new Variant("jns user+pid+mount+proc+uts+ipc", () -> timed(() -> check(sandbox.get().run("/bin/true").exitCode()))),
-                new Variant("ProcessBuilder /bin/true", () -> timed(() -> pb("/bin/true"))),
-                new Variant("ProcessBuilder unshare -Ur -pf -m -u -i --mount-proc", () -> timed(() ->
-                        pb("unshare", "-Ur", "-pf", "-m", "-u", "-i", "--mount-proc", "/bin/true"))),
-                new Variant("jns, no namespaces", () -> timed(() -> check(Namespaces.spawn().run("/bin/true").exitCode())))));
+                new Variant("jns user+pid+mount+proc+uts+ipc", () -> Bench.timed(Bench::sandboxTrue)),
+                new Variant("ProcessBuilder /bin/true", () -> Bench.timed(() -> Bench.pb("/bin/true"))),
+                new Variant("ProcessBuilder unshare -Ur -pf -m -u -i --mount-proc", () -> Bench.timed(() ->
+                        Bench.pb("unshare", "-Ur", "-pf", "-m", "-u", "-i", "--mount-proc", "/bin/true"))),
+                new Variant("jns, no namespaces", () -> Bench.timed(Bench::plainTrue))));
         floor.ifPresent(f -> {
             variants.add(new Variant("C floor: clone user+pid+mount+proc+uts+ipc, init", f::sandbox));
             variants.add(new Variant("C floor: fork + exec", f::plain));
@@ -75,31 +105,22 @@ public final class SpawnBenchmark {
         System.out.printf("spawn + wait of /bin/true, %d interleaved rounds after %d warm-up rounds, %d cores, %s%n", n,
                 warmup, Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
         for (int v = 0; v < variants.size(); v++) {
-            medians[v] = median(times[v]);
-            p90[v] = percentile(times[v], 0.9);
-            System.out.printf("  %-55s median %6.3f ms   p90 %6.3f ms%n", variants.get(v).name(), medians[v], p90[v]);
+            medians[v] = Bench.median(times[v]);
+            p90[v] = Bench.percentile(times[v], 0.9);
+            System.out.printf(Locale.ROOT, "  %-55s median %6.3f ms   p90 %6.3f ms%n", variants.get(v).name(), medians[v], p90[v]);
         }
-        System.out.printf("first spawn of this JVM (cold: launcher, classes, fork server) = %.1f ms%n", cold / 1e6);
-        System.out.printf("ratio jns sandbox / ProcessBuilder /bin/true       = %.2f  (goal: <= 1.0)%n", medians[0] / medians[1]);
-        System.out.printf("ratio jns sandbox p90 / ProcessBuilder p90         = %.2f  (goal: <= 1.3)%n", p90[0] / p90[1]);
-        System.out.printf("ratio jns sandbox / ProcessBuilder unshare route   = %.2f%n", medians[0] / medians[2]);
-        System.out.printf("ratio jns no namespaces / ProcessBuilder /bin/true = %.2f  (goal: <= 0.8)%n", medians[3] / medians[1]);
+        System.out.printf(Locale.ROOT, "first spawn of this JVM (cold: launcher, classes, fork server) = %.1f ms  (goal: <= 50)%n", cold / 1e6);
+        ratio("jns sandbox / ProcessBuilder /bin/true", medians[0] / medians[1], "  (goal: <= 1.0)");
+        ratio("jns sandbox p90 / ProcessBuilder p90", p90[0] / p90[1], "  (goal: <= 1.3)");
+        ratio("jns sandbox / ProcessBuilder unshare route", medians[0] / medians[2], "");
+        ratio("jns no namespaces / ProcessBuilder /bin/true", medians[3] / medians[1], "  (goal: <= 0.8)");
         if (floor.isPresent()) {
-            System.out.printf("ratio jns sandbox / C floor                        = %.2f  (goal: <= 1.2)%n", medians[0] / medians[4]);
+            ratio("jns sandbox / C floor", medians[0] / medians[4], "  (goal: <= 1.2)");
         }
-        for (int threads : new int[] {1, 2, 8, 32}) {
-            double jns = throughput(threads, Math.max(200, n), () -> check(sandbox.get().run("/bin/true").exitCode()));
-            double pb = throughput(threads, Math.max(200, n), () -> pb("/bin/true"));
-            System.out.printf("throughput, %2d threads: jns sandbox %7.0f spawns/s, ProcessBuilder %7.0f spawns/s, ratio %.2f%n",
-                    threads, jns, pb, jns / pb);
-        }
-        System.out.printf("launcher peak RSS (VmHWM) = %s%n", launcherPeakRss(sandbox.get()));
     }
 
-    private static long timed(Runnable r) {
-        long t0 = System.nanoTime();
-        r.run();
-        return System.nanoTime() - t0;
+    private static void ratio(String what, double value, String goal) {
+        System.out.printf(Locale.ROOT, "ratio %-45s = %.2f%s%n", what, value, goal);
     }
 
     /** Spawns per second when {@code threads} threads do {@code total} spawns together. */
@@ -120,37 +141,6 @@ public final class SpawnBenchmark {
             th.join();
         }
         return total / ((System.nanoTime() - t0) / 1e9);
-    }
-
-    private static void check(int code) {
-        if (code != 0) {
-            throw new IllegalStateException("exit code " + code);
-        }
-    }
-
-    private static void pb(String... cmd) {
-        try {
-            Process p = new ProcessBuilder(cmd).start();
-            p.getOutputStream().close();
-            p.getInputStream().readAllBytes();
-            p.getErrorStream().readAllBytes();
-            check(p.waitFor());
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static double median(long[] ns) {
-        return percentile(ns, 0.5);
-    }
-
-    private static double percentile(long[] ns, double q) {
-        long[] c = ns.clone();
-        Arrays.sort(c);
-        return c[(int) Math.min(c.length - 1, Math.floor(q * c.length))] / 1e6;
     }
 
     /** VmHWM of the launcher (the parent of the sandbox's first process) while a sandbox runs. */

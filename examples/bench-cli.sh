@@ -1,0 +1,52 @@
+#!/bin/sh
+# bench-cli.sh [RUNS]: wall time of the jns command line, `bin/jns unshare -r true`, median of RUNS runs (10):
+#   1. bin/jns as it is (its staleness check, then a JVM with the JDK's default class-data archive);
+#   2. the same JVM on a classpath of jars (JNS_CLASSPATH: no staleness check; the examples jar instead of
+#      target/classes, because an AppCDS archive takes jars only);
+#   3. as 2, with an AppCDS archive of the CLI's classes (made here once by a run with -XX:ArchiveClassesAtExit,
+#      handed to the JVM through JAVA_TOOL_OPTIONS; JDK 13+);
+#   4. util-linux's `unshare -r true`, for reference.
+# Prints; asserts nothing. Builds the CLI first if bin/jns finds it stale (not timed).
+set -eu
+root=$(CDPATH= cd -- "$(dirname -- "$0")/.." && pwd)
+runs=${1:-10}
+jns="$root/bin/jns"
+tmp=$(mktemp -d /tmp/jns-bench-cli.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+
+now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+
+# median wall time in ms of RUNS runs of "$@" (stdout and stderr dropped; a failed run ends the script)
+median_ms() {
+  i=0
+  : >"$tmp/times"
+  while [ "$i" -lt "$runs" ]; do
+    t0=$(now_ms)
+    "$@" >/dev/null 2>&1 || { echo "bench-cli: '$*' failed" >&2; exit 1; }
+    echo $(( $(now_ms) - t0 )) >>"$tmp/times"
+    i=$((i + 1))
+  done
+  sort -n "$tmp/times" | awk '{ v[NR] = $1 } END { m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%d ms (min %d, max %d)", m, v[1], v[NR] }'
+}
+
+"$jns" unshare -r true >/dev/null # builds when stale; warms the page cache
+jar=$(ls "$root"/examples/target/jns-examples-*.jar 2>/dev/null | head -n 1)
+[ -n "$jar" ] || { echo "bench-cli: no examples jar; run mvn -pl examples -am package -DskipTests" >&2; exit 1; }
+echo "jns unshare -r true, wall time, median of $runs runs ($(nproc) cores, $(date -u '+%Y-%m-%d %H:%M UTC'), load $(cut -d' ' -f1-3 /proc/loadavg)):"
+echo "  bin/jns:                        $(median_ms "$jns" unshare -r true)"
+export JNS_CLASSPATH="$jar:$(cat "$root/examples/target/classpath.txt")"
+echo "  bin/jns, jar classpath:         $(median_ms "$jns" unshare -r true)"
+if JAVA_TOOL_OPTIONS="-XX:ArchiveClassesAtExit=$tmp/jns.jsa" "$jns" unshare -r true >"$tmp/dump.log" 2>&1 && [ -s "$tmp/jns.jsa" ]; then
+  # one untimed run logs where classes come from: the archive is used when classes come from its top layer
+  JAVA_TOOL_OPTIONS="-XX:SharedArchiveFile=$tmp/jns.jsa -Xlog:class+load=info:file=$tmp/load.log" "$jns" unshare -r true >/dev/null 2>&1
+  used=$(grep -c 'shared objects file (top)' "$tmp/load.log" || true)
+  export JAVA_TOOL_OPTIONS="-XX:SharedArchiveFile=$tmp/jns.jsa"
+  echo "  bin/jns, jars + AppCDS archive: $(median_ms "$jns" unshare -r true)  ($(($(stat -c %s "$tmp/jns.jsa") / 1024 / 1024)) MiB archive; $used classes loaded from it)"
+  unset JAVA_TOOL_OPTIONS
+else
+  echo "  bin/jns, jars + AppCDS archive: not measured (no archive made: $(grep -v 'Picked up' "$tmp/dump.log" | tail -n 1))"
+fi
+unset JNS_CLASSPATH
+if command -v unshare >/dev/null 2>&1; then
+  echo "  util-linux unshare -r true:     $(median_ms unshare -r true)"
+fi
