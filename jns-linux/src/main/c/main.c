@@ -72,16 +72,19 @@ static void close_range_or_loop(unsigned first, unsigned last)
         close((int)fd);
 }
 
-/* Closes every fd but 0..5, the join fds and the fds to pass; marks all but 0..2 close-on-exec. */
+/* Closes every fd but 0..5, the join fds, the fds to pass and the mount plan's fds; marks all but
+ * 0..2 close-on-exec. */
 static void close_fds(void)
 {
-    int keep[SPEC_MAX_JOINS + SPEC_MAX_PASSES];
+    int keep[SPEC_MAX_JOINS + SPEC_MAX_PASSES + SPEC_MAX_MOUNT_FDS];
     int n = 0;
     for (int i = 0; i < spec.n_joins; i++)
         keep[n++] = spec.joins[i].fd;
     for (int i = 0; i < spec.n_passes; i++)
         keep[n++] = spec.passes[i].fd;
-    for (int i = 1; i < n; i++)          /* insertion sort, at most 32 */
+    for (int i = 0; i < spec.n_mount_fds; i++)
+        keep[n++] = spec.mount_fds[i];
+    for (int i = 1; i < n; i++)          /* insertion sort, at most 49, all distinct (spec_parse) */
         for (int j = i; j > 0 && keep[j - 1] > keep[j]; j--) {
             int t = keep[j];
             keep[j] = keep[j - 1];
@@ -401,6 +404,10 @@ void launcher_main(void)
     close(sync_pipe[0]);
     close(sentinel[1]);
     idmount_release();
+    /* The mount plan's fds are C's now: S must not keep a bound object or the content open. */
+    for (int i = 0; i < spec.n_mount_fds; i++)
+        if (close(spec.mount_fds[i]) < 0)
+            report_error(STEP_INTERNAL, errno, "close mount fd %d", spec.mount_fds[i]);
     run_as_after_clone(&spec);
     release_stdio();
     /* From now on a failure of S kills C and reaps it after the spec EOF. */

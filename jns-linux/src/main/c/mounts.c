@@ -53,7 +53,7 @@ static const char *op_name(uint32_t op)
     static const char *const names[] = {
         "?", "bind", "roBind", "devBind", "tmpfs", "proc", "dev", "mqueue", "dir", "symlink",
         "file", "remountReadOnly", "bindData", "overlaySrc", "overlay", "tmpOverlay", "roOverlay",
-        "chmod",
+        "chmod", "lockFile",
     };
     return op <= MOUNT_OP_MAX ? names[op] : "?";
 }
@@ -61,6 +61,10 @@ static const char *op_name(uint32_t op)
 static int cur_index;
 static const struct spec *cur_spec;
 static const struct mount_entry *cur;
+/* The mode of the directories the current entry creates above its destination: 0755, without
+ * the group's or the others' bits when the entry's own mode gives them none (as bubblewrap
+ * derives them from --perms), so that a private directory's parents are private too. */
+static mode_t parent_mode = 0755;
 
 /* Every failure of an entry: "entry N (op [src ->] dst): what". Java maps N to the plan. */
 __attribute__((noreturn, format(printf, 2, 3)))
@@ -156,8 +160,12 @@ static int open_parent(const char *path, int create, char *buf, char **leaf)
         int next = openat(dir, p, O_PATH | O_NOFOLLOW | O_CLOEXEC);
         if (next < 0 && errno == ENOENT && create) {
             check_creatable(dir, buf);
-            if (mkdirat(dir, p, 0755) < 0 && errno != EEXIST)
-                fail(errno, "mkdir %s", buf);
+            if (mkdirat(dir, p, parent_mode) < 0) {
+                if (errno != EEXIST)
+                    fail(errno, "mkdir %s", buf);
+            } else if (fchmodat(dir, p, parent_mode, 0) < 0) {
+                fail(errno, "chmod %s", buf);   /* the mode exactly, whatever the umask */
+            }
             next = openat(dir, p, O_PATH | O_NOFOLLOW | O_CLOEXEC);
         }
         if (next < 0)
@@ -252,13 +260,61 @@ static int open_source(const char *path, int how, int try)
     return fd;
 }
 
+/* Sources of the binds from an fd (MOUNT flag 8), by mount index: found before the staging. */
+static int fd_sources[SPEC_MAX_MOUNTS];
+
+/* A bind from an fd binds the object the JVM's fd names. That fd lies in the caller's mount
+ * namespace, which the kernel does not clone mounts from (EINVAL): the object is found again in
+ * C's copy of it, by the path the kernel gives for the fd, through no symlink, and must be the
+ * same object (st_dev and st_ino, as bubblewrap checks), else ESTALE. Runs before the staging,
+ * while C's root is still the caller's. */
+static void open_fd_sources(const struct spec *s)
+{
+    for (int i = 0; i < s->n_mounts; i++) {
+        const struct mount_entry *m = &s->mounts[i];
+        fd_sources[i] = -1;
+        if (!(m->flags & MOUNT_FLAG_FD) || m->op == MOUNT_FILE || m->op == MOUNT_BIND_DATA)
+            continue;
+        cur_index = i;
+        cur = m;
+        char link[PATH_MAX], path[PATH_MAX];
+        mfd_fd_path(link, m->fd);
+        ssize_t n = readlink(link, path, sizeof path - 1);
+        if (n < 0)
+            fail(errno, "the path of the descriptor (launcher fd %d)", m->fd);
+        path[n] = '\0';
+        struct stat want, got;
+        if (fstat(m->fd, &want) < 0)
+            fail(errno, "fstat the descriptor");
+        if (path[0] != '/')
+            fail(ENOENT, "the descriptor names %s, which no path reaches (a bind needs a file or a "
+                 "directory)", path);
+        int fd = mfd_open_in_root(caller_root, path, MFD_NO_SYMLINKS, 1);
+        if (fd < 0) {
+            int e = errno;
+            fail(e, "the descriptor names %s, which is not found in the caller's view: %s", path,
+                 mfd_what);
+        }
+        if (fstat(fd, &got) < 0)
+            fail(errno, "fstat %s", path);
+        if (got.st_dev != want.st_dev || got.st_ino != want.st_ino)
+            fail(ESTALE, "the descriptor names %s, but that path is another object now (renamed, "
+                 "replaced, or deleted)", path);
+        if (S_ISLNK(want.st_mode))
+            fail(ELOOP, "the descriptor is a symlink: a bind never follows one");
+        fd_sources[i] = fd;
+    }
+    cur = NULL;
+}
+
 static void do_bind(const struct mount_entry *m)
 {
     /* A writable bind never follows a symlink at its source (an output directory swapped for
      * a link to /etc would be written through); strict sources follow none at all. */
     int how = ((m->flags & MOUNT_FLAG_NO_SYMLINKS) ? MFD_NO_SYMLINKS : 0)
         | (m->op != MOUNT_RO_BIND ? MFD_NO_FINAL_SYMLINK : 0);
-    int src = open_source(m->src, how, (m->flags & MOUNT_FLAG_TRY) != 0);
+    int src = (m->flags & MOUNT_FLAG_FD) ? fd_sources[cur_index]
+        : open_source(m->src, how, (m->flags & MOUNT_FLAG_TRY) != 0);
     if (src < 0)
         return;
     struct stat st;
@@ -401,6 +457,44 @@ static void write_all(int fd, const char *p, size_t left)
     }
 }
 
+/* A sealed memfd's range: the content of a file that is too big for a spec record. The seals
+ * (no write, no shrink) make what was counted what is read. */
+static void copy_from_fd(int out, const struct mount_entry *m)
+{
+    int seals = fcntl(m->fd, F_GET_SEALS);
+    if (seals < 0)
+        fail(errno, "the seals of the content fd %d (a memfd is expected)", m->fd);
+    if ((seals & (F_SEAL_WRITE | F_SEAL_SHRINK)) != (F_SEAL_WRITE | F_SEAL_SHRINK))
+        fail(EINVAL, "the content fd %d is not sealed against writes and shrinking", m->fd);
+    struct stat st;
+    if (fstat(m->fd, &st) < 0)
+        fail(errno, "fstat the content fd %d", m->fd);
+    if ((uint64_t)st.st_size < m->fd_offset || (uint64_t)st.st_size - m->fd_offset < m->fd_length)
+        fail(EINVAL, "the content fd %d holds %lld bytes, not %llu at %llu", m->fd,
+             (long long)st.st_size, (unsigned long long)m->fd_length,
+             (unsigned long long)m->fd_offset);
+    static char chunk[64 << 10];    /* no heap: one static buffer, C is single-threaded */
+    uint64_t done = 0;
+    while (done < m->fd_length) {
+        size_t want = m->fd_length - done < sizeof chunk ? (size_t)(m->fd_length - done) : sizeof chunk;
+        ssize_t n;
+        RETRY_EINTR(n, pread(m->fd, chunk, want, (off_t)(m->fd_offset + done)));
+        if (n <= 0)
+            fail(n < 0 ? errno : EIO, "read the content fd %d", m->fd);
+        write_all(out, chunk, (size_t)n);
+        done += (uint64_t)n;
+    }
+}
+
+/* The content of a FILE or BIND_DATA entry: in the record, or in the plan's memfd. */
+static void write_content(int out, const struct mount_entry *m)
+{
+    if (m->flags & MOUNT_FLAG_FD)
+        copy_from_fd(out, m);
+    else
+        write_all(out, m->data, m->data_len);
+}
+
 static void do_file(const struct mount_entry *m)
 {
     char buf[PATH_MAX], *leaf;
@@ -418,7 +512,7 @@ static void do_file(const struct mount_entry *m)
     if (fd < 0)
         fail(errno, "open");
     close(dir);
-    write_all(fd, m->data, m->data_len);
+    write_content(fd, m);
     if (fchmod(fd, m->mode) < 0)
         fail(errno, "chmod");
     close(fd);
@@ -479,7 +573,7 @@ static void do_bind_data(const struct mount_entry *m)
     int fd = openat(stage, "data", O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, m->mode);
     if (fd < 0)
         fail(errno, "create the staged file");
-    write_all(fd, m->data, m->data_len);
+    write_content(fd, m);
     if (fchmod(fd, m->mode) < 0)
         fail(errno, "chmod the staged file");
     close(fd);
@@ -650,6 +744,33 @@ static void do_chmod(const struct mount_entry *m)
     close(dir);
 }
 
+/* lockFile: a read lock on an existing regular file (found as destinations are, never through a
+ * symlink), as bubblewrap's --lock-file. An open file description lock (F_OFD_SETLK): it stays
+ * while the fd does, whatever else C opens and closes, and the fd is never closed: the init keeps
+ * it until the sandbox's command ends (E's copy goes at exec, CLOEXEC). Outside, F_GETLK or
+ * F_OFD_GETLK for a write lock sees it; a writer can wait for the sandbox's end with F_SETLKW. */
+static void do_lock_file(const struct mount_entry *m)
+{
+    char buf[PATH_MAX], *leaf;
+    int dir = open_parent(m->dst, 0, buf, &leaf);
+    if (*leaf == '\0')
+        fail(EISDIR, "/ is not a file to lock");
+    int fd = openat(dir, leaf, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0)
+        fail(errno, "open %s%s", m->dst, errno == ELOOP
+             ? " (a symlink: a lock file is found as destinations are, never through one)" : "");
+    struct stat st;
+    if (fstat(fd, &st) < 0)
+        fail(errno, "fstat %s", m->dst);
+    if (!S_ISREG(st.st_mode))
+        fail(EINVAL, "%s is not a regular file", m->dst);
+    struct flock lock = { .l_type = F_RDLCK, .l_whence = SEEK_SET, .l_start = 0, .l_len = 0 };
+    if (fcntl(fd, F_OFD_SETLK, &lock) < 0)
+        fail(errno, "lock %s%s", m->dst, errno == EAGAIN || errno == EACCES
+             ? " (another process holds a write lock on it)" : "");
+    close(dir);
+}
+
 /* Masks a proc the plan just mounted (procmask.c), through an fd of its root; the masks bind the
  * caller's /dev/null, found from the caller's root. */
 static void mask_new_proc(int proc_root)
@@ -666,6 +787,13 @@ static void mask_new_proc(int proc_root)
 
 static void apply(const struct mount_entry *m)
 {
+    parent_mode = 0755;
+    if (m->op == MOUNT_DIR || m->op == MOUNT_FILE || m->op == MOUNT_TMPFS) {
+        if ((m->mode & 0070) == 0)
+            parent_mode &= ~(mode_t)0050;
+        if ((m->mode & 0007) == 0)
+            parent_mode &= ~(mode_t)0005;
+    }
     switch (m->op) {
     case MOUNT_BIND:
     case MOUNT_RO_BIND:
@@ -721,6 +849,9 @@ static void apply(const struct mount_entry *m)
         break;
     case MOUNT_CHMOD:
         do_chmod(m);
+        break;
+    case MOUNT_LOCK_FILE:
+        do_lock_file(m);
         break;
     default:
         fail(EINVAL, "unknown op");
@@ -840,6 +971,7 @@ void mounts_setup(const struct spec *s)
     if (caller_root < 0)
         report_error(STEP_SWITCH_ROOT, errno, "open the caller's root");
     root_fd = caller_root;
+    open_fd_sources(s);
     if (s->root)
         stage_root(s);
     if (s->mount_proc)
@@ -850,6 +982,10 @@ void mounts_setup(const struct spec *s)
         apply(cur);
     }
     cur = NULL;
+    /* The plan's content memfd is read: not for the init or the command. */
+    for (int i = 0; i < s->n_mount_fds; i++)
+        if (close(s->mount_fds[i]) < 0)
+            report_error(STEP_MOUNT_PLAN, errno, "close the mount plan's fd %d", s->mount_fds[i]);
     /* Neither fd may stay open in the init: the caller's root must not be reachable from it. */
     if (root_fd != caller_root)
         close(root_fd);

@@ -4,8 +4,8 @@
  *
  * Its fds: 0-2 and 4 /dev/null, 3 the request socket (SOCK_SEQPACKET), 5 the lifeline. A request is one
  * message: "u32 version, u32 n_fds" with n_fds fds (SCM_RIGHTS): stdin, stdout, stderr, spec, status, the
- * join fds, the fds to pass, and last the reply socket. The reply: "i32 pid, i32 errno" with S's pidfd
- * (SCM_RIGHTS); then the reply socket is closed.
+ * join fds, the fds to pass, the mount plan's fds, and last the reply socket. The reply: "i32 pid,
+ * i32 errno" with S's pidfd (SCM_RIGHTS); then the reply socket is closed.
  *
  * S is cloned with CLONE_PARENT: it is the JVM's child, not the server's. The JVM reaps it and gets its
  * exact wait status, and nothing that happens to the server (a restart, a crash, a kill) reaches a
@@ -26,7 +26,8 @@
 #include "steps.h"
 
 #define SERVER_VERSION 1
-#define SERVER_MAX_FDS (5 + 16 + 16 + 1)   /* stdio, spec, status, joins, fds to pass, reply */
+/* stdio, spec, status, joins, fds to pass, the mount plan's fds (SPEC_MAX_MOUNT_FDS), reply */
+#define SERVER_MAX_FDS (5 + 16 + 16 + 17 + 1)
 
 static void reply_start(int reply, pid_t pid, int err, int pidfd)
 {

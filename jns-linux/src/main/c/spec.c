@@ -329,6 +329,39 @@ static int parse_mount(struct spec *s, char *p, uint32_t len, struct spec_error 
         PARSE_FAIL("MOUNT %d: destination \"%.64s\" is not absolute", index, dst);
     bool has_src = m->op == MOUNT_BIND || m->op == MOUNT_RO_BIND || m->op == MOUNT_DEV_BIND
         || m->op == MOUNT_SYMLINK || m->op == MOUNT_OVERLAY_SRC || m->op == MOUNT_OVERLAY;
+    bool bind = m->op == MOUNT_BIND || m->op == MOUNT_RO_BIND || m->op == MOUNT_DEV_BIND;
+    bool content = m->op == MOUNT_FILE || m->op == MOUNT_BIND_DATA;
+    m->fd = -1;
+    if (m->flags & MOUNT_FLAG_FD) {
+        /* The source object (a bind) or the content (a file) is a launcher fd. */
+        if (!bind && !content)
+            PARSE_FAIL("MOUNT %d: flag 8 (from an fd) is for binds, files and bindData only", index);
+        if (m->data_len != SPEC_MOUNT_FD_DATA || u32_at(m->data + 4) != 0)
+            PARSE_FAIL("MOUNT %d: flag 8 needs data of u32 fd, u32 0, u64 offset, u64 length", index);
+        uint32_t fd = u32_at(m->data);
+        m->fd_offset = u64_at(m->data + 8);
+        m->fd_length = u64_at(m->data + 16);
+        if (fd < FD_FIRST_JOIN || fd > INT32_MAX)
+            PARSE_FAIL("MOUNT %d: fd %u is not a launcher fd (6 and up)", index, fd);
+        if (bind && (m->fd_offset != 0 || m->fd_length != 0 || (m->flags & MOUNT_FLAG_NO_SYMLINKS)))
+            PARSE_FAIL("MOUNT %d: a bind from an fd takes no offset, length or flag 2", index);
+        if (m->fd_offset > UINT64_MAX - m->fd_length)
+            PARSE_FAIL("MOUNT %d: offset and length overflow", index);
+        m->fd = (int)fd;
+        int known = 0;
+        for (int i = 0; i < s->n_mount_fds; i++)
+            known |= s->mount_fds[i] == m->fd;
+        /* A bind's fd is its own; the content fd may be shared by every file of the plan. */
+        if (known && bind)
+            PARSE_FAIL("MOUNT %d: fd %d is named by another MOUNT", index, m->fd);
+        if (!known) {
+            if (s->n_mount_fds == SPEC_MAX_MOUNT_FDS)
+                PARSE_FAIL("MOUNT %d: more than %d distinct fds", index, SPEC_MAX_MOUNT_FDS);
+            s->mount_fds[s->n_mount_fds++] = m->fd;
+        }
+    }
+    if (bind && (m->flags & MOUNT_FLAG_FD))
+        has_src = false;            /* the fd is the source */
     if (has_src != (src[0] != '\0'))
         PARSE_FAIL("MOUNT %d: op %u %s a source", index, m->op, has_src ? "needs" : "takes no");
     if (has_src && m->op != MOUNT_SYMLINK && src[0] != '/')
@@ -337,9 +370,12 @@ static int parse_mount(struct spec *s, char *p, uint32_t len, struct spec_error 
         PARSE_FAIL("MOUNT %d: flag 2 (no symlinks) is for binds and overlay layers only", index);
     if ((m->flags & MOUNT_FLAG_READ_ONLY) && m->op != MOUNT_FILE)
         PARSE_FAIL("MOUNT %d: flag 4 (read-only) is for files only", index);
-    if (m->op != MOUNT_FILE && m->op != MOUNT_BIND_DATA && m->op != MOUNT_OVERLAY
-        && m->data_len != 0)
+    if (!content && m->op != MOUNT_OVERLAY && m->data_len != 0 && !(m->flags & MOUNT_FLAG_FD))
         PARSE_FAIL("MOUNT %d: op %u takes no content", index, m->op);
+    if (m->op == MOUNT_LOCK_FILE && m->flags != 0)
+        PARSE_FAIL("MOUNT %d: a lock file takes no flags", index);
+    if (m->op == MOUNT_LOCK_FILE)
+        s->n_lock_files++;
     if (m->op == MOUNT_OVERLAY && (m->data_len == 0 || m->data[0] != '/'
                                    || memchr(m->data, '\0', m->data_len) != NULL))
         PARSE_FAIL("MOUNT %d: an overlay needs an absolute work directory", index);
@@ -801,6 +837,19 @@ static int check_across_records(const struct spec *s, struct spec_error *err)
         for (int j = 0; j < s->n_joins; j++)
             if (s->passes[i].fd == s->joins[j].fd)
                 PARSE_FAIL("PASS_FD: fd %d is a join fd", s->passes[i].fd);
+    for (int i = 0; i < s->n_mount_fds; i++) {
+        for (int j = 0; j < s->n_joins; j++)
+            if (s->mount_fds[i] == s->joins[j].fd)
+                PARSE_FAIL("MOUNT: fd %d is a join fd", s->mount_fds[i]);
+        for (int j = 0; j < s->n_passes; j++)
+            if (s->mount_fds[i] == s->passes[j].fd)
+                PARSE_FAIL("MOUNT: fd %d is an fd to pass", s->mount_fds[i]);
+    }
+    /* A lock is held by the init for the sandbox's life (as bubblewrap's --lock-file). */
+    bool init = ((s->clone_flags & CLONE_NEWPID) || s->new_time || (s->options & OPTION_FORCE_INIT))
+        && !(s->options & OPTION_NO_INIT);
+    if (s->n_lock_files > 0 && !init)
+        PARSE_FAIL("MOUNT: a lock file needs an init (a new pid namespace or OPTIONS bit 1)");
     if (s->n_rules > 0 && !s->seccomp)
         PARSE_FAIL("SECCOMP_RULE: only with SECCOMP");
     if (s->set_ids && !newuser)

@@ -112,13 +112,24 @@ enum mount_op {
     MOUNT_TMP_OVERLAY = 15,
     MOUNT_RO_OVERLAY = 16,
     MOUNT_CHMOD = 17,
+    MOUNT_LOCK_FILE = 18,
 };
-#define MOUNT_OP_MAX MOUNT_CHMOD
+#define MOUNT_OP_MAX MOUNT_LOCK_FILE
 /* 1 = try: a missing source skips the entry; 2 = no symlinks: the source is resolved with
  * RESOLVE_NO_SYMLINKS (binds and overlay layers only); 4 = read-only (FILE: the file is bound
- * read-only onto itself, as bubblewrap's --ro-bind-data). */
-enum mount_flag { MOUNT_FLAG_TRY = 1, MOUNT_FLAG_NO_SYMLINKS = 2, MOUNT_FLAG_READ_ONLY = 4 };
-#define MOUNT_FLAGS_ALL (MOUNT_FLAG_TRY | MOUNT_FLAG_NO_SYMLINKS | MOUNT_FLAG_READ_ONLY)
+ * read-only onto itself, as bubblewrap's --ro-bind-data); 8 = from an fd: the data is
+ * "u32 launcher fd, u32 0, u64 offset, u64 length" and names the bind's source object (binds,
+ * src empty) or where the content lies (FILE, BIND_DATA: a sealed memfd of the JVM). */
+enum mount_flag {
+    MOUNT_FLAG_TRY = 1,
+    MOUNT_FLAG_NO_SYMLINKS = 2,
+    MOUNT_FLAG_READ_ONLY = 4,
+    MOUNT_FLAG_FD = 8,
+};
+#define MOUNT_FLAGS_ALL (MOUNT_FLAG_TRY | MOUNT_FLAG_NO_SYMLINKS | MOUNT_FLAG_READ_ONLY | MOUNT_FLAG_FD)
+#define SPEC_MOUNT_FD_DATA 24u          /* u32 fd, u32 0, u64 offset, u64 length */
+/* Distinct launcher fds MOUNT records may name: the plan's data memfd and 16 fd binds. */
+#define SPEC_MAX_MOUNT_FDS 17
 /* The most lower layers of one overlay (overlayfs's own limit is 500). */
 #define SPEC_MAX_OVERLAY_LOWERS 128
 enum caps_flag { CAPS_AMBIENT = 1 };
@@ -169,6 +180,9 @@ struct mount_entry {
     const char *dst;
     const char *data;                   /* FILE and BIND_DATA content; OVERLAY: the work directory */
     uint32_t data_len;
+    /* MOUNT_FLAG_FD: the launcher fd, and (FILE, BIND_DATA) where the content lies in it. */
+    int fd;
+    uint64_t fd_offset, fd_length;
     /* MOUNT_IDMAP: the maps of the user namespace a bind is idmapped with (uid_map and gid_map
      * text, "on-disk-id host-id count" lines); NULL when the bind is not idmapped. */
     const char *idmap_uid;
@@ -233,6 +247,9 @@ struct spec {
     uint32_t options;
     int n_mounts;
     struct mount_entry mounts[SPEC_MAX_MOUNTS];
+    int n_mount_fds;                    /* the distinct fds of MOUNT records with flag 8 */
+    int mount_fds[SPEC_MAX_MOUNT_FDS];
+    int n_lock_files;                   /* MOUNT op 18: the init holds them */
     const char *root;                   /* ROOT: "" = empty tmpfs root, else a directory; NULL = none */
     bool caps;                          /* CAPS given */
     uint64_t caps_keep;

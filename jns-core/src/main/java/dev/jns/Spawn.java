@@ -454,7 +454,8 @@ public final class Spawn {
      * Whether a new pid namespace gets jns's init (PID 1, reaping orphans, forwarding signals; default true).
      * With {@code false} the command itself is PID 1, as {@code unshare -pf}: then it must reap its own
      * orphans, and signals without a handler in it are ignored. A new time namespace always needs a process
-     * before the command, so {@code init(false)} with {@link #newTime()} is an {@link InvalidSpecException}.
+     * before the command, so {@code init(false)} with {@link #newTime()} is an {@link InvalidSpecException}, and
+     * so is {@code init(false)} with a {@link MountPlan#lockFile lock file} (the init holds the lock).
      */
     public Spawn init(boolean on) {
         init = on;
@@ -570,6 +571,10 @@ public final class Spawn {
         if (!init && newNamespaces.contains(NamespaceType.TIME)) {
             throw new InvalidSpecException("init", "a new time namespace needs a process before the command "
                     + "(the namespace applies to children only)", "drop init(false) or newTime()");
+        }
+        if (!init && mountPlan.hasLockFile()) {
+            throw new InvalidSpecException("init", "a lock file of the mount plan is held by the sandbox's init "
+                    + "until the command ends", "drop init(false) or MountPlan.lockFile(..)");
         }
         if (mountPlan.propagation() == Propagation.SHARED || mountPlan.propagation() == Propagation.UNCHANGED) {
             for (int i = 0; i < entries.size(); i++) {

@@ -10,7 +10,8 @@ import java.util.Objects;
  *
  * @param kind        what to do
  * @param source      the source path (binds), the link target ({@link Kind#SYMLINK}), a lower layer
- *                    ({@link Kind#OVERLAY_SRC}), the upper directory ({@link Kind#OVERLAY}), else ""
+ *                    ({@link Kind#OVERLAY_SRC}), the upper directory ({@link Kind#OVERLAY}), the file descriptor
+ *                    in decimal ({@link Kind#BIND_FD}, {@link Kind#RO_BIND_FD}), else ""
  * @param destination where, absolute
  * @param mode        permission bits of a created tmpfs root, directory or file (0..07777)
  * @param size        size limit of a tmpfs in bytes, 0 for the kernel's default (half the RAM)
@@ -73,7 +74,19 @@ public record Mount(Kind kind, String source, String destination, int mode, long
         /** Changes the mode of an existing node (never through a symlink) to {@code mode}. */
         CHMOD("chmod"),
         /** As {@link #FILE}, then bound read-only onto itself (bubblewrap's {@code --ro-bind-data}). */
-        RO_FILE("roFile");
+        RO_FILE("roFile"),
+        /**
+         * A bind of the object an open file descriptor of the caller names (bubblewrap's {@code --bind-fd}),
+         * read-write as {@link #BIND}; {@code source} is the descriptor in decimal.
+         */
+        BIND_FD("bindFd"),
+        /** As {@link #BIND_FD}, read-only all the way down as {@link #RO_BIND} (bubblewrap's {@code --ro-bind-fd}). */
+        RO_BIND_FD("roBindFd"),
+        /**
+         * A read lock on an existing regular file, held until the sandbox's command ends (bubblewrap's
+         * {@code --lock-file}).
+         */
+        LOCK_FILE("lockFile");
 
         private final String label;
 
@@ -89,7 +102,12 @@ public record Mount(Kind kind, String source, String destination, int mode, long
         /** Whether entries of this kind take a source. */
         public boolean hasSource() {
             return this == BIND || this == RO_BIND || this == DEV_BIND || this == SYMLINK || this == OVERLAY_SRC
-                    || this == OVERLAY;
+                    || this == OVERLAY || this == BIND_FD || this == RO_BIND_FD;
+        }
+
+        /** Whether entries of this kind bind a caller's file descriptor ({@link #BIND_FD}, {@link #RO_BIND_FD}). */
+        public boolean isFdBind() {
+            return this == BIND_FD || this == RO_BIND_FD;
         }
 
         /** Whether entries of this kind are an overlay (they follow a run of {@link #OVERLAY_SRC} entries). */
@@ -129,6 +147,11 @@ public record Mount(Kind kind, String source, String destination, int mode, long
         return content.clone();
     }
 
+    /** The length of {@link #content()}, without a copy. */
+    public int contentLength() {
+        return content.length;
+    }
+
     /** {@code "roBind /src -> /work"}, as in error messages. */
     public String describe() {
         String name = kind.label() + (optional ? "Try" : "");
@@ -136,6 +159,9 @@ public record Mount(Kind kind, String source, String destination, int mode, long
         if (kind == Kind.OVERLAY) {
             return name + " upper " + source + " work " + new String(content, java.nio.charset.StandardCharsets.UTF_8)
                     + " -> " + destination + owned;
+        }
+        if (kind.isFdBind()) {
+            return name + " fd " + source + " -> " + destination;
         }
         return kind.hasSource() ? name + " " + source + " -> " + destination + owned : name + " " + destination;
     }

@@ -50,15 +50,37 @@ import java.util.Objects;
  *
  * <p><b>Overlays and files.</b> {@link #overlay}, {@link #tmpOverlay} and {@link #roOverlay} put an overlayfs
  * over read-only layers (a throw-away writable copy of a source tree is {@code tmpOverlay(List.of(src), dst)});
- * {@link #file} and {@link #roFile} put bytes from Java at a path, at most {@link #MAX_FILE_BYTES} each;
- * {@link #chmod} sets a mode after the entries before it. Directories the plan creates, parents included, are
- * 0755; a {@link #tmpfs(Path)} is 0755 with the kernel's default size (half the RAM).
+ * {@link #file}, {@link #roFile} and {@link #bindData} put bytes from Java at a path, at most
+ * {@link #MAX_FILE_BYTES} each (contents over {@link #INLINE_FILE_BYTES} reach the launcher in a sealed memfd,
+ * never a host file); {@link #chmod} sets a mode after the entries before it.
+ *
+ * <p><b>Modes of what the plan creates.</b> Each entry that takes a mode ({@link #mkdir}, {@link #file},
+ * {@link #roFile}, {@link #tmpfs(Path, long, int)}) gives it to what it creates. The directories it creates above
+ * its destination are 0755, less the group's bits when the entry's mode gives the group none and less the
+ * others' bits when it gives them none, as bubblewrap derives them from {@code --perms}: {@code mkdir(/a/b/c,
+ * 0700)} in an empty root makes {@code /a} and {@code /a/b} 0700 too, {@code file(/etc/x, data, 0640)} makes
+ * {@code /etc} 0750. Binds and the other entries create parents 0755; {@link #chmod} sets any other mode. A
+ * {@link #tmpfs(Path)} is 0755 with the kernel's default size (half the RAM).
+ *
+ * <p><b>Open descriptors and locks.</b> {@link #bindFd} and {@link #roBindFd} bind what a descriptor the caller
+ * already opened names; {@link #lockFile} holds a lock on a file of the sandbox while it runs.
  */
 public final class MountPlan {
     /** The most entries a plan may have (the launcher's limit). */
     public static final int MAX_ENTRIES = 1024;
-    /** The most bytes of one {@link #file} content (the launcher's record limit, less the paths). */
-    public static final int MAX_FILE_BYTES = 60 * 1024;
+    /**
+     * The most bytes of one {@link #file}, {@link #roFile} or {@link #bindData} content: 64 MiB. A larger file
+     * belongs on a file system: bind it.
+     */
+    public static final int MAX_FILE_BYTES = 64 << 20;
+    /**
+     * Contents up to this many bytes travel inside the launcher's spec; larger ones are written to one sealed
+     * memfd per spawn ({@code F_SEAL_WRITE}, {@code F_SEAL_SHRINK}), which the launcher copies from and closes
+     * before the command runs.
+     */
+    public static final int INLINE_FILE_BYTES = 4096;
+    /** The most {@link #bindFd} and {@link #roBindFd} entries of one plan. */
+    public static final int MAX_FD_BINDS = 16;
 
     private final List<Mount> entries = new ArrayList<>();
     private String root;
@@ -228,9 +250,10 @@ public final class MountPlan {
     }
 
     /**
-     * A directory with {@code mode}, parents as needed (an existing directory is kept as is). Parents this plan
-     * creates, here and for any destination, are 0755 (bubblewrap's default without {@code --perms}); set
-     * another mode with {@link #chmod} afterwards.
+     * A directory with {@code mode}, parents as needed (an existing directory is kept as is, as bubblewrap's
+     * {@code --dir}: change it with {@link #chmod}). The parents it creates are 0755 less the group's and the
+     * others' bits that {@code mode} lacks (see the class comment): {@code mkdir(/a/b, 0700)} makes {@code /a}
+     * 0700, {@code mkdir(/a/b, 0750)} makes it 0750, {@code mkdir(/a/b, 01777)} makes it 0755.
      */
     public MountPlan mkdir(Path destination, int mode) {
         return simple(Mount.Kind.DIR, destination, mode);
@@ -250,8 +273,10 @@ public final class MountPlan {
     }
 
     /**
-     * A regular file at {@code destination} with {@code content} and {@code mode} (bubblewrap's
-     * {@code --bind-data}, without a host file): at most {@link #MAX_FILE_BYTES}; bind a file for more.
+     * A regular file at {@code destination} with {@code content} and {@code mode} (bubblewrap's {@code --file},
+     * without a host file): at most {@link #MAX_FILE_BYTES} (a larger one is an {@link InvalidSpecException}
+     * naming the entry: bind a file instead). The directories it creates above are 0755 less the group's and
+     * others' bits that {@code mode} lacks.
      */
     public MountPlan file(Path destination, byte[] content, int mode) {
         Objects.requireNonNull(content, "content");
@@ -270,10 +295,66 @@ public final class MountPlan {
 
     /**
      * Sets the mode of the existing {@code destination} (never through a symlink) to {@code mode}, after the
-     * entries before it (bubblewrap's {@code --chmod}): e.g. the parents a plan created, which are 0755.
+     * entries before it (bubblewrap's {@code --chmod}): e.g. a parent a plan created, or an existing directory
+     * that {@link #mkdir} keeps as it is.
      */
     public MountPlan chmod(Path destination, int mode) {
         return simple(Mount.Kind.CHMOD, destination, mode);
+    }
+
+    /**
+     * Binds the object that the caller's open file descriptor {@code fd} names on {@code destination},
+     * read-write (bubblewrap's {@code --bind-fd}): a directory or file the caller opened (with {@code O_PATH}, say,
+     * through jnr-ffi, JNA or the FFM API, or received over a socket), so that what is bound is the object checked
+     * when it was opened, not whatever its path names later. jns does not take the descriptor over: it must stay
+     * open until {@link dev.jns.Spawn#start} returns, and the caller closes it after. The launcher finds the object
+     * again in the sandbox's copy of the caller's mounts by the path the kernel gives for the descriptor, through
+     * no symlink, and binds it only when it is the same object (device and inode, as bubblewrap checks), else the
+     * spawn fails with {@code ESTALE} naming the entry; an object no path reaches (deleted, a pipe, a memfd) fails
+     * with {@code ENOENT}. Recursive, nosuid and nodev as {@link #bind}; never idmapped (in a root caller's
+     * sandbox, which runs as unprivileged ids, the object must be writable by those to be written). At most
+     * {@link #MAX_FD_BINDS} per plan.
+     *
+     * <p>The descriptor is an {@code int}, as bubblewrap takes it, because that is what a Java caller holding a
+     * raw descriptor has; a {@code FileChannel} or {@code FileDescriptor} does not expose its number without
+     * reaching into the JDK's internals.
+     *
+     * @throws InvalidSpecException when {@code fd} is negative (at {@link dev.jns.Spawn#start}: when it is not open)
+     */
+    public MountPlan bindFd(int fd, Path destination) {
+        return fdBind(Mount.Kind.BIND_FD, fd, destination);
+    }
+
+    /** As {@link #bindFd}, read-only all the way down (bubblewrap's {@code --ro-bind-fd}). */
+    public MountPlan roBindFd(int fd, Path destination) {
+        return fdBind(Mount.Kind.RO_BIND_FD, fd, destination);
+    }
+
+    private MountPlan fdBind(Mount.Kind kind, int fd, Path destination) {
+        if (fd < 0) {
+            throw new InvalidSpecException(kind.label() + " fd", fd + " is not a file descriptor", null);
+        }
+        return add(new Mount(kind, Integer.toString(fd), str(destination, "destination"), 0, 0, null, false));
+    }
+
+    /**
+     * Holds a read lock on the existing regular file {@code file} of the sandbox (as the plan has built it so far,
+     * found as destinations are: never through a symlink) from this point of the plan until the sandbox's command
+     * ends, as bubblewrap's {@code --lock-file}: outside tools see a sandbox using the file, and a writer can wait
+     * for its end. The lock is an open file description lock ({@code F_OFD_SETLK}, {@code F_RDLCK}, the whole
+     * file) that the sandbox's init holds (a spawn with a lock file always has an init: {@code init(false)} is an
+     * {@link InvalidSpecException}); the command never gets the descriptor. {@code fcntl(F_GETLK)} or
+     * {@code F_OFD_GETLK} asking for a write lock reports it, as does {@code FileChannel.tryLock()} (null while the
+     * sandbox runs); {@code flock(2)} locks are a separate kind and do not see it. When another process holds a
+     * write lock on the file, the spawn fails with {@code EAGAIN} naming the entry.
+     */
+    public MountPlan lockFile(Path file) {
+        return simple(Mount.Kind.LOCK_FILE, file, 0);
+    }
+
+    /** Whether the plan has a {@link #lockFile} (the spawn then needs an init). */
+    public boolean hasLockFile() {
+        return entries.stream().anyMatch(m -> m.kind() == Mount.Kind.LOCK_FILE);
     }
 
     /**
@@ -446,7 +527,8 @@ public final class MountPlan {
     /**
      * Checks every entry: absolute paths without {@code .} or {@code ..} components (a destination can then
      * never lie outside the root), no NUL bytes, modes within 07777, sizes not negative, file contents within
-     * {@link #MAX_FILE_BYTES}, and {@code /} as a destination only for {@link #remountReadOnly}.
+     * {@link #MAX_FILE_BYTES}, descriptors of fd binds not negative and at most {@link #MAX_FD_BINDS} of them,
+     * and {@code /} as a destination only for {@link #remountReadOnly}.
      *
      * @throws InvalidSpecException naming the entry ({@code "mounts[3].destination"}) and what is wrong
      */
@@ -454,9 +536,13 @@ public final class MountPlan {
         if (entries.size() > MAX_ENTRIES) {
             throw new InvalidSpecException("mounts", entries.size() + " entries; at most " + MAX_ENTRIES, null);
         }
+        int fdBinds = 0;
         for (int i = 0; i < entries.size(); i++) {
             Mount m = entries.get(i);
             String at = "mounts[" + i + "] (" + m.describe() + ")";
+            if (m.kind().isFdBind() && ++fdBinds > MAX_FD_BINDS) {
+                throw new InvalidSpecException(at, "more than " + MAX_FD_BINDS + " binds from descriptors", null);
+            }
             Checks.checkPath(at + ".destination", m.destination());
             if (m.destination().equals("/") && m.kind() != Mount.Kind.REMOUNT_READ_ONLY) {
                 throw new InvalidSpecException(at + ".destination", "'/' can only be remounted read-only",
@@ -468,6 +554,8 @@ public final class MountPlan {
                 }
                 if (m.kind() == Mount.Kind.SYMLINK) {
                     Checks.checkNoNul(at + ".target", m.source());
+                } else if (m.kind().isFdBind()) {
+                    checkFd(at + ".fd", m.source());
                 } else {
                     Checks.checkPath(at + ".source", m.source());
                 }
@@ -486,16 +574,16 @@ public final class MountPlan {
             }
             boolean hasContent = m.kind() == Mount.Kind.FILE || m.kind() == Mount.Kind.RO_FILE
                     || m.kind() == Mount.Kind.BIND_DATA;
-            if (!hasContent && m.kind() != Mount.Kind.OVERLAY && m.content().length > 0) {
+            if (!hasContent && m.kind() != Mount.Kind.OVERLAY && m.contentLength() > 0) {
                 throw new InvalidSpecException(at + ".content", "only a file, roFile or bindData takes content", null);
             }
             if (m.kind() == Mount.Kind.OVERLAY) {
                 Checks.checkPath(at + ".work", new String(m.content(), StandardCharsets.UTF_8));
             }
             checkOverlay(entries, i, at);
-            if (m.content().length > MAX_FILE_BYTES) {
-                throw new InvalidSpecException(at + ".content", m.content().length + " bytes; at most "
-                        + MAX_FILE_BYTES, "bind a file instead");
+            if (m.contentLength() > MAX_FILE_BYTES) {
+                throw new InvalidSpecException(at + ".content", m.contentLength() + " bytes; at most "
+                        + MAX_FILE_BYTES + " (64 MiB)", "write the file to disk and bind it instead");
             }
             if (m.owner() != null && m.kind() != Mount.Kind.BIND && m.kind() != Mount.Kind.RO_BIND
                     && m.kind() != Mount.Kind.DEV_BIND) {
@@ -506,6 +594,24 @@ public final class MountPlan {
                         + "launcher's record; at most " + MAX_RECORD_PAYLOAD, "bind a file instead");
             }
         }
+    }
+
+    private static void checkFd(String field, String fd) {
+        int n;
+        try {
+            n = Integer.parseInt(fd);
+        } catch (NumberFormatException e) {
+            n = -1;
+        }
+        if (n < 0 || !fd.equals(Integer.toString(n))) {
+            throw new InvalidSpecException(field, "'" + fd + "' is not a file descriptor number",
+                    "use MountPlan.bindFd or roBindFd");
+        }
+    }
+
+    /** Whether an entry's content goes to the launcher in its spec record (else in the plan's memfd). */
+    public static boolean inlineContent(Mount m) {
+        return m.contentLength() <= INLINE_FILE_BYTES || m.kind() == Mount.Kind.OVERLAY;
     }
 
     /** Layers come in a run right before their overlay, with its destination; an overlay has at least one. */
@@ -541,10 +647,18 @@ public final class MountPlan {
     /** The launcher's largest record payload. */
     private static final int MAX_RECORD_PAYLOAD = 64 * 1024;
 
-    /** The payload bytes of an entry's launcher record: fixed fields, source, NUL, destination, NUL, content. */
+    /** What a record's data holds for an entry from a descriptor: fd, 0, offset, length. */
+    private static final int FD_DATA_BYTES = 24;
+
+    /**
+     * The payload bytes of an entry's launcher record: fixed fields, source, NUL, destination, NUL, then the
+     * content when it is inline, else the reference to the memfd (an fd bind's source is the reference too).
+     */
     static int payloadBytes(Mount m) {
-        return ENTRY_FIXED_BYTES + dev.jns.internal.TextChecks.utf8Length(m.source()) + 1
-                + dev.jns.internal.TextChecks.utf8Length(m.destination()) + 1 + m.content().length;
+        int data = m.kind().isFdBind() || !inlineContent(m) ? FD_DATA_BYTES : m.contentLength();
+        String source = m.kind().isFdBind() ? "" : m.source();
+        return ENTRY_FIXED_BYTES + dev.jns.internal.TextChecks.utf8Length(source) + 1
+                + dev.jns.internal.TextChecks.utf8Length(m.destination()) + 1 + data;
     }
 
     /** The bytes the entries take in the launcher's spec, record headers included. */

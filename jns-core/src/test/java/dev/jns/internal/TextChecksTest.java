@@ -190,12 +190,19 @@ class TextChecksTest {
 
     @Test
     void aMountPlanCountsTowardsTheSameLimit() {
+        // contents up to INLINE_FILE_BYTES travel in the spec: enough of them overflow it
         MountPlan plan = new MountPlan();
-        for (int i = 0; i < 17; i++) {
-            plan.file(Path.of("/f" + i), new byte[MountPlan.MAX_FILE_BYTES], 0644);
+        for (int i = 0; i < Spawn.MAX_TOTAL_BYTES / MountPlan.INLINE_FILE_BYTES + 1; i++) {
+            plan.file(Path.of("/f" + i), new byte[MountPlan.INLINE_FILE_BYTES], 0644);
         }
         Spawn s = Namespaces.spawn().clearEnv().mounts(plan);
         assertThatThrownBy(() -> SpawnSpec.of(s, "true")).satisfies(e -> assertThat(field(e)).isEqualTo("mounts"));
+        // larger ones go in a memfd: only their reference counts
+        MountPlan big = new MountPlan();
+        for (int i = 0; i < 4; i++) {
+            big.file(Path.of("/big" + i), new byte[1 << 20], 0644);
+        }
+        assertThat(accepts(() -> SpawnSpec.of(Namespaces.spawn().clearEnv().mounts(big), "true"))).isTrue();
     }
 
     @Test

@@ -33,6 +33,12 @@ public final class Sys {
         /** No hint. */
         Hint NONE = errno -> null;
 
+        /** A full fd table (EMFILE) or file table (ENFILE): the one wording of that hint in jns. */
+        Hint TOO_MANY_FILES = errno -> errno == Errno.EMFILE
+                ? "this JVM has too many open files (RLIMIT_NOFILE, ulimit -n): close handles, processes and "
+                        + "streams you no longer need, or raise the limit"
+                : errno == Errno.ENFILE ? "the system-wide open file limit (fs.file-max) is reached" : null;
+
         /** The hint for {@code errno}, or null. */
         String of(int errno);
     }
@@ -50,8 +56,7 @@ public final class Sys {
         return NamespaceException.builder(what).step(step).errno(Native.errno()).hint(hint).build();
     }
 
-    private static final Hint TOO_MANY_FILES = e -> e == Errno.EMFILE || e == Errno.ENFILE
-            ? "too many open files: close handles and processes you no longer need" : null;
+    private static final Hint TOO_MANY_FILES = Hint.TOO_MANY_FILES;
 
     /** A negative result becomes {@code -errno}. */
     private static int result(long r) {

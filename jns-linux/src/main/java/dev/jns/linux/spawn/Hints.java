@@ -4,7 +4,6 @@ import dev.jns.Errno;
 
 /** Hints for errnos that mean a resource of the process or the machine ran out, whatever the step. */
 final class Hints {
-    private static final int ENFILE = 23;
 
     private Hints() {
     }
@@ -15,12 +14,9 @@ final class Hints {
             return "process limit reached: RLIMIT_NPROC (ulimit -u) of the user, or pids.max of the JVM's pids "
                     + "cgroup; end processes you no longer need";
         }
-        if (errno == Errno.EMFILE) {
-            return "this JVM has too many open files (RLIMIT_NOFILE, ulimit -n): close handles, processes and "
-                    + "streams you no longer need, or raise the limit";
-        }
-        if (errno == ENFILE) {
-            return "the system-wide open file limit (fs.file-max) is reached";
+        String files = dev.jns.linux.ffi.Sys.Hint.TOO_MANY_FILES.of(errno);
+        if (files != null) {
+            return files;
         }
         if (errno == Errno.ENOMEM) {
             return "out of memory (or a memory limit of the JVM's cgroup)";

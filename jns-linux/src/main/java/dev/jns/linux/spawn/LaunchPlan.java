@@ -5,6 +5,7 @@ import dev.jns.IdMap;
 import dev.jns.sandbox.Limits;
 import dev.jns.sandbox.BindOwner;
 import dev.jns.sandbox.Mount;
+import dev.jns.sandbox.MountPlan;
 import dev.jns.InvalidSpecException;
 import dev.jns.NamespaceException;
 import dev.jns.NamespaceType;
@@ -417,14 +418,32 @@ public final class LaunchPlan {
         if (security.newKeyring(sb.confines())) {
             options |= SpecEncoder.OPT_NEW_KEYRING;
         }
+        if (sb.mounts().stream().anyMatch(m -> m.kind() == Mount.Kind.LOCK_FILE) && sb.init()
+                && !created.contains(NamespaceType.PID) && !created.contains(NamespaceType.TIME)) {
+            options |= SpecEncoder.OPT_FORCE_INIT; // the init holds the locks (Spawn refuses init(false))
+        }
         if (options != 0) {
             e.u32(SpecEncoder.T_OPTIONS, options);
         }
+        // The launcher fds of the mount plan follow the fds to pass: the data memfd (when a content is not
+        // inline), then one per fd bind, in plan order (Spawner hands them over in this order: mountFds()).
+        int next = FD_FIRST_JOIN + spec.joins().size() + sb.passFds().size();
+        int dataFd = memfdContents().isEmpty() ? -1 : next++;
+        long offset = 0;
         for (Mount m : sb.mounts()) {
             int flags = (m.optional() ? SpecEncoder.MOUNT_FLAG_TRY : 0)
                     | (m.noSymlinks() ? SpecEncoder.MOUNT_FLAG_NO_SYMLINKS : 0)
                     | (m.kind() == Mount.Kind.RO_FILE ? SpecEncoder.MOUNT_FLAG_READ_ONLY : 0);
-            e.mount(MountOp.of(m.kind()), flags, m.mode(), m.size(), m.source(), m.destination(), m.content());
+            if (m.kind().isFdBind()) {
+                e.mount(MountOp.of(m.kind()), flags | SpecEncoder.MOUNT_FLAG_FD, m.mode(), m.size(), "",
+                        m.destination(), SpecEncoder.fdRef(next++, 0, 0));
+            } else if (!MountPlan.inlineContent(m)) {
+                e.mount(MountOp.of(m.kind()), flags | SpecEncoder.MOUNT_FLAG_FD, m.mode(), m.size(), m.source(),
+                        m.destination(), SpecEncoder.fdRef(dataFd, offset, m.contentLength()));
+                offset += m.contentLength();
+            } else {
+                e.mount(MountOp.of(m.kind()), flags, m.mode(), m.size(), m.source(), m.destination(), m.content());
+            }
         }
         for (Map.Entry<Integer, String[]> idmap : idmaps.entrySet()) {
             e.mountIdmap(idmap.getKey(), idmap.getValue()[0], idmap.getValue()[1]);
@@ -591,6 +610,20 @@ public final class LaunchPlan {
             m |= 1L << c.number();
         }
         return m;
+    }
+
+    /**
+     * The entries whose content goes in the plan's memfd (over {@link MountPlan#INLINE_FILE_BYTES}), in plan order:
+     * the memfd holds their contents one after the other.
+     */
+    List<Mount> memfdContents() {
+        return spec.sandbox().mounts().stream().filter(m -> !MountPlan.inlineContent(m)).toList();
+    }
+
+    /** The caller's descriptors of the fd binds, in plan order (launcher fds after the data memfd). */
+    List<Integer> fdBindSources() {
+        return spec.sandbox().mounts().stream().filter(m -> m.kind().isFdBind())
+                .map(m -> Integer.parseInt(m.source())).toList();
     }
 
     /** The mount plan entry of a launcher index, or null. */

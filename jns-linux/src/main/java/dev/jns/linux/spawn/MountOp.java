@@ -24,7 +24,8 @@ public enum MountOp {
     OVERLAY(14),
     TMP_OVERLAY(15),
     RO_OVERLAY(16),
-    CHMOD(17);
+    CHMOD(17),
+    LOCK_FILE(18);
 
     private final int code;
 
@@ -40,8 +41,8 @@ public enum MountOp {
     /** The operation of a mount plan entry's kind. */
     public static MountOp of(Mount.Kind kind) {
         return switch (kind) {
-            case BIND -> BIND;
-            case RO_BIND -> RO_BIND;
+            case BIND, BIND_FD -> BIND;
+            case RO_BIND, RO_BIND_FD -> RO_BIND;
             case DEV_BIND -> DEV_BIND;
             case TMPFS -> TMPFS;
             case PROC -> PROC;
@@ -57,6 +58,7 @@ public enum MountOp {
             case TMP_OVERLAY -> TMP_OVERLAY;
             case RO_OVERLAY -> RO_OVERLAY;
             case CHMOD -> CHMOD;
+            case LOCK_FILE -> LOCK_FILE;
         };
     }
 }

@@ -42,12 +42,37 @@ final class SetupFailure {
                 if (step == Step.IDMAP_MOUNT) {
                     label += ": idmap";
                     hint = idmapHint(plan, entry, errno);
+                } else if (entry != null && entryHint(entry, errno) != null) {
+                    hint = entryHint(entry, errno);
                 }
                 detail = m.group(3);
             }
         }
         return NamespaceException.builder(plan.spec.describe()).step(label).errno(errno).detail(detail)
                 .hint(hint).build();
+    }
+
+    /** A hint for entries whose failures the generic MOUNT_PLAN hint does not fit (issue 16), or null. */
+    static String entryHint(dev.jns.sandbox.Mount entry, int errno) {
+        if (entry.kind().isFdBind()) {
+            return switch (errno) {
+                case ESTALE -> "the path the descriptor was opened at now names another object (ESTALE): open it "
+                        + "again, or keep what it names in place until start() returns";
+                case ENOENT -> "a bind from a descriptor needs a file or directory that a path in the caller's view "
+                        + "still reaches (not a pipe, socket, memfd or deleted file)";
+                default -> null;
+            };
+        }
+        if (entry.kind() == dev.jns.sandbox.Mount.Kind.LOCK_FILE) {
+            return switch (errno) {
+                case dev.jns.Errno.EAGAIN -> "another process holds a write lock on the file: wait for it, or lock another file";
+                case EINVAL -> "lockFile needs a regular file";
+                case ENOENT -> "lockFile needs an existing file: bind one, or make it with file(..) earlier in the "
+                        + "plan";
+                default -> null;
+            };
+        }
+        return null;
     }
 
     /** Why an idmapped bind failed: the file system type of the source and what the kernel needs. */

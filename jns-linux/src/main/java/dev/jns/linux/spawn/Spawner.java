@@ -189,6 +189,7 @@ public final class Spawner {
                 }
                 sources.add(pass.getValue());
             }
+            mountFds(what, plan, sources, childSide);
             byte[] encoded = plan.encode(devIno);
             // A spec that fits in a pipe for sure (one page: the least a pipe holds, even past the user's pipe
             // quota) is written before the launcher exists, so the launcher finds it at once instead of waiting
@@ -301,6 +302,35 @@ public final class Spawner {
 
     /** PIPE_BUF and the page size: a write this small into an empty pipe never blocks. */
     private static final int PIPE_PAGE = 4096;
+
+    /**
+     * The mount plan's launcher fds, after the fds to pass (LaunchPlan numbers them in this order): one sealed
+     * memfd with every content too big for the spec (issue 16: files from Java of any size up to
+     * MountPlan.MAX_FILE_BYTES, never a host file), then the caller's descriptor of each fd bind.
+     */
+    private static void mountFds(String what, LaunchPlan plan, List<Integer> sources, List<Integer> childSide) {
+        List<dev.jns.sandbox.Mount> contents = plan.memfdContents();
+        if (!contents.isEmpty()) {
+            int fd = Sys.memfdCreate(what, "jns-plan-data", Sys.Hint.NONE);
+            childSide.add(fd); // closed once the launcher has it, or on failure
+            for (dev.jns.sandbox.Mount m : contents) {
+                Sys.writeFully(what, fd, m.content());
+            }
+            Sys.fcntl(what, "seal the mount plan's memfd", fd, Native.F_ADD_SEALS,
+                    Native.F_SEAL_WRITE | Native.F_SEAL_SHRINK | Native.F_SEAL_GROW | Native.F_SEAL_SEAL,
+                    Sys.Hint.NONE);
+            sources.add(fd);
+        }
+        for (int fd : plan.fdBindSources()) {
+            int open = Sys.tryFcntl(fd, Native.F_GETFD, 0);
+            if (open < 0) {
+                throw NamespaceException.builder(what).step("bind fd " + fd).errno(-open)
+                        .detail("fd " + fd + " of MountPlan.bindFd/roBindFd is not open in this process")
+                        .hint("keep the descriptor open until start() returns").build();
+            }
+            sources.add(fd);
+        }
+    }
 
     private static void closeAndForget(List<Integer> fds, int fd) {
         if (fds.remove(Integer.valueOf(fd))) {

@@ -104,6 +104,11 @@ public final class SpecEncoder {
     public static final int MOUNT_FLAG_NO_SYMLINKS = 2;
     /** MOUNT flag bit: a FILE bound read-only onto itself. */
     public static final int MOUNT_FLAG_READ_ONLY = 4;
+    /**
+     * MOUNT flag bit: the source (a bind) or the content (a file, bindData) is a launcher fd; the record's data is
+     * then {@link #fdRef}.
+     */
+    public static final int MOUNT_FLAG_FD = 8;
 
     /** CAPS flag bits: raise the kept capabilities as ambient. */
     public static final int CAPS_AMBIENT = 1;
@@ -202,6 +207,11 @@ public final class SpecEncoder {
         b.putInt(op.code()).putInt(flags).putInt(mode).putInt(0).putLong(size);
         b.put(s).put((byte) 0).put(d).put((byte) 0).put(data);
         return raw(T_MOUNT, b.array());
+    }
+
+    /** The data of a MOUNT record with {@link #MOUNT_FLAG_FD}: {@code u32 fd | u32 0 | u64 offset | u64 length}. */
+    public static byte[] fdRef(int fd, long offset, long length) {
+        return le(24).putInt(fd).putInt(0).putLong(offset).putLong(length).array();
     }
 
     /** SET_IDS: the uid and gid C switches to inside its new user namespace. */
