@@ -1,4 +1,4 @@
-package dev.jns.linux;
+package dev.jns.linux.sandbox;
 
 import dev.jns.InvalidSpecException;
 import dev.jns.NamespaceException;
@@ -6,15 +6,15 @@ import dev.jns.Namespaces;
 import dev.jns.NsProcess;
 import dev.jns.Spawn;
 import dev.jns.SpawnResult;
-import dev.jns.linux.SandboxSupport.As;
 import dev.jns.linux.ffi.Native;
 import dev.jns.linux.ffi.Sys;
+import dev.jns.linux.testing.SandboxSupport;
+import dev.jns.linux.testing.SandboxSupport.As;
+import dev.jns.linux.testing.WorkDir;
 import dev.jns.sandbox.MountPlan;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -39,25 +39,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * and as jnsci (the launcher drops to it), and from a jnsci JVM in {@link RootlessSandboxFilesTest}.
  */
 class SandboxFilesTest {
-    private LeakCheck leaks;
-    private Path work;
-
-    @BeforeAll
-    static void warmUp() {
-        SandboxSupport.warmUp();
-    }
-
-    @BeforeEach
-    void setUp() throws Exception {
-        leaks = LeakCheck.start();
-        work = SandboxSupport.sharedDir("jns-files-");
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        SandboxSupport.deleteTree(work);
-        leaks.assertNoLeaks();
-    }
+    @RegisterExtension
+    final WorkDir work = new WorkDir("jns-files-");
 
     private Path dir(String name) throws Exception {
         Path d = Files.createDirectories(work.resolve(name));
@@ -134,7 +117,7 @@ class SandboxFilesTest {
                 .file(Path.of("/tmp/f/g/x"), "x".getBytes(StandardCharsets.UTF_8), 0640)
                 .mkdir(Path.of("/tmp/s/t"), 01777)
                 .tmpfs(Path.of("/tmp/m/n"), 0, 0750)
-                .bind(work, Path.of("/tmp/b/c")))
+                .bind(work.path(), Path.of("/tmp/b/c")))
                 .run("stat", "-c", "%n %a", "/tmp/p", "/tmp/p/q", "/tmp/p/q/r", "/tmp/f", "/tmp/f/g", "/tmp/s",
                         "/tmp/s/t", "/tmp/m", "/tmp/b");
         assertThat(r.exitCode()).as(r.stderr()).isZero();

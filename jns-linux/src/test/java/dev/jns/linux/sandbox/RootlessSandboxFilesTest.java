@@ -1,4 +1,6 @@
-package dev.jns.linux;
+package dev.jns.linux.sandbox;
+
+import dev.jns.linux.testing.Probe;
 
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
