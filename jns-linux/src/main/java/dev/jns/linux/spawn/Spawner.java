@@ -234,6 +234,8 @@ public final class Spawner {
             int childPidfd = -1;
             List<StatusReader.Record> early = new ArrayList<>();
             java.util.Map<dev.jns.NamespaceType, Long> ids = new java.util.EnumMap<>(dev.jns.NamespaceType.class);
+            List<Step> steps = LOG.isDebugEnabled() ? plan.steps() : List.of();
+            int logged = 0;
             while (true) {
                 StatusReader.Record r = status.next();
                 if (r == null) {
@@ -254,12 +256,15 @@ public final class Spawner {
                     // the launcher reaps its child only after this EOF: the pid stays ours until now
                     closeAndForget(parentSide, specPipe[1]);
                     LOG.debug("{}: launcher {} cloned {}", what, launcherPid, childPid);
+                    logged = logSteps(what, steps, logged, Step.CLONE, null);
                 } else if (r.kind() == StatusReader.ERROR) {
+                    logSteps(what, steps, logged, Step.of(r.a()), r);
                     closeAndForget(parentSide, specPipe[1]);
                     proc.awaitExit();
                     proc = null;
                     throw SetupFailure.of(plan, r.a(), r.b(), r.detail());
                 } else if (r.kind() == StatusReader.STARTED) {
+                    logSteps(what, steps, logged, Step.EXEC, null);
                     break;
                 } else if (r.kind() == StatusReader.NSIDS) {
                     NamespaceIds.parse(r.detail(), ids);
@@ -330,6 +335,26 @@ public final class Spawner {
             }
             sources.add(fd);
         }
+    }
+
+    /**
+     * DEBUG: one line per launcher step of the plan from {@code from} up to {@code upTo} ({@code failure}: the
+     * ERROR record of that step). Returns the index after the last step logged.
+     */
+    private static int logSteps(String what, List<Step> steps, int from, Step upTo, StatusReader.Record failure) {
+        if (steps.isEmpty()) {
+            return from;
+        }
+        int end = steps.subList(from, steps.size()).indexOf(upTo);
+        end = end < 0 ? (failure != null ? from : steps.size()) : from + end + (failure != null ? 0 : 1);
+        for (int i = from; i < end; i++) {
+            LOG.debug("{}: launcher step {} ({}) done", what, steps.get(i).code(), steps.get(i).label());
+        }
+        if (failure != null) {
+            LOG.debug("{}: launcher step {} ({}) failed: {} {}", what, upTo.code(), upTo.label(),
+                    Errno.name(failure.b()), failure.detail());
+        }
+        return end;
     }
 
     private static void closeAndForget(List<Integer> fds, int fd) {
