@@ -159,10 +159,15 @@ final class RunLoop {
 
     /** Reads what {@code fds[i]} holds without waiting (its writers are gone, or outside the sandbox), to EOF. */
     private static void finalDrain(int[] fds, int i, OutputScratch buf, Capture sink, Spawner.Launched l, ExitCollector exits) {
+        if (i == 2 && fds[i] >= 0) {
+            l.status.readRemaining(exits::accept);
+            Sys.closeQuietly(fds[i]);
+            fds[i] = -1;
+            return;
+        }
         while (fds[i] >= 0) {
             int revents = Sys.pollOne(fds[i], Native.POLLIN, 0);
-            boolean open = (revents & (Native.POLLIN | Native.POLLHUP | Native.POLLERR)) != 0
-                    && (i == 2 ? l.status.readAvailable(exits::accept) : drain(fds[i], buf, sink));
+            boolean open = (revents & (Native.POLLIN | Native.POLLHUP | Native.POLLERR)) != 0 && drain(fds[i], buf, sink);
             if (!open || revents == 0) {
                 Sys.closeQuietly(fds[i]);
                 fds[i] = -1;

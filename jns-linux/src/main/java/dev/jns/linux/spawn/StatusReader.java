@@ -1,5 +1,6 @@
 package dev.jns.linux.spawn;
 
+import dev.jns.linux.ffi.Native;
 import dev.jns.linux.ffi.Sys;
 
 import java.nio.ByteBuffer;
@@ -61,6 +62,30 @@ final class StatusReader {
             sink.accept(r);
         }
         return !eof;
+    }
+
+    /**
+     * After the launcher has ended: hands {@code sink} every record pushed back, already buffered, or in the pipe
+     * now, without waiting. Buffered ones count too when the pipe stays quiet: a record read together with
+     * STARTED (a quick command's EXIT) is in the buffer, not the pipe, and the pipe may still have a writer that
+     * will never write (the fork server closing its copy of the fd late, under load), so it shows neither data
+     * nor a hang-up.
+     */
+    void readRemaining(java.util.function.Consumer<Record> sink) {
+        while (!eof && (Sys.pollOne(fd, Native.POLLIN, 0) & (Native.POLLIN | Native.POLLHUP | Native.POLLERR)) != 0) {
+            int n = Sys.read("read launcher status", fd, chunk, chunk.length);
+            if (n == 0) {
+                eof = true;
+            } else {
+                append(n);
+            }
+        }
+        while (!pushedBack.isEmpty()) {
+            sink.accept(pushedBack.removeFirst());
+        }
+        for (Record r = parse(); r != null; r = parse()) {
+            sink.accept(r);
+        }
     }
 
     /** A complete record from the buffer, or null. */
