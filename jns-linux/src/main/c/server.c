@@ -151,9 +151,13 @@ void server_main(void)
             close(reply);
             become_supervisor(fds, n - 1);
         }
-        reply_start(reply, pid > 0 ? pid : -1, pid > 0 ? 0 : errno, pid > 0 ? pidfd : -1);
+        int err = pid > 0 ? 0 : errno;
+        /* The spawn's fds go before the answer: once the JVM has it, no copy of a pipe end lingers here
+         * (a late copy of the status pipe's write end kept the JVM from seeing the launcher's EOF). */
+        close_received(fds, n - 1);
+        reply_start(reply, pid > 0 ? pid : -1, err, pid > 0 ? pidfd : -1);
         if (pidfd >= 0)
             close(pidfd);
-        close_received(fds, n);
+        close(reply);
     }
 }
