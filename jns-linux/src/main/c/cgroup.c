@@ -230,6 +230,11 @@ void cg_create(const struct spec *s)
     }
 }
 
+unsigned long cg_clone_flags(unsigned long flags)
+{
+    return n_dirs == 0 ? flags : flags & ~(unsigned long)CLONE_NEWCGROUP;
+}
+
 pid_t cg_clone(const struct spec *s, unsigned long flags)
 {
     if (n_dirs == 0)

@@ -19,6 +19,10 @@ void cg_create(const struct spec *s);
  * in every hierarchy. Returns the pid (0 in the child) or -1 with errno. */
 pid_t cg_clone(const struct spec *s, unsigned long flags);
 
+/* The clone flags cg_clone uses without clone3: `flags` less CLONE_NEWCGROUP when the sandbox has a
+ * cgroup (C unshares it later, cg_enter_namespace). For a clone made elsewhere (nested.c). */
+unsigned long cg_clone_flags(unsigned long flags);
+
 /* S, after clone and before C is released: moves C into every directory clone3 did not place it in.
  * Reports and exits on failure. */
 void cg_place(pid_t c);

@@ -110,6 +110,15 @@ void loopback_up(void);
 /* sig.c: raw clone with CLONE_PIDFD: the child's pidfd goes to *pidfd. */
 pid_t raw_clone_pidfd(unsigned long flags, int *pidfd);
 
+/* server.c: one answer on a SOCK_SEQPACKET socket: "i32 pid, i32 errno" and, when fd >= 0, that fd
+ * (SCM_RIGHTS). The fork server's answer, and the nested pid namespace's intermediate's (nested.c). */
+void send_pid_and_fd(int sock, pid_t pid, int err, int fd);
+
+/* nested.c: S, with a joined pid namespace and a new one: clone C in a new pid namespace nested in the
+ * joined one, through an intermediate process (the kernel refuses CLONE_NEWPID after setns). C is S's child
+ * all the same (CLONE_PARENT). Returns C's pid in S's namespace, 0 in C, or -1 with errno. */
+pid_t clone_nested_pid(unsigned long flags);
+
 /* The signal that tells S to kill the whole sandbox (SIGKILL to the first process, then every
  * descendant): the JVM's destroyForcibly(), and S's PR_SET_PDEATHSIG, so that the death of the thread
  * that started S ends the sandbox through S's cleanup instead of killing S before it can clean up.

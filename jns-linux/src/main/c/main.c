@@ -143,6 +143,15 @@ static void join_namespaces(void)
 /* After C has ended (or S was told to end the sandbox): wait for the spec EOF, kill and reap every
  * process left in the sandbox, report C's end, exit. The sandbox ends with its command: what the
  * command left running (background jobs, daemons it started) is killed here. */
+/* Whether the spec joins a pid namespace (then a new one must nest in it: nested.c). */
+static int joins_pid_namespace(void)
+{
+    for (int i = 0; i < spec.n_joins; i++)
+        if (spec.joins[i].nstype == CLONE_NEWPID)
+            return 1;
+    return 0;
+}
+
 __attribute__((noreturn))
 static void finish(pid_t c)
 {
@@ -392,7 +401,9 @@ void launcher_main(void)
     /* 7. One clone makes C in all new namespaces at once (a pid namespace needs a new process
      *    anyway). */
     debug_stop(STEP_CLONE);
-    pid_t c = cg_clone(&spec, (unsigned long)spec.clone_flags);
+    pid_t c = joins_pid_namespace() && (spec.clone_flags & CLONE_NEWPID)
+                  ? clone_nested_pid((unsigned long)spec.clone_flags)
+                  : cg_clone(&spec, (unsigned long)spec.clone_flags);
     if (c < 0)
         report_error(STEP_CLONE, errno, "clone with flags 0x%llx",
                      (unsigned long long)spec.clone_flags);

@@ -29,7 +29,7 @@
 /* stdio, spec, status, joins, fds to pass, the mount plan's fds (SPEC_MAX_MOUNT_FDS), reply */
 #define SERVER_MAX_FDS (5 + 16 + 16 + 17 + 1)
 
-static void reply_start(int reply, pid_t pid, int err, int pidfd)
+void send_pid_and_fd(int reply, pid_t pid, int err, int pidfd)
 {
     int32_t body[2] = { pid, err };
     struct iovec iov = { .iov_base = body, .iov_len = sizeof body };
@@ -138,7 +138,7 @@ void server_main(void)
         if (n < 6 || (size_t)got != sizeof head || head[0] != SERVER_VERSION || head[1] != (uint32_t)n
             || (msg.msg_flags & MSG_CTRUNC)) {
             if (n > 0)
-                reply_start(fds[n - 1], -1, EINVAL, -1);
+                send_pid_and_fd(fds[n - 1], -1, EINVAL, -1);
             for (int i = 0; i < n; i++)
                 close(fds[i]);
             continue;
@@ -155,7 +155,7 @@ void server_main(void)
         /* The spawn's fds go before the answer: once the JVM has it, no copy of a pipe end lingers here
          * (a late copy of the status pipe's write end kept the JVM from seeing the launcher's EOF). */
         close_received(fds, n - 1);
-        reply_start(reply, pid > 0 ? pid : -1, err, pid > 0 ? pidfd : -1);
+        send_pid_and_fd(reply, pid > 0 ? pid : -1, err, pid > 0 ? pidfd : -1);
         if (pidfd >= 0)
             close(pidfd);
         close(reply);

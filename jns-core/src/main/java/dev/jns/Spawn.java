@@ -168,10 +168,13 @@ public final class Spawn {
      *
      * <p>Joined and new namespaces combine: a joined user namespace owns the new ones (bubblewrap's
      * {@code --userns}), a joined pid namespace holds the command while mount, uts, net, ipc, cgroup or time
-     * namespaces are new. A type cannot be both joined and created ({@link InvalidSpecException} at start):
-     * a new pid namespace must be a child of the creating process's active one, which a join does not change
-     * (the kernel's clone fails with EINVAL); a new user namespace in a joined one is not supported (bubblewrap
-     * refuses it too); for the other types a new namespace has nothing to do with the joined one.
+     * namespaces are new. A joined pid namespace with {@link #newPid()} gives a new pid namespace nested in the
+     * joined one (bubblewrap's {@code --pidns} with {@code --unshare-pid}): the kernel makes a new pid namespace
+     * a child of the creating process's active one, which a join does not change (clone fails with EINVAL), so
+     * the launcher creates it from one more process whose own namespace is the joined one. Other types cannot be
+     * both joined and created ({@link InvalidSpecException} at start): a new user namespace in a joined one is
+     * not supported (bubblewrap refuses it too); for the rest a new namespace has nothing to do with the joined
+     * one.
      */
     public Spawn join(NsHandle... namespaces) {
         Objects.requireNonNull(namespaces, "namespaces");
@@ -534,7 +537,7 @@ public final class Spawn {
             if (!seen.add(h.type())) {
                 throw new InvalidSpecException("join", "two " + h.type().procName() + " namespaces to join", null);
             }
-            if (newNamespaces.contains(h.type())) {
+            if (newNamespaces.contains(h.type()) && h.type() != NamespaceType.PID) {
                 throw new InvalidSpecException("join", "asked both to join and to create a "
                         + h.type().procName() + " namespace", joinAndCreateHint(h.type()));
             }
@@ -627,9 +630,6 @@ public final class Spawn {
     /** Why a type cannot be both joined and created, and what works instead (see {@link #join}). */
     private static String joinAndCreateHint(NamespaceType type) {
         return switch (type) {
-            case PID -> "the kernel makes a new pid namespace a child of the caller's active one (clone EINVAL after "
-                    + "setns): join the pid namespace and start a command that makes the nested one (bubblewrap forks "
-                    + "once more for --pidns with --unshare-pid)";
             case USER -> "a new user namespace inside a joined one is not supported (nor by bubblewrap: --userns "
                     + "excludes --unshare-user): join it and create the other types, which it then owns";
             default -> "a new " + type.procName() + " namespace does not nest in a joined one (only pid and user "
