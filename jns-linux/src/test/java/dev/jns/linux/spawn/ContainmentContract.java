@@ -118,7 +118,9 @@ abstract class ContainmentContract {
     void aKilledLauncherIsReportedAsLauncherLostNotAsTheCommandsEnd() throws Exception {
         for (boolean pidns : new boolean[] {false, true}) {
             String m = Procs.marker();
-            try (NsProcess p = spawn(pidns).start("/bin/sh", "-c", "echo ready; sleep " + m)) {
+            // exec: the command's first process is the sleep itself, which dies with the killed launcher by its
+            // PR_SET_PDEATHSIG; a child of the shell would be orphaned without a pid namespace
+            try (NsProcess p = spawn(pidns).start("/bin/sh", "-c", "echo ready; exec sleep " + m)) {
                 BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
                 assertThat(out.readLine()).isEqualTo("ready");
                 long launcher = ForkServerTest.parent(p.pid());
@@ -132,6 +134,14 @@ abstract class ContainmentContract {
             }
             if (pidns) {
                 nothingLeft(m); // the pid namespace's init died with the launcher, and its namespace with it
+            } else {
+                // without a pid namespace (or a cgroup) nothing ends the command's children once its supervisor is
+                // SIGKILLed (README, "A spawn's process tree"); the first process dies by its PR_SET_PDEATHSIG
+                long deadline = System.nanoTime() + 5_000_000_000L;
+                while (!Procs.withArg(m).isEmpty() && System.nanoTime() < deadline) {
+                    Thread.onSpinWait();
+                }
+                nothingLeft(m);
             }
         }
     }
