@@ -43,9 +43,7 @@ class SandboxFilesTest {
     final WorkDir work = new WorkDir("jns-files-");
 
     private Path dir(String name) throws Exception {
-        Path d = Files.createDirectories(work.resolve(name));
-        Files.setPosixFilePermissions(d, PosixFilePermissions.fromString("rwxrwxrwx"));
-        return d;
+        return work.sharedDir(name);
     }
 
     private static Path file(Path dir, String name, String content) throws Exception {

@@ -34,9 +34,7 @@ class SandboxFsTest {
     final WorkDir work = new WorkDir("jns-fs-");
 
     private Path dir(String name) throws Exception {
-        Path d = Files.createDirectories(work.resolve(name));
-        Files.setPosixFilePermissions(d, PosixFilePermissions.fromString("rwxrwxrwx"));
-        return d;
+        return work.sharedDir(name);
     }
 
     private Path file(Path dir, String name, String content) throws Exception {

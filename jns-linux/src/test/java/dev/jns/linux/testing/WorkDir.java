@@ -5,6 +5,7 @@ import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -52,6 +53,16 @@ public final class WorkDir implements BeforeEachCallback, AfterEachCallback {
             throw new IllegalStateException("WorkDir is there only while a test runs");
         }
         return dir;
+    }
+
+    /**
+     * A directory {@code name} in the work directory that every user may write (rwxrwxrwx): for a sandbox whose
+     * launcher drops to another uid (jnsci) and writes there.
+     */
+    public Path sharedDir(String name) throws IOException {
+        Path d = Files.createDirectories(resolve(name));
+        Files.setPosixFilePermissions(d, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+        return d;
     }
 
     /** {@code path().resolve(other)}. */
