@@ -44,6 +44,7 @@ mkdir -p "$(dirname "$out")"
     "$src/main.c" "$src/spec.c" "$src/status.c" "$src/child.c" "$src/init.c" \
     "$src/idmap.c" "$src/exec.c" "$src/sig.c" "$src/mounts.c" "$src/caps.c" "$src/limits.c" \
     "$src/net.c" "$src/fds.c" "$src/server.c" "$src/mountfd.c" "$src/reap.c" "$src/procmask.c" \
-    "$src/seccomp.c" "$src/ids.c" "$src/idmount.c" "$src/cgroup.c" "$src/nested.c" "$seccomp_a"
+    "$src/seccomp.c" "$src/ids.c" "$src/idmount.c" "$src/cgroup.c" "$src/nested.c" "$src/vfork.c" \
+    "$seccomp_a"
 strip "$out.tmp"
 mv "$out.tmp" "$out"

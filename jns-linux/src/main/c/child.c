@@ -47,11 +47,24 @@ static void exec_steps(const struct spec *s, pid_t init_pid, int sfd)
      * process's own copy after clone, so writing one pointer of it here is safe. */
     char *prog = s->argv[0];
     if (s->argv0)
-        ((struct spec *)s)->argv[0] = (char *)s->argv0;
+        ((struct spec *)s)->argv[0] = (char *)s->argv0;   /* shared with the init after vfork_run:
+                                                              it never reads argv */
     /* Last: the filter may refuse what the steps above use (keyctl, prctl ...). */
     filter_load(s);
     e = exec_command(prog, s->argv, s->envp);
     report_error(STEP_EXEC, e, "%s", prog);
+}
+
+struct exec_args {
+    const struct spec *s;
+    pid_t init_pid;
+    int sfd;
+};
+
+static int exec_entry(void *arg)
+{
+    const struct exec_args *a = arg;
+    exec_steps(a->s, a->init_pid, a->sfd);
 }
 
 static void write_time_offsets(const struct spec *s)
@@ -93,13 +106,16 @@ void child_main(const struct spec *s, int sync_fd, int sentinel_fd, int sfd)
 
     /* S writes the byte after it has written the id maps: before that C has no ids in its
      * user namespace and no capability would work as expected. */
-    char byte;
-    ssize_t n;
-    RETRY_EINTR(n, read(sync_fd, &byte, 1));
-    if (n < 0)
-        report_error(STEP_WAIT_FOR_PARENT, errno, "read the sync pipe");
-    if (n == 0)
-        _exit(127);   /* S failed (and said why) or died: nothing to add */
+    /* No sync pipe (-1): S sleeps until C's exec (main.c, c_execs_directly) and has nothing to do before. */
+    if (sync_fd >= 0) {
+        char byte;
+        ssize_t n;
+        RETRY_EINTR(n, read(sync_fd, &byte, 1));
+        if (n < 0)
+            report_error(STEP_WAIT_FOR_PARENT, errno, "read the sync pipe");
+        if (n == 0)
+            _exit(127);   /* S failed (and said why) or died: nothing to add */
+    }
     /* S has placed C in the sandbox's cgroup: a new cgroup namespace is rooted there. Before a
      * change of ids, which can drop the capability that unshare(CLONE_NEWCGROUP) needs. */
     cg_enter_namespace(s);
@@ -116,7 +132,7 @@ void child_main(const struct spec *s, int sync_fd, int sentinel_fd, int sfd)
         if (hup.revents & (POLLHUP | POLLERR))
             _exit(127);
     }
-    if (close(sync_fd) < 0)
+    if (sync_fd >= 0 && close(sync_fd) < 0)
         report_error(STEP_WAIT_FOR_PARENT, errno, "close the sync pipe");
 
     /* A time namespace cannot come from clone(2): unshare it now. It applies to children only,
@@ -162,12 +178,17 @@ void child_main(const struct spec *s, int sync_fd, int sentinel_fd, int sfd)
     /* As PID 1 C reaps orphans anyway; otherwise it must ask to be their reaper. */
     if (!(s->clone_flags & CLONE_NEWPID) && prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
         report_error(STEP_PRCTL, errno, "PR_SET_CHILD_SUBREAPER");
-    pid_t self = getpid();
-    pid_t e = raw_clone(0);
+    /* E shares the init's address space until its exec (vfork_run): it writes no global the init
+     * reads (status_child is still 0 here, so a failing E kills nothing), and the init, asleep until
+     * then, starts reaping only after. With a new time namespace E is forked instead: a CLONE_VM
+     * child stays in its parent's time namespace, and only kernels since 6.0 move it into
+     * time_for_children at exec. */
+    struct exec_args args = { .s = s, .init_pid = getpid(), .sfd = sfd };
+    pid_t e = s->new_time ? raw_clone(0) : vfork_run(exec_entry, &args);
     if (e < 0)
         report_error(STEP_FORK, errno, "fork the command's process");
     if (e == 0)
-        exec_steps(s, self, sfd);
+        exec_steps(s, args.init_pid, sfd);
 
     release_stdio();
     /* So that ps inside shows what this is (not the memfd's fd number). */

@@ -55,6 +55,11 @@ int is_forwarded_signal(int sig);
 int reset_signals(void);
 /* Raw clone with fork semantics (own address space, no glibc fork handlers). */
 pid_t raw_clone(unsigned long flags);
+/* vfork.c: a child that runs fn(arg) in this address space, on a stack of its own, while the caller
+ * sleeps until it execs or exits (CLONE_VM | CLONE_VFORK). fn must end in exec or _exit and must not
+ * touch the heap; the globals it may write on its way (the status fds, proc_fd) are the caller's
+ * again when this returns. */
+pid_t vfork_run(int (*fn)(void *), void *arg);
 
 /* mounts.c: C: proc, the mount plan and the root switch, in that order. Reports and exits on
  * failure. */

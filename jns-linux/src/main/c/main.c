@@ -140,9 +140,6 @@ static void join_namespaces(void)
     }
 }
 
-/* After C has ended (or S was told to end the sandbox): wait for the spec EOF, kill and reap every
- * process left in the sandbox, report C's end, exit. The sandbox ends with its command: what the
- * command left running (background jobs, daemons it started) is killed here. */
 /* Whether the spec joins a pid namespace (then a new one must nest in it: nested.c). */
 static int joins_pid_namespace(void)
 {
@@ -151,6 +148,30 @@ static int joins_pid_namespace(void)
             return 1;
     return 0;
 }
+
+/* Whether C can run in S's address space until it execs (vfork_run): when C makes no namespace, needs
+ * no init and no cgroup, S has nothing to do between the clone and C's release (no id maps, no cgroup
+ * placement, no namespaces of C's to read), so S can sleep until C has exec'd. */
+static int c_execs_directly(void)
+{
+    return spec.clone_flags == 0 && !spec.new_time && spec.n_cgroups == 0
+        && !(spec.options & OPTION_FORCE_INIT);
+}
+
+struct child_args {
+    int sentinel;
+    int sfd;
+};
+
+static int child_entry(void *arg)
+{
+    const struct child_args *a = arg;
+    child_main(&spec, -1, a->sentinel, a->sfd);
+}
+
+/* After C has ended (or S was told to end the sandbox): wait for the spec EOF, kill and reap every
+ * process left in the sandbox, report C's end, exit. The sandbox ends with its command: what the
+ * command left running (background jobs, daemons it started) is killed here. */
 
 __attribute__((noreturn))
 static void finish(pid_t c)
@@ -394,16 +415,24 @@ void launcher_main(void)
     filter_prepare(&spec);
 
     /* The sync pipe releases C (after the id maps); the sentinel pipe tells S about exec. */
-    int sync_pipe[2], sentinel[2];
-    if (pipe2(sync_pipe, O_CLOEXEC) < 0 || pipe2(sentinel, O_CLOEXEC) < 0)
+    int direct = c_execs_directly();
+    int sync_pipe[2] = { -1, -1 }, sentinel[2];
+    if ((!direct && pipe2(sync_pipe, O_CLOEXEC) < 0) || pipe2(sentinel, O_CLOEXEC) < 0)
         report_error(STEP_INTERNAL, errno, "pipe2");
 
     /* 7. One clone makes C in all new namespaces at once (a pid namespace needs a new process
-     *    anyway). */
+     *    anyway). Without any, C shares S's address space until its exec, and S sleeps until then
+     *    (vfork_run: no copy of the address space, which is most of a fork's cost). */
     debug_stop(STEP_CLONE);
-    pid_t c = joins_pid_namespace() && (spec.clone_flags & CLONE_NEWPID)
-                  ? clone_nested_pid((unsigned long)spec.clone_flags)
-                  : cg_clone(&spec, (unsigned long)spec.clone_flags);
+    pid_t c;
+    if (direct) {
+        struct child_args args = { .sentinel = sentinel[1], .sfd = sfd };
+        c = vfork_run(child_entry, &args);
+    } else {
+        c = joins_pid_namespace() && (spec.clone_flags & CLONE_NEWPID)
+                ? clone_nested_pid((unsigned long)spec.clone_flags)
+                : cg_clone(&spec, (unsigned long)spec.clone_flags);
+    }
     if (c < 0)
         report_error(STEP_CLONE, errno, "clone with flags 0x%llx",
                      (unsigned long long)spec.clone_flags);
@@ -412,7 +441,8 @@ void launcher_main(void)
         close(sentinel[0]);
         child_main(&spec, sync_pipe[0], sentinel[1], sfd);
     }
-    close(sync_pipe[0]);
+    if (!direct)
+        close(sync_pipe[0]);
     close(sentinel[1]);
     idmount_release();
     /* The mount plan's fds are C's now: S must not keep a bound object or the content open. */
@@ -430,7 +460,10 @@ void launcher_main(void)
      * cannot have ended. A new time namespace comes later, from C itself: C reports that one. */
     static const char *const ns_names[] = { "cgroup", "ipc", "mnt", "net", "pid", "user", "uts", "time" };
     char ns_dir[32];
-    snprintf(ns_dir, sizeof ns_dir, "%d/ns", (int)c);
+    if (direct)
+        snprintf(ns_dir, sizeof ns_dir, "self/ns");   /* S's own: C may be gone already */
+    else
+        snprintf(ns_dir, sizeof ns_dir, "%d/ns", (int)c);
     if (status_write_nsids(proc_fd, ns_dir, ns_names, spec.new_time ? 7 : 8) < 0)
         report_error(STEP_INTERNAL, errno, "write NSIDS");
     /* In its cgroups before it is released (where clone3 did not put it there already). */
@@ -445,10 +478,12 @@ void launcher_main(void)
     if (launcher_privileged && prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
         report_error(STEP_PRCTL, errno, "PR_SET_DUMPABLE 0");
     debug_stop(STEP_WAIT_FOR_PARENT);
-    ssize_t w;
-    RETRY_EINTR(w, write(sync_pipe[1], "x", 1));
-    if (w != 1)
-        report_error(STEP_INTERNAL, w < 0 ? errno : EIO, "release the first process");
+    if (!direct) {
+        ssize_t w;
+        RETRY_EINTR(w, write(sync_pipe[1], "x", 1));
+        if (w != 1)
+            report_error(STEP_INTERNAL, w < 0 ? errno : EIO, "release the first process");
+    }
     /* sync_pipe[1] stays open while S lives: after SET_IDS, C re-arms PR_SET_PDEATHSIG (a change of
      * ids clears it) and takes a hang-up of this pipe as S's death. */
 
