@@ -293,8 +293,9 @@ struct spec_error {
 int spec_parse(const char *buf, size_t len, struct spec *s, struct spec_error *err);
 
 /* Reads records from fd up to and including END (never beyond it: the JVM keeps its end of
- * the pipe open until it has read PID), then spec_parse()s them. On failure reports (step read
- * spec or parse spec) and exits 127. */
+ * the pipe open until it has read PID), then parses them as spec_parse does, into an s that must
+ * be all zero (the launcher's static spec, read once per process: not cleared again). On failure
+ * reports (step read spec or parse spec) and exits 127. */
 void spec_read(int fd, struct spec *s);
 
 #endif
