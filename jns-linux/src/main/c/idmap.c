@@ -35,14 +35,39 @@ static void write_proc_file(pid_t child, const char *name, const char *text, int
         report_error(step, errno, "close %s", path);
 }
 
-/* Runs "helper PID inside outside count ..." with fork+execve; its stdout and stderr go into
+struct helper_args {
+    const char *helper;
+    char **argv;
+    int out;    /* write end: the helper's stdout and stderr */
+    int err;    /* write end: errno of a failed step before or at execve */
+};
+
+/* The helper's process, in S's address space until its exec (vfork_run): it writes no global. */
+static int helper_entry(void *arg)
+{
+    const struct helper_args *a = arg;
+    char *const envp[] = { NULL };
+    int e = reset_signals();
+    if (e == 0)
+        e = run_as_helper(the_spec);
+    if (e == 0 && (dup2(a->out, 1) < 0 || dup2(a->out, 2) < 0))
+        e = errno;
+    if (e == 0) {
+        execve(a->helper, a->argv, envp);
+        e = errno;
+    }
+    ssize_t w = write(a->err, &e, sizeof e);
+    (void)w;
+    _exit(127);
+}
+
+/* Runs "helper PID inside outside count ..." (vfork_run + execve); its stdout and stderr go into
  * the ERROR detail when it fails. */
 static void run_helper(const char *helper, pid_t child, const char *map, int step)
 {
     static char words[SPEC_MAX_PAYLOAD + 1];
     char *argv[MAX_HELPER_ARGS + 1];
     char pidstr[16];
-    char *const envp[] = { NULL };
     int argc = 0;
 
     snprintf(pidstr, sizeof pidstr, "%d", (int)child);
@@ -60,23 +85,10 @@ static void run_helper(const char *helper, pid_t child, const char *map, int ste
     int out[2], err[2];  /* out: the helper's stdout+stderr; err: errno of a failed execve */
     if (pipe2(out, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0)
         report_error(step, errno, "pipe for %s", helper);
-    pid_t pid = raw_clone(0);
+    struct helper_args args = { .helper = helper, .argv = argv, .out = out[1], .err = err[1] };
+    pid_t pid = vfork_run(helper_entry, &args);
     if (pid < 0)
         report_error(step, errno, "fork for %s", helper);
-    if (pid == 0) {
-        int e = reset_signals();
-        if (e == 0)
-            e = run_as_helper(the_spec);
-        if (e == 0 && (dup2(out[1], 1) < 0 || dup2(out[1], 2) < 0))
-            e = errno;
-        if (e == 0) {
-            execve(helper, argv, envp);
-            e = errno;
-        }
-        ssize_t w = write(err[1], &e, sizeof e);
-        (void)w;
-        _exit(127);
-    }
     close(out[1]);
     close(err[1]);
 
