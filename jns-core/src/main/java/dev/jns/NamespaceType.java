@@ -26,6 +26,8 @@ public enum NamespaceType {
 
     private final long cloneFlag;
     private final String procName;
+    /** values() copies its array on every call. */
+    private static final NamespaceType[] ALL = values();
 
     NamespaceType(long cloneFlag, String procName) {
         this.cloneFlag = cloneFlag;
@@ -53,8 +55,14 @@ public enum NamespaceType {
             throw new IllegalArgumentException("namespace type name is null");
         }
         String n = name.endsWith("_for_children") ? name.substring(0, name.length() - "_for_children".length()) : name;
-        for (NamespaceType t : values()) {
-            if (t.procName.equals(n) || t.name().equals(n.toUpperCase(Locale.ROOT))) {
+        for (NamespaceType t : ALL) {
+            if (t.procName.equals(n)) {
+                return t;
+            }
+        }
+        String upper = n.toUpperCase(Locale.ROOT);
+        for (NamespaceType t : ALL) {
+            if (t.name().equals(upper)) {
                 return t;
             }
         }

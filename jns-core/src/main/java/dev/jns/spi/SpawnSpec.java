@@ -54,6 +54,8 @@ public final class SpawnSpec {
     private final long runAsGid;
     private final Sandbox sandbox;
     private final long captureLimit;
+    /** {@link #describe()}, made on first use (error messages and logs need it; most spawns only once). */
+    private String description;
 
     private SpawnSpec(Builder b) {
         command = List.copyOf(b.command);
@@ -226,6 +228,15 @@ public final class SpawnSpec {
 
     /** A short description for error messages: {@code "spawn of new [user, pid] running 'ps -e'"}, or {@code "spawn running 'ps -e'"} when nothing is created or joined. */
     public String describe() {
+        String d = description;
+        if (d == null) {
+            d = buildDescription();
+            description = d; // a racy cache is fine: any thread computes the same immutable String
+        }
+        return d;
+    }
+
+    private String buildDescription() {
         StringBuilder sb = new StringBuilder("spawn");
         if (!newNamespaces.isEmpty()) {
             sb.append(" of new ").append(newNamespaces.stream().map(NamespaceType::procName).toList());

@@ -211,6 +211,10 @@ public final class LaunchPlan {
      */
     private static Map<Integer, String[]> idmaps(SpawnSpec spec, Privileges who, SandboxIds sandboxIds,
                                                  Set<NamespaceType> created, String uid, String gid, boolean setIds) {
+        List<Mount> mounts = spec.sandbox().mounts();
+        if (mounts.isEmpty()) {
+            return Map.of(); // most spawns: nothing to parse
+        }
         Map<Integer, String[]> out = new java.util.TreeMap<>();
         // the host ids the sandbox's processes run as: inside 0 after SET_IDS, else the caller's own (mapped to
         // something inside, or the overflow id: then -1)
@@ -218,7 +222,6 @@ public final class LaunchPlan {
                 : setIds ? new long[] {BindIdmap.rootOf(uid), BindIdmap.rootOf(gid)}
                 : new long[] {BindIdmap.maps(uid, who.euid()) ? who.euid() : -1,
                         BindIdmap.maps(gid, who.egid()) ? who.egid() : -1};
-        List<Mount> mounts = spec.sandbox().mounts();
         for (int i = 0; i < mounts.size(); i++) {
             Mount m = mounts.get(i);
             BindOwner owner = m.owner();
@@ -308,7 +311,9 @@ public final class LaunchPlan {
      * order of {@link SpawnSpec#joins()}; {@code joinDevIno} has each handle's (dev, ino).
      */
     byte[] encode(List<long[]> joinDevIno) {
-        SpecEncoder e = new SpecEncoder();
+        boolean jvmEnvironment = spec.environment() == System.getenv();
+        // the default sandbox's records besides the environment take about 200 bytes: the buffer is not regrown
+        SpecEncoder e = new SpecEncoder(jvmEnvironment ? jvmEnvironmentRecords().length + 512 : 2048);
         e.u64(SpecEncoder.T_CLONE_FLAGS, cloneFlags());
         if (spec.runAsUid() >= 0) {
             e.runAs(spec.runAsUid(), spec.runAsGid());
@@ -380,7 +385,7 @@ public final class LaunchPlan {
         for (String arg : spec.command()) {
             e.string(SpecEncoder.T_ARG, arg);
         }
-        if (spec.environment() == System.getenv()) {
+        if (jvmEnvironment) {
             e.records(jvmEnvironmentRecords());
         } else {
             environmentRecords(e, spec.environment());

@@ -13,18 +13,60 @@ final class NamespaceIds {
     private NamespaceIds() {
     }
 
-    /** Adds the {@code name=inode} pairs of {@code detail} to {@code ids}; unknown names are skipped. */
+    private static final NamespaceType[] TYPES = NamespaceType.values();
+    private static final String FOR_CHILDREN = "_for_children";
+
+    /**
+     * Adds the {@code name=inode} pairs of {@code detail} to {@code ids}; unknown names and malformed pairs are
+     * skipped. Parsed in place (no split, no substrings): it runs once or twice per spawn.
+     */
     static void parse(String detail, Map<NamespaceType, Long> ids) {
-        for (String pair : detail.trim().split(" ")) {
-            int eq = pair.indexOf('=');
-            if (eq <= 0) {
-                continue;
+        int n = detail.length();
+        int i = 0;
+        while (i < n) {
+            while (i < n && detail.charAt(i) == ' ') {
+                i++;
             }
-            try {
-                ids.put(NamespaceType.ofProcName(pair.substring(0, eq)), Long.parseLong(pair.substring(eq + 1)));
-            } catch (IllegalArgumentException e) {
-                // a name or number this JVM does not know: nothing to record
+            int start = i;
+            while (i < n && detail.charAt(i) != ' ') {
+                i++;
+            }
+            add(detail, start, i, ids);
+        }
+    }
+
+    /** One pair, detail[from, to). */
+    private static void add(String detail, int from, int to, Map<NamespaceType, Long> ids) {
+        int eq = detail.indexOf('=', from);
+        if (eq <= from || eq >= to - 1) {
+            return;
+        }
+        NamespaceType type = typeOf(detail, from, eq);
+        long inode = 0;
+        for (int k = eq + 1; k < to; k++) {
+            int digit = detail.charAt(k) - '0';
+            if (digit < 0 || digit > 9 || inode > (Long.MAX_VALUE - digit) / 10) {
+                return; // not a number, or more than a long holds (Long.parseLong's refusals)
+            }
+            inode = inode * 10 + digit;
+        }
+        if (type != null) {
+            ids.put(type, inode);
+        }
+    }
+
+    /** The type whose /proc name (or that name with "_for_children") is detail[from, to), or null. */
+    private static NamespaceType typeOf(String detail, int from, int to) {
+        int len = to - from;
+        if (len > FOR_CHILDREN.length() && detail.startsWith(FOR_CHILDREN, to - FOR_CHILDREN.length())) {
+            len -= FOR_CHILDREN.length();
+        }
+        for (NamespaceType t : TYPES) {
+            String name = t.procName();
+            if (name.length() == len && detail.regionMatches(from, name, 0, len)) {
+                return t;
             }
         }
+        return null;
     }
 }

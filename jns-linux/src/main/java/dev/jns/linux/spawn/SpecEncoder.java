@@ -113,13 +113,20 @@ public final class SpecEncoder {
     /** CAPS flag bits: raise the kept capabilities as ambient. */
     public static final int CAPS_AMBIENT = 1;
 
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
+    private final ByteArrayOutputStream out;
 
     public SpecEncoder() {
+        this(1024);
+    }
+
+    /** An encoder whose buffer starts at {@code capacity} bytes (a spawn's spec is about 2 KiB: no regrowth). */
+    SpecEncoder(int capacity) {
+        out = new ByteArrayOutputStream(capacity);
         u32(T_VERSION, VERSION);
     }
 
     private SpecEncoder(boolean bare) {
+        out = new ByteArrayOutputStream(1024);
     }
 
     /** An encoder without the VERSION record: for a run of records to append to a spec ({@link #records}). */
@@ -166,11 +173,24 @@ public final class SpecEncoder {
     }
 
     public SpecEncoder u32(int tag, int value) {
-        return raw(tag, le(4).putInt(value).array());
+        header(tag, 4);
+        int32(value);
+        return this;
     }
 
     public SpecEncoder u64(int tag, long value) {
-        return raw(tag, le(8).putLong(value).array());
+        header(tag, 8);
+        int32((int) value);
+        int32((int) (value >>> 32));
+        return this;
+    }
+
+    /** Little-endian, straight into the stream (no ByteBuffer for a number). */
+    private void int32(int v) {
+        out.write(v);
+        out.write(v >>> 8);
+        out.write(v >>> 16);
+        out.write(v >>> 24);
     }
 
     public SpecEncoder string(int tag, String value) {

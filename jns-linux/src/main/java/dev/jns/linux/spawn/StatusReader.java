@@ -26,11 +26,12 @@ final class StatusReader {
     }
 
     private final int fd;
-    // small: a spawn's records (PID, NSIDS, STARTED, EXIT) are about 200 bytes; a bigger one grows pending
-    private final byte[] chunk = new byte[1024];
-    private ByteBuffer pending = ByteBuffer.allocate(1024).order(ByteOrder.LITTLE_ENDIAN).flip();
+    // small: a spawn's records (PID, NSIDS, STARTED, EXIT) are about 200 bytes; a bigger one grows pending, and
+    // what does not fit in one read stays in the pipe for the next
+    private final byte[] chunk = new byte[256];
+    private ByteBuffer pending = ByteBuffer.allocate(256).order(ByteOrder.LITTLE_ENDIAN).flip();
     private boolean eof;
-    private final java.util.ArrayDeque<Record> pushedBack = new java.util.ArrayDeque<>();
+    private java.util.ArrayDeque<Record> pushedBack; // made by the first pushBack: most spawns have none
 
     StatusReader(int fd) {
         this.fd = fd;
@@ -38,6 +39,9 @@ final class StatusReader {
 
     /** Makes {@code r} the next record {@link #next()} returns again (after earlier pushed-back ones). */
     void pushBack(Record r) {
+        if (pushedBack == null) {
+            pushedBack = new java.util.ArrayDeque<>(4);
+        }
         pushedBack.addLast(r);
     }
 
@@ -47,7 +51,7 @@ final class StatusReader {
      * EOF.
      */
     boolean readAvailable(java.util.function.Consumer<Record> sink) {
-        while (!pushedBack.isEmpty()) {
+        while (pushedBack != null && !pushedBack.isEmpty()) {
             sink.accept(pushedBack.removeFirst());
         }
         if (!eof) {
@@ -80,7 +84,7 @@ final class StatusReader {
                 append(n);
             }
         }
-        while (!pushedBack.isEmpty()) {
+        while (pushedBack != null && !pushedBack.isEmpty()) {
             sink.accept(pushedBack.removeFirst());
         }
         for (Record r = parse(); r != null; r = parse()) {
@@ -123,7 +127,7 @@ final class StatusReader {
 
     /** The next record, or null at EOF (a torn last record counts as EOF). */
     Record next() {
-        if (!pushedBack.isEmpty()) {
+        if (pushedBack != null && !pushedBack.isEmpty()) {
             return pushedBack.removeFirst();
         }
         while (true) {

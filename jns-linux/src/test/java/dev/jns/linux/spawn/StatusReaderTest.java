@@ -11,6 +11,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.lists;
 
 /**
  * The launcher's status records as {@link StatusReader} hands them on, on a real pipe. The case that lost a
@@ -72,5 +75,43 @@ class StatusReaderTest {
             Sys.closeQuietly(pipe[0]);
             Sys.closeQuietly(pipe[1]);
         }
+    }
+
+    /** Records of any size (the reader starts with small buffers: bigger ones must grow them or take more reads). */
+    @Test
+    void recordsOfAnySizeComeBackInOrderWhateverTheReadsCut() {
+        qt().forAll(lists().of(integers().between(0, 3000)).ofSizeBetween(0, 12), integers().between(0, 1))
+                .checkAssert((lengths, useNext) -> {
+                    int[] pipe = Sys.pipe("test");
+                    try {
+                        java.io.ByteArrayOutputStream stream = new java.io.ByteArrayOutputStream();
+                        List<String> details = new ArrayList<>();
+                        for (int i = 0; i < lengths.size(); i++) {
+                            String d = String.valueOf((char) ('a' + i % 26)).repeat(lengths.get(i));
+                            details.add(d);
+                            stream.writeBytes(record(StatusReader.CGROUP, i, -i, d));
+                        }
+                        Sys.writeFully("test", pipe[1], stream.toByteArray()); // under the pipe's 64 KiB
+                        Sys.closeQuietly(pipe[1]);
+                        pipe[1] = -1;
+                        StatusReader status = new StatusReader(pipe[0]);
+                        List<StatusReader.Record> got = new ArrayList<>();
+                        if (useNext == 1) {
+                            for (StatusReader.Record r = status.next(); r != null; r = status.next()) {
+                                got.add(r);
+                            }
+                        } else {
+                            status.readRemaining(got::add);
+                        }
+                        assertThat(got).extracting(StatusReader.Record::detail).containsExactlyElementsOf(details);
+                        for (int i = 0; i < got.size(); i++) {
+                            assertThat(got.get(i).a()).isEqualTo(i);
+                            assertThat(got.get(i).b()).isEqualTo(-i);
+                        }
+                    } finally {
+                        Sys.closeQuietly(pipe[0]);
+                        Sys.closeQuietly(pipe[1]);
+                    }
+                });
     }
 }
