@@ -33,7 +33,16 @@ static void exec_steps(const struct spec *s, pid_t init_pid, int sfd)
     if (e != 0)
         report_error(STEP_SIGNALS, e, "reset the signal mask and dispositions");
     /* RUN_AS: only this process takes the target's ids for good (ids.c). */
+    pid_t parent = getppid();
     run_as_command(s);
+    /* The change of ids cleared PR_SET_PDEATHSIG: arm it again, then make sure the parent (the init, or
+     * S, which may sleep until this exec) did not die in between. */
+    if (s->run_as) {
+        if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+            report_error(STEP_PRCTL, errno, "PR_SET_PDEATHSIG after the change of ids");
+        if (getppid() != parent)
+            report_error(STEP_PRCTL, ESRCH, "the parent process died before the command started");
+    }
     if (s->cwd && chdir(s->cwd) < 0)
         report_error(STEP_CHDIR, errno, "%s", s->cwd);
     session_apply(s);

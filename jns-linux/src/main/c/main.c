@@ -426,8 +426,16 @@ void launcher_main(void)
     debug_stop(STEP_CLONE);
     pid_t c;
     if (direct) {
+        /* Until C's exec S sleeps in the kernel and reads neither the lifeline nor its signalfd: should
+         * the JVM die meanwhile (C stuck in an exec from a hung file system, say), the kernel kills S
+         * outright, and C with it through C's own PR_SET_PDEATHSIG, instead of leaving SIG_KILL_SANDBOX
+         * pending. */
+        if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+            report_error(STEP_PRCTL, errno, "PR_SET_PDEATHSIG(SIGKILL) until the first process's exec");
         struct child_args args = { .sentinel = sentinel[1], .sfd = sfd };
         c = vfork_run(child_entry, &args);
+        if (prctl(PR_SET_PDEATHSIG, SIG_KILL_SANDBOX, 0, 0, 0) < 0)
+            report_error(STEP_PRCTL, errno, "PR_SET_PDEATHSIG");
     } else {
         c = joins_pid_namespace() && (spec.clone_flags & CLONE_NEWPID)
                 ? clone_nested_pid((unsigned long)spec.clone_flags)
