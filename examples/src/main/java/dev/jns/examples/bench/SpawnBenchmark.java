@@ -85,6 +85,8 @@ public final class SpawnBenchmark {
         floor.ifPresent(f -> {
             variants.add(new Variant("C floor: clone user+pid+mount+proc+uts+ipc, init", f::sandbox));
             variants.add(new Variant("C floor: fork + exec", f::plain));
+            variants.add(new Variant("C floor as above, the init vforks /bin/true", f::sandboxVfork));
+            variants.add(new Variant("C floor: vfork + exec", f::plainVfork));
         });
         for (int i = 0; i < warmup; i++) {
             for (Variant v : variants) {
@@ -116,6 +118,8 @@ public final class SpawnBenchmark {
         ratio("jns no namespaces / ProcessBuilder /bin/true", medians[3] / medians[1], "  (goal: <= 0.8)");
         if (floor.isPresent()) {
             ratio("jns sandbox / C floor", medians[0] / medians[4], "  (goal: <= 1.2)");
+            ratio("jns sandbox / C floor whose init vforks", medians[0] / medians[6], "");
+            ratio("jns no namespaces / C floor vfork + exec", medians[3] / medians[7], "");
         }
     }
 

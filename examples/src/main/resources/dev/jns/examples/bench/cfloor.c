@@ -4,7 +4,10 @@
  *   s  clone with new user, pid, mount, uts and ipc namespaces; the parent writes the id maps (root mapped
  *      to the caller, setgroups denied); the child makes / private, mounts a proc on /proc and, as PID 1,
  *      forks /bin/true and waits for it (an init, as jns's);
- *   p  plain fork + exec + wait.
+ *   p  plain fork + exec + wait;
+ *   v  as s, but /bin/true is started with vfork (the child shares the parent's address space until its
+ *      exec, as jns's launcher does since issue 17's fourth session);
+ *   q  plain vfork + exec + wait.
  * Built by SpawnBenchmark with the system's cc; errors end the program with a message on stderr. */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -44,9 +47,9 @@ static void write_file(const char *path, const char *text)
     close(fd);
 }
 
-static int run_true(void)
+static int run_true(int use_vfork)
 {
-    pid_t p = fork();
+    pid_t p = use_vfork ? vfork() : fork();
     if (p < 0)
         return -1;
     if (p == 0) {
@@ -61,7 +64,7 @@ static int run_true(void)
     return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
-static int sandbox(void)
+static int sandbox(int use_vfork)
 {
     int sync[2];
     if (pipe2(sync, O_CLOEXEC) < 0)
@@ -79,7 +82,7 @@ static int sandbox(void)
             _exit(121);
         if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
             _exit(122);
-        int code = run_true();
+        int code = run_true(use_vfork);
         _exit(code < 0 ? 123 : code);
     }
     close(sync[0]);
@@ -108,7 +111,7 @@ int main(void)
     setvbuf(stdout, NULL, _IOLBF, 0);
     while (fgets(line, sizeof line, stdin)) {
         long t0 = now_ns();
-        int code = line[0] == 's' ? sandbox() : run_true();
+        int code = line[0] == 's' ? sandbox(0) : line[0] == 'v' ? sandbox(1) : run_true(line[0] == 'q');
         long t = now_ns() - t0;
         if (code != 0) {
             fprintf(stderr, "cfloor: /bin/true ended with %d\n", code);
