@@ -52,12 +52,12 @@ static void exec_steps(const struct spec *s, pid_t init_pid, int sfd)
     no_new_privs_apply(s);
     pass_fds(s);
     /* ARGV0: the program is still found by the spec's first ARG; only what it sees as its
-     * name changes (as bubblewrap's --argv0). The spec is a static, non-const object and this
-     * process's own copy after clone, so writing one pointer of it here is safe. */
+     * name changes (as bubblewrap's --argv0). The spec is a static, non-const object; this process
+     * shares it with its parent until the exec (vfork_run), but neither S nor the init reads argv
+     * after the clone, so writing one pointer of it here is safe. */
     char *prog = s->argv[0];
     if (s->argv0)
-        ((struct spec *)s)->argv[0] = (char *)s->argv0;   /* shared with the init after vfork_run:
-                                                              it never reads argv */
+        ((struct spec *)s)->argv[0] = (char *)s->argv0;
     /* Last: the filter may refuse what the steps above use (keyctl, prctl ...). */
     filter_load(s);
     e = exec_command(prog, s->argv, s->envp);

@@ -172,7 +172,6 @@ static int child_entry(void *arg)
 /* After C has ended (or S was told to end the sandbox): wait for the spec EOF, kill and reap every
  * process left in the sandbox, report C's end, exit. The sandbox ends with its command: what the
  * command left running (background jobs, daemons it started) is killed here. */
-
 __attribute__((noreturn))
 static void finish(pid_t c)
 {
