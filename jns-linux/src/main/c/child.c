@@ -58,6 +58,10 @@ static void exec_steps(const struct spec *s, pid_t init_pid, int sfd)
     char *prog = s->argv[0];
     if (s->argv0)
         ((struct spec *)s)->argv[0] = (char *)s->argv0;
+    /* Test aid (DEBUG_STOP 23): the command's process stops right before its exec, so that a test can
+     * kill the JVM while a supervisor without namespaces sleeps until this exec. */
+    if (s->debug_stop == STEP_EXEC)
+        raise(SIGSTOP);
     /* Last: the filter may refuse what the steps above use (keyctl, prctl ...). */
     filter_load(s);
     e = exec_command(prog, s->argv, s->envp);
