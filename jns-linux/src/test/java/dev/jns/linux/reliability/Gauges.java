@@ -94,6 +94,12 @@ record Gauges(int fds, int threads, int children, int zombies, int mounts, long 
         return out;
     }
 
+    /** Alive and not a zombie (a zombie has ended: a parent that is gone no longer reaps it). */
+    static boolean running(long pid) {
+        String s = state(pid);
+        return !s.equals("gone") && !s.equals("Z") && !s.equals("X");
+    }
+
     static String state(long pid) {
         try {
             String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));

@@ -34,10 +34,10 @@ class JvmKillBeforeExecTest {
             assertThat(jvm.waitFor(10, TimeUnit.SECONDS)).isTrue();
             for (long pid : new long[] {supervisor, first}) {
                 long deadline = System.nanoTime() + 5_000_000_000L;
-                while (alive(pid) && System.nanoTime() < deadline) {
+                while (Gauges.running(pid) && System.nanoTime() < deadline) {
                     Thread.sleep(5);
                 }
-                assertThat(alive(pid)).as("process %d 5 s after the JVM was killed (state %s)", pid, Gauges.state(pid))
+                assertThat(Gauges.running(pid)).as("process %d 5 s after the JVM was killed (state %s)", pid, Gauges.state(pid))
                         .isFalse();
             }
         } finally {
@@ -45,9 +45,4 @@ class JvmKillBeforeExecTest {
         }
     }
 
-    /** Alive and not a zombie. */
-    private static boolean alive(long pid) {
-        String s = Gauges.state(pid);
-        return !s.equals("gone") && !s.equals("Z") && !s.equals("X");
-    }
 }

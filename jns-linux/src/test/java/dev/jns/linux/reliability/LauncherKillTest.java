@@ -82,10 +82,10 @@ class LauncherKillTest {
         assertThat(e.getMessage()).as("step %d", step).containsIgnoringCase("launcher");
         for (long pid : inside) {
             long deadline = System.nanoTime() + 1_000_000_000L;
-            while (alive(pid) && System.nanoTime() < deadline) {
+            while (Gauges.running(pid) && System.nanoTime() < deadline) {
                 Thread.sleep(10);
             }
-            assertThat(alive(pid)).as("step %d: process %d of the sandbox", step, pid).isFalse();
+            assertThat(Gauges.running(pid)).as("step %d: process %d of the sandbox", step, pid).isFalse();
         }
         leaks.assertNoLeaks();
     }
@@ -114,8 +114,4 @@ class LauncherKillTest {
         return out;
     }
 
-    private static boolean alive(long pid) {
-        String s = Gauges.state(pid);
-        return !s.equals("gone") && !s.equals("Z") && !s.equals("X");
-    }
 }

@@ -159,7 +159,7 @@ class SandboxIdsTest {
         long[] jnsci = Probe.user("jnsci");
         assumeTrue(jnsci != null && Files.readString(Path.of("/etc/subuid")).contains("jnsci:"),
                 "needs the user jnsci with an /etc/subuid range (.ci/setup)");
-        long base = subuidBase("jnsci");
+        long base = Probe.subordinateRange("/etc/subuid", "jnsci")[0];
         System.setProperty("jns.sandbox.subids", "jnsci");
         SpawnResult r = sandbox("root").run("sh", "-c", "cat /proc/self/uid_map /proc/self/gid_map; "
                 + "echo x > /out/f; id -u");
@@ -185,16 +185,6 @@ class SandboxIdsTest {
                 .run("sh", "-c", "cat /proc/self/uid_map; grep ^Uid: /proc/self/status");
         assertThat(r.stdout().trim().split("\\s+")).containsExactly("0", "0", "1", "Uid:", "0", "0", "0", "0");
         assertThat(Security.builder().allowHostRoot(true).build().toString()).contains("ALLOWS HOST ROOT");
-    }
-
-    private static long subuidBase(String user) throws IOException {
-        for (String line : Files.readAllLines(Path.of("/etc/subuid"))) {
-            String[] f = line.split(":");
-            if (f[0].equals(user)) {
-                return Long.parseLong(f[1]);
-            }
-        }
-        throw new AssertionError("no subuid of " + user);
     }
 
     @Test

@@ -8,7 +8,6 @@ import dev.jns.linux.testing.Probe;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -24,13 +23,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class IdMapHelperTest {
 
     @Test
-    void aSubordinateRangeIsMappedByTheHelpersAsTheTargetUser() throws IOException {
+    void aSubordinateRangeIsMappedByTheHelpersAsTheTargetUser() {
         assumeTrue(Probe.root(), "uses runAs from a root JVM");
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/newuidmap")) && Files.isExecutable(Path.of("/usr/bin/newgidmap")),
                 "needs newuidmap and newgidmap (package uidmap)");
         long[] user = Probe.user("jnsci");
-        long[] sub = range("/etc/subuid", "jnsci");
-        long[] subg = range("/etc/subgid", "jnsci");
+        long[] sub = Probe.subordinateRange("/etc/subuid", "jnsci");
+        long[] subg = Probe.subordinateRange("/etc/subgid", "jnsci");
         assumeTrue(user != null && sub != null && subg != null, "needs the user jnsci with /etc/subuid and /etc/subgid ranges (.ci/setup)");
         for (int round = 0; round < 3; round++) { // the helpers run twice per spawn: a few spawns in a row
             SpawnResult r = Namespaces.spawn().runAs(user[0], user[1])
@@ -42,16 +41,5 @@ class IdMapHelperTest {
                     "0", String.valueOf(user[0]), "1", "1", String.valueOf(sub[0]), "1000",
                     "0", String.valueOf(user[1]), "1", "1", String.valueOf(subg[0]), "1000", "0");
         }
-    }
-
-    /** The first range of {@code user} in a subordinate id file: start and count, or null. */
-    private static long[] range(String file, String user) throws IOException {
-        for (String line : Files.readAllLines(Path.of(file))) {
-            String[] f = line.split(":");
-            if (f.length == 3 && f[0].equals(user)) {
-                return new long[] {Long.parseLong(f[1]), Long.parseLong(f[2])};
-            }
-        }
-        return null;
     }
 }

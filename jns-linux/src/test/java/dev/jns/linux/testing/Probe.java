@@ -74,6 +74,21 @@ public final class Probe {
         }
     }
 
+    /** The first range of {@code user} in a subordinate id file (/etc/subuid, /etc/subgid): start and count, or null. */
+    public static long[] subordinateRange(String file, String user) {
+        try {
+            for (String line : Files.readAllLines(Path.of(file))) {
+                String[] f = line.split(":");
+                if (f.length == 3 && f[0].equals(user)) {
+                    return new long[] {Long.parseLong(f[1]), Long.parseLong(f[2])};
+                }
+            }
+            return null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
     public static boolean alive(long pid) {
         return Files.exists(Path.of("/proc/" + pid)) && !state(pid).equals("Z");
     }
