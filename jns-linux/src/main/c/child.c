@@ -36,7 +36,7 @@ static void exec_steps(const struct spec *s, pid_t init_pid, int sfd)
     pid_t parent = getppid();
     run_as_command(s);
     /* The change of ids cleared PR_SET_PDEATHSIG: arm it again, then make sure the parent (the init, or
-     * S, which may sleep until this exec) did not die in between. */
+     * S, which sleeps until this exec without namespaces) did not die in between. */
     if (s->run_as) {
         if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
             report_error(STEP_PRCTL, errno, "PR_SET_PDEATHSIG after the change of ids");
@@ -52,8 +52,8 @@ static void exec_steps(const struct spec *s, pid_t init_pid, int sfd)
     no_new_privs_apply(s);
     pass_fds(s);
     /* ARGV0: the program is still found by the spec's first ARG; only what it sees as its
-     * name changes (as bubblewrap's --argv0). The spec is a static, non-const object; this process
-     * shares it with its parent until the exec (vfork_run), but neither S nor the init reads argv
+     * name changes (as bubblewrap's --argv0). The spec is a static, non-const object; without
+     * namespaces this process shares it with S until the exec (vfork_run), but S does not read argv
      * after the clone, so writing one pointer of it here is safe. */
     char *prog = s->argv[0];
     if (s->argv0)
@@ -66,18 +66,6 @@ static void exec_steps(const struct spec *s, pid_t init_pid, int sfd)
     filter_load(s);
     e = exec_command(prog, s->argv, s->envp);
     report_error(STEP_EXEC, e, "%s", prog);
-}
-
-struct exec_args {
-    const struct spec *s;
-    pid_t init_pid;
-    int sfd;
-};
-
-static int exec_entry(void *arg)
-{
-    const struct exec_args *a = arg;
-    exec_steps(a->s, a->init_pid, a->sfd);
 }
 
 static void write_time_offsets(const struct spec *s)
@@ -191,17 +179,15 @@ void child_main(const struct spec *s, int sync_fd, int sentinel_fd, int sfd)
     /* As PID 1 C reaps orphans anyway; otherwise it must ask to be their reaper. */
     if (!(s->clone_flags & CLONE_NEWPID) && prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
         report_error(STEP_PRCTL, errno, "PR_SET_CHILD_SUBREAPER");
-    /* E shares the init's address space until its exec (vfork_run): it writes no global the init
-     * reads (status_child is still 0 here, so a failing E kills nothing), and the init, asleep until
-     * then, starts reaping only after. With a new time namespace E is forked instead: a CLONE_VM
-     * child stays in its parent's time namespace, and only kernels since 6.0 move it into
-     * time_for_children at exec. */
-    struct exec_args args = { .s = s, .init_pid = getpid(), .sfd = sfd };
-    pid_t e = s->new_time ? raw_clone(0) : vfork_run(exec_entry, &args);
+    /* E is forked, not started with vfork_run: the init must name and harden itself (no capabilities,
+     * no_new_privs, not dumpable) while E is still preparing, and an init asleep until E's exec would
+     * do that only after the command runs (SecureSandboxRunAsTest saw "jns-launcher" as PID 1). */
+    pid_t self = getpid();
+    pid_t e = raw_clone(0);
     if (e < 0)
         report_error(STEP_FORK, errno, "fork the command's process");
     if (e == 0)
-        exec_steps(s, args.init_pid, sfd);
+        exec_steps(s, self, sfd);
 
     release_stdio();
     /* So that ps inside shows what this is (not the memfd's fd number). */
