@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "cgroup.h"
@@ -15,15 +16,26 @@
 #include "steps.h"
 
 /* E: from here on nothing may change the namespaces; only the process itself is prepared. */
+/* E under an init: the init's pid, and the pipe on which the init says it has hardened itself. */
+struct under_init {
+    pid_t pid;
+    int hardened_read, hardened_write;
+};
+
 __attribute__((noreturn))
-static void exec_steps(const struct spec *s, pid_t init_pid, int sfd)
+static void exec_steps(const struct spec *s, const struct under_init *init, int sfd)
 {
-    if (init_pid != 0) {
-        /* E under an init: die with the init, and catch the race where the init died between
-         * fork and prctl (then E was already reparented). */
+    int hardened = -1;
+    if (init) {
+        /* Only the init writes the hardened pipe: its EOF then means the init failed or died. */
+        if (close(init->hardened_write) < 0)
+            report_error(STEP_INTERNAL, errno, "close the init's end of the hardened pipe");
+        hardened = init->hardened_read;
+        /* Die with the init, and catch the race where the init died between the clone and prctl
+         * (then E was already reparented). */
         if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
             report_error(STEP_PRCTL, errno, "PR_SET_PDEATHSIG in the command's process");
-        if (getppid() != init_pid)
+        if (getppid() != init->pid)
             report_error(STEP_PRCTL, ESRCH, "the init process died before the command started");
     }
     /* The command must not inherit the launcher's blocked signals or the signalfd. */
@@ -50,6 +62,18 @@ static void exec_steps(const struct spec *s, pid_t init_pid, int sfd)
     limits_apply(s);
     caps_apply(s, (s->options & OPTION_NO_NEW_PRIVS) != 0);
     no_new_privs_apply(s);
+    /* Nothing of the command runs before its init is hardened (no capabilities, no_new_privs, not
+     * dumpable): else the command could ptrace a PID 1 that still has them. Read before the passed fds
+     * take their numbers, one of which may be this pipe's. */
+    if (hardened >= 0) {
+        char byte;
+        ssize_t n;
+        RETRY_EINTR(n, read(hardened, &byte, 1));
+        if (n != 1)
+            _exit(127);     /* the init failed (and says why once E is gone) or died */
+        if (close(hardened) < 0)
+            report_error(STEP_INTERNAL, errno, "close the hardened pipe");
+    }
     pass_fds(s);
     /* ARGV0: the program is still found by the spec's first ARG; only what it sees as its
      * name changes (as bubblewrap's --argv0). The spec is a static, non-const object; without
@@ -90,6 +114,19 @@ static void write_time_offsets(const struct spec *s)
                      "write /proc/self/timens_offsets: %.*s", (int)len, text);
     if (close(fd) < 0)
         report_error(STEP_WRITE_TIMENS_OFFSETS, errno, "close /proc/self/timens_offsets");
+}
+
+struct e_args {
+    const struct spec *s;
+    const struct under_init *init;
+    int sfd;
+};
+
+/* E's start on vm_child_start's stack. */
+static int e_entry(void *p)
+{
+    const struct e_args *a = p;
+    exec_steps(a->s, a->init, a->sfd);
 }
 
 void child_main(const struct spec *s, int sync_fd, int sentinel_fd, int sfd)
@@ -174,30 +211,57 @@ void child_main(const struct spec *s, int sync_fd, int sentinel_fd, int sfd)
                      || (s->options & OPTION_FORCE_INIT))
         && !(s->options & OPTION_NO_INIT);
     if (!need_init)
-        exec_steps(s, 0, sfd);
+        exec_steps(s, NULL, sfd);
 
     /* As PID 1 C reaps orphans anyway; otherwise it must ask to be their reaper. */
     if (!(s->clone_flags & CLONE_NEWPID) && prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
         report_error(STEP_PRCTL, errno, "PR_SET_CHILD_SUBREAPER");
-    /* E is forked, not started with vfork_run: the init must name and harden itself (no capabilities,
-     * no_new_privs, not dumpable) while E is still preparing, and an init asleep until E's exec would
-     * do that only after the command runs (SecureSandboxRunAsTest saw "jns-launcher" as PID 1). */
-    pid_t self = getpid();
-    pid_t e = raw_clone(0);
+    /* E runs in this process's memory until its exec (no copy of the address space to make and tear
+     * down: most of a fork's cost), and not with vfork_run: the init must name and harden itself (no
+     * capabilities, no_new_privs, not dumpable) before the command runs, and an init asleep until E's
+     * exec did that only after (SecureSandboxRunAsTest saw "jns-launcher" as PID 1). So both run: the
+     * init hardens while E prepares, and E waits for the init's byte on the hardened pipe before its
+     * exec. Until E's exec or end the init writes nothing E uses, reports nothing and leaves errno
+     * alone (vm_child_start): a failure is kept and reported after. */
+    int hardened[2];
+    if (pipe2(hardened, O_CLOEXEC) < 0)
+        report_error(STEP_INTERNAL, errno, "pipe2");
+    static struct under_init init;
+    init = (struct under_init){ getpid(), hardened[0], hardened[1] };
+    static struct e_args args;
+    args = (struct e_args){ s, &init, sfd };
+    struct vm_globals own;
+    pid_t e = vm_child_start(e_entry, &args, &own);
     if (e < 0)
-        report_error(STEP_FORK, errno, "fork the command's process");
-    if (e == 0)
-        exec_steps(s, self, sfd);
-
-    release_stdio();
-    /* So that ps inside shows what this is (not the memfd's fd number). */
-    if (prctl(PR_SET_NAME, "jns-init", 0, 0, 0) < 0)
-        report_error(STEP_PRCTL, errno, "PR_SET_NAME");
-    init_harden(s);
-    /* Only E holds the sentinel now: its exec closes the last write end. */
-    if (close(sentinel_fd) < 0)
-        report_error(STEP_INTERNAL, errno, "close the sentinel pipe");
+        report_error(STEP_FORK, errno, "start the command's process");
+    /* Only E holds the sentinel now (its exec closes the last write end), and only the init writes
+     * the hardened pipe. */
+    long closed = sys_noerrno(SYS_close, sentinel_fd, 0, 0, 0, 0);
+    struct step_failure failure = { STEP_INTERNAL, "close the sentinel pipe" };
+    int err = closed < 0 ? (int)-closed : 0;
+    if (err == 0 && (closed = sys_noerrno(SYS_close, hardened[0], 0, 0, 0, 0)) < 0) {
+        failure.what = "close E's end of the hardened pipe";
+        err = (int)-closed;
+    }
+    /* Test aid (DEBUG_STOP 28): the init stops before it hardens, so that a test can see E wait for it.
+     * A PID 1 ignores its own SIGSTOP: this works in an init without a new pid namespace. */
+    if (err == 0 && s->debug_stop == STEP_CAPABILITIES)
+        (void)sys_noerrno(SYS_kill, sys_noerrno(SYS_getpid, 0, 0, 0, 0, 0), SIGSTOP, 0, 0, 0);
+    if (err == 0)
+        err = init_harden(&failure);
+    if (err == 0) {
+        long w = sys_noerrno(SYS_write, hardened[1], (long)"x", 1, 0, 0);
+        if (w != 1) {
+            failure = (struct step_failure){ STEP_INTERNAL, "write the hardened pipe" };
+            err = w < 0 ? (int)-w : EIO;
+        }
+    }
+    (void)sys_noerrno(SYS_close, hardened[1], 0, 0, 0, 0);   /* E reads EOF after a failure */
+    vm_child_wait(&own);
+    if (err != 0)
+        report_error(failure.step, err, "%s", failure.what);
     status_sentinel_fd = -1;
+    release_stdio();
     status_child = e;
     init_loop(e, sfd);
 }

@@ -85,23 +85,38 @@ void run_as_command(const struct spec *s)
         report_error(STEP_DROP_TO_UID, errno, "setresuid(%u) in the command's process", (unsigned)u);
 }
 
-void init_harden(const struct spec *s)
+int init_harden(struct step_failure *f)
 {
-    (void)s;
-    /* The init needs no privilege after the fork: it reaps, forwards signals to E and writes E's
+    /* The init needs no privilege after E's start: it reaps, forwards signals to E and writes E's
      * status. Empty capability sets and no_new_privs make it worthless to anyone who gets hold of it.
      * Not dumpable when the JVM is root: then no process of the sandbox's uid (inside, or outside
      * with runAs) may ptrace it, read its fds or forge E's status through them. A rootless JVM needs
      * it dumpable (it opens the ns files in /proc/INIT for NsProcess.namespace); the sandbox then runs as the
-     * JVM's own uid, which can ptrace the JVM itself anyway. */
-    if (launcher_privileged && prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
-        report_error(STEP_PRCTL, errno, "PR_SET_DUMPABLE 0 in the init");
+     * JVM's own uid, which can ptrace the JVM itself anyway. So that ps inside shows what this is (not
+     * the memfd's fd number), it is named first. */
+    long r = sys_noerrno(SYS_prctl, PR_SET_NAME, (long)"jns-init", 0, 0, 0);
+    if (r < 0) {
+        *f = (struct step_failure){ STEP_PRCTL, "PR_SET_NAME jns-init" };
+        return (int)-r;
+    }
+    if (launcher_privileged && (r = sys_noerrno(SYS_prctl, PR_SET_DUMPABLE, 0, 0, 0, 0)) < 0) {
+        *f = (struct step_failure){ STEP_PRCTL, "PR_SET_DUMPABLE 0 in the init" };
+        return (int)-r;
+    }
     struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
     struct __user_cap_data_struct d[2] = { { 0, 0, 0 }, { 0, 0, 0 } };
-    if (syscall(SYS_capset, &h, d) < 0)
-        report_error(STEP_CAPABILITIES, errno, "drop every capability of the init");
-    if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
-        report_error(STEP_CAPABILITIES, errno, "clear the init's ambient set");
-    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-        report_error(STEP_NO_NEW_PRIVS, errno, "PR_SET_NO_NEW_PRIVS in the init");
+    if ((r = sys_noerrno(SYS_capset, (long)&h, (long)d, 0, 0, 0)) < 0) {
+        *f = (struct step_failure){ STEP_CAPABILITIES, "drop every capability of the init" };
+        return (int)-r;
+    }
+    r = sys_noerrno(SYS_prctl, PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+    if (r < 0 && r != -EINVAL) {
+        *f = (struct step_failure){ STEP_CAPABILITIES, "clear the init's ambient set" };
+        return (int)-r;
+    }
+    if ((r = sys_noerrno(SYS_prctl, PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)) < 0) {
+        *f = (struct step_failure){ STEP_NO_NEW_PRIVS, "PR_SET_NO_NEW_PRIVS in the init" };
+        return (int)-r;
+    }
+    return 0;
 }

@@ -60,6 +60,19 @@ pid_t raw_clone(unsigned long flags);
  * touch the heap; the globals it may write on its way (the status fds, proc_fd) are the caller's
  * again when this returns. */
 pid_t vfork_run(int (*fn)(void *), void *arg);
+/* A child in this address space that runs while the caller goes on (CLONE_VM without CLONE_VFORK):
+ * the caller must not write what the child uses, nor report (the status fd's number is the child's to
+ * move) until vm_child_wait has seen the child's exec or exit; that puts the caller's globals back.
+ * errno is shared with the child too: what the caller does meanwhile goes through sys_noerrno. */
+struct vm_globals {
+    int status_fd, sentinel_fd, drain_spec, proc_fd;
+    pid_t child;
+    pid_t running;      /* cleared by the kernel at the child's exec or exit */
+};
+pid_t vm_child_start(int (*fn)(void *), void *arg, struct vm_globals *own);
+void vm_child_wait(struct vm_globals *own);
+/* A system call that leaves errno alone: the result, or -errno. */
+long sys_noerrno(long nr, long a, long b, long c, long d, long e);
 
 /* mounts.c: C: proc, the mount plan and the root switch, in that order. Reports and exits on
  * failure. */
@@ -81,7 +94,13 @@ void run_as_prepare(const struct spec *s);
 void run_as_after_clone(const struct spec *s);
 int run_as_helper(const struct spec *s);   /* 0 or an errno */
 void run_as_command(const struct spec *s);
-void init_harden(const struct spec *s);
+/* The init's naming and hardening; runs while E shares its memory (vm_child_start), so it neither
+ * reports nor touches errno: returns 0, or the errno of the failed step, described in *f. */
+struct step_failure {
+    int step;
+    const char *what;
+};
+int init_harden(struct step_failure *f);
 extern int launcher_privileged;         /* S started with real uid 0 */
 
 /* caps.c: E: the CAPS record (bounding, permitted, effective, inheritable, ambient sets). */

@@ -1,0 +1,98 @@
+package dev.jns.linux.sandbox;
+
+import dev.jns.Namespaces;
+import dev.jns.NsProcess;
+import dev.jns.linux.testing.NoLeaks;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The command's process (E) shares the init's memory until its exec and runs while the init hardens itself
+ * (docs/launcher-protocol.md, step 15): nothing of the command may run before the init has no capabilities, has
+ * no_new_privs and is not dumpable, else the command could ptrace a PID 1 that still has them. The test aid
+ * {@code jns.testing.stopAtStep=28} stops the init right before it hardens (in a time namespace without a new pid
+ * namespace: a PID 1 ignores its own SIGSTOP); E must then be found waiting for the init, not exec'd. Then the
+ * init goes on, and the command runs as usual.
+ */
+@ExtendWith(NoLeaks.class)
+class InitHardenedFirstTest {
+
+    @Test
+    void theCommandWaitsUntilTheInitIsHardened() throws Exception {
+        CompletableFuture<NsProcess> started;
+        long init = -1;
+        System.setProperty("jns.testing.stopAtStep", "28");
+        try {
+            started = CompletableFuture.supplyAsync(() -> Namespaces.spawn().newUser().mapRootUser().newTime()
+                    .start("sh", "-c", "grep -E '^(Name|CapEff|NoNewPrivs):' /proc/$PPID/status"));
+            long[] initAndE = stoppedInitAndItsChild();
+            init = initAndE[0];
+            long e = initAndE[1];
+            // E either reaches its wait for the init's byte (a pipe read) or, were that wait missing, execs sh
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (System.nanoTime() < deadline && "jns-launcher".equals(read(e, "comm"))
+                    && !read(e, "wchan").contains("pipe_read")) {
+                Thread.sleep(5);
+            }
+            assertThat(read(e, "comm")).as("the command's process while its init is stopped before hardening")
+                    .isEqualTo("jns-launcher");
+            assertThat(read(e, "wchan")).contains("pipe_read");
+        } finally {
+            System.clearProperty("jns.testing.stopAtStep");
+            if (init > 0) {
+                assertThat(new ProcessBuilder("kill", "-CONT", Long.toString(init)).start().waitFor()).isZero();
+            }
+        }
+        try (NsProcess p = started.get(10, TimeUnit.SECONDS)) {
+            assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(p.exitValue()).as(out).isZero();
+            assertThat(out).contains("Name:\tjns-init").contains("CapEff:\t0000000000000000")
+                    .contains("NoNewPrivs:\t1");
+        }
+    }
+
+    /** The init (the supervisor's child, stopped) and its one child, E; found within 10 s. */
+    private static long[] stoppedInitAndItsChild() throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            for (ProcessHandle s : ProcessHandle.current().children().toList()) {
+                for (String c : read(s.pid(), "task/" + s.pid() + "/children").split(" ")) {
+                    if (c.isEmpty()) {
+                        continue;
+                    }
+                    long init = Long.parseLong(c);
+                    String kids = read(init, "task/" + init + "/children");
+                    if (state(init).equals("T") && !kids.isEmpty()) {
+                        return new long[] {init, Long.parseLong(kids.split(" ")[0])};
+                    }
+                }
+            }
+            Thread.sleep(5);
+        }
+        throw new AssertionError("no init stopped before hardening within 10 s");
+    }
+
+    private static String state(long pid) {
+        String stat = read(pid, "stat");
+        int close = stat.lastIndexOf(')');
+        return close < 0 || close + 2 >= stat.length() ? "" : stat.substring(close + 2, close + 3);
+    }
+
+    private static String read(long pid, String file) {
+        try {
+            return Files.readString(Path.of("/proc/" + pid + "/" + file)).trim();
+        } catch (Exception e) {
+            return "";
+        }
+    }
+}
