@@ -15,13 +15,13 @@
 #include "status.h"
 #include "steps.h"
 
-/* E: from here on nothing may change the namespaces; only the process itself is prepared. */
 /* E under an init: the init's pid, and the pipe on which the init says it has hardened itself. */
 struct under_init {
     pid_t pid;
     int hardened_read, hardened_write;
 };
 
+/* E: from here on nothing may change the namespaces; only the process itself is prepared. */
 __attribute__((noreturn))
 static void exec_steps(const struct spec *s, const struct under_init *init, int sfd)
 {
@@ -76,9 +76,10 @@ static void exec_steps(const struct spec *s, const struct under_init *init, int 
     }
     pass_fds(s);
     /* ARGV0: the program is still found by the spec's first ARG; only what it sees as its
-     * name changes (as bubblewrap's --argv0). The spec is a static, non-const object; without
-     * namespaces this process shares it with S until the exec (vfork_run), but S does not read argv
-     * after the clone, so writing one pointer of it here is safe. */
+     * name changes (as bubblewrap's --argv0). The spec is a static, non-const object; this process
+     * shares it until the exec with S (without namespaces: vfork_run) or with the init
+     * (vm_child_start), neither of which reads argv after the clone, so writing one pointer of it here
+     * is safe. */
     char *prog = s->argv[0];
     if (s->argv0)
         ((struct spec *)s)->argv[0] = (char *)s->argv0;
