@@ -3,9 +3,11 @@
  * on the 2-core VM the project is measured on (fork + _exit of a small static process), against
  * 0.08 ms for a CLONE_VM child; the exec makes a new address space anyway. posix_spawn and Go's
  * forkExec do the same. */
+#include <errno.h>
 #include <linux/futex.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdint.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -37,8 +39,22 @@ static void vm_restore(const struct vm_globals *g)
     proc_fd = g->proc_fd;
 }
 
+/* A process that runs on the stack (a vfork_run child that has not exec'd) must not start another
+ * child on it: that child would overwrite its parent's frames. No such path exists; this keeps it so. */
+static int on_own_stack(void)
+{
+    char probe;
+    uintptr_t p = (uintptr_t)&probe, base = (uintptr_t)stack;
+    if (p - base >= sizeof stack)
+        return 0;
+    errno = EDEADLK;
+    return 1;
+}
+
 pid_t vfork_run(int (*fn)(void *), void *arg)
 {
+    if (on_own_stack())
+        return -1;
     struct vm_globals own;
     vm_save(&own);
     pid_t pid = clone(fn, stack + sizeof stack, CLONE_VM | CLONE_VFORK | SIGCHLD, arg);
@@ -48,6 +64,8 @@ pid_t vfork_run(int (*fn)(void *), void *arg)
 
 pid_t vm_child_start(int (*fn)(void *), void *arg, struct vm_globals *own)
 {
+    if (on_own_stack())
+        return -1;
     vm_save(own);
     /* The kernel zeroes the word and wakes its futex when the child's exec or exit releases this
      * address space (CLONE_CHILD_CLEARTID, as pthread_join's wait): no fd for the child to keep. */
