@@ -231,10 +231,16 @@ void child_main(const struct spec *s, int sync_fd, int sentinel_fd, int sfd)
     init = (struct under_init){ getpid(), hardened[0], hardened[1] };
     static struct e_args args;
     args = (struct e_args){ s, &init, sfd };
+    /* With a new time namespace E is forked instead: a CLONE_VM child stays in this process's time
+     * namespace (they share the vDSO's data), and only Linux 6.0+ moves it into the new one
+     * (time_for_children) at its exec. */
+    int shares = !s->new_time;
     struct vm_globals own;
-    pid_t e = vm_child_start(e_entry, &args, &own);
+    pid_t e = shares ? vm_child_start(e_entry, &args, &own) : raw_clone(0);
     if (e < 0)
         report_error(STEP_FORK, errno, "start the command's process");
+    if (e == 0)
+        exec_steps(s, &init, sfd);  /* the forked E */
     /* Only E holds the sentinel now (its exec closes the last write end), and only the init writes
      * the hardened pipe. */
     long closed = sys_noerrno(SYS_close, sentinel_fd, 0, 0, 0, 0);
@@ -258,7 +264,8 @@ void child_main(const struct spec *s, int sync_fd, int sentinel_fd, int sfd)
         }
     }
     (void)sys_noerrno(SYS_close, hardened[1], 0, 0, 0, 0);   /* E reads EOF after a failure */
-    vm_child_wait(&own);
+    if (shares)
+        vm_child_wait(&own);
     if (err != 0)
         report_error(failure.step, err, "%s", failure.what);
     status_sentinel_fd = -1;
