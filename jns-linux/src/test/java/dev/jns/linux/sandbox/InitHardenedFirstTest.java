@@ -3,6 +3,7 @@ package dev.jns.linux.sandbox;
 import dev.jns.Namespaces;
 import dev.jns.NsProcess;
 import dev.jns.Spawn;
+import dev.jns.linux.testing.Probe;
 import dev.jns.linux.testing.WorkDir;
 import dev.jns.sandbox.MountPlan;
 
@@ -97,7 +98,7 @@ class InitHardenedFirstTest {
                     }
                     long init = Long.parseLong(c);
                     String kids = read(init, "task/" + init + "/children");
-                    if (state(init).equals("T") && !kids.isEmpty()) {
+                    if (Probe.state(init).equals("T") && !kids.isEmpty()) {
                         return new long[] {init, Long.parseLong(kids.split(" ")[0])};
                     }
                 }
@@ -107,12 +108,6 @@ class InitHardenedFirstTest {
         String spawn = started.isCompletedExceptionally() ? "the spawn failed: " + started.handle((p, e) -> e).join()
                 : started.isDone() ? "the spawn returned" : "the spawn still runs";
         throw new AssertionError("no init stopped before hardening within 10 s (" + spawn + ")");
-    }
-
-    private static String state(long pid) {
-        String stat = read(pid, "stat");
-        int close = stat.lastIndexOf(')');
-        return close < 0 || close + 2 >= stat.length() ? "" : stat.substring(close + 2, close + 3);
     }
 
     private static String read(long pid, String file) {
