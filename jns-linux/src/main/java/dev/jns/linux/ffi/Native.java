@@ -1,25 +1,10 @@
 package dev.jns.linux.ffi;
 
-import dev.jns.linux.ffi.libc.LibC;
-import jnr.ffi.LibraryLoader;
-import jnr.ffi.Memory;
-import jnr.ffi.Pointer;
-import jnr.ffi.Runtime;
-
-import java.nio.charset.StandardCharsets;
-import java.util.List;
-
 /**
- * The loaded libc (the one binding, {@link LibC}), its runtime, and the Linux constants jns needs (x86-64 and
- * arm64 agree on all of them but the syscall numbers, which are the generic ones since pidfd's time). Only
- * {@link Sys} calls libc; code outside this package uses its checked wrappers.
+ * The Linux constants jns needs (x86-64 and arm64 agree on all of them). Only {@link Sys} calls the kernel, through
+ * the native library ({@link Calls}); code outside this package uses its checked wrappers.
  */
 public final class Native {
-    /** The bound libc: for {@link Sys} alone, which checks every result and reads errno right after each call. */
-    static final LibC C = LibraryLoader.create(LibC.class).load("c");
-    /** The jnr runtime of {@link #C}. */
-    public static final Runtime RUNTIME = Runtime.getRuntime(C);
-
     public static final int O_RDONLY = 0;
     public static final int O_WRONLY = 1;
     public static final int O_RDWR = 2;
@@ -75,50 +60,9 @@ public final class Native {
     public static final short POLLERR = 0x008;
     public static final short POLLHUP = 0x010;
 
-    public static final short POSIX_SPAWN_SETSIGDEF = 0x04;
-    public static final short POSIX_SPAWN_SETSIGMASK = 0x08;
-
-    public static final long SYS_PIDFD_SEND_SIGNAL = 424;
-    public static final long SYS_PIDFD_OPEN = 434;
-
     public static final int MNT_DETACH = 2;
     public static final long MS_BIND = 4096;
 
     private Native() {
-    }
-
-    /** The errno of the last call on this thread: the one place jns reads errno, right after each call. */
-    public static int errno() {
-        return RUNTIME.getLastError();
-    }
-
-    /** A NULL-terminated {@code char *[]} of UTF-8 strings in native memory, kept alive by the returned holder. */
-    public static StringArray strings(List<String> values) {
-        return new StringArray(values);
-    }
-
-    /** Native memory that holds a {@code char *[]} and its strings. */
-    public static final class StringArray {
-        private final Pointer array;
-        private final Pointer[] keep;
-
-        StringArray(List<String> values) {
-            int ps = RUNTIME.addressSize();
-            array = Memory.allocateDirect(RUNTIME, (values.size() + 1) * ps, true);
-            keep = new Pointer[values.size()];
-            for (int i = 0; i < values.size(); i++) {
-                byte[] b = values.get(i).getBytes(StandardCharsets.UTF_8);
-                Pointer s = Memory.allocateDirect(RUNTIME, b.length + 1, true);
-                s.put(0, b, 0, b.length);
-                keep[i] = s;
-                array.putPointer((long) i * ps, s);
-            }
-            array.putAddress((long) values.size() * ps, 0L);
-        }
-
-        /** The {@code char **}. */
-        public Pointer pointer() {
-            return array;
-        }
     }
 }

@@ -134,7 +134,7 @@ final class ForkServer {
     /** Under the class lock: kills the server (it harms no sandbox) and reaps it; sock closes with the last user. */
     private void retire() {
         retired = true;
-        Sys.pidfdSignal(pidfd, Native.SIGKILL);
+        Sys.tryPidfdSignal(pidfd, Native.SIGKILL);
         Sys.waitpid(pid); // SIGKILL ends even a stopped process at once
         Sys.closeQuietly(pidfd);
         if (users == 0) {
@@ -159,7 +159,7 @@ final class ForkServer {
         }
         try {
             int pid = Spawner.spawnServer(List.of(devNull, devNull, devNull, sv[1], devNull));
-            int pidfd = Sys.pidfdOpen(pid);
+            int pidfd = Sys.tryPidfdOpen(pid);
             LOG.debug("started the jns fork server, pid {}", pid);
             return new ForkServer(Sys.moveAtOrAbove(sv[0], 3), pid, pidfd);
         } catch (NamespaceException e) {
@@ -318,7 +318,7 @@ final class ForkServer {
                 FdMessage.Received r = FdMessage.receive(replyFd, 2);
                 if (r.words() != null && r.words().length >= 2 && r.words()[0] > 0) {
                     if (r.fd() >= 0) {
-                        Sys.pidfdSignal(r.fd(), Native.SIGKILL);
+                        Sys.tryPidfdSignal(r.fd(), Native.SIGKILL);
                         Sys.closeQuietly(r.fd());
                     }
                     Sys.waitpid(r.words()[0]);

@@ -25,7 +25,7 @@ final class LauncherProc {
 
     /** Sends a signal through the pidfd (never to a reused pid). */
     void signal(int sig) {
-        Sys.pidfdSignal(pidfd, sig);
+        Sys.tryPidfdSignal(pidfd, sig);
     }
 
     /** Tells S to kill every process of its sandbox and end (what destroyForcibly and an interrupt ask). */

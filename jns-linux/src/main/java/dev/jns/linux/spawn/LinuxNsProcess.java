@@ -247,7 +247,7 @@ final class LinuxNsProcess extends NsProcess {
         signalLauncher(LauncherProc.SIG_KILL_SANDBOX);
         synchronized (lock) {
             if (childPidfd >= 0) {
-                Sys.pidfdSignal(childPidfd, Native.SIGKILL);
+                Sys.tryPidfdSignal(childPidfd, Native.SIGKILL);
             }
         }
         return this;

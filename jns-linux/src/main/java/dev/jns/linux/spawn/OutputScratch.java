@@ -1,16 +1,13 @@
 package dev.jns.linux.spawn;
 
-import dev.jns.linux.ffi.Native;
 import dev.jns.linux.ffi.Sys;
 
-import jnr.ffi.Memory;
-import jnr.ffi.Pointer;
-
+import java.nio.ByteBuffer;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The memory {@link RunLoop} reads a command's output with: a native buffer that read(2) fills (no Java array
+ * The memory {@link RunLoop} reads a command's output with: a direct buffer that read(2) fills (no Java array
  * copied in and out by the binding), a Java array the bytes read are copied to, and the poll set. Taken from a
  * small pool and given back, so that a {@code run()} allocates none of it: a fresh 64 KiB buffer per run was
  * most of a run's allocation and of its time in the JVM. The pool holds at most {@value #POOLED} (as many as
@@ -23,7 +20,7 @@ final class OutputScratch implements AutoCloseable {
     private static final ConcurrentLinkedDeque<OutputScratch> FREE = new ConcurrentLinkedDeque<>();
     private static final AtomicInteger FREE_COUNT = new AtomicInteger();
 
-    final Pointer memory = Memory.allocateDirect(Native.RUNTIME, SIZE, true);
+    final ByteBuffer memory = ByteBuffer.allocateDirect(SIZE);
     final byte[] bytes = new byte[SIZE];
     /** stdout, stderr, the status and the launcher's pidfd. */
     final Sys.PollSet polls = new Sys.PollSet(4);

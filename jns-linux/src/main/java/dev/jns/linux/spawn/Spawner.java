@@ -205,9 +205,9 @@ public final class Spawner {
                 // no fork server to be had: spawn the launcher directly
                 int pid = here ? check(what, SpawnCall.spawnHere(what, launcher.path(), sources))
                         : posixSpawn(what, launcher.path(), sources);
-                int pidfd = Sys.pidfdOpen(pid);
+                int pidfd = Sys.tryPidfdOpen(pid);
                 if (pidfd < 0) {
-                    int e = Native.errno();
+                    int e = -pidfd;
                     Sys.tryKill(pid, Native.SIGKILL); // our child, not yet waited for: the pid is still its own
                     Sys.waitpid(pid);
                     throw NamespaceException.builder(what).step("pidfd_open of the launcher").errno(e)
@@ -249,7 +249,7 @@ public final class Spawner {
                 }
                 if (r.kind() == StatusReader.PID) {
                     childPid = r.a();
-                    childPidfd = Sys.pidfdOpen(childPid);
+                    childPidfd = Sys.tryPidfdOpen(childPid);
                     if (childPidfd >= 0) {
                         parentSide.add(childPidfd);
                     }
@@ -464,9 +464,6 @@ public final class Spawner {
                 throw NamespaceException.builder(what).step("posix_spawn").errno(Errno.EINTR).cause(again).build();
             }
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof NamespaceException ne) {
-                throw ne; // a file action refused, named by Sys.posixSpawn
-            }
             throw NamespaceException.builder(what).step("posix_spawn").detail(e.getCause().toString())
                     .cause(e.getCause()).build();
         }
@@ -521,9 +518,6 @@ public final class Spawner {
             Thread.currentThread().interrupt();
             throw NamespaceException.builder(what).step("posix_spawn").errno(Errno.EINTR).cause(e).build();
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof NamespaceException ne) {
-                throw ne; // a file action refused, named by Sys.posixSpawn
-            }
             throw NamespaceException.builder(what).step("posix_spawn").detail(e.getCause().toString())
                     .cause(e.getCause()).build();
         } finally {
@@ -555,15 +549,14 @@ public final class Spawner {
         }
 
         /** With other arguments; the launcher's own fd survives the file actions (it is executed after them). */
-        static int[] spawn(String what, String path, List<Integer> sources, Native.StringArray argv) {
-            return Sys.posixSpawn(what, path, sources, Launcher.get().fd(), argv, ENVP);
+        static int[] spawn(String what, String path, List<Integer> sources, byte[][] argv) {
+            return Sys.posixSpawn(path, sources, Launcher.get().fd(), argv);
         }
 
-        /** The launcher's argv and (empty) environment: constant, built once. */
-        private static final Native.StringArray ARGV = Native.strings(List.of("jns-launcher"));
-        private static final Native.StringArray ENVP = Native.strings(List.of());
-        static final Native.StringArray SERVER_ARGV = Native.strings(List.of("jns-launcher", "--server"));
-        static final Native.StringArray DESCRIBE_ARGV = Native.strings(List.of("jns-launcher", "--describe"));
+        /** The launcher's argvs (its environment is empty): constant, built once. */
+        private static final byte[][] ARGV = Sys.argv("jns-launcher");
+        static final byte[][] SERVER_ARGV = Sys.argv("jns-launcher", "--server");
+        static final byte[][] DESCRIBE_ARGV = Sys.argv("jns-launcher", "--describe");
     }
 
 }

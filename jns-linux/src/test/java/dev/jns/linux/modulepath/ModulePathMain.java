@@ -12,7 +12,7 @@ import java.util.TreeSet;
 
 /**
  * Run by {@link ModulePathTest} on a class path of its own, with jns-core, jns-linux and their dependencies on
- * the module path: prints which module provides jns and what it exports and opens, then makes jnr-ffi calls (a namespace
+ * the module path: prints which module provides jns and what it exports and opens, then makes system calls (a namespace
  * handle) and a spawn through it, one {@code key=value} line each.
  */
 public final class ModulePathMain {

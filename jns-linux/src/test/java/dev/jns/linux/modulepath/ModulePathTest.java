@@ -16,10 +16,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * of their own from {@code java.class.path}), so this one starts a JVM with jns-core, jns-linux and their
  * run-time dependencies on the module path (as the build resolved them: {@code jns.test.modulePath}, set by the
  * pom) and {@link ModulePathMain} on the class path. {@code ServiceLoader} finds the provider through
- * {@code provides} alone (a named module's {@code META-INF/services} is not read), the module exports nothing
- * and opens only the package of the libc binding interface (jnr-ffi's generated class implements it), and
- * jnr-ffi calls and a spawn work from the named module. On JDK 24+ the one flag users need,
- * {@code --enable-native-access=org.jnrproject.jffi}, leaves no warning.
+ * {@code provides} alone (a named module's {@code META-INF/services} is not read), the module exports and
+ * opens nothing, and its JNI library (a resource of one of its own packages) loads, so that system calls and a
+ * spawn work from the named module. On JDK 24+ the one flag users need,
+ * {@code --enable-native-access=dev.jns.linux}, leaves no warning.
  */
 class ModulePathTest {
     @Test
@@ -31,7 +31,7 @@ class ModulePathTest {
         String java = ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java");
         Path err = tmp.resolve("stderr");
         Process jvm = new ProcessBuilder(java, "--module-path", modulePath, "--add-modules", "dev.jns.linux",
-                "--enable-native-access=org.jnrproject.jffi", "-cp", classes.toString(),
+                "--enable-native-access=dev.jns.linux", "-cp", classes.toString(),
                 ModulePathMain.class.getName())
                 .redirectError(err.toFile()).start();
         jvm.getOutputStream().close();
@@ -44,7 +44,7 @@ class ModulePathTest {
                 "provider=dev.jns.linux.LinuxNamespaceProvider",
                 "module=dev.jns.linux",
                 "exports=[]",
-                "opens=[dev.jns.linux.ffi.libc]",
+                "opens=[]",
                 "uts=UTS",
                 "spawn=0 on-the-module-path");
         assertThat(stderr).as("the child's stderr").doesNotContain("restricted method").doesNotContain("Exception");

@@ -137,7 +137,7 @@ public final class ChildCds {
             cmd.add("-XX:ArchiveClassesAtExit=" + tmp);
             cmd.add("-Xlog:cds*=off");
             cmd.add("-D" + IsolatedMain.CHILD + "=true");
-            // jns-linux loads jffi's native library: JDK 24+ warn unless native access is enabled (17+ accept it)
+            // jns-linux loads its JNI library: JDK 24+ warn unless native access is enabled (17+ accept it)
             cmd.add("--enable-native-access=ALL-UNNAMED");
             cmd.add("-cp");
             cmd.add(classPathPrefix);

@@ -116,7 +116,7 @@ public final class IsolatedChild implements AutoCloseable {
                 }
             }
             cmd.add("-D" + IsolatedMain.CHILD + "=true");
-            // jns-linux loads jffi's native library: JDK 24+ warns unless native access is enabled (17+ accept it)
+            // jns-linux loads its JNI library: JDK 24+ warns unless native access is enabled (17+ accept it)
             cmd.add("--enable-native-access=ALL-UNNAMED");
             cmd.add("-cp");
             cmd.add(cds.map(ChildCds::classPathPrefix).orElse("") + System.getProperty("java.class.path"));

@@ -1,0 +1,80 @@
+package dev.jns.linux.ffi;
+
+import dev.jns.Errno;
+import dev.jns.NamespaceException;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * libjns-calls, the JNI library of {@link Calls}, shipped in the jar and loaded once per class loader. The JVM
+ * loads native code only from a file: the library is written into a fresh private directory (0700, made by
+ * {@link Files#createTempDirectory}, so no other user can swap the file between the write and the load), loaded,
+ * and both are deleted at once (the mapping stays). The directory is {@code java.io.tmpdir}, or the system
+ * property {@value #DIR_PROPERTY} where that is mounted noexec.
+ */
+final class NativeLibrary {
+    /** The system property that names where the library is written before it is loaded. */
+    static final String DIR_PROPERTY = "jns.native.dir";
+    private static final String RESOURCE = "/dev/jns/linux/ffi/libjns-calls-" + System.getProperty("os.arch") + ".so";
+
+    private NativeLibrary() {
+    }
+
+    /** Loads the library; a failure is a {@link NamespaceException} that says why. */
+    static void load() {
+        String what = "load the jns native library";
+        byte[] image;
+        try (InputStream in = NativeLibrary.class.getResourceAsStream(RESOURCE)) {
+            if (in == null) {
+                throw NamespaceException.builder(what).step("find resource " + RESOURCE).errno(Errno.ENOENT)
+                        .detail("this jns-linux jar has no native library for " + System.getProperty("os.arch"))
+                        .hint("build jns-linux from source on this architecture (it needs a C compiler and a JDK)")
+                        .build();
+            }
+            image = in.readAllBytes();
+        } catch (IOException e) {
+            throw NamespaceException.builder(what).step("read resource " + RESOURCE).errno(Errno.EIO)
+                    .detail(e.getMessage()).cause(e).build();
+        }
+        String base = System.getProperty(DIR_PROPERTY, System.getProperty("java.io.tmpdir"));
+        Path dir = null;
+        Path file = null;
+        try {
+            dir = Files.createTempDirectory(Path.of(base), "jns-native");
+            file = dir.resolve("libjns-calls.so");
+            Files.write(file, image, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            System.load(file.toString());
+        } catch (IOException e) {
+            throw NamespaceException.builder(what).step("write " + (file != null ? file : base)).errno(Errno.EIO)
+                    .detail(e.getMessage()).cause(e)
+                    .hint("set -D" + DIR_PROPERTY + "=DIR to a writable directory of this user").build();
+        } catch (UnsatisfiedLinkError e) {
+            throw NamespaceException.builder(what).step("load " + file).errno(Errno.EACCES).detail(e.getMessage())
+                    .hint("if " + base + " is mounted noexec, set -D" + DIR_PROPERTY
+                            + "=DIR to a directory on a file system that allows executables").build();
+        } finally {
+            deleteQuietly(file);
+            deleteQuietly(dir);
+        }
+    }
+
+    private static void deleteQuietly(Path p) {
+        if (p != null) {
+            try {
+                Files.deleteIfExists(p);
+            } catch (IOException ignored) {
+                // a leftover file in a private temporary directory: harmless
+            }
+        }
+    }
+
+    /** A path or name as {@link Calls} takes it: its UTF-8 bytes, no NUL added; null stays null. */
+    static byte[] bytes(String s) {
+        return s == null ? null : s.getBytes(StandardCharsets.UTF_8);
+    }
+}
