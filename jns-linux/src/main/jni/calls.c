@@ -39,6 +39,10 @@
 /* A result: the value, or -errno when the call failed (-1). */
 #define RESULT(r) ((r) < 0 ? -errno : (jint)(r))
 
+/* A Java array region out of range leaves an exception pending (ArrayIndexOutOfBoundsException) and copies
+ * nothing: the call is not made, and the exception reaches the caller when the native method returns. */
+#define COPY_FAILED(env) ((*(env))->ExceptionCheck(env))
+
 /* Bytes a read or write copies through the stack; more go through one malloc. */
 #define STACK_BYTES 8192
 /* struct pollfd entries on the stack; more through malloc. */
@@ -56,6 +60,8 @@ static int c_path(JNIEnv *env, jbyteArray bytes, char *buf, const char **out)
     if (n >= PATH_MAX)
         return -ENAMETOOLONG;
     (*env)->GetByteArrayRegion(env, bytes, 0, n, (jbyte *)buf);
+    if (COPY_FAILED(env))
+        return -EFAULT;
     buf[n] = '\0';
     if (memchr(buf, '\0', (size_t)n) != NULL)
         return -EINVAL;
@@ -125,7 +131,7 @@ FN(write)(ENV, jint fd, jbyteArray buf, jint off, jint len)
     if (b == NULL)
         return -ENOMEM;
     (*env)->GetByteArrayRegion(env, buf, off, len, (jbyte *)b);
-    ssize_t n = write(fd, b, (size_t)len);
+    ssize_t n = COPY_FAILED(env) ? (errno = EFAULT, -1) : write(fd, b, (size_t)len);
     int err = errno;
     if (b != stack)
         free(b);
@@ -330,6 +336,8 @@ FN(posixSpawn)(JNIEnv *env, UNUSED jclass cls, jbyteArray path, jintArray source
         return -E2BIG;
     jint src[MAX_FDS];
     (*env)->GetIntArrayRegion(env, sources, 0, n, src);
+    if (COPY_FAILED(env))
+        return -EFAULT;
     char args[MAX_ARGS][MAX_ARG];
     char *args_p[MAX_ARGS];
     for (jsize i = 0; i < argc; i++) {
@@ -340,6 +348,8 @@ FN(posixSpawn)(JNIEnv *env, UNUSED jclass cls, jbyteArray path, jintArray source
         (*env)->GetByteArrayRegion(env, a, 0, len, (jbyte *)args[i]);
         args[i][len] = '\0';
         (*env)->DeleteLocalRef(env, a);
+        if (memchr(args[i], '\0', (size_t)len) != NULL)
+            return -EINVAL;
         args_p[i] = args[i];
     }
     args_p[argc] = NULL;
@@ -402,12 +412,14 @@ FN(poll)(ENV, jintArray fds, jint nfds, jint timeout)
         return -ENOMEM;
     }
     (*env)->GetIntArrayRegion(env, fds, 0, 2 * nfds, v);
+    if (COPY_FAILED(env))
+        nfds = 0;
     for (jint i = 0; i < nfds; i++) {
         p[i].fd = v[2 * i];
         p[i].events = (short)(v[2 * i + 1] & 0xffff);
         p[i].revents = 0;
     }
-    int r = poll(p, (nfds_t)nfds, timeout);
+    int r = COPY_FAILED(env) ? (errno = EFAULT, -1) : poll(p, (nfds_t)nfds, timeout);
     int err = errno;
     if (r >= 0) {
         for (jint i = 0; i < nfds; i++)
@@ -477,7 +489,8 @@ FN(sendToKernel)(ENV, jint fd, jint family, jbyteArray buf, jint len)
     if (b == NULL)
         return -ENOMEM;
     (*env)->GetByteArrayRegion(env, buf, 0, len, (jbyte *)b);
-    ssize_t n = sendto(fd, b, (size_t)len, 0, (const struct sockaddr *)&a, sizeof a);
+    ssize_t n = COPY_FAILED(env) ? (errno = EFAULT, -1)
+        : sendto(fd, b, (size_t)len, 0, (const struct sockaddr *)&a, sizeof a);
     int err = errno;
     if (b != stack)
         free(b);
@@ -529,7 +542,7 @@ FN(sendWithFds)(ENV, jint sock, jbyteArray data, jint len, jintArray fds, jint f
             memcpy(CMSG_DATA(c) + (size_t)i * sizeof(int), &fd, sizeof(int));
         }
     }
-    ssize_t r = sendmsg(sock, &msg, flags);
+    ssize_t r = COPY_FAILED(env) ? (errno = EFAULT, -1) : sendmsg(sock, &msg, flags);
     int err = errno;
     if (body != stack)
         free(body);
