@@ -203,7 +203,7 @@ public final class Spawner {
             proc = useServer ? ForkServer.fork(what, forServer) : null;
             if (proc == null) {
                 // no fork server to be had: spawn the launcher directly
-                int pid = here ? check(what, SpawnCall.spawnHere(what, launcher.path(), sources))
+                int pid = here ? check(what, SpawnCall.spawnHere(launcher.path(), sources))
                         : posixSpawn(what, launcher.path(), sources);
                 int pidfd = Sys.tryPidfdOpen(pid);
                 if (pidfd < 0) {
@@ -452,7 +452,7 @@ public final class Spawner {
     }
 
     private static int posixSpawn(String what, String path, List<Integer> sources) {
-        Future<int[]> f = SPAWN_THREAD.submit(() -> SpawnCall.spawn(what, path, sources));
+        Future<int[]> f = SPAWN_THREAD.submit(() -> SpawnCall.spawn(path, sources));
         int[] r;
         try {
             r = f.get();
@@ -478,7 +478,7 @@ public final class Spawner {
         List<Integer> sources = new ArrayList<>(fds);
         sources.add(LIFELINE[0]);
         String path = Launcher.get().path();
-        Future<int[]> f = SPAWN_THREAD.submit(() -> SpawnCall.spawn("start the jns fork server", path, sources, SpawnCall.SERVER_ARGV));
+        Future<int[]> f = SPAWN_THREAD.submit(() -> SpawnCall.spawn(path, sources, SpawnCall.SERVER_ARGV));
         try {
             return check("start the jns fork server", f.get());
         } catch (InterruptedException e) {
@@ -503,7 +503,7 @@ public final class Spawner {
             nul = Sys.open(what, "/dev/null", Native.O_RDWR, 0);
             List<Integer> sources = List.of(nul, out[1], out[1]);
             String path = Launcher.get().path();
-            Future<int[]> f = SPAWN_THREAD.submit(() -> SpawnCall.spawn(what, path, sources, SpawnCall.DESCRIBE_ARGV));
+            Future<int[]> f = SPAWN_THREAD.submit(() -> SpawnCall.spawn(path, sources, SpawnCall.DESCRIBE_ARGV));
             int pid = check(what, f.get());
             Sys.closeQuietly(out[1]);
             out[1] = -1;
@@ -539,17 +539,17 @@ public final class Spawner {
     /** posix_spawn of the launcher with exact fds, through {@link Sys#posixSpawn}. */
     private static final class SpawnCall {
         /** On the calling thread (a spawn that must not go through the spawner thread). */
-        static int[] spawnHere(String what, String path, List<Integer> sources) {
-            return spawn(what, path, sources, ARGV);
+        static int[] spawnHere(String path, List<Integer> sources) {
+            return spawn(path, sources, ARGV);
         }
 
         /** On the spawner thread. */
-        static int[] spawn(String what, String path, List<Integer> sources) {
-            return spawn(what, path, sources, ARGV);
+        static int[] spawn(String path, List<Integer> sources) {
+            return spawn(path, sources, ARGV);
         }
 
         /** With other arguments; the launcher's own fd survives the file actions (it is executed after them). */
-        static int[] spawn(String what, String path, List<Integer> sources, byte[][] argv) {
+        static int[] spawn(String path, List<Integer> sources, byte[][] argv) {
             return Sys.posixSpawn(path, sources, Launcher.get().fd(), argv);
         }
 
