@@ -6,16 +6,23 @@ import dev.jns.NamespaceException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * libjns-calls, the JNI library of {@link Calls}, shipped in the jar and loaded once per class loader. The JVM
- * loads native code only from a file: the library is written into a fresh private directory (0700, made by
- * {@link Files#createTempDirectory}, so no other user can swap the file between the write and the load), loaded,
- * and both are deleted at once (the mapping stays). The directory is {@code java.io.tmpdir}, or the system
- * property {@value #DIR_PROPERTY} where that is mounted noexec.
+ * loads native code only from a file: the library is written into a fresh private directory (made with mode 0700
+ * by one mkdir that fails if the name exists, so no other user can swap the file between the write and the
+ * load), loaded, and both are deleted at once (the mapping stays). The directory is made in
+ * {@code java.io.tmpdir}, or in the directory the system property {@value #DIR_PROPERTY} names where that is
+ * mounted noexec.
  */
 final class NativeLibrary {
     /** The system property that names where the library is written before it is loaded. */
@@ -45,7 +52,7 @@ final class NativeLibrary {
         Path dir = null;
         Path file = null;
         try {
-            dir = Files.createTempDirectory(Path.of(base), "jns-native");
+            dir = privateDirectory(Path.of(base));
             file = dir.resolve("libjns-calls.so");
             Files.write(file, image, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
             System.load(file.toString());
@@ -60,6 +67,26 @@ final class NativeLibrary {
         } finally {
             deleteQuietly(file);
             deleteQuietly(dir);
+        }
+    }
+
+    /**
+     * A new directory of mode 0700 in {@code base}. Not {@link Files#createTempDirectory}: its names come from a
+     * SecureRandom, whose providers cost a fresh JVM tens of milliseconds. The name need not be secret: the mkdir
+     * fails on any name that exists (a symlink included), and another is tried.
+     */
+    private static Path privateDirectory(Path base) throws IOException {
+        FileAttribute<Set<PosixFilePermission>> owner = PosixFilePermissions.asFileAttribute(
+                PosixFilePermissions.fromString("rwx------"));
+        for (int attempt = 0; ; attempt++) {
+            Path dir = base.resolve("jns-native-" + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36));
+            try {
+                return Files.createDirectory(dir, owner);
+            } catch (FileAlreadyExistsException e) {
+                if (attempt == 16) {
+                    throw e;
+                }
+            }
         }
     }
 
