@@ -26,13 +26,15 @@ final class Hints {
 
     /**
      * Loads now what error reporting needs later: when the JVM has run out of fds, loading a class from a class
-     * directory (or a jar the JVM has not opened yet) fails, and the error would become a NoClassDefFoundError
-     * instead of the real one. Loads every class of this package (their switch-map and nested classes included)
-     * and the core classes errors are made of.
+     * directory fails (each class is a file to open), and the error would become a NoClassDefFoundError instead
+     * of the real one. From a class directory, loads every class of this package (their switch-map and nested
+     * classes included); from a jar, which its class loader keeps open and reads without a new fd, not (listing
+     * and loading them cost a fresh JVM's first spawn about 25 ms). Always initializes the core classes errors
+     * are made of.
      */
     static void preload() {
         ClassLoader loader = Hints.class.getClassLoader();
-        for (String name : packageClasses()) {
+        for (String name : packageClassesInADirectory()) {
             load(name, false, loader); // loaded (read from its file), initialized when first used
         }
         for (Class<?> c : new Class<?>[] {Errno.class, dev.jns.NamespaceException.class,
@@ -56,37 +58,21 @@ final class Hints {
         }
     }
 
-    /** The binary names of this package's classes, from the class directory or the jar it was loaded from. */
-    private static java.util.List<String> packageClasses() {
+    /** The binary names of this package's classes when it was loaded from a class directory, else none. */
+    private static java.util.List<String> packageClassesInADirectory() {
         String pkg = Hints.class.getPackageName();
-        String dir = pkg.replace('.', '/');
         java.util.List<String> names = new java.util.ArrayList<>();
         java.net.URL self = Hints.class.getResource("Hints.class");
         try {
-            if (self == null) {
-                return names;
-            }
-            if (self.getProtocol().equals("file")) {
+            if (self != null && self.getProtocol().equals("file")) {
                 java.io.File[] files = new java.io.File(self.toURI()).getParentFile().listFiles();
                 for (java.io.File f : files == null ? new java.io.File[0] : files) {
                     if (f.getName().endsWith(".class")) {
                         names.add(pkg + "." + f.getName().substring(0, f.getName().length() - 6));
                     }
                 }
-            } else if (self.getProtocol().equals("jar")) {
-                java.net.JarURLConnection c = (java.net.JarURLConnection) self.openConnection();
-                c.setUseCaches(false);
-                try (java.util.jar.JarFile jar = c.getJarFile()) {
-                    java.util.Enumeration<java.util.jar.JarEntry> entries = jar.entries();
-                    while (entries.hasMoreElements()) {
-                        String e = entries.nextElement().getName();
-                        if (e.startsWith(dir + "/") && e.endsWith(".class") && e.indexOf('/', dir.length() + 1) < 0) {
-                            names.add(e.substring(0, e.length() - 6).replace('/', '.'));
-                        }
-                    }
-                }
             }
-        } catch (java.io.IOException | java.net.URISyntaxException | RuntimeException e) {
+        } catch (java.net.URISyntaxException | RuntimeException e) {
             // the explicit list in preload still applies
         }
         names.remove("dev.jns.linux.spawn.package-info");

@@ -35,6 +35,10 @@ public final class LeakCheck {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        // Likewise /dev/random and /dev/urandom, which the JDK's NativePRNG opens the first time a SecureRandom is
+        // made (JUnit's @TempDir makes one) and keeps open (jns made one itself until its JNI library's directory
+        // got names without it).
+        new java.security.SecureRandom().nextInt();
     }
 
     private LeakCheck() {
