@@ -10,17 +10,7 @@ if [ $# -ne 1 ]; then
 fi
 out=$1
 
-cc=
-for c in cc gcc; do
-    if command -v "$c" >/dev/null 2>&1; then
-        cc=$c
-        break
-    fi
-done
-if [ -z "$cc" ]; then
-    echo "jns-linux: no C compiler found on PATH; install one (Debian/Ubuntu: apt-get install gcc libc6-dev)"
-    exit 1
-fi
+. "$(dirname "$0")/cc.sh"
 
 src=$(cd "$(dirname "$0")" && pwd)
 

@@ -11,17 +11,7 @@ fi
 out=$1
 jdk=$2
 
-cc=
-for c in cc gcc; do
-    if command -v "$c" >/dev/null 2>&1; then
-        cc=$c
-        break
-    fi
-done
-if [ -z "$cc" ]; then
-    echo "jns-linux: no C compiler found on PATH; install one (Debian/Ubuntu: apt-get install gcc libc6-dev)"
-    exit 1
-fi
+. "$(dirname "$0")/../c/cc.sh"
 if [ ! -f "$jdk/include/jni.h" ]; then
     echo "jns-linux: $jdk/include/jni.h not found: build with a JDK, not a JRE (Debian/Ubuntu: apt-get install openjdk-17-jdk-headless)"
     exit 1

@@ -48,6 +48,28 @@
 /* struct pollfd entries on the stack; more through malloc. */
 #define STACK_POLLS 16
 
+/* A buffer of len bytes: stack (STACK_BYTES of the caller's) when it fits, else malloc'd; NULL when out of
+ * memory. buffer_done frees what buffer_for allocated. */
+static char *buffer_for(jint len, char *stack)
+{
+    return len <= STACK_BYTES ? stack : malloc((size_t)len);
+}
+
+static void buffer_done(char *b, const char *stack)
+{
+    if (b != stack)
+        free(b);
+}
+
+/* The end of a call that filled b: its n bytes into buf[off..] when it got any; the count or -err. */
+static jint bytes_read(JNIEnv *env, jbyteArray buf, jint off, char *b, const char *stack, ssize_t n, int err)
+{
+    if (n > 0)
+        (*env)->SetByteArrayRegion(env, buf, off, (jsize)n, (const jbyte *)b);
+    buffer_done(b, stack);
+    return n < 0 ? -err : (jint)n;
+}
+
 /* A path (or name) from Java into buf (PATH_MAX + 1 bytes), NUL-terminated: 0, or -errno. A null array is
  * a null pointer (*out NULL). */
 static int c_path(JNIEnv *env, jbyteArray bytes, char *buf, const char **out)
@@ -103,16 +125,11 @@ FN(close)(UNUSED JNIEnv *env, UNUSED jclass cls, jint fd)
 FN(read)(ENV, jint fd, jbyteArray buf, jint off, jint len)
 {
     char stack[STACK_BYTES];
-    char *b = len <= STACK_BYTES ? stack : malloc((size_t)len);
+    char *b = buffer_for(len, stack);
     if (b == NULL)
         return -ENOMEM;
     ssize_t n = read(fd, b, (size_t)len);
-    int err = errno;
-    if (n > 0)
-        (*env)->SetByteArrayRegion(env, buf, off, (jsize)n, (const jbyte *)b);
-    if (b != stack)
-        free(b);
-    return n < 0 ? -err : (jint)n;
+    return bytes_read(env, buf, off, b, stack, n, errno);
 }
 
 FN(readDirect)(JNIEnv *env, UNUSED jclass cls, jint fd, jobject buffer, jint len)
@@ -127,14 +144,13 @@ FN(readDirect)(JNIEnv *env, UNUSED jclass cls, jint fd, jobject buffer, jint len
 FN(write)(ENV, jint fd, jbyteArray buf, jint off, jint len)
 {
     char stack[STACK_BYTES];
-    char *b = len <= STACK_BYTES ? stack : malloc((size_t)len);
+    char *b = buffer_for(len, stack);
     if (b == NULL)
         return -ENOMEM;
     (*env)->GetByteArrayRegion(env, buf, off, len, (jbyte *)b);
     ssize_t n = COPY_FAILED(env) ? (errno = EFAULT, -1) : write(fd, b, (size_t)len);
     int err = errno;
-    if (b != stack)
-        free(b);
+    buffer_done(b, stack);
     return n < 0 ? -err : (jint)n;
 }
 
@@ -485,31 +501,25 @@ FN(sendToKernel)(ENV, jint fd, jint family, jbyteArray buf, jint len)
 {
     struct sockaddr_nl a = kernel_address(family);
     char stack[STACK_BYTES];
-    char *b = len <= STACK_BYTES ? stack : malloc((size_t)len);
+    char *b = buffer_for(len, stack);
     if (b == NULL)
         return -ENOMEM;
     (*env)->GetByteArrayRegion(env, buf, 0, len, (jbyte *)b);
     ssize_t n = COPY_FAILED(env) ? (errno = EFAULT, -1)
         : sendto(fd, b, (size_t)len, 0, (const struct sockaddr *)&a, sizeof a);
     int err = errno;
-    if (b != stack)
-        free(b);
+    buffer_done(b, stack);
     return n < 0 ? -err : (jint)n;
 }
 
 FN(recv)(ENV, jint fd, jbyteArray buf, jint len, jint flags)
 {
     char stack[STACK_BYTES];
-    char *b = len <= STACK_BYTES ? stack : malloc((size_t)len);
+    char *b = buffer_for(len, stack);
     if (b == NULL)
         return -ENOMEM;
     ssize_t n = recv(fd, b, (size_t)len, flags);
-    int err = errno;
-    if (n > 0)
-        (*env)->SetByteArrayRegion(env, buf, 0, (jsize)n, (const jbyte *)b);
-    if (b != stack)
-        free(b);
-    return n < 0 ? -err : (jint)n;
+    return bytes_read(env, buf, 0, b, stack, n, errno);
 }
 
 /* sendmsg of data[0..len) with fds (SCM_RIGHTS; none when the array is empty): the count or -errno. */
@@ -520,7 +530,7 @@ FN(sendWithFds)(ENV, jint sock, jbyteArray data, jint len, jintArray fds, jint f
     if (n > MAX_FDS)
         return -E2BIG;
     char stack[STACK_BYTES];
-    char *body = len <= STACK_BYTES ? stack : malloc((size_t)len);
+    char *body = buffer_for(len, stack);
     if (body == NULL)
         return -ENOMEM;
     (*env)->GetByteArrayRegion(env, data, 0, len, (jbyte *)body);
@@ -544,8 +554,7 @@ FN(sendWithFds)(ENV, jint sock, jbyteArray data, jint len, jintArray fds, jint f
     }
     ssize_t r = COPY_FAILED(env) ? (errno = EFAULT, -1) : sendmsg(sock, &msg, flags);
     int err = errno;
-    if (body != stack)
-        free(body);
+    buffer_done(body, stack);
     return r < 0 ? -err : (jint)r;
 }
 
@@ -554,7 +563,7 @@ FN(sendWithFds)(ENV, jint sock, jbyteArray data, jint len, jintArray fds, jint f
 FN(receiveWithFd)(ENV, jint sock, jbyteArray buf, jint len, jintArray fd_out, jint flags)
 {
     char stack[STACK_BYTES];
-    char *b = len <= STACK_BYTES ? stack : malloc((size_t)(len > 0 ? len : 1));
+    char *b = buffer_for(len, stack);
     if (b == NULL)
         return -ENOMEM;
     union { char buf[CMSG_SPACE(sizeof(int))]; struct cmsghdr align; } ctl;
@@ -574,10 +583,6 @@ FN(receiveWithFd)(ENV, jint sock, jbyteArray buf, jint len, jintArray fd_out, ji
             fd = got;
         }
         (*env)->SetIntArrayRegion(env, fd_out, 0, 1, &fd);
-        if (n > 0)
-            (*env)->SetByteArrayRegion(env, buf, 0, (jsize)n, (const jbyte *)b);
     }
-    if (b != stack)
-        free(b);
-    return n < 0 ? -err : (jint)n;
+    return bytes_read(env, buf, 0, b, stack, n, err);
 }

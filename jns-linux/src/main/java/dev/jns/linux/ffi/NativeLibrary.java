@@ -4,7 +4,6 @@ import dev.jns.Errno;
 import dev.jns.NamespaceException;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -35,19 +34,7 @@ final class NativeLibrary {
     /** Loads the library; a failure is a {@link NamespaceException} that says why. */
     static void load() {
         String what = "load the jns native library";
-        byte[] image;
-        try (InputStream in = NativeLibrary.class.getResourceAsStream(RESOURCE)) {
-            if (in == null) {
-                throw NamespaceException.builder(what).step("find resource " + RESOURCE).errno(Errno.ENOENT)
-                        .detail("this jns-linux jar has no native library for " + System.getProperty("os.arch"))
-                        .hint("build jns-linux from source on this architecture (it needs a C compiler and a JDK)")
-                        .build();
-            }
-            image = in.readAllBytes();
-        } catch (IOException e) {
-            throw NamespaceException.builder(what).step("read resource " + RESOURCE).errno(Errno.EIO)
-                    .detail(e.getMessage()).cause(e).build();
-        }
+        byte[] image = JarImages.read(NativeLibrary.class, what, RESOURCE, "native library");
         String base = System.getProperty(DIR_PROPERTY, System.getProperty("java.io.tmpdir"));
         Path dir = null;
         Path file = null;

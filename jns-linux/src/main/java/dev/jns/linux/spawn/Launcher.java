@@ -3,11 +3,11 @@ package dev.jns.linux.spawn;
 import dev.jns.linux.proc.ProcFiles;
 import dev.jns.Errno;
 import dev.jns.NamespaceException;
+import dev.jns.linux.ffi.JarImages;
 import dev.jns.linux.ffi.Native;
 import dev.jns.linux.ffi.Sys;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -67,18 +67,7 @@ final class Launcher {
 
     private static Launcher load() {
         String what = "load the jns launcher";
-        byte[] image;
-        try (InputStream in = Launcher.class.getResourceAsStream(RESOURCE)) {
-            if (in == null) {
-                throw NamespaceException.builder(what).step("find resource " + RESOURCE).errno(Errno.ENOENT)
-                        .detail("this jns-linux jar has no launcher for " + System.getProperty("os.arch"))
-                        .hint("build jns-linux from source on this architecture (it needs a C compiler)").build();
-            }
-            image = in.readAllBytes();
-        } catch (IOException e) {
-            throw NamespaceException.builder(what).step("read resource " + RESOURCE).errno(Errno.EIO)
-                    .detail(e.getMessage()).cause(e).build();
-        }
+        byte[] image = JarImages.read(Launcher.class, what, RESOURCE, "launcher");
         int fd = Sys.memfdCreate(what, "jns-launcher",
                 e -> "the kernel is older than 3.17 or memfds are forbidden here");
         try {
