@@ -18,10 +18,11 @@ import java.util.Objects;
  * <p>Exit codes follow util-linux: the command's own status (128 + signal when a signal ended it), 1 for
  * jns's own errors and bad options, 126 when the program cannot be executed, 127 when it does not exist.
  */
+// The subcommands are not in this annotation but in SUBCOMMANDS, added by commandLine: picocli builds the model
+// of every subcommand it is given, and a run needs only the one it runs (all five cost some 50 ms more than
+// unshare alone, in a JVM that starts; most of picocli's first ~200 ms are its own classes and reflection).
 @Command(name = "jns", mixinStandardHelpOptions = true, versionProvider = JnsCli.Version.class,
-        description = "Linux namespaces from Java: unshare, nsenter and friends, rootless first.",
-        subcommands = {UnshareCommand.class, NsenterCommand.class, LsnsCommand.class, NetnsCommand.class,
-                DoctorCommand.class})
+        description = "Linux namespaces from Java: unshare, nsenter and friends, rootless first.")
 public final class JnsCli implements Runnable {
     /** Exit code of jns's own errors and of bad options, as util-linux's EXIT_FAILURE. */
     public static final int EXIT_FAILURE = 1;
@@ -29,6 +30,10 @@ public final class JnsCli implements Runnable {
     public static final int EXIT_EXEC_FAILED = 126;
     /** Exit code when the program does not exist (util-linux EX_EXEC_ENOENT). */
     public static final int EXIT_EXEC_ENOENT = 127;
+
+    /** The subcommands by name, in the order {@code jns --help} lists them. */
+    private static final java.util.Map<String, Class<?>> SUBCOMMANDS = subcommands(UnshareCommand.class,
+            NsenterCommand.class, LsnsCommand.class, NetnsCommand.class, DoctorCommand.class);
 
     private final Redirect in;
     private final Redirect out;
@@ -124,7 +129,7 @@ public final class JnsCli implements Runnable {
      */
     public static void main(String[] args) {
         JnsCli cli = new JnsCli();
-        CommandLine cl = commandLine(cli);
+        CommandLine cl = commandLine(cli, args);
         // picocli's writers use the JVM's default charset (UTF-8 on JDK 18+ whatever the locale): write in the
         // console's instead
         cl.setOut(new PrintWriter(new OutputStreamWriter(System.out, cli.charset()), true));
@@ -143,7 +148,7 @@ public final class JnsCli implements Runnable {
      * @return the exit code
      */
     public static int execute(JnsCli cli, PrintWriter out, PrintWriter err, String... args) {
-        CommandLine cl = commandLine(cli);
+        CommandLine cl = commandLine(cli, args);
         cl.setOut(out);
         cl.setErr(err);
         try {
@@ -161,7 +166,50 @@ public final class JnsCli implements Runnable {
      * @return the command line, ready to execute
      */
     public static CommandLine commandLine(JnsCli cli) {
+        return configure(withSubcommands(cli, SUBCOMMANDS.values()));
+    }
+
+    /**
+     * The picocli command line of {@code jns} for running {@code args}: when {@code args[0]} names a subcommand,
+     * a {@code jns} that has only that one, which parses, runs, errs and helps as the whole one would (picocli
+     * hands a subcommand all the arguments after its name, and its messages and help name only itself and its
+     * own subcommands), without the cost of the models of the others; else {@link #commandLine(JnsCli)}, whose
+     * help and errors list or suggest all of them.
+     *
+     * @param cli  the top command
+     * @param args the command line it is for
+     * @return the command line, ready to execute {@code args}
+     */
+    public static CommandLine commandLine(JnsCli cli, String... args) {
+        Class<?> only = args.length == 0 ? null : SUBCOMMANDS.get(args[0]);
+        return only == null ? commandLine(cli) : configure(withSubcommands(cli, java.util.List.of(only)));
+    }
+
+    /** The names of the subcommands {@code jns} has, in the order of its help. */
+    static java.util.Set<String> subcommandNames() {
+        return SUBCOMMANDS.keySet();
+    }
+
+    private static java.util.Map<String, Class<?>> subcommands(Class<?>... commands) {
+        java.util.Map<String, Class<?>> byName = new java.util.LinkedHashMap<>();
+        for (Class<?> c : commands) {
+            // the name picocli gives it (none of them has aliases)
+            byName.put(c.getAnnotation(Command.class).name(), c);
+        }
+        return java.util.Collections.unmodifiableMap(byName);
+    }
+
+    private static CommandLine withSubcommands(JnsCli cli, java.util.Collection<Class<?>> subcommands) {
         CommandLine cl = new CommandLine(cli);
+        // added before the settings below, which picocli passes on to the subcommands the command has then
+        for (Class<?> c : subcommands) {
+            cl.addSubcommand(c);
+        }
+        return cl;
+    }
+
+    /** util-linux's exit codes and one-line errors, and the help's option layout, on {@code cl}. */
+    private static CommandLine configure(CommandLine cl) {
         cl.setHelpFactory(JnsCli::help);
         cl.setStopAtPositional(true);
         cl.setExitCodeExceptionMapper(JnsCli::exitCode);

@@ -2,7 +2,17 @@ package dev.jns.examples.cli;
 
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -52,5 +62,83 @@ class BinJnsTest {
         Cli.Result r = Cli.binJns(ELSEWHERE, "lsns", "-J", "-t", "user");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(LsnsParityTest.rows(r.out())).isNotEmpty().allSatisfy((k, row) -> assertThat(row.type()).isEqualTo("user"));
+    }
+
+    /**
+     * bin/jns on a built tree (no JNS_CLASSPATH): the first run makes the AppCDS archive, the next ones map it,
+     * a build (the classpath file touched) makes the next run make a new one; and the JVM says nothing of it.
+     * The tree is a copy: the script, and the classes and their dependencies as jars, as a build leaves them.
+     */
+    @Test
+    void theFirstRunMakesAnArchiveTheNextOnesUse(@org.junit.jupiter.api.io.TempDir Path root) throws IOException {
+        Path target = Files.createDirectories(root.resolve("examples/target"));
+        Files.createDirectories(root.resolve("bin"));
+        Files.copy(Cli.script(), root.resolve("bin/jns"));
+        Files.createDirectories(target.resolve("classes/dev/jns/examples/cli")); // bin/jns's sign of a build
+        List<String> deps = new ArrayList<>();
+        int n = 0;
+        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+            Path p = Path.of(entry);
+            if (p.endsWith("test-classes")) {
+                continue;
+            }
+            if (p.equals(Path.of(JnsCli.class.getProtectionDomain().getCodeSource().getLocation().getPath()))
+                    && Files.isDirectory(p)) {
+                jar(p, target.resolve("jns-examples-test.jar")); // what the package phase makes of the classes
+            } else if (Files.isDirectory(p)) {
+                Path j = target.resolve("dep-" + n++ + ".jar"); // a module of the reactor, not packaged yet
+                jar(p, j);
+                deps.add(j.toString());
+            } else if (Files.isRegularFile(p)) {
+                deps.add(entry);
+            }
+        }
+        Path cpFile = Files.writeString(target.resolve("classpath.txt"), String.join(":", deps));
+        Map<String, String> env = Map.of("JNS_CLASSPATH", "");
+
+        Cli.Result first = binJnsIn(root, env, "unshare", "-r", "sh", "-c", "echo made; exit 3");
+        assertThat(first).isEqualTo(new Cli.Result(3, "made\n", ""));
+        Path archive = archive(target);
+        FileTime made = Files.getLastModifiedTime(archive);
+
+        Path log = root.resolve("class-load.log");
+        Cli.Result used = binJnsIn(root, Map.of("JNS_CLASSPATH", "", "JDK_JAVA_OPTIONS",
+                "-Xlog:class+load=info:file=" + log), "unshare", "-r", "true");
+        assertThat(used.code()).as(used.err()).isZero();
+        assertThat(Files.readString(log)).contains("source: shared objects file (top)");
+        assertThat(binJnsIn(root, env, "unshare", "-r", "sh", "-c", "echo again")).isEqualTo(new Cli.Result(0, "again\n", ""));
+        assertThat(Files.getLastModifiedTime(archive)).isEqualTo(made);
+
+        // a build touches the classpath file: the archive is stale, the next run makes a new one
+        Files.setLastModifiedTime(cpFile, FileTime.fromMillis(made.toMillis() + 2000));
+        assertThat(binJnsIn(root, env, "unshare", "-r", "sh", "-c", "echo remade")).isEqualTo(new Cli.Result(0, "remade\n", ""));
+        assertThat(Files.getLastModifiedTime(archive(target))).isNotEqualTo(made);
+    }
+
+    /** The one archive in {@code target}, and no temporary file left. */
+    private static Path archive(Path target) throws IOException {
+        try (Stream<Path> files = Files.list(target)) {
+            List<Path> made = files.filter(f -> f.getFileName().toString().startsWith("jns-cli-")).toList();
+            assertThat(made).hasSize(1).allMatch(f -> f.getFileName().toString().endsWith(".jsa"));
+            return made.get(0);
+        }
+    }
+
+    private static Cli.Result binJnsIn(Path root, Map<String, String> env, String... args) {
+        List<String> cmd = new ArrayList<>(List.of(root.resolve("bin/jns").toString()));
+        cmd.addAll(List.of(args));
+        return Cli.process(Cli.environment(new ProcessBuilder(cmd).directory(ELSEWHERE.toFile()), env));
+    }
+
+    /** {@code dir}'s files in a jar (a zip) at {@code jar}. */
+    private static void jar(Path dir, Path jar) throws IOException {
+        try (OutputStream out = Files.newOutputStream(jar); ZipOutputStream zip = new ZipOutputStream(out);
+             Stream<Path> files = Files.walk(dir)) {
+            for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+                zip.putNextEntry(new ZipEntry(dir.relativize(f).toString().replace(java.io.File.separatorChar, '/')));
+                Files.copy(f, zip);
+                zip.closeEntry();
+            }
+        }
     }
 }

@@ -67,6 +67,16 @@ final class Cli {
         List<String> cmd = new ArrayList<>(List.of(script().toString()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(cwd.toFile());
+        pb.environment().put("JNS_CLASSPATH", System.getProperty("java.class.path"));
+        return process(environment(pb, env));
+    }
+
+    /**
+     * {@code pb} with this JVM's java as bin/jns's {@code JAVA}, and these changes to the environment (an empty
+     * value unsets).
+     */
+    static ProcessBuilder environment(ProcessBuilder pb, java.util.Map<String, String> env) {
+        pb.environment().put("JAVA", ProcessHandle.current().info().command().orElse("java"));
         env.forEach((k, v) -> {
             if (v.isEmpty()) {
                 pb.environment().remove(k);
@@ -74,9 +84,7 @@ final class Cli {
                 pb.environment().put(k, v);
             }
         });
-        pb.environment().put("JNS_CLASSPATH", System.getProperty("java.class.path"));
-        pb.environment().put("JAVA", ProcessHandle.current().info().command().orElse("java"));
-        return process(pb);
+        return pb;
     }
 
     /** A command (util-linux's, say) as a process. */
@@ -84,7 +92,7 @@ final class Cli {
         return process(new ProcessBuilder(cmd));
     }
 
-    private static Result process(ProcessBuilder pb) {
+    static Result process(ProcessBuilder pb) {
         try {
             Path o = Files.createTempFile("jns-cli-out", "");
             Path e = Files.createTempFile("jns-cli-err", "");
