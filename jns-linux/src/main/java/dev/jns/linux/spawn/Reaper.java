@@ -15,6 +15,12 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * One thread, "jns-reaper", for every process started with {@code Spawn.start()}: it polls their launchers'
  * status pipes (one poll(2) over all of them) and, when a launcher is done, reaps it. However many processes
  * run, jns adds this one thread; {@code Spawn.run()} does not use it (the caller's thread does its work).
+ *
+ * <p>Once the JVM begins to shut down it polls in slices of {@value #EXIT_SLICE_MS} ms instead of without a
+ * timeout. At its end HotSpot waits for every thread that is in a native call to leave it, up to 300 ms for a
+ * thread that is not a compiler's (VM_Exit::wait_for_threads_in_native_to_block): a reaper blocked in poll(2)
+ * held every JVM that had used {@code Spawn.start()} that long at exit ({@code jns unshare -r true}: 330 ms of
+ * its wall time). Shutdown hooks that wait for a process still get its end: the reaper keeps reaping.
  */
 final class Reaper {
     private static final Logger LOG = LoggerFactory.getLogger(Reaper.class);
@@ -27,7 +33,12 @@ final class Reaper {
         boolean readable();
     }
 
+    /** The poll timeout once the JVM is shutting down. */
+    static final int EXIT_SLICE_MS = 5;
+
     private static final Reaper INSTANCE = new Reaper();
+
+    private volatile boolean exiting;
 
     private final int[] wake = Sys.pipe("create the jns reaper's wake-up pipe");
     private final ConcurrentLinkedQueue<Watch> added = new ConcurrentLinkedQueue<>();
@@ -36,15 +47,38 @@ final class Reaper {
         Thread t = new Thread(this::loop, "jns-reaper");
         t.setDaemon(true);
         t.start();
+        try {
+            Runtime.getRuntime().addShutdownHook(new Thread(this::exiting, "jns-reaper-exit"));
+        } catch (IllegalStateException alreadyShuttingDown) {
+            exiting();
+        }
+    }
+
+    /** From now on polls in slices (the JVM is shutting down). */
+    void exiting() {
+        exiting(true);
+    }
+
+    /** Whether to poll in slices; wakes the reaper so that its next poll has the new timeout. */
+    void exiting(boolean slices) {
+        exiting = slices;
+        poke(wake[1]);
+    }
+
+    /** The reaper (for tests). */
+    static Reaper instance() {
+        return INSTANCE;
     }
 
     /** Watches {@code w} from now on. */
     static void watch(Watch w) {
         INSTANCE.added.add(w);
-        C_WRITE.accept(INSTANCE.wake[1]);
+        poke(INSTANCE.wake[1]);
     }
 
-    private static final java.util.function.IntConsumer C_WRITE = fd -> Sys.tryWrite(fd, new byte[] {1}, 1);
+    private static void poke(int wakeFd) {
+        Sys.tryWrite(wakeFd, new byte[] {1}, 1);
+    }
 
     private void loop() {
         List<Watch> watches = new ArrayList<>();
@@ -65,13 +99,13 @@ final class Reaper {
             }
             int ready;
             try {
-                ready = pfds.poll("jns reaper", "poll", watches.size() + 1, -1);
+                ready = pfds.poll("jns reaper", "poll", watches.size() + 1, exiting ? EXIT_SLICE_MS : -1);
             } catch (dev.jns.NamespaceException e) {
                 LOG.debug("jns reaper: {}", e.getMessage()); // EINVAL/ENOMEM: try again, as before
                 continue;
             }
             if (ready <= 0) {
-                continue; // EINTR
+                continue; // EINTR, or a slice passed
             }
             if (pfds.revents(0) != 0) {
                 Sys.tryRead(wake[0], sink, sink.length);

@@ -1,0 +1,71 @@
+package dev.jns.linux.spawn;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Once the JVM shuts down, the reaper polls in slices: HotSpot's exit waits up to 300 ms for every thread that is
+ * in a native call, and a reaper blocked in poll(2) without a timeout kept every JVM that used
+ * {@code Spawn.start()} that long. Read from the kernel: the poll(2) the reaper thread is blocked in, with its
+ * timeout argument ({@code /proc/self/task/TID/syscall}), before and after the shutdown hook's switch.
+ */
+class ReaperExitTest {
+    private static final String POLL_X86_64 = "7";
+
+    @Test
+    void afterTheShutdownHookTheReaperBlocksOnlyInTimedPolls() throws Exception {
+        assumeTrue("amd64".equals(System.getProperty("os.arch")),
+                "reads the x86-64 poll(2) arguments from /proc/self/task/TID/syscall (arm64 has only ppoll)");
+        Reaper reaper = Reaper.instance();
+        Path task = reaperTask();
+        assertThat(awaitPollTimeout(task, -1)).as("the reaper's poll timeout while the JVM runs").isEqualTo(-1);
+        try {
+            reaper.exiting(true);
+            assertThat(awaitPollTimeout(task, Reaper.EXIT_SLICE_MS)).as("its poll timeout once the JVM shuts down")
+                    .isEqualTo(Reaper.EXIT_SLICE_MS);
+        } finally {
+            reaper.exiting(false);
+        }
+        assertThat(awaitPollTimeout(task, -1)).as("back without a timeout").isEqualTo(-1);
+    }
+
+    /** The task directory of the thread named jns-reaper. */
+    private static Path reaperTask() throws IOException {
+        try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+            return tasks.filter(t -> {
+                try {
+                    return Files.readString(t.resolve("comm")).strip().equals("jns-reaper");
+                } catch (IOException gone) {
+                    return false;
+                }
+            }).findFirst().orElseThrow(() -> new AssertionError("no jns-reaper thread"));
+        }
+    }
+
+    /**
+     * The timeout argument of the poll(2) the thread is blocked in, read until it is {@code expected} (or 10 s have
+     * passed: then the last one seen, or Long.MIN_VALUE when the thread was never seen in poll(2)).
+     */
+    private static long awaitPollTimeout(Path task, long expected) throws Exception {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        long last = Long.MIN_VALUE;
+        while (System.nanoTime() < deadline) {
+            String[] f = Files.readString(task.resolve("syscall")).strip().split(" ");
+            if (f.length >= 4 && f[0].equals(POLL_X86_64)) {
+                last = (int) Long.parseUnsignedLong(f[3].substring(2), 16); // int timeout: -1 is 0xffffffff...
+                if (last == expected) {
+                    return last;
+                }
+            }
+            Thread.sleep(1);
+        }
+        return last;
+    }
+}
