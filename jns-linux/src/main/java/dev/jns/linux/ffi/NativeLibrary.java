@@ -4,6 +4,8 @@ import dev.jns.Errno;
 import dev.jns.NamespaceException;
 
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -34,14 +36,19 @@ final class NativeLibrary {
     /** Loads the library; a failure is a {@link NamespaceException} that says why. */
     static void load() {
         String what = "load the jns native library";
-        byte[] image = JarImages.read(NativeLibrary.class, what, RESOURCE, "native library");
         String base = System.getProperty(DIR_PROPERTY, System.getProperty("java.io.tmpdir"));
         Path dir = null;
         Path file = null;
         try {
             dir = privateDirectory(Path.of(base));
             file = dir.resolve("libjns-calls.so");
-            Files.write(file, image, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE)) {
+                JarImages.copy(NativeLibrary.class, what, RESOURCE, "native library",
+                        (chunk, n) -> out.write(chunk, 0, n));
+            } catch (UncheckedIOException e) {
+                throw e.getCause();
+            }
             System.load(file.toString());
         } catch (IOException e) {
             throw NamespaceException.builder(what).step("write " + (file != null ? file : base)).errno(Errno.EIO)

@@ -148,10 +148,15 @@ public final class Sys {
 
     /** Writes all of {@code data}. */
     public static void writeFully(String what, int fd, byte[] data) {
+        writeFully(what, fd, data, data.length);
+    }
+
+    /** Writes all of {@code data[0..length)}. */
+    public static void writeFully(String what, int fd, byte[] data, int length) {
         int off = 0;
-        while (off < data.length) {
+        while (off < length) {
             int from = off;
-            off += orThrow(retryingEintr(() -> Calls.write(fd, data, from, data.length - from)), what, "write",
+            off += orThrow(retryingEintr(() -> Calls.write(fd, data, from, length - from)), what, "write",
                     Hint.NONE);
         }
     }

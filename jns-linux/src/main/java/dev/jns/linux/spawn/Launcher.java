@@ -67,11 +67,10 @@ final class Launcher {
 
     private static Launcher load() {
         String what = "load the jns launcher";
-        byte[] image = JarImages.read(Launcher.class, what, RESOURCE, "launcher");
         int fd = Sys.memfdCreate(what, "jns-launcher",
                 e -> "the kernel is older than 3.17 or memfds are forbidden here");
         try {
-            Sys.writeFully(what, fd, image);
+            JarImages.copy(Launcher.class, what, RESOURCE, "launcher", (chunk, n) -> Sys.writeFully(what, fd, chunk, n));
             int seals = Native.F_SEAL_SEAL | Native.F_SEAL_SHRINK | Native.F_SEAL_GROW | Native.F_SEAL_WRITE;
             Sys.fcntl(what, "seal the memfd", fd, Native.F_ADD_SEALS, seals, Sys.Hint.NONE);
             if ("2".equals(ProcFiles.read("/proc/sys/vm/memfd_noexec"))) {
