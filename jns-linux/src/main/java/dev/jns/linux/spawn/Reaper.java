@@ -51,6 +51,9 @@ final class Reaper {
             Runtime.getRuntime().addShutdownHook(new Thread(this::exiting, "jns-reaper-exit"));
         } catch (IllegalStateException alreadyShuttingDown) {
             exiting();
+        } catch (SecurityException noHooksAllowed) {
+            // a security manager forbids shutdown hooks: the JVM's exit may then wait for the reaper's poll
+            LOG.debug("jns reaper: no shutdown hook ({})", noHooksAllowed.getMessage());
         }
     }
 
