@@ -61,6 +61,24 @@ static void buffer_done(char *b, const char *stack)
         free(b);
 }
 
+/* buf[off..off + len) copied into a buffer_for one: the buffer, or NULL with errno ENOMEM, or EFAULT when the
+ * range is not in the array (an exception is then pending). */
+static char *bytes_in(JNIEnv *env, jbyteArray buf, jint off, jint len, char *stack)
+{
+    char *b = buffer_for(len, stack);
+    if (b == NULL) {
+        errno = ENOMEM;
+        return NULL;
+    }
+    (*env)->GetByteArrayRegion(env, buf, off, len, (jbyte *)b);
+    if (COPY_FAILED(env)) {
+        buffer_done(b, stack);
+        errno = EFAULT;
+        return NULL;
+    }
+    return b;
+}
+
 /* The end of a call that filled b: its n bytes into buf[off..] when it got any; the count or -err. */
 static jint bytes_read(JNIEnv *env, jbyteArray buf, jint off, char *b, const char *stack, ssize_t n, int err)
 {
@@ -144,14 +162,23 @@ FN(readDirect)(JNIEnv *env, UNUSED jclass cls, jint fd, jobject buffer, jint len
 FN(write)(ENV, jint fd, jbyteArray buf, jint off, jint len)
 {
     char stack[STACK_BYTES];
-    char *b = buffer_for(len, stack);
+    char *b = bytes_in(env, buf, off, len, stack);
     if (b == NULL)
-        return -ENOMEM;
-    (*env)->GetByteArrayRegion(env, buf, off, len, (jbyte *)b);
-    ssize_t n = COPY_FAILED(env) ? (errno = EFAULT, -1) : write(fd, b, (size_t)len);
+        return -errno;
+    ssize_t n = write(fd, b, (size_t)len);
     int err = errno;
     buffer_done(b, stack);
     return n < 0 ? -err : (jint)n;
+}
+
+/* A call's result r with an int it gave back through a pointer: value into out[0] when r succeeded; r or -errno. */
+static jint int_out(JNIEnv *env, jintArray out, int r, int value)
+{
+    if (r < 0)
+        return -errno;
+    jint v = value;
+    (*env)->SetIntArrayRegion(env, out, 0, 1, &v);
+    return r;
 }
 
 /* Both fds of a pipe2 or socketpair into out[0..1]. */
@@ -264,11 +291,7 @@ FN(ioctlInt)(ENV, jint fd, jlong request, jintArray out)
 {
     int value = 0;
     int r = ioctl(fd, (unsigned long)request, &value);
-    if (r < 0)
-        return -errno;
-    jint v = value;
-    (*env)->SetIntArrayRegion(env, out, 0, 1, &v);
-    return r;
+    return int_out(env, out, r, value);
 }
 
 FN(setns)(UNUSED JNIEnv *env, UNUSED jclass cls, jint fd, jint nstype)
@@ -317,11 +340,7 @@ FN(waitpid)(ENV, jint pid, jintArray status, jint options)
 {
     int st = 0;
     pid_t r = waitpid(pid, &st, options);
-    if (r < 0)
-        return -errno;
-    jint v = st;
-    (*env)->SetIntArrayRegion(env, status, 0, 1, &v);
-    return r;
+    return int_out(env, status, r, st);
 }
 
 FN(pidfdOpen)(UNUSED JNIEnv *env, UNUSED jclass cls, jint pid, jint flags)
@@ -501,12 +520,10 @@ FN(sendToKernel)(ENV, jint fd, jint family, jbyteArray buf, jint len)
 {
     struct sockaddr_nl a = kernel_address(family);
     char stack[STACK_BYTES];
-    char *b = buffer_for(len, stack);
+    char *b = bytes_in(env, buf, 0, len, stack);
     if (b == NULL)
-        return -ENOMEM;
-    (*env)->GetByteArrayRegion(env, buf, 0, len, (jbyte *)b);
-    ssize_t n = COPY_FAILED(env) ? (errno = EFAULT, -1)
-        : sendto(fd, b, (size_t)len, 0, (const struct sockaddr *)&a, sizeof a);
+        return -errno;
+    ssize_t n = sendto(fd, b, (size_t)len, 0, (const struct sockaddr *)&a, sizeof a);
     int err = errno;
     buffer_done(b, stack);
     return n < 0 ? -err : (jint)n;
@@ -530,10 +547,9 @@ FN(sendWithFds)(ENV, jint sock, jbyteArray data, jint len, jintArray fds, jint f
     if (n > MAX_FDS)
         return -E2BIG;
     char stack[STACK_BYTES];
-    char *body = buffer_for(len, stack);
+    char *body = bytes_in(env, data, 0, len, stack);
     if (body == NULL)
-        return -ENOMEM;
-    (*env)->GetByteArrayRegion(env, data, 0, len, (jbyte *)body);
+        return -errno;
     union { char buf[CMSG_SPACE(MAX_FDS * sizeof(int))]; struct cmsghdr align; } ctl;
     memset(&ctl, 0, sizeof ctl);
     struct iovec iov = { .iov_base = body, .iov_len = (size_t)len };
