@@ -29,8 +29,8 @@ class ConcurrentLoadTest {
             SoakMain.spawn(i);
         }
         Gauges.read(); // the first jcmd attach starts the JVM's attach listener (a thread and a socket)
+        LeakCheck leaks = LeakCheck.start(); // before the gauges: its class opens the JDK's lifelong fds
         Gauges before = Gauges.read();
-        LeakCheck leaks = LeakCheck.start();
         ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
         ExecutorService pool = Executors.newFixedThreadPool(THREADS);
         long t0 = System.nanoTime();

@@ -28,8 +28,8 @@ class SoakMain {
             spawn(i);
         }
         Gauges.read(); // the first jcmd attach starts the JVM's attach listener (a thread and a socket)
+        LeakCheck leaks = LeakCheck.start(); // before the gauges: its class opens the JDK's lifelong fds
         Gauges before = Gauges.read();
-        LeakCheck leaks = LeakCheck.start();
         long t0 = System.nanoTime();
         for (int i = 0; i < SPAWNS; i++) {
             SpawnResult r = spawn(i);
