@@ -1,12 +1,13 @@
 package dev.jns.linux.ffi;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 
 /**
  * The system calls of the JVM side, one native method each, implemented in C ({@code src/main/jni/calls.c}, the
  * library {@link NativeLibrary} loads). Every method returns its result or {@code -errno}: the errno is read in
  * C right after the call, so there is no errno to fetch afterwards. Paths and names are UTF-8 bytes without a
- * terminating NUL ({@link NativeLibrary#bytes}); null stands for a NULL pointer. Only {@link Sys} calls these.
+ * terminating NUL ({@link #bytes}); null stands for a NULL pointer. Only {@link Sys} calls these.
  */
 final class Calls {
     static {
@@ -14,6 +15,11 @@ final class Calls {
     }
 
     private Calls() {
+    }
+
+    /** A path or name as these methods take it: its UTF-8 bytes, no NUL added; null stays null. */
+    static byte[] bytes(String s) {
+        return s == null ? null : s.getBytes(StandardCharsets.UTF_8);
     }
 
     static native int open(byte[] path, int flags, int mode);

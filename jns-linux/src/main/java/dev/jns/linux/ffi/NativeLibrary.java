@@ -6,7 +6,6 @@ import dev.jns.NamespaceException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -92,10 +91,5 @@ final class NativeLibrary {
                 // a leftover file in a private temporary directory: harmless
             }
         }
-    }
-
-    /** A path or name as {@link Calls} takes it: its UTF-8 bytes, no NUL added; null stays null. */
-    static byte[] bytes(String s) {
-        return s == null ? null : s.getBytes(StandardCharsets.UTF_8);
     }
 }

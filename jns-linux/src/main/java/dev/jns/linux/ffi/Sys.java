@@ -6,7 +6,7 @@ import dev.jns.NamespaceException;
 import java.nio.ByteBuffer;
 import java.util.List;
 
-import static dev.jns.linux.ffi.NativeLibrary.bytes;
+import static dev.jns.linux.ffi.Calls.bytes;
 
 /**
  * The checked system calls of jns: the only code that calls the native library ({@link Calls}). Two forms:
@@ -143,7 +143,12 @@ public final class Sys {
 
     /** One write(2), retried on EINTR: the count or -errno. */
     public static int tryWrite(int fd, byte[] buf, int len) {
-        return retryingEintr(() -> Calls.write(fd, buf, 0, len));
+        return tryWrite(fd, buf, 0, len);
+    }
+
+    /** One write(2) of {@code buf[off..off + len)}, retried on EINTR: the count or -errno. */
+    public static int tryWrite(int fd, byte[] buf, int off, int len) {
+        return retryingEintr(() -> Calls.write(fd, buf, off, len));
     }
 
     /** Writes all of {@code data}. */
@@ -155,9 +160,7 @@ public final class Sys {
     public static void writeFully(String what, int fd, byte[] data, int length) {
         int off = 0;
         while (off < length) {
-            int from = off;
-            off += orThrow(retryingEintr(() -> Calls.write(fd, data, from, length - from)), what, "write",
-                    Hint.NONE);
+            off += orThrow(tryWrite(fd, data, off, length - off), what, "write", Hint.NONE);
         }
     }
 

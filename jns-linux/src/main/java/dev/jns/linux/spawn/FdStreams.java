@@ -80,15 +80,13 @@ final class FdStreams {
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
             java.util.Objects.checkFromIndexSize(off, len, b.length);
-            byte[] chunk = off == 0 && len == b.length ? b : java.util.Arrays.copyOfRange(b, off, off + len);
             int done = 0;
             while (done < len) {
                 int f = fd.get();
                 if (f < 0) {
                     throw new IOException("Stream closed");
                 }
-                byte[] rest = done == 0 ? chunk : java.util.Arrays.copyOfRange(chunk, done, len);
-                int n = Sys.tryWrite(f, rest, rest.length);
+                int n = Sys.tryWrite(f, b, off + done, len - done);
                 if (n < 0) {
                     int e = -n;
                     throw new IOException(e == 32 ? "Broken pipe: the process has closed its stdin or ended"

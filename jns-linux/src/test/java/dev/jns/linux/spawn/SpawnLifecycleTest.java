@@ -123,6 +123,23 @@ class SpawnLifecycleTest {
     }
 
     @Test
+    void aSliceWrittenToStdinArrivesWhole() throws Exception {
+        // more than a pipe holds, from an offset: FdStreams hands the binding the array and the range, no copies
+        byte[] data = new byte[300_010];
+        new java.util.Random(17).nextBytes(data);
+        String expected = java.util.HexFormat.of().formatHex(
+                java.security.MessageDigest.getInstance("SHA-256").digest(java.util.Arrays.copyOfRange(data, 7, 300_007)));
+        try (NsProcess p = Namespaces.spawn().start("sha256sum")) {
+            try (OutputStream in = p.getOutputStream()) {
+                in.write(data, 7, 300_000);
+            }
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            assertThat(p.waitFor()).isZero();
+            assertThat(out).startsWith(expected + " ");
+        }
+    }
+
+    @Test
     void stdinStdoutStderrArePipes() throws Exception {
         try (NsProcess p = Namespaces.spawn().start("/bin/sh", "-c", "cat; echo err >&2")) {
             try (OutputStream in = p.getOutputStream()) {
