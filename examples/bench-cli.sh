@@ -6,8 +6,9 @@
 #      touched before each run, as a build does; the touch is timed too);
 #   3. the same JVM on the same jars without an archive (JNS_CLASSPATH: no staleness check, no archive; the
 #      JDK's default class-data archive only);
-#   4. as 3, with an AppCDS archive made here once by a run with -XX:ArchiveClassesAtExit and handed to the JVM
-#      through JAVA_TOOL_OPTIONS: 1 less the staleness check;
+#   4. as 3, with a dynamic AppCDS archive made here once by a run with -XX:ArchiveClassesAtExit and handed to
+#      the JVM through JAVA_TOOL_OPTIONS: what bin/jns mapped before it made a static archive (which, unlike a
+#      dynamic one, takes picocli's Java 5 classes on JDK 17);
 #   5. util-linux's `unshare -r true`, for reference.
 # Prints; asserts nothing. Builds the CLI first if bin/jns finds it stale, and lets it make its archive (not timed).
 set -eu
@@ -46,10 +47,10 @@ if JAVA_TOOL_OPTIONS="-XX:ArchiveClassesAtExit=$tmp/jns.jsa" "$jns" unshare -r t
   JAVA_TOOL_OPTIONS="-XX:SharedArchiveFile=$tmp/jns.jsa -Xlog:class+load=info:file=$tmp/load.log" "$jns" unshare -r true >/dev/null 2>&1
   used=$(grep -c 'shared objects file (top)' "$tmp/load.log" || true)
   export JAVA_TOOL_OPTIONS="-XX:SharedArchiveFile=$tmp/jns.jsa"
-  echo "  bin/jns, jars + AppCDS archive: $(median_ms "$jns" unshare -r true)  ($(($(stat -c %s "$tmp/jns.jsa") / 1024 / 1024)) MiB archive; $used classes loaded from it)"
+  echo "  bin/jns, jars + dynamic AppCDS: $(median_ms "$jns" unshare -r true)  ($(($(stat -c %s "$tmp/jns.jsa") / 1024 / 1024)) MiB archive; $used classes loaded from it)"
   unset JAVA_TOOL_OPTIONS
 else
-  echo "  bin/jns, jars + AppCDS archive: not measured (no archive made: $(grep -v 'Picked up' "$tmp/dump.log" | tail -n 1))"
+  echo "  bin/jns, jars + dynamic AppCDS: not measured (no archive made: $(grep -v 'Picked up' "$tmp/dump.log" | tail -n 1))"
 fi
 unset JNS_CLASSPATH
 if command -v unshare >/dev/null 2>&1; then
