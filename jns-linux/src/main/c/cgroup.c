@@ -135,7 +135,7 @@ static int role_index(uint32_t role)
  * many it listed, or -1 (errno). */
 static int kill_listed(int dfd)
 {
-    static char buf[64 << 10];
+    static char buf[64 << 10] LAUNCHER_LARGE;
     if (read_at(dfd, "cgroup.procs", buf, sizeof buf) < 0)
         return -1;
     int n = 0;

@@ -65,7 +65,7 @@ static int helper_entry(void *arg)
  * the ERROR detail when it fails. */
 static void run_helper(const char *helper, pid_t child, const char *map, int step)
 {
-    static char words[SPEC_MAX_PAYLOAD + 1];
+    static char words[SPEC_MAX_PAYLOAD + 1] LAUNCHER_LARGE;
     char *argv[MAX_HELPER_ARGS + 1];
     char pidstr[16];
     int argc = 0;

@@ -39,7 +39,8 @@
 #endif
 
 /* fd + 1 of each entry's idmapped tree (0: none), owned by S until clone, then by C. */
-static int tree_fds[SPEC_MAX_MOUNTS];
+static int tree_fds[SPEC_MAX_MOUNTS] LAUNCHER_LARGE;
+static int n_trees;             /* set entries of tree_fds: none, and S need not read the array */
 
 static const char *op_label(uint32_t op)
 {
@@ -162,6 +163,7 @@ void idmount_prepare(const struct spec *s)
             fail_entry(i, m, e, e == ENOSYS ? "mount_setattr: the kernel has no mount_setattr "
                        "(idmapped mounts need Linux 5.12+)" : "mount_setattr(MOUNT_ATTR_IDMAP)");
         tree_fds[i] = tree + 1;
+        n_trees++;
     }
     if (root >= 0 && close(root) < 0)
         report_error(STEP_IDMAP_MOUNT, errno, "close /");
@@ -178,6 +180,9 @@ int idmount_take(int index)
 
 void idmount_release(void)
 {
+    if (n_trees == 0)
+        return;
+    n_trees = 0;
     for (int i = 0; i < SPEC_MAX_MOUNTS; i++)
         if (tree_fds[i] != 0) {
             /* S's copy: C holds its own. A failure leaves nothing to undo. */

@@ -48,6 +48,10 @@ void child_main(const struct spec *s, int sync_fd, int sentinel_fd, int sfd);
 __attribute__((noreturn))
 void init_loop(pid_t e, int sfd);
 
+/* prefault.c: maps the launcher's read-only pages (code, constants) in one system call; S and C
+ * call it first, since a fork leaves them to be faulted in one by one. Best effort. */
+void prefault_image(void);
+
 /* sig.c: the signals S forwards (and an init forwards) plus SIGCHLD. */
 void forwarded_signals(sigset_t *set, int with_sigchld);
 int is_forwarded_signal(int sig);

@@ -12,6 +12,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "large.h"
 #include "mountfd.h"
 
 /* The new mount API's numbers are the same on x86-64 and arm64 (the unified table since 5.1). */
@@ -242,8 +243,8 @@ int mfd_set_attrs(int fd, unsigned attrs, int recursive)
 
 /* /proc/self/mountinfo, read whole, and its lines: mount id, parent id, mount point. */
 #define MI_MAX 16384
-static char mi_text[1 << 20];
-static struct mi_entry { uint64_t id, parent; char *path; } mi[MI_MAX];
+static char mi_text[1 << 20] LAUNCHER_LARGE;
+static struct mi_entry { uint64_t id, parent; char *path; } mi[MI_MAX] LAUNCHER_LARGE;
 static int n_mi;
 
 /* Undoes the octal escapes of mountinfo (\040 space, \011 tab, \012 newline, \134 backslash). */

@@ -45,7 +45,7 @@ enum {
 
 /* The devices of the file systems this plan mounted (tmpfs, dev, the empty root): only there may
  * missing destinations be created, so that a plan never creates files on a host file system. */
-static dev_t own_devs[SPEC_MAX_MOUNTS + 1];
+static dev_t own_devs[SPEC_MAX_MOUNTS + 1] LAUNCHER_LARGE;
 static int n_own;
 
 static const char *op_name(uint32_t op)
@@ -93,7 +93,7 @@ static uint32_t propagation;    /* the spec's: 0 unchanged, else enum propagatio
 
 /* The mounts the plan made itself (tmpfs, proc, dev, mqueue, binds): remountReadOnly leaves
  * them, and what lies below them, as the plan made them. */
-static uint64_t plan_mounts[SPEC_MAX_MOUNTS + 2];
+static uint64_t plan_mounts[SPEC_MAX_MOUNTS + 2] LAUNCHER_LARGE;
 static int n_plan;
 
 static void own_add_fd(int fd)
@@ -261,7 +261,7 @@ static int open_source(const char *path, int how, int try)
 }
 
 /* Sources of the binds from an fd (MOUNT flag 8), by mount index: found before the staging. */
-static int fd_sources[SPEC_MAX_MOUNTS];
+static int fd_sources[SPEC_MAX_MOUNTS] LAUNCHER_LARGE;
 
 /* A bind from an fd binds the object the JVM's fd names. That fd lies in the caller's mount
  * namespace, which the kernel does not clone mounts from (EINVAL): the object is found again in
@@ -473,7 +473,7 @@ static void copy_from_fd(int out, const struct mount_entry *m)
         fail(EINVAL, "the content fd %d holds %lld bytes, not %llu at %llu", m->fd,
              (long long)st.st_size, (unsigned long long)m->fd_length,
              (unsigned long long)m->fd_offset);
-    static char chunk[64 << 10];    /* no heap: one static buffer, C is single-threaded */
+    static char chunk[64 << 10] LAUNCHER_LARGE;    /* no heap: one static buffer, C is single-threaded */
     uint64_t done = 0;
     while (done < m->fd_length) {
         size_t want = m->fd_length - done < sizeof chunk ? (size_t)(m->fd_length - done) : sizeof chunk;

@@ -132,7 +132,7 @@ static const uint64_t clone_ns_flags[] = {
 };
 #define CLONE_NEWUSER_FLAG 0x10000000ull
 
-static struct sock_filter program[SPEC_MAX_BPF_INSNS];
+static struct sock_filter program[SPEC_MAX_BPF_INSNS] LAUNCHER_LARGE;
 static unsigned short program_len;          /* 0: no filter of jns's */
 
 static const struct spec *cur;
@@ -303,7 +303,7 @@ void filter_load(const struct spec *s)
     /* The caller's own program first, as bubblewrap's --seccomp; filters stack, and the kernel
      * applies the strictest answer of all of them. */
     if (s->bpf != NULL) {
-        static struct sock_filter user[SPEC_MAX_BPF_INSNS];
+        static struct sock_filter user[SPEC_MAX_BPF_INSNS] LAUNCHER_LARGE;
         memcpy(user, s->bpf, s->bpf_len);   /* aligned copy: the record's bytes may not be */
         load(user, (unsigned short)(s->bpf_len / sizeof user[0]), "the caller's BPF program");
     }

@@ -883,8 +883,9 @@ static int parse_zeroed(const char *buf, size_t buf_len, struct spec *s, struct 
 
 int spec_parse(const char *buf, size_t buf_len, struct spec *s, struct spec_error *err)
 {
-    /* argv, envp and strings are written as used; envc lies past argv, so it is reset by name
-     * (found by the fuzzer: a reused struct kept counting ENV records from the previous parse). */
+    /* argv, envp and strings are written as used; everything before them is reset (envc too, by
+     * name: the fuzzer found a reused struct that kept counting ENV records from the previous parse
+     * when envc lay past argv). The launcher parses into a zeroed struct with parse_zeroed. */
     memset(s, 0, offsetof(struct spec, argv));
     s->argc = 0;
     s->envc = 0;
@@ -893,7 +894,7 @@ int spec_parse(const char *buf, size_t buf_len, struct spec *s, struct spec_erro
 
 #ifndef SPEC_PARSER_ONLY
 /* The raw stream: at most SPEC_MAX_TOTAL bytes, plus one header that may overstep it. */
-static char raw[SPEC_MAX_TOTAL + SPEC_HEADER_SIZE];
+static char raw[SPEC_MAX_TOTAL + SPEC_HEADER_SIZE] LAUNCHER_LARGE;
 
 void spec_read(int fd, struct spec *s)
 {

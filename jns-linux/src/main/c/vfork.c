@@ -16,7 +16,7 @@
 
 /* One stack serves every such child: after vfork_run the parent sleeps until the child's exec or
  * exit, and vm_child_start's caller waits for that (vm_child_wait) before it starts another. */
-static char stack[256 * 1024] __attribute__((aligned(16)));
+static char stack[256 * 1024] __attribute__((aligned(16))) LAUNCHER_LARGE;
 
 /* What the child's steps write for themselves (fds.c moves the status fd and the sentinel above the
  * passed fds; child.c takes the sentinel, forgets the child, closes proc_fd) lands in the parent's
