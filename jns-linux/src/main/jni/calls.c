@@ -36,6 +36,13 @@
 #define FN(name) JNIEXPORT jint JNICALL Java_dev_jns_linux_ffi_Calls_##name
 #define ENV JNIEnv *env, UNUSED jclass cls
 
+/* `call` again while it fails with EINTR, its last result in `r`: for the calls that may block on a pipe or
+ * socket (opens of FIFOs too), which the Java side would otherwise loop on itself. */
+#define RETRY_EINTR(r, call) \
+    do \
+        (r) = (call); \
+    while ((r) < 0 && errno == EINTR)
+
 /* A result: the value, or -errno when the call failed (-1). */
 #define RESULT(r) ((r) < 0 ? -errno : (jint)(r))
 
@@ -123,14 +130,16 @@ static int c_path(JNIEnv *env, jbyteArray bytes, char *buf, const char **out)
 FN(open)(ENV, jbyteArray path, jint flags, jint mode)
 {
     PATH_ARG(p, path);
-    int r = open(p, flags, (mode_t)mode);
+    int r;
+    RETRY_EINTR(r, open(p, flags, (mode_t)mode));
     return RESULT(r);
 }
 
 FN(openat)(ENV, jint dirfd, jbyteArray path, jint flags, jint mode)
 {
     PATH_ARG(p, path);
-    int r = openat(dirfd, p, flags, (mode_t)mode);
+    int r;
+    RETRY_EINTR(r, openat(dirfd, p, flags, (mode_t)mode));
     return RESULT(r);
 }
 
@@ -146,7 +155,8 @@ FN(read)(ENV, jint fd, jbyteArray buf, jint off, jint len)
     char *b = buffer_for(len, stack);
     if (b == NULL)
         return -ENOMEM;
-    ssize_t n = read(fd, b, (size_t)len);
+    ssize_t n;
+    RETRY_EINTR(n, read(fd, b, (size_t)len));
     return bytes_read(env, buf, off, b, stack, n, errno);
 }
 
@@ -155,7 +165,8 @@ FN(readDirect)(JNIEnv *env, UNUSED jclass cls, jint fd, jobject buffer, jint len
     void *b = (*env)->GetDirectBufferAddress(env, buffer);
     if (b == NULL || (*env)->GetDirectBufferCapacity(env, buffer) < len)
         return -EINVAL;
-    ssize_t n = read(fd, b, (size_t)len);
+    ssize_t n;
+    RETRY_EINTR(n, read(fd, b, (size_t)len));
     return RESULT(n);
 }
 
@@ -165,7 +176,8 @@ FN(write)(ENV, jint fd, jbyteArray buf, jint off, jint len)
     char *b = bytes_in(env, buf, off, len, stack);
     if (b == NULL)
         return -errno;
-    ssize_t n = write(fd, b, (size_t)len);
+    ssize_t n;
+    RETRY_EINTR(n, write(fd, b, (size_t)len));
     int err = errno;
     buffer_done(b, stack);
     return n < 0 ? -err : (jint)n;
@@ -523,7 +535,8 @@ FN(sendToKernel)(ENV, jint fd, jint family, jbyteArray buf, jint len)
     char *b = bytes_in(env, buf, 0, len, stack);
     if (b == NULL)
         return -errno;
-    ssize_t n = sendto(fd, b, (size_t)len, 0, (const struct sockaddr *)&a, sizeof a);
+    ssize_t n;
+    RETRY_EINTR(n, sendto(fd, b, (size_t)len, 0, (const struct sockaddr *)&a, sizeof a));
     int err = errno;
     buffer_done(b, stack);
     return n < 0 ? -err : (jint)n;
@@ -535,7 +548,8 @@ FN(recv)(ENV, jint fd, jbyteArray buf, jint len, jint flags)
     char *b = buffer_for(len, stack);
     if (b == NULL)
         return -ENOMEM;
-    ssize_t n = recv(fd, b, (size_t)len, flags);
+    ssize_t n;
+    RETRY_EINTR(n, recv(fd, b, (size_t)len, flags));
     return bytes_read(env, buf, 0, b, stack, n, errno);
 }
 
@@ -568,7 +582,11 @@ FN(sendWithFds)(ENV, jint sock, jbyteArray data, jint len, jintArray fds, jint f
             memcpy(CMSG_DATA(c) + (size_t)i * sizeof(int), &fd, sizeof(int));
         }
     }
-    ssize_t r = COPY_FAILED(env) ? (errno = EFAULT, -1) : sendmsg(sock, &msg, flags);
+    ssize_t r = -1;
+    if (COPY_FAILED(env))
+        errno = EFAULT;
+    else
+        RETRY_EINTR(r, sendmsg(sock, &msg, flags));
     int err = errno;
     buffer_done(body, stack);
     return r < 0 ? -err : (jint)r;
@@ -587,7 +605,8 @@ FN(receiveWithFd)(ENV, jint sock, jbyteArray buf, jint len, jintArray fd_out, ji
     struct iovec iov = { .iov_base = b, .iov_len = (size_t)len };
     struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf,
                           .msg_controllen = sizeof ctl.buf };
-    ssize_t n = recvmsg(sock, &msg, flags);
+    ssize_t n;
+    RETRY_EINTR(n, recvmsg(sock, &msg, flags));
     int err = errno;
     jint fd = -1;
     if (n >= 0) {

@@ -543,7 +543,9 @@ public final class Spawn {
             }
         }
         // user first (it grants the rights for the others), mount last (it changes how paths resolve)
-        orderedJoins.sort((a, b) -> Integer.compare(joinRank(a.type()), joinRank(b.type())));
+        if (orderedJoins.size() > 1) { // most spawns join nothing: no comparator to link on their first spawn
+            orderedJoins.sort((a, b) -> Integer.compare(joinRank(a.type()), joinRank(b.type())));
+        }
         if ((hostname != null || domainname != null) && !newNamespaces.contains(NamespaceType.UTS)
                 && !seen.contains(NamespaceType.UTS)) {
             throw new InvalidSpecException(hostname != null ? "hostname" : "domainname",

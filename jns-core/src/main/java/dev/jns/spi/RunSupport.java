@@ -21,11 +21,14 @@ import java.util.concurrent.Executors;
  * drain stdout here and stderr on a pool thread, wait. For providers that have no faster way.
  */
 public final class RunSupport {
-    private static final ExecutorService DRAINERS = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "jns-drain");
-        t.setDaemon(true);
-        return t;
-    });
+    /** The pool that drains stderr, made when a provider first uses it (providers with a run() of their own never do). */
+    private static final class Drainers {
+        static final ExecutorService POOL = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "jns-drain");
+            t.setDaemon(true);
+            return t;
+        });
+    }
 
     private RunSupport() {
     }
@@ -37,7 +40,7 @@ public final class RunSupport {
         try (p) {
             p.getOutputStream().close();
             CompletableFuture<String> err = spec.stderr() == Redirect.PIPE && !spec.redirectErrorStream()
-                    ? CompletableFuture.supplyAsync(() -> drain(p.getErrorStream()), DRAINERS)
+                    ? CompletableFuture.supplyAsync(() -> drain(p.getErrorStream()), Drainers.POOL)
                     : CompletableFuture.completedFuture("");
             String out = spec.stdout() == Redirect.PIPE ? drain(p.getInputStream()) : "";
             p.waitFor();

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.StringJoiner;
 import java.util.TreeMap;
 
 /**
@@ -223,7 +224,15 @@ public final class SpawnSpec {
 
     /** Whether a namespace of {@code type} is created or joined. */
     public boolean touches(NamespaceType type) {
-        return newNamespaces.contains(type) || joins.stream().anyMatch(h -> h.type() == type);
+        if (newNamespaces.contains(type)) {
+            return true;
+        }
+        for (NsHandle h : joins) {
+            if (h.type() == type) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A short description for error messages: {@code "spawn of new [user, pid] running 'ps -e'"}, or {@code "spawn running 'ps -e'"} when nothing is created or joined. */
@@ -239,7 +248,13 @@ public final class SpawnSpec {
     private String buildDescription() {
         StringBuilder sb = new StringBuilder("spawn");
         if (!newNamespaces.isEmpty()) {
-            sb.append(" of new ").append(newNamespaces.stream().map(NamespaceType::procName).toList());
+            // a loop rather than a stream: this is on every process's first spawn, where each stream
+            // and lambda is linked for the first time
+            StringJoiner names = new StringJoiner(", ", "[", "]");
+            for (NamespaceType t : newNamespaces) {
+                names.add(t.procName());
+            }
+            sb.append(" of new ").append(names);
         }
         if (!joins.isEmpty()) {
             sb.append(" joining ").append(joins);

@@ -122,12 +122,21 @@ public final class JnsCli implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
+    /** picocli's system property: regular expressions of the types whose built-in converters it leaves out. */
+    static final String CONVERTERS_EXCLUDES = "picocli.converters.excludes";
+
     /**
      * Runs {@code jns ARGS...} and exits with its exit code.
      *
      * @param args the command line
      */
     public static void main(String[] args) {
+        // picocli registers converters for java.time's and java.sql's types by reflection each run (Class.forName,
+        // getDeclaredMethod: about 60 ms of a run, most of the time picocli spends before it parses); no option
+        // of jns has such a type. A value the user set is kept.
+        if (System.getProperty(CONVERTERS_EXCLUDES) == null) {
+            System.setProperty(CONVERTERS_EXCLUDES, "java\\.time\\..*,java\\.sql\\..*");
+        }
         JnsCli cli = new JnsCli();
         CommandLine cl = commandLine(cli, args);
         // picocli's writers use the JVM's default charset (UTF-8 on JDK 18+ whatever the locale): write in the

@@ -21,8 +21,6 @@ import java.util.Map;
  * line when it ends ({@code {"exit-code": 3}}). Each fd must be open in jns's process (e.g. {@code 3>info.json}).
  */
 final class StatusFds {
-    private static final JsonFactory JSON = new JsonFactory();
-
     private StatusFds() {
     }
 
@@ -56,6 +54,11 @@ final class StatusFds {
         }
     }
 
+    /** Jackson's factory, made when a status fd is first written (loading Jackson costs a run without one ~30 ms). */
+    private static final class Json {
+        static final JsonFactory FACTORY = new JsonFactory();
+    }
+
     private interface Fields {
         void write(JsonGenerator g) throws IOException;
     }
@@ -63,7 +66,7 @@ final class StatusFds {
     private static void write(int fd, Fields fields) {
         // a new open of the fd's file or pipe, appending: the JDK cannot wrap an int fd
         try (OutputStream out = new FileOutputStream("/proc/self/fd/" + fd, true);
-             JsonGenerator g = JSON.createGenerator(out)) {
+             JsonGenerator g = Json.FACTORY.createGenerator(out)) {
             g.writeStartObject();
             fields.write(g);
             g.writeEndObject();

@@ -7,7 +7,9 @@ import java.nio.charset.StandardCharsets;
  * The system calls of the JVM side, one native method each, implemented in C ({@code src/main/jni/calls.c}, the
  * library {@link NativeLibrary} loads). Every method returns its result or {@code -errno}: the errno is read in
  * C right after the call, so there is no errno to fetch afterwards. Paths and names are UTF-8 bytes without a
- * terminating NUL ({@link #bytes}); null stands for a NULL pointer. Only {@link Sys} calls these.
+ * terminating NUL ({@link #bytes}); null stands for a NULL pointer. The calls that may block on a pipe, socket
+ * or FIFO (open, openat, read, readDirect, write, sendToKernel, recv, sendWithFds, receiveWithFd) are made again
+ * in C while they fail with EINTR; the others return {@code -EINTR}. Only {@link Sys} calls these.
  */
 final class Calls {
     static {

@@ -45,15 +45,6 @@ public final class Sys {
 
     private static final Hint TOO_MANY_FILES = Hint.TOO_MANY_FILES;
 
-    /** {@code call} (the value or -errno) again while it fails with EINTR. */
-    private static int retryingEintr(java.util.function.IntSupplier call) {
-        int r;
-        do {
-            r = call.getAsInt();
-        } while (r == -Errno.EINTR);
-        return r;
-    }
-
     private static int orThrow(int r, String what, String step, Hint hint) {
         if (r < 0) {
             throw fail(what, step, -r, hint);
@@ -65,7 +56,7 @@ public final class Sys {
 
     /** open(2) with O_CLOEXEC added, retried on EINTR: the fd or -errno. */
     public static int tryOpen(String path, int flags, int mode) {
-        return retryingEintr(() -> Calls.open(bytes(path), flags | Native.O_CLOEXEC, mode));
+        return Calls.open(bytes(path), flags | Native.O_CLOEXEC, mode);
     }
 
     /**
@@ -73,7 +64,7 @@ public final class Sys {
      * own standard fds when they were closed (StdFds).
      */
     public static int tryOpenInheritable(String path, int flags, int mode) {
-        return retryingEintr(() -> Calls.open(bytes(path), flags, mode));
+        return Calls.open(bytes(path), flags, mode);
     }
 
     /** open(2) with O_CLOEXEC added; step {@code "open PATH"}. */
@@ -128,12 +119,12 @@ public final class Sys {
 
     /** One read(2), retried on EINTR: the count (0 at EOF) or -errno. */
     public static int tryRead(int fd, byte[] buf, int len) {
-        return retryingEintr(() -> Calls.read(fd, buf, 0, len));
+        return Calls.read(fd, buf, 0, len);
     }
 
     /** One read(2) into a direct buffer (from its start), retried on EINTR: the count (0 at EOF) or -errno. */
     public static int tryRead(int fd, ByteBuffer buf, int len) {
-        return retryingEintr(() -> Calls.readDirect(fd, buf, len));
+        return Calls.readDirect(fd, buf, len);
     }
 
     /** One read(2), retried on EINTR: the count, 0 at EOF. */
@@ -148,7 +139,7 @@ public final class Sys {
 
     /** One write(2) of {@code buf[off..off + len)}, retried on EINTR: the count or -errno. */
     public static int tryWrite(int fd, byte[] buf, int off, int len) {
-        return retryingEintr(() -> Calls.write(fd, buf, off, len));
+        return Calls.write(fd, buf, off, len);
     }
 
     /** Writes all of {@code data}. */
@@ -218,7 +209,7 @@ public final class Sys {
 
     /** openat(2) with O_CLOEXEC added, retried on EINTR: the fd or -errno. */
     public static int tryOpenat(int dirfd, String name, int flags, int mode) {
-        return retryingEintr(() -> Calls.openat(dirfd, bytes(name), flags | Native.O_CLOEXEC, mode));
+        return Calls.openat(dirfd, bytes(name), flags | Native.O_CLOEXEC, mode);
     }
 
     /** readlinkat(2) into {@code buf}: the length or -errno. */
@@ -335,7 +326,10 @@ public final class Sys {
      * file actions must not touch (the executable's own, run through /proc/self/fd after them).
      */
     public static int[] posixSpawn(String path, List<Integer> sources, int keepFd, byte[][] argv) {
-        int[] fds = sources.stream().mapToInt(Integer::intValue).toArray();
+        int[] fds = new int[sources.size()];
+        for (int i = 0; i < fds.length; i++) {
+            fds[i] = sources.get(i);
+        }
         int r = Calls.posixSpawn(bytes(path), fds, keepFd, argv);
         return r < 0 ? new int[] {0, -r} : new int[] {r, 0};
     }
@@ -402,12 +396,12 @@ public final class Sys {
 
     /** sendto(2) to the kernel's netlink port, retried on EINTR: the count or -errno. */
     public static int trySendToKernel(int fd, int family, byte[] buf) {
-        return retryingEintr(() -> Calls.sendToKernel(fd, family, buf, buf.length));
+        return Calls.sendToKernel(fd, family, buf, buf.length);
     }
 
     /** recv(2), retried on EINTR: the count or -errno (EAGAIN: the receive timeout passed). */
     public static int tryRecv(int fd, byte[] buf) {
-        return retryingEintr(() -> Calls.recv(fd, buf, buf.length, 0));
+        return Calls.recv(fd, buf, buf.length, 0);
     }
 
     /** What {@link #receiveWithFd} got: the bytes (null at EOF), at most one fd (-1 when none), or an errno. */
@@ -419,7 +413,7 @@ public final class Sys {
      * EINTR: 0 or the errno.
      */
     public static int sendWithFds(int sock, byte[] data, int[] fds, int flags) {
-        int r = retryingEintr(() -> Calls.sendWithFds(sock, data, data.length, fds, Native.MSG_NOSIGNAL | flags));
+        int r = Calls.sendWithFds(sock, data, data.length, fds, Native.MSG_NOSIGNAL | flags);
         return r < 0 ? -r : 0;
     }
 
@@ -427,7 +421,7 @@ public final class Sys {
     public static Received receiveWithFd(int sock, int max) {
         byte[] body = new byte[max];
         int[] fd = {-1};
-        int n = retryingEintr(() -> Calls.receiveWithFd(sock, body, max, fd, Native.MSG_CMSG_CLOEXEC));
+        int n = Calls.receiveWithFd(sock, body, max, fd, Native.MSG_CMSG_CLOEXEC);
         if (n < 0) {
             return new Received(null, -1, -n);
         }

@@ -22,6 +22,7 @@ import dev.jns.linux.cgroup.CgroupPlan;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -104,7 +105,10 @@ public final class LaunchPlan {
                 ? EnumSet.noneOf(NamespaceType.class) : EnumSet.copyOf(spec.newNamespaces());
         UserMapping mapping = spec.userMapping();
         boolean userAdded = false;
-        boolean joinsUser = spec.joins().stream().anyMatch(h -> h.type() == NamespaceType.USER);
+        boolean joinsUser = false;
+        for (NsHandle h : spec.joins()) {
+            joinsUser |= h.type() == NamespaceType.USER;
+        }
         if (!who.privileged() && !joinsUser && !created.contains(NamespaceType.USER) && !created.isEmpty()) {
             // Without CAP_SYS_ADMIN only a user namespace can be made; it then owns the others (as bwrap does).
             created.add(NamespaceType.USER);
@@ -177,7 +181,12 @@ public final class LaunchPlan {
     }
 
     private static boolean mapsInsideRoot(List<IdMap> maps) {
-        return maps.stream().anyMatch(m -> m.inside() == 0);
+        for (IdMap m : maps) {
+            if (m.inside() == 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether the caller opted in to host root inside a sandbox. */
@@ -423,7 +432,11 @@ public final class LaunchPlan {
         if (security.newKeyring(sb.confines())) {
             options |= SpecEncoder.OPT_NEW_KEYRING;
         }
-        if (sb.mounts().stream().anyMatch(m -> m.kind() == Mount.Kind.LOCK_FILE) && sb.init()
+        boolean lockFiles = false;
+        for (Mount m : sb.mounts()) {
+            lockFiles |= m.kind() == Mount.Kind.LOCK_FILE;
+        }
+        if (lockFiles && sb.init()
                 && !created.contains(NamespaceType.PID) && !created.contains(NamespaceType.TIME)) {
             options |= SpecEncoder.OPT_FORCE_INIT; // the init holds the locks (Spawn refuses init(false))
         }
@@ -622,13 +635,24 @@ public final class LaunchPlan {
      * the memfd holds their contents one after the other.
      */
     List<Mount> memfdContents() {
-        return spec.sandbox().mounts().stream().filter(m -> !MountPlan.inlineContent(m)).toList();
+        List<Mount> out = new ArrayList<>(0);
+        for (Mount m : spec.sandbox().mounts()) {
+            if (!MountPlan.inlineContent(m)) {
+                out.add(m);
+            }
+        }
+        return out;
     }
 
     /** The caller's descriptors of the fd binds, in plan order (launcher fds after the data memfd). */
     List<Integer> fdBindSources() {
-        return spec.sandbox().mounts().stream().filter(m -> m.kind().isFdBind())
-                .map(m -> Integer.parseInt(m.source())).toList();
+        List<Integer> out = new ArrayList<>(0);
+        for (Mount m : spec.sandbox().mounts()) {
+            if (m.kind().isFdBind()) {
+                out.add(Integer.parseInt(m.source()));
+            }
+        }
+        return out;
     }
 
     /** The mount plan entry of a launcher index, or null. */
