@@ -34,6 +34,13 @@ final class ForkServer {
     private static final int ECONNREFUSED = 111;
 
     private static ForkServer current;
+    /**
+     * Whether this JVM has asked for a server yet. Its first spawn goes without one: a JVM that spawns once (a
+     * command-line tool, a build step, a test JVM) does not pay for starting a server it never uses again (one
+     * exec of the launcher and a round trip: about 13 ms of a fresh JVM's first spawn, six alternating runs); the
+     * second spawn starts it.
+     */
+    private static boolean asked;
 
     private final int sock;
     private final int pid;
@@ -66,7 +73,8 @@ final class ForkServer {
     }
 
     /**
-     * Starts the launcher through the server; null when no server can be had (the caller spawns directly).
+     * Starts the launcher through the server; null when no server can be had, or on this JVM's first spawn (the
+     * caller spawns directly).
      * Throws a {@link NamespaceException} for a failure of this spawn itself (a bad fd, an interrupt, a fork
      * refused by the kernel), {@link Abandoned} when a sent request got no answer in time.
      */
@@ -107,6 +115,10 @@ final class ForkServer {
 
     /** The current server, started if needed, with one more user; {@code failed} is retired first. */
     private static synchronized ForkServer acquire(ForkServer failed) {
+        if (!asked) {
+            asked = true;
+            return null;
+        }
         if (failed != null && current == failed) {
             current = null;
             failed.retire();

@@ -40,8 +40,9 @@ class ForkServerTest {
         return ProcessHandle.of(pid).flatMap(ProcessHandle::parent).orElseThrow().pid();
     }
 
-    /** The JVM's fork server, found among its children (a spawn starts it if needed). */
+    /** The JVM's fork server, found among its children (a spawn starts it if needed; a JVM's first goes without). */
     static long server() throws InterruptedException {
+        Namespaces.spawn().run("/bin/true");
         Namespaces.spawn().run("/bin/true");
         // A server killed (by a test, or replaced as stuck under load) stays a zombie child until jns reaps it:
         // count the live ones, and give jns a moment to end a replaced one.
@@ -71,6 +72,18 @@ class ForkServerTest {
 
     private static void kill(String sig, long pid) throws Exception {
         assertThat(new ProcessBuilder("kill", "-" + sig, Long.toString(pid)).start().waitFor()).isZero();
+    }
+
+    /** A JVM's first spawn goes without a server (a JVM that spawns once never starts one); its second starts one. */
+    @Test
+    void theFirstSpawnOfAJvmStartsNoServerTheSecondDoes() throws Exception {
+        String javaCmd = ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java");
+        Process jvm = new ProcessBuilder(javaCmd, "--enable-native-access=ALL-UNNAMED", "-cp",
+                System.getProperty("java.class.path"), FirstSpawnMain.class.getName())
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String out = new String(jvm.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+        assertThat(jvm.waitFor()).isZero();
+        assertThat(out).as("live fork servers after the first and the second spawn").isEqualTo("0 1");
     }
 
     @Test

@@ -1,0 +1,25 @@
+package dev.jns.linux.spawn;
+
+import dev.jns.Namespaces;
+
+/**
+ * A fresh JVM for {@link ForkServerTest}: spawns twice and prints, after each, how many live fork servers
+ * ("jns-forkserver") are among its children, e.g. {@code "0 1"}.
+ */
+public final class FirstSpawnMain {
+    private FirstSpawnMain() {
+    }
+
+    public static void main(String[] args) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < 2; i++) {
+            if (Namespaces.spawn().run("/bin/true").exitCode() != 0) {
+                throw new IllegalStateException("/bin/true failed");
+            }
+            long servers = ProcessHandle.current().children()
+                    .filter(h -> ForkServerTest.comm(h.pid()).equals("jns-forkserver")).count();
+            out.append(i == 0 ? "" : " ").append(servers);
+        }
+        System.out.println(out);
+    }
+}
