@@ -27,9 +27,10 @@
 #define MADV_POPULATE_WRITE 23
 #endif
 
-/* The stack below the caller's frame that S and C use (their deepest frames, snprintf's among
- * them, reach about 7 pages below; the pages above are the fork's copy-on-write ones). */
-#define STACK_PREFAULT (8 * 4096)
+/* The stack below the caller's frame that S and C write (snprintf's frames reached 3 pages below;
+ * the pages above are the fork's copy-on-write ones). 8 pages saved no more faults than 4 and cost a
+ * live supervisor 12 kB more Pss (69 against 57 kB, 50 sandboxes alive; 54 kB before any of this). */
+#define STACK_PREFAULT (4 * 4096)
 
 /* The read-only PT_LOAD segments, page-aligned; found once: the fork server finds them at its
  * start, and its forks read them from a page they share with it, without the faults that
