@@ -7,6 +7,7 @@ import dev.jns.NamespaceType;
 import dev.jns.NsHandle;
 import dev.jns.NsProcess;
 import dev.jns.linux.doctor.Doctor;
+import dev.jns.linux.ffi.Sys;
 import dev.jns.linux.spawn.Spawner;
 import dev.jns.spi.NamespaceProvider;
 import dev.jns.spi.SpawnSpec;
@@ -16,7 +17,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-/** The Linux implementation of jns, found by {@link java.util.ServiceLoader}. */
+/**
+ * The Linux implementation of jns, found by {@link java.util.ServiceLoader}. Each operation first makes sure jns's
+ * native library is loaded ({@link Sys#requireLibrary}): where it cannot be, every call throws a
+ * {@link NamespaceException} that says why. {@link #doctor()} does not: its attempts report it.
+ */
 public final class LinuxNamespaceProvider implements NamespaceProvider {
     /** For ServiceLoader. */
     public LinuxNamespaceProvider() {
@@ -29,11 +34,13 @@ public final class LinuxNamespaceProvider implements NamespaceProvider {
 
     @Override
     public NsHandle open(Path nsFile) {
+        Sys.requireLibrary();
         return LinuxNsHandle.open("open " + nsFile, nsFile, -1);
     }
 
     @Override
     public NsHandle of(long pid, NamespaceType type) {
+        Sys.requireLibrary();
         if (pid <= 0) {
             throw new dev.jns.InvalidSpecException("pid", pid + " is not a process id", null);
         }
@@ -43,17 +50,20 @@ public final class LinuxNamespaceProvider implements NamespaceProvider {
 
     @Override
     public NsHandle current(NamespaceType type) {
+        Sys.requireLibrary();
         Path p = Path.of("/proc/thread-self/ns", type.procName());
         return LinuxNsHandle.open("open the current thread's " + type.procName() + " namespace", p, -1);
     }
 
     @Override
     public List<NamespaceInfo> list() {
+        Sys.requireLibrary();
         return NamespaceListing.list();
     }
 
     @Override
     public List<Long> members(NsHandle handle) {
+        Sys.requireLibrary();
         if (!handle.isOpen()) {
             throw NamespaceException.builder("members of " + handle).step("use handle " + handle)
                     .errno(dev.jns.Errno.EBADF).detail("the handle is closed")
@@ -64,26 +74,31 @@ public final class LinuxNamespaceProvider implements NamespaceProvider {
 
     @Override
     public void unpersist(Path path) {
+        Sys.requireLibrary();
         Persistence.unbind(path);
     }
 
     @Override
     public NsProcess start(SpawnSpec spec) {
+        Sys.requireLibrary();
         return Spawner.start(spec);
     }
 
     @Override
     public dev.jns.SpawnResult run(SpawnSpec spec) {
+        Sys.requireLibrary();
         return Spawner.run(spec);
     }
 
     @Override
     public List<NsHandle> create(List<NamespaceType> types) {
+        Sys.requireLibrary();
         return Create.create(types);
     }
 
     @Override
     public <T> T call(List<NsHandle> handles, Callable<T> task) {
+        Sys.requireLibrary();
         LinuxNsHandle[] hs = new LinuxNsHandle[handles.size()];
         for (int i = 0; i < hs.length; i++) {
             if (!(handles.get(i) instanceof LinuxNsHandle h)) {
@@ -102,16 +117,19 @@ public final class LinuxNamespaceProvider implements NamespaceProvider {
 
     @Override
     public NsHandle addNetNs(String name) {
+        Sys.requireLibrary();
         return NamedNetNs.add(name);
     }
 
     @Override
     public void deleteNetNs(String name) {
+        Sys.requireLibrary();
         NamedNetNs.delete(name);
     }
 
     @Override
     public dev.jns.spi.NetworkProvider network() {
+        Sys.requireLibrary();
         return new dev.jns.linux.net.LinuxNetworkProvider();
     }
 }

@@ -13,10 +13,14 @@ import java.nio.charset.StandardCharsets;
  */
 final class Calls {
     static {
-        NativeLibrary.load();
+        NativeLibrary.loadForCalls();
     }
 
     private Calls() {
+    }
+
+    /** Nothing but this class's initialization, which loads the library (or records why it could not). */
+    static void initialize() {
     }
 
     /** A path or name as these methods take it: its UTF-8 bytes, no NUL added; null stays null. */

@@ -29,7 +29,32 @@ final class NativeLibrary {
     static final String DIR_PROPERTY = "jns.native.dir";
     private static final String RESOURCE = "/dev/jns/linux/ffi/libjns-calls-" + System.getProperty("os.arch") + ".so";
 
+    /** Why the library could not be loaded in this JVM; null while it has not failed. */
+    private static volatile NamespaceException failure;
+
     private NativeLibrary() {
+    }
+
+    /**
+     * {@link #load} for {@link Calls}' class initializer, which must not throw: a class whose initializer failed
+     * stays unusable for the JVM's life, and every later use of it gets a NoClassDefFoundError that no longer
+     * says why. A failure is kept for {@link #check} instead.
+     */
+    static void loadForCalls() {
+        try {
+            load();
+        } catch (NamespaceException e) {
+            failure = e;
+        }
+    }
+
+    /** Throws the failure of the load, if it failed, as a new exception with the same step, errno and hint. */
+    static void check() {
+        NamespaceException f = failure;
+        if (f != null) {
+            throw NamespaceException.builder(f.what()).step(f.step()).errno(f.errno()).detail(f.detail())
+                    .hint(f.hint()).cause(f).build();
+        }
     }
 
     /** Loads the library; a failure is a {@link NamespaceException} that says why. */

@@ -38,6 +38,17 @@ public final class Sys {
         String of(int errno);
     }
 
+    /**
+     * Throws, as a {@link NamespaceException} that says why, when jns's native library could not be loaded in
+     * this JVM (a {@code java.io.tmpdir} mounted noexec, say). The entry points of jns-linux call it before
+     * anything else, so that every call reports a failed load the same way, instead of the first as an
+     * ExceptionInInitializerError and the later ones as a NoClassDefFoundError without the reason.
+     */
+    public static void requireLibrary() {
+        Calls.initialize();
+        NativeLibrary.check();
+    }
+
     /** The failure of {@code step} with {@code errno}. */
     public static NamespaceException fail(String what, String step, int errno, Hint hint) {
         return NamespaceException.builder(what).step(step).errno(errno).hint(hint.of(errno)).build();

@@ -22,6 +22,7 @@ public final class LinuxNetworkProvider implements NetworkProvider {
 
     @Override
     public NetSession open(NsHandle netns) {
+        dev.jns.linux.ffi.Sys.requireLibrary();
         if (netns == null) {
             String what = "open the network of the current thread";
             return new NetlinkSession(NlSocket.open(what), currentName(), NetlinkSession::jvmFd);

@@ -1,0 +1,34 @@
+package dev.jns.linux.ffi;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Where jns's native library cannot be loaded (here: {@code -Djns.native.dir=/proc}, where nobody can make a
+ * directory), every call of the API says so with a {@link dev.jns.NamespaceException} that names the step and
+ * the way out, the later calls too: not an ExceptionInInitializerError once and a NoClassDefFoundError after.
+ */
+class NativeLibraryFailureTest {
+    @Test
+    void everyCallReportsTheFailedLoadAsANamespaceException() throws Exception {
+        String java = ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java");
+        Process jvm = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-Djns.native.dir=/proc",
+                "-cp", System.getProperty("java.class.path"), NoLibraryMain.class.getName())
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        List<String> lines;
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(jvm.getInputStream(), StandardCharsets.UTF_8))) {
+            lines = r.lines().toList();
+        }
+        assertThat(jvm.waitFor()).isZero();
+        assertThat(lines).hasSize(3).allSatisfy(l -> assertThat(l)
+                .startsWith("NamespaceException | write /proc")
+                .contains("| EIO |")
+                .contains("set -Djns.native.dir=DIR to a writable directory"));
+    }
+}
