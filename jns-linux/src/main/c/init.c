@@ -42,7 +42,7 @@ void init_loop(pid_t e, int sfd)
                 report_error(STEP_INTERNAL, errno, "init: wait4");
             if (pid == e) {
                 /* The JVM may be gone; the exit code still tells S. */
-                (void)status_write_exit(st, &ru);
+                (void)status_write_exit(st, &ru, 1);
                 _exit(exit_code_of(st));
             }
         }

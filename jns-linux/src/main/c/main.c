@@ -192,7 +192,7 @@ static void finish(pid_t c)
         report_error(STEP_INTERNAL, ECHILD, "reap the first process");
     /* What the sandbox used is reported before C's EXIT; then its cgroup goes. */
     cg_finish();
-    (void)status_write_exit(st, &ru);
+    (void)status_write_exit(st, &ru, 0);
     _exit(exit_code_of(st));
 }
 

@@ -51,13 +51,13 @@ int status_write(uint32_t kind, int32_t a, int32_t b, const char *detail, size_t
     return -1;
 }
 
-int status_write_exit(int wait_status, const struct rusage *ru)
+int status_write_exit(int wait_status, const struct rusage *ru, int from_init)
 {
     char detail[96];
     long long utime = (long long)ru->ru_utime.tv_sec * 1000000 + ru->ru_utime.tv_usec;
     long long stime = (long long)ru->ru_stime.tv_sec * 1000000 + ru->ru_stime.tv_usec;
     int n = snprintf(detail, sizeof detail, "%lld %lld %ld", utime, stime, ru->ru_maxrss);
-    return status_write(STATUS_EXIT, wait_status, 0, detail, (size_t)n);
+    return status_write(STATUS_EXIT, wait_status, from_init ? 1 : 0, detail, (size_t)n);
 }
 
 int drain_to_eof(int fd)

@@ -23,8 +23,10 @@ enum status_kind {
 /* Writes one record. Returns 0, or -1 with errno set. */
 int status_write(uint32_t kind, int32_t a, int32_t b, const char *detail, size_t detail_len);
 
-/* EXIT record: raw wait status and "utime_us stime_us maxrss_kb". */
-int status_write_exit(int wait_status, const struct rusage *ru);
+/* EXIT record: raw wait status and "utime_us stime_us maxrss_kb"; b is 1 when an init reports its
+ * command (E), 0 when S reports C. With b = 1 the JVM knows the command's status for sure, and can end
+ * a run() at C's end without waiting for S's. */
+int status_write_exit(int wait_status, const struct rusage *ru, int from_init);
 
 /* NSIDS record: "name=inode ..." of the files names[] in dir ("PID/ns" or "self/ns"), relative to
  * proc_fd, an O_PATH fd of the JVM's /proc opened before any join (a joined mount namespace may have

@@ -6,21 +6,20 @@ import dev.jns.linux.ffi.Native;
  * Picks the command's end out of the launcher's status records: the first EXIT is the command's exact status
  * (an init reports its command's before the launcher reports the init's), and a TIMEOUT before it says the
  * launcher's timeout ended it. When a jns process died instead of reporting (the launcher killed by someone,
- * or the init killed while the command ran) the end is "launcher lost", never a status of the command's.
+ * or the init killed while the command ran) the end is "launcher lost", never a status of the command's. An init
+ * marks its record (b = 1), so the first EXIT of a run with an init is known to be the command's or the init's.
  */
 final class ExitCollector {
     private LinuxNsProcess.Exit first;
+    /** Whether the first EXIT is an init's report of its command (b = 1): then it is the command's status for sure. */
+    private boolean firstFromInit;
     private int timeoutSignal;
-    private int exits;
     private String launcherError;
     private String cgroupRecord;
 
     void accept(StatusReader.Record r) {
         if (r.kind() == StatusReader.CGROUP) {
             cgroupRecord = r.detail();
-        }
-        if (r.kind() == StatusReader.EXIT) {
-            exits++;
         }
         if (r.kind() == StatusReader.ERROR && launcherError == null) {
             launcherError = Step.of(r.a()).label() + ": " + dev.jns.Errno.name(r.b())
@@ -33,6 +32,7 @@ final class ExitCollector {
             timeoutSignal = r.a();
         } else if (r.kind() == StatusReader.EXIT) {
             first = new LinuxNsProcess.Exit(r.a(), r.detail(), timeoutSignal, null);
+            firstFromInit = r.b() == 1;
         }
     }
 
@@ -54,6 +54,11 @@ final class ExitCollector {
         return first != null;
     }
 
+    /** Whether the command's status came from the init that ran it (not from the launcher, about the init). */
+    boolean initReported() {
+        return first != null && firstFromInit;
+    }
+
     /**
      * The command's end, given the launcher's own raw wait status. {@code hasInit}: the plan runs the command
      * under jns's init, which reports the command's end itself; {@code killedByUs}: the JVM asked the launcher
@@ -66,7 +71,7 @@ final class ExitCollector {
             return new LinuxNsProcess.Exit(launcherRawStatus, "", timeoutSignal,
                     "the jns launcher (pid " + launcherPid + ") " + how + " before it reported the command's end");
         }
-        if (hasInit && exits == 1 && !killedByUs && timeoutSignal == 0 && !ExitStatus.exited(first.rawStatus())
+        if (hasInit && !firstFromInit && !killedByUs && timeoutSignal == 0 && !ExitStatus.exited(first.rawStatus())
                 && ExitStatus.signal(first.rawStatus()) == Native.SIGKILL) {
             // only the launcher's record of its first process came: the init died before the command's end
             return new LinuxNsProcess.Exit(first.rawStatus(), first.rusage(), 0,

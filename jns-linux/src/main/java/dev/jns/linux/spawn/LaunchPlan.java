@@ -672,6 +672,15 @@ public final class LaunchPlan {
         return (created.contains(NamespaceType.PID) || created.contains(NamespaceType.TIME)) && spec.sandbox().init();
     }
 
+    /**
+     * Whether a run() may end at the init's end, without waiting for the launcher's: the init is PID 1 of a new
+     * pid namespace (its end means every process of the sandbox is gone, and it reports the command's status
+     * before it ends) and there is no cgroup (whose figures the launcher reports after the end).
+     */
+    boolean endsWithInit() {
+        return hasInit() && created.contains(NamespaceType.PID) && cgroup == null;
+    }
+
     /** The namespaces really created, the added user namespace included. */
     public Set<NamespaceType> created() {
         return created;

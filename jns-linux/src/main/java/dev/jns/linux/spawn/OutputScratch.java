@@ -22,8 +22,8 @@ final class OutputScratch implements AutoCloseable {
 
     final ByteBuffer memory = ByteBuffer.allocateDirect(SIZE);
     final byte[] bytes = new byte[SIZE];
-    /** stdout, stderr, the status and the launcher's pidfd. */
-    final Sys.PollSet polls = new Sys.PollSet(4);
+    /** stdout, stderr, the status, the launcher's pidfd and the first process's. */
+    final Sys.PollSet polls = new Sys.PollSet(5);
 
     private boolean pooled;
 

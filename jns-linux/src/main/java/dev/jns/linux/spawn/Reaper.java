@@ -14,7 +14,9 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 /**
  * One thread, "jns-reaper", for every process started with {@code Spawn.start()}: it polls their launchers'
  * status pipes (one poll(2) over all of them) and, when a launcher is done, reaps it. However many processes
- * run, jns adds this one thread; {@code Spawn.run()} does not use it (the caller's thread does its work).
+ * run, jns adds this one thread. {@code Spawn.run()} uses it only for a launcher that outlives the run: a run
+ * with an init in a new pid namespace ends at the init's end, and the reaper reaps the launcher right after
+ * ({@link RunLoop}).
  *
  * <p>Once the JVM begins to shut down it polls in slices of {@value #EXIT_SLICE_MS} ms instead of without a
  * timeout. At its end HotSpot waits for every thread that is in a native call to leave it, up to 300 ms for a

@@ -10,12 +10,18 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
- * {@code Spawn.run} on the caller's thread alone: poll(2) over the command's stdout and stderr and the launcher's
+ * {@code Spawn.run} on the caller's thread: poll(2) over the command's stdout and stderr and the launcher's
  * pidfd; the launcher's last status records are read when it has ended. The run ends when the launcher ends — it ends right after the command, once
  * it has killed and reaped every process left in the sandbox — not when the output pipes reach EOF: a process
  * outside the sandbox that holds a copy of a pipe cannot hold {@code run()} up. What the pipes hold then is
  * read without waiting. Polls last at most {@value #SLICE_MS} ms, so that an interrupt is seen within that
  * time; it makes the launcher kill the sandbox.
+ *
+ * <p>With an init that is PID 1 of a new pid namespace and no cgroup ({@link LaunchPlan#endsWithInit()}) the
+ * run ends earlier, at the init's end: the init reports the command's status before it ends, and its end means
+ * every process of the sandbox is gone. The launcher still has to notice, reap the init and end (about 1 ms on
+ * this project's machine: the namespaces' teardown in the init's exit, then the launcher's own exit); the
+ * {@link Reaper} reaps it then, and closes its pidfd and status pipe.
  */
 final class RunLoop {
     private static final int SLICE_MS = 50;
@@ -63,8 +69,10 @@ final class RunLoop {
         Capture out = new Capture(captureLimit);
         Capture err = new Capture(captureLimit);
         Sys.closeQuietly(l.ours[0]); // run() gives no stdin: the command sees EOF
-        int[] fds = {l.ours[1], l.ours[2], l.statusFd, l.launcher.pidfd};
-        Capture[] sinks = {out, err, null, null};
+        boolean early = l.plan.endsWithInit();
+        int[] fds = {l.ours[1], l.ours[2], l.statusFd, l.launcher.pidfd, early ? l.childPidfd : -1};
+        Capture[] sinks = {out, err, null, null, null};
+        boolean handedOff = false;
         int[] slotOf = new int[fds.length];
         OutputScratch scratch = OutputScratch.take();
         Sys.PollSet pfds = scratch.polls;
@@ -100,6 +108,7 @@ final class RunLoop {
                     l.launcher.signal(Native.SIGKILL); // it does not act (stopped?): its first process dies with it
                 }
                 boolean launcherEnded = false;
+                boolean initEnded = false;
                 for (int k = 0; ready > 0 && k < n; k++) {
                     if (pfds.revents(k) == 0) {
                         continue;
@@ -109,11 +118,30 @@ final class RunLoop {
                         launcherEnded = true;
                         continue;
                     }
+                    if (i == 4) {
+                        initEnded = true;
+                        fds[4] = -1; // not polled again: readable from now on
+                        continue;
+                    }
                     boolean open = drain(fds[i], scratch, sinks[i]);
                     if (!open) {
                         Sys.closeQuietly(fds[i]);
                         fds[i] = -1;
                     }
+                }
+                if (initEnded && !launcherEnded && !killed) {
+                    // the init wrote the command's EXIT before it ended: the records are in the pipe now
+                    l.status.readRemaining(exits::accept);
+                    if (exits.initReported()) {
+                        raw = 0; // unused: the command's status came
+                        for (int i = 0; i < 2; i++) {
+                            finalDrain(fds, i, scratch, sinks[i], l, exits);
+                        }
+                        handOff(l);
+                        handedOff = true;
+                        break;
+                    }
+                    // no report: the init died before its command; the launcher's end says the rest
                 }
                 if (launcherEnded) {
                     // every process of the sandbox is gone: what they wrote is in the pipes already
@@ -127,21 +155,13 @@ final class RunLoop {
             }
         } finally {
             scratch.close();
-            for (int i = 0; i < 3; i++) {
+            for (int i = 0; i < (handedOff ? 2 : 3); i++) {
                 Sys.closeQuietly(fds[i]);
             }
-            if (!l.launcher.ended()) {
-                // this loop failed: nothing may outlive it
-                l.launcher.killSandbox();
-                if (!Spawner.awaitEnd(l.launcher, KILL_GRACE_MS)) {
-                    l.launcher.signal(Native.SIGKILL);
-                }
-            }
-            l.launcher.awaitExit();
-            Sys.closeQuietly(l.launcher.pidfd);
-            Sys.closeQuietly(l.childPidfd);
-            if (l.plan.cgroup != null && exits.cgroupRecord() == null) {
-                l.plan.cgroup.removeLeftovers(); // the launcher did not get to it
+            if (handedOff) {
+                Sys.closeQuietly(l.childPidfd);
+            } else {
+                closeLauncher(l, exits);
             }
         }
         if (interrupted) {
@@ -151,6 +171,47 @@ final class RunLoop {
         LinuxNsProcess.Exit exit = exits.result(raw, l.launcher.pid, l.plan.hasInit(), killed);
         return new Spawner.Collected(exit, out.text(), err.text(), out.truncated() || err.truncated(),
                 LinuxNsProcess.usage(l.plan, exits.cgroupRecord()));
+    }
+
+    /** The launcher, its pidfd and the first process's: ended (killed when this loop failed), reaped, closed. */
+    private static void closeLauncher(Spawner.Launched l, ExitCollector exits) {
+        if (!l.launcher.ended()) {
+            // this loop failed: nothing may outlive it
+            l.launcher.killSandbox();
+            if (!Spawner.awaitEnd(l.launcher, KILL_GRACE_MS)) {
+                l.launcher.signal(Native.SIGKILL);
+            }
+        }
+        l.launcher.awaitExit();
+        Sys.closeQuietly(l.launcher.pidfd);
+        Sys.closeQuietly(l.childPidfd);
+        if (l.plan.cgroup != null && exits.cgroupRecord() == null) {
+            l.plan.cgroup.removeLeftovers(); // the launcher did not get to it
+        }
+    }
+
+    /**
+     * The launcher of a run that ended at its init's end, for the {@link Reaper}: it reaps the launcher when it
+     * ends, then closes its pidfd and the status pipe (open until then, so that the launcher's last write does
+     * not fail).
+     */
+    private static void handOff(Spawner.Launched l) {
+        LauncherProc launcher = l.launcher;
+        int statusFd = l.statusFd;
+        Reaper.watch(new Reaper.Watch() {
+            @Override
+            public int fd() {
+                return launcher.pidfd;
+            }
+
+            @Override
+            public boolean readable() {
+                launcher.awaitExit(); // it has ended: no wait
+                Sys.closeQuietly(launcher.pidfd);
+                Sys.closeQuietly(statusFd);
+                return false;
+            }
+        });
     }
 
     private static long graceMs(SpawnSpec spec) {

@@ -57,6 +57,13 @@ public final class Spawner {
     private static final int NULL_STDIN = Sys.moveAtOrAbove(
             Sys.open("open /dev/null for the stdin of run()", "/dev/null", Native.O_RDONLY, 0), 3);
 
+    static {
+        // The reaper (a thread and its wake-up pipe) is made with the other things jns keeps for the JVM's life,
+        // at its first spawn, rather than at the first that needs it (a start(), or a run() whose launcher ends
+        // after it): what a test counts after its first spawn does not change under it.
+        Reaper.instance();
+    }
+
     private static int[] lifeline() {
         int[] p = Sys.pipe("create the jns lifeline pipe");
         return new int[] {Sys.moveAtOrAbove(p[0], 3), Sys.moveAtOrAbove(p[1], 3)};
