@@ -3,13 +3,13 @@ package dev.jns.linux.ffi;
 import dev.jns.Errno;
 import dev.jns.NamespaceException;
 
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -66,8 +66,9 @@ final class NativeLibrary {
         try {
             dir = privateDirectory(Path.of(base));
             file = dir.resolve("libjns-calls.so");
-            try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.CREATE_NEW,
-                    StandardOpenOption.WRITE)) {
+            // java.io, not Files.newOutputStream: that one loads some 20 classes of NIO's channels in a fresh JVM
+            // (about 4 ms of its first spawn). CREATE_NEW is not needed: the directory is this call's own, 0700.
+            try (OutputStream out = new FileOutputStream(file.toFile())) {
                 JarImages.copy(NativeLibrary.class, what, RESOURCE, "native library",
                         (chunk, n) -> out.write(chunk, 0, n));
             } catch (UncheckedIOException e) {

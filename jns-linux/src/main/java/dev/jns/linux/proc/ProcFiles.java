@@ -1,10 +1,9 @@
 package dev.jns.linux.proc;
 
+import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 /** Reading the small text files of /proc and /proc/sys. */
 public final class ProcFiles {
@@ -17,7 +16,9 @@ public final class ProcFiles {
      * with a short read (as {@code Files.readString} may for size-0 files) sees a truncated value.
      */
     public static String read(String path) {
-        try (InputStream in = Files.newInputStream(Path.of(path))) {
+        // java.io, not Files.newInputStream: a JVM's first spawn reads /proc through here, and NIO's channels cost it
+        // some 20 classes more
+        try (InputStream in = new FileInputStream(path)) {
             byte[] buf = new byte[65536];
             int n = 0;
             int r;

@@ -2,8 +2,7 @@ package dev.jns.linux.spawn;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import dev.jns.linux.proc.ProcFiles;
 
 /**
  * Who the JVM is, from {@code /proc/self/status}: effective uid and gid and the effective capabilities that
@@ -20,22 +19,45 @@ public record Privileges(long euid, long egid, long capEff) {
 
     /** The JVM's own. */
     public static Privileges current() {
-        try {
-            long uid = -1;
-            long gid = -1;
-            long caps = 0;
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("Uid:")) {
-                    uid = Long.parseLong(line.split("\\s+")[2]);
-                } else if (line.startsWith("Gid:")) {
-                    gid = Long.parseLong(line.split("\\s+")[2]);
-                } else if (line.startsWith("CapEff:")) {
-                    caps = Long.parseUnsignedLong(line.substring(7).trim(), 16);
-                }
+        // ProcFiles (java.io) and no regular expression: this runs at a JVM's first spawn, where NIO's channels and
+        // a Pattern cost some 5 ms of class loading
+        String status = ProcFiles.read("/proc/self/status");
+        if (status == null) {
+            throw new UncheckedIOException(new IOException("cannot read /proc/self/status"));
+        }
+        long uid = -1;
+        long gid = -1;
+        long caps = 0;
+        for (String line : status.split("\n")) {
+            if (line.startsWith("Uid:")) {
+                uid = Long.parseLong(field(line, 2));
+            } else if (line.startsWith("Gid:")) {
+                gid = Long.parseLong(field(line, 2));
+            } else if (line.startsWith("CapEff:")) {
+                caps = Long.parseUnsignedLong(field(line, 1), 16);
             }
-            return new Privileges(uid, gid, caps);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        }
+        return new Privileges(uid, gid, caps);
+    }
+
+    /** The {@code index}th whitespace-separated word of {@code line} (0: the "Name:" itself). */
+    static String field(String line, int index) {
+        int i = 0;
+        int n = line.length();
+        for (int word = 0; ; word++) {
+            while (i < n && Character.isWhitespace(line.charAt(i))) {
+                i++;
+            }
+            int start = i;
+            while (i < n && !Character.isWhitespace(line.charAt(i))) {
+                i++;
+            }
+            if (start == i) {
+                throw new IllegalArgumentException("no word " + index + " in '" + line + "'");
+            }
+            if (word == index) {
+                return line.substring(start, i);
+            }
         }
     }
 
