@@ -17,11 +17,11 @@ import static org.quicktheories.generators.SourceDSL.strings;
 class PrivilegesTest {
     @Test
     void aFieldIsTheWordAtItsIndexWhateverTheWhitespace() {
-        qt().forAll(lists().of(strings().basicLatinAlphabet().ofLengthBetween(1, 12)).ofSizeBetween(1, 6),
+        // words of printable ASCII but the space: no whitespace in them, so no assumption to reject examples
+        qt().forAll(lists().of(strings().betweenCodePoints('!', '~').ofLengthBetween(1, 12)).ofSizeBetween(1, 6),
                         integers().between(0, 5), integers().between(0, 3))
-                .assuming((words, index, pad) -> index < words.size()
-                        && words.stream().allMatch(w -> w.chars().noneMatch(Character::isWhitespace)))
-                .checkAssert((words, index, pad) -> {
+                .checkAssert((words, at, pad) -> {
+                    int index = at % words.size();
                     String[] gaps = {" ", "\t", " \t ", "\t\t"};
                     StringBuilder line = new StringBuilder(pad == 0 ? "" : gaps[pad]);
                     for (int i = 0; i < words.size(); i++) {
