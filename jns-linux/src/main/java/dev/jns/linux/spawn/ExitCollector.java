@@ -16,10 +16,15 @@ final class ExitCollector {
     private int timeoutSignal;
     private String launcherError;
     private String cgroupRecord;
+    /** Whether the launcher's own EXIT (b = 0: its report of its first process) has come: its last record. */
+    private boolean launcherReported;
 
     void accept(StatusReader.Record r) {
         if (r.kind() == StatusReader.CGROUP) {
             cgroupRecord = r.detail();
+        }
+        if (r.kind() == StatusReader.EXIT && r.b() == 0) {
+            launcherReported = true;
         }
         if (r.kind() == StatusReader.ERROR && launcherError == null) {
             launcherError = Step.of(r.a()).label() + ": " + dev.jns.Errno.name(r.b())
@@ -52,6 +57,14 @@ final class ExitCollector {
     /** Whether the command's exact status has come. */
     boolean hasExit() {
         return first != null;
+    }
+
+    /**
+     * Whether the launcher has written its last record: its EXIT of its first process, which it writes once every
+     * process of the sandbox is gone (killed and reaped) and, with a cgroup, after the cgroup's CGROUP record.
+     */
+    boolean launcherReported() {
+        return launcherReported;
     }
 
     /** Whether the command's status came from the init that ran it (not from the launcher, about the init). */

@@ -21,7 +21,10 @@ import java.nio.charset.StandardCharsets;
  * run ends earlier, at the init's end: the init reports the command's status before it ends, and its end means
  * every process of the sandbox is gone. The launcher still has to notice, reap the init and end (about 1 ms on
  * this project's machine: the namespaces' teardown in the init's exit, then the launcher's own exit); the
- * {@link Reaper} reaps it then, and closes its pidfd and status pipe.
+ * {@link Reaper} reaps it then, and closes its pidfd and status pipe. Every other run ends at the launcher's last
+ * record, its EXIT, which it writes once it has killed and reaped every process of the sandbox (and reported the
+ * cgroup's figures): the launcher's own exit (its address space torn down, about half a millisecond here) is the
+ * reaper's to wait for, not the run's; for those runs the status pipe is polled too.
  */
 final class RunLoop {
     private static final int SLICE_MS = 50;
@@ -70,6 +73,7 @@ final class RunLoop {
         Capture err = new Capture(captureLimit);
         Sys.closeQuietly(l.ours[0]); // run() gives no stdin: the command sees EOF
         boolean early = l.plan.endsWithInit();
+        boolean statusPolled = !early; // the run ends at the launcher's last record (see the class comment)
         int[] fds = {l.ours[1], l.ours[2], l.statusFd, l.launcher.pidfd, early ? l.childPidfd : -1};
         Capture[] sinks = {out, err, null, null, null};
         boolean handedOff = false;
@@ -87,10 +91,11 @@ final class RunLoop {
             while (true) {
                 int n = 0;
                 for (int i = 0; i < fds.length; i++) {
-                    // Not the status (i == 2): after STARTED the launcher writes only its last records there
-                    // (EXIT, TIMEOUT, CGROUP: a few hundred bytes, far below a pipe's capacity), right before
-                    // it ends; they are read once its pidfd says so. Polling it would cost a wake-up per run.
-                    if (fds[i] >= 0 && i != 2) {
+                    // The status (i == 2) only for a run that ends at the launcher's last record: after STARTED the
+                    // launcher writes only its last records there (TIMEOUT, CGROUP, EXIT: a few hundred bytes, far
+                    // below a pipe's capacity). A run that ends at its init's end reads them once the init's pidfd
+                    // says so: polling them too would cost a wake-up per run (the init's EXIT, then its end).
+                    if (fds[i] >= 0 && (i != 2 || statusPolled)) {
                         pfds.set(n, fds[i], Native.POLLIN);
                         slotOf[n++] = i;
                     }
@@ -123,6 +128,12 @@ final class RunLoop {
                         fds[4] = -1; // not polled again: readable from now on
                         continue;
                     }
+                    if (i == 2) {
+                        // one read (poll said it would not block); at EOF the launcher has ended: its pidfd says
+                        // so too, and the records left are read there
+                        statusPolled = l.status.readAvailable(exits::accept);
+                        continue;
+                    }
                     boolean open = drain(fds[i], scratch, sinks[i]);
                     if (!open) {
                         Sys.closeQuietly(fds[i]);
@@ -142,6 +153,17 @@ final class RunLoop {
                         break;
                     }
                     // no report: the init died before its command; the launcher's end says the rest
+                }
+                if (!early && exits.launcherReported() && !launcherEnded && !killed) {
+                    // the launcher's last record: every process of the sandbox is gone, what they wrote is in the
+                    // pipes already; the launcher's own end is the reaper's to wait for
+                    raw = 0; // unused: the command's status came
+                    for (int i = 0; i < 2; i++) {
+                        finalDrain(fds, i, scratch, sinks[i], l, exits);
+                    }
+                    handOff(l);
+                    handedOff = true;
+                    break;
                 }
                 if (launcherEnded) {
                     // every process of the sandbox is gone: what they wrote is in the pipes already
