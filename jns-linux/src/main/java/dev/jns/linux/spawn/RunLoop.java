@@ -141,22 +141,14 @@ final class RunLoop {
                     }
                 }
                 if (initEnded && !launcherEnded && !killed) {
-                    // the init wrote the command's EXIT before it ended: the records are in the pipe now
+                    // the init wrote the command's EXIT before it ended: the records are in the pipe now (no report:
+                    // the init died before its command; the launcher's end says the rest)
                     l.status.readRemaining(exits::accept);
-                    if (exits.initReported()) {
-                        raw = 0; // unused: the command's status came
-                        for (int i = 0; i < 2; i++) {
-                            finalDrain(fds, i, scratch, sinks[i], l, exits);
-                        }
-                        handOff(l);
-                        handedOff = true;
-                        break;
-                    }
-                    // no report: the init died before its command; the launcher's end says the rest
                 }
-                if (!early && exits.launcherReported() && !launcherEnded && !killed) {
-                    // the launcher's last record: every process of the sandbox is gone, what they wrote is in the
-                    // pipes already; the launcher's own end is the reaper's to wait for
+                // Every process of the sandbox is gone once the init that reported its command has ended (an init's
+                // records are read only then), or once the launcher's last record has come: what they wrote is in
+                // the pipes already, and the launcher's own end is the reaper's to wait for.
+                if ((early ? exits.initReported() : exits.launcherReported()) && !launcherEnded && !killed) {
                     raw = 0; // unused: the command's status came
                     for (int i = 0; i < 2; i++) {
                         finalDrain(fds, i, scratch, sinks[i], l, exits);
