@@ -73,6 +73,21 @@ public final class SpawnBenchmark {
         return v > 0 ? v : otherwise;
     }
 
+    /**
+     * The pause before each timed spawn of the latency rounds. A spawn's returning is not the end of its work: jns's
+     * supervisor exits after run() has returned (the reaper reaps it), ProcessBuilder's reaper thread reaps after
+     * waitFor() has returned, and the kernel tears down what ended. Back to back, that work would land on the next
+     * variant's spawn in the round (on two cores) and flatter whichever variant came before it; after a pause each
+     * spawn starts on a quiet machine. The throughput figures have no pause: there all of it counts.
+     */
+    private static final long PAUSE_NANOS = 3_000_000;
+
+    /** One timed spawn of {@code v} after {@link #PAUSE_NANOS}. */
+    private static long timedAlone(Variant v) {
+        java.util.concurrent.locks.LockSupport.parkNanos(PAUSE_NANOS);
+        return v.once().getAsLong();
+    }
+
     /** The interleaved variants: medians, p90s, the cold first spawn and the ratios. */
     private static void latency(int n, int warmup, long cold) throws Exception {
         Optional<CFloor> floor = CFloor.start();
@@ -93,7 +108,7 @@ public final class SpawnBenchmark {
         long[][] first = new long[variants.size()][early];
         for (int i = 0; i < warmup; i++) {
             for (int v = 0; v < variants.size(); v++) {
-                long t = variants.get(v).once().getAsLong();
+                long t = timedAlone(variants.get(v));
                 if (i < early) {
                     first[v][i] = t;
                 }
@@ -102,7 +117,7 @@ public final class SpawnBenchmark {
         long[][] times = new long[variants.size()][n];
         for (int i = 0; i < n; i++) {
             for (int v = 0; v < variants.size(); v++) {
-                times[v][i] = variants.get(v).once().getAsLong();
+                times[v][i] = timedAlone(variants.get(v));
             }
         }
         if (floor.isPresent()) {
@@ -110,8 +125,9 @@ public final class SpawnBenchmark {
         }
         double[] medians = new double[variants.size()];
         double[] p90 = new double[variants.size()];
-        System.out.printf("spawn + wait of /bin/true, %d interleaved rounds after %d warm-up rounds, %d cores, %s%n", n,
-                warmup, Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+        System.out.printf("spawn + wait of /bin/true, %d interleaved rounds after %d warm-up rounds, %d ms before each "
+                + "spawn, %d cores, %s%n", n, warmup, PAUSE_NANOS / 1_000_000,
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
         for (int v = 0; v < variants.size(); v++) {
             medians[v] = Bench.median(times[v]);
             p90[v] = Bench.percentile(times[v], 0.9);
