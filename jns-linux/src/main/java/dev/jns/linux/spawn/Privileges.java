@@ -1,8 +1,9 @@
 package dev.jns.linux.spawn;
 
+import dev.jns.linux.proc.ProcFiles;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import dev.jns.linux.proc.ProcFiles;
 
 /**
  * Who the JVM is, from {@code /proc/self/status}: effective uid and gid and the effective capabilities that
