@@ -9,7 +9,7 @@ import dev.jns.linux.ffi.Native;
  * or the init killed while the command ran) the end is "launcher lost", never a status of the command's. An init
  * marks its record (b = 1), so the first EXIT of a run with an init is known to be the command's or the init's.
  */
-final class ExitCollector {
+final class ExitCollector implements java.util.function.Consumer<StatusReader.Record> {
     private LinuxNsProcess.Exit first;
     /** Whether the first EXIT is an init's report of its command (b = 1): then it is the command's status for sure. */
     private boolean firstFromInit;
@@ -19,7 +19,12 @@ final class ExitCollector {
     /** Whether the launcher's own EXIT (b = 0: its report of its first process) has come: its last record. */
     private boolean launcherReported;
 
-    void accept(StatusReader.Record r) {
+    /**
+     * Takes one record. The collector is the status reader's sink itself, not a method reference to this: each
+     * reference's call site is linked at its first run, which a JVM's first spawns pay (about a millisecond).
+     */
+    @Override
+    public void accept(StatusReader.Record r) {
         if (r.kind() == StatusReader.CGROUP) {
             cgroupRecord = r.detail();
         }

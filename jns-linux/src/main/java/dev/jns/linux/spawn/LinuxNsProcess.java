@@ -87,7 +87,7 @@ final class LinuxNsProcess extends NsProcess {
                 boolean open;
                 try {
                     // to EOF, which comes when the launcher has killed and reaped what was left of the sandbox
-                    open = status.readAvailable(exits::accept);
+                    open = status.readAvailable(exits);
                 } catch (RuntimeException e) {
                     LOG.debug("reading the status of launcher {} failed", launcher.pid, e);
                     open = false;

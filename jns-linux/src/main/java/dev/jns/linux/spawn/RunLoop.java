@@ -131,7 +131,7 @@ final class RunLoop {
                     if (i == 2) {
                         // one read (poll said it would not block); at EOF the launcher has ended: its pidfd says
                         // so too, and the records left are read there
-                        statusPolled = l.status.readAvailable(exits::accept);
+                        statusPolled = l.status.readAvailable(exits);
                         continue;
                     }
                     boolean open = drain(fds[i], scratch, sinks[i]);
@@ -143,7 +143,7 @@ final class RunLoop {
                 if (initEnded && !launcherEnded && !killed) {
                     // the init wrote the command's EXIT before it ended: the records are in the pipe now (no report:
                     // the init died before its command; the launcher's end says the rest)
-                    l.status.readRemaining(exits::accept);
+                    l.status.readRemaining(exits);
                 }
                 // Every process of the sandbox is gone once the init that reported its command has ended (an init's
                 // records are read only then), or once the launcher's last record has come: what they wrote is in
@@ -235,7 +235,7 @@ final class RunLoop {
     /** Reads what {@code fds[i]} holds without waiting (its writers are gone, or outside the sandbox), to EOF. */
     private static void finalDrain(int[] fds, int i, OutputScratch buf, Capture sink, Spawner.Launched l, ExitCollector exits) {
         if (i == 2 && fds[i] >= 0) {
-            l.status.readRemaining(exits::accept);
+            l.status.readRemaining(exits);
             Sys.closeQuietly(fds[i]);
             fds[i] = -1;
             return;

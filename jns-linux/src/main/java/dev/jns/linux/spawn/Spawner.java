@@ -282,7 +282,9 @@ public final class Spawner {
                 }
             }
             closeAndForget(parentSide, specPipe[1]);
-            early.forEach(status::pushBack);
+            for (StatusReader.Record r : early) {
+                status.pushBack(r);
+            }
             Launched l = new Launched(plan, proc, childPid, childPidfd, ours, status,
                     statusPipe[0], java.util.Collections.unmodifiableMap(ids));
             ok = true;
