@@ -1,6 +1,7 @@
 package dev.jns.linux.doctor;
 
 import dev.jns.linux.proc.ProcFiles;
+import dev.jns.linux.proc.ProcParsers;
 import dev.jns.doctor.DoctorFacts;
 import dev.jns.doctor.DoctorFacts.Helper;
 import dev.jns.linux.ffi.Sys;
@@ -34,11 +35,11 @@ final class FactsReader {
         int filters = -1;
         for (String line : lines("/proc/self/status")) {
             if (line.startsWith("Uid:")) {
-                euid = Long.parseLong(line.split("\\s+")[2]);
+                euid = Long.parseLong(ProcParsers.statusField(line, 2));
             } else if (line.startsWith("Seccomp:")) {
-                seccomp = Integer.parseInt(line.substring(8).trim());
+                seccomp = Integer.parseInt(ProcParsers.statusField(line, 1));
             } else if (line.startsWith("Seccomp_filters:")) {
-                filters = Integer.parseInt(line.substring(16).trim());
+                filters = Integer.parseInt(ProcParsers.statusField(line, 1));
             }
         }
         String user = userName(euid);

@@ -1,6 +1,7 @@
 package dev.jns.linux.spawn;
 
 import dev.jns.linux.proc.ProcFiles;
+import dev.jns.linux.proc.ProcParsers;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -31,35 +32,14 @@ public record Privileges(long euid, long egid, long capEff) {
         long caps = 0;
         for (String line : status.split("\n")) {
             if (line.startsWith("Uid:")) {
-                uid = Long.parseLong(field(line, 2));
+                uid = Long.parseLong(ProcParsers.statusField(line, 2));
             } else if (line.startsWith("Gid:")) {
-                gid = Long.parseLong(field(line, 2));
+                gid = Long.parseLong(ProcParsers.statusField(line, 2));
             } else if (line.startsWith("CapEff:")) {
-                caps = Long.parseUnsignedLong(field(line, 1), 16);
+                caps = Long.parseUnsignedLong(ProcParsers.statusField(line, 1), 16);
             }
         }
         return new Privileges(uid, gid, caps);
-    }
-
-    /** The {@code index}th whitespace-separated word of {@code line} (0: the "Name:" itself). */
-    static String field(String line, int index) {
-        int i = 0;
-        int n = line.length();
-        for (int word = 0; ; word++) {
-            while (i < n && Character.isWhitespace(line.charAt(i))) {
-                i++;
-            }
-            int start = i;
-            while (i < n && !Character.isWhitespace(line.charAt(i))) {
-                i++;
-            }
-            if (start == i) {
-                throw new IllegalArgumentException("no word " + index + " in '" + line + "'");
-            }
-            if (word == index) {
-                return line.substring(start, i);
-            }
-        }
     }
 
     /** What a process of {@code uid}/{@code gid} has after a root process switched to it: no capabilities. */

@@ -8,13 +8,38 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.lists;
 import static org.quicktheories.generators.SourceDSL.longs;
 import static org.quicktheories.generators.SourceDSL.strings;
 
 /** Property tests of the /proc parsers (QuickTheories). */
 class ProcParsersTest {
+    @Test
+    void aStatusFieldIsTheWordAtItsIndexWhateverTheWhitespace() {
+        // words of printable ASCII but the space: no whitespace in them, so no assumption to reject examples
+        qt().forAll(lists().of(strings().betweenCodePoints('!', '~').ofLengthBetween(1, 12)).ofSizeBetween(1, 6),
+                        integers().between(0, 5), integers().between(0, 3))
+                .checkAssert((words, at, pad) -> {
+                    int index = at % words.size();
+                    String[] gaps = {" ", "\t", " \t ", "\t\t"};
+                    StringBuilder line = new StringBuilder(pad == 0 ? "" : gaps[pad]);
+                    for (int i = 0; i < words.size(); i++) {
+                        line.append(i == 0 ? "" : gaps[(i + pad) % gaps.length]).append(words.get(i));
+                    }
+                    line.append(gaps[pad].repeat(pad % 2));
+                    assertThat(ProcParsers.statusField(line.toString(), index)).isEqualTo(words.get(index));
+                });
+    }
+
+    @Test
+    void aMissingStatusFieldIsAnErrorNotAWrongWord() {
+        assertThatThrownBy(() -> ProcParsers.statusField("Uid:\t1000\t1000", 3))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no word 3");
+    }
+
     @Test
     void nsLinkRoundTripsEveryTypeAndInode() {
         qt().forAll(integers().between(0, NamespaceType.values().length - 1), longs().between(0, Long.MAX_VALUE))
