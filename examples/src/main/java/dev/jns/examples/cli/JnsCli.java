@@ -10,6 +10,7 @@ import java.io.PrintWriter;
 import java.lang.ProcessBuilder.Redirect;
 import java.nio.charset.Charset;
 import java.util.Objects;
+import java.util.concurrent.Callable;
 
 /**
  * The {@code jns} command line: {@code unshare}, {@code nsenter} and friends, with util-linux's option
@@ -44,6 +45,8 @@ public final class JnsCli implements Runnable {
     private final Redirect out;
     private final Redirect err;
     private final Charset charset;
+    /** Where jns's own errors go: set by {@link #execute}; see {@link #ownErr()}. */
+    private PrintWriter errors;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -143,34 +146,50 @@ public final class JnsCli implements Runnable {
             System.setProperty(CONVERTERS_EXCLUDES, "java\\.time\\..*,java\\.sql\\..*");
         }
         JnsCli cli = new JnsCli();
-        CommandLine cl = commandLine(cli, args);
-        // picocli's writers use the JVM's default charset (UTF-8 on JDK 18+ whatever the locale): write in the
-        // console's instead
-        cl.setOut(new PrintWriter(new OutputStreamWriter(System.out, cli.charset()), true));
-        cl.setErr(new PrintWriter(new OutputStreamWriter(System.err, cli.charset()), true));
-        System.exit(cl.execute(args));
+        // in the console's charset, not the JVM's default (UTF-8 on JDK 18+ whatever the locale)
+        System.exit(execute(cli, new PrintWriter(new OutputStreamWriter(System.out, cli.charset()), true),
+                new PrintWriter(new OutputStreamWriter(System.err, cli.charset()), true), args));
     }
 
     /**
-     * Runs {@code jns ARGS...} in this JVM and returns the exit code; picocli's messages go to {@code out}
-     * and {@code err}, the programs' streams where {@code cli} says.
+     * Runs {@code jns ARGS...} in this JVM and returns the exit code; jns's own messages (help, lists,
+     * explanations, errors) go to {@code out} and {@code err}, the programs' streams where {@code cli} says.
+     * A line that only runs a program with {@code unshare} or {@code nsenter} is parsed by {@link FastPath}, without
+     * picocli's model; every other line by picocli.
      *
      * @param cli  the CLI, with the programs' streams
-     * @param out  where picocli writes help, lists and explanations
-     * @param err  where picocli writes errors
+     * @param out  where jns writes help, lists and explanations
+     * @param err  where jns writes errors
      * @param args the command line
      * @return the exit code
      */
     public static int execute(JnsCli cli, PrintWriter out, PrintWriter err, String... args) {
-        CommandLine cl = commandLine(cli, args);
-        cl.setOut(out);
-        cl.setErr(err);
+        cli.errors = err;
         try {
+            Callable<Integer> fast = FastPath.parse(cli, args);
+            if (fast != null) {
+                try {
+                    return fast.call();
+                } catch (Exception ex) {
+                    return failed("jns " + args[0], err, ex);
+                }
+            }
+            CommandLine cl = commandLine(cli, args);
+            cl.setOut(out);
+            cl.setErr(err);
             return cl.execute(args);
         } finally {
             out.flush();
             err.flush();
         }
+    }
+
+    /**
+     * Where a command writes jns's own errors: {@link #execute}'s {@code err} (which it gives picocli too), else,
+     * for a command line built by {@link #commandLine(JnsCli)} and run by its caller, picocli's error writer.
+     */
+    PrintWriter ownErr() {
+        return errors != null ? errors : spec.commandLine().getErr();
     }
 
     /**
@@ -234,11 +253,7 @@ public final class JnsCli implements Runnable {
             c.getErr().flush();
             return EXIT_FAILURE;
         });
-        cl.setExecutionExceptionHandler((ex, c, parsed) -> {
-            c.getErr().println(name(c) + ": " + message(ex));
-            c.getErr().flush();
-            return exitCode(ex);
-        });
+        cl.setExecutionExceptionHandler((ex, c, parsed) -> failed(name(c), c.getErr(), ex));
         return cl;
     }
 
@@ -262,6 +277,13 @@ public final class JnsCli implements Runnable {
                 };
             }
         };
+    }
+
+    /** One line for a command's failure, {@code jns unshare: MESSAGE}, and its exit code. */
+    private static int failed(String commandName, PrintWriter err, Exception ex) {
+        err.println(commandName + ": " + message(ex));
+        err.flush();
+        return exitCode(ex);
     }
 
     private static String name(CommandLine c) {

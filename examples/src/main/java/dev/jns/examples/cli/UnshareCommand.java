@@ -169,8 +169,8 @@ public final class UnshareCommand implements Callable<Integer> {
         StatusFds.ended(statusFd, code);
         dev.jns.Outcome o = p.outcome();
         if (o.kind() == dev.jns.Outcome.Kind.OOM_KILLED) {
-            cli.spec.commandLine().getErr().println("jns: " + cmdName(p) + o.describe());
-            cli.spec.commandLine().getErr().flush();
+            cli.ownErr().println("jns: " + cmdName(p) + o.describe());
+            cli.ownErr().flush();
         }
         return code;
     }
