@@ -65,7 +65,8 @@ public final class NsenterCommand implements Callable<Integer> {
                 }
             }
         }
-        if (sel.isEmpty()) {
+        // --all of a process whose namespaces are all ours enters none and runs the program here, as util-linux
+        if (sel.isEmpty() && !all) {
             throw new CliException("no namespace specified (give a type such as --net, or --all with --target)");
         }
         for (Map.Entry<NamespaceType, Optional<Path>> e : sel.entrySet()) {
