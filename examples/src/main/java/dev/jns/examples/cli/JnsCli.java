@@ -245,6 +245,9 @@ public final class JnsCli implements Runnable {
     private static CommandLine configure(CommandLine cl) {
         cl.setHelpFactory(JnsCli::help);
         cl.setStopAtPositional(true);
+        // An argument @FILE is an argument, as util-linux reads it (and FastPath): not a file of arguments to
+        // expand, picocli's default, which would run `jns unshare @x` differently on the two paths.
+        cl.setExpandAtFiles(false);
         cl.setExitCodeExceptionMapper(JnsCli::exitCode);
         cl.setParameterExceptionHandler((ex, args) -> {
             CommandLine c = ex.getCommandLine();

@@ -28,6 +28,19 @@ import static org.quicktheories.generators.SourceDSL.lists;
 class FastPathTest {
     private static final List<String> COMMANDS = List.of("unshare", "nsenter");
 
+    /** A file of arguments (picocli reads {@code @FILE} as one unless told not to): its lines are options. */
+    private static final Path ARGS_FILE = argsFile();
+
+    private static Path argsFile() {
+        try {
+            Path f = java.nio.file.Files.createTempFile("jns-fastpath-args", "");
+            f.toFile().deleteOnExit();
+            return java.nio.file.Files.writeString(f, "-r\n--pid\n");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** picocli's model of {@code jns NAME}. */
     private static CommandSpec model(String name) {
         return JnsCli.commandLine(new JnsCli(), name).getSubcommands().get(name).getCommandSpec();
@@ -137,7 +150,8 @@ class FastPathTest {
             }
         }
         t.addAll(List.of("0", "5", "007", "-5", "1.5", "1.", ".5", "99999999999999999999", "many", "/tmp", "a=b",
-                "", "-", "--", "-rf", "-fr", "-rw", "-Urf", "-mnp", "-at", "-ta", "true", "ps", "-e", "--x=y"));
+                "", "-", "--", "-rf", "-fr", "-rw", "-Urf", "-mnp", "-at", "-ta", "true", "ps", "-e", "--x=y",
+                "@" + ARGS_FILE, "@/no/such/file"));
         return t;
     }
 
