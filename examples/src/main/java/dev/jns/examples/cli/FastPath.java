@@ -68,7 +68,7 @@ final class FastPath {
         }
     }
 
-    /** The options of each command this parser runs, by name (each of an option's names maps to one record). */
+    /** The options of each command this parser runs, by name (all of an option's names map to one {@link Option}). */
     static final Map<String, Map<String, Option>> OPTIONS = Map.of(
             "unshare", options(
                     "-f,--fork", "fork", Kind.FLAG,

@@ -139,6 +139,11 @@ public final class JnsCli implements Runnable {
      * @param args the command line
      */
     public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** What {@link #main} does before it exits: runs {@code jns ARGS...} on this JVM's streams. */
+    static int run(String... args) {
         // picocli registers converters for java.time's and java.sql's types by reflection each run (Class.forName,
         // getDeclaredMethod: about 60 ms of a run, most of the time picocli spends before it parses); no option
         // of jns has such a type. A value the user set is kept.
@@ -147,8 +152,8 @@ public final class JnsCli implements Runnable {
         }
         JnsCli cli = new JnsCli();
         // in the console's charset, not the JVM's default (UTF-8 on JDK 18+ whatever the locale)
-        System.exit(execute(cli, new PrintWriter(new OutputStreamWriter(System.out, cli.charset()), true),
-                new PrintWriter(new OutputStreamWriter(System.err, cli.charset()), true), args));
+        return execute(cli, new PrintWriter(new OutputStreamWriter(System.out, cli.charset()), true),
+                new PrintWriter(new OutputStreamWriter(System.err, cli.charset()), true), args);
     }
 
     /**

@@ -129,6 +129,46 @@ class BinJnsTest {
         assertThat(Files.getLastModifiedTime(archive(target))).isNotEqualTo(made);
     }
 
+    /**
+     * bin/jns rebuilds when a file of a module's src/main (a source, a resource) or a pom is newer than the last
+     * build (the classpath file), and not for a test source or an editor's swap or backup file. The build here is a
+     * stand-in MVN that leaves a mark and fails; java is {@code true}.
+     */
+    @Test
+    void aChangedMainSourceOrPomRebuildsATestSourceDoesNot(@org.junit.jupiter.api.io.TempDir Path root)
+            throws IOException {
+        Files.createDirectories(root.resolve("bin"));
+        Files.copy(Cli.script(), root.resolve("bin/jns"));
+        Files.createDirectories(root.resolve("examples/target/classes/dev/jns/examples/cli"));
+        Path cpFile = Files.writeString(root.resolve("examples/target/classpath.txt"), "/nonexistent.jar");
+        Path mark = root.resolve("built");
+        Path mvn = Files.writeString(root.resolve("mvn"), "#!/bin/sh\ntouch '" + mark + "'\nexit 1\n");
+        mvn.toFile().setExecutable(true);
+        Map<String, String> env = Map.of("JNS_CLASSPATH", "", "JAVA", "/bin/true", "MVN", mvn.toString());
+        FileTime built = FileTime.fromMillis(System.currentTimeMillis() - 60_000);
+        Files.setLastModifiedTime(cpFile, built);
+
+        for (String path : List.of("jns-linux/src/test/java/dev/jns/linux/SomeTest.java", "examples/src/test/c/x.c",
+                "jns-core/src/main/java/dev/jns/.X.java.swp", "examples/src/main/java/X.java~")) {
+            Files.createDirectories(root.resolve(path).getParent());
+            Files.writeString(root.resolve(path), "changed");
+            Cli.Result r = binJnsIn(root, env, "unshare", "true");
+            assertThat(r.code()).as("after a change of %s: %s", path, r.err()).isZero();
+            assertThat(mark).as("a change of %s rebuilds", path).doesNotExist();
+        }
+        for (String path : List.of("jns-linux/src/main/c/x.c", "jns-core/src/main/java/dev/jns/X.java",
+                "examples/src/main/resources/dev/jns/examples/cli/version.properties", "examples/pom.xml", "pom.xml")) {
+            Files.createDirectories(root.resolve(path).getParent());
+            Files.writeString(root.resolve(path), "changed");
+            Cli.Result r = binJnsIn(root, env, "unshare", "true");
+            assertThat(r.code()).as("after a change of %s", path).isEqualTo(1);
+            assertThat(r.err()).contains("jns: building", "the build failed");
+            assertThat(mark).as("a change of %s rebuilds", path).exists();
+            Files.delete(mark);
+            Files.setLastModifiedTime(root.resolve(path), built); // as old as the build again
+        }
+    }
+
     /** The one archive in {@code target}, and no temporary file left. */
     private static Path archive(Path target) throws IOException {
         try (Stream<Path> files = Files.list(target)) {
