@@ -18,11 +18,15 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * with an init in a new pid namespace ends at the init's end, and the reaper reaps the launcher right after
  * ({@link RunLoop}).
  *
- * <p>Once the JVM begins to shut down it polls in slices of {@value #EXIT_SLICE_MS} ms instead of without a
- * timeout. At its end HotSpot waits for every thread that is in a native call to leave it, up to 300 ms for a
- * thread that is not a compiler's (VM_Exit::wait_for_threads_in_native_to_block): a reaper blocked in poll(2)
- * held every JVM that had used {@code Spawn.start()} that long at exit ({@code jns unshare -r true}: 330 ms of
- * its wall time). Shutdown hooks that wait for a process still get its end: the reaper keeps reaping.
+ * <p>Once the JVM begins to shut down its poll(2) no longer blocks: it looks (timeout 0) and, when nothing is
+ * ready, the thread sleeps {@value #EXIT_SLICE_MS} ms in Java. At its end HotSpot waits for every thread that is
+ * in a native call to leave it, in rounds of 10 ms, up to 300 ms for a thread that is not a compiler's
+ * (VM_Exit::wait_for_threads_in_native_to_block): a reaper blocked in poll(2) held every JVM that had used
+ * {@code Spawn.start()} that long at exit ({@code jns unshare -r true}: 330 ms of its wall time), and one that
+ * polled in slices of 5 ms was still found in poll(2) by a round or two (about 16 ms of every such JVM's exit, from
+ * the end of main to exit_group, strace of three runs each against {@code jns --version}). A thread asleep in Java
+ * is not waited for. Shutdown hooks that wait for a process still get its end: the reaper keeps reaping, at most
+ * {@value #EXIT_SLICE_MS} ms late.
  */
 final class Reaper {
     private static final Logger LOG = LoggerFactory.getLogger(Reaper.class);
@@ -35,7 +39,7 @@ final class Reaper {
         boolean readable();
     }
 
-    /** The poll timeout once the JVM is shutting down. */
+    /** The pause between two looks once the JVM is shutting down. */
     static final int EXIT_SLICE_MS = 5;
 
     private static final Reaper INSTANCE = new Reaper();
@@ -59,14 +63,14 @@ final class Reaper {
         }
     }
 
-    /** From now on polls in slices (the JVM is shutting down). */
+    /** From now on polls without blocking, and sleeps in Java between looks (the JVM is shutting down). */
     void exiting() {
         exiting(true);
     }
 
-    /** Whether to poll in slices; wakes the reaper so that its next poll has the new timeout. */
-    void exiting(boolean slices) {
-        exiting = slices;
+    /** Whether to poll without blocking; wakes the reaper so that its next poll has the new timeout. */
+    void exiting(boolean shuttingDown) {
+        exiting = shuttingDown;
         poke(wake[1]);
     }
 
@@ -83,6 +87,15 @@ final class Reaper {
 
     private static void poke(int wakeFd) {
         Sys.tryWrite(wakeFd, new byte[] {1}, 1);
+    }
+
+    /** {@value #EXIT_SLICE_MS} ms asleep in Java. */
+    private static void pause() {
+        try {
+            Thread.sleep(EXIT_SLICE_MS);
+        } catch (InterruptedException e) {
+            // nobody interrupts the reaper to stop it; the flag is cleared, the loop goes on
+        }
     }
 
     private void loop() {
@@ -103,14 +116,19 @@ final class Reaper {
                 pfds.set(i + 1, watches.get(i).fd(), Native.POLLIN);
             }
             int ready;
+            boolean shuttingDown = exiting;
             try {
-                ready = pfds.poll("jns reaper", "poll", watches.size() + 1, exiting ? EXIT_SLICE_MS : -1);
+                ready = pfds.poll("jns reaper", "poll", watches.size() + 1, shuttingDown ? 0 : -1);
             } catch (dev.jns.NamespaceException e) {
                 LOG.debug("jns reaper: {}", e.getMessage()); // EINVAL/ENOMEM: try again, as before
                 continue;
             }
+            if (ready == 0 && shuttingDown) {
+                pause(); // in Java, not in poll(2): see the top
+                continue;
+            }
             if (ready <= 0) {
-                continue; // EINTR, or a slice passed
+                continue; // EINTR
             }
             if (pfds.revents(0) != 0) {
                 Sys.tryRead(wake[0], sink, sink.length);

@@ -11,16 +11,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * Once the JVM shuts down, the reaper polls in slices: HotSpot's exit waits up to 300 ms for every thread that is
- * in a native call, and a reaper blocked in poll(2) without a timeout kept every JVM that used
- * {@code Spawn.start()} that long. Read from the kernel: the poll(2) the reaper thread is blocked in, with its
- * timeout argument ({@code /proc/self/task/TID/syscall}), before and after the shutdown hook's switch.
+ * Once the JVM shuts down, the reaper's poll(2) no longer blocks and it waits asleep in Java instead: HotSpot's exit
+ * waits, in rounds of 10 ms and up to 300 ms, for every thread that is in a native call, and a reaper blocked in
+ * poll(2) without a timeout kept every JVM that used {@code Spawn.start()} that long (one that polled in slices of
+ * 5 ms, a round or two). Read from the kernel: the system call the reaper thread is in, with poll(2)'s timeout
+ * argument ({@code /proc/self/task/TID/syscall}), before and after the shutdown hook's switch.
  */
 class ReaperExitTest {
     private static final String POLL_X86_64 = "7";
 
     @Test
-    void afterTheShutdownHookTheReaperBlocksOnlyInTimedPolls() throws Exception {
+    void afterTheShutdownHookTheReaperNeverBlocksInPoll() throws Exception {
         assumeTrue("amd64".equals(System.getProperty("os.arch")),
                 "reads the x86-64 poll(2) arguments from /proc/self/task/TID/syscall (arm64 has only ppoll)");
         Reaper reaper = Reaper.instance();
@@ -28,12 +29,39 @@ class ReaperExitTest {
         assertThat(awaitPollTimeout(task, -1)).as("the reaper's poll timeout while the JVM runs").isEqualTo(-1);
         try {
             reaper.exiting(true);
-            assertThat(awaitPollTimeout(task, Reaper.EXIT_SLICE_MS)).as("its poll timeout once the JVM shuts down")
-                    .isEqualTo(Reaper.EXIT_SLICE_MS);
+            // the switch is seen once the reaper is no longer in poll(2) with no timeout ...
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (pollTimeout(task) == -1 && System.nanoTime() < deadline) {
+                Thread.sleep(1);
+            }
+            // ... and from then on, over 500 looks, it is never in a poll(2) that blocks, and mostly elsewhere
+            int inPoll = 0;
+            int elsewhere = 0;
+            for (int i = 0; i < 500; i++) {
+                long timeout = pollTimeout(task);
+                if (timeout == Long.MIN_VALUE) {
+                    elsewhere++;
+                } else {
+                    assertThat(timeout).as("the timeout of a poll(2) of the reaper once the JVM shuts down").isZero();
+                    inPoll++;
+                }
+                Thread.sleep(0, 200_000);
+            }
+            assertThat(elsewhere).as("looks that found the reaper not in poll(2) (asleep in Java), of %d",
+                    inPoll + elsewhere).isGreaterThan(inPoll);
         } finally {
             reaper.exiting(false);
         }
         assertThat(awaitPollTimeout(task, -1)).as("back without a timeout").isEqualTo(-1);
+    }
+
+    /** The timeout argument of the poll(2) the thread is in, or Long.MIN_VALUE when it is in another call. */
+    private static long pollTimeout(Path task) throws IOException {
+        String[] f = Files.readString(task.resolve("syscall")).strip().split(" ");
+        if (f.length >= 4 && f[0].equals(POLL_X86_64)) {
+            return (int) Long.parseUnsignedLong(f[3].substring(2), 16); // int timeout: -1 is 0xffffffff...
+        }
+        return Long.MIN_VALUE;
     }
 
     /** The task directory of the thread named jns-reaper. */
