@@ -11,9 +11,9 @@ import java.lang.ProcessBuilder.Redirect;
  * class-data archive ({@code -XX:DumpLoadedClassList}, once after each build), so that the archive serves every
  * later run, whatever the first one was. The CLI runs a program without picocli ({@link FastPath}) and everything
  * else with it; the extra runs are {@code jns --help} (picocli's model of every command), {@code jns unshare --help}
- * (the help of one command, its options drawn) and {@code jns unshare true} ({@code true} in no new namespace,
- * which anyone can run). One JVM makes one list: JDK 19 and later number the classes of a list, and two lists
- * cannot be joined. Exits with the status of {@code jns ARGS...}.
+ * (the help of one command, its options drawn), {@code jns unshare true} ({@code true} in no new namespace, which
+ * anyone can run) and {@code jns lsns} (which only reads /proc). One JVM makes one list: JDK 25's lists number
+ * their classes (JDK 17's do not), and two of them cannot be joined. Exits with the status of {@code jns ARGS...}.
  */
 public final class ClassListRun {
     private ClassListRun() {
@@ -27,7 +27,7 @@ public final class ClassListRun {
     public static void main(String[] args) {
         int status = JnsCli.run(args);
         PrintWriter nowhere = new PrintWriter(Writer.nullWriter());
-        String[][] others = {{"--help"}, {"unshare", "--help"}, {"unshare", "true"}};
+        String[][] others = {{"--help"}, {"unshare", "--help"}, {"unshare", "true"}, {"lsns"}};
         for (String[] other : others) {
             try {
                 JnsCli.execute(new JnsCli(Redirect.from(new File("/dev/null")), Redirect.DISCARD, Redirect.DISCARD),
