@@ -234,7 +234,7 @@ final class FastPath {
     }
 
     /** {@code value} as a {@code type}, or null when it is not in the plainest form of one. */
-    static Object convert(Class<?> type, String value) {
+    private static Object convert(Class<?> type, String value) {
         if (type == String.class) {
             return value;
         }
