@@ -38,9 +38,15 @@ final class ForkServer {
      * Whether this JVM has asked for a server yet. Its first spawn goes without one: a JVM that spawns once (a
      * command-line tool, a build step, a test JVM) does not pay for starting a server it never uses again (one
      * exec of the launcher and a round trip: about 13 ms of a fresh JVM's first spawn, six alternating runs); the
-     * second spawn starts it.
+     * second spawn begins its start.
      */
     private static boolean asked;
+    /**
+     * Whether a server is being started, on the spawner thread. The spawn that asks for a server first does not
+     * wait for it: it, and every spawn until the server is up, spawns the launcher itself (a spawn's own cost; the
+     * server's start, one exec of the launcher and its first answer, was about 10 ms of a JVM's second spawn).
+     */
+    private static boolean starting;
 
     private final int sock;
     private final int pid;
@@ -73,8 +79,8 @@ final class ForkServer {
     }
 
     /**
-     * Starts the launcher through the server; null when no server can be had, or on this JVM's first spawn (the
-     * caller spawns directly).
+     * Starts the launcher through the server; null when no server can be had, on this JVM's first spawn, or while
+     * the server is being started (the caller spawns directly).
      * Throws a {@link NamespaceException} for a failure of this spawn itself (a bad fd, an interrupt, a fork
      * refused by the kernel), {@link Abandoned} when a sent request got no answer in time.
      */
@@ -113,7 +119,10 @@ final class ForkServer {
         }
     }
 
-    /** The current server, started if needed, with one more user; {@code failed} is retired first. */
+    /**
+     * The current server with one more user, or null: on the JVM's first spawn, or when there is none yet (its
+     * start is then begun, in the background). {@code failed} is retired first.
+     */
     private static synchronized ForkServer acquire(ForkServer failed) {
         if (!asked) {
             asked = true;
@@ -124,12 +133,44 @@ final class ForkServer {
             failed.retire();
         }
         if (current == null) {
-            current = start();
+            startInBackground();
+            return null;
         }
-        if (current != null) {
-            current.users++;
-        }
+        current.users++;
         return current;
+    }
+
+    /** Under the class lock: begins a server's start on the spawner thread, unless one is under way. */
+    private static void startInBackground() {
+        if (starting) {
+            return;
+        }
+        starting = true;
+        Spawner.onSpawnerThread(() -> {
+            ForkServer s = null;
+            try {
+                s = start();
+            } catch (RuntimeException e) {
+                // the spawner thread must go on (the servers it started die with it): no server, for now
+                LOG.debug("no fork server: {}", e.toString());
+            } finally {
+                synchronized (ForkServer.class) {
+                    starting = false;
+                    current = s; // null until now: only this task sets a server
+                    ForkServer.class.notifyAll();
+                }
+            }
+        });
+    }
+
+    /**
+     * Waits until no server is being started (for tests that count the JVM's fds and children: a server that
+     * comes up in the middle of a count is not a leak).
+     */
+    static synchronized void awaitStart() throws InterruptedException {
+        while (starting) {
+            ForkServer.class.wait();
+        }
     }
 
     private void release() {
@@ -154,6 +195,7 @@ final class ForkServer {
         }
     }
 
+    /** On the spawner thread: a new server, or null when none can be had. */
     private static ForkServer start() {
         int[] sv;
         try {

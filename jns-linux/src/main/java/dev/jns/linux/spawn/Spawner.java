@@ -47,7 +47,8 @@ public final class Spawner {
         Hints.preload();
     }
 
-    private static final ExecutorService SPAWN_THREAD = Executors.newSingleThreadExecutor(r -> daemon(r, "jns-spawner"));
+    private static final String SPAWNER_NAME = "jns-spawner";
+    private static final ExecutorService SPAWN_THREAD = Executors.newSingleThreadExecutor(r -> daemon(r, SPAWNER_NAME));
     private static final int[] LIFELINE = lifeline();
     private static final Privileges JVM = Privileges.current();
     /**
@@ -480,24 +481,23 @@ public final class Spawner {
     }
 
     /**
-     * Starts the fork server (the launcher with argv "--server") on the spawner thread, with {@code fds} as
-     * its 0..4 and the lifeline as 5. Returns its pid.
+     * Starts the fork server (the launcher with argv "--server") with {@code fds} as its 0..4 and the lifeline as 5;
+     * returns its pid. Only on the spawner thread, in a task of {@link #onSpawnerThread}: PR_SET_PDEATHSIG is per
+     * thread, and that thread lives as long as the JVM.
      */
     static int spawnServer(List<Integer> fds) {
+        if (!Thread.currentThread().getName().equals(SPAWNER_NAME)) {
+            throw new IllegalStateException("the fork server is started on the " + SPAWNER_NAME + " thread only");
+        }
         List<Integer> sources = new ArrayList<>(fds);
         sources.add(LIFELINE[0]);
-        String path = Launcher.get().path();
-        Future<int[]> f = SPAWN_THREAD.submit(() -> SpawnCall.spawn(path, sources, SpawnCall.SERVER_ARGV));
-        try {
-            return check("start the jns fork server", f.get());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw NamespaceException.builder("start the jns fork server").step("posix_spawn").errno(Errno.EINTR)
-                    .cause(e).build();
-        } catch (ExecutionException e) {
-            throw NamespaceException.builder("start the jns fork server").step("posix_spawn")
-                    .detail(e.getCause().toString()).cause(e.getCause()).build();
-        }
+        return check("start the jns fork server",
+                SpawnCall.spawn(Launcher.get().path(), sources, SpawnCall.SERVER_ARGV));
+    }
+
+    /** Runs {@code task} on the spawner thread, after what was given to it before; it must not throw. */
+    static void onSpawnerThread(Runnable task) {
+        SPAWN_THREAD.execute(task);
     }
 
     /**

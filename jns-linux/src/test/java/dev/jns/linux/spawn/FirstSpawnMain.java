@@ -3,8 +3,8 @@ package dev.jns.linux.spawn;
 import dev.jns.Namespaces;
 
 /**
- * A fresh JVM for {@link ForkServerTest}: spawns twice and prints, after each, how many live fork servers
- * ("jns-forkserver") are among its children, e.g. {@code "0 1"}.
+ * A fresh JVM for {@link ForkServerTest}: spawns twice and prints, after each (and after a server's start it
+ * began), how many live fork servers ("jns-forkserver") are among its children, e.g. {@code "0 1"}.
  */
 public final class FirstSpawnMain {
     private FirstSpawnMain() {
@@ -16,6 +16,7 @@ public final class FirstSpawnMain {
             if (Namespaces.spawn().run("/bin/true").exitCode() != 0) {
                 throw new IllegalStateException("/bin/true failed");
             }
+            ServerStarts.settle();
             long servers = ProcessHandle.current().children()
                     .filter(h -> ForkServerTest.comm(h.pid()).equals("jns-forkserver")).count();
             out.append(i == 0 ? "" : " ").append(servers);

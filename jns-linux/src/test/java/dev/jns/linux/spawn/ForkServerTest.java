@@ -44,6 +44,7 @@ class ForkServerTest {
     static long server() throws InterruptedException {
         Namespaces.spawn().run("/bin/true");
         Namespaces.spawn().run("/bin/true");
+        ForkServer.awaitStart(); // a spawn that finds no server begins its start and goes on without it
         // A server killed (by a test, or replaced as stuck under load) stays a zombie child until jns reaps it:
         // count the live ones, and give jns a moment to end a replaced one.
         long deadline = System.nanoTime() + 10_000_000_000L;
@@ -74,7 +75,10 @@ class ForkServerTest {
         assertThat(new ProcessBuilder("kill", "-" + sig, Long.toString(pid)).start().waitFor()).isZero();
     }
 
-    /** A JVM's first spawn goes without a server (a JVM that spawns once never starts one); its second starts one. */
+    /**
+     * A JVM's first spawn goes without a server (a JVM that spawns once never starts one); its second begins one's
+     * start, which is up once the start has ended.
+     */
     @Test
     void theFirstSpawnOfAJvmStartsNoServerTheSecondDoes() throws Exception {
         String javaCmd = ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java");

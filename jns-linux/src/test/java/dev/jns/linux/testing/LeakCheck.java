@@ -1,5 +1,7 @@
 package dev.jns.linux.testing;
 
+import dev.jns.linux.spawn.ServerStarts;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -42,6 +44,7 @@ public final class LeakCheck {
     }
 
     private LeakCheck() {
+        ServerStarts.settle(); // a fork server that comes up during the test is the JVM's, not the test's
         fds = fds();
         fdsAtStart = fdEntries();
         enterThreads = enterThreads();
