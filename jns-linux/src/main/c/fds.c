@@ -8,8 +8,8 @@
 #include "status.h"
 #include "steps.h"
 
-static int null_fd = -1;
-int proc_fd = -1;
+static int null_fd = -1;              /* written before any clone only */
+_Thread_local int proc_fd = -1;       /* C closes its own: per process (sharedvm.c) */
 
 void open_early_fds(void)
 {

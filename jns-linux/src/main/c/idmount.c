@@ -178,6 +178,11 @@ int idmount_take(int index)
     return fd;
 }
 
+int idmount_pending(void)
+{
+    return n_trees > 0;
+}
+
 void idmount_release(void)
 {
     if (n_trees == 0)

@@ -36,6 +36,8 @@ void ids_apply(const struct spec *s);
 void idmount_prepare(const struct spec *s);
 int idmount_take(int index);
 void idmount_release(void);
+/* Whether idmount_prepare made trees for C (S then forks C: it clears them after the clone). */
+int idmount_pending(void);
 int idmap_tree(int tree_fd, int userns_fd);
 
 /* child.c: C's steps; never returns. sync_fd: read end of the sync pipe; sentinel_fd: write
@@ -75,6 +77,10 @@ struct vm_globals {
 };
 pid_t vm_child_start(int (*fn)(void *), void *arg, struct vm_globals *own);
 void vm_child_wait(struct vm_globals *own);
+/* sharedvm.c: C started in this address space (clone with flags | CLONE_VM, on a stack of its own)
+ * with thread-local storage of its own, running fn(arg). The pid, -1 with errno, or -2 when this
+ * machine's TLS layout is not one it can copy (the caller then forks C). */
+pid_t shared_clone(int (*fn)(void *), void *arg, unsigned long flags);
 /* A system call that leaves errno alone: the result, or -errno. */
 long sys_noerrno(long nr, long a, long b, long c, long d, long e);
 
@@ -125,7 +131,7 @@ __attribute__((noreturn)) void server_main(void);
 
 /* fds.c: opens /dev/null and the JVM's /proc (proc_fd) before any join or clone. */
 void open_early_fds(void);
-extern int proc_fd;
+extern _Thread_local int proc_fd;
 /* /dev/null in place of the command's stdio, in S and the init (they must not hold it). */
 void release_stdio(void);
 /* E, right before exec: the PASS_FD fds go to their targets (status and sentinel moved above

@@ -160,15 +160,31 @@ static int c_execs_directly(void)
         && !(spec.options & OPTION_FORCE_INIT);
 }
 
+/* Whether C can run in S's address space for the sandbox's life (sharedvm.c): not when something of S's
+ * own changes between the clone and C's release in ways C would see (a RUN_AS change of S's effective
+ * ids clears the dumpable flag, which belongs to the address space, while newuidmap needs C's; S
+ * clears its idmapped trees), nor where C is made otherwise (a joined pid namespace: nested.c; a
+ * cgroup: clone3; a time namespace: C's vDSO data is its address space's). */
+static int c_shares_memory(void)
+{
+    return !spec.run_as && !idmount_pending() && spec.n_cgroups == 0 && !spec.new_time
+        && !joins_pid_namespace();
+}
+
 struct child_args {
     int sentinel;
     int sfd;
+    int sync;               /* C's end of the sync pipe, or -1 */
+    int close_first[2];     /* S's ends, which C closes first (in its own fd table), or -1 */
 };
 
 static int child_entry(void *arg)
 {
     const struct child_args *a = arg;
-    child_main(&spec, -1, a->sentinel, a->sfd);
+    for (int i = 0; i < 2; i++)
+        if (a->close_first[i] >= 0)
+            close(a->close_first[i]);
+    child_main(&spec, a->sync, a->sentinel, a->sfd);
 }
 
 /* After C has ended (or S was told to end the sandbox): wait for the spec EOF, kill and reap every
@@ -414,8 +430,8 @@ void launcher_main(void)
         report_error(STEP_PRCTL, errno, "PR_SET_CHILD_SUBREAPER");
 
     /* The seccomp filter is compiled here, in S, where the heap is S's own and nothing else runs:
-     * libseccomp allocates, and after the clone C and E must not (the launcher's rule, although
-     * their address spaces are their own copies). E only hands the finished program to the kernel. */
+     * libseccomp allocates, and after the clone C and E must not (the launcher's rule: C may share
+     * S's address space, and E shares C's). E only hands the finished program to the kernel. */
     filter_prepare(&spec);
 
     /* The sync pipe releases C (after the id maps); the sentinel pipe tells S about exec. */
@@ -426,7 +442,9 @@ void launcher_main(void)
 
     /* 7. One clone makes C in all new namespaces at once (a pid namespace needs a new process
      *    anyway). Without any, C shares S's address space until its exec, and S sleeps until then
-     *    (vfork_run: no copy of the address space, which is most of a fork's cost). */
+     *    (vfork_run: no copy of the address space, which is most of a fork's cost). With them, C
+     *    runs in S's address space too where it can, beside S, on a stack and with thread-local
+     *    storage of its own (sharedvm.c); else in a copy of it. */
     debug_stop(STEP_CLONE);
     pid_t c;
     if (direct) {
@@ -436,14 +454,20 @@ void launcher_main(void)
          * pending. */
         if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
             report_error(STEP_PRCTL, errno, "PR_SET_PDEATHSIG(SIGKILL) until the first process's exec");
-        struct child_args args = { .sentinel = sentinel[1], .sfd = sfd };
+        struct child_args args = { .sentinel = sentinel[1], .sfd = sfd, .sync = -1, .close_first = { -1, -1 } };
         c = vfork_run(child_entry, &args);
         if (prctl(PR_SET_PDEATHSIG, SIG_KILL_SANDBOX, 0, 0, 0) < 0)
             report_error(STEP_PRCTL, errno, "PR_SET_PDEATHSIG");
     } else {
-        c = joins_pid_namespace() && (spec.clone_flags & CLONE_NEWPID)
-                ? clone_nested_pid((unsigned long)spec.clone_flags)
-                : cg_clone(&spec, (unsigned long)spec.clone_flags);
+        /* C reads these at its start, while S goes on: static, not on S's stack. */
+        static struct child_args args;
+        args = (struct child_args){ .sentinel = sentinel[1], .sfd = sfd, .sync = sync_pipe[0],
+                                    .close_first = { sync_pipe[1], sentinel[0] } };
+        c = c_shares_memory() ? shared_clone(child_entry, &args, (unsigned long)spec.clone_flags) : -2;
+        if (c == -2)
+            c = joins_pid_namespace() && (spec.clone_flags & CLONE_NEWPID)
+                    ? clone_nested_pid((unsigned long)spec.clone_flags)
+                    : cg_clone(&spec, (unsigned long)spec.clone_flags);
     }
     if (c < 0)
         report_error(STEP_CLONE, errno, "clone with flags 0x%llx",

@@ -15,11 +15,12 @@
 #include "launcher.h"
 #include "steps.h"
 
-int status_fd = FD_STATUS;
-int status_sentinel_fd = -1;
-pid_t status_child = 0;
-int status_drain_spec = 0;
-void (*status_cleanup)(void) = NULL;
+/* Per process, not just per address space: C may run in S's (sharedvm.c). */
+_Thread_local int status_fd = FD_STATUS;
+_Thread_local int status_sentinel_fd = -1;
+_Thread_local pid_t status_child = 0;
+_Thread_local int status_drain_spec = 0;
+_Thread_local void (*status_cleanup)(void) = NULL;
 
 struct record_header {
     uint32_t kind;

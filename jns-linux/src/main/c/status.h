@@ -33,22 +33,24 @@ int status_write_exit(int wait_status, const struct rusage *ru, int from_init);
  * another pid namespace's /proc). Types the kernel lacks are left out. */
 int status_write_nsids(int proc_fd, const char *dir, const char *const *names, int n_names);
 
-/* The status fd: FD_STATUS, until E moves it out of the way of the fds it passes on. */
-extern int status_fd;
+/* The status fd: FD_STATUS, until E moves it out of the way of the fds it passes on. This and the
+ * variables below are thread-local, that is, each process's own even where C shares S's address space
+ * (sharedvm.c). */
+extern _Thread_local int status_fd;
 
 /* The fd of the sentinel pipe's write end while this process holds it, else -1.
  * report_error() writes one byte to it, so S knows exec did not happen. */
-extern int status_sentinel_fd;
+extern _Thread_local int status_sentinel_fd;
 
 /* A child to kill and reap when this process fails (S: C; an init: E), or 0.
  * When status_drain_spec is set, the spec fd is read to EOF before reaping (S only: the JVM
  * must have its pidfd on C before C's pid can be reused). */
-extern pid_t status_child;
-extern int status_drain_spec;
+extern _Thread_local pid_t status_child;
+extern _Thread_local int status_drain_spec;
 
 /* S's cleanup of what it made outside the sandbox (its cgroup), run by report_error after the child is
  * reaped; NULL when there is none. */
-extern void (*status_cleanup)(void);
+extern _Thread_local void (*status_cleanup)(void);
 
 /* The one error path: ERROR record (step, err, printf-style detail), sentinel byte, cleanup,
  * _exit(127). */

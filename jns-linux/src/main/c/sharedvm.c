@@ -1,0 +1,110 @@
+/* C, the sandbox's first process (its init, with a pid namespace), started in S's address space
+ * (CLONE_VM) instead of in a copy of it.
+ *
+ * Why: on this project's machine (a PVM guest, where page-table changes are expensive) a copy of S's
+ * address space cost a sandbox more than any step of its own: the copy of the page tables at C's
+ * clone, C's first writes (copy-on-write faults), and, at the sandbox's end, the teardown of C's
+ * address space, which the kernel does before S hears that C has ended (perf, cpu-clock, 4 s of
+ * spawns: 0.57-0.62 ms of CPU per spawn in the init's exit_mmap alone). Sharing S's cut a spawn of
+ * /bin/true in the benchmark's sandbox by about a quarter (issue 17, session 10).
+ *
+ * What it takes: C runs beside S for the sandbox's whole life, on a stack of its own, so it also gets
+ * thread-local storage of its own (CLONE_SETTLS): a copy of S's TLS block and thread control block,
+ * so that errno and the launcher's per-process state (status.c, fds.c: _Thread_local) are C's own. E,
+ * the init's child, shares C's until its exec, as before (vfork.c). glibc keeps the layout of its
+ * TLS private: the copy is made only when what this process sees matches what glibc's own debugger
+ * descriptors (libthread_db's) and the ELF TLS segment say, else C is forked as before. x86-64 only
+ * (TLS variant II: the block lies below the thread pointer); other machines fork C. Neither S nor C
+ * may touch the heap once C exists (the launcher's rule for every child in a shared address space). */
+#include <errno.h>
+#include <link.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "launcher.h"
+
+#if defined(__x86_64__)
+/* glibc's descriptors of its own structures for libthread_db (nptl_db): the size of struct pthread (the
+ * TCB), and {bits, count, offset} of its tid field. */
+extern const uint32_t _thread_db_sizeof_pthread;
+extern const uint32_t _thread_db_pthread_tid[3];
+
+static char c_stack[256 * 1024] __attribute__((aligned(16))) LAUNCHER_LARGE;
+/* C's TLS block (below its thread pointer) and TCB (at it), and its DTV: 64 slots of two words, as
+ * glibc's static one. */
+static char c_tls[8192] __attribute__((aligned(64)));
+static uintptr_t c_dtv[2 * 64];
+
+static size_t tls_memsz, tls_align;
+
+static int find_tls(struct dl_phdr_info *info, size_t size, void *data)
+{
+    (void)size;
+    (void)data;
+    for (int i = 0; i < info->dlpi_phnum; i++)
+        if (info->dlpi_phdr[i].p_type == PT_TLS) {
+            tls_memsz = info->dlpi_phdr[i].p_memsz;
+            tls_align = info->dlpi_phdr[i].p_align;
+        }
+    return 1;   /* the first object is the launcher itself (static) */
+}
+
+/* C's thread pointer: a copy of this thread's TLS block and TCB with the TCB's self pointers and the
+ * DTV's slot of the launcher moved to the copy; NULL when the layout is not what it should be. */
+static char *copy_tls(void)
+{
+    char *tp = __builtin_thread_pointer();
+    size_t tcb = _thread_db_sizeof_pthread;
+    tls_memsz = 0;
+    tls_align = 1;
+    dl_iterate_phdr(find_tls, NULL);
+    size_t align = tls_align ? tls_align : 1;
+    size_t off = (tls_memsz + align - 1) / align * align;   /* the launcher's block: tp - off .. tp */
+    size_t start = (off + 63) & ~(size_t)63;                /* the copy's tp, 64-aligned as glibc's TCB */
+    if (align > 64 || tcb < 24 || _thread_db_pthread_tid[2] + sizeof(pid_t) > tcb
+        || start + tcb > sizeof c_tls)
+        return NULL;
+    /* The layout this relies on: errno in the block, the TCB's first and third words pointing at it
+     * (tcbhead_t's tcb and self), the DTV's slot 1 (the launcher) at the block. */
+    char *err = (char *)&errno;
+    uintptr_t *dtv = *(uintptr_t **)(tp + 8);
+    if (err < tp - off || err >= tp || *(char **)tp != tp || *(char **)(tp + 16) != tp || dtv == NULL
+        || dtv[-2] + 2 > sizeof c_dtv / (2 * sizeof(uintptr_t)) || (char *)dtv[2] != tp - off)
+        return NULL;
+    char *ntp = c_tls + start;
+    memcpy(ntp - off, tp - off, off + tcb);
+    memcpy(c_dtv, dtv - 2, (dtv[-2] + 2) * 2 * sizeof(uintptr_t));
+    uintptr_t *ndtv = c_dtv + 2;
+    ndtv[2] = (uintptr_t)(ntp - off);
+    *(char **)ntp = ntp;
+    *(uintptr_t **)(ntp + 8) = ndtv;
+    *(char **)(ntp + 16) = ntp;
+    return ntp;
+}
+
+pid_t shared_clone(int (*fn)(void *), void *arg, unsigned long flags)
+{
+    char *ntp = copy_tls();
+    if (ntp == NULL)
+        return -2;
+    /* The top of C's stack written in one call rather than faulted page by page (prefault.c says
+     * why); best effort. */
+    (void)!madvise(c_stack + sizeof c_stack - 4 * 4096, 4 * 4096, MADV_POPULATE_WRITE);
+    pid_t *tid = (pid_t *)(ntp + _thread_db_pthread_tid[2]);
+    /* CLONE_CHILD_SETTID: the copy's tid is C's own (as C sees it), as glibc keeps for a thread. */
+    return clone(fn, c_stack + sizeof c_stack,
+                 (int)(flags | CLONE_VM | CLONE_SETTLS | CLONE_CHILD_SETTID | SIGCHLD), arg, NULL, ntp, tid);
+}
+#else
+pid_t shared_clone(int (*fn)(void *), void *arg, unsigned long flags)
+{
+    (void)fn;
+    (void)arg;
+    (void)flags;
+    return -2;
+}
+#endif
