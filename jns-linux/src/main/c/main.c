@@ -160,11 +160,14 @@ static int c_execs_directly(void)
         && !(spec.options & OPTION_FORCE_INIT);
 }
 
-/* Whether C can run in S's address space for the sandbox's life (sharedvm.c): not when something of S's
- * own changes between the clone and C's release in ways C would see (a RUN_AS change of S's effective
- * ids clears the dumpable flag, which belongs to the address space, while newuidmap needs C's; S
- * clears its idmapped trees), nor where C is made otherwise (a joined pid namespace: nested.c; a
- * cgroup: clone3; a time namespace: C's vDSO data is its address space's). */
+/* Whether C can run in S's address space for the sandbox's life (sharedvm.c). Not with RUN_AS: there the
+ * processes that would share it take the target's ids (C its effective ones, E all of them before its
+ * exec), and no process of the target uid may come near S's memory, which has the caller's privileges
+ * (SupervisorFootholdTest's attacker); S's change back of its own ids would also clear the dumpable
+ * flag, which belongs to the address space, while newuidmap (run as the target) needs C's. Not when S
+ * clears what C still needs after the clone (its idmapped trees), nor where C is made otherwise (a
+ * joined pid namespace: nested.c; a cgroup: clone3; a time namespace: C's vDSO data is its address
+ * space's). */
 static int c_shares_memory(void)
 {
     return !spec.run_as && !idmount_pending() && spec.n_cgroups == 0 && !spec.new_time

@@ -17,7 +17,7 @@ import java.util.stream.Stream;
 /**
  * Many sandboxes alive at once ({@code sleep} in each): the memory each costs and the spawn latency beside
  * them. Per sandbox, jns runs a supervisor (the launcher, forked from the fork server) and an init (PID 1 of
- * the new pid namespace); their resident memory is read from {@code /proc/PID/status} (VmRSS: every page
+ * the new pid namespace, since session 10 in the supervisor's address space, which the report says); their resident memory is read from {@code /proc/PID/status} (VmRSS: every page
  * mapped, shared ones whole) and {@code /proc/PID/smaps_rollup} (Pss: shared pages divided among the
  * processes that share them, the fairer figure for a static binary forked many times). Every process is ended
  * at the end ({@link NsProcess#close()}), and the report says whether any survived.
@@ -43,14 +43,16 @@ final class LiveSandboxes {
             Memory init = new Memory();
             Memory command = new Memory();
             Set<Long> supervisors = new HashSet<>();
+            int sharing = 0;
             for (NsProcess p : alive) {
                 ProcessHandle first = p.toHandle();
                 init.add(first.pid());
                 Optional<ProcessHandle> parent = first.parent();
-                parent.ifPresent(s -> {
-                    supervisor.add(s.pid());
-                    supervisors.add(s.pid());
-                });
+                if (parent.isPresent()) {
+                    supervisor.add(parent.get().pid());
+                    supervisors.add(parent.get().pid());
+                    sharing += sameAddressSpace(first.pid(), parent.get().pid()) ? 1 : 0;
+                }
                 children(first.pid()).forEach(command::add);
             }
             long[] busy = Bench.times(warmup, rounds, Bench::sandboxTrue);
@@ -59,6 +61,12 @@ final class LiveSandboxes {
                     + "Pss %s kB; %d fds in the JVM per live sandbox%n", count, Arrays.stream(starts).sum() / 1e9, Bench.median(starts), supervisor.name,
                     init.name, supervisor.rss(), init.rss(), supervisor.pss(), init.pss(), command.name, command.rss(),
                     command.pss(), fdsPer);
+            if (sharing > 0) {
+                // the same pages seen from two processes: once per sandbox, not twice
+                System.out.printf(Locale.ROOT, "  the init runs in its supervisor's address space in %d of %d sandboxes: there "
+                        + "the two figures are the same pages (per sandbox VmRSS %s kB, Pss %s kB, not their sums)%n", sharing,
+                        alive.size(), supervisor.rss(), supervisor.pss());
+            }
             // the supervisors are the JVM's children (the fork server clones them with CLONE_PARENT); the JVM's
             // other child is the fork server, shared by all
             ProcessHandle.current().children().filter(c -> !supervisors.contains(c.pid())).forEach(c -> {
@@ -91,6 +99,19 @@ final class LiveSandboxes {
             return Stream.of(list.trim().split("\\s+")).filter(t -> !t.isEmpty()).map(Long::valueOf).toList();
         } catch (IOException e) {
             return ProcessHandle.of(pid).stream().flatMap(ProcessHandle::children).map(ProcessHandle::pid).toList();
+        }
+    }
+
+    /**
+     * Whether two processes look at one address space: their {@code smaps_rollup} (the sums over the address
+     * space's mappings) read alike, which a fork's copy does not once either has written a page of its own.
+     */
+    private static boolean sameAddressSpace(long a, long b) {
+        try {
+            return Files.readString(Path.of("/proc", Long.toString(a), "smaps_rollup"))
+                    .equals(Files.readString(Path.of("/proc", Long.toString(b), "smaps_rollup")));
+        } catch (IOException e) {
+            return false;
         }
     }
 
