@@ -160,7 +160,11 @@ static int c_execs_directly(void)
         && !(spec.options & OPTION_FORCE_INIT);
 }
 
-/* Whether C can run in S's address space for the sandbox's life (sharedvm.c). Not with RUN_AS: there the
+/* Whether C can run in S's address space for the sandbox's life (sharedvm.c). Only for a root S: the init
+ * of a rootless JVM stays dumpable (the JVM opens the namespace files in /proc/INIT), so the command, of
+ * the same uid and in the same user namespace, may ptrace it, and in S's address space that would reach
+ * S, outside every namespace of the sandbox; a root S and its init are not dumpable before the command
+ * runs. Not with RUN_AS: there the
  * processes that would share it take the target's ids (C its effective ones, E all of them before its
  * exec), and no process of the target uid may come near S's memory, which has the caller's privileges
  * (SupervisorFootholdTest's attacker); S's change back of its own ids would also clear the dumpable
@@ -170,8 +174,8 @@ static int c_execs_directly(void)
  * space's). */
 static int c_shares_memory(void)
 {
-    return !spec.run_as && !idmount_pending() && spec.n_cgroups == 0 && !spec.new_time
-        && !joins_pid_namespace();
+    return launcher_privileged && !spec.run_as && !idmount_pending() && spec.n_cgroups == 0
+        && !spec.new_time && !joins_pid_namespace();
 }
 
 struct child_args {
