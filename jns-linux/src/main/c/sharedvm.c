@@ -1,5 +1,6 @@
 /* C, the sandbox's first process (its init, with a pid namespace), started in S's address space
- * (CLONE_VM) instead of in a copy of it.
+ * (CLONE_VM) instead of in a copy of it, where main.c's c_shares_memory allows (a root S, and no RUN_AS:
+ * nothing of another uid may reach S's memory through C).
  *
  * Why: on this project's machine (a PVM guest, where page-table changes are expensive) a copy of S's
  * address space cost a sandbox more than any step of its own: the copy of the page tables at C's
