@@ -470,7 +470,14 @@ void launcher_main(void)
         static struct child_args args;
         args = (struct child_args){ .sentinel = sentinel[1], .sfd = sfd, .sync = sync_pipe[0],
                                     .close_first = { sync_pipe[1], sentinel[0] } };
-        c = c_shares_memory() ? shared_clone(child_entry, &args, (unsigned long)spec.clone_flags) : -2;
+        int shares = c_shares_memory();
+        /* Not dumpable from before C exists: C's address space is S's, and C may live in a user namespace
+         * that others share (a joined one), whose root could otherwise ptrace C in the moment before S
+         * would clear the flag (step 8). A root S needs it for nothing: it writes C's maps and reads C's
+         * /proc with its own privileges. */
+        if (shares && prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+            report_error(STEP_PRCTL, errno, "PR_SET_DUMPABLE 0 before the first process's clone");
+        c = shares ? shared_clone(child_entry, &args, (unsigned long)spec.clone_flags) : -2;
         if (c == -2)
             c = joins_pid_namespace() && (spec.clone_flags & CLONE_NEWPID)
                     ? clone_nested_pid((unsigned long)spec.clone_flags)
