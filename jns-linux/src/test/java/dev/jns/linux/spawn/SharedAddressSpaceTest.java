@@ -68,15 +68,6 @@ class SharedAddressSpaceTest {
         Assumptions.assumeTrue(Probe.root(), "needs root: kcmp(2) of a supervisor that is not dumpable");
     }
 
-    private static long parent(long pid) throws Exception {
-        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-            if (line.startsWith("PPid:")) {
-                return Long.parseLong(line.substring(5).trim());
-            }
-        }
-        throw new AssertionError("no PPid for " + pid);
-    }
-
     private static String kcmpVm(long a, long b) throws Exception {
         Process p = new ProcessBuilder("python3", "-c", KCMP, Long.toString(a), Long.toString(b))
                 .redirectErrorStream(true).start();
@@ -89,9 +80,9 @@ class SharedAddressSpaceTest {
     private static String initAgainstSupervisor(Spawn spawn) throws Exception {
         try (NsProcess p = spawn.start("sh", "-c", "read x || true")) {
             long init = p.pid();
-            long supervisor = parent(init);
-            assertThat(Files.readString(Path.of("/proc/" + init + "/comm")).trim()).isEqualTo("jns-init");
-            assertThat(Files.readString(Path.of("/proc/" + supervisor + "/comm")).trim()).isEqualTo("jns-launcher");
+            long supervisor = ForkServerTest.parent(init);
+            assertThat(ForkServerTest.comm(init)).isEqualTo("jns-init");
+            assertThat(ForkServerTest.comm(supervisor)).isEqualTo("jns-launcher");
             String r = kcmpVm(init, supervisor);
             p.getOutputStream().close();
             assertThat(p.waitFor()).isZero();
