@@ -110,7 +110,14 @@ public final class Spawn {
     private long captureLimit = DEFAULT_CAPTURE_LIMIT;
 
     static {
-        SpawnSpec.Access.set(Spawn::toSpec);
+        // a class, not a method reference: this runs in a JVM's first spawn, where the first lambda of the JVM
+        // would start the lambda machinery (about 8 ms) and each one's class is spun
+        SpawnSpec.Access.set(new SpawnSpec.Access.Bridge() {
+            @Override
+            public SpawnSpec toSpec(Spawn spawn, String... command) {
+                return spawn.toSpec(command);
+            }
+        });
     }
 
     Spawn() {

@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * A seccomp filter for a spawned command: which system calls it may not make. An immutable value handed to
@@ -47,7 +46,6 @@ public final class SeccompFilter {
     /** At most this many instructions in a BPF program (the kernel's BPF_MAXINSNS). */
     public static final int MAX_BPF_INSTRUCTIONS = 4096;
 
-    private static final Pattern NAME = Pattern.compile("[a-z0-9_]{1,63}");
     private static final SeccompFilter NONE = new SeccompFilter(false, false, List.of(), null);
     private static final SeccompFilter DEFAULTS = new SeccompFilter(true, true, List.of(), null);
 
@@ -183,7 +181,7 @@ public final class SeccompFilter {
         /** Checks the fields. */
         public Rule {
             Objects.requireNonNull(action, "action");
-            if (syscall == null || !NAME.matcher(syscall).matches()) {
+            if (!isSyscallName(syscall)) {
                 throw new InvalidSpecException("security.seccomp", "system call name \"" + syscall
                         + "\" is not 1..63 characters of [a-z0-9_]", "use the kernel's name, e.g. \"ptrace\"");
             }
@@ -308,5 +306,23 @@ public final class SeccompFilter {
         }
         return "SeccompFilter[" + (defaultRefusals ? "defaults" : "no defaults") + ", " + rules.size() + " rules"
                 + (bpf == null ? "" : ", BPF " + bpf.length / 8 + " instructions") + "]";
+    }
+
+    /**
+     * Whether {@code s} is 1..63 characters of [a-z0-9_], the form of a system call's name. A loop, not a regular
+     * expression: this class is loaded by every spawn's defaults, and a JVM's first Pattern costs its first spawn
+     * several milliseconds (java.util.regex's classes and lambdas).
+     */
+    static boolean isSyscallName(String s) {
+        if (s == null || s.isEmpty() || s.length() > 63) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_')) {
+                return false;
+            }
+        }
+        return true;
     }
 }

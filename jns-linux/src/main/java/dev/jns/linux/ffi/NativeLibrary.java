@@ -69,8 +69,13 @@ final class NativeLibrary {
             // java.io, not Files.newOutputStream: that one loads some 20 classes of NIO's channels in a fresh JVM
             // (about 4 ms of its first spawn). CREATE_NEW is not needed: the directory is this call's own, 0700.
             try (OutputStream out = new FileOutputStream(file.toFile())) {
-                JarImages.copy(NativeLibrary.class, what, RESOURCE, "native library",
-                        (chunk, n) -> out.write(chunk, 0, n));
+                // a class, not a lambda: the first spawn's path (see Sys.Hint)
+                JarImages.copy(NativeLibrary.class, what, RESOURCE, "native library", new JarImages.Sink() {
+                    @Override
+                    public void write(byte[] chunk, int n) throws IOException {
+                        out.write(chunk, 0, n);
+                    }
+                });
             } catch (UncheckedIOException e) {
                 throw e.getCause();
             }

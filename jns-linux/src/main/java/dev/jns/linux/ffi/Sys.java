@@ -22,20 +22,38 @@ public final class Sys {
     private Sys() {
     }
 
-    /** Makes the hint of a failure from its errno (null: none). */
+    /**
+     * Makes the hint of a failure from its errno (null: none). The constants are classes, not lambdas: they are
+     * made in a JVM's first spawn, where each lambda's class would be spun (see {@code Spawner.SPAWN_THREAD}).
+     */
     @FunctionalInterface
     public interface Hint {
         /** No hint. */
-        Hint NONE = errno -> null;
+        Hint NONE = always(null);
 
         /** A full fd table (EMFILE) or file table (ENFILE): the one wording of that hint in jns. */
-        Hint TOO_MANY_FILES = errno -> errno == Errno.EMFILE
-                ? "this JVM has too many open files (RLIMIT_NOFILE, ulimit -n): close handles, processes and "
-                        + "streams you no longer need, or raise the limit"
-                : errno == Errno.ENFILE ? "the system-wide open file limit (fs.file-max) is reached" : null;
+        Hint TOO_MANY_FILES = new Hint() {
+            @Override
+            public String of(int errno) {
+                return errno == Errno.EMFILE
+                        ? "this JVM has too many open files (RLIMIT_NOFILE, ulimit -n): close handles, processes and "
+                                + "streams you no longer need, or raise the limit"
+                        : errno == Errno.ENFILE ? "the system-wide open file limit (fs.file-max) is reached" : null;
+            }
+        };
 
         /** The hint for {@code errno}, or null. */
         String of(int errno);
+
+        /** The same hint, {@code text} (null: none), whatever the errno. */
+        static Hint always(String text) {
+            return new Hint() {
+                @Override
+                public String of(int errno) {
+                    return text;
+                }
+            };
+        }
     }
 
     /**

@@ -5,8 +5,6 @@ import dev.jns.NamespaceException;
 import dev.jns.linux.ffi.Native;
 import dev.jns.linux.ffi.Sys;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.List;
 
@@ -23,7 +21,6 @@ import java.util.List;
  * PR_SET_PDEATHSIG on the spawner thread).
  */
 final class ForkServer {
-    private static final Logger LOG = LoggerFactory.getLogger(ForkServer.class);
     /** How long a request may wait for the server (send and reply), in ms: {@code jns.forkServer.timeoutMs}. */
     static final int BOUND_MS = Integer.getInteger("jns.forkServer.timeoutMs", 1000);
     /** The slice in which waits look at the thread's interrupt flag. */
@@ -146,21 +143,29 @@ final class ForkServer {
             return;
         }
         starting = true;
-        Spawner.onSpawnerThread(() -> {
-            ForkServer s = null;
-            try {
-                s = start();
-            } catch (RuntimeException e) {
-                // the spawner thread must go on (the servers it started die with it): no server, for now
-                LOG.debug("no fork server: {}", e.toString());
-            } finally {
-                synchronized (ForkServer.class) {
-                    starting = false;
-                    current = s; // null until now: only this task sets a server
-                    ForkServer.class.notifyAll();
-                }
+        Spawner.onSpawnerThread(new Runnable() { // not a lambda: see Spawner.SPAWN_THREAD
+            @Override
+            public void run() {
+                startHere();
             }
         });
+    }
+
+    /** The spawner thread's task of {@link #startInBackground}. */
+    private static void startHere() {
+        ForkServer s = null;
+        try {
+            s = start();
+        } catch (RuntimeException e) {
+            // the spawner thread must go on (the servers it started die with it): no server, for now
+            Logs.FORK_SERVER.debug("no fork server: {}", e.toString());
+        } finally {
+            synchronized (ForkServer.class) {
+                starting = false;
+                current = s; // null until now: only this task sets a server
+                ForkServer.class.notifyAll();
+            }
+        }
     }
 
     /**
@@ -201,12 +206,12 @@ final class ForkServer {
         try {
             sv = Sys.seqpacketPair("start the jns fork server", "socketpair");
         } catch (NamespaceException e) {
-            LOG.debug("no fork server: {}", e.getMessage());
+            Logs.FORK_SERVER.debug("no fork server: {}", e.getMessage());
             return null;
         }
         int devNull = Sys.tryOpen("/dev/null", Native.O_RDWR, 0);
         if (devNull < 0) {
-            LOG.debug("no fork server: open /dev/null: {}", Errno.name(-devNull));
+            Logs.FORK_SERVER.debug("no fork server: open /dev/null: {}", Errno.name(-devNull));
             Sys.closeQuietly(sv[0]);
             Sys.closeQuietly(sv[1]);
             return null;
@@ -214,10 +219,10 @@ final class ForkServer {
         try {
             int pid = Spawner.spawnServer(List.of(devNull, devNull, devNull, sv[1], devNull));
             int pidfd = Sys.tryPidfdOpen(pid);
-            LOG.debug("started the jns fork server, pid {}", pid);
+            Logs.FORK_SERVER.debug("started the jns fork server, pid {}", pid);
             return new ForkServer(Sys.moveAtOrAbove(sv[0], 3), pid, pidfd);
         } catch (NamespaceException e) {
-            LOG.debug("no fork server: {}", e.getMessage());
+            Logs.FORK_SERVER.debug("no fork server: {}", e.getMessage());
             Sys.closeQuietly(sv[0]);
             return null;
         } finally {
@@ -297,8 +302,8 @@ final class ForkServer {
                 }
                 if (w == Wait.TIMED_OUT) {
                     Sys.closeQuietly(reply[0]);
-                    LOG.debug("fork server {} is stuck (stopped, or no answer to anyone for {} ms): replacing it", pid,
-                        BOUND_MS);
+                    Logs.FORK_SERVER.debug("fork server {} is stuck (stopped, or no answer to anyone for {} ms): "
+                            + "replacing it", pid, BOUND_MS);
                     return null;
                 }
             }
@@ -307,7 +312,7 @@ final class ForkServer {
         }
         if (err == EPIPE || err == ECONNRESET || err == ENOTCONN || err == ECONNREFUSED) {
             Sys.closeQuietly(reply[0]);
-            LOG.debug("fork server {} is gone ({}): replacing it", pid, Errno.name(err));
+            Logs.FORK_SERVER.debug("fork server {} is gone ({}): replacing it", pid, Errno.name(err));
             return null;
         }
         if (err != 0) {
@@ -323,8 +328,8 @@ final class ForkServer {
             if (w == Wait.INTERRUPTED) {
                 throw interrupted(what);
             }
-            LOG.debug("fork server {} is stuck (stopped, or no answer to anyone for {} ms): replacing it, and "
-                    + "starting this spawn over", pid, BOUND_MS);
+            Logs.FORK_SERVER.debug("fork server {} is stuck (stopped, or no answer to anyone for {} ms): "
+                    + "replacing it, and starting this spawn over", pid, BOUND_MS);
             throw new Abandoned();
         }
         FdMessage.Received r = FdMessage.receive(reply[0], 2);
@@ -332,7 +337,8 @@ final class ForkServer {
         Sys.closeQuietly(reply[0]);
         if (r.words() == null || r.words().length < 2) {
             Sys.closeQuietly(r.fd());
-            LOG.debug("fork server {} ended without answering: replacing it, and starting this spawn over", pid);
+            Logs.FORK_SERVER.debug("fork server {} ended without answering: replacing it, and starting this spawn "
+                    + "over", pid);
             throw new Abandoned();
         }
         int sPid = r.words()[0];

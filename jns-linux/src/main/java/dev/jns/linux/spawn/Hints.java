@@ -62,17 +62,17 @@ final class Hints {
     private static java.util.List<String> packageClassesInADirectory() {
         String pkg = Hints.class.getPackageName();
         java.util.List<String> names = new java.util.ArrayList<>();
-        java.net.URL self = Hints.class.getResource("Hints.class");
+        java.io.File origin = dev.jns.linux.ffi.JarImages.origin(Hints.class);
         try {
-            if (self != null && self.getProtocol().equals("file")) {
-                java.io.File[] files = new java.io.File(self.toURI()).getParentFile().listFiles();
+            if (origin != null && origin.isDirectory()) {
+                java.io.File[] files = new java.io.File(origin, pkg.replace('.', '/')).listFiles();
                 for (java.io.File f : files == null ? new java.io.File[0] : files) {
                     if (f.getName().endsWith(".class")) {
                         names.add(pkg + "." + f.getName().substring(0, f.getName().length() - 6));
                     }
                 }
             }
-        } catch (java.net.URISyntaxException | RuntimeException e) {
+        } catch (RuntimeException e) {
             // the explicit list in preload still applies
         }
         names.remove("dev.jns.linux.spawn.package-info");

@@ -498,7 +498,7 @@ public final class LaunchPlan {
         SeccompFilter filter = sb.security().seccomp(sb.confines());
         boolean noUserns = sb.security().disableNestedUserNamespaces();
         if (!filter.defaultRefusals() && filter.rules().isEmpty() && !noUserns) {
-            filter.bpf().ifPresent(p -> e.raw(SpecEncoder.T_SECCOMP_BPF, p));
+            encodeBpf(e, filter);
             return;
         }
         int flags = (filter.defaultRefusals() ? SpecEncoder.SECCOMP_DEFAULT : 0)
@@ -519,7 +519,14 @@ public final class LaunchPlan {
             };
             e.seccompRule(action, r.errno(), conditions, r.syscall());
         }
-        filter.bpf().ifPresent(p -> e.raw(SpecEncoder.T_SECCOMP_BPF, p));
+        encodeBpf(e, filter);
+    }
+
+    /** The SECCOMP_BPF record of a filter that has a program of the caller's (no lambda: the first spawn's path). */
+    private static void encodeBpf(SpecEncoder e, SeccompFilter filter) {
+        if (filter.bpf().isPresent()) {
+            e.raw(SpecEncoder.T_SECCOMP_BPF, filter.bpf().get());
+        }
     }
 
     /** The capabilities the command keeps, as a mask: what lifts the default filter's capability-bound refusals. */

@@ -68,9 +68,15 @@ final class Launcher {
     private static Launcher load() {
         String what = "load the jns launcher";
         int fd = Sys.memfdCreate(what, "jns-launcher",
-                e -> "the kernel is older than 3.17 or memfds are forbidden here");
+                Sys.Hint.always("the kernel is older than 3.17 or memfds are forbidden here"));
         try {
-            JarImages.copy(Launcher.class, what, RESOURCE, "launcher", (chunk, n) -> Sys.writeFully(what, fd, chunk, n));
+            // a class, not a lambda: the first spawn's path (see Spawner.SPAWN_THREAD)
+            JarImages.copy(Launcher.class, what, RESOURCE, "launcher", new JarImages.Sink() {
+                @Override
+                public void write(byte[] chunk, int n) {
+                    Sys.writeFully(what, fd, chunk, n);
+                }
+            });
             int seals = Native.F_SEAL_SEAL | Native.F_SEAL_SHRINK | Native.F_SEAL_GROW | Native.F_SEAL_WRITE;
             Sys.fcntl(what, "seal the memfd", fd, Native.F_ADD_SEALS, seals, Sys.Hint.NONE);
             if ("2".equals(ProcFiles.read("/proc/sys/vm/memfd_noexec"))) {

@@ -10,8 +10,6 @@ import dev.jns.Outcome;
 import dev.jns.linux.ffi.Native;
 import dev.jns.linux.ffi.Sys;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -35,7 +33,6 @@ import java.util.concurrent.TimeoutException;
  * reuse.
  */
 final class LinuxNsProcess extends NsProcess {
-    private static final Logger LOG = LoggerFactory.getLogger(LinuxNsProcess.class);
 
     /**
      * The command's end; {@code timeoutSignal} is the last signal the launcher's timeout sent, 0 if none;
@@ -89,7 +86,7 @@ final class LinuxNsProcess extends NsProcess {
                     // to EOF, which comes when the launcher has killed and reaped what was left of the sandbox
                     open = status.readAvailable(exits);
                 } catch (RuntimeException e) {
-                    LOG.debug("reading the status of launcher {} failed", launcher.pid, e);
+                    Logs.PROCESS.debug("reading the status of launcher {} failed", launcher.pid, e);
                     open = false;
                 }
                 if (!open) {
@@ -120,7 +117,7 @@ final class LinuxNsProcess extends NsProcess {
         }
         cgroupUsage = usage(plan, exits.cgroupRecord());
         Exit result = exits.result(raw, launcher.pid, plan.hasInit(), killedByUs);
-        LOG.debug("{}: ended with {}", plan.spec.describe(),
+        Logs.PROCESS.debug("{}: ended with {}", plan.spec.describe(),
                 result.lost() != null ? result.lost() : ExitStatus.describe(result.rawStatus()));
         exit.complete(result);
     }

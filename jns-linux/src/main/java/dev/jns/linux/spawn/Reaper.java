@@ -4,8 +4,6 @@ import dev.jns.linux.ffi.Native;
 import dev.jns.linux.ffi.Sys;
 
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +27,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * {@value #EXIT_SLICE_MS} ms late.
  */
 final class Reaper {
-    private static final Logger LOG = LoggerFactory.getLogger(Reaper.class);
 
     /** What the reaper watches: an fd, and what to do when it is readable. */
     interface Watch {
@@ -50,16 +47,27 @@ final class Reaper {
     private final ConcurrentLinkedQueue<Watch> added = new ConcurrentLinkedQueue<>();
 
     private Reaper() {
-        Thread t = new Thread(this::loop, "jns-reaper");
+        // classes, not method references, on the first spawn's path (see Spawner.SPAWN_THREAD)
+        Thread t = new Thread(new Runnable() {
+            @Override
+            public void run() {
+                loop();
+            }
+        }, "jns-reaper");
         t.setDaemon(true);
         t.start();
         try {
-            Runtime.getRuntime().addShutdownHook(new Thread(this::exiting, "jns-reaper-exit"));
+            Runtime.getRuntime().addShutdownHook(new Thread("jns-reaper-exit") {
+                @Override
+                public void run() {
+                    exiting();
+                }
+            });
         } catch (IllegalStateException alreadyShuttingDown) {
             exiting();
         } catch (SecurityException noHooksAllowed) {
             // a security manager forbids shutdown hooks: the JVM's exit may then wait for the reaper's poll
-            LOG.debug("jns reaper: no shutdown hook ({})", noHooksAllowed.getMessage());
+            Logs.REAPER.debug("jns reaper: no shutdown hook ({})", noHooksAllowed.getMessage());
         }
     }
 
@@ -120,7 +128,7 @@ final class Reaper {
             try {
                 ready = pfds.poll("jns reaper", "poll", watches.size() + 1, shuttingDown ? 0 : -1);
             } catch (dev.jns.NamespaceException e) {
-                LOG.debug("jns reaper: {}", e.getMessage()); // EINVAL/ENOMEM: try again, as before
+                Logs.REAPER.debug("jns reaper: {}", e.getMessage()); // EINVAL/ENOMEM: try again, as before
                 continue;
             }
             if (ready == 0 && shuttingDown) {
@@ -143,7 +151,7 @@ final class Reaper {
                 try {
                     keep = w.readable();
                 } catch (RuntimeException | Error e) {
-                    LOG.debug("jns reaper: a watch failed", e);
+                    Logs.REAPER.debug("jns reaper: a watch failed", e);
                     keep = false;
                 }
                 if (!keep) {

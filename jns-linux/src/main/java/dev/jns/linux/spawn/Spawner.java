@@ -10,18 +10,18 @@ import dev.jns.linux.ffi.Sys;
 import dev.jns.spi.SpawnSpec;
 
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.io.File;
 import java.lang.ProcessBuilder.Redirect;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
 
 
 /**
@@ -33,7 +33,6 @@ import java.util.concurrent.Future;
  * JVM is gone, however it ended.
  */
 public final class Spawner {
-    private static final Logger LOG = LoggerFactory.getLogger(Spawner.class);
 
     /** Fds of the launcher: 0-2 stdio, then these. */
     private static final int SPEC_FD = 3;
@@ -48,7 +47,15 @@ public final class Spawner {
     }
 
     private static final String SPAWNER_NAME = "jns-spawner";
-    private static final ExecutorService SPAWN_THREAD = Executors.newSingleThreadExecutor(r -> daemon(r, SPAWNER_NAME));
+    // Classes, not lambdas, on the path of a JVM's first spawn (here and in the rest of jns-linux's spawn path): each
+    // lambda's class is spun at its first run, and the first one of a JVM starts the lambda machinery (README, "How
+    // it works").
+    private static final ExecutorService SPAWN_THREAD = Executors.newSingleThreadExecutor(new ThreadFactory() {
+        @Override
+        public Thread newThread(Runnable r) {
+            return daemon(r, SPAWNER_NAME);
+        }
+    });
     private static final int[] LIFELINE = lifeline();
     private static final Privileges JVM = Privileges.current();
     /**
@@ -148,7 +155,7 @@ public final class Spawner {
             // the request was given up after the fds were sent: a late launcher may hold them, so this spawn
             // starts over with new pipes (the old ones are closed: such a launcher reads EOF and ends), and
             // without the server (a new one is ready for the next spawn)
-            LOG.debug("{}: starting over without the fork server", spec.describe());
+            Logs.SPAWNER.debug("{}: starting over without the fork server", spec.describe());
             return launch(spec, plan, here, nullStdin, false);
         }
     }
@@ -235,14 +242,14 @@ public final class Spawner {
                 }
             } catch (NamespaceException e) {
                 // the launcher ended early; its status says why
-                LOG.debug("writing the spec failed: {}", e.getMessage());
+                Logs.SPAWNER.debug("writing the spec failed: {}", e.getMessage());
             }
             StatusReader status = new StatusReader(statusPipe[0]);
             int childPid = -1;
             int childPidfd = -1;
             List<StatusReader.Record> early = new ArrayList<>();
             java.util.Map<dev.jns.NamespaceType, Long> ids = new java.util.EnumMap<>(dev.jns.NamespaceType.class);
-            List<Step> steps = LOG.isDebugEnabled() ? plan.steps() : List.of();
+            List<Step> steps = Logs.SPAWNER.isDebugEnabled() ? plan.steps() : List.of();
             int logged = 0;
             while (true) {
                 StatusReader.Record r = status.next();
@@ -263,7 +270,7 @@ public final class Spawner {
                     }
                     // the launcher reaps its child only after this EOF: the pid stays ours until now
                     closeAndForget(parentSide, specPipe[1]);
-                    LOG.debug("{}: launcher {} cloned {}", what, launcherPid, childPid);
+                    Logs.SPAWNER.debug("{}: launcher {} cloned {}", what, launcherPid, childPid);
                     logged = logSteps(what, steps, logged, Step.CLONE, null);
                 } else if (r.kind() == StatusReader.ERROR) {
                     logSteps(what, steps, logged, Step.of(r.a()), r);
@@ -358,10 +365,10 @@ public final class Spawner {
         int end = steps.subList(from, steps.size()).indexOf(upTo);
         end = end < 0 ? (failure != null ? from : steps.size()) : from + end + (failure != null ? 0 : 1);
         for (int i = from; i < end; i++) {
-            LOG.debug("{}: launcher step {} ({}) done", what, steps.get(i).code(), steps.get(i).label());
+            Logs.SPAWNER.debug("{}: launcher step {} ({}) done", what, steps.get(i).code(), steps.get(i).label());
         }
         if (failure != null) {
-            LOG.debug("{}: launcher step {} ({}) failed: {} {}", what, upTo.code(), upTo.label(),
+            Logs.SPAWNER.debug("{}: launcher step {} ({}) failed: {} {}", what, upTo.code(), upTo.label(),
                     Errno.name(failure.b()), failure.detail());
         }
         return end;
@@ -462,7 +469,7 @@ public final class Spawner {
     }
 
     private static int posixSpawn(String what, String path, List<Integer> sources) {
-        Future<int[]> f = SPAWN_THREAD.submit(() -> SpawnCall.spawn(path, sources));
+        Future<int[]> f = SPAWN_THREAD.submit(new SpawnCall(path, sources, SpawnCall.ARGV));
         int[] r;
         try {
             r = f.get();
@@ -512,7 +519,7 @@ public final class Spawner {
             nul = Sys.open(what, "/dev/null", Native.O_RDWR, 0);
             List<Integer> sources = List.of(nul, out[1], out[1]);
             String path = Launcher.get().path();
-            Future<int[]> f = SPAWN_THREAD.submit(() -> SpawnCall.spawn(path, sources, SpawnCall.DESCRIBE_ARGV));
+            Future<int[]> f = SPAWN_THREAD.submit(new SpawnCall(path, sources, SpawnCall.DESCRIBE_ARGV));
             int pid = check(what, f.get());
             Sys.closeQuietly(out[1]);
             out[1] = -1;
@@ -546,14 +553,25 @@ public final class Spawner {
     }
 
     /** posix_spawn of the launcher with exact fds, through {@link Sys#posixSpawn}. */
-    private static final class SpawnCall {
-        /** On the calling thread (a spawn that must not go through the spawner thread). */
-        static int[] spawnHere(String path, List<Integer> sources) {
-            return spawn(path, sources, ARGV);
+    private static final class SpawnCall implements Callable<int[]> {
+        private final String path;
+        private final List<Integer> sources;
+        private final byte[][] argv;
+
+        /** A spawn for the spawner thread. */
+        SpawnCall(String path, List<Integer> sources, byte[][] argv) {
+            this.path = path;
+            this.sources = sources;
+            this.argv = argv;
         }
 
-        /** On the spawner thread. */
-        static int[] spawn(String path, List<Integer> sources) {
+        @Override
+        public int[] call() {
+            return spawn(path, sources, argv);
+        }
+
+        /** On the calling thread (a spawn that must not go through the spawner thread). */
+        static int[] spawnHere(String path, List<Integer> sources) {
             return spawn(path, sources, ARGV);
         }
 

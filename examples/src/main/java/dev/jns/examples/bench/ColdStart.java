@@ -1,0 +1,59 @@
+package dev.jns.examples.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The first spawn of a fresh JVM (the launcher's copy into its memfd, the JNI library's load, jns's classes loaded
+ * and interpreted for the first time), each in a JVM of its own started for it. Two kinds, alternating: a JVM that
+ * spawns before anything has started SLF4J, which then starts at jns's first log call (about 30 ms with
+ * slf4j-simple here; other providers cost more), and a JVM whose application started its logging first, as most
+ * applications do at their start. The benchmark's own first spawn comes after the benchmark's classes, so these
+ * are the figures of the goal.
+ */
+final class ColdStart {
+    private ColdStart() {
+    }
+
+    /** In the fresh JVM: {@code --slf4j-first} starts SLF4J, then one timed sandbox run; prints its nanoseconds. */
+    public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("--slf4j-first")) {
+            org.slf4j.LoggerFactory.getLogger(ColdStart.class).debug("the application's logging has started");
+        }
+        long t0 = System.nanoTime();
+        Bench.sandboxTrue();
+        long t = System.nanoTime() - t0;
+        System.out.println(t);
+    }
+
+    /** Starts {@code pairs} pairs of fresh JVMs and prints the two medians. */
+    static void report(int pairs) throws IOException, InterruptedException {
+        long[][] times = new long[2][pairs];
+        for (int i = 0; i < pairs; i++) {
+            times[0][i] = firstSpawnOfAFreshJvm(false);
+            times[1][i] = firstSpawnOfAFreshJvm(true);
+        }
+        System.out.printf(Locale.ROOT, "first spawn of a fresh JVM (cold: launcher, JNI library, classes), medians of %d "
+                + "JVMs each: %.1f ms with SLF4J not yet started (jns's first log call starts it), %.1f ms after the "
+                + "application started it  (goal: <= 50)%n", pairs, Bench.median(times[0]), Bench.median(times[1]));
+    }
+
+    private static long firstSpawnOfAFreshJvm(boolean slf4jFirst) throws IOException, InterruptedException {
+        String java = ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java");
+        List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-cp",
+                System.getProperty("java.class.path"), ColdStart.class.getName()));
+        if (slf4jFirst) {
+            cmd.add("--slf4j-first");
+        }
+        Process jvm = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String out = new String(jvm.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();
+        if (jvm.waitFor() != 0) {
+            throw new IllegalStateException("the fresh JVM failed: " + out);
+        }
+        String[] lines = out.split("\n");
+        return Long.parseLong(lines[lines.length - 1].trim());
+    }
+}

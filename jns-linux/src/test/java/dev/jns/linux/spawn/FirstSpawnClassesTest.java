@@ -1,0 +1,45 @@
+package dev.jns.linux.spawn;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Issue 17 (cold start): what a JVM's first spawn loads, from the JVM's own class-loading log. Each lambda or
+ * method reference of jns on that path would have its class spun at its first run (and the JVM's first one starts
+ * the lambda machinery); SLF4J, whose start is tens of milliseconds in a JVM that has not used it yet, is first
+ * touched only once the launcher has been given its spec and works, so that the two overlap.
+ */
+class FirstSpawnClassesTest {
+    @Test
+    void aFirstSpawnSpinsNoLambdaOfJnsAndStartsSlf4jOnlyWhileTheLauncherWorks(@TempDir Path dir) throws Exception {
+        Path log = dir.resolve("classes.txt");
+        String javaCmd = ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java");
+        Process jvm = new ProcessBuilder(javaCmd, "-Xlog:class+load=info:file=" + log, "-cp",
+                System.getProperty("java.class.path"), FirstRunMain.class.getName())
+                .redirectErrorStream(true).start();
+        String out = new String(jvm.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(jvm.waitFor()).as(out).isZero();
+
+        List<String> loaded = new ArrayList<>();
+        for (String line : Files.readAllLines(log)) {
+            int at = line.indexOf("] ", line.indexOf("[class,load]"));
+            if (at > 0) {
+                loaded.add(line.substring(at + 2).split(" ")[0]);
+            }
+        }
+        assertThat(loaded).as("the log names the classes of the spawn").contains(Spawner.class.getName());
+        assertThat(loaded).filteredOn(c -> c.startsWith("dev.jns.") && c.contains("$$Lambda")).isEmpty();
+        int launcherRuns = loaded.indexOf(StatusReader.class.getName());
+        int slf4j = loaded.indexOf("org.slf4j.LoggerFactory");
+        assertThat(launcherRuns).isPositive();
+        assertThat(slf4j).as("SLF4J starts after the launcher's status is read, not before").isGreaterThan(launcherRuns);
+    }
+}
