@@ -103,7 +103,9 @@ final class NativeLibrary {
         FileAttribute<Set<PosixFilePermission>> owner = PosixFilePermissions.asFileAttribute(
                 PosixFilePermissions.fromString("rwx------"));
         for (int attempt = 0; ; attempt++) {
-            Path dir = base.resolve("jns-native-" + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36));
+            // 63 bits: Long.toUnsignedString of a negative number goes through BigInteger (about 1 ms of a fresh JVM)
+            long bits = ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE;
+            Path dir = base.resolve("jns-native-" + Long.toString(bits, 36));
             try {
                 return Files.createDirectory(dir, owner);
             } catch (FileAlreadyExistsException e) {
