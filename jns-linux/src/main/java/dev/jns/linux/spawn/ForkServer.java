@@ -5,7 +5,6 @@ import dev.jns.NamespaceException;
 import dev.jns.linux.ffi.Native;
 import dev.jns.linux.ffi.Sys;
 
-
 import java.util.List;
 
 

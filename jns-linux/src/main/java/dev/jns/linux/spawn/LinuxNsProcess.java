@@ -10,7 +10,6 @@ import dev.jns.Outcome;
 import dev.jns.linux.ffi.Native;
 import dev.jns.linux.ffi.Sys;
 
-
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.InputStream;

@@ -3,8 +3,6 @@ package dev.jns.linux.spawn;
 import dev.jns.linux.ffi.Native;
 import dev.jns.linux.ffi.Sys;
 
-
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;

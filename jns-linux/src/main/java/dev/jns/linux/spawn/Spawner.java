@@ -9,8 +9,6 @@ import dev.jns.linux.ffi.Native;
 import dev.jns.linux.ffi.Sys;
 import dev.jns.spi.SpawnSpec;
 
-
-
 import java.io.File;
 import java.lang.ProcessBuilder.Redirect;
 import java.time.Duration;
@@ -48,8 +46,8 @@ public final class Spawner {
 
     private static final String SPAWNER_NAME = "jns-spawner";
     // Classes, not lambdas, on the path of a JVM's first spawn (here and in the rest of jns-linux's spawn path): each
-    // lambda's class is spun at its first run, and the first one of a JVM starts the lambda machinery (README, "How
-    // it works").
+    // lambda's class is spun at its first run, and the first one of a JVM starts the lambda machinery (README,
+    // "Performance"; FirstSpawnClassesTest fails on any).
     private static final ExecutorService SPAWN_THREAD = Executors.newSingleThreadExecutor(new ThreadFactory() {
         @Override
         public Thread newThread(Runnable r) {
