@@ -79,6 +79,7 @@ final class FastPath {
                     "--map-users", "mapUsers", Kind.VALUE,
                     "--map-groups", "mapGroups", Kind.VALUE,
                     "--mount-proc", "mountProcOption", Kind.ATTACHED,
+                    "--kill-child", "killChild", Kind.ATTACHED,
                     "--propagation", "propagation", Kind.VALUE,
                     "--setgroups", "setgroups", Kind.VALUE,
                     "-w,--wd", "wd", Kind.VALUE,

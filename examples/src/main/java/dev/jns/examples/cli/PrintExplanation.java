@@ -42,6 +42,9 @@ final class PrintExplanation {
         if (u.mountProc()) {
             ul.add("--mount-proc");
         }
+        if (u.killChild != null) {
+            ul.add("--kill-child");
+        }
         add(ul, "--propagation", u.propagation);
         add(ul, "--setgroups", u.setgroups);
         add(ul, "--monotonic", u.monotonic);
@@ -124,6 +127,9 @@ final class PrintExplanation {
         }
         if (u.wd != null) {
             b.addAll(List.of("--chdir", u.wd.toString()));
+        }
+        if (u.killChild != null) {
+            b.add("--die-with-parent");
         }
         b.add("--");
         b.addAll(cmd);

@@ -70,10 +70,21 @@ public final class UnshareCommand implements Callable<Integer> {
             description = "mount proc on /proc first (implies --mount); jns takes only /proc as DIR")
     String mountProcOption;
 
+    /** Whether {@code signal} names SIGKILL as util-linux's --kill-child takes it: KILL, SIGKILL (any case), 9. */
+    static boolean isKill(String signal) {
+        String s = signal.toUpperCase(java.util.Locale.ROOT);
+        return s.equals("KILL") || s.equals("SIGKILL") || s.equals("9");
+    }
+
     /** Whether --mount-proc was given. */
     boolean mountProc() {
         return mountProcOption != null;
     }
+
+    @Option(names = "--kill-child", arity = "0..1", paramLabel = "SIGNAL", preprocessor = AttachedValue.class,
+            description = "kill the program and all it started when jns ends (implies --fork): jns always does, "
+                    + "with SIGKILL, the one SIGNAL it takes")
+    String killChild;
 
     @Option(names = "--propagation", paramLabel = "slave|shared|private|unchanged",
             description = "mount propagation in the new mount namespace (default private)")
@@ -130,6 +141,11 @@ public final class UnshareCommand implements Callable<Integer> {
         }
         if (mountProc()) {
             sel.putIfAbsent(NamespaceType.MOUNT, Optional.empty());
+        }
+        String killSignal = AttachedValue.value(killChild);
+        if (killSignal != null && !isKill(killSignal)) {
+            throw new CliException("--kill-child=" + killSignal + ": when jns ends, its sandbox always ends with "
+                    + "SIGKILL, which is the only signal jns takes here");
         }
         if (mapRootUser || mapCurrentUser || mapUser != null || mapGroup != null || mapUsers != null
                 || mapGroups != null || setgroups != null) {

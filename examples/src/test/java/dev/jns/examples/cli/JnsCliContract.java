@@ -118,6 +118,23 @@ abstract class JnsCliContract {
     }
 
     @Test
+    void killChildIsWhatJnsAlwaysDoesWithSigkillOnly() {
+        for (String kill : new String[] {"--kill-child", "--kill-child=KILL", "--kill-child=sigkill", "--kill-child=9"}) {
+            Cli.Result r = Cli.jns("unshare", "--user", kill, "sh", "-c", "exit 3");
+            assertThat(r.code()).as(kill + ": " + r.err()).isEqualTo(3);
+        }
+        // not attached: "true" is the program, not the signal
+        assertThat(Cli.jns("unshare", "--user", "--kill-child", "true").code()).isZero();
+        Cli.Result term = Cli.jns("unshare", "--user", "--kill-child=TERM", "true");
+        assertThat(term.code()).isEqualTo(1);
+        assertThat(term.err().strip()).isEqualTo("jns unshare: --kill-child=TERM: when jns ends, its sandbox always "
+                + "ends with SIGKILL, which is the only signal jns takes here");
+        Cli.Result explain = Cli.jns("unshare", "--explain", "-r", "-p", "--kill-child", "true");
+        assertThat(explain.out()).contains("unshare --user --pid --fork --map-root-user --kill-child -- true")
+                .contains("--unshare-pid --die-with-parent -- true");
+    }
+
+    @Test
     void anOptionalFileIsTakenOnlyWhenAttached() {
         // "--net ip" must run ip, not persist to a file named "ip"
         Cli.Result r = Cli.jns(args("unshare", "--net", "ip", "-o", "link"));
