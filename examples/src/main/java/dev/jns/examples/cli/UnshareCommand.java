@@ -70,12 +70,6 @@ public final class UnshareCommand implements Callable<Integer> {
             description = "mount proc on /proc first (implies --mount); jns takes only /proc as DIR")
     String mountProcOption;
 
-    /** Whether {@code signal} names SIGKILL as util-linux's --kill-child takes it: KILL, SIGKILL (any case), 9. */
-    static boolean isKill(String signal) {
-        String s = signal.toUpperCase(java.util.Locale.ROOT);
-        return s.equals("KILL") || s.equals("SIGKILL") || s.equals("9");
-    }
-
     /** Whether --mount-proc was given. */
     boolean mountProc() {
         return mountProcOption != null;
@@ -85,6 +79,12 @@ public final class UnshareCommand implements Callable<Integer> {
             description = "kill the program and all it started when jns ends (implies --fork): jns always does, "
                     + "with SIGKILL, the one SIGNAL it takes")
     String killChild;
+
+    /** Whether {@code signal} names SIGKILL as util-linux's --kill-child takes it: KILL, SIGKILL (any case), 9. */
+    static boolean isKill(String signal) {
+        String s = signal.toUpperCase(java.util.Locale.ROOT);
+        return s.equals("KILL") || s.equals("SIGKILL") || s.equals("9");
+    }
 
     @Option(names = "--propagation", paramLabel = "slave|shared|private|unchanged",
             description = "mount propagation in the new mount namespace (default private)")
