@@ -6,6 +6,7 @@ import dev.jns.NsProcess;
 import dev.jns.Outcome;
 import dev.jns.Spawn;
 import dev.jns.SpawnResult;
+import dev.jns.linux.testing.FreshJvm;
 import dev.jns.linux.testing.NoLeaks;
 import dev.jns.sandbox.Limits;
 import dev.jns.sandbox.MountPlan;
@@ -264,7 +265,7 @@ class CgroupLimitsTest {
     @Test
     void noCgroupIsLeftWhenTheJvmIsKilled() throws Exception {
         needs("memory");
-        String java = ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java");
+        String java = FreshJvm.java();
         Process jvm = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
                 CgroupJvmKillMain.class.getName()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         try {

@@ -1,5 +1,7 @@
 package dev.jns.linux.ffi;
 
+import dev.jns.linux.testing.FreshJvm;
+
 import org.junit.jupiter.api.Test;
 
 import java.io.BufferedReader;
@@ -17,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class NativeLibraryFailureTest {
     @Test
     void everyCallReportsTheFailedLoadAsANamespaceException() throws Exception {
-        String java = ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java");
+        String java = FreshJvm.java();
         Process jvm = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-Djns.native.dir=/proc",
                 "-cp", System.getProperty("java.class.path"), NoLibraryMain.class.getName())
                 .redirectError(ProcessBuilder.Redirect.DISCARD).start();

@@ -1,5 +1,7 @@
 package dev.jns.linux.modulepath;
 
+import dev.jns.linux.testing.FreshJvm;
+
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,7 +30,7 @@ class ModulePathTest {
         Assumptions.assumeFalse(modulePath.isBlank() || modulePath.contains("${"),
                 "needs jns.test.modulePath, which jns-linux's pom sets for surefire (not set in this run)");
         Path classes = Path.of(ModulePathMain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        String java = ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java");
+        String java = FreshJvm.java();
         Path err = tmp.resolve("stderr");
         Process jvm = new ProcessBuilder(java, "--module-path", modulePath, "--add-modules", "dev.jns.linux",
                 "--enable-native-access=dev.jns.linux", "-cp", classes.toString(),

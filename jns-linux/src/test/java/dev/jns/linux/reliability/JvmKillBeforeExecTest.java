@@ -1,5 +1,7 @@
 package dev.jns.linux.reliability;
 
+import dev.jns.linux.testing.FreshJvm;
+
 import org.junit.jupiter.api.Test;
 
 import java.io.BufferedReader;
@@ -20,7 +22,7 @@ class JvmKillBeforeExecTest {
 
     @Test
     void aJvmKilledWhileTheSupervisorSleepsUntilTheExecLeavesNothing() throws Exception {
-        String java = ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java");
+        String java = FreshJvm.java();
         Process jvm = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
                 StuckBeforeExecMain.class.getName()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         try {

@@ -1,5 +1,7 @@
 package dev.jns.linux.reliability;
 
+import dev.jns.linux.testing.FreshJvm;
+
 import org.junit.jupiter.api.Test;
 
 import java.io.BufferedReader;
@@ -23,7 +25,7 @@ class JvmKillLatencyTest {
 
     @Test
     void sandboxesAreGoneWellWithinOneSecondOfTheJvmsDeath() throws Exception {
-        String java = ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java");
+        String java = FreshJvm.java();
         List<Long> latenciesUs = new ArrayList<>();
         for (int run = 0; run < RUNS; run++) {
             String marker = dev.jns.linux.testing.Procs.marker();

@@ -1,5 +1,6 @@
 package dev.jns.linux.sandbox;
 
+import dev.jns.linux.testing.FreshJvm;
 import dev.jns.linux.testing.Probe;
 
 import org.junit.jupiter.api.Assumptions;
@@ -22,7 +23,7 @@ class StagingLeakTest {
     @Test
     void failedSetupsUnderASharedRootLeaveNothingInTheCallersNamespace() throws Exception {
         Assumptions.assumeTrue(Probe.root(), "needs root: a mount namespace of the test's own with a shared /");
-        String java = ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java");
+        String java = FreshJvm.java();
         Process jvm = new ProcessBuilder("unshare", "--mount", "--propagation", "shared", "--", java,
                 "-cp", System.getProperty("java.class.path"), StagingLeakMain.class.getName())
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();

@@ -6,6 +6,7 @@ import dev.jns.NsProcess;
 import dev.jns.Outcome;
 import dev.jns.Spawn;
 import dev.jns.SpawnResult;
+import dev.jns.linux.testing.FreshJvm;
 import dev.jns.linux.testing.Procs;
 import org.junit.jupiter.api.Test;
 
@@ -170,7 +171,7 @@ abstract class ContainmentContract {
     /** A child JVM running {@link FdLayoutMain} with {@code args}, through a shell that opens fds 3-5 first. */
     private static String childJvm(java.nio.file.Path dir, String... args) throws Exception {
         java.nio.file.Path report = dir.resolve("report-" + String.join("-", args));
-        String javaBin = ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java");
+        String javaBin = FreshJvm.java();
         java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of("/bin/sh", "-c",
                 "exec 3</dev/null 4</dev/null 5</dev/null; exec \"$@\"", "sh", javaBin, "-cp",
                 System.getProperty("java.class.path"), FdLayoutMain.class.getName()));

@@ -1,5 +1,7 @@
 package dev.jns.linux.spawn;
 
+import dev.jns.linux.testing.FreshJvm;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,8 +23,8 @@ class FirstSpawnClassesTest {
     @Test
     void aFirstSpawnSpinsNoLambdaOfJnsAndStartsSlf4jOnlyWhileTheLauncherWorks(@TempDir Path dir) throws Exception {
         Path log = dir.resolve("classes.txt");
-        String javaCmd = ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java");
-        Process jvm = new ProcessBuilder(javaCmd, "-Xlog:class+load=info:file=" + log, "-cp",
+        Process jvm = new ProcessBuilder(FreshJvm.java(), "--enable-native-access=ALL-UNNAMED",
+                "-Xlog:class+load=info:file=" + log, "-cp",
                 System.getProperty("java.class.path"), FirstRunMain.class.getName())
                 .redirectErrorStream(true).start();
         String out = new String(jvm.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

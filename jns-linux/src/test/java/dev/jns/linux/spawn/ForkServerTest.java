@@ -4,6 +4,7 @@ import dev.jns.NamespaceException;
 import dev.jns.Namespaces;
 import dev.jns.NsProcess;
 import dev.jns.SpawnResult;
+import dev.jns.linux.testing.FreshJvm;
 import dev.jns.linux.testing.NoLeaks;
 import dev.jns.linux.testing.Probe;
 import org.junit.jupiter.api.Test;
@@ -81,7 +82,7 @@ class ForkServerTest {
      */
     @Test
     void theFirstSpawnOfAJvmStartsNoServerTheSecondDoes() throws Exception {
-        String javaCmd = ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java");
+        String javaCmd = FreshJvm.java();
         Process jvm = new ProcessBuilder(javaCmd, "--enable-native-access=ALL-UNNAMED", "-cp",
                 System.getProperty("java.class.path"), FirstSpawnMain.class.getName())
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();

@@ -1,5 +1,6 @@
 package dev.jns.linux.spawn;
 
+import dev.jns.linux.testing.FreshJvm;
 import dev.jns.linux.testing.Probe;
 
 import org.junit.jupiter.api.Assumptions;
@@ -42,7 +43,7 @@ class SessionTest {
     }
 
     private static String run(String... args) throws Exception {
-        String java = ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java");
+        String java = FreshJvm.java();
         String[] cmd = new String[6 + args.length];
         cmd[0] = "python3";
         cmd[1] = "-c";
