@@ -258,7 +258,7 @@ void child_main(const struct spec *s, int sync_fd, int sentinel_fd, int sfd)
     if (err == 0 && s->debug_stop == STEP_CAPABILITIES)
         (void)sys_noerrno(SYS_kill, sys_noerrno(SYS_getpid, 0, 0, 0, 0, 0), SIGSTOP, 0, 0, 0);
     if (err == 0)
-        err = init_harden(&failure);
+        err = init_harden(s, &failure);
     if (err == 0) {
         long w = sys_noerrno(SYS_write, hardened[1], (long)"x", 1, 0, 0);
         if (w != 1) {

@@ -85,21 +85,23 @@ void run_as_command(const struct spec *s)
         report_error(STEP_DROP_TO_UID, errno, "setresuid(%u) in the command's process", (unsigned)u);
 }
 
-int init_harden(struct step_failure *f)
+int init_harden(const struct spec *s, struct step_failure *f)
 {
     /* The init needs no privilege after E's start: it reaps, forwards signals to E and writes E's
      * status. Empty capability sets and no_new_privs make it worthless to anyone who gets hold of it.
      * Not dumpable when the JVM is root: then no process of the sandbox's uid (inside, or outside
-     * with runAs) may ptrace it, read its fds or forge E's status through them. A rootless JVM needs
-     * it dumpable (it opens the ns files in /proc/INIT for NsProcess.namespace); the sandbox then runs as the
-     * JVM's own uid, which can ptrace the JVM itself anyway. So that ps inside shows what this is (not
-     * the memfd's fd number), it is named first. */
+     * with runAs) may ptrace it, read its fds or forge E's status through them; nor when the JVM opens
+     * nothing in /proc/INIT (OPTIONS bit 128, run()). Otherwise a rootless JVM needs it dumpable (it opens
+     * the ns files in /proc/INIT for NsProcess.namespace); the sandbox then runs as the JVM's own uid, which
+     * can ptrace the JVM itself anyway. So that ps inside shows what this is (not the memfd's fd number),
+     * it is named first. */
     long r = sys_noerrno(SYS_prctl, PR_SET_NAME, (long)"jns-init", 0, 0, 0);
     if (r < 0) {
         *f = (struct step_failure){ STEP_PRCTL, "PR_SET_NAME jns-init" };
         return (int)-r;
     }
-    if (launcher_privileged && (r = sys_noerrno(SYS_prctl, PR_SET_DUMPABLE, 0, 0, 0, 0)) < 0) {
+    if ((launcher_privileged || (s->options & OPTION_INIT_UNREAD))
+        && (r = sys_noerrno(SYS_prctl, PR_SET_DUMPABLE, 0, 0, 0, 0)) < 0) {
         *f = (struct step_failure){ STEP_PRCTL, "PR_SET_DUMPABLE 0 in the init" };
         return (int)-r;
     }

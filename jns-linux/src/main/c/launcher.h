@@ -110,7 +110,7 @@ struct step_failure {
     int step;
     const char *what;
 };
-int init_harden(struct step_failure *f);
+int init_harden(const struct spec *s, struct step_failure *f);
 extern int launcher_privileged;         /* S started with real uid 0 */
 
 /* caps.c: E: the CAPS record (bounding, permitted, effective, inheritable, ambient sets). */

@@ -142,11 +142,12 @@ static void join_namespaces(void)
     }
 }
 
-/* Whether the spec joins a pid namespace (then a new one must nest in it: nested.c). */
-static int joins_pid_namespace(void)
+/* Whether the spec joins a namespace of this type (a joined pid namespace: a new one must nest in it,
+ * nested.c). */
+static int joins(int nstype)
 {
     for (int i = 0; i < spec.n_joins; i++)
-        if (spec.joins[i].nstype == CLONE_NEWPID)
+        if (spec.joins[i].nstype == nstype)
             return 1;
     return 0;
 }
@@ -160,22 +161,33 @@ static int c_execs_directly(void)
         && !(spec.options & OPTION_FORCE_INIT);
 }
 
-/* Whether C can run in S's address space for the sandbox's life (sharedvm.c). Only for a root S: the init
- * of a rootless JVM stays dumpable (the JVM opens the namespace files in /proc/INIT), so the command, of
- * the same uid and in the same user namespace, may ptrace it, and in S's address space that would reach
- * S, outside every namespace of the sandbox; a root S and its init are not dumpable before the command
- * runs. Not with RUN_AS: there the
- * processes that would share it take the target's ids (C its effective ones, E all of them before its
- * exec), and no process of the target uid may come near S's memory, which has the caller's privileges
- * (SupervisorFootholdTest's attacker); S's change back of its own ids would also clear the dumpable
- * flag, which belongs to the address space, while newuidmap (run as the target) needs C's. Not when S
- * clears what C still needs after the clone (its idmapped trees), nor where C is made otherwise (a
- * joined pid namespace: nested.c; a cgroup: clone3; a time namespace: C's vDSO data is its address
- * space's). */
+/* Whether C can run in S's address space for the sandbox's life (sharedvm.c). The command must not reach
+ * that memory through C: C's address space then has S's dumpable flag and belongs to S's user namespace
+ * (the caller's), where the command has no capability, so a C that is not dumpable is out of its reach
+ * (no ptrace, no /proc/C/mem, no pidfd_getfd).
+ * - A root S is not dumpable from before the clone: it writes C's maps and reads C's /proc with its own
+ *   privileges.
+ * - A rootless S needs C dumpable until it has read C's namespaces and written its maps (C's /proc
+ *   files are root's otherwise), and makes the address space (S's and C's) not dumpable before it
+ *   releases C (step 8). Only where nothing can reach C in between and nothing makes it dumpable
+ *   again after: the JVM opens nothing in /proc/C (OPTIONS bit 128: run(), whose namespaces come from
+ *   NSIDS; an NsProcess's namespace() opens /proc/C/ns), C is alone in a user namespace of its own
+ *   (a joined one has a root of its own, who could ptrace C in that moment), and the maps are S's own
+ *   uid and gid written by S (no helper: no process of the sandbox can change its kernel uid, whose
+ *   change would set the flag to fs.suid_dumpable).
+ * Not with RUN_AS: there the processes that would share it take the target's ids (C its effective
+ * ones, E all of them before its exec), and no process of the target uid may come near S's memory,
+ * which has the caller's privileges (SupervisorFootholdTest's attacker); S's change back of its own ids
+ * would also clear the dumpable flag, while newuidmap (run as the target) needs C's. Not when S clears
+ * what C still needs after the clone (its idmapped trees), nor where C is made otherwise (a joined pid
+ * namespace: nested.c; a cgroup: clone3; a time namespace: C's vDSO data is its address space's). */
 static int c_shares_memory(void)
 {
-    return launcher_privileged && !spec.run_as && !idmount_pending() && spec.n_cgroups == 0
-        && !spec.new_time && !joins_pid_namespace();
+    if (spec.run_as || idmount_pending() || spec.n_cgroups != 0 || spec.new_time || joins(CLONE_NEWPID))
+        return 0;
+    return launcher_privileged
+        || ((spec.options & OPTION_INIT_UNREAD) && (spec.clone_flags & CLONE_NEWUSER)
+            && !joins(CLONE_NEWUSER) && spec.map_helper == 0);
 }
 
 struct child_args {
@@ -454,6 +466,7 @@ void launcher_main(void)
      *    storage of its own (sharedvm.c); else in a copy of it. */
     debug_stop(STEP_CLONE);
     pid_t c;
+    int shared = 0;     /* C runs in S's address space (sharedvm.c) */
     if (direct) {
         /* Until C's exec S sleeps in the kernel and reads neither the lifeline nor its signalfd: should
          * the JVM die meanwhile (C stuck in an exec from a hung file system, say), the kernel kills S
@@ -471,15 +484,16 @@ void launcher_main(void)
         args = (struct child_args){ .sentinel = sentinel[1], .sfd = sfd, .sync = sync_pipe[0],
                                     .close_first = { sync_pipe[1], sentinel[0] } };
         int shares = c_shares_memory();
-        /* Not dumpable from before C exists: C's address space is S's, and C may live in a user namespace
-         * that others share (a joined one), whose root could otherwise ptrace C in the moment before S
-         * would clear the flag (step 8). A root S needs it for nothing: it writes C's maps and reads C's
-         * /proc with its own privileges. */
-        if (shares && prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+        /* A root S: not dumpable from before C exists, for C's address space is S's, and C may live in a
+         * user namespace that others share (a joined one), whose root could otherwise ptrace C in the
+         * moment before step 8. A root S needs the flag for nothing: it writes C's maps and reads C's
+         * /proc with its own privileges. (A rootless S needs it until step 8.) */
+        if (shares && launcher_privileged && prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
             report_error(STEP_PRCTL, errno, "PR_SET_DUMPABLE 0 before the first process's clone");
         c = shares ? shared_clone(child_entry, &args, (unsigned long)spec.clone_flags) : -2;
+        shared = c > 0;
         if (c == -2)
-            c = joins_pid_namespace() && (spec.clone_flags & CLONE_NEWPID)
+            c = joins(CLONE_NEWPID) && (spec.clone_flags & CLONE_NEWPID)
                     ? clone_nested_pid((unsigned long)spec.clone_flags)
                     : cg_clone(&spec, (unsigned long)spec.clone_flags);
     }
@@ -524,8 +538,10 @@ void launcher_main(void)
     if (spec.clone_flags & CLONE_NEWUSER)
         idmap_setup(&spec, c);
     /* Nothing of C's /proc is needed any more: a root S is not dumpable from here on, so that no
-     * process of the sandbox's uid can ptrace it or take its status fd (item 6 of issue 13). */
-    if (launcher_privileged && prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+     * process of the sandbox's uid can ptrace it or take its status fd (item 6 of issue 13); nor is a
+     * rootless S whose address space C shares (c_shares_memory): the flag is the address space's, so
+     * C is not dumpable either when the command starts. */
+    if ((launcher_privileged || shared) && prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
         report_error(STEP_PRCTL, errno, "PR_SET_DUMPABLE 0");
     debug_stop(STEP_WAIT_FOR_PARENT);
     if (!direct) {

@@ -91,9 +91,11 @@ enum option_bit {
     OPTION_LOOPBACK_UP = 16,
     OPTION_UNMASKED_PROC = 32,          /* a proc the launcher mounts is not masked (item 2 of issue 13) */
     OPTION_NEW_KEYRING = 64,            /* E joins a new anonymous session keyring */
+    OPTION_INIT_UNREAD = 128,           /* the JVM opens nothing in /proc/C (run()): see c_shares_memory */
 };
 #define OPTION_ALL (OPTION_FORCE_INIT | OPTION_NO_INIT | OPTION_NEW_SESSION | OPTION_NO_NEW_PRIVS \
-                    | OPTION_LOOPBACK_UP | OPTION_UNMASKED_PROC | OPTION_NEW_KEYRING)
+                    | OPTION_LOOPBACK_UP | OPTION_UNMASKED_PROC | OPTION_NEW_KEYRING \
+                    | OPTION_INIT_UNREAD)
 
 /* Mount plan operations (TAG_MOUNT), in the order of docs/launcher-protocol.md. */
 enum mount_op {

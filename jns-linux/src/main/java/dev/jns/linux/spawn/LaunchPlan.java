@@ -317,9 +317,12 @@ public final class LaunchPlan {
 
     /**
      * The spec records, with the namespaces to join at launcher fds {@link #FD_FIRST_JOIN}, +1, ... in the
-     * order of {@link SpawnSpec#joins()}; {@code joinDevIno} has each handle's (dev, ino).
+     * order of {@link SpawnSpec#joins()}; {@code joinDevIno} has each handle's (dev, ino). {@code initUnread}:
+     * this JVM will open nothing in the init's /proc (a {@code run()}, whose namespaces come from the launcher's
+     * NSIDS record; an {@code NsProcess} opens /proc/INIT/ns for {@code namespace()}), so the init need not stay
+     * dumpable for a rootless JVM and may share the supervisor's address space.
      */
-    byte[] encode(List<long[]> joinDevIno) {
+    byte[] encode(List<long[]> joinDevIno, boolean initUnread) {
         boolean jvmEnvironment = spec.environment() == System.getenv();
         // the default sandbox's records besides the environment take about 200 bytes: the buffer is not regrown
         SpecEncoder e = new SpecEncoder(jvmEnvironment ? jvmEnvironmentRecords().length + 512 : 2048);
@@ -383,7 +386,7 @@ public final class LaunchPlan {
         if (spec.directory() != null) {
             e.string(SpecEncoder.T_CWD, spec.directory().toString());
         }
-        encodeSandbox(e);
+        encodeSandbox(e, initUnread);
         Integer stopAt = Integer.getInteger("jns.testing.stopAtStep"); // test aid, docs/launcher-protocol.md
         if (stopAt != null) {
             e.u32(SpecEncoder.T_DEBUG_STOP, stopAt);
@@ -410,9 +413,9 @@ public final class LaunchPlan {
     }
 
     /** The sandbox records (issue 5): OPTIONS, MOUNT, ROOT, CAPS, RLIMIT, TIMEOUT. */
-    private void encodeSandbox(SpecEncoder e) {
+    private void encodeSandbox(SpecEncoder e, boolean initUnread) {
         SpawnSpec.Sandbox sb = spec.sandbox();
-        int options = 0;
+        int options = initUnread ? SpecEncoder.OPT_INIT_UNREAD : 0;
         if (!sb.init()) {
             options |= SpecEncoder.OPT_NO_INIT;
         }

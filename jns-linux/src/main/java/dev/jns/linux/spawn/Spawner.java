@@ -142,23 +142,23 @@ public final class Spawner {
 
     /**
      * Spawns the launcher (on this thread when {@code here}, else on the spawner thread), sends the spec and
-     * reads the status up to STARTED. With {@code nullStdin}, a piped stdin becomes /dev/null (run() closes it
-     * at once anyway).
+     * reads the status up to STARTED. {@code forRun}: for a run(), where a piped stdin becomes /dev/null (run()
+     * closes it at once anyway) and nothing opens the init's /proc (LaunchPlan.encode).
      */
-    private static Launched launch(SpawnSpec spec, boolean here, boolean nullStdin) {
+    private static Launched launch(SpawnSpec spec, boolean here, boolean forRun) {
         LaunchPlan plan = LaunchPlan.of(spec, JVM);
         try {
-            return launch(spec, plan, here, nullStdin, true);
+            return launch(spec, plan, here, forRun, true);
         } catch (ForkServer.Abandoned a) {
             // the request was given up after the fds were sent: a late launcher may hold them, so this spawn
             // starts over with new pipes (the old ones are closed: such a launcher reads EOF and ends), and
             // without the server (a new one is ready for the next spawn)
             Logs.SPAWNER.debug("{}: starting over without the fork server", spec.describe());
-            return launch(spec, plan, here, nullStdin, false);
+            return launch(spec, plan, here, forRun, false);
         }
     }
 
-    private static Launched launch(SpawnSpec spec, LaunchPlan plan, boolean here, boolean nullStdin,
+    private static Launched launch(SpawnSpec spec, LaunchPlan plan, boolean here, boolean forRun,
                                    boolean useServer) {
         String what = spec.describe();
         Launcher launcher = Launcher.get();
@@ -170,7 +170,7 @@ public final class Spawner {
         try {
             int[] stdio = new int[3];
             int[] ours = {-1, -1, -1};
-            stdio[0] = nullStdin && spec.stdin() == Redirect.PIPE ? NULL_STDIN
+            stdio[0] = forRun && spec.stdin() == Redirect.PIPE ? NULL_STDIN
                     : redirect(what, spec.stdin(), true, ours, 0, parentSide, childSide);
             stdio[1] = redirect(what, spec.stdout(), false, ours, 1, parentSide, childSide);
             stdio[2] = spec.redirectErrorStream() ? stdio[1]
@@ -203,7 +203,7 @@ public final class Spawner {
                 sources.add(pass.getValue());
             }
             mountFds(what, plan, sources, childSide);
-            byte[] encoded = plan.encode(devIno);
+            byte[] encoded = plan.encode(devIno, forRun);
             // A spec that fits in a pipe for sure (one page: the least a pipe holds, even past the user's pipe
             // quota) is written before the launcher exists, so the launcher finds it at once instead of waiting
             // for this thread to wake up after the fork: one hand-off fewer on every spawn.

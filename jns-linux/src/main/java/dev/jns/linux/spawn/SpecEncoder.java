@@ -76,6 +76,8 @@ public final class SpecEncoder {
     public static final int OPT_LOOPBACK_UP = 16;
     public static final int OPT_UNMASKED_PROC = 32;
     public static final int OPT_NEW_KEYRING = 64;
+    /** The JVM opens nothing in the init's /proc (run()): a rootless supervisor may share its memory with it. */
+    public static final int OPT_INIT_UNREAD = 128;
 
     /** SECCOMP flags. */
     public static final int SECCOMP_DEFAULT = 1;

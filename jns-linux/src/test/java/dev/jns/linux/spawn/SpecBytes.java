@@ -11,7 +11,7 @@ public final class SpecBytes {
 
     /** The spec stream for {@code spec} (no joins) as this JVM would encode it. */
     public static byte[] encode(SpawnSpec spec) {
-        return LaunchPlan.of(spec, Privileges.current()).encode(List.of());
+        return LaunchPlan.of(spec, Privileges.current()).encode(List.of(), false);
     }
 
     /** The CLONE_FLAGS record's value for {@code spec}. */
