@@ -46,6 +46,47 @@ public abstract class NsProcess extends Process implements AutoCloseable {
     }
 
     /**
+     * Sends {@code signal} to the command, as {@code kill -SIGNAL} of the command's own pid would: through the
+     * sandbox's supervisor and, with a new pid namespace, its init, which forward these signals and no other (a
+     * shell's job control, a daemon's reload on HUP, a graceful stop on TERM). {@code signal(Signal.TERM)} is
+     * {@link #destroy()}; to end the whole sandbox at once, {@link #destroyForcibly()}. Does nothing once the
+     * process has ended.
+     */
+    public void signal(Signal signal) {
+        throw new UnsupportedOperationException(getClass().getName() + " does not send signals");
+    }
+
+    /**
+     * The signals {@link #signal(Signal)} sends to the command: those the sandbox's supervisor and init forward.
+     * The numbers are Linux's on x86-64 and arm64.
+     */
+    public enum Signal {
+        /** SIGHUP (1). */
+        HUP(1),
+        /** SIGINT (2). */
+        INT(2),
+        /** SIGQUIT (3). */
+        QUIT(3),
+        /** SIGUSR1 (10). */
+        USR1(10),
+        /** SIGUSR2 (12). */
+        USR2(12),
+        /** SIGTERM (15). */
+        TERM(15);
+
+        private final int number;
+
+        Signal(int number) {
+            this.number = number;
+        }
+
+        /** The signal's number, as {@code kill -l} lists it. */
+        public int number() {
+            return number;
+        }
+    }
+
+    /**
      * Ends the process if it still runs (SIGKILL: the whole sandbox), waits for it, and closes its streams
      * and the descriptors jns holds for it. Idempotent.
      */

@@ -80,6 +80,7 @@ final class FastPath {
                     "--map-groups", "mapGroups", Kind.VALUE,
                     "--mount-proc", "mountProcOption", Kind.ATTACHED,
                     "--kill-child", "killChild", Kind.ATTACHED,
+                    "--forward-signals", "forwardSignals", Kind.FLAG,
                     "--propagation", "propagation", Kind.VALUE,
                     "--setgroups", "setgroups", Kind.VALUE,
                     "-w,--wd", "wd", Kind.VALUE,

@@ -45,6 +45,9 @@ final class PrintExplanation {
         if (u.killChild != null) {
             ul.add("--kill-child");
         }
+        if (u.forwardSignals) {
+            ul.add("--forward-signals");
+        }
         add(ul, "--propagation", u.propagation);
         add(ul, "--setgroups", u.setgroups);
         add(ul, "--monotonic", u.monotonic);

@@ -86,6 +86,10 @@ public final class UnshareCommand implements Callable<Integer> {
         return s.equals("KILL") || s.equals("SIGKILL") || s.equals("9");
     }
 
+    @Option(names = "--forward-signals", description = "send SIGTERM and SIGINT that jns gets on to the program and "
+            + "go on waiting for it (implies --fork); without it jns ignores both while the program runs")
+    boolean forwardSignals;
+
     @Option(names = "--propagation", paramLabel = "slave|shared|private|unchanged",
             description = "mount propagation in the new mount namespace (default private)")
     String propagation;
@@ -169,17 +173,19 @@ public final class UnshareCommand implements Callable<Integer> {
         }
         Spawn s = spawn(sel);
         s.redirectInput(cli.in()).redirectOutput(cli.out()).redirectError(cli.err());
-        try (NsProcess p = s.start(cmd.toArray(String[]::new))) {
+        try (ParentSignals signals = new ParentSignals(forwardSignals);
+             NsProcess p = s.start(cmd.toArray(String[]::new))) {
             p.getOutputStream().close();
-            return ended(p);
+            return ended(p, signals);
         }
     }
 
     /**
-     * Waits for the program (after telling --info-fd/--json-status-fd that it runs); says so when the OOM killer
-     * ended it (its status alone says only signal 9).
+     * Waits for the program (after telling --info-fd/--json-status-fd that it runs), with SIGINT and SIGTERM
+     * ignored or forwarded to it; says so when the OOM killer ended it (its status alone says only signal 9).
      */
-    private int ended(NsProcess p) throws InterruptedException {
+    private int ended(NsProcess p, ParentSignals signals) throws InterruptedException {
+        signals.forward(p);
         StatusFds.started(infoFd, statusFd, p);
         int code = p.waitFor();
         StatusFds.ended(statusFd, code);
@@ -227,9 +233,10 @@ public final class UnshareCommand implements Callable<Integer> {
                     s.directory(wd);
                 }
                 s.redirectInput(cli.in()).redirectOutput(cli.out()).redirectError(cli.err());
-                try (NsProcess p = s.start(cmd.toArray(String[]::new))) {
+                try (ParentSignals signals = new ParentSignals(forwardSignals);
+                     NsProcess p = s.start(cmd.toArray(String[]::new))) {
                     p.getOutputStream().close();
-                    return ended(p);
+                    return ended(p, signals);
                 }
             } finally {
                 joined.forEach(NsHandle::close);

@@ -169,6 +169,69 @@ class BinJnsTest {
         }
     }
 
+    /**
+     * SIGTERM and SIGINT to jns while its program runs, as util-linux's {@code unshare --fork} takes them: ignored
+     * (the kernel drops them: /proc/PID/status lists both as ignored, so the SIGTERM below is gone when it is sent,
+     * and jns goes on to exit with the program's own status), or, with {@code --forward-signals}, sent on to the
+     * program, which here exits with the signal's number (util-linux's test_sigreceive). Before either, the
+     * program said "ready": jns had started it, and its handlers were in place.
+     */
+    @Test
+    void signalsToJnsWhileTheProgramRunsAreIgnoredOrForwarded() throws Exception {
+        Path done = Files.createTempFile("jns-signals-", ".done");
+        Files.delete(done);
+        String program = "trap 'exit 15' TERM; trap 'exit 2' INT; echo ready; "
+                + "while [ ! -e \"$0\" ]; do sleep 0.05; done; exit 5";
+        try {
+            Process ignoring = startBinJns("unshare", "-r", "--pid", "--fork", "sh", "-c", program, done.toString());
+            assertThat(readLine(ignoring)).isEqualTo("ready");
+            long ignored = sigIgn(ignoring.pid());
+            assertThat(ignored & (1L << (2 - 1))).as("SIGINT ignored").isNotZero();
+            assertThat(ignored & (1L << (15 - 1))).as("SIGTERM ignored").isNotZero();
+            ignoring.destroy(); // SIGTERM
+            Files.writeString(done, "");
+            assertThat(ignoring.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(ignoring.exitValue()).as("the program's own status").isEqualTo(5);
+            Files.delete(done);
+
+            Process forwarding = startBinJns("unshare", "-r", "--pid", "--fork", "--forward-signals", "sh", "-c",
+                    program, done.toString());
+            assertThat(readLine(forwarding)).isEqualTo("ready");
+            forwarding.destroy(); // SIGTERM, which the program gets and exits with 15
+            assertThat(forwarding.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(forwarding.exitValue()).isEqualTo(15);
+        } finally {
+            Files.deleteIfExists(done);
+        }
+    }
+
+    /** {@code bin/jns ARGS} started (this JVM's classpath, java exec'd: its pid is the script's), stderr discarded. */
+    private static Process startBinJns(String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(Cli.script().toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(ELSEWHERE.toFile())
+                .redirectError(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().put("JNS_CLASSPATH", System.getProperty("java.class.path"));
+        Process p = Cli.environment(pb, Map.of()).start();
+        p.getOutputStream().close();
+        return p;
+    }
+
+    private static String readLine(Process p) throws IOException {
+        return new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
+                java.nio.charset.StandardCharsets.UTF_8)).readLine();
+    }
+
+    /** The SigIgn mask of /proc/PID/status: bit N-1 set when signal N is ignored. */
+    private static long sigIgn(long pid) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+            if (line.startsWith("SigIgn:")) {
+                return Long.parseUnsignedLong(line.substring("SigIgn:".length()).trim(), 16);
+            }
+        }
+        throw new AssertionError("no SigIgn line for " + pid);
+    }
+
     /** The one archive in {@code target}, and no temporary file left. */
     private static Path archive(Path target) throws IOException {
         try (Stream<Path> files = Files.list(target)) {

@@ -233,6 +233,12 @@ final class LinuxNsProcess extends NsProcess {
         signalLauncher(Native.SIGTERM);
     }
 
+    /** Through the launcher, which forwards each of these signals to its first process (the init forwards it on). */
+    @Override
+    public void signal(Signal signal) {
+        signalLauncher(java.util.Objects.requireNonNull(signal, "signal").number());
+    }
+
     /**
      * Kills every process of the sandbox: the launcher kills the command and then each process left, and
      * ends; the command's process is also SIGKILLed directly, in case the launcher cannot act (stopped).
