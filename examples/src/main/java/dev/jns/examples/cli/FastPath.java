@@ -81,6 +81,8 @@ final class FastPath {
                     "--mount-proc", "mountProcOption", Kind.ATTACHED,
                     "--kill-child", "killChild", Kind.ATTACHED,
                     "--forward-signals", "forwardSignals", Kind.FLAG,
+                    "--clear-env", "clearEnv", Kind.FLAG,
+                    "--whitelist-env", "whitelistEnv", Kind.VALUE,
                     "--propagation", "propagation", Kind.VALUE,
                     "--setgroups", "setgroups", Kind.VALUE,
                     "-w,--wd", "wd", Kind.VALUE,

@@ -48,6 +48,10 @@ final class PrintExplanation {
         if (u.forwardSignals) {
             ul.add("--forward-signals");
         }
+        if (u.clearEnv) {
+            ul.add("--clear-env");
+        }
+        add(ul, "--whitelist-env", u.whitelistEnv);
         add(ul, "--propagation", u.propagation);
         add(ul, "--setgroups", u.setgroups);
         add(ul, "--monotonic", u.monotonic);
@@ -127,6 +131,10 @@ final class PrintExplanation {
         }
         if (u.mountProc()) {
             b.addAll(List.of("--proc", "/proc"));
+        }
+        if (u.clearEnv || u.whitelistEnv != null) {
+            b.add("--clearenv");
+            UnshareCommand.whitelisted(u.whitelistEnv).forEach((name, value) -> b.addAll(List.of("--setenv", name, value)));
         }
         if (u.wd != null) {
             b.addAll(List.of("--chdir", u.wd.toString()));

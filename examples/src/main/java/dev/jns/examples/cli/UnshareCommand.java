@@ -90,6 +90,13 @@ public final class UnshareCommand implements Callable<Integer> {
             + "go on waiting for it (implies --fork); without it jns ignores both while the program runs")
     boolean forwardSignals;
 
+    @Option(names = "--clear-env", description = "start the program with an empty environment")
+    boolean clearEnv;
+
+    @Option(names = "--whitelist-env", paramLabel = "<name>[,<name>...]",
+            description = "start the program with only these variables of jns's environment (implies --clear-env)")
+    String whitelistEnv;
+
     @Option(names = "--propagation", paramLabel = "slave|shared|private|unchanged",
             description = "mount propagation in the new mount namespace (default private)")
     String propagation;
@@ -229,6 +236,7 @@ public final class UnshareCommand implements Callable<Integer> {
                 Spawn s = Namespaces.spawn();
                 joined.forEach(s::join);
                 limits(s);
+                environment(s);
                 if (wd != null) {
                     s.directory(wd);
                 }
@@ -317,7 +325,29 @@ public final class UnshareCommand implements Callable<Integer> {
             s.directory(wd);
         }
         limits(s);
+        environment(s);
         return s;
+    }
+
+    /** --clear-env, --whitelist-env: the program's environment is empty, or has only the names given. */
+    private void environment(Spawn s) {
+        if (!clearEnv && whitelistEnv == null) {
+            return;
+        }
+        s.clearEnv();
+        whitelisted(whitelistEnv).forEach(s::env);
+    }
+
+    /** The variables of jns's environment that {@code names} (comma-separated, or null) names and that are set. */
+    static Map<String, String> whitelisted(String names) {
+        Map<String, String> env = new java.util.LinkedHashMap<>();
+        for (String name : names == null ? new String[0] : names.split(",", -1)) {
+            String value = name.isEmpty() || name.indexOf('=') >= 0 ? null : System.getenv(name);
+            if (value != null) {
+                env.put(name, value);
+            }
+        }
+        return env;
     }
 
     /** --memory, --memory-swap, --pids, --cpus: cgroup limits, in systemd-run's and docker's vocabulary. */

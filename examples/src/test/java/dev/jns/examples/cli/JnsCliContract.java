@@ -117,6 +117,28 @@ abstract class JnsCliContract {
         assertThat(prop.err().strip()).isEqualTo("jns unshare: --propagation: unsupported value 'sideways'");
     }
 
+    /** util-linux's --clear-env and --whitelist-env (its tests/ts/unshare/env). */
+    @Test
+    void clearEnvAndWhitelistEnv() {
+        String home = System.getenv("HOME");
+        org.junit.jupiter.api.Assumptions.assumeTrue(home != null && !home.isEmpty(), "needs HOME in the environment");
+        // a variable of this JVM's environment that no shell sets by itself
+        String other = System.getenv().keySet().stream().filter(k -> k.matches("[A-Z][A-Z0-9_]*"))
+                .filter(k -> !java.util.Set.of("HOME", "PATH", "PWD", "OLDPWD", "SHLVL", "IFS", "PPID", "OPTIND",
+                        "PS1", "PS2", "PS4").contains(k)).findFirst().orElse(null);
+        org.junit.jupiter.api.Assumptions.assumeTrue(other != null, "needs one more variable in the environment");
+        String show = "echo \"${HOME:-CLEARED} ${" + other + ":-CLEARED}\"";
+        Cli.Result all = Cli.jns("unshare", "--user", "sh", "-c", show);
+        assertThat(all.out()).as(all.err()).isEqualTo(home + " " + System.getenv(other) + "\n");
+        Cli.Result cleared = Cli.jns("unshare", "--user", "--clear-env", "sh", "-c", show);
+        assertThat(cleared.out()).as(cleared.err()).isEqualTo("CLEARED CLEARED\n");
+        Cli.Result kept = Cli.jns("unshare", "--user", "--whitelist-env", "HOME,NO_SUCH_VARIABLE_JNS", "sh", "-c", show);
+        assertThat(kept.out()).as(kept.err()).isEqualTo(home + " CLEARED\n");
+        Cli.Result explain = Cli.jns("unshare", "--explain", "--user", "--forward-signals", "--whitelist-env", "HOME", "true");
+        assertThat(explain.out()).contains("--forward-signals --whitelist-env=HOME -- true")
+                .contains("--clearenv --setenv HOME " + home);
+    }
+
     @Test
     void killChildIsWhatJnsAlwaysDoesWithSigkillOnly() {
         for (String kill : new String[] {"--kill-child", "--kill-child=KILL", "--kill-child=sigkill", "--kill-child=9"}) {
