@@ -43,7 +43,7 @@ class ListTest {
         Matcher obj = Pattern.compile("\\{([^{}]*)\\}").matcher(r.stdout());
         while (obj.find()) {
             Map<String, String> f = new HashMap<>();
-            Matcher kv = Pattern.compile("\"(\\w+)\":\\s*(\"((?:[^\"\\\\]|\\\\.)*)\"|[-0-9]+|null)").matcher(obj.group(1));
+            Matcher kv = Pattern.compile("\"(\\w+)\":\\s*(\"([^\"\\\\]*+(?:\\\\.[^\"\\\\]*+)*+)\"|[-0-9]+|null)").matcher(obj.group(1));
             while (kv.find()) {
                 f.put(kv.group(1), kv.group(3) != null ? kv.group(3).replace("\\\"", "\"").replace("\\\\", "\\") : kv.group(2));
             }

@@ -10,8 +10,12 @@ import sun.misc.SignalHandler;
  * them: ignored, so that jns waits for the program and exits with its status (the terminal's Ctrl-C reaches the
  * program itself, which is in jns's process group: an interactive shell inside survives it, as it would outside),
  * or, with {@code --forward-signals}, sent on to the program. The JVM's own handlers (which would end jns, and so
- * the sandbox with SIGKILL) come back at {@link #close()}. The launcher starts with every signal at its default,
- * so the program does not inherit what jns does here.
+ * the sandbox with SIGKILL) come back at {@link #close()}.
+ *
+ * <p>"Ignored" is a handler that does nothing, not SIG_IGN: the JVM installs no handler of its own for SIGINT,
+ * SIGTERM or SIGHUP while one is SIG_IGN (it takes that as the choice of whoever started it), so the JVM's
+ * handler could not come back at {@link #close()}, and every process the JVM started afterwards would inherit the
+ * SIG_IGN (an exec keeps it). A signal that was already ignored when the JVM started stays ignored.
  */
 final class ParentSignals implements AutoCloseable {
     private static final String[] NAMES = {"INT", "TERM"};
@@ -28,12 +32,14 @@ final class ParentSignals implements AutoCloseable {
     ParentSignals(boolean forward) {
         for (int i = 0; i < NAMES.length; i++) {
             NsProcess.Signal which = NsProcess.Signal.valueOf(NAMES[i]);
-            SignalHandler h = forward ? new SignalHandler() {
+            SignalHandler h = new SignalHandler() {
                 @Override
                 public void handle(Signal sig) {
-                    deliver(which);
+                    if (forward) {
+                        deliver(which);
+                    }
                 }
-            } : SignalHandler.SIG_IGN;
+            };
             previous[i] = Signal.handle(new Signal(NAMES[i]), h);
         }
     }

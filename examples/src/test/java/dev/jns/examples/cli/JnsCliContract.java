@@ -117,6 +117,30 @@ abstract class JnsCliContract {
         assertThat(prop.err().strip()).isEqualTo("jns unshare: --propagation: unsupported value 'sideways'");
     }
 
+    /**
+     * jns run in this JVM gives back the JVM's handling of SIGINT and SIGTERM when the program has ended (it ignores
+     * or forwards them meanwhile): /proc/self/status's ignored and caught signals are what they were, with and
+     * without --forward-signals. (A first version ignored them with SIG_IGN, which the JVM then kept for good,
+     * and which every process it started afterwards inherited.)
+     */
+    @Test
+    void theJvmsSignalHandlingComesBackAfterTheProgram() throws java.io.IOException {
+        String before = signalMasks();
+        assertThat(Cli.jns("unshare", "--user", "true").code()).isZero();
+        assertThat(signalMasks()).isEqualTo(before);
+        assertThat(Cli.jns("unshare", "--user", "--forward-signals", "true").code()).isZero();
+        assertThat(signalMasks()).isEqualTo(before);
+        // and not ignored by an earlier test of this JVM either (nothing that starts Maven ignores SIGTERM)
+        long ignored = Long.parseUnsignedLong(before.substring(before.indexOf(':') + 1, before.indexOf('\n')).trim(), 16);
+        assertThat(ignored & (1L << (15 - 1))).as("SIGTERM ignored in this JVM: " + before).isZero();
+    }
+
+    /** The SigIgn and SigCgt lines of this process. */
+    private static String signalMasks() throws java.io.IOException {
+        return java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status")).stream()
+                .filter(l -> l.startsWith("SigIgn:") || l.startsWith("SigCgt:")).collect(java.util.stream.Collectors.joining("\n"));
+    }
+
     /** util-linux's --clear-env and --whitelist-env (its tests/ts/unshare/env). */
     @Test
     void clearEnvAndWhitelistEnv() {
