@@ -171,7 +171,7 @@ static int c_execs_directly(void)
  *   files are root's otherwise), and makes the address space (S's and C's) not dumpable before it
  *   releases C (step 8). Only where nothing can reach C in between and nothing makes it dumpable
  *   again after: the JVM opens nothing in /proc/C (OPTIONS bit 128: run(), whose namespaces come from
- *   NSIDS; an NsProcess's namespace() opens /proc/C/ns), C is alone in a user namespace of its own
+ *   NSIDS; an NsProcess's namespace() opens /proc/C/ns, as do the user's nsenter -t and lsns), C is alone in a user namespace of its own
  *   (a joined one has a root of its own, who could ptrace C in that moment), and the maps are S's own
  *   uid and gid written by S (no helper: no process of the sandbox can change its kernel uid, whose
  *   change would set the flag to fs.suid_dumpable).
