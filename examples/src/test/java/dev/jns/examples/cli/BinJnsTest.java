@@ -209,12 +209,7 @@ class BinJnsTest {
 
     /** {@code bin/jns ARGS} started (this JVM's classpath, java exec'd: its pid is the script's), stderr discarded. */
     private Process startBinJns(String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(Cli.script().toString()));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(ELSEWHERE.toFile())
-                .redirectError(ProcessBuilder.Redirect.DISCARD);
-        pb.environment().put("JNS_CLASSPATH", System.getProperty("java.class.path"));
-        Process p = Cli.environment(pb, Map.of()).start();
+        Process p = Cli.binJnsBuilder(Map.of(), ELSEWHERE, args).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         started.add(p);
         p.getOutputStream().close();
         return p;

@@ -64,11 +64,16 @@ final class Cli {
 
     /** {@code bin/jns ARGS} as a process with these changes to the environment (an empty value unsets). */
     static Result binJns(java.util.Map<String, String> env, Path cwd, String... args) {
+        return process(binJnsBuilder(env, cwd, args));
+    }
+
+    /** {@code bin/jns ARGS} from {@code cwd}, with this JVM's classpath (java exec'd: its pid is the script's). */
+    static ProcessBuilder binJnsBuilder(java.util.Map<String, String> env, Path cwd, String... args) {
         List<String> cmd = new ArrayList<>(List.of(script().toString()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(cwd.toFile());
         pb.environment().put("JNS_CLASSPATH", System.getProperty("java.class.path"));
-        return process(environment(pb, env));
+        return environment(pb, env);
     }
 
     /**

@@ -6,6 +6,7 @@ import dev.jns.Spawn;
 import dev.jns.SpawnResult;
 import dev.jns.linux.testing.NoLeaks;
 import dev.jns.linux.testing.Probe;
+import dev.jns.linux.testing.Procs;
 
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -162,7 +163,8 @@ class SharedAddressSpaceTest {
         }, "shared-address-space-run");
         run.start();
         try {
-            long command = awaitCommand(token);
+            Procs.awaitRunning(token, 1);
+            long command = Procs.withArg(token).get(0);
             long init = ForkServerTest.parent(command);
             long supervisor = ForkServerTest.parent(init);
             assertThat(ForkServerTest.comm(init)).isEqualTo("jns-init");
@@ -223,28 +225,6 @@ class SharedAddressSpaceTest {
             "while not os.path.exists(sys.argv[1]):",
             "    time.sleep(0.02)",
             "");
-
-    /** The pid (in this JVM's pid namespace) of the process whose command line holds {@code token}. */
-    private static long awaitCommand(String token) throws Exception {
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            try (java.nio.file.DirectoryStream<Path> procs = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
-                for (Path p : procs) {
-                    String cmdline;
-                    try {
-                        cmdline = new String(Files.readAllBytes(p.resolve("cmdline")), StandardCharsets.UTF_8);
-                    } catch (java.io.IOException gone) {
-                        continue;
-                    }
-                    if (cmdline.contains(token)) {
-                        return Long.parseLong(p.getFileName().toString());
-                    }
-                }
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("the sandbox's command did not show up in /proc within 30 s");
-    }
 
     /** The Vm* and Rss* lines of /proc/PID/status: what the kernel counts of PID's address space. */
     private static String addressSpace(long pid) throws java.io.IOException {
