@@ -116,8 +116,10 @@ final class LinuxNsProcess extends NsProcess {
         }
         cgroupUsage = usage(plan, exits.cgroupRecord());
         Exit result = exits.result(raw, launcher.pid, plan.hasInit(), killedByUs);
-        Logs.PROCESS.debug("{}: ended with {}", plan.spec.describe(),
-                result.lost() != null ? result.lost() : ExitStatus.describe(result.rawStatus()));
+        if (Logs.PROCESS.isDebugEnabled()) { // describe() builds a string: not for every run()
+            Logs.PROCESS.debug("{}: ended with {}", plan.spec.describe(),
+                    result.lost() != null ? result.lost() : ExitStatus.describe(result.rawStatus()));
+        }
         exit.complete(result);
     }
 

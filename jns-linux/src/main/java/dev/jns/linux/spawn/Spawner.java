@@ -86,9 +86,13 @@ public final class Spawner {
 
     /** Starts {@code spec}; returns once the command was executed, or throws why it was not. */
     public static NsProcess start(SpawnSpec spec) {
-        Launched l = launch(spec, false, false);
-        return new LinuxNsProcess(l.plan, l.launcher, l.childPid, l.childPidfd,
-                l.ours[0], l.ours[1], l.ours[2], l.status, l.statusFd, l.namespaceIds);
+        try {
+            Launched l = launch(spec, false, false);
+            return new LinuxNsProcess(l.plan, l.launcher, l.childPid, l.childPidfd,
+                    l.ours[0], l.ours[1], l.ours[2], l.status, l.statusFd, l.namespaceIds);
+        } finally {
+            Logs.launched(); // SLF4J starts after a JVM's first start(), not during it
+        }
     }
 
     /**
@@ -101,10 +105,14 @@ public final class Spawner {
     public static SpawnResult run(SpawnSpec spec) {
         long t0 = System.nanoTime();
         boolean here = !Thread.currentThread().getName().startsWith("jns-enter");
-        Launched l = launch(spec, here, true);
-        Collected c = RunLoop.collect(l, spec, spec.captureLimit());
-        return new SpawnResult(c.stdout(), c.stderr(), Duration.ofNanos(System.nanoTime() - t0),
-                LinuxNsProcess.outcome(c.exit(), l.namespaceIds, c.cgroupUsage()), c.truncated());
+        try {
+            Launched l = launch(spec, here, true);
+            Collected c = RunLoop.collect(l, spec, spec.captureLimit());
+            return new SpawnResult(c.stdout(), c.stderr(), Duration.ofNanos(System.nanoTime() - t0),
+                    LinuxNsProcess.outcome(c.exit(), l.namespaceIds, c.cgroupUsage()), c.truncated());
+        } finally {
+            Logs.launched(); // SLF4J starts after a JVM's first run(), not during it
+        }
     }
 
     /** What a successful launch hands on: the launcher, the command, our ends of its pipes, the status reader. */
