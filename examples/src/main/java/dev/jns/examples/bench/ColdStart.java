@@ -9,10 +9,11 @@ import java.util.Locale;
 /**
  * The first spawn of a fresh JVM (the launcher's copy into its memfd, the JNI library's load, jns's classes loaded
  * and interpreted for the first time), each in a JVM of its own started for it. Two kinds, alternating: a JVM that
- * spawns before anything has started SLF4J, which then starts at jns's first log call (about 30 ms with
- * slf4j-simple here; other providers cost more), and a JVM whose application started its logging first, as most
- * applications do at their start. The benchmark's own first spawn comes after the benchmark's classes, so these
- * are the figures of the goal.
+ * spawns before anything has started SLF4J (whose start, about 30 ms with slf4j-simple here, jns leaves to a thread
+ * of its own after the spawn since session 13; until then it came at jns's first log call, inside the spawn), and a
+ * JVM whose application started its logging first, as most applications do at their start. The benchmark's own
+ * first spawn comes after the benchmark's classes, so these are the figures of the goal. The fresh JVMs get the
+ * benchmark's class path: with Maven's reactor, jns's modules as packaged jars, as users have them.
  */
 final class ColdStart {
     private ColdStart() {
@@ -37,7 +38,7 @@ final class ColdStart {
             times[1][i] = firstSpawnOfAFreshJvm(true);
         }
         System.out.printf(Locale.ROOT, "first spawn of a fresh JVM (cold: launcher, JNI library, classes), medians of %d "
-                + "JVMs each: %.1f ms with SLF4J not yet started (jns's first log call starts it), %.1f ms after the "
+                + "JVMs each: %.1f ms with SLF4J not yet started (it starts after the spawn), %.1f ms after the "
                 + "application started it  (goal: <= 50)%n", pairs, Bench.median(times[0]), Bench.median(times[1]));
     }
 
