@@ -35,7 +35,7 @@ mkdir -p "$(dirname "$out")"
     "$src/idmap.c" "$src/exec.c" "$src/sig.c" "$src/mounts.c" "$src/caps.c" "$src/limits.c" \
     "$src/net.c" "$src/fds.c" "$src/server.c" "$src/mountfd.c" "$src/reap.c" "$src/procmask.c" \
     "$src/seccomp.c" "$src/ids.c" "$src/idmount.c" "$src/cgroup.c" "$src/nested.c" "$src/vfork.c" \
-    "$src/prefault.c" "$src/sharedvm.c" \
+    "$src/prefault.c" "$src/sharedvm.c" "$src/light.c" \
     "$seccomp_a"
 strip "$out.tmp"
 mv "$out.tmp" "$out"

@@ -132,8 +132,10 @@ static int e_entry(void *p)
 
 void child_main(const struct spec *s, int sync_fd, int sentinel_fd, int sfd)
 {
-    /* A fork of S: the image's read-only pages again in one call (prefault.c). */
-    prefault_image();
+    /* A fork of S: the image's read-only pages again in one call (prefault.c); a light S's C runs in the
+     * fork server's memory, where they are mapped (light.c). */
+    if (!light)
+        prefault_image();
 
     /* Failures of C go to S through the sentinel; C has no child to clean up yet. */
     status_sentinel_fd = sentinel_fd;

@@ -8,7 +8,7 @@
 #include "status.h"
 #include "steps.h"
 
-static int null_fd = -1;              /* written before any clone only */
+static _Thread_local int null_fd = -1; /* written before any clone only; per S (light.c) */
 _Thread_local int proc_fd = -1;       /* C closes its own: per process (sharedvm.c) */
 
 void open_early_fds(void)

@@ -19,9 +19,10 @@
 #include "status.h"
 #include "steps.h"
 
-int launcher_privileged;
-static uid_t caller_euid;
-static gid_t caller_egid;
+/* per S: a light S shares the fork server's memory with others (light.c) */
+_Thread_local int launcher_privileged;
+static _Thread_local uid_t caller_euid;
+static _Thread_local gid_t caller_egid;
 
 void run_as_prepare(const struct spec *s)
 {

@@ -81,6 +81,21 @@ void vm_child_wait(struct vm_globals *own);
  * with thread-local storage of its own, running fn(arg). The pid, -1 with errno, or -2 when this
  * machine's TLS layout is not one it can copy (the caller then forks C). */
 pid_t shared_clone(int (*fn)(void *), void *arg, unsigned long flags);
+/* A thread pointer for another process in this address space: a copy of this thread's TLS block and
+ * TCB in area, its DTV in dtv_area; NULL when this machine's layout is not one it can copy (x86-64 only).
+ * *tid_offset: where, from the thread pointer, the TCB keeps the thread's tid. */
+char *tls_copy(char *area, size_t area_size, uintptr_t *dtv_area, size_t dtv_words, size_t *tid_offset);
+
+/* light.c: a light supervisor, S in the fork server's address space for a spec without namespaces.
+ * light: this S's region, NULL in a forked or spawned S and in the server. light_clone (the server): S's
+ * pid (the JVM's child, *pidfd its pidfd), -1 with errno, or -2 when no region can be had (fork S then). */
+struct light_region;
+extern _Thread_local struct light_region *light;
+pid_t light_clone(const int *fds, int n, int reply, int *pidfd);
+struct spec *light_spec(void);
+char *light_raw(void);
+char *light_c_stack(size_t *size, pid_t **running);
+
 /* A system call that leaves errno alone: the result, or -errno. */
 long sys_noerrno(long nr, long a, long b, long c, long d, long e);
 
@@ -111,7 +126,7 @@ struct step_failure {
     const char *what;
 };
 int init_harden(const struct spec *s, struct step_failure *f);
-extern int launcher_privileged;         /* S started with real uid 0 */
+extern _Thread_local int launcher_privileged;   /* S started with real uid 0 */
 
 /* caps.c: E: the CAPS record (bounding, permitted, effective, inheritable, ambient sets). */
 void caps_apply(const struct spec *s, int no_new_privs);
@@ -126,8 +141,11 @@ void no_new_privs_apply(const struct spec *s);
 /* main.c: S, the supervisor (what a posix_spawn'd launcher runs, and each fork of the server). */
 __attribute__((noreturn)) void launcher_main(void);
 
-/* server.c: the fork server (argv[1] "--server"). */
+/* server.c: the fork server (argv[1] "--server"). become_supervisor: in S, the request's n fds to their
+ * places (0..4, 6..), then launcher_main. */
+#define SERVER_MAX_FDS (5 + 16 + 16 + 17 + 1)   /* stdio, spec, status, joins, passes, mount fds, reply */
 __attribute__((noreturn)) void server_main(void);
+__attribute__((noreturn)) void become_supervisor(const int *fds, int n);
 
 /* fds.c: opens /dev/null and the JVM's /proc (proc_fd) before any join or clone. */
 void open_early_fds(void);

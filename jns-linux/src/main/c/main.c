@@ -26,13 +26,16 @@
 
 /* static: about 3 MiB, mostly untouched; page-aligned, so that its counts and scalars (spec.h puts
  * them first) share one page */
-static struct spec spec LAUNCHER_LARGE __attribute__((aligned(4096)));
+static struct spec spec_storage LAUNCHER_LARGE __attribute__((aligned(4096)));
+/* This supervisor's spec: the static one, or its region's in a light supervisor (light.c). Per thread
+ * (per supervisor), for light supervisors share the fork server's memory. */
+static _Thread_local struct spec *sp;
 
 /* Test aid (DEBUG_STOP record, sent only when the JVM has jns.testing.stopAtStep set): stop
  * just before the given step, so that a test can SIGKILL the launcher there. */
 static void debug_stop(int step)
 {
-    if (spec.debug_stop == (uint32_t)step)
+    if (sp->debug_stop == (uint32_t)step)
         raise(SIGSTOP);
 }
 
@@ -80,12 +83,12 @@ static void close_fds(void)
 {
     int keep[SPEC_MAX_JOINS + SPEC_MAX_PASSES + SPEC_MAX_MOUNT_FDS];
     int n = 0;
-    for (int i = 0; i < spec.n_joins; i++)
-        keep[n++] = spec.joins[i].fd;
-    for (int i = 0; i < spec.n_passes; i++)
-        keep[n++] = spec.passes[i].fd;
-    for (int i = 0; i < spec.n_mount_fds; i++)
-        keep[n++] = spec.mount_fds[i];
+    for (int i = 0; i < sp->n_joins; i++)
+        keep[n++] = sp->joins[i].fd;
+    for (int i = 0; i < sp->n_passes; i++)
+        keep[n++] = sp->passes[i].fd;
+    for (int i = 0; i < sp->n_mount_fds; i++)
+        keep[n++] = sp->mount_fds[i];
     for (int i = 1; i < n; i++)          /* insertion sort, at most 49, all distinct (spec_parse) */
         for (int j = i; j > 0 && keep[j - 1] > keep[j]; j--) {
             int t = keep[j];
@@ -122,8 +125,8 @@ static const char *ns_name(int type)
 
 static void join_namespaces(void)
 {
-    for (int i = 0; i < spec.n_joins; i++) {
-        const struct join *j = &spec.joins[i];
+    for (int i = 0; i < sp->n_joins; i++) {
+        const struct join *j = &sp->joins[i];
         struct stat st;
         /* The JVM recorded dev/ino when it opened the handle: a different file here means
          * the fd does not name the namespace the caller meant. */
@@ -146,8 +149,8 @@ static void join_namespaces(void)
  * nested.c). */
 static int joins(int nstype)
 {
-    for (int i = 0; i < spec.n_joins; i++)
-        if (spec.joins[i].nstype == nstype)
+    for (int i = 0; i < sp->n_joins; i++)
+        if (sp->joins[i].nstype == nstype)
             return 1;
     return 0;
 }
@@ -157,8 +160,8 @@ static int joins(int nstype)
  * placement, no namespaces of C's to read), so S can sleep until C has exec'd. */
 static int c_execs_directly(void)
 {
-    return spec.clone_flags == 0 && !spec.new_time && spec.n_cgroups == 0
-        && !(spec.options & OPTION_FORCE_INIT);
+    return sp->clone_flags == 0 && !sp->new_time && sp->n_cgroups == 0
+        && !(sp->options & OPTION_FORCE_INIT);
 }
 
 /* Whether C can run in S's address space for the sandbox's life (sharedvm.c). The command must not reach
@@ -183,11 +186,11 @@ static int c_execs_directly(void)
  * namespace: nested.c; a cgroup: clone3; a time namespace: C's vDSO data is its address space's). */
 static int c_shares_memory(void)
 {
-    if (spec.run_as || idmount_pending() || spec.n_cgroups != 0 || spec.new_time || joins(CLONE_NEWPID))
+    if (sp->run_as || idmount_pending() || sp->n_cgroups != 0 || sp->new_time || joins(CLONE_NEWPID))
         return 0;
     return launcher_privileged
-        || ((spec.options & OPTION_INIT_UNREAD) && (spec.clone_flags & CLONE_NEWUSER)
-            && !joins(CLONE_NEWUSER) && spec.map_helper == 0);
+        || ((sp->options & OPTION_INIT_UNREAD) && (sp->clone_flags & CLONE_NEWUSER)
+            && !joins(CLONE_NEWUSER) && sp->map_helper == 0);
 }
 
 struct child_args {
@@ -203,7 +206,7 @@ static int child_entry(void *arg)
     for (int i = 0; i < 2; i++)
         if (a->close_first[i] >= 0)
             close(a->close_first[i]);
-    child_main(&spec, a->sync, a->sentinel, a->sfd);
+    child_main(sp, a->sync, a->sentinel, a->sfd);
 }
 
 /* After C has ended (or S was told to end the sandbox): wait for the spec EOF, kill and reap every
@@ -273,11 +276,11 @@ static void supervise(pid_t c, int sfd, int sentinel)
             long long now = now_ms();
             if (term_at >= 0 && now >= term_at) {
                 term_at = -1;
-                if (spec.grace_ms == 0) {
+                if (sp->grace_ms == 0) {
                     kill_at = now;
                 } else {
                     time_out(c, SIGTERM);
-                    kill_at = now + (long long)spec.grace_ms;
+                    kill_at = now + (long long)sp->grace_ms;
                 }
             }
             if (kill_at >= 0 && now >= kill_at) {
@@ -300,8 +303,8 @@ static void supervise(pid_t c, int sfd, int sentinel)
         }
         /* The sentinel first, so that STARTED comes before EXIT. */
         if (sentinel >= 0 && p[2].revents) {
-            if (read_sentinel(sentinel) && spec.timeout_ms > 0)
-                term_at = now_ms() + (long long)spec.timeout_ms;
+            if (read_sentinel(sentinel) && sp->timeout_ms > 0)
+                term_at = now_ms() + (long long)sp->timeout_ms;
             sentinel = -1;
         }
         if (lifeline_closed(p[1].revents)) {
@@ -380,16 +383,23 @@ int main(int argc, char **argv)
 
 void launcher_main(void)
 {
-    /* 0. The image's read-only pages in one call, not a fault each (prefault.c says why). */
-    prefault_image();
+    /* 0. The image's read-only pages in one call, not a fault each (prefault.c says why); a light S
+     *    runs in the fork server's memory, where they are mapped already (light.c). */
+    sp = light ? light_spec() : &spec_storage;
+    if (!light)
+        prefault_image();
 
-    /* 1. Read and check the whole spec before doing anything: a bad spec changes nothing. */
-    spec_read(FD_SPEC, &spec);
+    /* 1. Read and check the whole spec before doing anything: a bad spec changes nothing. A light S
+     *    only runs specs that keep it off what other supervisors share with it. */
+    spec_read(FD_SPEC, sp);
+    if (light && !spec_light(sp))
+        report_error(STEP_PARSE_SPEC, EINVAL, "the JVM asked for a light supervisor (light.c) for a spec "
+                     "with namespaces, ids, cgroups, seccomp or mounts");
 
     /* 2. RUN_AS: the target's effective ids (ids.c says why only those). It comes before prctl because
      *    any change of the effective uid/gid clears PR_SET_PDEATHSIG and the dumpable flag. */
     debug_stop(STEP_DROP_TO_UID);
-    run_as_prepare(&spec);
+    run_as_prepare(sp);
 
     /* 3. End the sandbox when the JVM's spawning thread ends, and the JVM may have died before
      *    prctl. The signal is SIG_KILL_SANDBOX, not SIGKILL: until step 6 blocks it, it ends S (nothing
@@ -404,7 +414,7 @@ void launcher_main(void)
     debug_stop(STEP_PRCTL);
     if (prctl(PR_SET_NAME, "jns-launcher", 0, 0, 0) < 0)
         report_error(STEP_PRCTL, errno, "PR_SET_NAME");
-    if (spec.run_as && prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
+    if (sp->run_as && prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
         report_error(STEP_PRCTL, errno, "PR_SET_DUMPABLE");
     struct pollfd lp = { .fd = FD_LIFELINE, .events = POLLIN };
     if (poll(&lp, 1, 0) < 0)
@@ -419,7 +429,7 @@ void launcher_main(void)
     open_early_fds();
 
     /* 4b. The sandbox's cgroup, while S still sees the JVM's file systems (a join may change them). */
-    cg_create(&spec);
+    cg_create(sp);
 
     /* 5. Join, in the given order (user first: it grants the rights for the others). */
     debug_stop(STEP_JOIN_NAMESPACE);
@@ -427,8 +437,8 @@ void launcher_main(void)
 
     /* 5b. Idmapped binds are made here, where S still has the caller's privileges and no C exists
      *     yet (C inherits the trees); and a sandbox that changes ids drops the groups first. */
-    idmount_prepare(&spec);
-    ids_drop_groups(&spec);
+    idmount_prepare(sp);
+    ids_drop_groups(sp);
 
     /* 6. Block the forwarded signals and SIGCHLD before clone, so none is lost in between;
      *    C inherits the mask (and an init reads its own through the same signalfd). The
@@ -451,7 +461,7 @@ void launcher_main(void)
     /* The seccomp filter is compiled here, in S, where the heap is S's own and nothing else runs:
      * libseccomp allocates, and after the clone C and E must not (the launcher's rule: C may share
      * S's address space, and E shares C's). E only hands the finished program to the kernel. */
-    filter_prepare(&spec);
+    filter_prepare(sp);
 
     /* The sync pipe releases C (after the id maps); the sentinel pipe tells S about exec. */
     int direct = c_execs_directly();
@@ -490,30 +500,30 @@ void launcher_main(void)
          * /proc with its own privileges. (A rootless S needs it until step 8.) */
         if (shares && launcher_privileged && prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
             report_error(STEP_PRCTL, errno, "PR_SET_DUMPABLE 0 before the first process's clone");
-        c = shares ? shared_clone(child_entry, &args, (unsigned long)spec.clone_flags) : -2;
+        c = shares ? shared_clone(child_entry, &args, (unsigned long)sp->clone_flags) : -2;
         shared = c > 0;
         if (c == -2)
-            c = joins(CLONE_NEWPID) && (spec.clone_flags & CLONE_NEWPID)
-                    ? clone_nested_pid((unsigned long)spec.clone_flags)
-                    : cg_clone(&spec, (unsigned long)spec.clone_flags);
+            c = joins(CLONE_NEWPID) && (sp->clone_flags & CLONE_NEWPID)
+                    ? clone_nested_pid((unsigned long)sp->clone_flags)
+                    : cg_clone(sp, (unsigned long)sp->clone_flags);
     }
     if (c < 0)
         report_error(STEP_CLONE, errno, "clone with flags 0x%llx",
-                     (unsigned long long)spec.clone_flags);
+                     (unsigned long long)sp->clone_flags);
     if (c == 0) {
         close(sync_pipe[1]);
         close(sentinel[0]);
-        child_main(&spec, sync_pipe[0], sentinel[1], sfd);
+        child_main(sp, sync_pipe[0], sentinel[1], sfd);
     }
     if (!direct)
         close(sync_pipe[0]);
     close(sentinel[1]);
     idmount_release();
     /* The mount plan's fds are C's now: S must not keep a bound object or the content open. */
-    for (int i = 0; i < spec.n_mount_fds; i++)
-        if (close(spec.mount_fds[i]) < 0)
-            report_error(STEP_INTERNAL, errno, "close mount fd %d", spec.mount_fds[i]);
-    run_as_after_clone(&spec);
+    for (int i = 0; i < sp->n_mount_fds; i++)
+        if (close(sp->mount_fds[i]) < 0)
+            report_error(STEP_INTERNAL, errno, "close mount fd %d", sp->mount_fds[i]);
+    run_as_after_clone(sp);
     release_stdio();
     /* From now on a failure of S kills C and reaps it after the spec EOF. */
     status_child = c;
@@ -528,15 +538,15 @@ void launcher_main(void)
         snprintf(ns_dir, sizeof ns_dir, "self/ns");   /* S's own: C may be gone already */
     else
         snprintf(ns_dir, sizeof ns_dir, "%d/ns", (int)c);
-    if (status_write_nsids(proc_fd, ns_dir, ns_names, spec.new_time ? 7 : 8) < 0)
+    if (status_write_nsids(proc_fd, ns_dir, ns_names, sp->new_time ? 7 : 8) < 0)
         report_error(STEP_INTERNAL, errno, "write NSIDS");
     /* In its cgroups before it is released (where clone3 did not put it there already). */
     cg_place(c);
 
     /* 8. Only a process outside the new user namespace can map it. */
     debug_stop(STEP_WRITE_UID_MAP);
-    if (spec.clone_flags & CLONE_NEWUSER)
-        idmap_setup(&spec, c);
+    if (sp->clone_flags & CLONE_NEWUSER)
+        idmap_setup(sp, c);
     /* Nothing of C's /proc is needed any more: a root S is not dumpable from here on, so that no
      * process of the sandbox's uid can ptrace it or take its status fd (item 6 of issue 13); nor is a
      * rootless S whose address space C shares (c_shares_memory): the flag is the address space's, so

@@ -3,8 +3,9 @@
  * instead of a posix_spawn + exec from the JVM (about 0.5 ms here). docs/launcher-protocol.md, "Fork server".
  *
  * Its fds: 0-2 and 4 /dev/null, 3 the request socket (SOCK_SEQPACKET), 5 the lifeline. A request is one
- * message: "u32 version, u32 n_fds" with n_fds fds (SCM_RIGHTS): stdin, stdout, stderr, spec, status, the
- * join fds, the fds to pass, the mount plan's fds, and last the reply socket. The reply: "i32 pid,
+ * message: "u32 version (2), u32 n_fds, u32 flags" with n_fds fds (SCM_RIGHTS): stdin, stdout, stderr,
+ * spec, status, the join fds, the fds to pass, the mount plan's fds, and last the reply socket. Flag 1:
+ * the spec has no namespaces, and S may run in this process's memory (light.c). The reply: "i32 pid,
  * i32 errno" with S's pidfd (SCM_RIGHTS); then the reply socket is closed.
  *
  * S is cloned with CLONE_PARENT: it is the JVM's child, not the server's. The JVM reaps it and gets its
@@ -25,9 +26,8 @@
 #include "launcher.h"
 #include "steps.h"
 
-#define SERVER_VERSION 1
-/* stdio, spec, status, joins, fds to pass, the mount plan's fds (SPEC_MAX_MOUNT_FDS), reply */
-#define SERVER_MAX_FDS (5 + 16 + 16 + 17 + 1)
+#define SERVER_VERSION 2
+#define SERVER_LIGHT 1u     /* request flag: the spec has no namespaces (light.c); S may share this memory */
 
 void send_pid_and_fd(int reply, pid_t pid, int err, int pidfd)
 {
@@ -49,7 +49,7 @@ void send_pid_and_fd(int reply, pid_t pid, int err, int pidfd)
 
 /* In the cloned child: the received fds become 0..4 and 6.., the lifeline stays 5, then S runs. */
 __attribute__((noreturn))
-static void become_supervisor(const int *fds, int n)
+void become_supervisor(const int *fds, int n)
 {
     /* The targets are 0..n but 5. When every received fd lies above them all (the usual case: the
      * server holds 0..5 and the kernel gives the lowest free numbers), each goes home directly; else
@@ -115,7 +115,7 @@ void server_main(void)
             _exit(0);       /* the JVM is gone; every S ends its sandbox at the lifeline's EOF too */
         if (!p[0].revents)
             continue;
-        uint32_t head[2];
+        uint32_t head[3];
         struct iovec iov = { .iov_base = head, .iov_len = sizeof head };
         union { char buf[CMSG_SPACE(SERVER_MAX_FDS * sizeof(int))]; struct cmsghdr align; } ctl;
         struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf,
@@ -146,9 +146,12 @@ void server_main(void)
             continue;
         }
         int reply = fds[n - 1];
-        /* CLONE_PARENT: S becomes the JVM's child (see the top of this file). */
+        /* CLONE_PARENT: S becomes the JVM's child (see the top of this file). A light S shares this
+         * memory (light.c); without a region for it, or on another machine, S is forked. */
         int pidfd = -1;
-        pid_t pid = raw_clone_pidfd(CLONE_PARENT, &pidfd);
+        pid_t pid = (head[2] & SERVER_LIGHT) ? light_clone(fds, n - 1, reply, &pidfd) : -2;
+        if (pid == -2)
+            pid = raw_clone_pidfd(CLONE_PARENT, &pidfd);
         if (pid == 0) {
             close(reply);
             become_supervisor(fds, n - 1);

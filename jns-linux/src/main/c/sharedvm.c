@@ -54,9 +54,11 @@ static int find_tls(struct dl_phdr_info *info, size_t size, void *data)
     return 1;   /* the first object is the launcher itself (static) */
 }
 
-/* C's thread pointer: a copy of this thread's TLS block and TCB with the TCB's self pointers and the
- * DTV's slot of the launcher moved to the copy; NULL when the layout is not what it should be. */
-static char *copy_tls(void)
+/* A thread pointer for a new process in this address space: a copy of this thread's TLS block and TCB
+ * in `area` (`area_size` bytes, 64-aligned), its DTV in `dtv_area` (`dtv_words` words), with the TCB's
+ * self pointers and the DTV's slot of the launcher moved to the copy; NULL when the layout is not what
+ * it should be. *tid_offset: where the TCB keeps the thread's tid (glibc's raise() reads it). */
+char *tls_copy(char *area, size_t area_size, uintptr_t *dtv_area, size_t dtv_words, size_t *tid_offset)
 {
     char *tp = __builtin_thread_pointer();
     size_t tcb = _thread_db_sizeof_pthread;
@@ -67,40 +69,58 @@ static char *copy_tls(void)
     size_t off = (tls_memsz + align - 1) / align * align;   /* the launcher's block: tp - off .. tp */
     size_t start = (off + 63) & ~(size_t)63;                /* the copy's tp, 64-aligned as glibc's TCB */
     if (align > 64 || tcb < 24 || _thread_db_pthread_tid[2] + sizeof(pid_t) > tcb
-        || start + tcb > sizeof c_tls)
+        || start + tcb > area_size)
         return NULL;
     /* The layout this relies on: errno in the block, the TCB's first and third words pointing at it
      * (tcbhead_t's tcb and self), the DTV's slot 1 (the launcher) at the block. */
     char *err = (char *)&errno;
     uintptr_t *dtv = *(uintptr_t **)(tp + 8);
     if (err < tp - off || err >= tp || *(char **)tp != tp || *(char **)(tp + 16) != tp || dtv == NULL
-        || dtv[-2] + 2 > sizeof c_dtv / (2 * sizeof(uintptr_t)) || (char *)dtv[2] != tp - off)
+        || dtv[-2] + 2 > dtv_words / 2)
         return NULL;
-    char *ntp = c_tls + start;
+    if ((char *)dtv[2] != tp - off)
+        return NULL;
+    char *ntp = area + start;
     memcpy(ntp - off, tp - off, off + tcb);
-    memcpy(c_dtv, dtv - 2, (dtv[-2] + 2) * 2 * sizeof(uintptr_t));
-    uintptr_t *ndtv = c_dtv + 2;
+    memcpy(dtv_area, dtv - 2, (dtv[-2] + 2) * 2 * sizeof(uintptr_t));
+    uintptr_t *ndtv = dtv_area + 2;
     ndtv[2] = (uintptr_t)(ntp - off);
     *(char **)ntp = ntp;
     *(uintptr_t **)(ntp + 8) = ndtv;
     *(char **)(ntp + 16) = ntp;
+    *tid_offset = _thread_db_pthread_tid[2];
     return ntp;
 }
 
 pid_t shared_clone(int (*fn)(void *), void *arg, unsigned long flags)
 {
-    char *ntp = copy_tls();
+    /* Not from a light supervisor (light.c): its memory is the fork server's, where these static areas
+     * are every light supervisor's; its specs never need an init anyway (spec_light). */
+    if (light != NULL)
+        return -2;
+    size_t tid_off;
+    char *ntp = tls_copy(c_tls, sizeof c_tls, c_dtv, sizeof c_dtv / sizeof c_dtv[0], &tid_off);
     if (ntp == NULL)
         return -2;
     /* The top of C's stack written in one call rather than faulted page by page (prefault.c says
      * why); best effort. */
     (void)!madvise(c_stack + sizeof c_stack - 4 * 4096, 4 * 4096, MADV_POPULATE_WRITE);
-    pid_t *tid = (pid_t *)(ntp + _thread_db_pthread_tid[2]);
+    pid_t *tid = (pid_t *)(ntp + tid_off);
     /* CLONE_CHILD_SETTID: the copy's tid is C's own (as C sees it), as glibc keeps for a thread. */
     return clone(fn, c_stack + sizeof c_stack,
                  (int)(flags | CLONE_VM | CLONE_SETTLS | CLONE_CHILD_SETTID | SIGCHLD), arg, NULL, ntp, tid);
 }
 #else
+char *tls_copy(char *area, size_t area_size, uintptr_t *dtv_area, size_t dtv_words, size_t *tid_offset)
+{
+    (void)area;
+    (void)area_size;
+    (void)dtv_area;
+    (void)dtv_words;
+    (void)tid_offset;
+    return NULL;
+}
+
 pid_t shared_clone(int (*fn)(void *), void *arg, unsigned long flags)
 {
     (void)fn;

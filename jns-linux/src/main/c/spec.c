@@ -892,21 +892,30 @@ int spec_parse(const char *buf, size_t buf_len, struct spec *s, struct spec_erro
     return parse_zeroed(buf, buf_len, s, err);
 }
 
+int spec_light(const struct spec *s)
+{
+    return s->clone_flags == 0 && !s->new_time && s->n_joins == 0 && !s->run_as && !s->set_ids && !s->seccomp
+        && s->bpf == NULL && s->n_mounts == 0 && s->n_mount_fds == 0 && s->n_cgroups == 0 && s->root == NULL
+        && !(s->options & OPTION_FORCE_INIT);
+}
+
 #ifndef SPEC_PARSER_ONLY
-/* The raw stream: at most SPEC_MAX_TOTAL bytes, plus one header that may overstep it. */
-static char raw[SPEC_MAX_TOTAL + SPEC_HEADER_SIZE] LAUNCHER_LARGE;
+/* The raw stream of a forked or spawned S (a light one has its region's: light.c). */
+static char raw_storage[SPEC_RAW_SIZE] LAUNCHER_LARGE;
 
 void spec_read(int fd, struct spec *s)
 {
+    char *raw = light ? light_raw() : raw_storage;
+    const size_t raw_size = SPEC_RAW_SIZE;
     /* Read in large chunks (the JVM writes the whole spec at once and nothing after END), framing the
      * records as they come, until END is complete; spec_parse judges them (a stream cut short, a length
      * over a limit: the framing stops and the parser names the problem). */
     size_t n = 0;
     size_t pos = 0;   /* start of the first record not yet framed */
     int done = 0;
-    while (!done && n < sizeof raw) {
+    while (!done && n < raw_size) {
         ssize_t got;
-        RETRY_EINTR(got, read(fd, raw + n, sizeof raw - n));
+        RETRY_EINTR(got, read(fd, raw + n, raw_size - n));
         if (got < 0)
             report_error(STEP_READ_SPEC, errno, "reading the spec from fd %d", fd);
         if (got == 0)
@@ -930,12 +939,13 @@ void spec_read(int fd, struct spec *s)
             }
         }
     }
-    /* The launcher's spec is a static object that nothing has written yet (the fork server never
+    /* A forked S's spec is a static object that nothing has written yet (the fork server never
      * parses one; each supervisor parses once): all zero, so it is not cleared again. Clearing it
      * would write 135 KiB of fresh pages, a page fault each, in every supervisor, and C's fork
-     * would then copy them. */
+     * would then copy them. A light S's region served others before: cleared as spec_parse clears
+     * (its pages stay in the region, so the clearing faults only at a region's first use). */
     struct spec_error err;
-    if (parse_zeroed(raw, n, s, &err) < 0)
+    if ((light ? spec_parse(raw, n, s, &err) : parse_zeroed(raw, n, s, &err)) < 0)
         report_error(err.step, err.err, "%s", err.detail);
 }
 #endif

@@ -19,6 +19,8 @@
 #define SPEC_MAX_TOTAL (1u << 20)       /* the whole stream, headers included */
 #define SPEC_MAX_PAYLOAD (64u << 10)
 #define SPEC_HEADER_SIZE 8u
+/* The launcher's buffer of the raw stream: at most SPEC_MAX_TOTAL bytes, plus one header that may overstep it. */
+#define SPEC_RAW_SIZE (SPEC_MAX_TOTAL + SPEC_HEADER_SIZE)
 /* Every record has an 8-byte header, so this bounds any repeated record. */
 #define SPEC_MAX_RECORDS (SPEC_MAX_TOTAL / SPEC_HEADER_SIZE)
 #define SPEC_MAX_TIME_OFFSETS 2
@@ -297,6 +299,10 @@ struct spec_error {
  * after it. No I/O and no exit: returns 0, or -1 with *err filled in. On success the strings
  * of s point into s->strings (s may be reused: parsing resets what it needs). Never reads
  * outside buf. */
+/* Whether a light supervisor may run this spec (light.c): no namespace made or joined, no time namespace,
+ * no RUN_AS or SET_IDS, no seccomp filter, no mount, root or cgroup, no forced init. The JVM's
+ * SpecEncoder.light decides the same from the bytes. */
+int spec_light(const struct spec *s);
 int spec_parse(const char *buf, size_t len, struct spec *s, struct spec_error *err);
 
 /* Reads records from fd up to and including END (never beyond it: the JVM keeps its end of

@@ -55,10 +55,24 @@ pid_t vfork_run(int (*fn)(void *), void *arg)
 {
     if (on_own_stack())
         return -1;
+    /* A light S (light.c) vforks on its region's stack: the static one is every light S's. The kernel
+     * zeroes *running at the child's exec or end, and the fork server uses the region again only then
+     * (should S itself be killed meanwhile, the child may still run on that stack). */
+    char *top = stack + sizeof stack;
+    pid_t *running = NULL;
+    if (light) {
+        size_t size;
+        top = light_c_stack(&size, &running) + size;
+        __atomic_store_n(running, 1, __ATOMIC_RELEASE);
+    }
     struct vm_globals own;
     vm_save(&own);
-    pid_t pid = clone(fn, stack + sizeof stack, CLONE_VM | CLONE_VFORK | SIGCHLD, arg);
+    pid_t pid = running ? clone(fn, top, CLONE_VM | CLONE_VFORK | CLONE_CHILD_CLEARTID | SIGCHLD, arg, NULL,
+                                NULL, running)
+                        : clone(fn, top, CLONE_VM | CLONE_VFORK | SIGCHLD, arg);
     vm_restore(&own);
+    if (pid < 0 && running)
+        __atomic_store_n(running, 0, __ATOMIC_RELEASE);
     return pid;
 }
 
@@ -66,6 +80,11 @@ pid_t vm_child_start(int (*fn)(void *), void *arg, struct vm_globals *own)
 {
     if (on_own_stack())
         return -1;
+    if (light) {
+        /* an init's path: never a light S's (spec_light), whose static stack is not its own */
+        errno = EDEADLK;
+        return -1;
+    }
     vm_save(own);
     /* The kernel zeroes the word and wakes its futex when the child's exec or exit releases this
      * address space (CLONE_CHILD_CLEARTID, as pthread_join's wait): no fd for the child to keep. */

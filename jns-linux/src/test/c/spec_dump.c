@@ -46,6 +46,7 @@ int main(void)
         return 1;
     }
     printf("clone_flags 0x%llx\n", (unsigned long long)s.clone_flags);
+    printf("light %d\n", spec_light(&s));
     if (s.new_time)
         printf("new_time\n");
     for (int i = 0; i < s.n_time_offsets; i++)

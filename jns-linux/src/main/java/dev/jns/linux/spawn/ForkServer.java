@@ -22,6 +22,15 @@ import java.util.List;
 final class ForkServer {
     /** How long a request may wait for the server (send and reply), in ms: {@code jns.forkServer.timeoutMs}. */
     static final int BOUND_MS = Integer.getInteger("jns.forkServer.timeoutMs", 1000);
+    /**
+     * Whether a spawn without namespaces asks for a light supervisor, one that runs in the server's memory
+     * instead of a fork of it (the launcher's {@code light.c}): {@code jns.forkServer.light}, true unless
+     * {@code false}. A diagnostic switch: false forks every supervisor, as before session 13.
+     */
+    static final boolean LIGHT = !"false".equals(System.getProperty("jns.forkServer.light"));
+    /** The request's version (the launcher's {@code SERVER_VERSION}) and its flag for a light supervisor. */
+    private static final int REQUEST_VERSION = 2;
+    private static final int REQUEST_LIGHT = 1;
     /** The slice in which waits look at the thread's interrupt flag. */
     private static final int SLICE_MS = 50;
     private static final int EPIPE = 32;
@@ -80,7 +89,7 @@ final class ForkServer {
      * Throws a {@link NamespaceException} for a failure of this spawn itself (a bad fd, an interrupt, a fork
      * refused by the kernel), {@link Abandoned} when a sent request got no answer in time.
      */
-    static LauncherProc fork(String what, List<Integer> fds) {
+    static LauncherProc fork(String what, List<Integer> fds, boolean light) {
         ForkServer failed = null;
         for (int attempt = 0; attempt < 2; attempt++) {
             ForkServer s = acquire(failed);
@@ -89,7 +98,7 @@ final class ForkServer {
             }
             LauncherProc l;
             try {
-                l = s.request(what, fds);
+                l = s.request(what, fds, light);
             } catch (Abandoned a) {
                 s.release();
                 replace(s);
@@ -279,7 +288,7 @@ final class ForkServer {
     }
 
     /** One request; null when this server is gone or does not answer in time (the caller tries another). */
-    private LauncherProc request(String what, List<Integer> fds) {
+    private LauncherProc request(String what, List<Integer> fds, boolean light) {
         int[] reply = Sys.seqpacketPair(what, "socketpair for the fork server");
         int[] all = new int[fds.size() + 1];
         for (int i = 0; i < fds.size(); i++) {
@@ -290,7 +299,8 @@ final class ForkServer {
         int err;
         try {
             while (true) {
-                err = FdMessage.send(sock, new int[] {1, all.length}, all, Native.MSG_DONTWAIT);
+                err = FdMessage.send(sock, new int[] {REQUEST_VERSION, all.length, light ? REQUEST_LIGHT : 0}, all,
+                        Native.MSG_DONTWAIT);
                 if (err != Errno.EAGAIN) {
                     break;
                 }

@@ -221,7 +221,10 @@ public final class Spawner {
             }
             List<Integer> forServer = new ArrayList<>(sources);
             forServer.remove(LIFELINE_FD); // (by index) the server's forks keep the server's own lifeline
-            proc = useServer ? ForkServer.fork(what, forServer) : null;
+            // jns.testing.lightAlways (test aid only): asks for a light supervisor whatever the spec, so that a test
+            // can see the launcher refuse one for a spec with namespaces
+            boolean light = ForkServer.LIGHT && (SpecEncoder.light(encoded) || Boolean.getBoolean("jns.testing.lightAlways"));
+            proc = useServer ? ForkServer.fork(what, forServer, light) : null;
             if (proc == null) {
                 // no fork server to be had: spawn the launcher directly
                 int pid = here ? check(what, SpawnCall.spawnHere(launcher.path(), sources))

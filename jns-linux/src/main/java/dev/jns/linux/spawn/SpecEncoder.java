@@ -299,6 +299,49 @@ public final class SpecEncoder {
                 .array());
     }
 
+    /**
+     * Whether a supervisor for this encoded spec may run in the fork server's memory (the launcher's
+     * {@code light.c}): no namespace made or joined, no time namespace, no runAs or inside ids, no seccomp
+     * filter, no mount, root or idmap, no cgroup and no forced init, which are what the launcher keeps to
+     * supervisors of their own. The launcher checks the same after it has parsed the spec. False for bytes that
+     * are not a whole spec.
+     */
+    public static boolean light(byte[] spec) {
+        int at = 0;
+        while (at + 8 <= spec.length) {
+            int tag = (spec[at] & 0xff) | (spec[at + 1] & 0xff) << 8;
+            long len = (spec[at + 4] & 0xff) | (spec[at + 5] & 0xff) << 8 | (spec[at + 6] & 0xff) << 16
+                    | (long) (spec[at + 7] & 0xff) << 24;
+            int payload = at + 8;
+            if (len > spec.length - payload) {
+                return false;
+            }
+            switch (tag) {
+                case T_END:
+                    return payload + len == spec.length;
+                case T_CLONE_FLAGS:
+                    for (int i = 0; i < len; i++) {
+                        if (spec[payload + i] != 0) {
+                            return false;
+                        }
+                    }
+                    break;
+                case T_OPTIONS:
+                    if (len < 1 || (spec[payload] & OPT_FORCE_INIT) != 0) {
+                        return false;
+                    }
+                    break;
+                case T_NEW_TIME, T_RUN_AS, T_JOIN, T_SET_IDS, T_SECCOMP, T_SECCOMP_RULE, T_SECCOMP_BPF, T_MOUNT,
+                        T_MOUNT_IDMAP, T_ROOT, T_CGROUP, T_CGROUP_SET:
+                    return false;
+                default:
+                    break;
+            }
+            at = payload + (int) len;
+        }
+        return false;
+    }
+
     /** Ends the stream and returns its bytes. */
     public byte[] finish() {
         empty(T_END);

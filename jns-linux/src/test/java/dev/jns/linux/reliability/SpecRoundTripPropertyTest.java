@@ -108,6 +108,11 @@ class SpecRoundTripPropertyTest {
     }
 
     static SpawnSpec build(Asked a) {
+        return build(a, true);
+    }
+
+    /** The spawn {@code a} asks for; with jns's default seccomp filter and {@code a}'s rules when {@code seccomp}. */
+    static SpawnSpec build(Asked a, boolean seccomp) {
         Spawn s = Namespaces.spawn().clearEnv();
         a.env().forEach(s::env);
         if ((a.nsMask() & 1) != 0) {
@@ -145,6 +150,9 @@ class SpecRoundTripPropertyTest {
         }
         s.limits(Limits.builder().rlimit(a.rlimit(), a.soft(), a.hard()).build());
         s.timeout(Duration.ofMillis(a.timeoutMs()));
+        if (!seccomp) {
+            return SpawnSpec.of(s, a.command().toArray(String[]::new));
+        }
         SeccompFilter f = SeccompFilter.defaults();
         for (long[] r : a.rules()) {
             SeccompFilter.Condition[] when = r[2] < 0 ? new SeccompFilter.Condition[0]
@@ -205,6 +213,38 @@ class SpecRoundTripPropertyTest {
         });
         System.out.printf("spec round trips: %d valid specs parsed back exactly by spec_parse%n", n.get());
         assertThat(n.get()).isGreaterThanOrEqualTo(EXAMPLES / 2);
+    }
+
+    /**
+     * Issue 17, session 13: the JVM asks for a light supervisor (one in the fork server's memory) from the encoded
+     * bytes ({@code SpecEncoder.light}), and the launcher checks the parsed spec ({@code spec_light}): both must say
+     * yes exactly for a spec without namespaces, seccomp filter or mounts (limits, a timeout, arguments and
+     * environment allowed), and no for the others.
+     */
+    @Test
+    void theJvmAndTheLauncherAgreeOnWhichSpecsGetALightSupervisor() {
+        AtomicInteger light = new AtomicInteger();
+        AtomicInteger other = new AtomicInteger();
+        qt().withExamples(EXAMPLES).withShrinkCycles(30).forAll(asked(), integers().between(0, 7))
+                .checkAssert((asked, features) -> {
+                    boolean namespaces = (features & 1) != 0 && (asked.nsMask() & 63) != 0;
+                    boolean mounts = (features & 2) != 0 && !asked.mountKinds().isEmpty();
+                    boolean seccomp = (features & 4) != 0;
+                    Asked a = new Asked(asked.command(), asked.env(), namespaces ? asked.nsMask() : 0,
+                            asked.hostname(), mounts ? asked.mountKinds() : List.of(), asked.rlimit(), asked.soft(),
+                            asked.hard(), asked.timeoutMs(), asked.rules());
+                    boolean expected = !namespaces && !mounts && !seccomp;
+                    byte[] bytes = SpecBytes.encode(build(a, seccomp));
+                    assertThat(dev.jns.linux.spawn.SpecEncoder.light(bytes)).as("the JVM's answer for %s, features %d",
+                            a, features).isEqualTo(expected);
+                    assertThat(only(parse(bytes), "light ")).as("the launcher's answer for %s, features %d", a,
+                            features).containsExactly("light " + (expected ? 1 : 0));
+                    (expected ? light : other).incrementAndGet();
+                });
+        System.out.printf("light supervisor: %d specs light, %d not, alike in the JVM and the launcher%n", light.get(),
+                other.get());
+        assertThat(light.get()).isPositive();
+        assertThat(other.get()).isPositive();
     }
 
     private static List<String> only(List<String> lines, String... prefixes) {

@@ -1,0 +1,168 @@
+package dev.jns.linux.spawn;
+
+import dev.jns.NamespaceException;
+import dev.jns.Namespaces;
+import dev.jns.NsProcess;
+import dev.jns.SpawnResult;
+import dev.jns.linux.testing.NoLeaks;
+import dev.jns.linux.testing.Probe;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Issue 17, session 13: a spawn without namespaces runs its supervisor in the fork server's address space, in a
+ * region the server keeps for the next one (the launcher's light.c), instead of in a fork of the server; a spawn
+ * with namespaces still forks it. kcmp(2) with KCMP_VM tells whether two processes share an address space (0). The
+ * regions are per supervisor: many at once, and one whose command was killed, must not mix up their specs.
+ */
+@ExtendWith(NoLeaks.class)
+class LightSupervisorTest {
+    private static final String KCMP = String.join("\n",
+            "import ctypes, errno, sys",
+            "libc = ctypes.CDLL(None, use_errno=True)",
+            "r = libc.syscall(312, int(sys.argv[1]), int(sys.argv[2]), 1, 0, 0)",
+            "print(r if r >= 0 else errno.errorcode[ctypes.get_errno()])",
+            "");
+
+    @BeforeAll
+    static void needs() {
+        Assumptions.assumeTrue(Probe.onPath("python3"), "needs python3 (kcmp(2) through ctypes)");
+    }
+
+    private static String kcmpVm(long a, long b) throws Exception {
+        Process p = new ProcessBuilder("python3", "-c", KCMP, Long.toString(a), Long.toString(b))
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertThat(p.waitFor()).as(out).isZero();
+        return out;
+    }
+
+    /** Two spawns, so that the fork server runs (a JVM's first spawn starts the launcher directly). */
+    private static long server() {
+        for (int i = 0; i < 2; i++) {
+            assertThat(Namespaces.spawn().run("true").exitCode()).isZero();
+        }
+        long server = ForkServer.currentPid();
+        Assumptions.assumeTrue(server > 0, "no fork server in this JVM");
+        return server;
+    }
+
+    @Test
+    void aSpawnWithoutNamespacesRunsItsSupervisorInTheForkServersMemory() throws Exception {
+        long server = server();
+        try (NsProcess p = Namespaces.spawn().start("sh", "-c", "read x || true")) {
+            long supervisor = ForkServerTest.parent(p.pid());
+            assertThat(ForkServerTest.comm(supervisor)).isEqualTo("jns-launcher");
+            assertThat(kcmpVm(server, supervisor)).as("kcmp(server %d, supervisor %d)", server, supervisor)
+                    .isEqualTo("0");
+            p.getOutputStream().close();
+            assertThat(p.waitFor()).isZero();
+        }
+    }
+
+    @Test
+    void aSpawnWithNamespacesForksItsSupervisor() throws Exception {
+        long server = server();
+        try (NsProcess p = Namespaces.spawn().newUser().mapRootUser().newUts().start("sh", "-c", "read x || true")) {
+            long supervisor = ForkServerTest.parent(p.pid());
+            assertThat(ForkServerTest.comm(supervisor)).isEqualTo("jns-launcher");
+            assertThat(kcmpVm(server, supervisor)).isIn("1", "2");
+            p.getOutputStream().close();
+            assertThat(p.waitFor()).isZero();
+        }
+    }
+
+    /**
+     * 8 threads, 40 spawns each, every one with its own arguments, environment and exit status, while commands
+     * of the others run: each result must be its own spawn's (a region shared by two supervisors, or a static
+     * written by one and read by another, would show here as a wrong line or status).
+     */
+    @Test
+    void manyAtOnceEachGetsItsOwnArgumentsEnvironmentAndStatus() throws Exception {
+        server();
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<List<String>>> all = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                int thread = t;
+                all.add(pool.submit(() -> {
+                    List<String> wrong = new ArrayList<>();
+                    for (int i = 0; i < 40; i++) {
+                        String word = "t" + thread + "-" + i;
+                        int code = (thread * 40 + i) % 200;
+                        SpawnResult r = Namespaces.spawn().env("WORD", word)
+                                .run("sh", "-c", "printf '%s %s' \"$1\" \"$WORD\"; exit $2", "sh", word, "" + code);
+                        String expected = word + " " + word;
+                        if (!r.stdout().equals(expected) || r.exitCode() != code) {
+                            wrong.add(expected + "/" + code + " got " + r.stdout() + "/" + r.exitCode() + " "
+                                    + r.stderr());
+                        }
+                    }
+                    return wrong;
+                }));
+            }
+            for (Future<List<String>> f : all) {
+                assertThat(f.get(120, TimeUnit.SECONDS)).isEmpty();
+            }
+        } finally {
+            pool.shutdownNow();
+            assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
+    /** Supervisors whose commands were killed leave their regions to later spawns, which run as asked. */
+    @Test
+    void spawnsAfterKilledOnesRunAsAsked() throws Exception {
+        server();
+        List<NsProcess> killed = new ArrayList<>();
+        try {
+            for (int i = 0; i < 4; i++) {
+                killed.add(Namespaces.spawn().start("sleep", "30"));
+            }
+            for (NsProcess p : killed) {
+                p.destroyForcibly();
+            }
+            for (NsProcess p : killed) {
+                assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
+            }
+        } finally {
+            for (NsProcess p : killed) {
+                p.close();
+            }
+        }
+        for (int i = 0; i < 20; i++) {
+            SpawnResult r = Namespaces.spawn().run("sh", "-c", "echo $1", "sh", "after-" + i);
+            assertThat(r.stdout()).isEqualTo("after-" + i + "\n");
+        }
+    }
+
+    /** The launcher checks the JVM's word: a light supervisor for a spec with namespaces is refused, not run. */
+    @Test
+    void theLauncherRefusesALightSupervisorForASpecWithNamespaces() {
+        server();
+        System.setProperty("jns.testing.lightAlways", "true");
+        try {
+            assertThatThrownBy(() -> Namespaces.spawn().newUser().mapRootUser().run("true"))
+                    .isInstanceOf(NamespaceException.class)
+                    .hasMessageContaining("parse spec")
+                    .hasMessageContaining("light supervisor");
+        } finally {
+            System.clearProperty("jns.testing.lightAlways");
+        }
+        assertThat(Namespaces.spawn().newUser().mapRootUser().run("true").exitCode()).isZero();
+    }
+}
