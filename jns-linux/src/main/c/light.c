@@ -21,13 +21,15 @@
  * Memory and privileges: the server and S are the same program of the same user in the same namespaces;
  * the command, which execs in an address space of its own, could reach neither more nor less than
  * before (a root S still makes the address space not dumpable, now the server's too). x86-64 only, as
- * sharedvm.c's copy of the TLS; elsewhere every S is forked. */
+ * sharedvm.c's copy of the TLS, and Linux 5.16+ (kernel_ok); elsewhere every S is forked. */
 #include <errno.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdint.h>
 #include <string.h>
+#include <stdio.h>
 #include <sys/mman.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "launcher.h"
@@ -105,8 +107,25 @@ static int light_entry(void *arg)
     become_supervisor(light->fds, light->n_fds);
 }
 
+/* Whether this kernel ends only the dumping process at a core dump (Linux 5.16+, "coredump: Limit coredumps to
+ * a single thread group"): before, a core dump killed every process sharing the address space, so a light S
+ * that crashed would have taken the server and every other light S with it. */
+static int kernel_ok(void)
+{
+    static int ok = -1;
+    if (ok < 0) {
+        struct utsname u;
+        unsigned major = 0, minor = 0;
+        ok = uname(&u) == 0 && sscanf(u.release, "%u.%u", &major, &minor) == 2
+            && (major > 5 || (major == 5 && minor >= 16));
+    }
+    return ok;
+}
+
 pid_t light_clone(const int *fds, int n, int reply, int *pidfd)
 {
+    if (!kernel_ok())
+        return -2;
     struct light_region *r = NULL;
     for (int i = 0; i < n_regions && r == NULL; i++)
         if (region_free(regions[i]))

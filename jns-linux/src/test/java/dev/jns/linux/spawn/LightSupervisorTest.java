@@ -150,6 +150,33 @@ class LightSupervisorTest {
         }
     }
 
+    /**
+     * A root JVM's command without namespaces but without capabilities (uid 0 all the same) must not reach the
+     * memory it would now share a way into: neither the fork server's nor its light supervisor's (the same pages)
+     * may be ptraced by it. The kernel refuses a tracer whose permitted capabilities are not a superset of the
+     * tracee's, and a root supervisor makes the address space not dumpable.
+     */
+    @Test
+    void aCommandWithoutCapabilitiesCannotPtraceTheServerOrItsSupervisor() {
+        Assumptions.assumeTrue(Probe.root(), "needs root: a root JVM's command with its capabilities dropped");
+        long server = server();
+        String attach = String.join("\n",
+                "import ctypes, os, sys",
+                "libc = ctypes.CDLL(None, use_errno=True)",
+                "for name, pid in (('server', int(sys.argv[1])), ('supervisor', os.getppid())):",
+                "    r = libc.ptrace(16, pid, None, None)",
+                "    print(name, 'ATTACHED' if r == 0 else os.strerror(ctypes.get_errno()))",
+                "    if r == 0:",
+                "        os.waitpid(pid, 0)",
+                "        libc.ptrace(17, pid, None, None)",
+                "");
+        SpawnResult r = Namespaces.spawn()
+                .security(dev.jns.sandbox.Security.builder().keepCapabilities().build())
+                .run("python3", "-c", attach, Long.toString(server));
+        assertThat(r.exitCode()).as(r.stderr()).isZero();
+        assertThat(r.stdout()).contains("server Operation not permitted").contains("supervisor Operation not permitted");
+    }
+
     /** The launcher checks the JVM's word: a light supervisor for a spec with namespaces is refused, not run. */
     @Test
     void theLauncherRefusesALightSupervisorForASpecWithNamespaces() {
