@@ -12,7 +12,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -31,24 +30,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 @ExtendWith(NoLeaks.class)
 class LightSupervisorTest {
-    private static final String KCMP = String.join("\n",
-            "import ctypes, errno, sys",
-            "libc = ctypes.CDLL(None, use_errno=True)",
-            "r = libc.syscall(312, int(sys.argv[1]), int(sys.argv[2]), 1, 0, 0)",
-            "print(r if r >= 0 else errno.errorcode[ctypes.get_errno()])",
-            "");
-
     @BeforeAll
     static void needs() {
         Assumptions.assumeTrue(Probe.onPath("python3"), "needs python3 (kcmp(2) through ctypes)");
-    }
-
-    private static String kcmpVm(long a, long b) throws Exception {
-        Process p = new ProcessBuilder("python3", "-c", KCMP, Long.toString(a), Long.toString(b))
-                .redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        assertThat(p.waitFor()).as(out).isZero();
-        return out;
     }
 
     /** Two spawns, so that the fork server runs (a JVM's first spawn starts the launcher directly). */
@@ -67,7 +51,8 @@ class LightSupervisorTest {
         try (NsProcess p = Namespaces.spawn().start("sh", "-c", "read x || true")) {
             long supervisor = ForkServerTest.parent(p.pid());
             assertThat(ForkServerTest.comm(supervisor)).isEqualTo("jns-launcher");
-            assertThat(kcmpVm(server, supervisor)).as("kcmp(server %d, supervisor %d)", server, supervisor)
+            assertThat(SharedAddressSpaceTest.kcmpVm(server, supervisor))
+                    .as("kcmp(server %d, supervisor %d)", server, supervisor)
                     .isEqualTo("0");
             p.getOutputStream().close();
             assertThat(p.waitFor()).isZero();
@@ -80,7 +65,7 @@ class LightSupervisorTest {
         try (NsProcess p = Namespaces.spawn().newUser().mapRootUser().newUts().start("sh", "-c", "read x || true")) {
             long supervisor = ForkServerTest.parent(p.pid());
             assertThat(ForkServerTest.comm(supervisor)).isEqualTo("jns-launcher");
-            assertThat(kcmpVm(server, supervisor)).isIn("1", "2");
+            assertThat(SharedAddressSpaceTest.kcmpVm(server, supervisor)).isIn("1", "2");
             p.getOutputStream().close();
             assertThat(p.waitFor()).isZero();
         }

@@ -70,7 +70,8 @@ class SharedAddressSpaceTest {
         Assumptions.assumeTrue(Probe.root(), "needs root: kcmp(2) of a supervisor that is not dumpable");
     }
 
-    private static String kcmpVm(long a, long b) throws Exception {
+    /** kcmp(a, b, KCMP_VM): "0" for one address space, "1" or "2" for two, else the errno's name. */
+    static String kcmpVm(long a, long b) throws Exception {
         Process p = new ProcessBuilder("python3", "-c", KCMP, Long.toString(a), Long.toString(b))
                 .redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
