@@ -16,12 +16,16 @@
  * a light spec's way (main.c's steps without namespaces, joins, ids, cgroups, seccomp or mounts) is its
  * region, its thread-local storage (status.c, fds.c, ids.c, and the pointers below), its own fd table,
  * signal mask and process attributes; the static state of the other paths (mounts, cgroups, seccomp,
- * idmaps, the init's stack) is for forked supervisors only. Nothing here allocates.
+ * idmaps, the init's stack) is for forked supervisors only. Nothing here allocates. S never forks: its
+ * stack lies in a region, which the server's forks and any fork of S do not get (MADV_DONTFORK); the
+ * process it starts shares the address space (vfork.c).
  *
  * Memory and privileges: the server and S are the same program of the same user in the same namespaces;
  * the command, which execs in an address space of its own, could reach neither more nor less than
- * before (a root S still makes the address space not dumpable, now the server's too). x86-64 only, as
- * sharedvm.c's copy of the TLS, and Linux 5.16+ (kernel_ok); elsewhere every S is forked. */
+ * before. Nothing on a light spec's way changes what is the address space's own: not the dumpable flag
+ * (a light S leaves it as the server has it, see main.c's step 8), nor the ids or a larger capability set
+ * (a change of them would reset the flag). x86-64 only, as sharedvm.c's copy of the TLS, and Linux 5.16+
+ * (kernel_ok); elsewhere every S is forked. */
 #include <errno.h>
 #include <sched.h>
 #include <signal.h>

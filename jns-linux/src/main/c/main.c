@@ -550,8 +550,12 @@ void launcher_main(void)
     /* Nothing of C's /proc is needed any more: a root S is not dumpable from here on, so that no
      * process of the sandbox's uid can ptrace it or take its status fd (item 6 of issue 13); nor is a
      * rootless S whose address space C shares (c_shares_memory): the flag is the address space's, so
-     * C is not dumpable either when the command starts. */
-    if ((launcher_privileged || shared) && prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+     * C is not dumpable either when the command starts. Not a light S (light.c): the flag would be the
+     * fork server's, and every S it forks later would start without it (a root S that joins a user
+     * namespace then could not read its C's /proc: NestedPidTest). A light spec's command runs as S's
+     * own uid in S's namespaces, where the kernel refuses a tracer whose capabilities are fewer than
+     * S's whatever the flag (LightSupervisorTest). */
+    if ((launcher_privileged || shared) && !light && prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
         report_error(STEP_PRCTL, errno, "PR_SET_DUMPABLE 0");
     debug_stop(STEP_WAIT_FOR_PARENT);
     if (!direct) {

@@ -942,10 +942,13 @@ void spec_read(int fd, struct spec *s)
     /* A forked S's spec is a static object that nothing has written yet (the fork server never
      * parses one; each supervisor parses once): all zero, so it is not cleared again. Clearing it
      * would write 135 KiB of fresh pages, a page fault each, in every supervisor, and C's fork
-     * would then copy them. A light S's region served others before: cleared as spec_parse clears
-     * (its pages stay in the region, so the clearing faults only at a region's first use). */
+     * would then copy them. A light S's region served others before: its scalars and counts are
+     * cleared (a few KiB); the arrays after them are read only up to their counts, which a light spec
+     * keeps at zero for mounts and rules (spec_light), and argv, envp and strings are written as used. */
+    if (light)
+        memset(s, 0, offsetof(struct spec, mounts));
     struct spec_error err;
-    if ((light ? spec_parse(raw, n, s, &err) : parse_zeroed(raw, n, s, &err)) < 0)
+    if (parse_zeroed(raw, n, s, &err) < 0)
         report_error(err.step, err.err, "%s", err.detail);
 }
 #endif

@@ -46,8 +46,8 @@ final class Logs {
             start();
         }
     }, STARTER_NAME);
-    /** Whether {@link #STARTER} has been started, or SLF4J started otherwise. Guarded by {@link #LOCK}. */
-    private static boolean starting;
+    /** Whether {@link #STARTER} has been started, or SLF4J started otherwise. Written under {@link #LOCK}. */
+    private static volatile boolean starting;
 
     static {
         STARTER.setDaemon(true);
@@ -75,6 +75,9 @@ final class Logs {
      * does not compete with the spawn for the CPU), or when the kept lines reach their bound.
      */
     static void launched() {
+        if (starting) {
+            return; // every spawn but a JVM's first: no lock
+        }
         synchronized (LOCK) {
             if (starting) {
                 return;
@@ -114,6 +117,9 @@ final class Logs {
             Arrays.fill(made, NOPLogger.NOP_LOGGER);
         }
         synchronized (LOCK) {
+            if (early == null) {
+                return; // started already
+            }
             for (int i = 0; i < ALL.length; i++) {
                 ALL[i].made = made[i];
             }
