@@ -291,7 +291,8 @@ void cg_enter_namespace(const struct spec *s)
         close(dirs[i].fd);
         close(dirs[i].parent_fd);
     }
-    n_dirs = 0;
+    if (n_dirs != 0)    /* not written without a cgroup: a light S's C shares the server's memory (light.c) */
+        n_dirs = 0;
     if (s->n_cgroups == 0 || !(s->clone_flags & CLONE_NEWCGROUP))
         return;
     if (unshare(CLONE_NEWCGROUP) < 0)

@@ -210,8 +210,11 @@ void child_main(const struct spec *s, int sync_fd, int sentinel_fd, int sfd)
                          name[s->propagation]);
     }
     /* C is in the new pid namespace already (clone put it there), so a proc mounted here shows
-     * it. Then the mount plan, then the root switch. */
-    mounts_setup(s);
+     * it. Then the mount plan, then the root switch. Only when there is something to mount: the
+     * mount plan's state is static (mounts.c), and a light S's C shares the fork server's memory
+     * with other light supervisors' (light.c). */
+    if (s->root || s->mount_proc || s->n_mounts > 0)
+        mounts_setup(s);
 
     int need_init = ((s->clone_flags & CLONE_NEWPID) || s->new_time
                      || (s->options & OPTION_FORCE_INIT))

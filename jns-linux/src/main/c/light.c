@@ -12,11 +12,15 @@
  * kernel has cleared both words that say S and that process are in it (CLONE_CHILD_CLEARTID: at S's end,
  * and at the command process's exec or end). At most LIGHT_MAX regions; beyond, S is forked as before.
  *
- * What it must not do: write anything static that the server or another light S uses. What S writes on
- * a light spec's way (main.c's steps without namespaces, joins, ids, cgroups, seccomp or mounts) is its
- * region, its thread-local storage (status.c, fds.c, ids.c, and the pointers below), its own fd table,
- * signal mask and process attributes; the static state of the other paths (mounts, cgroups, seccomp,
- * idmaps, the init's stack) is for forked supervisors only. Nothing here allocates. S never forks: its
+ * What it must not do: write anything static that the server or another light S uses. What S and the
+ * process it vforks write on a light spec's way (main.c's steps without namespaces, joins, ids, cgroups,
+ * seccomp or mounts; child.c's child_main and exec_steps) is the region (the spec, argv[0] for ARGV0),
+ * thread-local storage (status.c, fds.c, ids.c, main.c's spec pointer and this file's), their own fd
+ * tables, signal masks and process attributes. The static state of the other paths is for forked
+ * supervisors only, and is not touched on this one: mounts.c's (mounts_setup runs only with something
+ * to mount), cgroup.c's (nothing written without a cgroup), seccomp.c's (filter_load reads a program
+ * length the server never sets), idmap.c's, idmount.c's, and the init's and its child's stacks
+ * (sharedvm.c, vfork.c's vm_child_start, which refuse a light S). Nothing here allocates. S never forks: its
  * stack lies in a region, which the server's forks and any fork of S do not get (MADV_DONTFORK); the
  * process it starts shares the address space (vfork.c).
  *
