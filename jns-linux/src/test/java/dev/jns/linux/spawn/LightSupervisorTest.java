@@ -35,19 +35,9 @@ class LightSupervisorTest {
         Assumptions.assumeTrue(Probe.onPath("python3"), "needs python3 (kcmp(2) through ctypes)");
     }
 
-    /** Two spawns, so that the fork server runs (a JVM's first spawn starts the launcher directly). */
-    private static long server() {
-        for (int i = 0; i < 2; i++) {
-            assertThat(Namespaces.spawn().run("true").exitCode()).isZero();
-        }
-        long server = ForkServer.currentPid();
-        Assumptions.assumeTrue(server > 0, "no fork server in this JVM");
-        return server;
-    }
-
     @Test
     void aSpawnWithoutNamespacesRunsItsSupervisorInTheForkServersMemory() throws Exception {
-        long server = server();
+        long server = ForkServerTest.server();
         try (NsProcess p = Namespaces.spawn().start("sh", "-c", "read x || true")) {
             long supervisor = ForkServerTest.parent(p.pid());
             assertThat(ForkServerTest.comm(supervisor)).isEqualTo("jns-launcher");
@@ -61,7 +51,7 @@ class LightSupervisorTest {
 
     @Test
     void aSpawnWithNamespacesForksItsSupervisor() throws Exception {
-        long server = server();
+        long server = ForkServerTest.server();
         try (NsProcess p = Namespaces.spawn().newUser().mapRootUser().newUts().start("sh", "-c", "read x || true")) {
             long supervisor = ForkServerTest.parent(p.pid());
             assertThat(ForkServerTest.comm(supervisor)).isEqualTo("jns-launcher");
@@ -78,7 +68,7 @@ class LightSupervisorTest {
      */
     @Test
     void manyAtOnceEachGetsItsOwnArgumentsEnvironmentAndStatus() throws Exception {
-        server();
+        ForkServerTest.server();
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
             List<Future<List<String>>> all = new ArrayList<>();
@@ -112,7 +102,7 @@ class LightSupervisorTest {
     /** Supervisors whose commands were killed leave their regions to later spawns, which run as asked. */
     @Test
     void spawnsAfterKilledOnesRunAsAsked() throws Exception {
-        server();
+        ForkServerTest.server();
         List<NsProcess> killed = new ArrayList<>();
         try {
             for (int i = 0; i < 4; i++) {
@@ -142,9 +132,9 @@ class LightSupervisorTest {
      * tracee's, and a root supervisor makes the address space not dumpable.
      */
     @Test
-    void aCommandWithoutCapabilitiesCannotPtraceTheServerOrItsSupervisor() {
+    void aCommandWithoutCapabilitiesCannotPtraceTheServerOrItsSupervisor() throws Exception {
         Assumptions.assumeTrue(Probe.root(), "needs root: a root JVM's command with its capabilities dropped");
-        long server = server();
+        long server = ForkServerTest.server();
         String attach = String.join("\n",
                 "import ctypes, os, sys",
                 "libc = ctypes.CDLL(None, use_errno=True)",
@@ -164,8 +154,8 @@ class LightSupervisorTest {
 
     /** The launcher checks the JVM's word: a light supervisor for a spec with namespaces is refused, not run. */
     @Test
-    void theLauncherRefusesALightSupervisorForASpecWithNamespaces() {
-        server();
+    void theLauncherRefusesALightSupervisorForASpecWithNamespaces() throws Exception {
+        ForkServerTest.server();
         System.setProperty("jns.testing.lightAlways", "true");
         try {
             assertThatThrownBy(() -> Namespaces.spawn().newUser().mapRootUser().run("true"))
