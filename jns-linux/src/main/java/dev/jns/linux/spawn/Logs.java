@@ -213,15 +213,7 @@ final class Logs {
         }
     }
 
-    private static final class Early {
-        final Log log;
-        final String format;
-        final Object[] args;
-
-        Early(Log log, String format, Object[] args) {
-            this.log = log;
-            this.format = format;
-            this.args = args;
-        }
+    /** One kept line. */
+    private record Early(Log log, String format, Object[] args) {
     }
 }
