@@ -235,9 +235,11 @@ void child_main(const struct spec *s, int sync_fd, int sentinel_fd, int sfd)
     int hardened[2];
     if (pipe2(hardened, O_CLOEXEC) < 0)
         report_error(STEP_INTERNAL, errno, "pipe2");
-    static struct under_init init;
+    /* Static, for E reads them while the init goes on; per process, for a light sandbox's init shares the
+     * fork server's memory (light.c). */
+    static _Thread_local struct under_init init;
     init = (struct under_init){ getpid(), hardened[0], hardened[1] };
-    static struct e_args args;
+    static _Thread_local struct e_args args;
     args = (struct e_args){ s, &init, sfd };
     /* With a new time namespace E is forked instead: a CLONE_VM child stays in this process's time
      * namespace (they share the vDSO's data), and only Linux 6.0+ moves it into the new one

@@ -12,7 +12,7 @@
 #include "status.h"
 #include "steps.h"
 
-static const struct spec *the_spec;
+static _Thread_local const struct spec *the_spec;   /* S's (light.c: S may share memory) */
 
 /* The kernel takes at most 340 lines of 3 numbers. */
 #define MAX_HELPER_ARGS (2 + 3 * 340 + 1)

@@ -73,7 +73,8 @@ pid_t vfork_run(int (*fn)(void *), void *arg);
 struct vm_globals {
     int status_fd, sentinel_fd, drain_spec, proc_fd;
     pid_t child;
-    pid_t running;      /* cleared by the kernel at the child's exec or exit */
+    pid_t *running;     /* cleared by the kernel at the child's exec or exit: running_word, or a region's */
+    pid_t running_word;
 };
 pid_t vm_child_start(int (*fn)(void *), void *arg, struct vm_globals *own);
 void vm_child_wait(struct vm_globals *own);
@@ -86,7 +87,8 @@ pid_t shared_clone(int (*fn)(void *), void *arg, unsigned long flags);
  * *tid_offset: where, from the thread pointer, the TCB keeps the thread's tid. */
 char *tls_copy(char *area, size_t area_size, uintptr_t *dtv_area, size_t dtv_words, size_t *tid_offset);
 
-/* light.c: a light supervisor, S in the fork server's address space for a spec without namespaces.
+/* light.c: a light supervisor, S in the fork server's address space for a spec without namespaces, or
+ * for a root launcher's sandbox that needs nothing of the launcher's static state (spec_light_sandbox).
  * light: this S's region, NULL in a forked or spawned S and in the server. light_clone (the server): S's
  * pid (the JVM's child, *pidfd its pidfd), -1 with errno, or -2 when no region can be had (fork S then). */
 struct light_region;
@@ -95,6 +97,18 @@ pid_t light_clone(const int *fds, int n, int reply, int *pidfd);
 struct spec *light_spec(void);
 char *light_raw(void);
 char *light_c_stack(size_t *size, pid_t **running);
+/* A light sandbox's init (sharedvm.c): its stack, TLS and DTV areas in S's region; light_init_tid records
+ * the tid word of its TCB copy, which the kernel clears at its end (the region is free only then). */
+struct light_init_area {
+    char *stack;
+    size_t stack_size;
+    char *tls;
+    size_t tls_size;
+    uintptr_t *dtv;
+    size_t dtv_words;
+};
+void light_init_area(struct light_init_area *a);
+void light_init_tid(pid_t *tid);
 
 /* A system call that leaves errno alone: the result, or -errno. */
 long sys_noerrno(long nr, long a, long b, long c, long d, long e);

@@ -1,35 +1,45 @@
 /* A light supervisor: S in the fork server's address space (CLONE_VM) instead of in a fork of it, for a
- * spawn that makes and joins no namespace and needs nothing that would have S write memory the server or
- * another supervisor uses (spec_light; the JVM asks for it, SpecEncoder.light, and S checks).
+ * spawn that needs nothing that would have S, its init or the command's process write memory the server or
+ * another supervisor uses: one that makes and joins no namespace (spec_light), or a root launcher's sandbox
+ * of new namespaces without mounts, seccomp, cgroups, ids or joins (spec_light_sandbox). The JVM asks for it
+ * (SpecEncoder.light) and S checks.
  *
  * Why: the fork of the server was what such a spawn paid most for, on top of a plain fork and exec, on
  * this project's machine (a PVM guest, where page-table changes are expensive): the server's clone took
  * about 0.3 ms (strace -T, 411 spawns), then S took 17 page faults of its own (the copy-on-write of its
  * stack and the pages it writes, 12-20 us each) and the server 2 more, and S's address space was torn
- * down at its exit. A light S runs in a region of the server's memory that the server keeps for the next
- * one once this one has ended: its stack, its thread-local storage, its spec and the raw stream, and the
- * stack on which it vforks the command's process (vfork.c); a region is used again only when the
- * kernel has cleared both words that say S and that process are in it (CLONE_CHILD_CLEARTID: at S's end,
- * and at the command process's exec or end). At most LIGHT_MAX regions; beyond, S is forked as before.
+ * down at its exit (for a sandbox, whose init shares S's memory, 29% of the CPU of 8 threads spawning went
+ * to S's address space: its copy, its faults, its teardown). A light S runs in a region of the server's
+ * memory that the server keeps for the next one once this one has ended: its stack, its thread-local
+ * storage, its spec and the raw stream, the stack on which it or its init starts the command's process
+ * (vfork.c), and its init's stack and thread-local storage (sharedvm.c); a region is used again only when
+ * the kernel has cleared every word that says S, its init or that process are in it (CLONE_CHILD_CLEARTID:
+ * at S's end, at the init's end, and at the command process's exec or end). At most LIGHT_MAX regions;
+ * beyond, S is forked as before.
  *
- * What it must not do: write anything static that the server or another light S uses. What S and the
- * process it vforks write on a light spec's way (main.c's steps without namespaces, joins, ids, cgroups,
- * seccomp or mounts; child.c's child_main and exec_steps) is the region (the spec, argv[0] for ARGV0),
- * thread-local storage (status.c, fds.c, ids.c, main.c's spec pointer and this file's), their own fd
- * tables, signal masks and process attributes. The static state of the other paths is for forked
- * supervisors only, and is not touched on this one: mounts.c's (mounts_setup runs only with something
- * to mount), cgroup.c's (nothing written without a cgroup), seccomp.c's (filter_load reads a program
- * length the server never sets), idmap.c's, idmount.c's, and the init's and its child's stacks
- * (sharedvm.c, vfork.c's vm_child_start, which refuse a light S). Nothing here allocates. S never forks: its
- * stack lies in a region, which the server's forks and any fork of S do not get (MADV_DONTFORK); the
- * process it starts shares the address space (vfork.c).
+ * What it must not do: write anything static that the server or another light S uses, nor take a lock of
+ * glibc's (glibc takes them without atomics in a process it believes single-threaded, as each of these is:
+ * sharedvm.c's tls_copy says what that did). What S, its init and the process that execs the command write
+ * on a light spec's way (main.c's steps; child.c's child_main, the init and exec_steps; idmap.c's maps;
+ * mounts.c's /proc) is the region (the spec, argv[0] for ARGV0), thread-local storage (status.c, fds.c,
+ * ids.c, idmap.c, mountfd.c, mounts.c's scalars, main.c's and child.c's arguments of the processes they
+ * start, this file's), their own fd tables, signal masks and process attributes. The static state of the
+ * other paths is for forked supervisors only, and is not touched on this one: mounts.c's arrays (the mount
+ * plan's entries and root, which mounts_setup refuses in a light S), cgroup.c's (nothing written without a
+ * cgroup), seccomp.c's (filter_load reads a program length the server never sets), idmap.c's helper
+ * arguments, idmount.c's, the static stacks of sharedvm.c and vfork.c. Nothing here allocates. S never forks:
+ * its stack lies in a region, which the server's forks and any fork of S do not get (MADV_DONTFORK); the
+ * processes it starts share the address space (vfork.c, sharedvm.c), and a light S that could not start its
+ * init so says instead of forking it (main.c).
  *
- * Memory and privileges: the server and S are the same program of the same user in the same namespaces;
- * the command, which execs in an address space of its own, could reach neither more nor less than
- * before. Nothing on a light spec's way changes what is the address space's own: not the dumpable flag
- * (a light S leaves it as the server has it, see main.c's step 8), nor the ids or a larger capability set
- * (a change of them would reset the flag). x86-64 only, as sharedvm.c's copy of the TLS, and Linux 5.16+
- * (kernel_ok); elsewhere every S is forked. */
+ * Memory and privileges: the server and S are the same program of the same user in the same namespaces; the
+ * command execs in an address space of its own. What could reach the shared memory before that: a sandbox's
+ * init, which lives in the sandbox's user namespace beside the command. It drops its capabilities before the
+ * command starts, and the address space is not dumpable from the root server's start (server.c; the
+ * sandbox kind is for root launchers only, whose S writes the id maps itself and needs no dumpable flag), so a
+ * tracer needs CAP_SYS_PTRACE in the host's user namespace. Nothing on a light spec's way makes the flag
+ * dumpable again or changes ids (a change of them would reset it). x86-64 only, as sharedvm.c's copy of the
+ * TLS, and Linux 5.16+ (kernel_ok); elsewhere every S is forked. */
 #include <errno.h>
 #include <sched.h>
 #include <signal.h>
@@ -46,6 +56,7 @@
 #define LIGHT_MAX 64
 #define LIGHT_S_STACK (256 * 1024)
 #define LIGHT_C_STACK (256 * 1024)
+#define LIGHT_I_STACK (256 * 1024)
 #define PAGE 4096u
 #define ROUND_UP(n) (((n) + PAGE - 1) & ~(size_t)(PAGE - 1))
 
@@ -54,14 +65,21 @@ struct light_region {
      * execs or ends. S's is the tid field of its TCB copy (glibc reads it there). */
     pid_t *s_tid;
     pid_t c_running;
+    /* A sandbox's init (C, started by S in this memory: sharedvm.c): the tid field of its TCB copy, which
+     * the kernel zeroes at C's end; NULL until S has made the copy. The process C vforks for the command
+     * (E) runs on c_stack and clears c_running, as the command's process of a spec without namespaces. */
+    pid_t *i_tid;
     int n_fds;
     int fds[SERVER_MAX_FDS];
-    /* S's TLS block and TCB (x86-64: below and at the thread pointer), and its DTV */
+    /* S's TLS block and TCB (x86-64: below and at the thread pointer), and its DTV; then C's */
     char tls[8192] __attribute__((aligned(64)));
     uintptr_t dtv[2 * 64];
+    char i_tls[8192] __attribute__((aligned(64)));
+    uintptr_t i_dtv[2 * 64];
     /* the rest of the mapping, each area page-aligned, guard pages below the stacks */
     char *s_stack;          /* LIGHT_S_STACK bytes */
     char *c_stack;          /* LIGHT_C_STACK bytes */
+    char *i_stack;          /* LIGHT_I_STACK bytes */
     struct spec *spec;
     char *raw;              /* SPEC_RAW_SIZE bytes */
 };
@@ -74,22 +92,27 @@ static int n_regions;
 
 static int region_free(const struct light_region *r)
 {
+    pid_t *i_tid = __atomic_load_n(&r->i_tid, __ATOMIC_ACQUIRE);
     return (r->s_tid == NULL || __atomic_load_n(r->s_tid, __ATOMIC_ACQUIRE) == 0)
-        && __atomic_load_n(&r->c_running, __ATOMIC_ACQUIRE) == 0;
+        && __atomic_load_n(&r->c_running, __ATOMIC_ACQUIRE) == 0
+        && (i_tid == NULL || __atomic_load_n(i_tid, __ATOMIC_ACQUIRE) == 0);
 }
 
 /* One mapping: the region's header, a guard page, S's stack, a guard page, the command process's
- * stack, the spec, the raw stream. NULL when it cannot be had (the caller forks S instead). */
+ * stack, a guard page, the init's stack, the spec, the raw stream. NULL when it cannot be had (the
+ * caller forks S instead). */
 static struct light_region *region_new(void)
 {
     size_t head = ROUND_UP(sizeof(struct light_region));
     size_t spec = ROUND_UP(sizeof(struct spec));
-    size_t total = head + PAGE + LIGHT_S_STACK + PAGE + LIGHT_C_STACK + spec + ROUND_UP(SPEC_RAW_SIZE);
+    size_t total = head + PAGE + LIGHT_S_STACK + PAGE + LIGHT_C_STACK + PAGE + LIGHT_I_STACK + spec
+        + ROUND_UP(SPEC_RAW_SIZE);
     char *m = mmap(NULL, total, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (m == MAP_FAILED)
         return NULL;
-    char *g1 = m + head, *g2 = g1 + PAGE + LIGHT_S_STACK;
-    if (mprotect(g1, PAGE, PROT_NONE) < 0 || mprotect(g2, PAGE, PROT_NONE) < 0) {
+    char *g1 = m + head, *g2 = g1 + PAGE + LIGHT_S_STACK, *g3 = g2 + PAGE + LIGHT_C_STACK;
+    if (mprotect(g1, PAGE, PROT_NONE) < 0 || mprotect(g2, PAGE, PROT_NONE) < 0
+        || mprotect(g3, PAGE, PROT_NONE) < 0) {
         (void)munmap(m, total);
         return NULL;
     }
@@ -102,7 +125,8 @@ static struct light_region *region_new(void)
     struct light_region *r = (struct light_region *)m;
     r->s_stack = g1 + PAGE;
     r->c_stack = g2 + PAGE;
-    r->spec = (struct spec *)(r->c_stack + LIGHT_C_STACK);
+    r->i_stack = g3 + PAGE;
+    r->spec = (struct spec *)(r->i_stack + LIGHT_I_STACK);
     r->raw = (char *)r->spec + spec;
     return r;
 }
@@ -177,4 +201,19 @@ char *light_c_stack(size_t *size, pid_t **running)
     *size = LIGHT_C_STACK;
     *running = &light->c_running;
     return light->c_stack;
+}
+
+void light_init_area(struct light_init_area *a)
+{
+    a->stack = light->i_stack;
+    a->stack_size = LIGHT_I_STACK;
+    a->tls = light->i_tls;
+    a->tls_size = sizeof light->i_tls;
+    a->dtv = light->i_dtv;
+    a->dtv_words = sizeof light->i_dtv / sizeof light->i_dtv[0];
+}
+
+void light_init_tid(pid_t *tid)
+{
+    __atomic_store_n(&light->i_tid, tid, __ATOMIC_RELEASE);
 }

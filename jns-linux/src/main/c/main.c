@@ -392,9 +392,13 @@ void launcher_main(void)
     /* 1. Read and check the whole spec before doing anything: a bad spec changes nothing. A light S
      *    only runs specs that keep it off what other supervisors share with it. */
     spec_read(FD_SPEC, sp);
-    if (light && !spec_light(sp))
+    if (light && !spec_light(sp) && !(getuid() == 0 && spec_light_sandbox(sp)))
         report_error(STEP_PARSE_SPEC, EINVAL, "the JVM asked for a light supervisor (light.c) for a spec "
-                     "with namespaces, ids, cgroups, seccomp or mounts");
+                     "with joins, ids, cgroups, seccomp, mounts, a time namespace or (as a user) namespaces");
+    /* A forked S gets the dumpable flag an exec gives (a root fork server has none: server.c); the steps
+     * below clear it where they must. A light S leaves it as the server has it (see step 8). */
+    if (!light && prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
+        report_error(STEP_PRCTL, errno, "PR_SET_DUMPABLE");
 
     /* 2. RUN_AS: the target's effective ids (ids.c says why only those). It comes before prctl because
      *    any change of the effective uid/gid clears PR_SET_PDEATHSIG and the dumpable flag. */
@@ -489,8 +493,9 @@ void launcher_main(void)
         if (prctl(PR_SET_PDEATHSIG, SIG_KILL_SANDBOX, 0, 0, 0) < 0)
             report_error(STEP_PRCTL, errno, "PR_SET_PDEATHSIG");
     } else {
-        /* C reads these at its start, while S goes on: static, not on S's stack. */
-        static struct child_args args;
+        /* C reads these at its start, while S goes on: static, not on S's stack; per S, for a light S
+         * shares the fork server's memory (light.c). */
+        static _Thread_local struct child_args args;
         args = (struct child_args){ .sentinel = sentinel[1], .sfd = sfd, .sync = sync_pipe[0],
                                     .close_first = { sync_pipe[1], sentinel[0] } };
         int shares = c_shares_memory();
@@ -498,10 +503,14 @@ void launcher_main(void)
          * user namespace that others share (a joined one), whose root could otherwise ptrace C in the
          * moment before step 8. A root S needs the flag for nothing: it writes C's maps and reads C's
          * /proc with its own privileges. (A rootless S needs it until step 8.) */
-        if (shares && launcher_privileged && prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+        if (shares && launcher_privileged && !light && prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
             report_error(STEP_PRCTL, errno, "PR_SET_DUMPABLE 0 before the first process's clone");
         c = shares ? shared_clone(child_entry, &args, (unsigned long)sp->clone_flags) : -2;
         shared = c > 0;
+        /* A light S cannot fork C: its stack is in a region, which a fork does not get (light.c). The
+         * server found the TLS layout good for S, so this is a jns bug. */
+        if (c == -2 && light)
+            report_error(STEP_CLONE, ENOTSUP, "a light supervisor could not start its init in its region");
         if (c == -2)
             c = joins(CLONE_NEWPID) && (sp->clone_flags & CLONE_NEWPID)
                     ? clone_nested_pid((unsigned long)sp->clone_flags)
@@ -550,11 +559,12 @@ void launcher_main(void)
     /* Nothing of C's /proc is needed any more: a root S is not dumpable from here on, so that no
      * process of the sandbox's uid can ptrace it or take its status fd (item 6 of issue 13); nor is a
      * rootless S whose address space C shares (c_shares_memory): the flag is the address space's, so
-     * C is not dumpable either when the command starts. Not a light S (light.c): the flag would be the
-     * fork server's, and every S it forks later would start without it (a root S that joins a user
-     * namespace then could not read its C's /proc: NestedPidTest). A light spec's command runs as S's
-     * own uid in S's namespaces, where the kernel refuses a tracer whose capabilities are fewer than
-     * S's whatever the flag (LightSupervisorTest). */
+     * C is not dumpable either when the command starts. Not a light S (light.c): the flag is the fork
+     * server's, which a root server cleared at its start (server.c) and every S it forks sets again (a
+     * root S that joins a user namespace must read its C's /proc: NestedPidTest). A light sandbox (root
+     * only) is thus not dumpable from before its C exists; a light spec without namespaces runs its
+     * command as S's own uid in S's namespaces, where the kernel refuses a tracer whose capabilities are
+     * fewer than S's whatever the flag (LightSupervisorTest). */
     if ((launcher_privileged || shared) && !light && prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
         report_error(STEP_PRCTL, errno, "PR_SET_DUMPABLE 0");
     debug_stop(STEP_WAIT_FOR_PARENT);

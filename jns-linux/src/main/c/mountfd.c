@@ -53,8 +53,9 @@ static long no_syscall(long nr, ...)
 #define NEW_API(...) syscall(__VA_ARGS__)
 #endif
 
-const char *mfd_what = "";
-const char *mfd_proc = "/proc";
+/* Per process (a light sandbox's C runs in the fork server's memory: light.c). */
+_Thread_local const char *mfd_what = "";
+_Thread_local const char *mfd_proc = "/proc";
 
 static int failed(const char *what)
 {
@@ -79,7 +80,7 @@ static int walk_no_symlinks(int root, const char *path)
     int cur = openat(root, ".", O_PATH | O_CLOEXEC);
     if (cur < 0)
         return failed("open the root");
-    for (char *name = strtok(buf, "/"); name != NULL; name = strtok(NULL, "/")) {
+    for (char *save = NULL, *name = strtok_r(buf, "/", &save); name != NULL; name = strtok_r(NULL, "/", &save)) {
         if (strcmp(name, "..") == 0) {
             close(cur);
             errno = EINVAL;

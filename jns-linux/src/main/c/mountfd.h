@@ -17,11 +17,11 @@ enum {
 };
 
 /* The call that failed last, for error details. */
-extern const char *mfd_what;
+extern _Thread_local const char *mfd_what;
 
 /* The /proc that /proc/self/fd and /proc/self/mountinfo are read from ("/proc", or the caller's
  * /proc below the old root while a root switch is staged). */
-extern const char *mfd_proc;
+extern _Thread_local const char *mfd_proc;
 
 /* How mfd_open_in_root resolves: through no symlink at all; not when the last component is one. */
 enum { MFD_NO_SYMLINKS = 1, MFD_NO_FINAL_SYMLINK = 2 };

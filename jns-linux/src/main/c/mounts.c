@@ -58,13 +58,15 @@ static const char *op_name(uint32_t op)
     return op <= MOUNT_OP_MAX ? names[op] : "?";
 }
 
-static int cur_index;
-static const struct spec *cur_spec;
-static const struct mount_entry *cur;
+/* This C's, per process (_Thread_local): a light sandbox's C runs in the fork server's memory, beside other
+ * light supervisors' (light.c), and touches no other static of this file (mounts_setup). */
+static _Thread_local int cur_index;
+static _Thread_local const struct spec *cur_spec;
+static _Thread_local const struct mount_entry *cur;
 /* The mode of the directories the current entry creates above its destination: 0755, without
  * the group's or the others' bits when the entry's own mode gives them none (as bubblewrap
  * derives them from --perms), so that a private directory's parents are private too. */
-static mode_t parent_mode = 0755;
+static _Thread_local mode_t parent_mode = 0755;
 
 /* Every failure of an entry: "entry N (op [src ->] dst): what". Java maps N to the plan. */
 __attribute__((noreturn, format(printf, 2, 3)))
@@ -86,10 +88,10 @@ static void fail(int err, const char *fmt, ...)
 
 /* The caller's root (sources resolve here) and the root being built (destinations resolve
  * here): the same fd without a root switch. O_PATH fds, closed before the command runs. */
-static int caller_root = -1;
-static int root_fd = -1;
-static int staged;
-static uint32_t propagation;    /* the spec's: 0 unchanged, else enum propagation_value */
+static _Thread_local int caller_root = -1;
+static _Thread_local int root_fd = -1;
+static _Thread_local int staged;
+static _Thread_local uint32_t propagation;    /* the spec's: 0 unchanged, else enum propagation_value */
 
 /* The mounts the plan made itself (tmpfs, proc, dev, mqueue, binds): remountReadOnly leaves
  * them, and what lies below them, as the plan made them. */
@@ -958,13 +960,19 @@ static void mount_proc(void)
     uint64_t id;
     if (proc < 0 || mfd_mount_id(proc, &id) < 0)
         report_error(STEP_MOUNT_PROC, errno, "the id of the new proc mount");
-    plan_mounts[n_plan++] = id;
+    /* For the plan's entries (remountReadOnly reads the list): without any, nothing to record. */
+    if (cur_spec->n_mounts > 0)
+        plan_mounts[n_plan++] = id;
     mask_new_proc(proc);
     close(proc);
 }
 
 void mounts_setup(const struct spec *s)
 {
+    /* The plan's entries and its root use this file's static arrays: never in a light supervisor's C,
+     * whose memory is the fork server's (spec_light_sandbox keeps such specs away; this makes sure). */
+    if (light && (s->n_mounts > 0 || s->root))
+        report_error(STEP_MOUNT_PLAN, EDEADLK, "a light supervisor's sandbox has a mount plan (light.c)");
     cur_spec = s;
     propagation = s->propagation;
     caller_root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);

@@ -98,6 +98,13 @@ void server_main(void)
         _exit(125);
     if (getppid() == 1)
         _exit(125);
+    /* A root server is not dumpable: a light supervisor's sandbox (light.c) runs its init in this
+     * memory, inside user namespaces whose root maps to this uid, and only a flag the address space
+     * had from the start keeps their processes from ptracing the init into it (a tracer then needs
+     * CAP_SYS_PTRACE in this address space's user namespace, which no sandbox has). Every forked S
+     * takes the flag an exec gives back (main.c). */
+    if (getuid() == 0 && prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+        _exit(125);
     if (syscall(SYS_close_range, 6, ~0U, 0) < 0 && errno != ENOSYS)
         _exit(125);
     /* finds the image's ranges once, for every S to map in one call (prefault.c) */

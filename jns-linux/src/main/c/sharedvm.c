@@ -40,16 +40,26 @@ static char c_stack[256 * 1024] __attribute__((aligned(16))) LAUNCHER_LARGE;
 static char c_tls[8192] __attribute__((aligned(64)));
 static uintptr_t c_dtv[2 * 64];
 
-static size_t tls_memsz, tls_align;
+/* The launcher's TLS segment: its size and alignment, found once per address space. In the fork server
+ * that is at its first light supervisor's clone, before any exists: light supervisors only read it, and
+ * never call dl_iterate_phdr, whose lock glibc takes without atomics in a process it believes
+ * single-threaded (each of them and the server), so that two of them could both take it, or one sleep on
+ * it for ever (seen: SIGABRT in pthread_mutex_lock's check of the owner, and supervisors asleep in
+ * __lll_lock_wait on _dl_load_write_lock). */
+struct tls_segment {
+    size_t memsz, align;
+};
+static struct tls_segment tls_segment;
+static int tls_segment_known;
 
 static int find_tls(struct dl_phdr_info *info, size_t size, void *data)
 {
     (void)size;
-    (void)data;
+    struct tls_segment *t = data;
     for (int i = 0; i < info->dlpi_phnum; i++)
         if (info->dlpi_phdr[i].p_type == PT_TLS) {
-            tls_memsz = info->dlpi_phdr[i].p_memsz;
-            tls_align = info->dlpi_phdr[i].p_align;
+            t->memsz = info->dlpi_phdr[i].p_memsz;
+            t->align = info->dlpi_phdr[i].p_align;
         }
     return 1;   /* the first object is the launcher itself (static) */
 }
@@ -62,11 +72,16 @@ char *tls_copy(char *area, size_t area_size, uintptr_t *dtv_area, size_t dtv_wor
 {
     char *tp = __builtin_thread_pointer();
     size_t tcb = _thread_db_sizeof_pthread;
-    tls_memsz = 0;
-    tls_align = 1;
-    dl_iterate_phdr(find_tls, NULL);
-    size_t align = tls_align ? tls_align : 1;
-    size_t off = (tls_memsz + align - 1) / align * align;   /* the launcher's block: tp - off .. tp */
+    if (!tls_segment_known) {
+        if (light != NULL)
+            return NULL;    /* cannot be: the server found it before it cloned this supervisor */
+        tls_segment = (struct tls_segment){ 0, 1 };
+        dl_iterate_phdr(find_tls, &tls_segment);
+        tls_segment_known = 1;
+    }
+    struct tls_segment seg = tls_segment;
+    size_t align = seg.align ? seg.align : 1;
+    size_t off = (seg.memsz + align - 1) / align * align;   /* the launcher's block: tp - off .. tp */
     size_t start = (off + 63) & ~(size_t)63;                /* the copy's tp, 64-aligned as glibc's TCB */
     if (align > 64 || tcb < 24 || _thread_db_pthread_tid[2] + sizeof(pid_t) > tcb
         || start + tcb > area_size)
@@ -94,21 +109,36 @@ char *tls_copy(char *area, size_t area_size, uintptr_t *dtv_area, size_t dtv_wor
 
 pid_t shared_clone(int (*fn)(void *), void *arg, unsigned long flags)
 {
-    /* Not from a light supervisor (light.c): its memory is the fork server's, where these static areas
-     * are every light supervisor's; its specs never need an init anyway (spec_light). */
+    /* A light supervisor (light.c) runs in the fork server's memory, where these static areas are every
+     * light supervisor's: its C gets the areas of its region instead. */
+    struct light_init_area a = { c_stack, sizeof c_stack, c_tls, sizeof c_tls, c_dtv,
+                                 sizeof c_dtv / sizeof c_dtv[0] };
     if (light != NULL)
-        return -2;
+        light_init_area(&a);
     size_t tid_off;
-    char *ntp = tls_copy(c_tls, sizeof c_tls, c_dtv, sizeof c_dtv / sizeof c_dtv[0], &tid_off);
+    char *ntp = tls_copy(a.tls, a.tls_size, a.dtv, a.dtv_words, &tid_off);
     if (ntp == NULL)
         return -2;
     /* The top of C's stack written in one call rather than faulted page by page (prefault.c says
-     * why); best effort. */
-    (void)!madvise(c_stack + sizeof c_stack - 4 * 4096, 4 * 4096, MADV_POPULATE_WRITE);
+     * why); best effort. A region's stack keeps its pages from one supervisor to the next. */
+    if (light == NULL)
+        (void)!madvise(a.stack + a.stack_size - 4 * 4096, 4 * 4096, MADV_POPULATE_WRITE);
     pid_t *tid = (pid_t *)(ntp + tid_off);
-    /* CLONE_CHILD_SETTID: the copy's tid is C's own (as C sees it), as glibc keeps for a thread. */
-    return clone(fn, c_stack + sizeof c_stack,
-                 (int)(flags | CLONE_VM | CLONE_SETTLS | CLONE_CHILD_SETTID | SIGCHLD), arg, NULL, ntp, tid);
+    /* CLONE_CHILD_SETTID: the copy's tid is C's own (as C sees it), as glibc keeps for a thread. In a
+     * region, also CLONE_CHILD_CLEARTID: the kernel zeroes it at C's end, and the fork server uses the
+     * region again only then (C may outlive a killed S). The word holds S's tid, copied with the TCB,
+     * until the clone sets C's: never zero while C may run. */
+    unsigned long clear = 0;
+    if (light != NULL) {
+        light_init_tid(tid);
+        clear = CLONE_CHILD_CLEARTID;
+    }
+    pid_t pid = clone(fn, a.stack + a.stack_size,
+                      (int)(flags | CLONE_VM | CLONE_SETTLS | CLONE_CHILD_SETTID | clear | SIGCHLD), arg, NULL,
+                      ntp, tid);
+    if (pid < 0 && light != NULL)
+        __atomic_store_n(tid, 0, __ATOMIC_RELEASE);
+    return pid;
 }
 #else
 char *tls_copy(char *area, size_t area_size, uintptr_t *dtv_area, size_t dtv_words, size_t *tid_offset)

@@ -892,11 +892,26 @@ int spec_parse(const char *buf, size_t buf_len, struct spec *s, struct spec_erro
     return parse_zeroed(buf, buf_len, s, err);
 }
 
+/* What neither kind of light supervisor runs: what has S or C write static memory of the launcher's
+ * (joins, ids, seccomp, the mount plan, cgroups) or a time namespace (C's vDSO data is its address
+ * space's). */
+static int light_common(const struct spec *s)
+{
+    return !s->new_time && s->n_joins == 0 && !s->run_as && !s->set_ids && !s->seccomp && s->bpf == NULL
+        && s->n_mounts == 0 && s->n_mount_fds == 0 && s->n_cgroups == 0 && s->root == NULL
+        && !(s->options & OPTION_FORCE_INIT);
+}
+
 int spec_light(const struct spec *s)
 {
-    return s->clone_flags == 0 && !s->new_time && s->n_joins == 0 && !s->run_as && !s->set_ids && !s->seccomp
-        && s->bpf == NULL && s->n_mounts == 0 && s->n_mount_fds == 0 && s->n_cgroups == 0 && s->root == NULL
-        && !(s->options & OPTION_FORCE_INIT);
+    return s->clone_flags == 0 && light_common(s);
+}
+
+int spec_light_sandbox(const struct spec *s)
+{
+    const uint64_t allowed = CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC
+        | CLONE_NEWNET | CLONE_NEWCGROUP;
+    return s->clone_flags != 0 && (s->clone_flags & ~allowed) == 0 && s->map_helper == 0 && light_common(s);
 }
 
 #ifndef SPEC_PARSER_ONLY

@@ -295,14 +295,19 @@ struct spec_error {
     char detail[256];
 };
 
-/* Parses and checks one whole spec stream, buf[0..len): VERSION first, END last and nothing
- * after it. No I/O and no exit: returns 0, or -1 with *err filled in. On success the strings
- * of s point into s->strings (s may be reused: parsing resets what it needs). Never reads
- * outside buf. */
 /* Whether a light supervisor may run this spec (light.c): no namespace made or joined, no time namespace,
  * no RUN_AS or SET_IDS, no seccomp filter, no mount, root or cgroup, no forced init. The JVM's
  * SpecEncoder.light decides the same from the bytes. */
 int spec_light(const struct spec *s);
+/* Whether a light supervisor of a root launcher may run this sandbox (light.c): new user, pid, mount, uts,
+ * ipc, net or cgroup namespaces, id maps that S writes itself (no helper), /proc, a hostname, propagation;
+ * nothing joined, no time namespace, no RUN_AS or SET_IDS, no seccomp filter, no mount entry, root, idmap
+ * or cgroup, no forced init. SpecEncoder.light decides the same from the bytes for a root JVM. */
+int spec_light_sandbox(const struct spec *s);
+/* Parses and checks one whole spec stream, buf[0..len): VERSION first, END last and nothing
+ * after it. No I/O and no exit: returns 0, or -1 with *err filled in. On success the strings
+ * of s point into s->strings (s may be reused: parsing resets what it needs). Never reads
+ * outside buf. */
 int spec_parse(const char *buf, size_t len, struct spec *s, struct spec_error *err);
 
 /* Reads records from fd up to and including END (never beyond it: the JVM keeps its end of

@@ -80,19 +80,21 @@ pid_t vm_child_start(int (*fn)(void *), void *arg, struct vm_globals *own)
 {
     if (on_own_stack())
         return -1;
+    /* The kernel zeroes the word and wakes its futex when the child's exec or exit releases this
+     * address space (CLONE_CHILD_CLEARTID, as pthread_join's wait): no fd for the child to keep. The
+     * init of a light sandbox (light.c) starts E on its region's stack, and the word is the region's:
+     * the fork server uses the region again only once it is zero (E may outlive a killed init). */
+    char *top = stack + sizeof stack;
+    own->running = &own->running_word;
     if (light) {
-        /* an init's path: never a light S's (spec_light), whose static stack is not its own */
-        errno = EDEADLK;
-        return -1;
+        size_t size;
+        top = light_c_stack(&size, &own->running) + size;
     }
     vm_save(own);
-    /* The kernel zeroes the word and wakes its futex when the child's exec or exit releases this
-     * address space (CLONE_CHILD_CLEARTID, as pthread_join's wait): no fd for the child to keep. */
-    own->running = 1;
-    pid_t pid = clone(fn, stack + sizeof stack, CLONE_VM | CLONE_CHILD_CLEARTID | SIGCHLD, arg, NULL,
-                      NULL, &own->running);
+    __atomic_store_n(own->running, 1, __ATOMIC_RELEASE);
+    pid_t pid = clone(fn, top, CLONE_VM | CLONE_CHILD_CLEARTID | SIGCHLD, arg, NULL, NULL, own->running);
     if (pid < 0)
-        own->running = 0;
+        __atomic_store_n(own->running, 0, __ATOMIC_RELEASE);
     return pid;
 }
 
@@ -101,10 +103,10 @@ void vm_child_wait(struct vm_globals *own)
     /* A shared (not _PRIVATE) futex: the kernel's wake at the exec or exit is a shared one. The word
      * is read by the syscall; EAGAIN (it changed) and EINTR just look again. */
     for (;;) {
-        pid_t v = __atomic_load_n(&own->running, __ATOMIC_ACQUIRE);
+        pid_t v = __atomic_load_n(own->running, __ATOMIC_ACQUIRE);
         if (v == 0)
             break;
-        (void)sys_noerrno(SYS_futex, (long)&own->running, FUTEX_WAIT, v, 0, 0);
+        (void)sys_noerrno(SYS_futex, (long)own->running, FUTEX_WAIT, v, 0, 0);
     }
     vm_restore(own);
 }

@@ -47,6 +47,7 @@ int main(void)
     }
     printf("clone_flags 0x%llx\n", (unsigned long long)s.clone_flags);
     printf("light %d\n", spec_light(&s));
+    printf("light_sandbox %d\n", spec_light_sandbox(&s));
     if (s.new_time)
         printf("new_time\n");
     for (int i = 0; i < s.n_time_offsets; i++)

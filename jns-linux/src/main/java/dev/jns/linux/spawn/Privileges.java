@@ -13,8 +13,9 @@ import java.io.UncheckedIOException;
  * @param euid    effective uid
  * @param egid    effective gid
  * @param capEff  effective capability set
+ * @param ruid    real uid (the launcher's own test of privilege: {@code getuid() == 0})
  */
-public record Privileges(long euid, long egid, long capEff) {
+public record Privileges(long euid, long egid, long capEff, long ruid) {
     static final int CAP_SETGID = 6;
     static final int CAP_SETUID = 7;
     static final int CAP_SYS_ADMIN = 21;
@@ -27,11 +28,13 @@ public record Privileges(long euid, long egid, long capEff) {
         if (status == null) {
             throw new UncheckedIOException(new IOException("cannot read /proc/self/status"));
         }
+        long ruid = -1;
         long uid = -1;
         long gid = -1;
         long caps = 0;
         for (String line : status.split("\n")) {
             if (line.startsWith("Uid:")) {
+                ruid = Long.parseLong(ProcParsers.statusField(line, 1));
                 uid = Long.parseLong(ProcParsers.statusField(line, 2));
             } else if (line.startsWith("Gid:")) {
                 gid = Long.parseLong(ProcParsers.statusField(line, 2));
@@ -39,16 +42,21 @@ public record Privileges(long euid, long egid, long capEff) {
                 caps = Long.parseUnsignedLong(ProcParsers.statusField(line, 1), 16);
             }
         }
-        return new Privileges(uid, gid, caps);
+        return new Privileges(uid, gid, caps, ruid);
     }
 
     /** What a process of {@code uid}/{@code gid} has after a root process switched to it: no capabilities. */
     public static Privileges unprivileged(long uid, long gid) {
-        return new Privileges(uid, gid, 0);
+        return new Privileges(uid, gid, 0, uid);
     }
 
     public boolean has(int cap) {
         return (capEff & (1L << cap)) != 0;
+    }
+
+    /** Of real uid 0: the launcher it starts writes id maps itself and may run a sandbox's supervisor light. */
+    public boolean realRoot() {
+        return ruid == 0;
     }
 
     /** May create any namespace, and write any id map. */

@@ -224,7 +224,7 @@ public final class Spawner {
             // jns.testing.lightAlways (test aid only): asks for a light supervisor whatever the spec, so that a test
             // can see the launcher refuse one for a spec with namespaces
             boolean light = ForkServer.LIGHT
-                    && (SpecEncoder.light(encoded) || Boolean.getBoolean("jns.testing.lightAlways"));
+                    && (SpecEncoder.light(encoded, JVM.realRoot()) || Boolean.getBoolean("jns.testing.lightAlways"));
             proc = useServer ? ForkServer.fork(what, forServer, light) : null;
             if (proc == null) {
                 // no fork server to be had: spawn the launcher directly

@@ -1,5 +1,7 @@
 package dev.jns.linux.spawn;
 
+import dev.jns.NamespaceType;
+
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -301,12 +303,19 @@ public final class SpecEncoder {
 
     /**
      * Whether a supervisor for this encoded spec may run in the fork server's memory (the launcher's
-     * {@code light.c}): no namespace made or joined, no time namespace, no runAs or inside ids, no seccomp
-     * filter, no mount, root or idmap, no cgroup and no forced init, which are what the launcher keeps to
-     * supervisors of their own. The launcher checks the same after it has parsed the spec. False for bytes that
-     * are not a whole spec.
+     * {@code light.c}): what the launcher's {@code spec_light} and, for a {@code rootLauncher} (a JVM of real uid
+     * 0), {@code spec_light_sandbox} say of the parsed spec. Either way: nothing joined, no time namespace, no
+     * runAs or inside ids, no seccomp filter, no mount entry, root or idmap, no cgroup and no forced init, which
+     * are what the launcher keeps to supervisors of their own. Without namespaces for any JVM; with new user, pid,
+     * mount, uts, ipc, net or cgroup namespaces (with /proc, a hostname, id maps the launcher writes itself) for
+     * a root one. False for bytes that are not a whole spec.
      */
-    public static boolean light(byte[] spec) {
+    public static boolean light(byte[] spec, boolean rootLauncher) {
+        long sandboxFlags = NamespaceType.USER.cloneFlag() | NamespaceType.PID.cloneFlag()
+                | NamespaceType.MOUNT.cloneFlag() | NamespaceType.UTS.cloneFlag() | NamespaceType.IPC.cloneFlag()
+                | NamespaceType.NET.cloneFlag() | NamespaceType.CGROUP.cloneFlag();
+        long flags = 0;
+        boolean helper = false;
         int at = 0;
         while (at + 8 <= spec.length) {
             int tag = (spec[at] & 0xff) | (spec[at + 1] & 0xff) << 8;
@@ -318,17 +327,26 @@ public final class SpecEncoder {
             }
             switch (tag) {
                 case T_END:
-                    return payload + len == spec.length;
+                    if (payload + len != spec.length) {
+                        return false;
+                    }
+                    return flags == 0 || rootLauncher && !helper && (flags & ~sandboxFlags) == 0;
                 case T_CLONE_FLAGS:
-                    for (int i = 0; i < len; i++) {
-                        if (spec[payload + i] != 0) {
-                            return false;
-                        }
+                    if (len != 8) {
+                        return false;
+                    }
+                    for (int i = 0; i < 8; i++) {
+                        flags |= (spec[payload + i] & 0xffL) << (8 * i);
                     }
                     break;
                 case T_OPTIONS:
                     if (len < 1 || (spec[payload] & OPT_FORCE_INIT) != 0) {
                         return false;
+                    }
+                    break;
+                case T_MAP_HELPER:
+                    for (int i = 0; i < len; i++) {
+                        helper |= spec[payload + i] != 0;
                     }
                     break;
                 case T_NEW_TIME, T_RUN_AS, T_JOIN, T_SET_IDS, T_SECCOMP, T_SECCOMP_RULE, T_SECCOMP_BPF, T_MOUNT,

@@ -216,14 +216,16 @@ class SpecRoundTripPropertyTest {
     }
 
     /**
-     * Issue 17, session 13: the JVM asks for a light supervisor (one in the fork server's memory) from the encoded
-     * bytes ({@code SpecEncoder.light}), and the launcher checks the parsed spec ({@code spec_light}): both must say
-     * yes exactly for a spec without namespaces, seccomp filter or mounts (limits, a timeout, arguments and
-     * environment allowed), and no for the others.
+     * Issue 17, sessions 13 and 14: the JVM asks for a light supervisor (one in the fork server's memory) from the
+     * encoded bytes ({@code SpecEncoder.light}), and the launcher checks the parsed spec ({@code spec_light}, and
+     * for a root launcher {@code spec_light_sandbox}): both must say yes exactly for a spec without namespaces,
+     * seccomp filter or mounts (limits, a timeout, arguments and environment allowed), and, for a root launcher,
+     * also for one whose namespaces are new ones without a seccomp filter or mounts; no for the others.
      */
     @Test
     void theJvmAndTheLauncherAgreeOnWhichSpecsGetALightSupervisor() {
         AtomicInteger light = new AtomicInteger();
+        AtomicInteger sandbox = new AtomicInteger();
         AtomicInteger other = new AtomicInteger();
         qt().withExamples(EXAMPLES).withShrinkCycles(30).forAll(asked(), integers().between(0, 7))
                 .checkAssert((asked, features) -> {
@@ -234,16 +236,21 @@ class SpecRoundTripPropertyTest {
                             asked.hostname(), mounts ? asked.mountKinds() : List.of(), asked.rlimit(), asked.soft(),
                             asked.hard(), asked.timeoutMs(), asked.rules());
                     boolean expected = !namespaces && !mounts && !seccomp;
+                    boolean expectedSandbox = namespaces && !mounts && !seccomp;
                     byte[] bytes = SpecBytes.encode(build(a, seccomp));
-                    assertThat(dev.jns.linux.spawn.SpecEncoder.light(bytes)).as("the JVM's answer for %s, features %d",
-                            a, features).isEqualTo(expected);
-                    assertThat(only(parse(bytes), "light ")).as("the launcher's answer for %s, features %d", a,
-                            features).containsExactly("light " + (expected ? 1 : 0));
-                    (expected ? light : other).incrementAndGet();
+                    assertThat(dev.jns.linux.spawn.SpecEncoder.light(bytes, false)).as("the JVM's answer for %s, "
+                            + "features %d", a, features).isEqualTo(expected);
+                    assertThat(dev.jns.linux.spawn.SpecEncoder.light(bytes, true)).as("a root JVM's answer for %s, "
+                            + "features %d", a, features).isEqualTo(expected || expectedSandbox);
+                    assertThat(only(parse(bytes), "light ", "light_sandbox ")).as("the launcher's answers for %s, "
+                            + "features %d", a, features).containsExactly("light " + (expected ? 1 : 0),
+                            "light_sandbox " + (expectedSandbox ? 1 : 0));
+                    (expected ? light : expectedSandbox ? sandbox : other).incrementAndGet();
                 });
-        System.out.printf("light supervisor: %d specs light, %d not, alike in the JVM and the launcher%n", light.get(),
-                other.get());
+        System.out.printf("light supervisor: %d specs light, %d light for a root launcher only, %d not, alike in the "
+                + "JVM and the launcher%n", light.get(), sandbox.get(), other.get());
         assertThat(light.get()).isPositive();
+        assertThat(sandbox.get()).isPositive();
         assertThat(other.get()).isPositive();
     }
 

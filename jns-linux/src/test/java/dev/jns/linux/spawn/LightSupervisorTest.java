@@ -6,12 +6,14 @@ import dev.jns.NsProcess;
 import dev.jns.SpawnResult;
 import dev.jns.linux.testing.NoLeaks;
 import dev.jns.linux.testing.Probe;
+import dev.jns.sandbox.MountPlan;
 
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -24,8 +26,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Issue 17, session 13: a spawn without namespaces runs its supervisor in the fork server's address space, in a
- * region the server keeps for the next one (the launcher's light.c), instead of in a fork of the server; a spawn
- * with namespaces still forks it. kcmp(2) with KCMP_VM tells whether two processes share an address space (0). The
+ * region the server keeps for the next one (the launcher's light.c), instead of in a fork of the server; session 14:
+ * so does a root JVM's sandbox without mounts, seccomp, cgroups, joins or ids, with its init; the others still fork
+ * it. kcmp(2) with KCMP_VM tells whether two processes share an address space (0). The
  * regions are per supervisor: many at once, and one whose command was killed, must not mix up their specs.
  */
 @ExtendWith(NoLeaks.class)
@@ -49,16 +52,175 @@ class LightSupervisorTest {
         }
     }
 
+    /** A sandbox with a mount plan forks its supervisor, whoever the JVM is (the plan's state is static). */
     @Test
-    void aSpawnWithNamespacesForksItsSupervisor() throws Exception {
+    void aSandboxWithAMountPlanForksItsSupervisor() throws Exception {
         long server = ForkServerTest.server();
-        try (NsProcess p = Namespaces.spawn().newUser().mapRootUser().newUts().start("sh", "-c", "read x || true")) {
+        MountPlan plan = new MountPlan().tmpfs(Path.of("/mnt"), 1 << 20, 0700);
+        try (NsProcess p = Namespaces.spawn().newUser().mapRootUser().newMount().mounts(plan)
+                .start("sh", "-c", "read x || true")) {
             long supervisor = ForkServerTest.parent(p.pid());
             assertThat(ForkServerTest.comm(supervisor)).isEqualTo("jns-launcher");
             assertThat(SharedAddressSpaceTest.kcmpVm(server, supervisor)).isIn("1", "2");
             p.getOutputStream().close();
             assertThat(p.waitFor()).isZero();
         }
+    }
+
+    /** A JVM that is not root forks the supervisor of every spawn with namespaces (its maps need the flag). */
+    @Test
+    void aUsersSandboxForksItsSupervisor() throws Exception {
+        Assumptions.assumeFalse(Probe.root(), "a root JVM's sandbox without mounts runs light (the next test)");
+        long server = ForkServerTest.server();
+        try (NsProcess p = Namespaces.spawn().newUser().mapRootUser().newUts().start("sh", "-c", "read x || true")) {
+            long supervisor = ForkServerTest.parent(p.pid());
+            assertThat(SharedAddressSpaceTest.kcmpVm(server, supervisor)).isIn("1", "2");
+            p.getOutputStream().close();
+            assertThat(p.waitFor()).isZero();
+        }
+    }
+
+    /**
+     * Issue 17, session 14: a root JVM's sandbox without mounts, seccomp filter, cgroups, joins or ids runs its
+     * supervisor light too, and the sandbox's init with it, in the fork server's memory: the init's stack and
+     * thread-local storage are its region's.
+     */
+    @Test
+    void aRootSandboxRunsItsSupervisorAndInitInTheForkServersMemory() throws Exception {
+        Assumptions.assumeTrue(Probe.root(), "needs root: a user's sandbox forks its supervisor");
+        long server = ForkServerTest.server();
+        try (NsProcess p = sandbox("light").start("sh", "-c", "read x || true")) {
+            long init = p.pid();
+            long supervisor = ForkServerTest.parent(init);
+            assertThat(ForkServerTest.comm(supervisor)).isEqualTo("jns-launcher");
+            assertThat(SharedAddressSpaceTest.kcmpVm(server, supervisor)).as("server and supervisor").isEqualTo("0");
+            assertThat(SharedAddressSpaceTest.kcmpVm(server, init)).as("server and init").isEqualTo("0");
+            p.getOutputStream().close();
+            assertThat(p.waitFor()).isZero();
+        }
+    }
+
+    /**
+     * Light sandboxes at once, each with its own hostname, arguments, environment and status, while others are
+     * killed, time out or fail to start their command: a region, a stack or a static of the launcher's shared by
+     * two of them, or a glibc lock taken by two (which glibc takes without atomics in a process it believes
+     * single-threaded), would show as a wrong result, a hung spawn or a launcher ended by a signal.
+     */
+    @Test
+    void manyLightSandboxesAtOnceEachGetTheirOwn() throws Exception {
+        Assumptions.assumeTrue(Probe.root(), "needs root: light sandboxes");
+        ForkServerTest.server();
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<List<String>>> all = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                int thread = t;
+                all.add(pool.submit(() -> {
+                    List<String> wrong = new ArrayList<>();
+                    for (int i = 0; i < 30; i++) {
+                        String word = "t" + thread + "-" + i;
+                        switch (i % 4) {
+                            case 0, 1 -> {
+                                int code = (thread * 30 + i) % 200;
+                                SpawnResult r = sandbox(word).env("WORD", word).run("sh", "-c",
+                                        "printf '%s %s %s %s' \"$1\" \"$WORD\" $(hostname) $$; exit $2", "sh", word,
+                                        "" + code);
+                                String expected = word + " " + word + " " + word + " 2";
+                                if (!r.stdout().equals(expected) || r.exitCode() != code) {
+                                    wrong.add(expected + "/" + code + " got " + r.stdout() + "/" + r.exitCode() + " "
+                                            + r.stderr());
+                                }
+                            }
+                            case 2 -> {
+                                try (NsProcess p = sandbox(word).start("sleep", "30")) {
+                                    p.destroyForcibly();
+                                    if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                                        wrong.add(word + ": not ended 10 s after destroyForcibly");
+                                    }
+                                }
+                            }
+                            default -> {
+                                try {
+                                    sandbox(word).run("/no-such-jns-" + word);
+                                    wrong.add(word + ": a missing command ran");
+                                } catch (NamespaceException e) {
+                                    if (!e.getMessage().contains("ENOENT")) {
+                                        wrong.add(word + ": " + e.getMessage());
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    return wrong;
+                }));
+            }
+            for (Future<List<String>> f : all) {
+                assertThat(f.get(180, TimeUnit.SECONDS)).isEmpty();
+            }
+        } finally {
+            pool.shutdownNow();
+            assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
+    /**
+     * The attack on a light sandbox: its processes are uid 0 of a user namespace whose 0 is the host's root, the
+     * uid of the fork server and of the init, whose memory is the server's. They must reach neither: not by
+     * ptrace, /proc/PID/mem or process_vm_readv. The supervisor and the server are out of reach because the
+     * tracer's user namespace is not theirs and it has no CAP_SYS_PTRACE in theirs; the init, which is in the
+     * sandbox's user namespace, because it has dropped its capabilities and the address space is not dumpable
+     * (the root server's from its start, and the init's hardening again), so that a tracer needs CAP_SYS_PTRACE
+     * in the host's user namespace. Both ways in: the init as PID 1 of a pid namespace, and the supervisor and
+     * server seen from a sandbox without one, on a server that has run no sandbox's init before.
+     */
+    @Test
+    void aLightSandboxsProcessesCannotReachItsInitSupervisorOrServer() throws Exception {
+        Assumptions.assumeTrue(Probe.root(), "needs root: light sandboxes");
+        // A new server, whose address space no sandbox's init has made not dumpable (an init makes itself so,
+        // and its memory is the server's)
+        long old = ForkServerTest.server();
+        ProcessHandle.of(old).orElseThrow().destroyForcibly();
+        ProcessHandle.of(old).orElseThrow().onExit().get(5, TimeUnit.SECONDS);
+        long server = ForkServerTest.server();
+        assertThat(server).isNotEqualTo(old);
+        String probe = String.join("\n",
+                "import ctypes, os, sys",
+                "libc = ctypes.CDLL(None, use_errno=True)",
+                "class iovec(ctypes.Structure):",
+                "    _fields_ = [('base', ctypes.c_void_p), ('len', ctypes.c_size_t)]",
+                "buf = ctypes.create_string_buffer(8)",
+                "for name, pid in [(a.split('=')[0], int(a.split('=')[1])) for a in sys.argv[1:]]:",
+                "    r = libc.ptrace(16, pid, None, None)",
+                "    print(name, 'ptrace', 'ATTACHED' if r == 0 else os.strerror(ctypes.get_errno()))",
+                "    if r == 0:",
+                "        os.waitpid(pid, 0)",
+                "        libc.ptrace(17, pid, None, None)",
+                "    try:",
+                "        open('/proc/%d/mem' % pid, 'rb').close()",
+                "        print(name, 'mem OPENED')",
+                "    except OSError as e:",
+                "        print(name, 'mem', e.strerror)",
+                "    local = iovec(ctypes.cast(buf, ctypes.c_void_p), 8)",
+                "    remote = iovec(0x1000, 8)",
+                "    n = libc.process_vm_readv(pid, ctypes.byref(local), 1, ctypes.byref(remote), 1, 0)",
+                "    print(name, 'vm_readv', 'READ' if n >= 0 else os.strerror(ctypes.get_errno()))",
+                "");
+        SpawnResult noPidNs = Namespaces.spawn().newUser().mapRootUser().newUts().newIpc().run("sh", "-c",
+                "exec python3 -c \"$1\" supervisor=$PPID server=$2", "sh", probe, Long.toString(server));
+        assertThat(noPidNs.exitCode()).as(noPidNs.stderr()).isZero();
+        assertThat(noPidNs.stdout()).contains("supervisor ptrace Operation not permitted",
+                "supervisor mem Permission denied", "supervisor vm_readv Operation not permitted",
+                "server ptrace Operation not permitted", "server mem Permission denied",
+                "server vm_readv Operation not permitted");
+        SpawnResult inPidNs = sandbox("attack").run("python3", "-c", probe, "init=1");
+        assertThat(inPidNs.exitCode()).as(inPidNs.stderr()).isZero();
+        assertThat(inPidNs.stdout()).contains("init ptrace Operation not permitted", "init mem Permission denied",
+                "init vm_readv Operation not permitted");
+        assertThat(ForkServerTest.server()).as("the same server all along").isEqualTo(server);
+    }
+
+    private static dev.jns.Spawn sandbox(String hostname) {
+        return Namespaces.spawn().newUser().mapRootUser().newPid().mountProc().newUts().hostname(hostname).newIpc();
     }
 
     /**
@@ -152,19 +314,23 @@ class LightSupervisorTest {
         assertThat(r.stdout()).contains("server Operation not permitted").contains("supervisor Operation not permitted");
     }
 
-    /** The launcher checks the JVM's word: a light supervisor for a spec with namespaces is refused, not run. */
+    /**
+     * The launcher checks the JVM's word: a light supervisor for a spec that needs a supervisor of its own (a mount
+     * plan here) is refused, not run.
+     */
     @Test
-    void theLauncherRefusesALightSupervisorForASpecWithNamespaces() throws Exception {
+    void theLauncherRefusesALightSupervisorForASpecThatNeedsItsOwn() throws Exception {
         ForkServerTest.server();
+        MountPlan plan = new MountPlan().tmpfs(Path.of("/mnt"), 1 << 20, 0700);
         System.setProperty("jns.testing.lightAlways", "true");
         try {
-            assertThatThrownBy(() -> Namespaces.spawn().newUser().mapRootUser().run("true"))
+            assertThatThrownBy(() -> Namespaces.spawn().newUser().mapRootUser().newMount().mounts(plan).run("true"))
                     .isInstanceOf(NamespaceException.class)
                     .hasMessageContaining("parse spec")
                     .hasMessageContaining("light supervisor");
         } finally {
             System.clearProperty("jns.testing.lightAlways");
         }
-        assertThat(Namespaces.spawn().newUser().mapRootUser().run("true").exitCode()).isZero();
+        assertThat(Namespaces.spawn().newUser().mapRootUser().newMount().mounts(plan).run("true").exitCode()).isZero();
     }
 }
