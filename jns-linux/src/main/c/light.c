@@ -8,8 +8,9 @@
  * this project's machine (a PVM guest, where page-table changes are expensive): the server's clone took
  * about 0.3 ms (strace -T, 411 spawns), then S took 17 page faults of its own (the copy-on-write of its
  * stack and the pages it writes, 12-20 us each) and the server 2 more, and S's address space was torn
- * down at its exit (for a sandbox, whose init shares S's memory, 29% of the CPU of 8 threads spawning went
- * to S's address space: its copy, its faults, its teardown). A light S runs in a region of the server's
+ * down at its exit. For a sandbox, whose init shares S's memory (perf, cpu-clock, 8 threads spawning the
+ * benchmark's sandbox): the server's process took 18% of all CPU (the copy: page faults, TLB flushes) and
+ * S's 29%, 10 of them in its exit's teardown of the address space. A light S runs in a region of the server's
  * memory that the server keeps for the next one once this one has ended: its stack, its thread-local
  * storage, its spec and the raw stream, the stack on which it or its init starts the command's process
  * (vfork.c), and its init's stack and thread-local storage (sharedvm.c); a region is used again only when
