@@ -164,6 +164,57 @@ class LightSupervisorTest {
     }
 
     /**
+     * More light sandboxes alive at once than the fork server keeps regions for (64): the rest fork their
+     * supervisors, every one runs as asked, and once they have ended the regions serve again.
+     */
+    @Test
+    void beyondTheRegionsSandboxesForkTheirSupervisorsAndAllRun() throws Exception {
+        Assumptions.assumeTrue(Probe.root(), "needs root: light sandboxes");
+        long server = ForkServerTest.server();
+        List<NsProcess> alive = new ArrayList<>();
+        int light = 0;
+        int forked = 0;
+        try {
+            for (int i = 0; i < 72; i++) {
+                alive.add(sandbox("many-" + i).start("sh", "-c", "read x; hostname"));
+            }
+            List<Long> supervisors = new ArrayList<>();
+            for (NsProcess p : alive) {
+                supervisors.add(ForkServerTest.parent(p.pid()));
+            }
+            for (String shares : SharedAddressSpaceTest.kcmpVm(server, supervisors)) {
+                if (shares.equals("0")) {
+                    light++;
+                } else {
+                    forked++;
+                }
+            }
+            for (NsProcess p : alive) {
+                p.getOutputStream().write('\n');
+                p.getOutputStream().close();
+            }
+            for (int i = 0; i < alive.size(); i++) {
+                NsProcess p = alive.get(i);
+                assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+                assertThat(new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8))
+                        .isEqualTo("many-" + i + "\n");
+                assertThat(p.exitValue()).isZero();
+            }
+        } finally {
+            for (NsProcess p : alive) {
+                p.close();
+            }
+        }
+        assertThat(light).as("light supervisors among 72 alive at once").isBetween(1, 64);
+        assertThat(forked).as("forked supervisors among 72 alive at once").isGreaterThanOrEqualTo(8);
+        try (NsProcess p = sandbox("again").start("sh", "-c", "read x || true")) {
+            assertThat(SharedAddressSpaceTest.kcmpVm(server, ForkServerTest.parent(p.pid()))).isEqualTo("0");
+            p.getOutputStream().close();
+            assertThat(p.waitFor()).isZero();
+        }
+    }
+
+    /**
      * The attack on a light sandbox: its processes are uid 0 of a user namespace whose 0 is the host's root, the
      * uid of the fork server and of the init, whose memory is the server's. They must reach neither: not by
      * ptrace, /proc/PID/mem or process_vm_readv. The supervisor and the server are out of reach because the

@@ -33,8 +33,9 @@ class SharedAddressSpaceTest {
     private static final String KCMP = String.join("\n",
             "import ctypes, errno, sys",
             "libc = ctypes.CDLL(None, use_errno=True)",
-            "r = libc.syscall(312, int(sys.argv[1]), int(sys.argv[2]), 1, 0, 0)",
-            "print(r if r >= 0 else errno.errorcode[ctypes.get_errno()])",
+            "for b in sys.argv[2:]:",
+            "    r = libc.syscall(312, int(sys.argv[1]), int(b), 1, 0, 0)",
+            "    print(r if r >= 0 else errno.errorcode[ctypes.get_errno()])",
             "");
 
     /**
@@ -72,11 +73,20 @@ class SharedAddressSpaceTest {
 
     /** kcmp(a, b, KCMP_VM): "0" for one address space, "1" or "2" for two, else the errno's name. */
     static String kcmpVm(long a, long b) throws Exception {
-        Process p = new ProcessBuilder("python3", "-c", KCMP, Long.toString(a), Long.toString(b))
-                .redirectErrorStream(true).start();
+        return kcmpVm(a, java.util.List.of(b)).get(0);
+    }
+
+    /** {@link #kcmpVm(long, long)} of {@code a} and each of {@code others}, in one python3. */
+    static java.util.List<String> kcmpVm(long a, java.util.List<Long> others) throws Exception {
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("python3", "-c", KCMP,
+                Long.toString(a)));
+        others.forEach(b -> command.add(Long.toString(b)));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
         assertThat(p.waitFor()).as(out).isZero();
-        return out;
+        java.util.List<String> lines = java.util.List.of(out.split("\n"));
+        assertThat(lines).as(out).hasSize(others.size());
+        return lines;
     }
 
     /** kcmp of the init of a sandbox running {@code sh -c "read x"} and of its supervisor, and its comm names. */
