@@ -40,44 +40,22 @@ class LightSupervisorTest {
 
     @Test
     void aSpawnWithoutNamespacesRunsItsSupervisorInTheForkServersMemory() throws Exception {
-        long server = ForkServerTest.server();
-        try (NsProcess p = Namespaces.spawn().start("sh", "-c", "read x || true")) {
-            long supervisor = ForkServerTest.parent(p.pid());
-            assertThat(ForkServerTest.comm(supervisor)).isEqualTo("jns-launcher");
-            assertThat(SharedAddressSpaceTest.kcmpVm(server, supervisor))
-                    .as("kcmp(server %d, supervisor %d)", server, supervisor)
-                    .isEqualTo("0");
-            p.getOutputStream().close();
-            assertThat(p.waitFor()).isZero();
-        }
+        assertThat(supervisorAgainstServer(Namespaces.spawn())).isEqualTo("0");
     }
 
     /** A sandbox with a mount plan forks its supervisor, whoever the JVM is (the plan's state is static). */
     @Test
     void aSandboxWithAMountPlanForksItsSupervisor() throws Exception {
-        long server = ForkServerTest.server();
         MountPlan plan = new MountPlan().tmpfs(Path.of("/mnt"), 1 << 20, 0700);
-        try (NsProcess p = Namespaces.spawn().newUser().mapRootUser().newMount().mounts(plan)
-                .start("sh", "-c", "read x || true")) {
-            long supervisor = ForkServerTest.parent(p.pid());
-            assertThat(ForkServerTest.comm(supervisor)).isEqualTo("jns-launcher");
-            assertThat(SharedAddressSpaceTest.kcmpVm(server, supervisor)).isIn("1", "2");
-            p.getOutputStream().close();
-            assertThat(p.waitFor()).isZero();
-        }
+        assertThat(supervisorAgainstServer(Namespaces.spawn().newUser().mapRootUser().newMount().mounts(plan)))
+                .isIn("1", "2");
     }
 
     /** A JVM that is not root forks the supervisor of every spawn with namespaces (its maps need the flag). */
     @Test
     void aUsersSandboxForksItsSupervisor() throws Exception {
         Assumptions.assumeFalse(Probe.root(), "a root JVM's sandbox without mounts runs light (the next test)");
-        long server = ForkServerTest.server();
-        try (NsProcess p = Namespaces.spawn().newUser().mapRootUser().newUts().start("sh", "-c", "read x || true")) {
-            long supervisor = ForkServerTest.parent(p.pid());
-            assertThat(SharedAddressSpaceTest.kcmpVm(server, supervisor)).isIn("1", "2");
-            p.getOutputStream().close();
-            assertThat(p.waitFor()).isZero();
-        }
+        assertThat(supervisorAgainstServer(Namespaces.spawn().newUser().mapRootUser().newUts())).isIn("1", "2");
     }
 
     /**
@@ -110,57 +88,44 @@ class LightSupervisorTest {
     void manyLightSandboxesAtOnceEachGetTheirOwn() throws Exception {
         Assumptions.assumeTrue(Probe.root(), "needs root: light sandboxes");
         ForkServerTest.server();
-        ExecutorService pool = Executors.newFixedThreadPool(8);
-        try {
-            List<Future<List<String>>> all = new ArrayList<>();
-            for (int t = 0; t < 8; t++) {
-                int thread = t;
-                all.add(pool.submit(() -> {
-                    List<String> wrong = new ArrayList<>();
-                    for (int i = 0; i < 30; i++) {
-                        String word = "t" + thread + "-" + i;
-                        switch (i % 4) {
-                            case 0, 1 -> {
-                                int code = (thread * 30 + i) % 200;
-                                SpawnResult r = sandbox(word).env("WORD", word).run("sh", "-c",
-                                        "printf '%s %s %s %s' \"$1\" \"$WORD\" $(hostname) $$; exit $2", "sh", word,
-                                        "" + code);
-                                String expected = word + " " + word + " " + word + " 2";
-                                if (!r.stdout().equals(expected) || r.exitCode() != code) {
-                                    wrong.add(expected + "/" + code + " got " + r.stdout() + "/" + r.exitCode() + " "
-                                            + r.stderr());
-                                }
-                            }
-                            case 2 -> {
-                                try (NsProcess p = sandbox(word).start("sleep", "30")) {
-                                    p.destroyForcibly();
-                                    if (!p.waitFor(10, TimeUnit.SECONDS)) {
-                                        wrong.add(word + ": not ended 10 s after destroyForcibly");
-                                    }
-                                }
-                            }
-                            default -> {
-                                try {
-                                    sandbox(word).run("/no-such-jns-" + word);
-                                    wrong.add(word + ": a missing command ran");
-                                } catch (NamespaceException e) {
-                                    if (!e.getMessage().contains("ENOENT")) {
-                                        wrong.add(word + ": " + e.getMessage());
-                                    }
-                                }
+        onEightThreads(180, thread -> {
+            List<String> wrong = new ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                String word = "t" + thread + "-" + i;
+                switch (i % 4) {
+                    case 0, 1 -> {
+                        int code = (thread * 30 + i) % 200;
+                        SpawnResult r = sandbox(word).env("WORD", word).run("sh", "-c",
+                                "printf '%s %s %s %s' \"$1\" \"$WORD\" $(hostname) $$; exit $2", "sh", word,
+                                "" + code);
+                        String expected = word + " " + word + " " + word + " 2";
+                        if (!r.stdout().equals(expected) || r.exitCode() != code) {
+                            wrong.add(expected + "/" + code + " got " + r.stdout() + "/" + r.exitCode() + " "
+                                    + r.stderr());
+                        }
+                    }
+                    case 2 -> {
+                        try (NsProcess p = sandbox(word).start("sleep", "30")) {
+                            p.destroyForcibly();
+                            if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                                wrong.add(word + ": not ended 10 s after destroyForcibly");
                             }
                         }
                     }
-                    return wrong;
-                }));
+                    default -> {
+                        try {
+                            sandbox(word).run("/no-such-jns-" + word);
+                            wrong.add(word + ": a missing command ran");
+                        } catch (NamespaceException e) {
+                            if (!e.getMessage().contains("ENOENT")) {
+                                wrong.add(word + ": " + e.getMessage());
+                            }
+                        }
+                    }
+                }
             }
-            for (Future<List<String>> f : all) {
-                assertThat(f.get(180, TimeUnit.SECONDS)).isEmpty();
-            }
-        } finally {
-            pool.shutdownNow();
-            assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
-        }
+            return wrong;
+        });
     }
 
     /**
@@ -207,11 +172,7 @@ class LightSupervisorTest {
         }
         assertThat(light).as("light supervisors among 72 alive at once").isBetween(1, 64);
         assertThat(forked).as("forked supervisors among 72 alive at once").isGreaterThanOrEqualTo(8);
-        try (NsProcess p = sandbox("again").start("sh", "-c", "read x || true")) {
-            assertThat(SharedAddressSpaceTest.kcmpVm(server, ForkServerTest.parent(p.pid()))).isEqualTo("0");
-            p.getOutputStream().close();
-            assertThat(p.waitFor()).isZero();
-        }
+        assertThat(supervisorAgainstServer(sandbox("again"))).isEqualTo("0");
     }
 
     /**
@@ -270,6 +231,45 @@ class LightSupervisorTest {
         assertThat(ForkServerTest.server()).as("the same server all along").isEqualTo(server);
     }
 
+    /** What one thread of {@link #onEightThreads} does: its spawns, and what came out wrong. */
+    private interface Spawns {
+        List<String> wrong(int thread) throws Exception;
+    }
+
+    /** Runs {@code spawns} on 8 threads at once; none may find anything wrong within {@code seconds}. */
+    private static void onEightThreads(int seconds, Spawns spawns) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<List<String>>> all = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                int thread = t;
+                all.add(pool.submit(() -> spawns.wrong(thread)));
+            }
+            for (Future<List<String>> f : all) {
+                assertThat(f.get(seconds, TimeUnit.SECONDS)).isEmpty();
+            }
+        } finally {
+            pool.shutdownNow();
+            assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
+    /**
+     * kcmp(2) KCMP_VM of the fork server and the supervisor of {@code spawn} running {@code read x}: "0" when the
+     * supervisor runs in the server's memory, "1" or "2" when it has its own.
+     */
+    private static String supervisorAgainstServer(dev.jns.Spawn spawn) throws Exception {
+        long server = ForkServerTest.server();
+        try (NsProcess p = spawn.start("sh", "-c", "read x || true")) {
+            long supervisor = ForkServerTest.parent(p.pid());
+            assertThat(ForkServerTest.comm(supervisor)).isEqualTo("jns-launcher");
+            String r = SharedAddressSpaceTest.kcmpVm(server, supervisor);
+            p.getOutputStream().close();
+            assertThat(p.waitFor()).isZero();
+            return r;
+        }
+    }
+
     private static dev.jns.Spawn sandbox(String hostname) {
         return Namespaces.spawn().newUser().mapRootUser().newPid().mountProc().newUts().hostname(hostname).newIpc();
     }
@@ -282,34 +282,21 @@ class LightSupervisorTest {
     @Test
     void manyAtOnceEachGetsItsOwnArgumentsEnvironmentAndStatus() throws Exception {
         ForkServerTest.server();
-        ExecutorService pool = Executors.newFixedThreadPool(8);
-        try {
-            List<Future<List<String>>> all = new ArrayList<>();
-            for (int t = 0; t < 8; t++) {
-                int thread = t;
-                all.add(pool.submit(() -> {
-                    List<String> wrong = new ArrayList<>();
-                    for (int i = 0; i < 40; i++) {
-                        String word = "t" + thread + "-" + i;
-                        int code = (thread * 40 + i) % 200;
-                        SpawnResult r = Namespaces.spawn().env("WORD", word)
-                                .run("sh", "-c", "printf '%s %s' \"$1\" \"$WORD\"; exit $2", "sh", word, "" + code);
-                        String expected = word + " " + word;
-                        if (!r.stdout().equals(expected) || r.exitCode() != code) {
-                            wrong.add(expected + "/" + code + " got " + r.stdout() + "/" + r.exitCode() + " "
-                                    + r.stderr());
-                        }
-                    }
-                    return wrong;
-                }));
+        onEightThreads(120, thread -> {
+            List<String> wrong = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                String word = "t" + thread + "-" + i;
+                int code = (thread * 40 + i) % 200;
+                SpawnResult r = Namespaces.spawn().env("WORD", word)
+                        .run("sh", "-c", "printf '%s %s' \"$1\" \"$WORD\"; exit $2", "sh", word, "" + code);
+                String expected = word + " " + word;
+                if (!r.stdout().equals(expected) || r.exitCode() != code) {
+                    wrong.add(expected + "/" + code + " got " + r.stdout() + "/" + r.exitCode() + " "
+                            + r.stderr());
+                }
             }
-            for (Future<List<String>> f : all) {
-                assertThat(f.get(120, TimeUnit.SECONDS)).isEmpty();
-            }
-        } finally {
-            pool.shutdownNow();
-            assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
-        }
+            return wrong;
+        });
     }
 
     /** Supervisors whose commands were killed leave their regions to later spawns, which run as asked. */
