@@ -63,16 +63,16 @@ pid_t vfork_run(int (*fn)(void *), void *arg)
     if (light) {
         size_t size;
         top = light_c_stack(&size, &running) + size;
-        __atomic_store_n(running, 1, __ATOMIC_RELEASE);
     }
     struct vm_globals own;
     vm_save(&own);
-    pid_t pid = running ? clone(fn, top, CLONE_VM | CLONE_VFORK | CLONE_CHILD_CLEARTID | SIGCHLD, arg, NULL,
-                                NULL, running)
+    /* CLONE_PARENT_SETTID: the kernel writes the child's pid into the word before the child can run, and
+     * nothing when the clone fails; a word set beforehand would stay set for ever if S were killed before the
+     * clone, and the region with it. */
+    pid_t pid = running ? clone(fn, top, CLONE_VM | CLONE_VFORK | CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID
+                                             | SIGCHLD, arg, running, NULL, running)
                         : clone(fn, top, CLONE_VM | CLONE_VFORK | SIGCHLD, arg);
     vm_restore(&own);
-    if (pid < 0 && running)
-        __atomic_store_n(running, 0, __ATOMIC_RELEASE);
     return pid;
 }
 
@@ -85,16 +85,17 @@ pid_t vm_child_start(int (*fn)(void *), void *arg, struct vm_globals *own)
      * init of a light sandbox (light.c) starts E on its region's stack, and the word is the region's:
      * the fork server uses the region again only once it is zero (E may outlive a killed init). */
     char *top = stack + sizeof stack;
+    own->running_word = 0;
     own->running = &own->running_word;
     if (light) {
         size_t size;
         top = light_c_stack(&size, &own->running) + size;
     }
     vm_save(own);
-    __atomic_store_n(own->running, 1, __ATOMIC_RELEASE);
-    pid_t pid = clone(fn, top, CLONE_VM | CLONE_CHILD_CLEARTID | SIGCHLD, arg, NULL, NULL, own->running);
-    if (pid < 0)
-        __atomic_store_n(own->running, 0, __ATOMIC_RELEASE);
+    /* The child's pid in the word from the clone on (CLONE_PARENT_SETTID, as vfork_run): not set beforehand,
+     * where an init killed before its clone would leave it set, and its region busy, for ever. */
+    pid_t pid = clone(fn, top, CLONE_VM | CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID | SIGCHLD, arg, own->running,
+                      NULL, own->running);
     return pid;
 }
 
