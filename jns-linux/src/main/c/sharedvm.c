@@ -126,19 +126,18 @@ pid_t shared_clone(int (*fn)(void *), void *arg, unsigned long flags)
     pid_t *tid = (pid_t *)(ntp + tid_off);
     /* CLONE_CHILD_SETTID: the copy's tid is C's own (as C sees it), as glibc keeps for a thread. In a
      * region, also CLONE_CHILD_CLEARTID: the kernel zeroes it at C's end, and the fork server uses the
-     * region again only then (C may outlive a killed S). The word holds S's tid, copied with the TCB,
-     * until the clone sets C's: never zero while C may run. */
-    unsigned long clear = 0;
+     * region again only then (C may outlive a killed S). The word is zero until the clone (the copy of
+     * S's TCB put S's tid there: an S killed before its clone would have left it set for ever, and the
+     * region busy), and CLONE_PARENT_SETTID writes C's pid there before C can run, as vfork.c does. */
+    unsigned long words = 0;
     if (light != NULL) {
-        light_init_tid(tid);
-        clear = CLONE_CHILD_CLEARTID;
-    }
-    pid_t pid = clone(fn, a.stack + a.stack_size,
-                      (int)(flags | CLONE_VM | CLONE_SETTLS | CLONE_CHILD_SETTID | clear | SIGCHLD), arg, NULL,
-                      ntp, tid);
-    if (pid < 0 && light != NULL)
         __atomic_store_n(tid, 0, __ATOMIC_RELEASE);
-    return pid;
+        light_init_tid(tid);
+        words = CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID;
+    }
+    return clone(fn, a.stack + a.stack_size,
+                 (int)(flags | CLONE_VM | CLONE_SETTLS | CLONE_CHILD_SETTID | words | SIGCHLD), arg,
+                 light != NULL ? tid : NULL, ntp, tid);
 }
 #else
 char *tls_copy(char *area, size_t area_size, uintptr_t *dtv_area, size_t dtv_words, size_t *tid_offset)
