@@ -109,15 +109,22 @@ public final class Spawn {
     private Duration killGrace = Duration.ofSeconds(2);
     private long captureLimit = DEFAULT_CAPTURE_LIMIT;
 
-    static {
-        // a class, not a method reference: this runs in a JVM's first spawn, where the first lambda of the JVM
-        // would start the lambda machinery (about 8 ms) and each one's class is spun
-        SpawnSpec.Access.set(new SpawnSpec.Access.Bridge() {
-            @Override
-            public SpawnSpec toSpec(Spawn spawn, String... command) {
-                return spawn.toSpec(command);
-            }
-        });
+    /**
+     * What lets {@link SpawnSpec#of} freeze a spawn, registered when that first asks for it (by loading this class),
+     * not with {@code Spawn}: a JVM's first spawn, which does not need it, loads three classes fewer.
+     */
+    static final class SpecBridge implements SpawnSpec.Access.Bridge {
+        static {
+            SpawnSpec.Access.set(new SpecBridge());
+        }
+
+        private SpecBridge() {
+        }
+
+        @Override
+        public SpawnSpec toSpec(Spawn spawn, String... command) {
+            return spawn.toSpec(command);
+        }
     }
 
     Spawn() {

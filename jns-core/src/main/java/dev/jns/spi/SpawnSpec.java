@@ -594,7 +594,7 @@ public final class SpawnSpec {
             Bridge b = bridge;
             if (b == null) {
                 try {
-                    Class.forName(Spawn.class.getName(), true, Spawn.class.getClassLoader());
+                    Class.forName(Spawn.class.getName() + "$SpecBridge", true, Spawn.class.getClassLoader());
                 } catch (ClassNotFoundException e) {
                     throw new IllegalStateException(e);
                 }

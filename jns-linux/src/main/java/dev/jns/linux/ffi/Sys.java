@@ -24,7 +24,7 @@ public final class Sys {
 
     /**
      * Makes the hint of a failure from its errno (null: none). The constants are classes, not lambdas: they are
-     * made in a JVM's first spawn, where each lambda's class would be spun (see {@code Spawner.SPAWN_THREAD}).
+     * made in a JVM's first spawn, where each lambda's class would be spun (see {@code Spawner.SpawnThread}).
      */
     @FunctionalInterface
     public interface Hint {

@@ -10,7 +10,7 @@ import dev.jns.linux.ffi.Native;
  * marks its record (b = 1), so the first EXIT of a run with an init is known to be the command's or the init's.
  */
 final class ExitCollector implements java.util.function.Consumer<StatusReader.Record> {
-    private LinuxNsProcess.Exit first;
+    private CommandEnd first;
     /** Whether the first EXIT is an init's report of its command (b = 1): then it is the command's status for sure. */
     private boolean firstFromInit;
     private int timeoutSignal;
@@ -41,7 +41,7 @@ final class ExitCollector implements java.util.function.Consumer<StatusReader.Re
         if (r.kind() == StatusReader.TIMEOUT) {
             timeoutSignal = r.a();
         } else if (r.kind() == StatusReader.EXIT) {
-            first = new LinuxNsProcess.Exit(r.a(), r.detail(), timeoutSignal, null);
+            first = new CommandEnd(r.a(), r.detail(), timeoutSignal, null);
             firstFromInit = r.b() == 1;
         }
     }
@@ -82,17 +82,17 @@ final class ExitCollector implements java.util.function.Consumer<StatusReader.Re
      * under jns's init, which reports the command's end itself; {@code killedByUs}: the JVM asked the launcher
      * to kill the sandbox (destroyForcibly, interrupt), which kills that init too.
      */
-    LinuxNsProcess.Exit result(int launcherRawStatus, int launcherPid, boolean hasInit, boolean killedByUs) {
+    CommandEnd result(int launcherRawStatus, int launcherPid, boolean hasInit, boolean killedByUs) {
         if (first == null) {
             String how = launcherError != null ? "failed at " + launcherError
                     : "ended with " + ExitStatus.describe(launcherRawStatus);
-            return new LinuxNsProcess.Exit(launcherRawStatus, "", timeoutSignal,
+            return new CommandEnd(launcherRawStatus, "", timeoutSignal,
                     "the jns launcher (pid " + launcherPid + ") " + how + " before it reported the command's end");
         }
         if (hasInit && !firstFromInit && !killedByUs && timeoutSignal == 0 && !ExitStatus.exited(first.rawStatus())
                 && ExitStatus.signal(first.rawStatus()) == Native.SIGKILL) {
             // only the launcher's record of its first process came: the init died before the command's end
-            return new LinuxNsProcess.Exit(first.rawStatus(), first.rusage(), 0,
+            return new CommandEnd(first.rawStatus(), first.rusage(), 0,
                     "jns-init, the sandbox's init under launcher " + launcherPid + ", was killed by signal "
                             + ExitStatus.signal(first.rawStatus()) + " while the command ran");
         }

@@ -40,13 +40,6 @@ final class ForkServer {
 
     private static ForkServer current;
     /**
-     * Whether this JVM has asked for a server yet. Its first spawn goes without one: a JVM that spawns once (a
-     * command-line tool, a build step, a test JVM) does not pay for starting a server it never uses again (one
-     * exec of the launcher and a round trip: about 13 ms of a fresh JVM's first spawn, six alternating runs); the
-     * second spawn begins its start.
-     */
-    private static boolean asked;
-    /**
      * Whether a server is being started, on the spawner thread. The spawn that asks for a server first does not
      * wait for it: it, and every spawn until the server is up, spawns the launcher itself (a spawn's own cost; the
      * server's start, one exec of the launcher and its first answer, was about 10 ms of a JVM's second spawn).
@@ -84,8 +77,8 @@ final class ForkServer {
     }
 
     /**
-     * Starts the launcher through the server; null when no server can be had, on this JVM's first spawn, or while
-     * the server is being started (the caller spawns directly).
+     * Starts the launcher through the server; null when no server can be had, or while the server is being
+     * started (the caller spawns directly). A JVM's first spawn does not call it (Spawner.SERVER_ASKED).
      * Throws a {@link NamespaceException} for a failure of this spawn itself (a bad fd, an interrupt, a fork
      * refused by the kernel), {@link Abandoned} when a sent request got no answer in time.
      */
@@ -125,14 +118,10 @@ final class ForkServer {
     }
 
     /**
-     * The current server with one more user, or null: on the JVM's first spawn, or when there is none yet (its
-     * start is then begun, in the background). {@code failed} is retired first.
+     * The current server with one more user, or null when there is none yet (its start is then begun, in the
+     * background). {@code failed} is retired first.
      */
     private static synchronized ForkServer acquire(ForkServer failed) {
-        if (!asked) {
-            asked = true;
-            return null;
-        }
         if (failed != null && current == failed) {
             current = null;
             failed.retire();
@@ -151,7 +140,7 @@ final class ForkServer {
             return;
         }
         starting = true;
-        Spawner.onSpawnerThread(new Runnable() { // not a lambda: see Spawner.SPAWN_THREAD
+        Spawner.onSpawnerThread(new Runnable() { // not a lambda: see Spawner.SpawnThread
             @Override
             public void run() {
                 startHere();

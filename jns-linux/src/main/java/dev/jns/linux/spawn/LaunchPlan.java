@@ -10,6 +10,7 @@ import dev.jns.InvalidSpecException;
 import dev.jns.NamespaceException;
 import dev.jns.NamespaceType;
 import dev.jns.NsHandle;
+import dev.jns.Outcome;
 import dev.jns.sandbox.Propagation;
 import dev.jns.SetGroups;
 import dev.jns.sandbox.SeccompFilter;
@@ -135,23 +136,21 @@ public final class LaunchPlan {
             uid = sandboxIds.uidMap();
             gid = sandboxIds.gidMap();
         } else if (created.contains(NamespaceType.USER)) {
-            switch (mapping) {
-                case ROOT -> {
-                    uid = "0 " + who.euid() + " 1\n";
-                    gid = "0 " + who.egid() + " 1\n";
-                }
-                case CURRENT -> {
-                    uid = who.euid() + " " + who.euid() + " 1\n";
-                    gid = who.egid() + " " + who.egid() + " 1\n";
-                }
-                case EXPLICIT -> {
-                    uid = IdMap.format(spec.uidMap());
-                    gid = spec.gidMap().isEmpty() ? null : IdMap.format(spec.gidMap());
-                }
-                case NONE -> {
-                    // as unshare -U: ids stay unmapped (the overflow id, 65534, inside)
-                }
+            // if, not switch, over the enums of this file (and Spawner's): javac makes the switches over enums of a
+            // file one synthetic class of switch maps, whose initialization loads every enum switched over (here
+            // BindOwner.Kind and SeccompFilter.Action too, with their outer classes), which a JVM's first spawn
+            // would pay for without using them
+            if (mapping == UserMapping.ROOT) {
+                uid = "0 " + who.euid() + " 1\n";
+                gid = "0 " + who.egid() + " 1\n";
+            } else if (mapping == UserMapping.CURRENT) {
+                uid = who.euid() + " " + who.euid() + " 1\n";
+                gid = who.egid() + " " + who.egid() + " 1\n";
+            } else if (mapping == UserMapping.EXPLICIT) {
+                uid = IdMap.format(spec.uidMap());
+                gid = spec.gidMap().isEmpty() ? null : IdMap.format(spec.gidMap());
             }
+            // UserMapping.NONE, as unshare -U: ids stay unmapped (the overflow id, 65534, inside)
         }
         SetGroups asked = spec.setGroups();
         int helpers = 0;
@@ -234,19 +233,20 @@ public final class LaunchPlan {
         for (int i = 0; i < mounts.size(); i++) {
             Mount m = mounts.get(i);
             BindOwner owner = m.owner();
+            // a root caller's writable bind without an owner: the source's, unless root
+            boolean defaulted = owner == null && sandboxIds != null && m.kind() == Mount.Kind.BIND;
             if (owner == null) {
-                owner = sandboxIds != null && m.kind() == Mount.Kind.BIND ? DEFAULT_OWNER : BindOwner.none();
+                owner = defaulted ? BindOwner.sourceOwner() : BindOwner.none();
             }
-            long[] target = switch (owner.kind()) {
-                case NONE -> null;
-                case CALLER -> new long[] {who.euid(), who.egid()};
-                case IDS -> new long[] {owner.uid(), owner.gid()};
-                case SOURCE -> sourceOwner(m.source());
-            };
+            BindOwner.Kind kind = owner.kind(); // if, not switch: see the user maps in of()
+            long[] target = kind == BindOwner.Kind.CALLER ? new long[] {who.euid(), who.egid()}
+                    : kind == BindOwner.Kind.IDS ? new long[] {owner.uid(), owner.gid()}
+                    : kind == BindOwner.Kind.SOURCE ? sourceOwner(m.source())
+                    : null; // NONE
             if (target == null) {
                 continue; // no idmap, or a missing source: the launcher reports it (or skips a *Try entry)
             }
-            if (owner == DEFAULT_OWNER && (target[0] == 0 || target[1] == 0)) {
+            if (defaulted && (target[0] == 0 || target[1] == 0)) {
                 continue; // never root-owned outputs without asking
             }
             String field = "mounts[" + i + "] (" + m.describe() + ").owner";
@@ -268,9 +268,6 @@ public final class LaunchPlan {
         }
         return out;
     }
-
-    /** The default owner of a writable bind of a root caller's sandbox: the source's, unless root. */
-    private static final BindOwner DEFAULT_OWNER = BindOwner.sourceOwner();
 
     /** {uid, gid} of a bind source as the JVM sees it (symlinks followed, as the launcher binds it), or null. */
     private static long[] sourceOwner(String source) {
@@ -373,12 +370,10 @@ public final class LaunchPlan {
             e.string(SpecEncoder.T_DOMAINNAME, spec.domainname());
         }
         if (created.contains(NamespaceType.MOUNT) && spec.propagation() != Propagation.UNCHANGED) {
-            e.u32(SpecEncoder.T_PROPAGATION, switch (spec.propagation()) {
-                case PRIVATE -> SpecEncoder.PROPAGATION_PRIVATE;
-                case SLAVE -> SpecEncoder.PROPAGATION_SLAVE;
-                case SHARED -> SpecEncoder.PROPAGATION_SHARED;
-                case UNCHANGED -> 0;
-            });
+            Propagation p = spec.propagation(); // if, not switch: see the user maps in of()
+            e.u32(SpecEncoder.T_PROPAGATION, p == Propagation.PRIVATE ? SpecEncoder.PROPAGATION_PRIVATE
+                    : p == Propagation.SLAVE ? SpecEncoder.PROPAGATION_SLAVE
+                    : SpecEncoder.PROPAGATION_SHARED); // not UNCHANGED, by the test above
         }
         if (spec.mountProc()) {
             e.empty(SpecEncoder.T_MOUNT_PROC);
@@ -515,11 +510,10 @@ public final class LaunchPlan {
                         ? new long[] {c.argument(), c.op().code(), c.mask(), c.value()}
                         : new long[] {c.argument(), c.op().code(), c.value(), 0};
             }
-            int action = switch (r.action()) {
-                case ALLOW -> SpecEncoder.RULE_ALLOW;
-                case ERRNO -> SpecEncoder.RULE_ERRNO;
-                case KILL -> SpecEncoder.RULE_KILL;
-            };
+            SeccompFilter.Action a = r.action(); // if, not switch: see the user maps in of()
+            int action = a == SeccompFilter.Action.ALLOW ? SpecEncoder.RULE_ALLOW
+                    : a == SeccompFilter.Action.ERRNO ? SpecEncoder.RULE_ERRNO
+                    : SpecEncoder.RULE_KILL;
             e.seccompRule(action, r.errno(), conditions, r.syscall());
         }
         encodeBpf(e, filter);
@@ -675,6 +669,11 @@ public final class LaunchPlan {
         if (!d.isZero()) {
             e.timeOffset(clock, d.getSeconds(), d.getNano());
         }
+    }
+
+    /** What the launcher's CGROUP record says of this plan's cgroup, or null without a cgroup or a record. */
+    Outcome.CgroupUsage cgroupUsage(String cgroupRecord) {
+        return cgroup == null || cgroupRecord == null ? null : cgroup.usage(cgroupRecord);
     }
 
     /** Whether the command runs under jns's init (a new pid or time namespace, unless init(false)). */

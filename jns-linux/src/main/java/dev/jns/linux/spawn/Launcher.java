@@ -70,7 +70,7 @@ final class Launcher {
         int fd = Sys.memfdCreate(what, "jns-launcher",
                 Sys.Hint.always("the kernel is older than 3.17 or memfds are forbidden here"));
         try {
-            // a class, not a lambda: the first spawn's path (see Spawner.SPAWN_THREAD)
+            // a class, not a lambda: the first spawn's path (see Spawner.SpawnThread)
             JarImages.copy(Launcher.class, what, RESOURCE, "launcher", new JarImages.Sink() {
                 @Override
                 public void write(byte[] chunk, int n) {

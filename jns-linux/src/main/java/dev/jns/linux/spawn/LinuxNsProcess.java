@@ -33,25 +33,13 @@ import java.util.concurrent.TimeoutException;
  */
 final class LinuxNsProcess extends NsProcess {
 
-    /**
-     * The command's end; {@code timeoutSignal} is the last signal the launcher's timeout sent, 0 if none;
-     * {@code lost} says which jns process died instead of reporting the command's end (then rawStatus is that
-     * process's), else null.
-     */
-    record Exit(int rawStatus, String rusage, int timeoutSignal, String lost) {
-        /** The exit code as Process reports it: the command's, 128 + signal, or -1 when the end is unknown. */
-        int code() {
-            return lost != null ? -1 : ExitStatus.code(rawStatus);
-        }
-    }
-
     private final Object lock = new Object();
     private final LaunchPlan plan;
     private final int childPid;
     private final OutputStream stdin;
     private final InputStream stdout;
     private final InputStream stderr;
-    private final CompletableFuture<Exit> exit = new CompletableFuture<>();
+    private final CompletableFuture<CommandEnd> exit = new CompletableFuture<>();
     private final LauncherProc launcher;
     private boolean launcherEnded;
     private volatile boolean killedByUs;
@@ -60,7 +48,19 @@ final class LinuxNsProcess extends NsProcess {
     /** What the sandbox's cgroup counted; set before {@link #exit} completes. */
     private volatile Outcome.CgroupUsage cgroupUsage;
 
-    LinuxNsProcess(LaunchPlan plan, LauncherProc launcher, int childPid, int childPidfd,
+    /**
+     * The process of a started sandbox. A factory typed {@link NsProcess}, not the constructor, for
+     * {@link Spawner}: its bytecode then names no subclass to verify against NsProcess, so a JVM's first
+     * {@code run()} does not load this class.
+     */
+    static NsProcess of(LaunchPlan plan, LauncherProc launcher, int childPid, int childPidfd,
+                        int stdinFd, int stdoutFd, int stderrFd, StatusReader status, int statusFd,
+                        Map<NamespaceType, Long> namespaceIds) {
+        return new LinuxNsProcess(plan, launcher, childPid, childPidfd, stdinFd, stdoutFd, stderrFd, status,
+                statusFd, namespaceIds);
+    }
+
+    private LinuxNsProcess(LaunchPlan plan, LauncherProc launcher, int childPid, int childPidfd,
                    int stdinFd, int stdoutFd, int stderrFd, StatusReader status, int statusFd,
                    Map<NamespaceType, Long> namespaceIds) {
         this.plan = plan;
@@ -114,8 +114,8 @@ final class LinuxNsProcess extends NsProcess {
         if (plan.cgroup != null && exits.cgroupRecord() == null) {
             plan.cgroup.removeLeftovers(); // the launcher did not get to it
         }
-        cgroupUsage = usage(plan, exits.cgroupRecord());
-        Exit result = exits.result(raw, launcher.pid, plan.hasInit(), killedByUs);
+        cgroupUsage = plan.cgroupUsage(exits.cgroupRecord());
+        CommandEnd result = exits.result(raw, launcher.pid, plan.hasInit(), killedByUs);
         if (Logs.PROCESS.isDebugEnabled()) { // describe() builds a string: not for every run()
             Logs.PROCESS.debug("{}: ended with {}", plan.spec.describe(),
                     result.lost() != null ? result.lost() : ExitStatus.describe(result.rawStatus()));
@@ -161,7 +161,7 @@ final class LinuxNsProcess extends NsProcess {
 
     @Override
     public int exitValue() {
-        Exit e = exit.getNow(null);
+        CommandEnd e = exit.getNow(null);
         if (e == null) {
             throw new IllegalThreadStateException("process hasn't exited");
         }
@@ -170,59 +170,18 @@ final class LinuxNsProcess extends NsProcess {
 
     /** "utime_us stime_us maxrss_kb" of the command, once it has ended (empty when unknown). */
     String rusage() {
-        Exit e = exit.getNow(null);
+        CommandEnd e = exit.getNow(null);
         return e == null ? "" : e.rusage();
     }
 
     @Override
     public Outcome outcome() throws InterruptedException {
         try {
-            Exit e = exit.get();
-            return outcome(e, namespaceIds, cgroupUsage);
+            CommandEnd e = exit.get();
+            return e.outcome(namespaceIds, cgroupUsage);
         } catch (ExecutionException ex) {
             throw new IllegalStateException(ex.getCause());
         }
-    }
-
-    /** What the launcher's CGROUP record says for {@code plan}, or null without a cgroup or a record. */
-    static Outcome.CgroupUsage usage(LaunchPlan plan, String cgroupRecord) {
-        return plan.cgroup == null || cgroupRecord == null ? null : plan.cgroup.usage(cgroupRecord);
-    }
-
-    /**
-     * The outcome of a command that ended as {@code e}, in the namespaces {@code namespaceIds}, its sandbox's
-     * cgroup having counted {@code usage} (null without one). A SIGKILL while the OOM killer killed in the
-     * sandbox is {@link Outcome.Kind#OOM_KILLED}.
-     */
-    static Outcome outcome(Exit e, Map<NamespaceType, Long> namespaceIds, Outcome.CgroupUsage usage) {
-        if (e.lost() != null) {
-            return new Outcome(Outcome.Kind.LAUNCHER_LOST, -1, 0, e.lost(), 0, Duration.ZERO, Duration.ZERO, 0,
-                    namespaceIds, usage);
-        }
-        int raw = e.rawStatus();
-        boolean exited = ExitStatus.exited(raw);
-        Outcome.Kind kind = e.timeoutSignal() != 0 ? Outcome.Kind.TIMED_OUT
-                : exited ? Outcome.Kind.EXITED : Outcome.Kind.SIGNALED;
-        if (kind == Outcome.Kind.SIGNALED && ExitStatus.signal(raw) == Native.SIGKILL && usage != null
-                && usage.oomKilled()) {
-            kind = Outcome.Kind.OOM_KILLED;
-        }
-        long[] ru = parseRusage(e.rusage());
-        return new Outcome(kind, ExitStatus.code(raw), exited ? 0 : ExitStatus.signal(raw), null, 0,
-                Duration.ofNanos(ru[0] * 1000), Duration.ofNanos(ru[1] * 1000), ru[2], namespaceIds, usage);
-    }
-
-    private static long[] parseRusage(String s) {
-        long[] r = new long[3];
-        String[] f = s.trim().split(" ");
-        for (int i = 0; i < 3 && i < f.length; i++) {
-            try {
-                r[i] = Long.parseLong(f[i]);
-            } catch (NumberFormatException ignored) {
-                // unknown: stays 0
-            }
-        }
-        return r;
     }
 
     @Override
@@ -344,7 +303,7 @@ final class LinuxNsProcess extends NsProcess {
         closeQuietly(stderr);
     }
 
-    private static String describe(Exit e) {
+    private static String describe(CommandEnd e) {
         return e.lost() != null ? "launcher lost" : "exit " + ExitStatus.describe(e.rawStatus());
     }
 

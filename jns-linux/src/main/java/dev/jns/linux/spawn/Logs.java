@@ -28,10 +28,12 @@ final class Logs {
     static final int MAX_EARLY = 10_000;
     static final long FLUSH_WAIT_MS = 2_000;
 
-    static final Log SPAWNER = new Log(Spawner.class);
-    static final Log PROCESS = new Log(LinuxNsProcess.class);
-    static final Log REAPER = new Log(Reaper.class);
-    static final Log FORK_SERVER = new Log(ForkServer.class);
+    // by name, not class literal: a literal loads its class, and a JVM's first run() loads neither LinuxNsProcess
+    // nor ForkServer (LogsTest checks that each name is its class's)
+    static final Log SPAWNER = new Log("dev.jns.linux.spawn.Spawner");
+    static final Log PROCESS = new Log("dev.jns.linux.spawn.LinuxNsProcess");
+    static final Log REAPER = new Log("dev.jns.linux.spawn.Reaper");
+    static final Log FORK_SERVER = new Log("dev.jns.linux.spawn.ForkServer");
     private static final Log[] ALL = {SPAWNER, PROCESS, REAPER, FORK_SERVER};
 
     private static final Object LOCK = new Object();
@@ -39,7 +41,7 @@ final class Logs {
     private static List<Early> early = new ArrayList<>();
     private static int dropped;
 
-    // classes, not lambdas, on the first spawn's path (see Spawner.SPAWN_THREAD)
+    // classes, not lambdas, on the first spawn's path (see Spawner.SpawnThread)
     private static final Thread STARTER = new Thread(new Runnable() {
         @Override
         public void run() {
@@ -110,7 +112,7 @@ final class Logs {
         Logger[] made = new Logger[ALL.length];
         try {
             for (int i = 0; i < ALL.length; i++) {
-                made[i] = LoggerFactory.getLogger(ALL[i].owner);
+                made[i] = LoggerFactory.getLogger(ALL[i].name);
             }
         } catch (RuntimeException | LinkageError e) {
             // SLF4J could not start (a broken provider): jns logs nothing rather than keep lines without end
@@ -160,14 +162,15 @@ final class Logs {
 
     /** One logger of the spawn path: DEBUG lines, kept until SLF4J has started (see {@link Logs}). */
     static final class Log {
-        final Class<?> owner;
+        /** The logger's name: the class it logs for. */
+        final String name;
         /** Null until SLF4J has started and the early lines are logged. */
         volatile Logger logger;
         /** The logger made by {@link Logs#start()}, before it is published. Guarded by {@link Logs#LOCK}. */
         Logger made;
 
-        Log(Class<?> owner) {
-            this.owner = owner;
+        Log(String name) {
+            this.name = name;
         }
 
         /** Whether DEBUG is on for this logger; {@code true} until SLF4J has started (its lines are kept). */

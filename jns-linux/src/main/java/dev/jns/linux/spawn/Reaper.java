@@ -45,7 +45,7 @@ final class Reaper {
     private final ConcurrentLinkedQueue<Watch> added = new ConcurrentLinkedQueue<>();
 
     private Reaper() {
-        // classes, not method references, on the first spawn's path (see Spawner.SPAWN_THREAD)
+        // classes, not method references, on the first spawn's path (see Spawner.SpawnThread)
         Thread t = new Thread(new Runnable() {
             @Override
             public void run() {

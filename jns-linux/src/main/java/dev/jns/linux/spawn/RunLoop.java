@@ -182,9 +182,9 @@ final class RunLoop {
             Thread.currentThread().interrupt();
             throw RunSupport.interrupted(spec);
         }
-        LinuxNsProcess.Exit exit = exits.result(raw, l.launcher.pid, l.plan.hasInit(), killed);
+        CommandEnd exit = exits.result(raw, l.launcher.pid, l.plan.hasInit(), killed);
         return new Spawner.Collected(exit, out.text(), err.text(), out.truncated() || err.truncated(),
-                LinuxNsProcess.usage(l.plan, exits.cgroupRecord()));
+                l.plan.cgroupUsage(exits.cgroupRecord()));
     }
 
     /** The launcher, its pidfd and the first process's: ended (killed when this loop failed), reaped, closed. */

@@ -45,15 +45,24 @@ public final class Spawner {
     }
 
     private static final String SPAWNER_NAME = "jns-spawner";
-    // Classes, not lambdas, on the path of a JVM's first spawn (here and in the rest of jns-linux's spawn path): each
-    // lambda's class is spun at its first run, and the first one of a JVM starts the lambda machinery (README,
-    // "Performance"; FirstSpawnClassesTest fails on any).
-    private static final ExecutorService SPAWN_THREAD = Executors.newSingleThreadExecutor(new ThreadFactory() {
-        @Override
-        public Thread newThread(Runnable r) {
-            return daemon(r, SPAWNER_NAME);
-        }
-    });
+
+    /**
+     * The spawner thread's executor, made at its first task: a JVM's first {@code run()} spawns on the calling
+     * thread and the fork server starts only at the second spawn, so a first spawn loads none of the executor's
+     * classes (some 15 of the JDK's, not in its class-data archive).
+     */
+    private static final class SpawnThread {
+        // Classes, not lambdas, on the path of a JVM's first spawn (here and in the rest of jns-linux's spawn
+        // path): each lambda's class is spun at its first run, and the first one of a JVM starts the lambda
+        // machinery (README, "Performance"; FirstSpawnClassesTest fails on any).
+        static final ExecutorService EXECUTOR = Executors.newSingleThreadExecutor(new ThreadFactory() {
+            @Override
+            public Thread newThread(Runnable r) {
+                return daemon(r, SPAWNER_NAME);
+            }
+        });
+    }
+
     private static final int[] LIFELINE = lifeline();
     private static final Privileges JVM = Privileges.current();
     /**
@@ -88,7 +97,7 @@ public final class Spawner {
     public static NsProcess start(SpawnSpec spec) {
         try {
             Launched l = launch(spec, false, false);
-            return new LinuxNsProcess(l.plan, l.launcher, l.childPid, l.childPidfd,
+            return LinuxNsProcess.of(l.plan, l.launcher, l.childPid, l.childPidfd,
                     l.ours[0], l.ours[1], l.ours[2], l.status, l.statusFd, l.namespaceIds);
         } finally {
             Logs.launched(); // SLF4J starts after a JVM's first start(), not during it
@@ -109,7 +118,7 @@ public final class Spawner {
             Launched l = launch(spec, here, true);
             Collected c = RunLoop.collect(l, spec, spec.captureLimit());
             return new SpawnResult(c.stdout(), c.stderr(), Duration.ofNanos(System.nanoTime() - t0),
-                    LinuxNsProcess.outcome(c.exit(), l.namespaceIds, c.cgroupUsage()), c.truncated());
+                    c.exit().outcome(l.namespaceIds, c.cgroupUsage()), c.truncated());
         } finally {
             Logs.launched(); // SLF4J starts after a JVM's first run(), not during it
         }
@@ -143,7 +152,7 @@ public final class Spawner {
      * What {@link RunLoop#collect} gathered; {@code truncated}: a stream went past the capture limit;
      * {@code cgroupUsage}: what the sandbox's cgroup counted, or null.
      */
-    record Collected(LinuxNsProcess.Exit exit, String stdout, String stderr, boolean truncated,
+    record Collected(CommandEnd exit, String stdout, String stderr, boolean truncated,
                      dev.jns.Outcome.CgroupUsage cgroupUsage) {
     }
 
@@ -223,9 +232,9 @@ public final class Spawner {
             forServer.remove(LIFELINE_FD); // (by index) the server's forks keep the server's own lifeline
             // jns.testing.lightAlways (test aid only): asks for a light supervisor whatever the spec, so that a test
             // can see the launcher refuse one for a spec with namespaces
-            boolean light = ForkServer.LIGHT
-                    && (SpecEncoder.light(encoded, JVM.realRoot()) || Boolean.getBoolean("jns.testing.lightAlways"));
-            proc = useServer ? ForkServer.fork(what, forServer, light) : null;
+            proc = useServer && SERVER_ASKED.getAndSet(true) ? ForkServer.fork(what, forServer, ForkServer.LIGHT
+                    && (SpecEncoder.light(encoded, JVM.realRoot()) || Boolean.getBoolean("jns.testing.lightAlways")))
+                    : null;
             if (proc == null) {
                 // no fork server to be had: spawn the launcher directly
                 int pid = here ? check(what, SpawnCall.spawnHere(launcher.path(), sources))
@@ -331,6 +340,15 @@ public final class Spawner {
             }
         }
     }
+
+    /**
+     * Whether this JVM has asked for a fork server yet. Its first spawn goes without one (and does not load the
+     * server's class): a JVM that spawns once (a command-line tool, a build step, a test JVM) does not pay for
+     * starting a server it never uses again (one exec of the launcher and a round trip: about 13 ms of a fresh
+     * JVM's first spawn, six alternating runs); the second spawn begins its start.
+     */
+    private static final java.util.concurrent.atomic.AtomicBoolean SERVER_ASKED =
+            new java.util.concurrent.atomic.AtomicBoolean();
 
     /** PIPE_BUF and the page size: a write this small into an empty pipe never blocks. */
     private static final int PIPE_PAGE = 4096;
@@ -444,42 +462,45 @@ public final class Spawner {
      */
     private static int redirect(String what, Redirect r, boolean input, int[] ours, int slot,
                                 List<Integer> parentSide, List<Integer> childSide) {
-        switch (r.type()) {
-            case INHERIT:
-                return slot;
-            case PIPE: {
-                int[] p = Sys.pipe(what);
-                ours[slot] = input ? p[1] : p[0];
-                parentSide.add(ours[slot]);
-                int theirs = input ? p[0] : p[1];
-                childSide.add(theirs);
-                return theirs;
-            }
-            default: {
-                File f = r.file();
-                int flags = switch (r.type()) {
-                    case READ -> Native.O_RDONLY;
-                    case WRITE -> Native.O_WRONLY | Native.O_CREAT | Native.O_TRUNC;
-                    case APPEND -> Native.O_WRONLY | Native.O_CREAT | Native.O_APPEND;
-                    default -> throw new IllegalStateException(r.toString());
-                };
-                String stream = slot == 0 ? "stdin" : slot == 1 ? "stdout" : "stderr";
-                int fd = Sys.tryOpen(f.getPath(), flags, 0666);
-                if (fd < 0) {
-                    int e = -fd;
-                    String hint = Hints.forErrno(e);
-                    throw NamespaceException.builder(what).step("open " + stream + " redirect " + f).errno(e)
-                            .hint(hint != null ? hint : "the file must be " + (input ? "readable" : "writable")
-                                    + " by the JVM").build();
-                }
-                childSide.add(fd);
-                return fd;
-            }
+        // if, not switch, over the enum: see the user maps in LaunchPlan.of
+        Redirect.Type type = r.type();
+        if (type == Redirect.Type.INHERIT) {
+            return slot;
         }
+        if (type == Redirect.Type.PIPE) {
+            int[] p = Sys.pipe(what);
+            ours[slot] = input ? p[1] : p[0];
+            parentSide.add(ours[slot]);
+            int theirs = input ? p[0] : p[1];
+            childSide.add(theirs);
+            return theirs;
+        }
+        File f = r.file();
+        int flags;
+        if (type == Redirect.Type.READ) {
+            flags = Native.O_RDONLY;
+        } else if (type == Redirect.Type.WRITE) {
+            flags = Native.O_WRONLY | Native.O_CREAT | Native.O_TRUNC;
+        } else if (type == Redirect.Type.APPEND) {
+            flags = Native.O_WRONLY | Native.O_CREAT | Native.O_APPEND;
+        } else {
+            throw new IllegalStateException(r.toString());
+        }
+        String stream = slot == 0 ? "stdin" : slot == 1 ? "stdout" : "stderr";
+        int fd = Sys.tryOpen(f.getPath(), flags, 0666);
+        if (fd < 0) {
+            int e = -fd;
+            String hint = Hints.forErrno(e);
+            throw NamespaceException.builder(what).step("open " + stream + " redirect " + f).errno(e)
+                    .hint(hint != null ? hint : "the file must be " + (input ? "readable" : "writable")
+                            + " by the JVM").build();
+        }
+        childSide.add(fd);
+        return fd;
     }
 
     private static int posixSpawn(String what, String path, List<Integer> sources) {
-        Future<int[]> f = SPAWN_THREAD.submit(new SpawnCall(path, sources, SpawnCall.ARGV));
+        Future<int[]> f = SpawnThread.EXECUTOR.submit(new SpawnCall(path, sources, SpawnCall.ARGV));
         int[] r;
         try {
             r = f.get();
@@ -514,7 +535,7 @@ public final class Spawner {
 
     /** Runs {@code task} on the spawner thread, after what was given to it before; it must not throw. */
     static void onSpawnerThread(Runnable task) {
-        SPAWN_THREAD.execute(task);
+        SpawnThread.EXECUTOR.execute(task);
     }
 
     /**
@@ -529,7 +550,7 @@ public final class Spawner {
             nul = Sys.open(what, "/dev/null", Native.O_RDWR, 0);
             List<Integer> sources = List.of(nul, out[1], out[1]);
             String path = Launcher.get().path();
-            Future<int[]> f = SPAWN_THREAD.submit(new SpawnCall(path, sources, SpawnCall.DESCRIBE_ARGV));
+            Future<int[]> f = SpawnThread.EXECUTOR.submit(new SpawnCall(path, sources, SpawnCall.DESCRIBE_ARGV));
             int pid = check(what, f.get());
             Sys.closeQuietly(out[1]);
             out[1] = -1;
