@@ -55,7 +55,9 @@ public final class Limits {
     private final Path cgroup;
 
     private Limits(Builder b) {
-        rlimits = List.copyOf(new ArrayList<>(b.rlimits.values()));
+        // no iteration of an empty map: the default limits are made in a JVM's first spawn, and an EnumMap's
+        // iterator classes are not in the JDK's class-data archive
+        rlimits = b.rlimits.isEmpty() ? List.of() : List.copyOf(new ArrayList<>(b.rlimits.values()));
         memory = b.memory;
         memorySwap = b.memorySwap;
         pids = b.pids;

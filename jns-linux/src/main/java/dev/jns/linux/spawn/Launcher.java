@@ -58,12 +58,12 @@ final class Launcher {
     }
 
     static Launcher get() {
-        return Holder.INSTANCE;
+        return INSTANCE;
     }
 
-    private static final class Holder {
-        static final Launcher INSTANCE = load();
-    }
+    // loaded at this class's initialization: nothing else of it is used before get() (a holder class would be one
+    // more class for a JVM's first spawn to load)
+    private static final Launcher INSTANCE = load();
 
     private static Launcher load() {
         String what = "load the jns launcher";
