@@ -1,7 +1,6 @@
 package dev.jns.linux.doctor;
 
 import dev.jns.linux.proc.ProcFiles;
-import dev.jns.linux.proc.ProcParsers;
 import dev.jns.doctor.DoctorFacts;
 import dev.jns.doctor.DoctorFacts.Helper;
 import dev.jns.linux.ffi.Sys;
@@ -35,11 +34,11 @@ final class FactsReader {
         int filters = -1;
         for (String line : lines("/proc/self/status")) {
             if (line.startsWith("Uid:")) {
-                euid = Long.parseLong(ProcParsers.statusField(line, 2));
+                euid = Long.parseLong(ProcFiles.statusField(line, 2));
             } else if (line.startsWith("Seccomp:")) {
-                seccomp = Integer.parseInt(ProcParsers.statusField(line, 1));
+                seccomp = Integer.parseInt(ProcFiles.statusField(line, 1));
             } else if (line.startsWith("Seccomp_filters:")) {
-                filters = Integer.parseInt(ProcParsers.statusField(line, 1));
+                filters = Integer.parseInt(ProcFiles.statusField(line, 1));
             }
         }
         String user = userName(euid);

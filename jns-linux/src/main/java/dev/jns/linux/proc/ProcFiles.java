@@ -30,4 +30,32 @@ public final class ProcFiles {
             return null;
         }
     }
+
+    /**
+     * The {@code index}th whitespace-separated word of a {@code /proc/PID/status} line (0: the "Name:" itself), as
+     * {@code Uid:\t0\t1000\t1000\t1000} gives "1000" for 2, the effective uid. No regular expression: the JVM's
+     * first spawn reads its ids through here (here, not in ProcParsers, which that spawn then does not load), and a
+     * Pattern costs a fresh JVM its class loading.
+     *
+     * @throws IllegalArgumentException when the line has no such word
+     */
+    public static String statusField(String line, int index) {
+        int i = 0;
+        int n = line.length();
+        for (int word = 0; ; word++) {
+            while (i < n && Character.isWhitespace(line.charAt(i))) {
+                i++;
+            }
+            int start = i;
+            while (i < n && !Character.isWhitespace(line.charAt(i))) {
+                i++;
+            }
+            if (start == i) {
+                throw new IllegalArgumentException("no word " + index + " in '" + line + "'");
+            }
+            if (word == index) {
+                return line.substring(start, i);
+            }
+        }
+    }
 }

@@ -1,7 +1,6 @@
 package dev.jns.linux.spawn;
 
 import dev.jns.linux.proc.ProcFiles;
-import dev.jns.linux.proc.ProcParsers;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -34,12 +33,12 @@ public record Privileges(long euid, long egid, long capEff, long ruid) {
         long caps = 0;
         for (String line : status.split("\n")) {
             if (line.startsWith("Uid:")) {
-                ruid = Long.parseLong(ProcParsers.statusField(line, 1));
-                uid = Long.parseLong(ProcParsers.statusField(line, 2));
+                ruid = Long.parseLong(ProcFiles.statusField(line, 1));
+                uid = Long.parseLong(ProcFiles.statusField(line, 2));
             } else if (line.startsWith("Gid:")) {
-                gid = Long.parseLong(ProcParsers.statusField(line, 2));
+                gid = Long.parseLong(ProcFiles.statusField(line, 2));
             } else if (line.startsWith("CapEff:")) {
-                caps = Long.parseUnsignedLong(ProcParsers.statusField(line, 1), 16);
+                caps = Long.parseUnsignedLong(ProcFiles.statusField(line, 1), 16);
             }
         }
         return new Privileges(uid, gid, caps, ruid);

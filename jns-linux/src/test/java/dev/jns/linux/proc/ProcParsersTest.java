@@ -30,13 +30,13 @@ class ProcParsersTest {
                         line.append(i == 0 ? "" : gaps[(i + pad) % gaps.length]).append(words.get(i));
                     }
                     line.append(gaps[pad].repeat(pad % 2));
-                    assertThat(ProcParsers.statusField(line.toString(), index)).isEqualTo(words.get(index));
+                    assertThat(ProcFiles.statusField(line.toString(), index)).isEqualTo(words.get(index));
                 });
     }
 
     @Test
     void aMissingStatusFieldIsAnErrorNotAWrongWord() {
-        assertThatThrownBy(() -> ProcParsers.statusField("Uid:\t1000\t1000", 3))
+        assertThatThrownBy(() -> ProcFiles.statusField("Uid:\t1000\t1000", 3))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no word 3");
     }
 
