@@ -3,7 +3,7 @@ package dev.jns.linux.spawn;
 import dev.jns.linux.ffi.Sys;
 
 import java.nio.ByteBuffer;
-import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -17,7 +17,9 @@ final class OutputScratch implements AutoCloseable {
     /** The most one read(2) takes: the default pipe capacity. */
     static final int SIZE = 64 * 1024;
     private static final int POOLED = 16;
-    private static final ConcurrentLinkedDeque<OutputScratch> FREE = new ConcurrentLinkedDeque<>();
+    // a queue, not a deque: the reaper's queue has loaded its classes already; a deque's would be two more for a
+    // JVM's first run()
+    private static final ConcurrentLinkedQueue<OutputScratch> FREE = new ConcurrentLinkedQueue<>();
     private static final AtomicInteger FREE_COUNT = new AtomicInteger();
 
     final ByteBuffer memory = ByteBuffer.allocateDirect(SIZE);
@@ -32,7 +34,7 @@ final class OutputScratch implements AutoCloseable {
 
     /** A scratch from the pool, or a new one. */
     static OutputScratch take() {
-        OutputScratch s = FREE.pollFirst();
+        OutputScratch s = FREE.poll();
         if (s == null) {
             return new OutputScratch();
         }
@@ -58,7 +60,7 @@ final class OutputScratch implements AutoCloseable {
         }
         pooled = true;
         if (FREE_COUNT.incrementAndGet() <= POOLED) {
-            FREE.addFirst(this);
+            FREE.offer(this);
         } else {
             FREE_COUNT.decrementAndGet();
         }
