@@ -39,6 +39,12 @@ final class PrintExplanation {
         add(ul, "--map-group", u.mapGroup);
         add(ul, "--map-users", u.mapUsers);
         add(ul, "--map-groups", u.mapGroups);
+        if (u.mapAuto) {
+            ul.add("--map-auto");
+        }
+        if (u.mapSubids) {
+            ul.add("--map-subids");
+        }
         if (u.mountProc()) {
             ul.add("--mount-proc");
         }
@@ -97,7 +103,7 @@ final class PrintExplanation {
         if (sel.values().stream().anyMatch(Optional::isPresent)) {
             why.add("bwrap does not persist namespaces to files");
         }
-        if (u.mapUsers != null || u.mapGroups != null) {
+        if (u.mapUsers != null || u.mapGroups != null || u.mapAuto || u.mapSubids) {
             why.add("bwrap maps one uid and gid only");
         }
         if (u.propagation != null && !u.propagation.equalsIgnoreCase("slave")) {

@@ -58,13 +58,22 @@ public final class UnshareCommand implements Callable<Integer> {
     @Option(names = "--map-group", paramLabel = "<gid>", description = "map current group to gid (implies --user)")
     Long mapGroup;
 
-    @Option(names = "--map-users", paramLabel = "<outer>,<inner>,<count>",
-            description = "map count users from outer to inner (implies --user); also <inner>:<outer>:<count>")
+    @Option(names = "--map-users", paramLabel = "<inner>:<outer>:<count>|auto|subids|all",
+            description = "map count users from outer to inner, or your first /etc/subuid range from 0 (auto) or to "
+                    + "itself (subids), or every uid to itself (all) (implies --user); also <outer>,<inner>,<count>")
     String mapUsers;
 
-    @Option(names = "--map-groups", paramLabel = "<outer>,<inner>,<count>",
-            description = "map count groups from outer to inner (implies --user); also <inner>:<outer>:<count>")
+    @Option(names = "--map-groups", paramLabel = "<inner>:<outer>:<count>|auto|subids|all",
+            description = "as --map-users, for groups and /etc/subgid (implies --user)")
     String mapGroups;
+
+    @Option(names = "--map-auto", description = "map your first /etc/subuid and /etc/subgid ranges from 0 "
+            + "(--map-users=auto --map-groups=auto; implies --user)")
+    boolean mapAuto;
+
+    @Option(names = "--map-subids", description = "map your first /etc/subuid and /etc/subgid ranges to themselves "
+            + "(--map-users=subids --map-groups=subids; implies --user)")
+    boolean mapSubids;
 
     @Option(names = "--mount-proc", arity = "0..1", paramLabel = "DIR", preprocessor = AttachedValue.class,
             description = "mount proc on /proc first (implies --mount); jns takes only /proc as DIR")
@@ -159,7 +168,7 @@ public final class UnshareCommand implements Callable<Integer> {
                     + "SIGKILL, which is the only signal jns takes here");
         }
         if (mapRootUser || mapCurrentUser || mapUser != null || mapGroup != null || mapUsers != null
-                || mapGroups != null || setgroups != null) {
+                || mapGroups != null || mapAuto || mapSubids || setgroups != null) {
             sel.putIfAbsent(NamespaceType.USER, Optional.empty());
         }
         if (monotonic != null || boottime != null) {
@@ -254,6 +263,32 @@ public final class UnshareCommand implements Callable<Integer> {
         }
     }
 
+    /** The ranges of {@code --map-users} (or {@code --map-groups}), {@code --map-auto}'s and {@code --map-subids}'. */
+    private List<IdMap> idRanges(String option, String value, String subidFile, String procMap) {
+        List<IdMap> r = new ArrayList<>();
+        if (mapAuto) {
+            r.addAll(Ids.ranges(option, "auto", subidFile, procMap));
+        }
+        if (mapSubids) {
+            r.addAll(Ids.ranges(option, "subids", subidFile, procMap));
+        }
+        if (value != null) {
+            r.addAll(Ids.ranges(option, value, subidFile, procMap));
+        }
+        return r;
+    }
+
+    /**
+     * One kind's map: the single id ({@code inside} to the caller's {@code own}, when asked) and the ranges without
+     * it; without a single id and ranges (only the other kind has some), the caller's own id to itself.
+     */
+    private static List<IdMap> idMap(Long inside, long own, List<IdMap> ranges) {
+        if (inside == null) {
+            return ranges.isEmpty() ? List.of(IdMap.single(own, own)) : ranges;
+        }
+        return Ids.withSingle(IdMap.single(inside, own), ranges);
+    }
+
     /** The spawn these options describe. */
     Spawn spawn(Map<NamespaceType, Optional<Path>> sel) {
         Spawn s = Namespaces.spawn();
@@ -272,37 +307,33 @@ public final class UnshareCommand implements Callable<Integer> {
         if (sel.containsKey(NamespaceType.NET)) {
             s.loopback(false); // as util-linux: the kernel's new lo is down
         }
-        if (mapRootUser) {
-            s.mapRootUser();
-        } else if (mapCurrentUser) {
-            s.mapCurrentUser();
-        }
         long uid = Ids.uid();
         long gid = Ids.gid();
-        if (mapUser != null || mapUsers != null) {
-            List<IdMap> m = new ArrayList<>();
+        List<IdMap> uidRanges = idRanges("--map-users", mapUsers, "/etc/subuid", "/proc/self/uid_map");
+        List<IdMap> gidRanges = idRanges("--map-groups", mapGroups, "/etc/subgid", "/proc/self/gid_map");
+        if (!uidRanges.isEmpty() || !gidRanges.isEmpty()) {
+            // util-linux's rule: the single map (-r, -c, --map-user, --map-group) first, the ranges without its ids
+            Long uidInside = mapRootUser ? Long.valueOf(0) : mapCurrentUser ? Long.valueOf(uid) : mapUser;
+            Long gidInside = mapRootUser ? Long.valueOf(0) : mapCurrentUser ? Long.valueOf(gid) : mapGroup;
+            s.uidMap(idMap(uidInside, uid, uidRanges).toArray(IdMap[]::new));
+            s.gidMap(idMap(gidInside, gid, gidRanges).toArray(IdMap[]::new));
+        } else {
+            if (mapRootUser) {
+                s.mapRootUser();
+            } else if (mapCurrentUser) {
+                s.mapCurrentUser();
+            }
             if (mapUser != null) {
-                m.add(IdMap.single(mapUser, uid));
+                s.uidMap(IdMap.single(mapUser, uid));
+                if (mapGroup == null) {
+                    s.gidMap(IdMap.single(mapUser, gid));
+                }
             }
-            if (mapUsers != null) {
-                m.add(Ids.parseRange("--map-users", mapUsers));
-            }
-            s.uidMap(m.toArray(IdMap[]::new));
-            if (mapGroup == null && mapGroups == null) {
-                s.gidMap(IdMap.single(mapUser != null ? mapUser : gid, gid));
-            }
-        }
-        if (mapGroup != null || mapGroups != null) {
-            List<IdMap> m = new ArrayList<>();
             if (mapGroup != null) {
-                m.add(IdMap.single(mapGroup, gid));
-            }
-            if (mapGroups != null) {
-                m.add(Ids.parseRange("--map-groups", mapGroups));
-            }
-            s.gidMap(m.toArray(IdMap[]::new));
-            if (mapUser == null && mapUsers == null) {
-                s.uidMap(IdMap.single(uid, uid));
+                s.gidMap(IdMap.single(mapGroup, gid));
+                if (mapUser == null) {
+                    s.uidMap(IdMap.single(uid, uid));
+                }
             }
         }
         if (setgroups != null) {

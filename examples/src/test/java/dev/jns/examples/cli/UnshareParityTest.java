@@ -55,6 +55,47 @@ class UnshareParityTest {
         same("-r", "--time", "--boottime", "86400", "sh", "-c", "cut -d. -f1 /proc/uptime | awk '{print int($1/86400)}'");
     }
 
+    /** This user's first range in {@code file} ({start, count}), or null: looked up by name, as util-linux does. */
+    static long[] subordinateRange(String file) {
+        try {
+            for (String line : Files.readAllLines(Path.of(file))) {
+                String[] f = line.strip().split(":");
+                if (f.length == 3 && f[0].equals(System.getProperty("user.name"))) {
+                    return new long[] {Long.parseLong(f[1]), Long.parseLong(f[2])};
+                }
+            }
+        } catch (java.io.IOException | NumberFormatException e) {
+            return null;
+        }
+        return null;
+    }
+
+    @Test
+    void subordinateRangesAsUtilLinuxMapsThem() {
+        assumeUnshare();
+        assumeTrue(!Cli.root() && subordinateRange("/etc/subuid") != null && subordinateRange("/etc/subgid") != null,
+                "needs a user other than root with /etc/subuid and /etc/subgid ranges (CI: jnsci, from .ci/setup); "
+                        + "util-linux 2.38 takes a root without one for the user of the file's first line");
+        String maps = "cat /proc/self/uid_map /proc/self/gid_map | tr -s ' '";
+        same("--map-auto", "sh", "-c", maps + "; id -u");                         // 0 START COUNT; 65534
+        same("--map-auto", "--map-root-user", "sh", "-c", maps + "; id -u; id -g"); // 0 UID 1, 1 START COUNT-1
+        same("--map-auto", "--map-current-user", "sh", "-c", maps + "; id -u");     // split around UID
+        same("--map-users=auto", "--map-groups=auto", "sh", "-c", maps);
+        // --map-subids is util-linux 2.39's (this machine's is older): the range to itself
+        long[] r = subordinateRange("/etc/subuid");
+        Cli.Result own = Cli.jns("unshare", "--map-subids", "sh", "-c", "cat /proc/self/uid_map | tr -s ' '");
+        assertThat(own.code()).as(own.err()).isZero();
+        assertThat(own.out().strip()).isEqualTo(r[0] + " " + r[0] + " " + r[1]);
+    }
+
+    @Test
+    void aUserWithoutRangesIsToldWhatIsMissing() {
+        assumeTrue(subordinateRange("/etc/subuid") == null, "this user has an /etc/subuid range");
+        Cli.Result r = Cli.jns("unshare", "--map-auto", "true");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).contains("no line for user").contains("/etc/subuid").contains("usermod --add-subuids");
+    }
+
     @Test
     void namespaceExamplesAsRoot() {
         assumeUnshare();
