@@ -78,6 +78,8 @@ final class FastPath {
                     "--map-group", "mapGroup", Kind.VALUE,
                     "--map-users", "mapUsers", Kind.VALUE,
                     "--map-groups", "mapGroups", Kind.VALUE,
+                    "--map-auto", "mapAuto", Kind.FLAG,
+                    "--map-subids", "mapSubids", Kind.FLAG,
                     "--mount-proc", "mountProcOption", Kind.ATTACHED,
                     "--kill-child", "killChild", Kind.ATTACHED,
                     "--forward-signals", "forwardSignals", Kind.FLAG,
