@@ -267,10 +267,10 @@ public final class UnshareCommand implements Callable<Integer> {
     private List<IdMap> idRanges(String option, String value, String subidFile, String procMap) {
         List<IdMap> r = new ArrayList<>();
         if (mapAuto) {
-            r.addAll(Ids.ranges(option, "auto", subidFile, procMap));
+            r.add(Ids.subordinate(subidFile, false));
         }
         if (mapSubids) {
-            r.addAll(Ids.ranges(option, "subids", subidFile, procMap));
+            r.add(Ids.subordinate(subidFile, true));
         }
         if (value != null) {
             r.addAll(Ids.ranges(option, value, subidFile, procMap));
