@@ -50,6 +50,7 @@ public final class Namespaces {
 
     /** A new, empty spawn description: add namespaces and options, then {@link Spawn#start} or {@link Spawn#run}. */
     public static Spawn spawn() {
+        dev.jns.internal.Providers.prepare();
         return new Spawn();
     }
 

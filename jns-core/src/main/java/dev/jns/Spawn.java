@@ -706,14 +706,18 @@ public final class Spawn {
      * that cannot be executed (missing, not executable) too.
      */
     public NsProcess start(String... command) {
-        if (joinAllPid < 0) {
-            return Namespaces.provider().start(toSpec(command));
-        }
-        List<NsHandle> opened = openJoinAll();
         try {
-            return Namespaces.provider().start(toSpec(opened, command));
+            if (joinAllPid < 0) {
+                return Namespaces.provider().start(toSpec(command));
+            }
+            List<NsHandle> opened = openJoinAll();
+            try {
+                return Namespaces.provider().start(toSpec(opened, command));
+            } finally {
+                opened.forEach(NsHandle::close);
+            }
         } finally {
-            opened.forEach(NsHandle::close);
+            dev.jns.internal.Providers.prepared();
         }
     }
 
@@ -780,14 +784,18 @@ public final class Spawn {
      * process's streams, or redirect it to a file.
      */
     public SpawnResult run(String... command) {
-        if (joinAllPid < 0) {
-            return Namespaces.provider().run(toSpec(command));
-        }
-        List<NsHandle> opened = openJoinAll();
         try {
-            return Namespaces.provider().run(toSpec(opened, command));
+            if (joinAllPid < 0) {
+                return Namespaces.provider().run(toSpec(command));
+            }
+            List<NsHandle> opened = openJoinAll();
+            try {
+                return Namespaces.provider().run(toSpec(opened, command));
+            } finally {
+                opened.forEach(NsHandle::close);
+            }
         } finally {
-            opened.forEach(NsHandle::close);
+            dev.jns.internal.Providers.prepared();
         }
     }
 }

@@ -16,6 +16,89 @@ public final class Providers {
     private Providers() {
     }
 
+
+    /**
+     * The system property that turns off {@link #prepare()}'s thread: {@code -Djns.prepare=false}. A first spawn
+     * then loads its code itself.
+     */
+    public static final String PREPARE_PROPERTY = "jns.prepare";
+
+    /** Whether {@link #prepare()} has been called in this JVM. Written under {@code Providers.class}. */
+    private static volatile boolean prepareCalled;
+    /** The thread of {@link #prepare()} until a spawn has waited for its end; then null. */
+    private static volatile Thread preparing;
+
+    /**
+     * At a JVM's first {@link dev.jns.Namespaces#spawn()}: starts the thread {@code jns-prepare}, which finds the
+     * provider and lets it load what the first spawn will need ({@link NamespaceProvider#prepare()}) while the
+     * caller describes its spawn, on the other CPU. A fresh JVM's first spawn spends most of its time loading
+     * classes, one after another; this loads the later ones alongside. Not where the JVM has one CPU (the two
+     * threads would only take turns), nor with {@value #PREPARE_PROPERTY}{@code =false}; without a thread to be
+     * had, the spawn loads its code itself. Later calls return at once.
+     */
+    public static void prepare() {
+        if (prepareCalled) {
+            return;
+        }
+        synchronized (Providers.class) {
+            if (prepareCalled) {
+                return;
+            }
+            prepareCalled = true;
+        }
+        if (Runtime.getRuntime().availableProcessors() < 2
+                || "false".equalsIgnoreCase(System.getProperty(PREPARE_PROPERTY))) {
+            return;
+        }
+        // a class, not a lambda: the first spawn's path spins none (the first lambda of a JVM costs milliseconds)
+        Thread t = new Thread(new Runnable() {
+            @Override
+            public void run() {
+                try {
+                    // jns.testing.prepareDelayMs (test aid only): a preparation that takes this long, so that a
+                    // test can see the spawn wait for its end
+                    long delay = Long.getLong("jns.testing.prepareDelayMs", 0);
+                    if (delay > 0) {
+                        Thread.sleep(delay);
+                    }
+                    namespaces().prepare();
+                } catch (InterruptedException e) {
+                    // nobody interrupts it
+                } catch (RuntimeException | LinkageError e) {
+                    // the spawn meets the same failure and reports it where it can say what was asked
+                }
+            }
+        }, "jns-prepare");
+        // not a daemon: a JVM that exits right after spawn() waits for the native library's temporary file to
+        // be deleted rather than leave it behind
+        t.setDaemon(false);
+        try {
+            t.start();
+        } catch (OutOfMemoryError | SecurityException e) {
+            return; // no thread to be had: the spawn loads its code itself, and says what fails there
+        }
+        preparing = t;
+    }
+
+    /**
+     * Waits for {@link #prepare()}'s thread to end, once: the end of a JVM's first {@code run()} or
+     * {@code start()} calls it, so that no thread of the preparation is left after it. Returns at once later, or
+     * when the calling thread is interrupted (keeping the interrupt).
+     */
+    public static void prepared() {
+        Thread t = preparing;
+        if (t == null) {
+            return;
+        }
+        try {
+            t.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        preparing = null;
+    }
+
     /** The first available provider, or one whose every method says what is missing. */
     public static NamespaceProvider namespaces() {
         return Holder.PROVIDER;

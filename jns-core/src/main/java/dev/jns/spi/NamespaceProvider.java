@@ -19,6 +19,17 @@ public interface NamespaceProvider {
     /** Whether this provider can work on this machine (the right OS and architecture). */
     boolean isAvailable();
 
+    /**
+     * Loads, ahead of a JVM's first spawn, the code that spawn will need (its classes, a native library), so that
+     * the spawn finds it loaded. {@link dev.jns.Namespaces#spawn()} calls it once per JVM, on a thread of its
+     * own, while the caller describes its spawn; the first spawn waits for that thread to end before it returns.
+     * It must not throw, must keep nothing the caller could count (no file descriptor, no thread), and must
+     * change only when a spawn's code is loaded, never what the spawn does: a failure to load is left for the
+     * spawn to meet and report. The default does nothing.
+     */
+    default void prepare() {
+    }
+
     /** See {@link dev.jns.Namespaces#open(Path)}. */
     NsHandle open(Path nsFile);
 

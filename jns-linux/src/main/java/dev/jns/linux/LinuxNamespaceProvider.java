@@ -8,6 +8,7 @@ import dev.jns.NsHandle;
 import dev.jns.NsProcess;
 import dev.jns.linux.doctor.Doctor;
 import dev.jns.linux.ffi.Sys;
+import dev.jns.linux.spawn.Preload;
 import dev.jns.linux.spawn.Spawner;
 import dev.jns.spi.NamespaceProvider;
 import dev.jns.spi.SpawnSpec;
@@ -30,6 +31,16 @@ public final class LinuxNamespaceProvider implements NamespaceProvider {
     @Override
     public boolean isAvailable() {
         return System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux");
+    }
+
+    /**
+     * Loads jns's native library (a failure is kept: {@link Sys#requireLibrary} throws it at the spawn) and the
+     * classes of a first spawn ({@link Preload}). Opens no fd that stays open and starts no thread.
+     */
+    @Override
+    public void prepare() {
+        Sys.loadLibrary();
+        Preload.classes();
     }
 
     @Override

@@ -78,7 +78,7 @@ final class ForkServer {
 
     /**
      * Starts the launcher through the server; null when no server can be had, or while the server is being
-     * started (the caller spawns directly). A JVM's first spawn does not call it (Spawner.SERVER_ASKED).
+     * started (the caller spawns directly). A JVM's first spawn does not call it (Spawner.serverAskedBefore).
      * Throws a {@link NamespaceException} for a failure of this spawn itself (a bad fd, an interrupt, a fork
      * refused by the kernel), {@link Abandoned} when a sent request got no answer in time.
      */

@@ -3,8 +3,7 @@ package dev.jns.linux.spawn;
 import dev.jns.linux.ffi.Sys;
 
 import java.nio.ByteBuffer;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.ArrayDeque;
 
 /**
  * The memory {@link RunLoop} reads a command's output with: a direct buffer that read(2) fills (no Java array
@@ -17,10 +16,11 @@ final class OutputScratch implements AutoCloseable {
     /** The most one read(2) takes: the default pipe capacity. */
     static final int SIZE = 64 * 1024;
     private static final int POOLED = 16;
-    // a queue, not a deque: the reaper's queue has loaded its classes already; a deque's would be two more for a
-    // JVM's first run()
-    private static final ConcurrentLinkedQueue<OutputScratch> FREE = new ConcurrentLinkedQueue<>();
-    private static final AtomicInteger FREE_COUNT = new AtomicInteger();
+    // a lock and the JDK's ArrayDeque, not a concurrent queue: the concurrent ones (and atomic booleans) start the
+    // JDK's VarHandle machinery at their first use, about 1.5 ms of a fresh JVM's first run(); the lock is held
+    // for a push or a pop
+    /** The pooled scratches. Guarded by itself. */
+    private static final ArrayDeque<OutputScratch> FREE = new ArrayDeque<>(POOLED);
 
     final ByteBuffer memory = ByteBuffer.allocateDirect(SIZE);
     final byte[] bytes = new byte[SIZE];
@@ -34,11 +34,13 @@ final class OutputScratch implements AutoCloseable {
 
     /** A scratch from the pool, or a new one. */
     static OutputScratch take() {
-        OutputScratch s = FREE.poll();
+        OutputScratch s;
+        synchronized (FREE) {
+            s = FREE.pollFirst();
+        }
         if (s == null) {
             return new OutputScratch();
         }
-        FREE_COUNT.decrementAndGet();
         s.pooled = false;
         return s;
     }
@@ -59,10 +61,10 @@ final class OutputScratch implements AutoCloseable {
             return;
         }
         pooled = true;
-        if (FREE_COUNT.incrementAndGet() <= POOLED) {
-            FREE.offer(this);
-        } else {
-            FREE_COUNT.decrementAndGet();
+        synchronized (FREE) {
+            if (FREE.size() < POOLED) {
+                FREE.addFirst(this);
+            }
         }
     }
 }

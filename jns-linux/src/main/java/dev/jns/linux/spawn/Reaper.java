@@ -5,7 +5,6 @@ import dev.jns.linux.ffi.Sys;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * One thread, "jns-reaper", for every process started with {@code Spawn.start()}: it polls their launchers'
@@ -42,7 +41,11 @@ final class Reaper {
     private volatile boolean exiting;
 
     private final int[] wake = Sys.pipe("create the jns reaper's wake-up pipe");
-    private final ConcurrentLinkedQueue<Watch> added = new ConcurrentLinkedQueue<>();
+    /**
+     * Watches added since the loop last looked. Guarded by itself: a lock, not a concurrent queue, whose first use
+     * would start the JDK's VarHandle machinery in a JVM's first spawn (see OutputScratch).
+     */
+    private final ArrayList<Watch> added = new ArrayList<>();
 
     private Reaper() {
         // classes, not method references, on the first spawn's path (see Spawner.SpawnThread)
@@ -87,7 +90,9 @@ final class Reaper {
 
     /** Watches {@code w} from now on. */
     static void watch(Watch w) {
-        INSTANCE.added.add(w);
+        synchronized (INSTANCE.added) {
+            INSTANCE.added.add(w);
+        }
         poke(INSTANCE.wake[1]);
     }
 
@@ -110,8 +115,9 @@ final class Reaper {
         Sys.PollSet pfds = new Sys.PollSet(capacity);
         byte[] sink = new byte[256];
         while (true) {
-            for (Watch w; (w = added.poll()) != null; ) {
-                watches.add(w);
+            synchronized (added) {
+                watches.addAll(added);
+                added.clear();
             }
             if (watches.size() + 1 > capacity) {
                 capacity = Math.max(capacity * 2, watches.size() + 1);

@@ -232,7 +232,7 @@ public final class Spawner {
             forServer.remove(LIFELINE_FD); // (by index) the server's forks keep the server's own lifeline
             // jns.testing.lightAlways (test aid only): asks for a light supervisor whatever the spec, so that a test
             // can see the launcher refuse one for a spec with namespaces
-            proc = useServer && SERVER_ASKED.getAndSet(true) ? ForkServer.fork(what, forServer, ForkServer.LIGHT
+            proc = useServer && serverAskedBefore() ? ForkServer.fork(what, forServer, ForkServer.LIGHT
                     && (SpecEncoder.light(encoded, JVM.realRoot()) || Boolean.getBoolean("jns.testing.lightAlways")))
                     : null;
             if (proc == null) {
@@ -347,8 +347,18 @@ public final class Spawner {
      * starting a server it never uses again (one exec of the launcher and a round trip: about 13 ms of a fresh
      * JVM's first spawn, six alternating runs); the second spawn begins its start.
      */
-    private static final java.util.concurrent.atomic.AtomicBoolean SERVER_ASKED =
-            new java.util.concurrent.atomic.AtomicBoolean();
+    private static boolean serverAsked;
+    /** Guards {@link #serverAsked}: a lock, not an AtomicBoolean (see OutputScratch). */
+    private static final Object SERVER_ASKED_LOCK = new Object();
+
+    /** Whether a spawn has asked for a fork server before this call; from now on, one has. */
+    private static boolean serverAskedBefore() {
+        synchronized (SERVER_ASKED_LOCK) {
+            boolean before = serverAsked;
+            serverAsked = true;
+            return before;
+        }
+    }
 
     /** PIPE_BUF and the page size: a write this small into an empty pipe never blocks. */
     private static final int PIPE_PAGE = 4096;

@@ -64,16 +64,29 @@ class ReaperExitTest {
         return Long.MIN_VALUE;
     }
 
-    /** The task directory of the thread named jns-reaper. */
-    private static Path reaperTask() throws IOException {
-        try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
-            return tasks.filter(t -> {
-                try {
-                    return Files.readString(t.resolve("comm")).strip().equals("jns-reaper");
-                } catch (IOException gone) {
-                    return false;
+    /**
+     * The task directory of the thread named jns-reaper, waiting up to 10 s for it: a reaper this test made has named
+     * its thread (a new thread sets its own name in the kernel) a moment after Reaper.instance() returned.
+     */
+    private static Path reaperTask() throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (true) {
+            try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+                java.util.Optional<Path> reaper = tasks.filter(t -> {
+                    try {
+                        return Files.readString(t.resolve("comm")).strip().equals("jns-reaper");
+                    } catch (IOException gone) {
+                        return false;
+                    }
+                }).findFirst();
+                if (reaper.isPresent()) {
+                    return reaper.get();
                 }
-            }).findFirst().orElseThrow(() -> new AssertionError("no jns-reaper thread"));
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no jns-reaper thread");
+            }
+            Thread.sleep(1);
         }
     }
 
