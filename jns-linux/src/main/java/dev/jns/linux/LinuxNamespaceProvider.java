@@ -35,11 +35,12 @@ public final class LinuxNamespaceProvider implements NamespaceProvider {
 
     /**
      * Loads jns's native library (a failure is kept: {@link Sys#requireLibrary} throws it at the spawn) and the
-     * classes of a first spawn ({@link Preload}). Opens no fd that stays open and starts no thread.
+     * classes of a first spawn ({@link Preload}). Keeps no fd open and starts no thread: the launcher's memfd and
+     * the reaper stay with the spawn (made here too, they measured no faster: −0.5 and +2.2 ms, 30 pairs).
      */
     @Override
     public void prepare() {
-        Sys.loadLibrary();
+        Preload.library();
         Preload.classes();
     }
 

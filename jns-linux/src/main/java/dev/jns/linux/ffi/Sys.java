@@ -62,14 +62,6 @@ public final class Sys {
      * anything else, so that every call reports a failed load the same way, instead of the first as an
      * ExceptionInInitializerError and the later ones as a NoClassDefFoundError without the reason.
      */
-    /**
-     * Loads jns's native library if it is not loaded yet. Never throws: a failure is kept, and
-     * {@link #requireLibrary} throws it.
-     */
-    public static void loadLibrary() {
-        Calls.initialize();
-    }
-
     public static void requireLibrary() {
         Calls.initialize();
         NativeLibrary.check();

@@ -1,10 +1,15 @@
 package dev.jns.linux.spawn;
 
 /**
- * The classes of a JVM's first spawn, loaded ahead of it ({@link dev.jns.linux.LinuxNamespaceProvider#prepare()}, on
- * the thread {@code jns-prepare}) while the caller is still describing the spawn.
+ * The code of a JVM's first spawn, loaded ahead of it ({@link dev.jns.linux.LinuxNamespaceProvider#prepare()}, on
+ * the thread {@code jns-prepare}) while the caller is still describing the spawn: the native library first (the
+ * spawn needs it soonest, and waits for it), then the classes. A fresh JVM's first spawn spends most of its time
+ * loading classes one after another; the second CPU loads them too.
  */
 public final class Preload {
+    /** The class whose initialization loads jns's native library (package-private in its package). */
+    static final String LIBRARY_CLASS = "dev.jns.linux.ffi.Calls";
+
     private Preload() {
     }
 
@@ -49,6 +54,19 @@ public final class Preload {
     };
 
     /**
+     * Loads jns's native library: initializes the class whose initialization loads it ({@code Calls}; a failure is
+     * kept there, and the spawn's {@code Sys.requireLibrary} throws it). Not through {@code Sys}, whose own
+     * initialization would come first: the spawn waits for the library, so nothing else goes before it.
+     */
+    public static void library() {
+        try {
+            Class.forName(LIBRARY_CLASS, true, Preload.class.getClassLoader());
+        } catch (ClassNotFoundException | LinkageError e) {
+            // the spawn meets it, and says what fails
+        }
+    }
+
+    /**
      * Loads {@link #FIRST_RUN}'s classes, without initializing them (that stays with the spawn: a class's
      * initialization may open fds or start threads, and must happen on its thread), from the last to the first:
      * the spawn meanwhile loads from the first on, and the two meet in the middle instead of waiting for the same
@@ -58,8 +76,7 @@ public final class Preload {
         ClassLoader loader = Preload.class.getClassLoader();
         for (int i = FIRST_RUN.length - 1; i >= 0; i--) {
             try {
-                String n = FIRST_RUN[i];
-                Class.forName(n, n.startsWith("java.") && Boolean.getBoolean("jns.prepare.jdkinit"), loader);
+                Class.forName(FIRST_RUN[i], false, loader);
             } catch (ClassNotFoundException | LinkageError e) {
                 // the spawn meets it, and says what fails
             }

@@ -16,10 +16,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 class PrepareTest {
     @Test
-    void everyClassOfTheListLoads() throws Exception {
+    void everyClassNamedLoads() throws Exception {
         for (String name : Preload.FIRST_RUN) {
             assertThat(Class.forName(name, false, getClass().getClassLoader())).as(name).isNotNull();
         }
+        Class<?> library = Class.forName(Preload.LIBRARY_CLASS, false, getClass().getClassLoader());
+        assertThat(library.getDeclaredMethods()).as("the class of the native calls").anyMatch(
+                m -> java.lang.reflect.Modifier.isNative(m.getModifiers()));
     }
 
     @Test
