@@ -48,7 +48,15 @@ public final class Namespaces {
     private Namespaces() {
     }
 
-    /** A new, empty spawn description: add namespaces and options, then {@link Spawn#start} or {@link Spawn#run}. */
+    /**
+     * A new, empty spawn description: add namespaces and options, then {@link Spawn#start} or {@link Spawn#run}.
+     *
+     * <p>A JVM's first call also starts a thread, {@code jns-prepare}, that loads the code of the spawn to come (jns's
+     * native library and classes) on another CPU while the caller describes it; the first {@code run()} or
+     * {@code start()} waits for that thread's end before it returns, so none is left after it. It keeps nothing
+     * open and changes nothing a spawn does, only when its code is loaded: a fresh JVM's first spawn spends most
+     * of its time loading classes. None where the JVM has one CPU, nor with {@code -Djns.prepare=false}.
+     */
     public static Spawn spawn() {
         dev.jns.internal.Providers.prepare();
         return new Spawn();
