@@ -15,8 +15,9 @@ public final class Preload {
 
     /**
      * What a JVM's first {@code run()} loads once it has found jns-linux, in the order it loads them: jns's classes
-     * and those of the JDK that its class-data archive lacks (JDK 17's). FirstSpawnClassesTest compares jns's with
-     * what a first {@code run()} loads, both ways.
+     * and those of the JDK that its class-data archive lacks (JDK 17's), a root JVM's and a plain user's (which
+     * adds {@code SetGroups}). FirstSpawnClassesTest checks that it holds every class of jns a first {@code run()}
+     * loads, as whichever user runs the test.
      */
     static final String[] FIRST_RUN = {
         "dev.jns.NsHandle", "dev.jns.spi.NetworkProvider", "dev.jns.internal.Checks", "dev.jns.internal.TextChecks",
@@ -41,7 +42,8 @@ public final class Preload {
         "dev.jns.linux.spawn.Hints", "dev.jns.Errno", "dev.jns.linux.spawn.Privileges", "dev.jns.linux.proc.ProcFiles",
         "dev.jns.linux.spawn.Reaper", "dev.jns.linux.spawn.Reaper$2", "dev.jns.linux.spawn.Reaper$1",
         "dev.jns.linux.ffi.Sys$PollSet", "dev.jns.linux.spawn.LaunchPlan", "java.lang.UnsupportedOperationException",
-        "dev.jns.sandbox.SeccompFilter", "dev.jns.linux.spawn.Launcher", "dev.jns.linux.spawn.Launcher$1",
+        "dev.jns.sandbox.SeccompFilter", "dev.jns.SetGroups", "dev.jns.linux.spawn.Launcher",
+        "dev.jns.linux.spawn.Launcher$1",
         "java.lang.ProcessBuilder$Redirect$Type", "dev.jns.linux.spawn.SpecEncoder",
         "dev.jns.linux.spawn.Spawner$SpawnCall", "dev.jns.linux.spawn.LauncherProc",
         "dev.jns.linux.spawn.StatusReader", "dev.jns.linux.spawn.Logs", "dev.jns.linux.spawn.Logs$2",
