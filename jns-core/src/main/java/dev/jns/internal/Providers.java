@@ -16,7 +16,6 @@ public final class Providers {
     private Providers() {
     }
 
-
     /**
      * The system property that turns off {@link #prepare()}'s thread: {@code -Djns.prepare=false}. A first spawn
      * then loads its code itself.

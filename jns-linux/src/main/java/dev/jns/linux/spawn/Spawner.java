@@ -347,12 +347,15 @@ public final class Spawner {
      * starting a server it never uses again (one exec of the launcher and a round trip: about 13 ms of a fresh
      * JVM's first spawn, six alternating runs); the second spawn begins its start.
      */
-    private static boolean serverAsked;
-    /** Guards {@link #serverAsked}: a lock, not an AtomicBoolean (see OutputScratch). */
+    private static volatile boolean serverAsked;
+    /** Guards the change of {@link #serverAsked}: a lock, not an AtomicBoolean (see OutputScratch). */
     private static final Object SERVER_ASKED_LOCK = new Object();
 
     /** Whether a spawn has asked for a fork server before this call; from now on, one has. */
     private static boolean serverAskedBefore() {
+        if (serverAsked) {
+            return true; // every spawn after the first two: no lock
+        }
         synchronized (SERVER_ASKED_LOCK) {
             boolean before = serverAsked;
             serverAsked = true;
