@@ -354,7 +354,7 @@ public final class Spawner {
     /** Whether a spawn has asked for a fork server before this call; from now on, one has. */
     private static boolean serverAskedBefore() {
         if (serverAsked) {
-            return true; // every spawn after the first two: no lock
+            return true; // every spawn after the first: no lock
         }
         synchronized (SERVER_ASKED_LOCK) {
             boolean before = serverAsked;
