@@ -14,7 +14,8 @@ public final class Preload {
     }
 
     /**
-     * What a JVM's first {@code run()} loads once it has found jns-linux, in the order it loads them: jns's classes
+     * What a JVM's first {@code run()} loads once it has found jns-linux, to its return (the outcome's classes come
+     * after {@code SpawnResult}'s), in the order it loads them: jns's classes
      * and those of the JDK that its class-data archive lacks (JDK 17's), a root JVM's and a plain user's (which
      * adds {@code SetGroups}). FirstSpawnClassesTest checks that it holds every class of jns a first {@code run()}
      * loads, as whichever user runs the test.
@@ -53,6 +54,8 @@ public final class Preload {
         "dev.jns.linux.spawn.Reaper$Watch", "dev.jns.linux.spawn.ExitCollector", "dev.jns.linux.spawn.RunLoop$Capture",
         "dev.jns.linux.spawn.OutputScratch", "java.nio.DirectByteBuffer$Deallocator", "dev.jns.linux.spawn.CommandEnd",
         "dev.jns.linux.spawn.RunLoop$1", "dev.jns.linux.spawn.Spawner$Collected", "dev.jns.SpawnResult",
+        "dev.jns.linux.spawn.ExitStatus", "dev.jns.Outcome$Kind", "dev.jns.Outcome", "java.util.EnumMap$EntrySet",
+        "java.util.AbstractMap$SimpleEntry",
     };
 
     /**

@@ -42,21 +42,25 @@ class FirstSpawnClassesTest {
     }
 
     /**
-     * Every class of jns that a first {@code run()} loads once it has found jns-linux is in {@link Preload}'s list,
-     * which the thread {@code jns-prepare} loads ahead of the spawn: a class added to the spawn's path and not to
-     * the list would be loaded by the spawn alone again. From jars, as users have jns (from a class directory the
-     * spawn loads its whole package), and without the thread, which would load the list itself.
+     * Every class of jns that a first {@code run()} loads once it has found jns-linux, to its return, is in
+     * {@link Preload}'s list, which the thread {@code jns-prepare} loads ahead of the spawn: a class added to the
+     * spawn's path and not to the list would be loaded by the spawn alone again. From jars, as users have jns (from
+     * a class directory the spawn loads its whole package), and without the thread, which would load the list
+     * itself.
      */
     @Test
     void preloadListsEveryClassOfJnsThatAFirstRunLoads(@TempDir Path dir) throws Exception {
         List<String> loaded = firstRunLoads(dir, FreshJvm.classPathWithJars(dir), "-Djns.prepare=false");
         int from = loaded.indexOf("dev.jns.linux.LinuxNamespaceProvider");
         int ran = loaded.indexOf("dev.jns.SpawnResult");
+        int returned = loaded.indexOf(FirstRunMain.Returned.class.getName());
         assertThat(from).as("the log names the provider").isPositive();
         assertThat(ran).isGreaterThan(from);
-        assertThat(loaded.subList(from + 1, ran + 1)).filteredOn(c -> c.startsWith("dev.jns."))
-                .as("classes of jns a first run() loads once it has found jns-linux").isNotEmpty()
-                .isSubsetOf(Preload.FIRST_RUN);
+        assertThat(returned).as("the log names the class loaded once run() has returned").isGreaterThan(ran);
+        assertThat(loaded.subList(from + 1, returned))
+                .filteredOn(c -> c.startsWith("dev.jns.") && !c.startsWith(FirstRunMain.class.getName()))
+                .as("classes of jns a first run() loads once it has found jns-linux, to its return").isNotEmpty()
+                .contains("dev.jns.Outcome").isSubsetOf(Preload.FIRST_RUN);
         assertThat(loaded.subList(0, ran)).as("from a jar, a first run() loads neither (Hints.preload loads the "
                 + "whole package only from a class directory)").doesNotContain(
                 "dev.jns.linux.spawn.ForkServer", "dev.jns.linux.spawn.LinuxNsProcess");
