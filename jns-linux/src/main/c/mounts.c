@@ -777,14 +777,7 @@ static void do_lock_file(const struct mount_entry *m)
  * caller's /dev/null, found from the caller's root. */
 static void mask_new_proc(int proc_root)
 {
-    char proc[PATH_MAX], dev_null[PATH_MAX];
-    mfd_fd_path(proc, proc_root);
-    mfd_fd_path(dev_null, caller_root);
-    size_t n = strlen(dev_null);
-    if (n + sizeof "/dev/null" > sizeof dev_null)
-        report_error(STEP_MASK_PROC, ENAMETOOLONG, "the caller's /dev/null");
-    memcpy(dev_null + n, "/dev/null", sizeof "/dev/null");
-    mask_proc(cur_spec, proc, dev_null);
+    mask_proc(cur_spec, proc_root, caller_root);
 }
 
 static void apply(const struct mount_entry *m)
@@ -957,12 +950,15 @@ static void mount_proc(void)
         report_error(STEP_MOUNT_PROC, errno, "mount proc on /proc");
     close(proc);
     proc = openat(root_fd, "proc", O_PATH | O_NOFOLLOW | O_CLOEXEC);
-    uint64_t id;
-    if (proc < 0 || mfd_mount_id(proc, &id) < 0)
-        report_error(STEP_MOUNT_PROC, errno, "the id of the new proc mount");
-    /* For the plan's entries (remountReadOnly reads the list): without any, nothing to record. */
-    if (cur_spec->n_mounts > 0)
+    if (proc < 0)
+        report_error(STEP_MOUNT_PROC, errno, "open the new proc mount");
+    /* Its id, for the plan's entries (remountReadOnly reads the list): without any, nothing to record. */
+    if (cur_spec->n_mounts > 0) {
+        uint64_t id;
+        if (mfd_mount_id(proc, &id) < 0)
+            report_error(STEP_MOUNT_PROC, errno, "the id of the new proc mount");
         plan_mounts[n_plan++] = id;
+    }
     mask_new_proc(proc);
     close(proc);
 }

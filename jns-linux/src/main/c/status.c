@@ -21,6 +21,7 @@ _Thread_local int status_sentinel_fd = -1;
 _Thread_local pid_t status_child = 0;
 _Thread_local int status_drain_spec = 0;
 _Thread_local void (*status_cleanup)(void) = NULL;
+_Thread_local int status_wait_fd = -1;
 
 struct record_header {
     uint32_t kind;
@@ -83,6 +84,15 @@ int exit_code_of(int wait_status)
 
 void report_error(int step, int err, const char *fmt, ...)
 {
+    if (status_wait_fd >= 0) {
+        int fd = status_wait_fd;
+        status_wait_fd = -1;
+        char byte;
+        ssize_t got;
+        RETRY_EINTR(got, read(fd, &byte, 1));
+        if (got == 0)
+            _exit(127);     /* S failed (and said why) or died: nothing to add */
+    }
     char detail[STATUS_RECORD_MAX];
     va_list ap;
     va_start(ap, fmt);
@@ -121,17 +131,19 @@ int status_write_nsids(int proc_fd, const char *dir, const char *const *names, i
 {
     char buf[STATUS_RECORD_MAX - 16];
     size_t len = 0;
-    for (int i = 0; i < n_names; i++) {
-        char path[64];
+    /* One walk to the directory, then one short lookup per name: each full path walked /proc/PID again. */
+    int ns_dir = openat(proc_fd, dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    for (int i = 0; ns_dir >= 0 && i < n_names; i++) {
         struct stat st;
-        int n = snprintf(path, sizeof path, "%s/%s", dir, names[i]);
-        if (n < 0 || (size_t)n >= sizeof path || fstatat(proc_fd, path, &st, 0) < 0)
+        if (fstatat(ns_dir, names[i], &st, 0) < 0)
             continue;   /* a type this kernel lacks: nothing to say */
-        n = snprintf(buf + len, sizeof buf - len, "%s%s=%llu", len ? " " : "", names[i],
-                     (unsigned long long)st.st_ino);
+        int n = snprintf(buf + len, sizeof buf - len, "%s%s=%llu", len ? " " : "", names[i],
+                         (unsigned long long)st.st_ino);
         if (n < 0 || (size_t)n >= sizeof buf - len)
             break;
         len += (size_t)n;
     }
+    if (ns_dir >= 0)
+        close(ns_dir);
     return status_write(STATUS_NSIDS, 0, 0, buf, len);
 }

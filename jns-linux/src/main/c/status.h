@@ -48,6 +48,11 @@ extern _Thread_local int status_sentinel_fd;
 extern _Thread_local pid_t status_child;
 extern _Thread_local int status_drain_spec;
 
+/* C's end of the sync pipe while C works before S has released it (child.c: a proc it mounts while S
+ * writes the id maps), else -1. report_error() then first waits for S's byte, so that C's ERROR never
+ * comes before S's PID and NSIDS, and ends C silently (127) if S is gone, as the sync read does. */
+extern _Thread_local int status_wait_fd;
+
 /* S's cleanup of what it made outside the sandbox (its cgroup), run by report_error after the child is
  * reaped; NULL when there is none. */
 extern _Thread_local void (*status_cleanup)(void);

@@ -549,6 +549,23 @@ public final class LaunchPlan {
         }
     }
 
+    /** C's mount steps: the propagation, the proc, the plan, the root switch. */
+    private void addMountSteps(List<Step> steps) {
+        SpawnSpec.Sandbox sb = spec.sandbox();
+        if (created.contains(NamespaceType.MOUNT) && spec.propagation() != Propagation.UNCHANGED) {
+            steps.add(Step.MOUNT_PROPAGATION);
+        }
+        if (spec.mountProc()) {
+            steps.add(Step.MOUNT_PROC);
+        }
+        if (!sb.mounts().isEmpty()) {
+            steps.add(Step.MOUNT_PLAN);
+        }
+        if (sb.root() != null) {
+            steps.add(Step.SWITCH_ROOT);
+        }
+    }
+
     /**
      * The launcher's setup steps for this plan, in the order it runs them ({@code docs/launcher-protocol.md},
      * "Steps"): what the DEBUG log reports as done when the launcher says how far it got.
@@ -564,6 +581,14 @@ public final class LaunchPlan {
             steps.addAll(List.of(Step.VERIFY_NAMESPACE, Step.JOIN_NAMESPACE));
         }
         steps.addAll(List.of(Step.SIGNALS, Step.CLONE));
+        boolean time = created.contains(NamespaceType.TIME);
+        // The launcher's C mounts a proc that comes alone (no plan entry, no root, no ids to take, no time
+        // namespace, no cgroup) while S writes the id maps (child.c): its steps come first then.
+        boolean mountsEarly = spec.mountProc() && sb.mounts().isEmpty() && sb.root() == null && !setIds && !time
+                && cgroup == null;
+        if (mountsEarly) {
+            addMountSteps(steps);
+        }
         if (setGroups != null && created.contains(NamespaceType.USER) && gidMap != null) {
             steps.add(Step.WRITE_SETGROUPS);
         }
@@ -574,7 +599,6 @@ public final class LaunchPlan {
             steps.add((helpers & HELPER_GID) != 0 ? Step.NEWGIDMAP : Step.WRITE_GID_MAP);
         }
         steps.addAll(List.of(Step.PRCTL, Step.WAIT_FOR_PARENT));
-        boolean time = created.contains(NamespaceType.TIME);
         if (time) {
             steps.addAll(List.of(Step.UNSHARE_TIME, Step.WRITE_TIMENS_OFFSETS));
         }
@@ -587,17 +611,8 @@ public final class LaunchPlan {
         if (sb.loopback() && created.contains(NamespaceType.NET)) {
             steps.add(Step.LOOPBACK);
         }
-        if (created.contains(NamespaceType.MOUNT) && spec.propagation() != Propagation.UNCHANGED) {
-            steps.add(Step.MOUNT_PROPAGATION);
-        }
-        if (spec.mountProc()) {
-            steps.add(Step.MOUNT_PROC);
-        }
-        if (!sb.mounts().isEmpty()) {
-            steps.add(Step.MOUNT_PLAN);
-        }
-        if (sb.root() != null) {
-            steps.add(Step.SWITCH_ROOT);
+        if (!mountsEarly) {
+            addMountSteps(steps);
         }
         if (sb.init() && (created.contains(NamespaceType.PID) || time)) {
             steps.addAll(List.of(Step.FORK, Step.PRCTL, Step.SIGNALS));

@@ -89,6 +89,16 @@ class SpawnErrorsTest {
     }
 
     @Test
+    void procWithoutPidNamespaceSaysWhy() {
+        // the launcher's C mounts a proc that comes alone while S still writes the id maps (child.c): its failure
+        // is reported after S's records, with the step and the hint as before
+        NamespaceException e = fails(() -> Namespaces.spawn().newUser().mapRootUser().mountProc().run("/bin/true"));
+        assertThat(e.step()).isEqualTo("mount /proc");
+        assertThat(e.errnoName()).isEqualTo("EPERM");
+        assertThat(e.hint()).contains("newPid()");
+    }
+
+    @Test
     void rootlessMapOfAnotherUidWithoutRangesSaysWhy() {
         Assumptions.assumeTrue(Probe.root(), "uses runAs from a root JVM");
         Assumptions.assumeTrue(new File("/usr/bin/newuidmap").canExecute(), "needs newuidmap (package uidmap)");
