@@ -117,9 +117,9 @@ long sys_noerrno(long nr, long a, long b, long c, long d, long e);
  * failure. */
 void mounts_setup(const struct spec *s);
 
-/* procmask.c: C: masks the proc just mounted, whose root `proc_root` is an O_PATH fd of, unless OPTIONS
- * bit 32; caller_root: an fd of the caller's root as C sees it, for its /dev/null. */
-void mask_proc(const struct spec *s, int proc_root, int caller_root);
+/* procmask.c: C: masks the proc just mounted at `proc` (a path of C's tree), unless OPTIONS bit 32;
+ * dev_null: the caller's /dev/null as C sees it. */
+void mask_proc(const struct spec *s, const char *proc, const char *dev_null);
 
 /* seccomp.c: S, before clone: compiles the filter the spec asks for (libseccomp) into a static buffer;
  * reports and exits on a bad rule. E, last before exec: loads it, and the caller's BPF program. */

@@ -777,7 +777,14 @@ static void do_lock_file(const struct mount_entry *m)
  * caller's /dev/null, found from the caller's root. */
 static void mask_new_proc(int proc_root)
 {
-    mask_proc(cur_spec, proc_root, caller_root);
+    char proc[PATH_MAX], dev_null[PATH_MAX];
+    mfd_fd_path(proc, proc_root);
+    mfd_fd_path(dev_null, caller_root);
+    size_t n = strlen(dev_null);
+    if (n + sizeof "/dev/null" > sizeof dev_null)
+        report_error(STEP_MASK_PROC, ENAMETOOLONG, "the caller's /dev/null");
+    memcpy(dev_null + n, "/dev/null", sizeof "/dev/null");
+    mask_proc(cur_spec, proc, dev_null);
 }
 
 static void apply(const struct mount_entry *m)
@@ -959,7 +966,17 @@ static void mount_proc(void)
             report_error(STEP_MOUNT_PROC, errno, "the id of the new proc mount");
         plan_mounts[n_plan++] = id;
     }
-    mask_new_proc(proc);
+    /* The masks mount by path. On C's own root (no root switch staged) the new proc is what "/proc"
+     * names, once checked here (nothing else runs in this mount namespace yet), and the caller's
+     * /dev/null is "/dev/null": short paths, where one through /proc/self/fd/N walked the JVM's proc
+     * and this fd each time. Measured in C (the benchmark's C floor with jns's masks, 800 rounds): the
+     * masks took 0.15 ms of C's time against 0.25 through /proc/self/fd paths. */
+    struct stat at, mounted;
+    if (root_fd == caller_root && stat("/proc", &at) == 0 && fstat(proc, &mounted) == 0
+        && at.st_dev == mounted.st_dev && at.st_ino == mounted.st_ino)
+        mask_proc(cur_spec, "/proc", "/dev/null");
+    else
+        mask_new_proc(proc);
     close(proc);
 }
 

@@ -13,46 +13,67 @@
 #include <stdio.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
-#include <string.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "launcher.h"
-#include "mountfd.h"
 #include "status.h"
 #include "steps.h"
 
-/* Each name is looked up from an fd of the new proc's root, and the binds go from fd to fd (mountfd.c:
- * open_tree, mount_setattr on the detached copy, move_mount). A path of the new proc for mount(2) went
- * through /proc/self/fd/N each time, which cost more than the mounts (before session 17, as the benchmark
- * ran it here: 14 path lookups and 11 mounts, about 0.25 ms of C's time in every sandbox with a proc).
- * A name is looked up before any copy is made: a copy that is never attached is dissolved at its close,
- * which waits for an RCU grace period. */
+#ifndef MOUNT_ATTR_RDONLY
+#define MOUNT_ATTR_RDONLY 0x00000001
+#endif
+#ifndef AT_RECURSIVE
+#define AT_RECURSIVE 0x8000
+#endif
 
-/* A file is covered by a bind of the caller's /dev/null (reads are empty, as runc does; a bind needs a
- * source in this mount namespace, so not the launcher's own /dev/null fd, which lies in the caller's);
- * a directory by an empty read-only tmpfs. */
-static void mask(int proc_root, int caller_root, int *dev_null, const char *name, int is_dir)
+struct mount_attr_v0 {
+    uint64_t attr_set, attr_clr, propagation, userns_fd;
+};
+
+/* Read-only, with everything under it: a bind of the path onto itself, then read-only for the
+ * whole subtree (mount_setattr with AT_RECURSIVE, kernel 5.12+; else a remount of the top, which is
+ * the whole subtree here: a fresh proc has no submounts). */
+static void make_read_only(const char *path)
 {
-    if (is_dir) {
-        char path[PATH_MAX];
-        mfd_fd_path(path, proc_root);
-        size_t n = strlen(path);
-        if (n + 1 + strlen(name) + 1 > sizeof path)
-            report_error(STEP_MASK_PROC, ENAMETOOLONG, "/proc/%s", name);
-        path[n] = '/';
-        memcpy(path + n + 1, name, strlen(name) + 1);
-        if (mount("tmpfs", path, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0555,size=4k")
-            < 0)
-            report_error(STEP_MASK_PROC, errno, "mask /proc/%s with an empty read-only tmpfs", name);
+    if (mount(path, path, NULL, MS_BIND | MS_REC, NULL) < 0)
+        report_error(STEP_MASK_PROC, errno, "bind %s onto itself", path);
+#ifdef SYS_mount_setattr
+    struct mount_attr_v0 attr = { .attr_set = MOUNT_ATTR_RDONLY };
+    if (syscall(SYS_mount_setattr, AT_FDCWD, path, AT_RECURSIVE, &attr, sizeof attr) == 0)
         return;
-    }
-    if (*dev_null < 0 && (*dev_null = openat(caller_root, "dev/null", O_PATH | O_CLOEXEC)) < 0)
-        report_error(STEP_MASK_PROC, errno, "open the caller's /dev/null to mask /proc/%s", name);
-    if (mfd_bind(*dev_null, proc_root, name, 0, 0) < 0)
-        report_error(STEP_MASK_PROC, errno, "mask /proc/%s with /dev/null: %s", name, mfd_what);
+    if (errno != ENOSYS)
+        report_error(STEP_MASK_PROC, errno, "mount_setattr %s read-only (recursive)", path);
+#endif
+    /* The flags proc was mounted with must be kept: a user namespace may not clear them. */
+    struct statvfs sv;
+    if (statvfs(path, &sv) < 0)
+        report_error(STEP_MASK_PROC, errno, "statvfs %s", path);
+    unsigned long f = MS_BIND | MS_REMOUNT | MS_RDONLY;
+    if (sv.f_flag & ST_NOSUID) f |= MS_NOSUID;
+    if (sv.f_flag & ST_NODEV) f |= MS_NODEV;
+    if (sv.f_flag & ST_NOEXEC) f |= MS_NOEXEC;
+    if (mount(NULL, path, NULL, f, NULL) < 0)
+        report_error(STEP_MASK_PROC, errno, "remount %s read-only", path);
 }
 
-void mask_proc(const struct spec *s, int proc_root, int caller_root)
+/* A file is covered by a bind of the caller's /dev/null (reads are empty, as runc does; a bind needs
+ * a source in this mount namespace, so not the launcher's own /dev/null fd, which lies in the caller's);
+ * a directory by an empty read-only tmpfs. */
+static void mask(const char *dev_null, const char *path, int is_dir)
+{
+    if (is_dir) {
+        if (mount("tmpfs", path, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0555,size=4k")
+            < 0)
+            report_error(STEP_MASK_PROC, errno, "mask %s with an empty read-only tmpfs", path);
+        return;
+    }
+    if (mount(dev_null, path, NULL, MS_BIND, NULL) < 0)
+        report_error(STEP_MASK_PROC, errno, "mask %s with /dev/null", path);
+}
+
+void mask_proc(const struct spec *s, const char *proc, const char *dev_null)
 {
     if (s->options & OPTION_UNMASKED_PROC)
         return;
@@ -63,30 +84,29 @@ void mask_proc(const struct spec *s, int proc_root, int caller_root)
         "kcore", "keys", "timer_list", "timer_stats", "sched_debug", "latency_stats", "acpi", "asound",
         "scsi",
     };
-    int dev_null = -1;
+    char path[PATH_MAX];
     for (size_t i = 0; i < sizeof masked / sizeof masked[0]; i++) {
+        int n = snprintf(path, sizeof path, "%s/%s", proc, masked[i]);
+        if (n < 0 || (size_t)n >= sizeof path)
+            report_error(STEP_MASK_PROC, ENAMETOOLONG, "%s/%s", proc, masked[i]);
         struct stat st;
-        if (fstatat(proc_root, masked[i], &st, AT_SYMLINK_NOFOLLOW) < 0) {
+        if (lstat(path, &st) < 0) {
             if (errno == ENOENT)
                 continue;
-            report_error(STEP_MASK_PROC, errno, "lstat /proc/%s", masked[i]);
+            report_error(STEP_MASK_PROC, errno, "lstat %s", path);
         }
-        mask(proc_root, caller_root, &dev_null, masked[i], S_ISDIR(st.st_mode));
+        mask(dev_null, path, S_ISDIR(st.st_mode));
     }
-    if (dev_null >= 0)
-        close(dev_null);
-    /* Read-only, with everything under it: a copy of the node, made read-only all the way down before
-     * it is attached onto the node itself (mfd_bind; a bind and then mount_setattr or a remount on
-     * kernels without the new mount API). */
     for (size_t i = 0; i < sizeof read_only / sizeof read_only[0]; i++) {
-        int node = openat(proc_root, read_only[i], O_PATH | O_NOFOLLOW | O_CLOEXEC);
-        if (node < 0) {
+        int n = snprintf(path, sizeof path, "%s/%s", proc, read_only[i]);
+        if (n < 0 || (size_t)n >= sizeof path)
+            report_error(STEP_MASK_PROC, ENAMETOOLONG, "%s/%s", proc, read_only[i]);
+        struct stat st;
+        if (lstat(path, &st) < 0) {
             if (errno == ENOENT)
                 continue;
-            report_error(STEP_MASK_PROC, errno, "open /proc/%s", read_only[i]);
+            report_error(STEP_MASK_PROC, errno, "lstat %s", path);
         }
-        if (mfd_bind(node, proc_root, read_only[i], MFD_RDONLY, 1) < 0)
-            report_error(STEP_MASK_PROC, errno, "make /proc/%s read-only: %s", read_only[i], mfd_what);
-        close(node);
+        make_read_only(path);
     }
 }

@@ -51,6 +51,14 @@ final class CFloor implements AutoCloseable {
         return ask('v');
     }
 
+    /**
+     * As {@link #sandboxVfork()}, with the new /proc masked as jns masks it by default: runc's masked and
+     * read-only paths under /proc, where the kernel has them (nanoseconds).
+     */
+    long sandboxMasked() {
+        return ask('m');
+    }
+
     /** One plain vfork + exec + wait of /bin/true (nanoseconds). */
     long plainVfork() {
         return ask('q');

@@ -22,7 +22,9 @@ import java.util.function.LongSupplier;
  *       usual way to get the same namespaces from Java today;</li>
  *   <li>jns without namespaces (the launcher's own cost);</li>
  *   <li>the C floor ({@link CFloor}, when a C compiler is there): the same namespaces, maps, /proc and init
- *       done by a small C program and timed from within C, and a plain fork + exec from C.</li>
+ *       done by a small C program and timed from within C, and a plain fork + exec from C; also with the
+ *       /proc masked as jns masks it by default (runc's masked and read-only paths), the cost of that
+ *       default.</li>
  * </ol>
  * The variants run interleaved, round after round, so that machine noise hits them alike; the ratios are the
  * result, not the times. Then: the first spawn of the JVM (cold: launcher extraction, class loading, fork
@@ -103,6 +105,7 @@ public final class SpawnBenchmark {
             variants.add(new Variant("C floor: fork + exec", f::plain));
             variants.add(new Variant("C floor as above, the init vforks /bin/true", f::sandboxVfork));
             variants.add(new Variant("C floor: vfork + exec", f::plainVfork));
+            variants.add(new Variant("C floor, init vforks, /proc masked as jns's", f::sandboxMasked));
         });
         // the first rounds of the JVM are what a program that spawns a few times sees: kept, as "cold-ish"
         int early = Math.min(20, warmup);
@@ -150,6 +153,7 @@ public final class SpawnBenchmark {
             ratio("jns sandbox / C floor", medians[0] / medians[4], "  (goal: <= 1.2)");
             ratio("jns sandbox / C floor whose init vforks", medians[0] / medians[6], "");
             ratio("jns no namespaces / C floor vfork + exec", medians[3] / medians[7], "");
+            ratio("jns sandbox / C floor with jns's masked /proc", medians[0] / medians[8], "");
         }
     }
 

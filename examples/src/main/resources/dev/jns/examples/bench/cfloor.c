@@ -7,7 +7,10 @@
  *   p  plain fork + exec + wait;
  *   v  as s, but /bin/true is started with vfork (the child shares the parent's address space until its
  *      exec, as jns's launcher does since issue 17's fourth session);
- *   q  plain vfork + exec + wait.
+ *   q  plain vfork + exec + wait;
+ *   m  as v, with the new proc masked as jns masks it by default (runc's masked and read-only paths under
+ *      /proc, each where the kernel has it: /dev/null bound on files, an empty read-only tmpfs on
+ *      directories, read-only binds), so that the secure default's own cost shows.
  * Built by SpawnBenchmark with the system's cc; errors end the program with a message on stderr. */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -18,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -64,7 +68,50 @@ static int run_true(int use_vfork)
     return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
-static int sandbox(int use_vfork)
+#ifndef MOUNT_ATTR_RDONLY
+#define MOUNT_ATTR_RDONLY 0x00000001
+#endif
+#ifndef AT_RECURSIVE
+#define AT_RECURSIVE 0x8000
+#endif
+
+struct mount_attr_v0 {
+    unsigned long long attr_set, attr_clr, propagation, userns_fd;
+};
+
+/* In the new mount namespace, after the proc mount: 0, or the step that failed (for the exit code). */
+static int mask_proc(void)
+{
+    static const char *const masked[] = {
+        "kcore", "keys", "timer_list", "timer_stats", "sched_debug", "latency_stats", "acpi", "asound", "scsi",
+    };
+    static const char *const read_only[] = { "sys", "sysrq-trigger", "irq", "bus", "fs" };
+    char path[64];
+    struct stat st;
+    for (size_t i = 0; i < sizeof masked / sizeof masked[0]; i++) {
+        snprintf(path, sizeof path, "/proc/%s", masked[i]);
+        if (lstat(path, &st) < 0)
+            continue;
+        if (S_ISDIR(st.st_mode)) {
+            if (mount("tmpfs", path, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0555,size=4k") < 0)
+                return 124;
+        } else if (mount("/dev/null", path, NULL, MS_BIND, NULL) < 0) {
+            return 125;
+        }
+    }
+    for (size_t i = 0; i < sizeof read_only / sizeof read_only[0]; i++) {
+        snprintf(path, sizeof path, "/proc/%s", read_only[i]);
+        if (lstat(path, &st) < 0)
+            continue;
+        struct mount_attr_v0 attr = { .attr_set = MOUNT_ATTR_RDONLY };
+        if (mount(path, path, NULL, MS_BIND | MS_REC, NULL) < 0
+            || syscall(SYS_mount_setattr, AT_FDCWD, path, AT_RECURSIVE, &attr, sizeof attr) < 0)
+            return 126;
+    }
+    return 0;
+}
+
+static int sandbox(int use_vfork, int masked)
 {
     int sync[2];
     if (pipe2(sync, O_CLOEXEC) < 0)
@@ -82,6 +129,9 @@ static int sandbox(int use_vfork)
             _exit(121);
         if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
             _exit(122);
+        int failed = masked ? mask_proc() : 0;
+        if (failed)
+            _exit(failed);
         int code = run_true(use_vfork);
         _exit(code < 0 ? 123 : code);
     }
@@ -111,7 +161,8 @@ int main(void)
     setvbuf(stdout, NULL, _IOLBF, 0);
     while (fgets(line, sizeof line, stdin)) {
         long t0 = now_ns();
-        int code = line[0] == 's' ? sandbox(0) : line[0] == 'v' ? sandbox(1) : run_true(line[0] == 'q');
+        int code = line[0] == 's' ? sandbox(0, 0) : line[0] == 'v' ? sandbox(1, 0) : line[0] == 'm' ? sandbox(1, 1)
+            : run_true(line[0] == 'q');
         long t = now_ns() - t0;
         if (code != 0) {
             fprintf(stderr, "cfloor: /bin/true ended with %d\n", code);
