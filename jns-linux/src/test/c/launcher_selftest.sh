@@ -32,7 +32,7 @@ check "pid 1 world"     '^pid=2 box$'                      "$(h --all --map-root
 check "rootless"        '^0 65534 1$'                      "$(h --run-as 65534:65534 --all --map-root -- sh -c 'echo $(cat /proc/self/uid_map)')"
 # /proc/uptime inside minus outside: the 86400 s boottime offset (plus the seconds the check takes)
 host_up=$(cut -d. -f1 /proc/uptime)
-check "time ns"         '^864[0-5][0-9]$'                  "$(( $(h --user --map-root --time-boottime 86400 -- cat /proc/uptime | cut -d. -f1) - host_up ))"
+check "time ns"         '^864[0-5][0-9]$'                  "$(( $(h --user --map-root --time-boottime 86400 -- cat /proc/uptime | grep -E '^[0-9]+[.][0-9]+ ' | cut -d. -f1) - host_up ))"
 check "forward TERM"    '^EXIT exited 7 '                  "$(h --all --map-root --signal-after TERM:0.3 -- sh -c 'trap "exit 7" TERM; sleep 10 & wait')"
 check "lifeline"        '^EXIT signaled SIGKILL'           "$(h --pid --mount --proc --close-lifeline-after 0.2 -- sleep 10)"
 check "zombie until spec EOF" "C's state: Z"               "$(h --hold-spec 0.3 /bin/true)"
@@ -61,6 +61,9 @@ for l in "$launcher" "$legacy"; do
     check "$name: strict source" 'errno=40\(ELOOP\) detail=.entry 4 \(roBind /etc/localtime -> /lt\)' "$(eval hl $base --mnt 2!:/etc/localtime:/lt /bin/true)"
     check "$name: symlink destination" 'errno=40\(ELOOP\) detail=.entry 5 \(roBind /usr -> /out/sub/x\).*is a symlink' "$(eval hl $base --mnt 1:$scratch/dir:/out --mnt 2:/usr:/out/sub/x /bin/true)"
     check "$name: bind nosuid" ' /out rw,nosuid,nodev' "$(eval hl $base --proc --mnt 1:$scratch/dir:/out -- cat /proc/self/mountinfo)"
+    # the masks of a proc: by short paths on the caller's root (procmask.c), through /proc/self/fd under a new root
+    check "$name: masked proc" '^sys=1 keys=0$' "$(hl --user --map-root --mount --pid --proc -- sh -c 'echo sys=$(grep -c " /proc/sys ro," /proc/self/mountinfo) keys=$(cat /proc/keys 2>/dev/null | wc -c)')"
+    check "$name: masked proc, new root" '^sys=1$' "$(eval hl $base --proc -- /bin/sh -c "'echo sys=\$(grep -c \" /proc/sys ro,\" /proc/self/mountinfo)'")"
 done
 check "root needs private or slave" 'step=2\(parse spec\).*ROOT: needs PROPAGATION' "$(h --user --map-root --mount --propagation none --root '' /bin/true)"
 # Under a shared / (systemd's default), a root switch must leave no staging mount in the caller's namespace.

@@ -582,10 +582,10 @@ public final class LaunchPlan {
         }
         steps.addAll(List.of(Step.SIGNALS, Step.CLONE));
         boolean time = created.contains(NamespaceType.TIME);
-        // The launcher's C mounts a proc that comes alone (no plan entry, no root, no ids to take, no time
-        // namespace, no cgroup) while S writes the id maps (child.c): its steps come first then.
-        boolean mountsEarly = spec.mountProc() && sb.mounts().isEmpty() && sb.root() == null && !setIds && !time
-                && cgroup == null;
+        // The launcher's C mounts a proc that comes alone (in a new mount namespace: no plan entry, no root, no
+        // ids to take, no time namespace, no cgroup) while S writes the id maps (child.c): its steps come first then.
+        boolean mountsEarly = spec.mountProc() && created.contains(NamespaceType.MOUNT) && sb.mounts().isEmpty()
+                && sb.root() == null && !setIds && !time && cgroup == null;
         if (mountsEarly) {
             addMountSteps(steps);
         }
