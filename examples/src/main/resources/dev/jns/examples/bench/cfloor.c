@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <linux/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -68,17 +69,6 @@ static int run_true(int use_vfork)
     return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
-#ifndef MOUNT_ATTR_RDONLY
-#define MOUNT_ATTR_RDONLY 0x00000001
-#endif
-#ifndef AT_RECURSIVE
-#define AT_RECURSIVE 0x8000
-#endif
-
-struct mount_attr_v0 {
-    unsigned long long attr_set, attr_clr, propagation, userns_fd;
-};
-
 /* In the new mount namespace, after the proc mount: 0, or the step that failed (for the exit code). */
 static int mask_proc(void)
 {
@@ -103,7 +93,7 @@ static int mask_proc(void)
         snprintf(path, sizeof path, "/proc/%s", read_only[i]);
         if (lstat(path, &st) < 0)
             continue;
-        struct mount_attr_v0 attr = { .attr_set = MOUNT_ATTR_RDONLY };
+        struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY };
         if (mount(path, path, NULL, MS_BIND | MS_REC, NULL) < 0
             || syscall(SYS_mount_setattr, AT_FDCWD, path, AT_RECURSIVE, &attr, sizeof attr) < 0)
             return 126;
