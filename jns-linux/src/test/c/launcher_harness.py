@@ -279,6 +279,10 @@ def main():
             print("EXIT %s rusage=%s (%.1f ms)" % (describe_status(ra), detail, ms), flush=True)
         elif kind == 5:
             print("TIMEOUT %s (%.1f ms)" % (signal.Signals(ra).name, ms), flush=True)
+        elif kind == 6:
+            print("NSIDS %s" % detail, flush=True)
+        elif kind == 10:
+            print("CGROUP %s" % detail, flush=True)
         else:
             print("UNKNOWN kind=%d a=%d b=%d %r" % (kind, ra, rb, detail), flush=True)
     if spec_open:
