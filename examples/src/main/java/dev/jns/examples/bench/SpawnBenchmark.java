@@ -28,7 +28,8 @@ import java.util.function.LongSupplier;
  * </ol>
  * The variants run interleaved, round after round, so that machine noise hits them alike; the ratios are the
  * result, not the times. Then: the first spawn of the JVM (cold: launcher extraction, class loading, fork
- * server start) and that of fresh JVMs started for it ({@link ColdStart}), throughput with 1, 2, 8 and 32 threads, the launcher's peak RSS, heap allocation per
+ * server start) and that of fresh JVMs started for it ({@link ColdStart}), throughput with 1, 2, 8 and 32 threads and
+ * the machine's CPU per spawn that bounds it ({@link MachineCpu}), the launcher's peak RSS, heap allocation per
  * {@code run()} ({@link Allocation}), latency as the host's mount table grows ({@link HostGrowth}), and memory
  * and latency with many sandboxes alive ({@link LiveSandboxes}). It prints; it asserts nothing.
  * Usage: {@code SpawnBenchmark [--short|--full] [spawns] [warmup]} (0: the mode's default); {@code --short} is
@@ -54,11 +55,17 @@ public final class SpawnBenchmark {
         ColdStart.report(quick ? 3 : 10);
         for (int threads : quick ? new int[] {1, 8} : new int[] {1, 2, 8, 32}) {
             int total = quick ? 100 : Math.max(200, n);
+            MachineCpu a = MachineCpu.now();
             double jns = throughput(threads, total, Bench::sandboxTrue);
+            MachineCpu b = MachineCpu.now();
             double pb = throughput(threads, total, () -> Bench.pb("/bin/true"));
+            MachineCpu c = MachineCpu.now();
             System.out.printf(Locale.ROOT, "throughput, %2d threads: jns sandbox %7.0f spawns/s, ProcessBuilder %7.0f "
                     + "spawns/s, ratio %.2f%s%n", threads, jns, pb, jns / pb, threads == 8 ? "  (goal: >= 1.5)" : "");
+            System.out.printf("  the machine's CPU (/proc/stat): jns %s; ProcessBuilder %s%n",
+                    MachineCpu.describe(a, b, total), MachineCpu.describe(b, c, total));
         }
+        MachineCpu.reportFloor(quick ? 100 : Math.max(200, n));
         System.out.printf("launcher peak RSS (VmHWM) = %s%n", launcherPeakRss(Bench.sandbox()));
         int calls = quick ? 100 : 1000;
         System.out.printf("heap allocated per run() of /bin/true, %d calls each (goal: < 16 KiB for the sandbox):%n", calls);

@@ -1,0 +1,79 @@
+package dev.jns.examples.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The machine's CPU time, from the first line of {@code /proc/stat}: what every process of the machine (the JVM,
+ * its launchers, the commands, the kernel for all of them) used while the benchmark spawned. With every core
+ * busy, spawns per second are the cores' time over the CPU time of one spawn: this says which of the two limits a
+ * throughput figure.
+ */
+final class MachineCpu {
+    /** The kernel's clock ticks in /proc/stat (USER_HZ: 100 on every architecture jns runs on). */
+    private static final double MS_PER_TICK = 10.0;
+
+    private final long busy;
+    private final long all;
+
+    private MachineCpu(long busy, long all) {
+        this.busy = busy;
+        this.all = all;
+    }
+
+    /** The ticks so far: busy (all but idle and iowait), and all of them; stolen ticks are neither. */
+    static MachineCpu now() {
+        try {
+            String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            long busy = 0;
+            long all = 0;
+            for (int i = 1; i <= 7; i++) { // user nice system idle iowait irq softirq (steal: another machine's)
+                long v = Long.parseLong(f[i]);
+                all += v;
+                if (i != 4 && i != 5) {
+                    busy += v;
+                }
+            }
+            return new MachineCpu(busy, all);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Milliseconds of the machine's CPU per call since {@code before}, for {@code calls} calls. */
+    double msPerCall(MachineCpu before, int calls) {
+        return (busy - before.busy) * MS_PER_TICK / calls;
+    }
+
+    /** The share of the cores' time that was busy since {@code before}. */
+    double busyShare(MachineCpu before) {
+        return all == before.all ? 0 : (double) (busy - before.busy) / (all - before.all);
+    }
+
+    /** " (CPU per spawn X ms, cores N % busy)" for one measurement. */
+    static String describe(MachineCpu before, MachineCpu after, int calls) {
+        return String.format(Locale.ROOT, "%.2f ms CPU each, cores %.0f %% busy", after.msPerCall(before, calls),
+                100 * after.busyShare(before));
+    }
+
+    /** Prints the machine's CPU per spawn of the C floor's sandbox whose init vforks, back to back. */
+    static void reportFloor(int calls) throws IOException, InterruptedException {
+        Optional<CFloor> floor = CFloor.start();
+        if (floor.isEmpty()) {
+            return;
+        }
+        try (CFloor f = floor.get()) {
+            f.sandboxVfork(); // started, its pages in
+            MachineCpu before = now();
+            for (int i = 0; i < calls; i++) {
+                f.sandboxVfork();
+            }
+            System.out.printf(Locale.ROOT, "the C floor's sandbox (init vforks), %d back to back from one process: %s%n",
+                    calls, describe(before, now(), calls));
+        }
+    }
+}
