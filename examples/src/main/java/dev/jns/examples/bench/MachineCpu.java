@@ -10,8 +10,8 @@ import java.util.Optional;
 /**
  * The machine's CPU time, from the first line of {@code /proc/stat}: what every process of the machine (the JVM,
  * its launchers, the commands, the kernel for all of them) used while the benchmark spawned. With every core
- * busy, spawns per second are the cores' time over the CPU time of one spawn: this says which of the two limits a
- * throughput figure.
+ * busy, spawns per second are the cores' time over the CPU time of one spawn: the busy share says whether the
+ * cores or something else (a lock, a hand-off) limited a throughput figure.
  */
 final class MachineCpu {
     /** The kernel's clock ticks in /proc/stat (USER_HZ: 100 on every architecture jns runs on). */
@@ -54,7 +54,7 @@ final class MachineCpu {
         return all == before.all ? 0 : (double) (busy - before.busy) / (all - before.all);
     }
 
-    /** " (CPU per spawn X ms, cores N % busy)" for one measurement. */
+    /** "X ms CPU each, cores N % busy": the machine's CPU per call and busy share from before to after. */
     static String describe(MachineCpu before, MachineCpu after, int calls) {
         return String.format(Locale.ROOT, "%.2f ms CPU each, cores %.0f %% busy", after.msPerCall(before, calls),
                 100 * after.busyShare(before));
@@ -72,8 +72,8 @@ final class MachineCpu {
             for (int i = 0; i < calls; i++) {
                 f.sandboxVfork();
             }
-            System.out.printf(Locale.ROOT, "the C floor's sandbox (init vforks), %d back to back from one process: %s%n",
-                    calls, describe(before, now(), calls));
+            System.out.printf(Locale.ROOT, "the C floor's sandbox (init vforks), %d back to back from one process: "
+                    + "%s%n", calls, describe(before, now(), calls));
         }
     }
 }
