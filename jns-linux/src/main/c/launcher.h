@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "spec.h"
@@ -160,6 +161,26 @@ __attribute__((noreturn)) void launcher_main(void);
 #define SERVER_MAX_FDS (5 + 16 + 16 + 17 + 1)   /* stdio, spec, status, joins, passes, mount fds, reply */
 __attribute__((noreturn)) void server_main(void);
 __attribute__((noreturn)) void become_supervisor(const int *fds, int n);
+/* The server's fds beyond 0-5: 6, when the JVM gives it, the light socket, on which light requests come
+ * (a standby, light.c, waits on it). Request flags: 1, a light spec (light.c); 2, QUIT: a waiting standby
+ * answers with its pid (no fd) and ends, for the JVM to reap it when it retires the server. */
+#define FD_LIGHT 6
+#define SERVER_LIGHT 1u
+#define SERVER_QUIT 2u
+/* One request from sock into fds (the reply socket last): the number of fds, 0 at EOF, -1 when there is
+ * nothing to serve (EAGAIN; a bad request, answered EINVAL and closed), -2 on an error (errno); *flags:
+ * the request's flags. */
+int server_take_request(int sock, int *fds, uint32_t *flags);
+/* A standby, before it waits: closes the server's fds it has no use for (its copy of the server's fd table
+ * keeps the light socket, the lifeline and its end of the "taken" socket). Once it has its request:
+ * standby_taken tells its server to clone the next one. */
+void standby_wait_fds(void);
+void standby_taken(void);
+/* light.c: a standby S in a region, waiting on FD_LIGHT: its pid (*pidfd its pidfd), -1 with errno, or
+ * -2 when no region can be had. */
+pid_t light_arm(int *pidfd);
+/* server.c: S's scheduling policy back to SCHED_OTHER where the server runs as SCHED_BATCH (server_main). */
+void sched_normal(void);
 
 /* fds.c: opens /dev/null and the JVM's /proc (proc_fd) before any join or clone. */
 void open_early_fds(void);

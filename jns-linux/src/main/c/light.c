@@ -48,6 +48,8 @@
 #include <string.h>
 #include <stdio.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -136,6 +138,7 @@ static struct light_region *region_new(void)
 static int light_entry(void *arg)
 {
     light = arg;
+    sched_normal();
     close(light->fds[light->n_fds]);        /* the reply socket: the server's */
     become_supervisor(light->fds, light->n_fds);
 }
@@ -155,35 +158,96 @@ static int kernel_ok(void)
     return ok;
 }
 
-pid_t light_clone(const int *fds, int n, int reply, int *pidfd)
+/* A free region (a new one when none is), its TLS copied from the server's and S's tid word set, or NULL
+ * (fork S then). *tp: the thread pointer for S's clone. */
+static struct light_region *region_take(char **tp)
 {
     if (!kernel_ok())
-        return -2;
+        return NULL;
     struct light_region *r = NULL;
     for (int i = 0; i < n_regions && r == NULL; i++)
         if (region_free(regions[i]))
             r = regions[i];
     if (r == NULL) {
         if (n_regions == LIGHT_MAX || (r = region_new()) == NULL)
-            return -2;
+            return NULL;
         regions[n_regions++] = r;
     }
     size_t tid_off;
-    char *tp = tls_copy(r->tls, sizeof r->tls, r->dtv, sizeof r->dtv / sizeof r->dtv[0], &tid_off);
-    if (tp == NULL)
-        return -2;
-    r->s_tid = (pid_t *)(tp + tid_off);     /* the server's tid until the clone sets S's */
-    memcpy(r->fds, fds, (size_t)n * sizeof(int));
-    r->fds[n] = reply;
-    r->n_fds = n;
-    /* S is the JVM's child (CLONE_PARENT, see server.c); CLONE_CHILD_SETTID and _CLEARTID: its tid in its
-     * TCB, and zero there once it has ended. */
-    pid_t pid = clone(light_entry, r->s_stack + LIGHT_S_STACK,
+    *tp = tls_copy(r->tls, sizeof r->tls, r->dtv, sizeof r->dtv / sizeof r->dtv[0], &tid_off);
+    if (*tp == NULL)
+        return NULL;
+    r->s_tid = (pid_t *)(*tp + tid_off);    /* the server's tid until the clone sets S's */
+    return r;
+}
+
+/* S's clone into region r, starting at entry. S is the JVM's child (CLONE_PARENT, see server.c);
+ * CLONE_CHILD_SETTID and _CLEARTID: its tid in its TCB, and zero there once it has ended. */
+static pid_t region_clone(struct light_region *r, char *tp, int (*entry)(void *), int *pidfd)
+{
+    pid_t pid = clone(entry, r->s_stack + LIGHT_S_STACK,
                       CLONE_VM | CLONE_SETTLS | CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID | CLONE_PARENT
                           | CLONE_PIDFD | SIGCHLD,
                       r, pidfd, tp, r->s_tid);
     if (pid < 0)
         __atomic_store_n(r->s_tid, 0, __ATOMIC_RELEASE);
+    return pid;
+}
+
+pid_t light_clone(const int *fds, int n, int reply, int *pidfd)
+{
+    char *tp;
+    struct light_region *r = region_take(&tp);
+    if (r == NULL)
+        return -2;
+    memcpy(r->fds, fds, (size_t)n * sizeof(int));
+    r->fds[n] = reply;
+    r->n_fds = n;
+    return region_clone(r, tp, light_entry, pidfd);
+}
+
+/* A standby S: cloned before its request, it takes the next one from the light socket itself (server.c
+ * says why), tells the server so (which then clones the next standby), answers the JVM with its own pid
+ * and pidfd, and runs as a light S cloned for that request would. */
+static int standby_entry(void *arg)
+{
+    light = arg;
+    sched_normal();
+    standby_wait_fds();
+    uint32_t flags = 0;
+    int n = server_take_request(FD_LIGHT, light->fds, &flags);
+    if (n > 0 && (flags & SERVER_QUIT)) {
+        /* the JVM retires this standby's server: it reaps this process by the pid it gets here */
+        send_pid_and_fd(light->fds[n - 1], getpid(), 0, -1);
+        _exit(0);
+    }
+    if (n <= 0)
+        _exit(0);   /* EOF (the JVM is gone), or a bad request (answered EINVAL): the server makes another */
+    standby_taken();
+    light->n_fds = n - 1;
+    int reply = light->fds[n - 1];
+    pid_t self = getpid();
+    int pidfd = (int)syscall(SYS_pidfd_open, self, 0);
+    /* without a pidfd the JVM reaps this process by its pid, and fails the spawn with the errno */
+    send_pid_and_fd(reply, self, pidfd >= 0 ? 0 : errno, pidfd);
+    if (pidfd < 0)
+        _exit(126);
+    close(pidfd);
+    close(reply);
+    become_supervisor(light->fds, light->n_fds);
+}
+
+pid_t light_arm(int *pidfd)
+{
+    char *tp;
+    struct light_region *r = region_take(&tp);
+    if (r == NULL)
+        return -2;
+    r->n_fds = 0;
+    /* The standby's name from its first moment (a clone takes its parent's): never a second "jns-forkserver" */
+    (void)prctl(PR_SET_NAME, "jns-standby", 0, 0, 0);
+    pid_t pid = region_clone(r, tp, standby_entry, pidfd);
+    (void)prctl(PR_SET_NAME, "jns-forkserver", 0, 0, 0);
     return pid;
 }
 

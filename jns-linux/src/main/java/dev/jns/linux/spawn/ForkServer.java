@@ -31,6 +31,8 @@ final class ForkServer {
     /** The request's version (the launcher's {@code SERVER_VERSION}) and its flag for a light supervisor. */
     private static final int REQUEST_VERSION = 2;
     private static final int REQUEST_LIGHT = 1;
+    /** The request flag that ends a waiting standby, which answers with its pid (the launcher's SERVER_QUIT). */
+    private static final int REQUEST_QUIT = 2;
     /** The slice in which waits look at the thread's interrupt flag. */
     private static final int SLICE_MS = 50;
     private static final int EPIPE = 32;
@@ -47,14 +49,21 @@ final class ForkServer {
     private static boolean starting;
 
     private final int sock;
+    /**
+     * Our end of the light socket (-1 without one): light requests go there, where a standby supervisor the
+     * server cloned ahead waits for the next (the launcher's {@code light.c}), so that a light spawn's way has
+     * no wake-up of the server and no clone; other requests go to {@link #sock}.
+     */
+    private final int lightSock;
     private final int pid;
     private final int pidfd;
     private int users;          // requests using sock: its close(2) waits for the last one
     private final java.util.concurrent.atomic.AtomicLong answers = new java.util.concurrent.atomic.AtomicLong();
     private boolean retired;
 
-    private ForkServer(int sock, int pid, int pidfd) {
+    private ForkServer(int sock, int lightSock, int pid, int pidfd) {
         this.sock = sock;
+        this.lightSock = lightSock;
         this.pid = pid;
         this.pidfd = pidfd;
     }
@@ -182,19 +191,55 @@ final class ForkServer {
             close = retired && users == 0;
         }
         if (close) {
-            Sys.closeQuietly(sock);
+            closeSockets();
         }
     }
 
-    /** Under the class lock: kills the server (it harms no sandbox) and reaps it; sock closes with the last user. */
+    private void closeSockets() {
+        Sys.closeQuietly(sock);
+        Sys.closeQuietly(lightSock);
+    }
+
+    /**
+     * Under the class lock: kills the server (it harms no sandbox) and reaps it, then ends its waiting standby;
+     * the sockets close with the last user.
+     */
     private void retire() {
         retired = true;
         Sys.tryPidfdSignal(pidfd, Native.SIGKILL);
         Sys.waitpid(pid); // SIGKILL ends even a stopped process at once
         Sys.closeQuietly(pidfd);
+        quitStandby();
         if (users == 0) {
-            Sys.closeQuietly(sock);
+            closeSockets();
         }
+    }
+
+    /**
+     * Ends the standby that waits on the light socket, if one does: it is the JVM's child, and only the JVM can
+     * reap it, by the pid it answers with (on the reaper thread, as an abandoned request's late supervisor). The
+     * server is dead by now and makes no other. Without a standby the message stays unread, and the reply socket
+     * reads EOF once the light socket is closed.
+     */
+    private void quitStandby() {
+        if (lightSock < 0) {
+            return;
+        }
+        int[] reply;
+        try {
+            reply = Sys.seqpacketPair("end the fork server's standby", "socketpair");
+        } catch (NamespaceException e) {
+            Logs.FORK_SERVER.debug("fork server {}: its standby is left to end with the JVM: {}", pid, e.getMessage());
+            return;
+        }
+        int err = FdMessage.send(lightSock, new int[] {REQUEST_VERSION, 1, REQUEST_QUIT}, new int[] {reply[1]},
+                Native.MSG_DONTWAIT);
+        Sys.closeQuietly(reply[1]);
+        if (err != 0) {
+            Sys.closeQuietly(reply[0]); // nobody holds the other end: no standby is left
+            return;
+        }
+        abandon(reply[0]);
     }
 
     /** On the spawner thread: a new server, or null when none can be had. */
@@ -206,24 +251,36 @@ final class ForkServer {
             Logs.FORK_SERVER.debug("no fork server: {}", e.getMessage());
             return null;
         }
+        int[] light = {-1, -1};
+        if (LIGHT) {
+            try {
+                light = Sys.seqpacketPair("start the jns fork server", "socketpair for light requests");
+            } catch (NamespaceException e) {
+                Logs.FORK_SERVER.debug("fork server without standbys: {}", e.getMessage());
+            }
+        }
         int devNull = Sys.tryOpen("/dev/null", Native.O_RDWR, 0);
         if (devNull < 0) {
             Logs.FORK_SERVER.debug("no fork server: open /dev/null: {}", Errno.name(-devNull));
-            Sys.closeQuietly(sv[0]);
-            Sys.closeQuietly(sv[1]);
+            for (int fd : new int[] {sv[0], sv[1], light[0], light[1]}) {
+                Sys.closeQuietly(fd);
+            }
             return null;
         }
         try {
-            int pid = Spawner.spawnServer(List.of(devNull, devNull, devNull, sv[1], devNull));
+            int pid = Spawner.spawnServer(List.of(devNull, devNull, devNull, sv[1], devNull), light[1]);
             int pidfd = Sys.tryPidfdOpen(pid);
             Logs.FORK_SERVER.debug("started the jns fork server, pid {}", pid);
-            return new ForkServer(Sys.moveAtOrAbove(sv[0], 3), pid, pidfd);
+            return new ForkServer(Sys.moveAtOrAbove(sv[0], 3), light[0] < 0 ? -1 : Sys.moveAtOrAbove(light[0], 3),
+                    pid, pidfd);
         } catch (NamespaceException e) {
             Logs.FORK_SERVER.debug("no fork server: {}", e.getMessage());
             Sys.closeQuietly(sv[0]);
+            Sys.closeQuietly(light[0]);
             return null;
         } finally {
             Sys.closeQuietly(sv[1]);
+            Sys.closeQuietly(light[1]);
             Sys.closeQuietly(devNull);
         }
     }
@@ -285,15 +342,16 @@ final class ForkServer {
         }
         all[fds.size()] = reply[1];
         long start = System.nanoTime();
+        int to = light && lightSock >= 0 ? lightSock : sock;
         int err;
         try {
             while (true) {
-                err = FdMessage.send(sock, new int[] {REQUEST_VERSION, all.length, light ? REQUEST_LIGHT : 0}, all,
+                err = FdMessage.send(to, new int[] {REQUEST_VERSION, all.length, light ? REQUEST_LIGHT : 0}, all,
                         Native.MSG_DONTWAIT);
                 if (err != Errno.EAGAIN) {
                     break;
                 }
-                Wait w = await(sock, Native.POLLOUT, start);
+                Wait w = await(to, Native.POLLOUT, start);
                 if (w == Wait.INTERRUPTED) {
                     Sys.closeQuietly(reply[0]);
                     throw interrupted(what);

@@ -532,16 +532,20 @@ public final class Spawner {
     }
 
     /**
-     * Starts the fork server (the launcher with argv "--server") with {@code fds} as its 0..4 and the lifeline as 5;
-     * returns its pid. Only on the spawner thread, in a task of {@link #onSpawnerThread}: PR_SET_PDEATHSIG is per
-     * thread, and that thread lives as long as the JVM.
+     * Starts the fork server (the launcher with argv "--server") with {@code fds} as its 0..4, the lifeline as 5 and
+     * {@code lightSock}, unless -1, as 6 (the light socket: ForkServer); returns its pid. Only on the spawner
+     * thread, in a task of {@link #onSpawnerThread}: PR_SET_PDEATHSIG is per thread, and that thread lives as long
+     * as the JVM.
      */
-    static int spawnServer(List<Integer> fds) {
+    static int spawnServer(List<Integer> fds, int lightSock) {
         if (!Thread.currentThread().getName().equals(SPAWNER_NAME)) {
             throw new IllegalStateException("the fork server is started on the " + SPAWNER_NAME + " thread only");
         }
         List<Integer> sources = new ArrayList<>(fds);
         sources.add(LIFELINE[0]);
+        if (lightSock >= 0) {
+            sources.add(lightSock); // fd 6: the light socket (ForkServer)
+        }
         return check("start the jns fork server",
                 SpawnCall.spawn(Launcher.get().path(), sources, SpawnCall.SERVER_ARGV));
     }

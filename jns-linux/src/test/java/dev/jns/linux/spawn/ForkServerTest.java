@@ -126,8 +126,12 @@ class ForkServerTest {
         long server = server();
         kill("STOP", server);
         try {
-            SpawnResult r = Namespaces.spawn().newUts().run("/bin/sh", "-c", "echo ok");
-            assertThat(r.stdout()).isEqualTo("ok\n");
+            // the first light spawn may go to the standby the server cloned before it was stopped; the second has
+            // none, for a stopped server clones no other
+            for (int i = 0; i < 2; i++) {
+                SpawnResult r = Namespaces.spawn().newUts().run("/bin/sh", "-c", "echo ok");
+                assertThat(r.stdout()).isEqualTo("ok\n");
+            }
             assertThat(Probe.alive(server)).as("the stopped server was ended by jns").isFalse();
             assertThat(server()).isNotEqualTo(server);
         } finally {
@@ -140,7 +144,10 @@ class ForkServerTest {
     @Test
     void anInterruptEndsTheWaitForAStoppedServer() throws Exception {
         long server = server();
+        awaitStandby();
         kill("STOP", server);
+        // the standby the server cloned before it was stopped takes this one; the next one waits on the server
+        assertThat(Namespaces.spawn().run("/bin/true").exitCode()).isZero();
         AtomicReference<Throwable> failure = new AtomicReference<>();
         CompletableFuture<Void> done = new CompletableFuture<>();
         Thread t = new Thread(() -> {
@@ -168,6 +175,72 @@ class ForkServerTest {
         // the server answers the abandoned request late: its launcher is reaped, and spawns go on
         assertThat(Namespaces.spawn().run("/bin/true").exitCode()).isZero();
         assertThat(Namespaces.spawn().run("/bin/true").exitCode()).isZero();
+    }
+
+    /** The server's standby supervisor (the launcher's light.c), once one waits for a light spawn. */
+    private static long awaitStandby() throws InterruptedException {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            List<ProcessHandle> standbys = ProcessHandle.current().children()
+                    .filter(h -> "jns-standby".equals(comm(h.pid()))).toList();
+            if (standbys.size() == 1) {
+                return standbys.get(0).pid();
+            }
+            Thread.sleep(5);
+        }
+        throw new AssertionError("not one standby supervisor among the JVM's children");
+    }
+
+    /** The scheduling policy in a /proc/PID/stat line (field 41: 0 SCHED_OTHER, 3 SCHED_BATCH). */
+    private static int policy(String stat) {
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+        return Integer.parseInt(f[41 - 3]);
+    }
+
+    /**
+     * A light spawn is taken by the standby the server cloned before it came (no clone on its way), the server
+     * clones the next one, and when jns replaces a server that died, the standby still waiting for it is ended and
+     * reaped (it is the JVM's child).
+     */
+    @Test
+    void aStandbyTakesTheNextLightSpawnAndEndsWithItsServer() throws Exception {
+        long server = server();
+        long standby = awaitStandby();
+        assertThat(parent(standby)).isEqualTo(ProcessHandle.current().pid());
+        try (NsProcess p = Namespaces.spawn().start("/bin/sleep", "30")) {
+            assertThat(parent(p.pid())).as("the launcher of a light spawn").isEqualTo(standby);
+            p.destroyForcibly();
+            p.waitFor();
+        }
+        long next = awaitStandby();
+        assertThat(next).isNotEqualTo(standby);
+        ProcessHandle.of(server).orElseThrow().destroyForcibly();
+        ProcessHandle.of(server).orElseThrow().onExit().get(5, TimeUnit.SECONDS);
+        // a spawn that is not light goes to the server itself, finds it gone and has it replaced
+        assertThat(Namespaces.spawn().newUser().mapRootUser().newTime().run("/bin/true").exitCode()).isZero();
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (Files.exists(Path.of("/proc", Long.toString(next))) && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(Path.of("/proc", Long.toString(next))).as("the dead server's standby, reaped").doesNotExist();
+    }
+
+    /**
+     * The server runs as SCHED_BATCH (its wake-ups do not take the CPU of the standby that wakes it), and nothing of a
+     * sandbox keeps that policy: the launcher, the init and the command run as SCHED_OTHER.
+     */
+    @Test
+    void nothingOfASpawnRunsWithTheServersBatchPolicy() throws Exception {
+        long server = server();
+        awaitStandby();
+        assertThat(policy(Files.readString(Path.of("/proc", Long.toString(server), "stat")))).isEqualTo(3);
+        String out = Namespaces.spawn().run("/bin/sh", "-c", "cat /proc/self/stat /proc/$PPID/stat").stdout();
+        assertThat(out.lines().map(ForkServerTest::policy).toList()).as(out).containsExactly(0, 0);
+        if (Probe.root()) { // a light sandbox: its init too
+            out = Namespaces.spawn().newUser().mapRootUser().newPid().mountProc()
+                    .run("/bin/sh", "-c", "cat /proc/self/stat /proc/1/stat").stdout();
+            assertThat(out.lines().map(ForkServerTest::policy).toList()).as(out).containsExactly(0, 0);
+        }
     }
 
     private static boolean waitsOnTheServer(Thread t) {
