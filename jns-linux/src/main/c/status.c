@@ -127,7 +127,7 @@ void report_error(int step, int err, const char *fmt, ...)
     _exit(127);
 }
 
-int status_write_nsids(int proc_fd, const char *dir, const char *const *names, int n_names)
+int status_write_nsids(int proc_fd, const char *dir, const char *const *names, int n_names, int *mnt_fd)
 {
     char buf[STATUS_RECORD_MAX - 16];
     size_t len = 0;
@@ -143,6 +143,8 @@ int status_write_nsids(int proc_fd, const char *dir, const char *const *names, i
             break;
         len += (size_t)n;
     }
+    if (mnt_fd != NULL && ns_dir >= 0)
+        *mnt_fd = openat(ns_dir, "mnt", O_RDONLY | O_CLOEXEC);
     if (ns_dir >= 0)
         close(ns_dir);
     return status_write(STATUS_NSIDS, 0, 0, buf, len);

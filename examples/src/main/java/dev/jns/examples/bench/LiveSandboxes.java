@@ -68,12 +68,14 @@ final class LiveSandboxes {
                         alive.size(), supervisor.rss(), supervisor.pss());
             }
             // the supervisors are the JVM's children (the fork server clones them with CLONE_PARENT); the JVM's
-            // other child is the fork server, shared by all
+            // other children are the fork server, shared by all, and its standby supervisor, which waits for the
+            // next light spawn (none while all 64 of the server's regions are in use)
             ProcessHandle.current().children().filter(c -> !supervisors.contains(c.pid())).forEach(c -> {
                 Memory m = new Memory();
                 m.add(c.pid());
-                System.out.printf("  shared by all: the JVM's other child %s (pid %d, the fork server) VmRSS %s kB, Pss %s kB%n",
-                        m.name, c.pid(), m.rss(), m.pss());
+                System.out.printf("  shared by all: the JVM's other child %s (pid %d, %s) VmRSS %s kB, Pss %s kB%n",
+                        m.name, c.pid(), "jns-standby".equals(m.name) ? "the fork server's standby supervisor"
+                                : "the fork server", m.rss(), m.pss());
             });
             System.out.printf(Locale.ROOT, "  sandbox spawn median with them alive %.3f ms (p90 %.3f), before %.3f ms "
                     + "(p90 %.3f): %.2fx%n", Bench.median(busy), Bench.percentile(busy, 0.9), Bench.median(idle),

@@ -74,13 +74,22 @@ record Gauges(int fds, int threads, int children, int zombies, int mounts, long 
         return -1;
     }
 
+    /** A live standby supervisor is the fork server's, like the server (LeakCheck.children). */
+    private static boolean standby(String pid) {
+        try {
+            return dev.jns.linux.testing.LeakCheck.waitingStandby(Files.readString(Path.of("/proc", pid, "stat")));
+        } catch (IOException gone) {
+            return false;
+        }
+    }
+
     static List<Long> childPids() {
         List<Long> out = new ArrayList<>();
         try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
             for (Path t : (Iterable<Path>) tasks::iterator) {
                 try {
                     for (String p : Files.readString(t.resolve("children")).trim().split("\\s+")) {
-                        if (!p.isEmpty()) {
+                        if (!p.isEmpty() && !standby(p)) {
                             out.add(Long.parseLong(p));
                         }
                     }

@@ -108,7 +108,12 @@ public final class LeakCheck {
         return (int) Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("jns-enter")).count();
     }
 
-    /** Pids whose parent is this JVM, zombies included (ProcessHandle hides zombies, /proc does not). */
+    /**
+     * Pids whose parent is this JVM, zombies included (ProcessHandle hides zombies, /proc does not), but for a
+     * standby supervisor that waits for the fork server's next light spawn: it is the server's, like the server
+     * (which is counted before and after alike), and comes and goes with each light spawn, a moment after it. Its
+     * zombie is counted.
+     */
     public static List<Long> children() {
         long self = ProcessHandle.current().pid();
         List<Long> kids = new ArrayList<>();
@@ -117,7 +122,7 @@ public final class LeakCheck {
                 try {
                     String stat = Files.readString(p.resolve("stat"));
                     String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    if (Long.parseLong(f[1]) == self) {
+                    if (Long.parseLong(f[1]) == self && !waitingStandby(stat)) {
                         kids.add(Long.parseLong(p.getFileName().toString()));
                     }
                 } catch (IOException | RuntimeException gone) {
@@ -128,6 +133,11 @@ public final class LeakCheck {
             throw new UncheckedIOException(e);
         }
         return kids;
+    }
+
+    /** Whether a /proc/PID/stat line is a live standby supervisor's (the launcher's light.c). */
+    public static boolean waitingStandby(String stat) {
+        return stat.contains(" (jns-standby) ") && !stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
     }
 
     public static int mounts() {
