@@ -74,7 +74,7 @@ record Gauges(int fds, int threads, int children, int zombies, int mounts, long 
         return -1;
     }
 
-    /** A live standby supervisor is the fork server's, like the server (LeakCheck.children). */
+    /** The live fork server and its standby supervisor are the JVM's machinery (LeakCheck.children). */
     private static boolean standby(String pid) {
         try {
             return dev.jns.linux.testing.LeakCheck.waitingStandby(Files.readString(Path.of("/proc", pid, "stat")));

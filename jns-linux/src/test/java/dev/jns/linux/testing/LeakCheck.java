@@ -109,10 +109,10 @@ public final class LeakCheck {
     }
 
     /**
-     * Pids whose parent is this JVM, zombies included (ProcessHandle hides zombies, /proc does not), but for a
-     * standby supervisor that waits for the fork server's next light spawn: it is the server's, like the server
-     * (which is counted before and after alike), and comes and goes with each light spawn, a moment after it. Its
-     * zombie is counted.
+     * Pids whose parent is this JVM, zombies included (ProcessHandle hides zombies, /proc does not), but for the live
+     * fork server and its standby supervisor, which waits for the next light spawn: the JVM's machinery, which comes
+     * and goes with each light spawn a moment after it (the server bears the standby's name while it clones one, so
+     * that no standby is ever seen with the server's). Their zombies are counted.
      */
     public static List<Long> children() {
         long self = ProcessHandle.current().pid();
@@ -135,9 +135,10 @@ public final class LeakCheck {
         return kids;
     }
 
-    /** Whether a /proc/PID/stat line is a live standby supervisor's (the launcher's light.c). */
+    /** Whether a /proc/PID/stat line is the live fork server's or its standby supervisor's (the launcher's light.c). */
     public static boolean waitingStandby(String stat) {
-        return stat.contains(" (jns-standby) ") && !stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
+        return (stat.contains(" (jns-standby) ") || stat.contains(" (jns-forkserver) "))
+                && !stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
     }
 
     public static int mounts() {
