@@ -18,6 +18,10 @@ import java.util.List;
  * interruptible: a server that does not answer in time (stopped, wedged) is killed and replaced, and when no
  * server answers the caller spawns the launcher itself. The server dies with the JVM (lifeline, and
  * PR_SET_PDEATHSIG on the spawner thread).
+ *
+ * <p>Light requests go to a second socket, where a standby supervisor the server cloned ahead waits for the next
+ * one ({@code jns-standby}, the JVM's child too; docs/launcher-protocol.md, "Standbys"): it answers as the server
+ * would, with its own pid and pidfd. When a server is replaced, its waiting standby is told to end and is reaped.
  */
 final class ForkServer {
     /** How long a request may wait for the server (send and reply), in ms: {@code jns.forkServer.timeoutMs}. */
