@@ -550,10 +550,9 @@ void launcher_main(void)
     /* The sandbox's mount namespace, held from here until S ends, where it holds nothing but copies of the
      * caller's mounts and its /proc (no mount plan, no root switch): so the init's exit does not tear it down
      * (a synchronous RCU grace period and the unmount of every copy, before the exit is signalled) on the
-     * JVM's way to the outcome; S's own exit does, after the JVM has it. -1 where the open fails: then the
-     * init's exit tears it down, as before. */
-    static _Thread_local int mnt_hold;
-    mnt_hold = -1;
+     * JVM's way to the outcome; S's own exit does, after the JVM has it (nothing closes the fd before). -1
+     * where the open fails: then the init's exit tears it down, as before. */
+    int mnt_hold = -1;
     int hold = !direct && (sp->clone_flags & CLONE_NEWNS) && sp->n_mounts == 0 && sp->root == NULL;
     if (status_write_nsids(proc_fd, ns_dir, ns_names, sp->new_time ? 7 : 8, hold ? &mnt_hold : NULL) < 0)
         report_error(STEP_INTERNAL, errno, "write NSIDS");

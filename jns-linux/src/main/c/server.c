@@ -138,10 +138,9 @@ int server_take_request(int sock, int *fds, uint32_t *flags)
                 memcpy(&fds[n++], CMSG_DATA(c) + i * sizeof(int), sizeof(int));
         }
     *flags = (size_t)got == sizeof head ? head[2] : 0;
-    if (n >= 1 && (size_t)got == sizeof head && head[0] == SERVER_VERSION && head[1] == (uint32_t)n
-        && (head[2] & SERVER_QUIT) && !(msg.msg_flags & MSG_CTRUNC))
-        return n;       /* the caller answers and closes */
-    if (n < 6 || (size_t)got != sizeof head || head[0] != SERVER_VERSION || head[1] != (uint32_t)n
+    /* A spawn sends at least stdio, spec, status and the reply socket; a QUIT only the reply socket. */
+    int least = (*flags & SERVER_QUIT) ? 1 : 6;
+    if (n < least || (size_t)got != sizeof head || head[0] != SERVER_VERSION || head[1] != (uint32_t)n
         || (msg.msg_flags & MSG_CTRUNC)) {
         if (n > 0)
             send_pid_and_fd(fds[n - 1], -1, EINVAL, -1);
