@@ -7,6 +7,8 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -26,14 +28,70 @@ final class CFloor implements AutoCloseable {
         this.replies = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.US_ASCII));
     }
 
+    /** The compiled program, once per JVM (null: not yet compiled). */
+    private static Optional<Path> program;
+
+    private static synchronized Optional<Path> program() throws IOException, InterruptedException {
+        if (program == null) {
+            program = CProgram.compile("cfloor");
+        }
+        return program;
+    }
+
     /** Compiles and starts the C floor; empty (with the reason on stderr) when there is no C compiler. */
     static Optional<CFloor> start() throws IOException, InterruptedException {
-        Optional<Path> bin = CProgram.compile("cfloor");
+        Optional<Path> bin = program();
         if (bin.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new CFloor(new ProcessBuilder(bin.get().toString())
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start()));
+        return Optional.of(start(bin.get()));
+    }
+
+    private static CFloor start(Path bin) throws IOException {
+        return new CFloor(new ProcessBuilder(bin.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start());
+    }
+
+    /**
+     * The C floor's throughput: {@code processes} C floors at once, each doing its share of {@code total} spawns
+     * of the sandbox whose init vforks, with jns's masked /proc (the work of jns's default sandbox), back to back
+     * within C; the JVM only starts them and waits for their answers. Empty without a C compiler.
+     */
+    static Optional<Throughput> throughput(int processes, int total) throws IOException, InterruptedException {
+        Optional<Path> bin = program();
+        if (bin.isEmpty()) {
+            return Optional.empty();
+        }
+        List<CFloor> floors = new ArrayList<>();
+        try {
+            for (int i = 0; i < processes; i++) {
+                CFloor f = start(bin.get());
+                floors.add(f);
+                f.ask('q'); // started, its pages in, before the clock starts
+            }
+            List<Thread> waiting = new ArrayList<>();
+            MachineCpu before = MachineCpu.now();
+            long t0 = System.nanoTime();
+            for (int i = 0; i < processes; i++) {
+                CFloor f = floors.get(i);
+                int share = total / processes + (i < total % processes ? 1 : 0);
+                Thread t = new Thread(() -> f.ask('m', share), "cfloor-" + i);
+                t.start();
+                waiting.add(t);
+            }
+            for (Thread t : waiting) {
+                t.join();
+            }
+            long nanos = System.nanoTime() - t0;
+            return Optional.of(new Throughput(total / (nanos / 1e9), MachineCpu.describe(before, MachineCpu.now(), total)));
+        } finally {
+            for (CFloor f : floors) {
+                f.close();
+            }
+        }
+    }
+
+    /** Spawns per second of a throughput run, and the machine's CPU per spawn in it ({@link MachineCpu}). */
+    record Throughput(double perSecond, String cpu) {
     }
 
     /** One spawn of /bin/true in the sandbox's namespaces, timed in C (nanoseconds). */
@@ -65,8 +123,13 @@ final class CFloor implements AutoCloseable {
     }
 
     private long ask(char what) {
+        return ask(what, 1);
+    }
+
+    /** {@code count} spawns of kind {@code what} back to back in C; the nanoseconds of all of them. */
+    private long ask(char what, int count) {
         try {
-            requests.write(new byte[] {(byte) what, '\n'});
+            requests.write((count == 1 ? what + "\n" : what + " " + count + "\n").getBytes(StandardCharsets.US_ASCII));
             requests.flush();
             String line = replies.readLine();
             if (line == null) {

@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.Optional;
 
 /**
  * The machine's CPU time, from the first line of {@code /proc/stat}: what every process of the machine (the JVM,
@@ -58,22 +57,5 @@ final class MachineCpu {
     static String describe(MachineCpu before, MachineCpu after, int calls) {
         return String.format(Locale.ROOT, "%.2f ms CPU each, cores %.0f %% busy", after.msPerCall(before, calls),
                 100 * after.busyShare(before));
-    }
-
-    /** Prints the machine's CPU per spawn of the C floor's sandbox whose init vforks, back to back. */
-    static void reportFloor(int calls) throws IOException, InterruptedException {
-        Optional<CFloor> floor = CFloor.start();
-        if (floor.isEmpty()) {
-            return;
-        }
-        try (CFloor f = floor.get()) {
-            f.sandboxVfork(); // started, its pages in
-            MachineCpu before = now();
-            for (int i = 0; i < calls; i++) {
-                f.sandboxVfork();
-            }
-            System.out.printf(Locale.ROOT, "the C floor's sandbox (init vforks), %d back to back from one process: "
-                    + "%s%n", calls, describe(before, now(), calls));
-        }
     }
 }

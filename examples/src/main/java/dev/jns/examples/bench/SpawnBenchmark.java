@@ -29,7 +29,8 @@ import java.util.function.LongSupplier;
  * The variants run interleaved, round after round, so that machine noise hits them alike; the ratios are the
  * result, not the times. Then: the first spawn of the JVM (cold: launcher extraction, class loading, fork
  * server start) and that of fresh JVMs started for it ({@link ColdStart}), throughput with 1, 2, 8 and 32 threads and
- * the machine's CPU per spawn that bounds it ({@link MachineCpu}), the launcher's peak RSS, heap allocation per
+ * the machine's CPU per spawn that bounds it ({@link MachineCpu}), beside the C floor's own throughput with as many
+ * processes (what the kernel allows for the same work on this machine), the launcher's peak RSS, heap allocation per
  * {@code run()} ({@link Allocation}), latency as the host's mount table grows ({@link HostGrowth}), and memory
  * and latency with many sandboxes alive ({@link LiveSandboxes}). It prints; it asserts nothing.
  * Usage: {@code SpawnBenchmark [--short|--full] [spawns] [warmup]} (0: the mode's default); {@code --short} is
@@ -64,8 +65,14 @@ public final class SpawnBenchmark {
                     + "spawns/s, ratio %.2f%s%n", threads, jns, pb, jns / pb, threads == 8 ? "  (goal: >= 1.5)" : "");
             System.out.printf("  the machine's CPU (/proc/stat): jns %s; ProcessBuilder %s%n",
                     MachineCpu.describe(a, b, total), MachineCpu.describe(b, c, total));
+            Optional<CFloor.Throughput> floor = CFloor.throughput(threads, total);
+            if (floor.isPresent()) {
+                double f = floor.get().perSecond();
+                System.out.printf(Locale.ROOT, "  the C floor's sandbox (init vforks, masked /proc), %d processes at once: "
+                        + "%.0f spawns/s, %s; C floor / ProcessBuilder %.2f, jns / C floor %.2f%n", threads, f,
+                        floor.get().cpu(), f / pb, jns / f);
+            }
         }
-        MachineCpu.reportFloor(quick ? 100 : Math.max(200, n));
         System.out.printf("launcher peak RSS (VmHWM) = %s%n", launcherPeakRss(Bench.sandbox()));
         int calls = quick ? 100 : 1000;
         System.out.printf("heap allocated per run() of /bin/true, %d calls each (goal: < 16 KiB for the sandbox):%n", calls);
