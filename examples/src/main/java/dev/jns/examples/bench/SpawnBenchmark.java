@@ -30,7 +30,8 @@ import java.util.function.LongSupplier;
  * result, not the times. Then: the first spawn of the JVM (cold: launcher extraction, class loading, fork
  * server start) and that of fresh JVMs started for it ({@link ColdStart}), throughput with 1, 2, 8 and 32 threads and
  * the machine's CPU per spawn that bounds it ({@link MachineCpu}), beside the C floor's own throughput with as many
- * processes (what the kernel allows for the same work on this machine), the launcher's peak RSS, heap allocation per
+ * processes (what the kernel allows for the same work on this machine), and on 8 threads once more after the JIT
+ * has settled ({@link JitSettle}; not in the short mode), the launcher's peak RSS, heap allocation per
  * {@code run()} ({@link Allocation}), latency as the host's mount table grows ({@link HostGrowth}), and memory
  * and latency with many sandboxes alive ({@link LiveSandboxes}). It prints; it asserts nothing.
  * Usage: {@code SpawnBenchmark [--short|--full] [spawns] [warmup]} (0: the mode's default); {@code --short} is
@@ -55,23 +56,12 @@ public final class SpawnBenchmark {
         latency(n, warmup, cold);
         ColdStart.report(quick ? 3 : 10);
         for (int threads : quick ? new int[] {1, 8} : new int[] {1, 2, 8, 32}) {
-            int total = quick ? 100 : Math.max(200, n);
-            MachineCpu a = MachineCpu.now();
-            double jns = throughput(threads, total, Bench::sandboxTrue);
-            MachineCpu b = MachineCpu.now();
-            double pb = throughput(threads, total, () -> Bench.pb("/bin/true"));
-            MachineCpu c = MachineCpu.now();
-            System.out.printf(Locale.ROOT, "throughput, %2d threads: jns sandbox %7.0f spawns/s, ProcessBuilder %7.0f "
-                    + "spawns/s, ratio %.2f%s%n", threads, jns, pb, jns / pb, threads == 8 ? "  (goal: >= 1.5)" : "");
-            System.out.printf("  the machine's CPU (/proc/stat): jns %s; ProcessBuilder %s%n",
-                    MachineCpu.describe(a, b, total), MachineCpu.describe(b, c, total));
-            Optional<CFloor.Throughput> floor = CFloor.throughput(threads, total);
-            if (floor.isPresent()) {
-                double f = floor.get().perSecond();
-                System.out.printf(Locale.ROOT, "  the C floor's sandbox (init vforks, masked /proc), %d processes at once: "
-                        + "%.0f spawns/s, %s; C floor / ProcessBuilder %.2f, jns / C floor %.2f%n", threads, f,
-                        floor.get().cpu(), f / pb, jns / f);
-            }
+            throughputRow("", threads, quick ? 100 : Math.max(200, n));
+        }
+        if (!quick) {
+            // the same figures once the JIT has settled: what a program that spawns for minutes sees
+            String jit = JitSettle.settle(8, 90, Bench::sandboxTrue, () -> Bench.pb("/bin/true"));
+            throughputRow(" (JIT " + jit + ")", 8, 4 * Math.max(200, n));
         }
         System.out.printf("launcher peak RSS (VmHWM) = %s%n", launcherPeakRss(Bench.sandbox()));
         int calls = quick ? 100 : 1000;
@@ -173,6 +163,29 @@ public final class SpawnBenchmark {
 
     private static void ratio(String what, double value, String goal) {
         System.out.printf(Locale.ROOT, "ratio %-45s = %.2f%s%n", what, value, goal);
+    }
+
+    /**
+     * One throughput figure: {@code total} spawns on {@code threads} threads by jns's sandbox, then by
+     * ProcessBuilder, with the machine's CPU per spawn of each, then the C floor's with as many processes.
+     */
+    private static void throughputRow(String when, int threads, int total) throws Exception {
+        MachineCpu a = MachineCpu.now();
+        double jns = throughput(threads, total, Bench::sandboxTrue);
+        MachineCpu b = MachineCpu.now();
+        double pb = throughput(threads, total, () -> Bench.pb("/bin/true"));
+        MachineCpu c = MachineCpu.now();
+        System.out.printf(Locale.ROOT, "throughput, %2d threads%s: jns sandbox %7.0f spawns/s, ProcessBuilder %7.0f "
+                + "spawns/s, ratio %.2f%s%n", threads, when, jns, pb, jns / pb, threads == 8 ? "  (goal: >= 1.5)" : "");
+        System.out.printf("  the machine's CPU (/proc/stat): jns %s; ProcessBuilder %s%n",
+                MachineCpu.describe(a, b, total), MachineCpu.describe(b, c, total));
+        Optional<CFloor.Throughput> floor = CFloor.throughput(threads, total);
+        if (floor.isPresent()) {
+            double f = floor.get().perSecond();
+            System.out.printf(Locale.ROOT, "  the C floor's sandbox (init vforks, masked /proc), %d processes at once: "
+                    + "%.0f spawns/s, %s; C floor / ProcessBuilder %.2f, jns / C floor %.2f%n", threads, f,
+                    floor.get().cpu(), f / pb, jns / f);
+        }
     }
 
     /** Spawns per second when {@code threads} threads do {@code total} spawns together. */
