@@ -11,6 +11,15 @@ final class Bench {
     private Bench() {
     }
 
+    /**
+     * The pause before each timed spawn of interleaved rounds. A spawn's returning is not the end of its work: jns's
+     * supervisor exits after run() has returned (the reaper reaps it), ProcessBuilder's reaper thread reaps after
+     * waitFor() has returned, and the kernel tears down what ended. Back to back, that work would land on the next
+     * variant's spawn in the round (on two cores) and flatter whichever variant came before it; after a pause each
+     * spawn starts on a quiet machine. The throughput figures have no pause: there all of it counts.
+     */
+    static final long PAUSE_NANOS = 3_000_000;
+
     /** jns's default sandbox of the benchmark: new user (root mapped), pid, mount (+ /proc), uts and ipc. */
     static Spawn sandbox() {
         return Namespaces.spawn().newUser().mapRootUser().newPid().mountProc().newUts().newIpc();

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Spawn latency as the host's mount table grows: a new mount namespace copies every mount of the caller's.
@@ -25,7 +26,8 @@ import java.util.concurrent.TimeUnit;
  * (root mapped) + mount namespace; it makes N tmpfs mounts there and execs a child JVM running {@link #main}.
  * The children live side by side and take turns, as the main benchmark's variants do: per round the parent
  * asks each child for one {@link Bench#sandbox()} spawn of {@code /bin/true}, which the child times and
- * answers, so machine noise hits every N alike. Works rootless; the mounts vanish with each child's namespace.
+ * answers, so machine noise hits every N alike; before each request the parent waits {@link Bench#PAUSE_NANOS} and
+ * as long as the last spawn took, so that no spawn pays for the teardown of the one before. Works rootless; the mounts vanish with each child's namespace.
  * N = 0 is the baseline of the same nesting (a sandbox spawned by a JVM that itself runs in a user namespace).
  */
 final class HostGrowth {
@@ -65,9 +67,15 @@ final class HostGrowth {
                 children.add(child(helper.get(), dir, n));
             }
             long[][] ns = new long[children.size()][rounds];
+            long last = 0;
             for (int i = 0; i < warmup + rounds; i++) {
                 for (int c = 0; c < children.size(); c++) {
+                    // the pause of the main rounds, and as long again as the last spawn took: a namespace with N
+                    // mounts is torn down after run() returns, at about the cost of its copy, and without the wait
+                    // that landed on the next child's spawn (the 0-mount one, after the 5,000: 1.6x the 50-mount one)
+                    LockSupport.parkNanos(Bench.PAUSE_NANOS + last);
                     long t = children.get(c).once();
+                    last = t;
                     if (i >= warmup) {
                         ns[c][i - warmup] = t;
                     }

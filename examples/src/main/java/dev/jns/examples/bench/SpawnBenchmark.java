@@ -80,18 +80,9 @@ public final class SpawnBenchmark {
         return v > 0 ? v : otherwise;
     }
 
-    /**
-     * The pause before each timed spawn of the latency rounds. A spawn's returning is not the end of its work: jns's
-     * supervisor exits after run() has returned (the reaper reaps it), ProcessBuilder's reaper thread reaps after
-     * waitFor() has returned, and the kernel tears down what ended. Back to back, that work would land on the next
-     * variant's spawn in the round (on two cores) and flatter whichever variant came before it; after a pause each
-     * spawn starts on a quiet machine. The throughput figures have no pause: there all of it counts.
-     */
-    private static final long PAUSE_NANOS = 3_000_000;
-
-    /** One timed spawn of {@code v} after {@link #PAUSE_NANOS}. */
+    /** One timed spawn of {@code v} after {@link Bench#PAUSE_NANOS}. */
     private static long timedAlone(Variant v) {
-        java.util.concurrent.locks.LockSupport.parkNanos(PAUSE_NANOS);
+        java.util.concurrent.locks.LockSupport.parkNanos(Bench.PAUSE_NANOS);
         return v.once().getAsLong();
     }
 
@@ -134,7 +125,7 @@ public final class SpawnBenchmark {
         double[] medians = new double[variants.size()];
         double[] p90 = new double[variants.size()];
         System.out.printf("spawn + wait of /bin/true, %d interleaved rounds after %d warm-up rounds, %d ms before each "
-                + "spawn, %d cores, %s%n", n, warmup, PAUSE_NANOS / 1_000_000,
+                + "spawn, %d cores, %s%n", n, warmup, Bench.PAUSE_NANOS / 1_000_000,
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
         for (int v = 0; v < variants.size(); v++) {
             medians[v] = Bench.median(times[v]);
