@@ -213,9 +213,10 @@ pid_t clone_nested_pid(unsigned long flags);
 #define SIG_KILL_SANDBOX SIGPWR
 
 /* reap.c: S, a child subreaper: SIGKILL every descendant (through /proc/S/task/S/children, again
- * until none is left) and reap them all. Returns 1 when `first` was reaped here, with its wait status
- * and rusage in *first_status and *first_ru (either may be NULL). */
+ * until none is left) and reap them all; with first_is_pid_init (S cloned `first` with CLONE_NEWPID),
+ * the init's end is everyone's, and S reaps it and sweeps without the list. Returns 1 when `first` was
+ * reaped here, with its wait status and rusage in *first_status and *first_ru (either may be NULL). */
 struct rusage;
-int reap_all(pid_t first, int *first_status, struct rusage *first_ru);
+int reap_all(pid_t first, int first_is_pid_init, int *first_status, struct rusage *first_ru);
 
 #endif

@@ -224,7 +224,9 @@ static void finish(pid_t c)
     memset(&ru, 0, sizeof ru);
     /* With a cgroup, everything in it first (cgroup.kill: forks in flight included), then reap. */
     (void)cg_kill();
-    int reaped = reap_all(c, &st, &ru);
+    /* C cloned with CLONE_NEWPID (by S, or by nested.c's intermediate, which S has reaped) is its namespace's
+     * init: its end is the sandbox's (reap.c). */
+    int reaped = reap_all(c, (sp->clone_flags & CLONE_NEWPID) != 0, &st, &ru);
     status_child = 0;
     if (!reaped)
         report_error(STEP_INTERNAL, ECHILD, "reap the first process");

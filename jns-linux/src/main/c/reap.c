@@ -67,11 +67,44 @@ static void keep(pid_t p, pid_t first, int st, const struct rusage *ru, int *fir
         *first_ru = *ru;
 }
 
-int reap_all(pid_t first, int *first_status, struct rusage *first_ru)
+/* The short way, where the first process is the init of a new pid namespace: its end is the sandbox's. Before
+ * the kernel reports an init's exit it kills every other process of the namespace (and of those nested in it)
+ * and waits until they are reaped (zap_pid_ns_processes), and none of them is S's child (an orphan there goes to
+ * the init). So S kills the init (nothing, if it has ended), reaps it and sweeps what else has ended, without
+ * reading /proc/S/task/S/children. Returns 1 when nothing is left, 0 when a child of S still runs (none should:
+ * the long way then sees to it). */
+static int reap_pid_init(pid_t first, int *first_status, struct rusage *first_ru, int *reaped_first)
+{
+    int st;
+    struct rusage ru;
+    (void)kill(first, SIGKILL);
+    while (!*reaped_first) {
+        pid_t p = wait4(first, &st, __WALL, &ru);
+        if (p < 0 && errno == EINTR)
+            continue;
+        if (p < 0)
+            break;
+        keep(p, first, st, &ru, first_status, first_ru, reaped_first);
+    }
+    for (;;) {
+        pid_t p = wait4(-1, &st, __WALL | WNOHANG, &ru);
+        if (p < 0 && errno == EINTR)
+            continue;
+        if (p < 0)
+            return 1;       /* ECHILD: nothing is left */
+        if (p == 0)
+            return 0;       /* a child that still runs */
+        keep(p, first, st, &ru, first_status, first_ru, reaped_first);
+    }
+}
+
+int reap_all(pid_t first, int first_is_pid_init, int *first_status, struct rusage *first_ru)
 {
     int reaped_first = 0;
     int st;
     struct rusage ru;
+    if (first_is_pid_init && reap_pid_init(first, first_status, first_ru, &reaped_first))
+        return reaped_first;
     for (;;) {
         int listed = kill_children();
         if (listed < 0)

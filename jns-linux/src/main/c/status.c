@@ -115,7 +115,7 @@ void report_error(int step, int err, const char *fmt, ...)
             /* S: C's pid stays reserved until the JVM has its pidfd; then everything C started goes
              * too (S is their subreaper). */
             (void)drain_to_eof(FD_SPEC);
-            (void)reap_all(status_child, NULL, NULL);
+            (void)reap_all(status_child, 0, NULL, NULL);
         } else {
             pid_t r;
             RETRY_EINTR(r, waitpid(status_child, NULL, __WALL));
@@ -133,9 +133,13 @@ int status_write_nsids(int proc_fd, const char *dir, const char *const *names, i
     size_t len = 0;
     /* One walk to the directory, then one short lookup per name: each full path walked /proc/PID again. */
     int ns_dir = openat(proc_fd, dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (mnt_fd != NULL && ns_dir >= 0)
+        *mnt_fd = openat(ns_dir, "mnt", O_RDONLY | O_CLOEXEC);
     for (int i = 0; ns_dir >= 0 && i < n_names; i++) {
         struct stat st;
-        if (fstatat(ns_dir, names[i], &st, 0) < 0)
+        /* the mount namespace held: its fd says it, without a second lookup of the link */
+        int held = mnt_fd != NULL && *mnt_fd >= 0 && strcmp(names[i], "mnt") == 0;
+        if ((held ? fstat(*mnt_fd, &st) : fstatat(ns_dir, names[i], &st, 0)) < 0)
             continue;   /* a type this kernel lacks: nothing to say */
         int n = snprintf(buf + len, sizeof buf - len, "%s%s=%llu", len ? " " : "", names[i],
                          (unsigned long long)st.st_ino);
@@ -143,8 +147,6 @@ int status_write_nsids(int proc_fd, const char *dir, const char *const *names, i
             break;
         len += (size_t)n;
     }
-    if (mnt_fd != NULL && ns_dir >= 0)
-        *mnt_fd = openat(ns_dir, "mnt", O_RDONLY | O_CLOEXEC);
     if (ns_dir >= 0)
         close(ns_dir);
     return status_write(STATUS_NSIDS, 0, 0, buf, len);
