@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <linux/netlink.h>
+#include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
@@ -439,6 +440,43 @@ FN(posixSpawn)(JNIEnv *env, UNUSED jclass cls, jbyteArray path, jintArray source
     posix_spawnattr_destroy(&attr);
     posix_spawn_file_actions_destroy(&fa);
     return err != 0 ? -err : (jint)pid;
+}
+
+/* ---- epoll */
+
+/* epoll events one epollWait takes at most (the stack's room). */
+#define EPOLL_BATCH 64
+
+/* epoll_create1(EPOLL_CLOEXEC). */
+FN(epollCreate)(ENV)
+{
+    (void)env;
+    int r = epoll_create1(EPOLL_CLOEXEC);
+    return RESULT(r);
+}
+
+/* epoll_ctl(2) of fd with events and a 64-bit key as its data (no event for EPOLL_CTL_DEL). */
+FN(epollCtl)(ENV, jint epfd, jint op, jint fd, jint events, jlong key)
+{
+    (void)env;
+    struct epoll_event ev = { .events = (uint32_t)events, .data.u64 = (uint64_t)key };
+    int r = epoll_ctl(epfd, op, fd, op == EPOLL_CTL_DEL ? NULL : &ev);
+    return RESULT(r);
+}
+
+/* epoll_wait(2) for at most min(keys' length, EPOLL_BATCH) events: their keys in keys[0..n), n returned. */
+FN(epollWait)(ENV, jint epfd, jlongArray keys, jint timeout)
+{
+    struct epoll_event ev[EPOLL_BATCH];
+    jint room = (*env)->GetArrayLength(env, keys);
+    int r = epoll_wait(epfd, ev, room < EPOLL_BATCH ? room : EPOLL_BATCH, timeout);
+    if (r < 0)
+        return -errno;
+    jlong out[EPOLL_BATCH];
+    for (int i = 0; i < r; i++)
+        out[i] = (jlong)ev[i].data.u64;
+    (*env)->SetLongArrayRegion(env, keys, 0, r, out);
+    return r;
 }
 
 /* ---- poll */

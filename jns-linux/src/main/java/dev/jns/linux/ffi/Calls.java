@@ -102,6 +102,15 @@ final class Calls {
      */
     static native int poll(int[] fds, int nfds, int timeout);
 
+    /** epoll_create1(EPOLL_CLOEXEC). */
+    static native int epollCreate();
+
+    /** epoll_ctl(2) of {@code fd} with {@code events} and {@code key} as its data (none for EPOLL_CTL_DEL). */
+    static native int epollCtl(int epfd, int op, int fd, int events, long key);
+
+    /** epoll_wait(2): the keys of at most {@code keys.length} (and 64) ready fds in {@code keys}; their count. */
+    static native int epollWait(int epfd, long[] keys, int timeout);
+
     static native int socket(int domain, int type, int protocol);
 
     static native int socketpair(int domain, int type, int protocol, int[] sv);

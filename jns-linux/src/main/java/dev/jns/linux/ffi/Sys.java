@@ -401,6 +401,51 @@ public final class Sys {
         }
     }
 
+    // ---- epoll
+
+    /**
+     * An epoll instance (epoll_create1, close-on-exec): fds watched by a 64-bit key each, which {@link #await}
+     * returns when they are readable or hung up. Another thread may add an fd while one waits: the wait sees it
+     * at once, nobody has to wake it. Lives as long as the JVM (its one user is the reaper).
+     */
+    public static final class Epoll {
+        private static final int EPOLLIN = 0x001;
+        private static final int EPOLLONESHOT = 1 << 30;
+        private static final int EPOLL_CTL_ADD = 1;
+        private static final int EPOLL_CTL_MOD = 3;
+
+        private final int epfd;
+
+        /** A new instance; {@code what} names its user in the error. */
+        public Epoll(String what) {
+            epfd = orThrow(Calls.epollCreate(), what, "epoll_create1", TOO_MANY_FILES);
+        }
+
+        /** Watches {@code fd} for input for as long as it is open (level-triggered): 0 or -errno. */
+        public int tryWatch(int fd, long key) {
+            return Calls.epollCtl(epfd, EPOLL_CTL_ADD, fd, EPOLLIN, key);
+        }
+
+        /**
+         * Watches {@code fd} for its next input only (EPOLLONESHOT): after one {@link #await} has returned it,
+         * nothing more until this is called again (the same fd, any key). 0 or -errno (ENOMEM, ENOSPC: the user's
+         * fs.epoll.max_user_watches).
+         */
+        public int tryWatchOnce(int fd, long key) {
+            int r = Calls.epollCtl(epfd, EPOLL_CTL_ADD, fd, EPOLLIN | EPOLLONESHOT, key);
+            return r == -Errno.EEXIST ? Calls.epollCtl(epfd, EPOLL_CTL_MOD, fd, EPOLLIN | EPOLLONESHOT, key) : r;
+        }
+
+        /**
+         * epoll_wait(2): the keys of the fds that are ready in {@code keys} (at most its length), and how many;
+         * 0 when the timeout passed or a signal interrupted it.
+         */
+        public int await(String what, long[] keys, int timeoutMillis) {
+            int r = Calls.epollWait(epfd, keys, timeoutMillis);
+            return r == -Errno.EINTR ? 0 : orThrow(r, what, "epoll_wait", Hint.NONE);
+        }
+    }
+
     // ---- sockets
 
     /** socket(2). */
