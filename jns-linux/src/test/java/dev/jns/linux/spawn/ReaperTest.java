@@ -2,6 +2,7 @@ package dev.jns.linux.spawn;
 
 import dev.jns.linux.ffi.Sys;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -103,6 +104,37 @@ class ReaperTest {
             assertThat(all.get(i).bytes.get()).as("bytes handed to watch %d", i).isEqualTo(i % 2 == 0 ? 2 : 1);
         }
         assertThat(openFds()).as("the JVM's open fds after every watch closed its pipe").isEqualTo(fdsBefore);
+    }
+
+    /**
+     * A watch that epoll refuses is polled instead: a regular file, which epoll_ctl refuses (EPERM) and poll(2) finds
+     * always readable, stands in for one refused for want of room (ENOMEM, max_user_watches).
+     */
+    @Test
+    void aWatchThatEpollRefusesIsPolledInstead(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("regular"), "x");
+        int fd = Sys.open("ReaperTest", file.toString(), dev.jns.linux.ffi.Native.O_RDONLY, 0);
+        AtomicInteger calls = new AtomicInteger();
+        CountDownLatch done = new CountDownLatch(1);
+        Reaper.watch(new Reaper.Watch() {
+            @Override
+            public int fd() {
+                return fd;
+            }
+
+            @Override
+            public boolean readable() {
+                if (calls.incrementAndGet() < 3) {
+                    return true; // polled again
+                }
+                Sys.closeQuietly(fd);
+                done.countDown();
+                return false;
+            }
+        });
+        assertThat(done.await(30, TimeUnit.SECONDS)).as("the refused watch was polled until it was done").isTrue();
+        Thread.sleep(50); // a few slices more: a forgotten watch is not handed anything again
+        assertThat(calls.get()).as("calls of the polled watch").isEqualTo(3);
     }
 
     private static long openFds() throws Exception {
