@@ -52,14 +52,15 @@ final class CFloor implements AutoCloseable {
     }
 
     /**
-     * The C floor's throughput: {@code processes} C floors at once, each doing its share of {@code total} spawns
-     * of the sandbox whose init vforks, with jns's masked /proc (the work of jns's default sandbox), back to back
-     * within C; the JVM only starts them and waits for their answers. Empty without a C compiler.
+     * One block of the C floor's throughput: {@code processes} C floors at once, each doing its share of
+     * {@code total} spawns of the sandbox whose init vforks, with jns's masked /proc (the work of jns's default
+     * sandbox), back to back within C; the JVM only starts them and waits for their answers. The block goes into
+     * {@code into}; false (nothing measured) without a C compiler.
      */
-    static Optional<Throughput> throughput(int processes, int total) throws IOException, InterruptedException {
+    static boolean throughput(int processes, int total, Tally into) throws IOException, InterruptedException {
         Optional<Path> bin = program();
         if (bin.isEmpty()) {
-            return Optional.empty();
+            return false;
         }
         List<CFloor> floors = new ArrayList<>();
         try {
@@ -74,6 +75,9 @@ final class CFloor implements AutoCloseable {
             for (int i = 0; i < processes; i++) {
                 CFloor f = floors.get(i);
                 int share = total / processes + (i < total % processes ? 1 : 0);
+                if (share == 0) {
+                    continue;
+                }
                 Thread t = new Thread(() -> f.ask('m', share), "cfloor-" + i);
                 t.start();
                 waiting.add(t);
@@ -82,16 +86,13 @@ final class CFloor implements AutoCloseable {
                 t.join();
             }
             long nanos = System.nanoTime() - t0;
-            return Optional.of(new Throughput(total / (nanos / 1e9), MachineCpu.describe(before, MachineCpu.now(), total)));
+            into.add(total, nanos, before, MachineCpu.now());
+            return true;
         } finally {
             for (CFloor f : floors) {
                 f.close();
             }
         }
-    }
-
-    /** Spawns per second of a throughput run, and the machine's CPU per spawn in it ({@link MachineCpu}). */
-    record Throughput(double perSecond, String cpu) {
     }
 
     /** One spawn of /bin/true in the sandbox's namespaces, timed in C (nanoseconds). */

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
 
 /**
  * The machine's CPU time, from the first line of {@code /proc/stat}: what every process of the machine (the JVM,
@@ -14,7 +13,7 @@ import java.util.Locale;
  */
 final class MachineCpu {
     /** The kernel's clock ticks in /proc/stat (USER_HZ: 100 on every architecture jns runs on). */
-    private static final double MS_PER_TICK = 10.0;
+    static final double MS_PER_TICK = 10.0;
 
     private final long busy;
     private final long all;
@@ -43,19 +42,13 @@ final class MachineCpu {
         }
     }
 
-    /** Milliseconds of the machine's CPU per call since {@code before}, for {@code calls} calls. */
-    double msPerCall(MachineCpu before, int calls) {
-        return (busy - before.busy) * MS_PER_TICK / calls;
+    /** Busy ticks since {@code before}. */
+    long busyTicksSince(MachineCpu before) {
+        return busy - before.busy;
     }
 
-    /** The share of the cores' time that was busy since {@code before}. */
-    double busyShare(MachineCpu before) {
-        return all == before.all ? 0 : (double) (busy - before.busy) / (all - before.all);
-    }
-
-    /** "X ms CPU each, cores N % busy": the machine's CPU per call and busy share from before to after. */
-    static String describe(MachineCpu before, MachineCpu after, int calls) {
-        return String.format(Locale.ROOT, "%.2f ms CPU each, cores %.0f %% busy", after.msPerCall(before, calls),
-                100 * after.busyShare(before));
+    /** All ticks (busy and idle) since {@code before}. */
+    long allTicksSince(MachineCpu before) {
+        return all - before.all;
     }
 }

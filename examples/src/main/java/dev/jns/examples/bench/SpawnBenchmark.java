@@ -56,12 +56,12 @@ public final class SpawnBenchmark {
         latency(n, warmup, cold);
         ColdStart.report(quick ? 3 : 10);
         for (int threads : quick ? new int[] {1, 8} : new int[] {1, 2, 8, 32}) {
-            throughputRow("", threads, quick ? 100 : Math.max(200, n));
+            throughputRow("", threads, quick ? 1 : BLOCKS, quick ? 100 : Math.max(200, n / 2));
         }
         if (!quick) {
             // the same figures once the JIT has settled: what a program that spawns for minutes sees
             String jit = JitSettle.settle(8, 90, Bench::sandboxTrue, () -> Bench.pb("/bin/true"));
-            throughputRow(" (JIT " + jit + ")", 8, 4 * Math.max(200, n));
+            throughputRow(" (JIT " + jit + ")", 8, BLOCKS, Math.max(400, n));
         }
         System.out.printf("launcher peak RSS (VmHWM) = %s%n", launcherPeakRss(Bench.sandbox()));
         int calls = quick ? 100 : 1000;
@@ -156,33 +156,40 @@ public final class SpawnBenchmark {
         System.out.printf(Locale.ROOT, "ratio %-45s = %.2f%s%n", what, value, goal);
     }
 
+    /** Blocks per kind in a throughput figure of the full mode; they take turns (see {@link Tally}). */
+    private static final int BLOCKS = 4;
+
     /**
-     * One throughput figure: {@code total} spawns on {@code threads} threads by jns's sandbox, then by
-     * ProcessBuilder, with the machine's CPU per spawn of each, then the C floor's with as many processes.
+     * One throughput figure: {@code blocks} blocks of {@code perBlock} spawns on {@code threads} threads each by
+     * jns's sandbox, by ProcessBuilder and by the C floor with as many processes, in turn, with the machine's CPU
+     * per spawn of each.
      */
-    private static void throughputRow(String when, int threads, int total) throws Exception {
-        MachineCpu a = MachineCpu.now();
-        double jns = throughput(threads, total, Bench::sandboxTrue);
-        MachineCpu b = MachineCpu.now();
-        double pb = throughput(threads, total, () -> Bench.pb("/bin/true"));
-        MachineCpu c = MachineCpu.now();
+    private static void throughputRow(String when, int threads, int blocks, int perBlock) throws Exception {
+        Tally jns = new Tally();
+        Tally pb = new Tally();
+        Tally floor = new Tally();
+        boolean hasFloor = true;
+        for (int b = 0; b < blocks; b++) {
+            throughput(threads, perBlock, Bench::sandboxTrue, jns);
+            throughput(threads, perBlock, () -> Bench.pb("/bin/true"), pb);
+            hasFloor = hasFloor && CFloor.throughput(threads, perBlock, floor);
+        }
         System.out.printf(Locale.ROOT, "throughput, %2d threads%s: jns sandbox %7.0f spawns/s, ProcessBuilder %7.0f "
-                + "spawns/s, ratio %.2f%s%n", threads, when, jns, pb, jns / pb, threads == 8 ? "  (goal: >= 1.5)" : "");
-        System.out.printf("  the machine's CPU (/proc/stat): jns %s; ProcessBuilder %s%n",
-                MachineCpu.describe(a, b, total), MachineCpu.describe(b, c, total));
-        Optional<CFloor.Throughput> floor = CFloor.throughput(threads, total);
-        if (floor.isPresent()) {
-            double f = floor.get().perSecond();
+                + "spawns/s, ratio %.2f%s%n", threads, when, jns.perSecond(), pb.perSecond(),
+                jns.perSecond() / pb.perSecond(), threads == 8 ? "  (goal: >= 1.5)" : "");
+        System.out.printf("  the machine's CPU (/proc/stat): jns %s; ProcessBuilder %s%n", jns.cpu(), pb.cpu());
+        if (hasFloor) {
             System.out.printf(Locale.ROOT, "  the C floor's sandbox (init vforks, masked /proc), %d processes at once: "
-                    + "%.0f spawns/s, %s; C floor / ProcessBuilder %.2f, jns / C floor %.2f%n", threads, f,
-                    floor.get().cpu(), f / pb, jns / f);
+                    + "%.0f spawns/s, %s; C floor / ProcessBuilder %.2f, jns / C floor %.2f%n", threads,
+                    floor.perSecond(), floor.cpu(), floor.perSecond() / pb.perSecond(), jns.perSecond() / floor.perSecond());
         }
     }
 
-    /** Spawns per second when {@code threads} threads do {@code total} spawns together. */
-    private static double throughput(int threads, int total, Runnable once) throws InterruptedException {
+    /** One block: {@code threads} threads do {@code total} spawns together; its time and CPU go into {@code into}. */
+    private static void throughput(int threads, int total, Runnable once, Tally into) throws InterruptedException {
         AtomicInteger left = new AtomicInteger(total);
         List<Thread> all = new ArrayList<>();
+        MachineCpu before = MachineCpu.now();
         long t0 = System.nanoTime();
         for (int t = 0; t < threads; t++) {
             Thread th = new Thread(() -> {
@@ -196,7 +203,8 @@ public final class SpawnBenchmark {
         for (Thread th : all) {
             th.join();
         }
-        return total / ((System.nanoTime() - t0) / 1e9);
+        long nanos = System.nanoTime() - t0;
+        into.add(total, nanos, before, MachineCpu.now());
     }
 
     /** VmHWM of the launcher (the parent of the sandbox's first process) while a sandbox runs. */
