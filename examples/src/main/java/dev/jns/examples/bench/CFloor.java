@@ -69,24 +69,15 @@ final class CFloor implements AutoCloseable {
                 floors.add(f);
                 f.ask('q'); // started, its pages in, before the clock starts
             }
-            List<Thread> waiting = new ArrayList<>();
-            MachineCpu before = MachineCpu.now();
-            long t0 = System.nanoTime();
+            List<Runnable> shares = new ArrayList<>();
             for (int i = 0; i < processes; i++) {
                 CFloor f = floors.get(i);
                 int share = total / processes + (i < total % processes ? 1 : 0);
-                if (share == 0) {
-                    continue;
+                if (share > 0) {
+                    shares.add(() -> f.ask('m', share));
                 }
-                Thread t = new Thread(() -> f.ask('m', share), "cfloor-" + i);
-                t.start();
-                waiting.add(t);
             }
-            for (Thread t : waiting) {
-                t.join();
-            }
-            long nanos = System.nanoTime() - t0;
-            into.add(total, nanos, before, MachineCpu.now());
+            into.block(total, "cfloor", shares);
             return true;
         } finally {
             for (CFloor f : floors) {

@@ -188,23 +188,15 @@ public final class SpawnBenchmark {
     /** One block: {@code threads} threads do {@code total} spawns together; its time and CPU go into {@code into}. */
     private static void throughput(int threads, int total, Runnable once, Tally into) throws InterruptedException {
         AtomicInteger left = new AtomicInteger(total);
-        List<Thread> all = new ArrayList<>();
-        MachineCpu before = MachineCpu.now();
-        long t0 = System.nanoTime();
+        List<Runnable> workers = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
-            Thread th = new Thread(() -> {
+            workers.add(() -> {
                 while (left.getAndDecrement() > 0) {
                     once.run();
                 }
-            }, "bench-" + t);
-            th.start();
-            all.add(th);
+            });
         }
-        for (Thread th : all) {
-            th.join();
-        }
-        long nanos = System.nanoTime() - t0;
-        into.add(total, nanos, before, MachineCpu.now());
+        into.block(total, "bench", workers);
     }
 
     /** VmHWM of the launcher (the parent of the sandbox's first process) while a sandbox runs. */

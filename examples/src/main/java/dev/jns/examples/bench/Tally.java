@@ -1,5 +1,7 @@
 package dev.jns.examples.bench;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -13,8 +15,26 @@ final class Tally {
     private long busyTicks;
     private long allTicks;
 
-    /** One block: {@code n} spawns in {@code blockNanos}, the machine's CPU from {@code before} to {@code after}. */
-    void add(int n, long blockNanos, MachineCpu before, MachineCpu after) {
+    /**
+     * One block: runs each of {@code workers} on a thread of its own ({@code name-i}), all at once, and adds
+     * {@code n} spawns in the time until the last has ended, with the machine's CPU meanwhile.
+     */
+    void block(int n, String name, List<Runnable> workers) throws InterruptedException {
+        List<Thread> all = new ArrayList<>();
+        MachineCpu before = MachineCpu.now();
+        long t0 = System.nanoTime();
+        for (int i = 0; i < workers.size(); i++) {
+            Thread t = new Thread(workers.get(i), name + "-" + i);
+            t.start();
+            all.add(t);
+        }
+        for (Thread t : all) {
+            t.join();
+        }
+        add(n, System.nanoTime() - t0, before, MachineCpu.now());
+    }
+
+    private void add(int n, long blockNanos, MachineCpu before, MachineCpu after) {
         spawns += n;
         nanos += blockNanos;
         busyTicks += after.busyTicksSince(before);
