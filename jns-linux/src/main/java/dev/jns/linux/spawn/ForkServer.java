@@ -39,6 +39,11 @@ final class ForkServer {
     private static final int REQUEST_QUIT = 2;
     /** The slice in which waits look at the thread's interrupt flag. */
     private static final int SLICE_MS = 50;
+    /**
+     * How long a request waits for its supervisor's first status record before it waits for the answer
+     * ({@link #request}).
+     */
+    private static final int STATUS_FIRST_MS = 20;
     private static final int EPIPE = 32;
     private static final int ECONNRESET = 104;
     private static final int ENOTCONN = 107;
@@ -95,7 +100,7 @@ final class ForkServer {
      * Throws a {@link NamespaceException} for a failure of this spawn itself (a bad fd, an interrupt, a fork
      * refused by the kernel), {@link Abandoned} when a sent request got no answer in time.
      */
-    static LauncherProc fork(String what, List<Integer> fds, boolean light) {
+    static LauncherProc fork(String what, List<Integer> fds, boolean light, int statusFd) {
         ForkServer failed = null;
         for (int attempt = 0; attempt < 2; attempt++) {
             ForkServer s = acquire(failed);
@@ -104,7 +109,7 @@ final class ForkServer {
             }
             LauncherProc l;
             try {
-                l = s.request(what, fds, light);
+                l = s.request(what, fds, light, statusFd);
             } catch (Abandoned a) {
                 s.release();
                 replace(s);
@@ -337,8 +342,12 @@ final class ForkServer {
         return state == 'T' || state == 't' || state == 'Z' || state == 'X';
     }
 
-    /** One request; null when this server is gone or does not answer in time (the caller tries another). */
-    private LauncherProc request(String what, List<Integer> fds, boolean light) {
+    /**
+     * One request; null when this server is gone or does not answer in time (the caller tries another).
+     * {@code statusFd}: the read end of the spawn's status pipe when the supervisor needs nothing more from this
+     * JVM before its first record (its spec is in the pipe already), else -1.
+     */
+    private LauncherProc request(String what, List<Integer> fds, boolean light, int statusFd) {
         int[] reply = Sys.seqpacketPair(what, "socketpair for the fork server");
         int[] all = new int[fds.size() + 1];
         for (int i = 0; i < fds.size(); i++) {
@@ -381,6 +390,14 @@ final class ForkServer {
             throw NamespaceException.builder(what).step("send the spawn's fds to the fork server").errno(err)
                     .hint(err == Errno.EBADF ? "an fd of this spawn (a joined handle, a passFd descriptor) was closed "
                             + "while the spawn used it" : Hints.forErrno(err)).build();
+        }
+        if (statusFd >= 0) {
+            // The supervisor answers before its first record (a standby answers as it takes the request, the server
+            // as its clone of the supervisor returns), and this thread's next wait is for that record, the PID:
+            // waiting for the record first, briefly, finds the answer there already, one wake-up of this thread
+            // fewer per spawn. Ready or not after STATUS_FIRST_MS, the bounded wait for the answer below follows,
+            // with its look at interrupts and at a stuck server.
+            Sys.pollOne(statusFd, Native.POLLIN, STATUS_FIRST_MS);
         }
         Wait w = await(reply[0], Native.POLLIN, start);
         if (w != Wait.READY) {

@@ -233,8 +233,8 @@ public final class Spawner {
             // jns.testing.lightAlways (test aid only): asks for a light supervisor whatever the spec, so that a test
             // can see the launcher refuse one for a spec with namespaces
             proc = useServer && serverAskedBefore() ? ForkServer.fork(what, forServer, ForkServer.LIGHT
-                    && (SpecEncoder.light(encoded, JVM.realRoot()) || Boolean.getBoolean("jns.testing.lightAlways")))
-                    : null;
+                    && (SpecEncoder.light(encoded, JVM.realRoot()) || Boolean.getBoolean("jns.testing.lightAlways")),
+                    specWritten ? statusPipe[0] : -1) : null;
             if (proc == null) {
                 // no fork server to be had: spawn the launcher directly
                 int pid = here ? check(what, SpawnCall.spawnHere(launcher.path(), sources))
