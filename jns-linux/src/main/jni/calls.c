@@ -44,8 +44,14 @@
         (r) = (call); \
     while ((r) < 0 && errno == EINTR)
 
-/* A result: the value, or -errno when the call failed (-1). */
-#define RESULT(r) ((r) < 0 ? -errno : (jint)(r))
+/* A result: the value, or -errno when the call failed (-1). A function, not a macro that names its argument
+ * twice: RESULT(call(...)) as a macro made the call twice (two epoll_create1s, an EEXIST from the second
+ * epoll_ctl). errno is read here, before anything else can change it: the argument is evaluated first. */
+static jint result(long r)
+{
+    return r < 0 ? -errno : (jint)r;
+}
+#define RESULT(r) result(r)
 
 /* A Java array region out of range leaves an exception pending (ArrayIndexOutOfBoundsException) and copies
  * nothing: the call is not made, and the exception reaches the caller when the native method returns. */
@@ -451,17 +457,15 @@ FN(posixSpawn)(JNIEnv *env, UNUSED jclass cls, jbyteArray path, jintArray source
 FN(epollCreate)(ENV)
 {
     (void)env;
-    int r = epoll_create1(EPOLL_CLOEXEC);
-    return RESULT(r);
+    return RESULT(epoll_create1(EPOLL_CLOEXEC));
 }
 
-/* epoll_ctl(2) of fd with events and a 64-bit key as its data (no event for EPOLL_CTL_DEL). */
+/* epoll_ctl(2) of fd (EPOLL_CTL_ADD or EPOLL_CTL_MOD) with events and a 64-bit key as its data. */
 FN(epollCtl)(ENV, jint epfd, jint op, jint fd, jint events, jlong key)
 {
     (void)env;
     struct epoll_event ev = { .events = (uint32_t)events, .data.u64 = (uint64_t)key };
-    int r = epoll_ctl(epfd, op, fd, op == EPOLL_CTL_DEL ? NULL : &ev);
-    return RESULT(r);
+    return RESULT(epoll_ctl(epfd, op, fd, &ev));
 }
 
 /* epoll_wait(2) for at most min(keys' length, EPOLL_BATCH) events: their keys in keys[0..n), n returned. */

@@ -105,7 +105,7 @@ final class Calls {
     /** epoll_create1(EPOLL_CLOEXEC). */
     static native int epollCreate();
 
-    /** epoll_ctl(2) of {@code fd} with {@code events} and {@code key} as its data (none for EPOLL_CTL_DEL). */
+    /** epoll_ctl(2), EPOLL_CTL_ADD or EPOLL_CTL_MOD, of {@code fd} with {@code events} and {@code key} as its data. */
     static native int epollCtl(int epfd, int op, int fd, int events, long key);
 
     /** epoll_wait(2): the keys of at most {@code keys.length} (and 64) ready fds in {@code keys}; their count. */
