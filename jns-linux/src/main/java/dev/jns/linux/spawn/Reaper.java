@@ -76,7 +76,8 @@ final class Reaper {
         int r = epoll.tryWatch(wake[0], WAKE);
         if (r < 0) {
             throw NamespaceException.builder("start the jns reaper").step("epoll_ctl of its wake-up pipe").errno(-r)
-                    .build();
+                    .hint(-r == dev.jns.Errno.ENOSPC ? "this user's epoll watches are used up (sysctl fs.epoll.max_user_watches)"
+                            : Hints.forErrno(-r)).build();
         }
         // classes, not method references, on the first spawn's path (see Spawner.SpawnThread)
         Thread t = new Thread(new Runnable() {
