@@ -4,7 +4,6 @@ import dev.jns.Errno;
 import dev.jns.NamespaceException;
 
 import java.nio.ByteBuffer;
-import java.util.List;
 
 import static dev.jns.linux.ffi.Calls.bytes;
 
@@ -350,16 +349,12 @@ public final class Sys {
     }
 
     /**
-     * posix_spawn of {@code path} with {@code sources.get(i)} as its fd {@code i}, an empty signal mask, default
+     * posix_spawn of {@code path} with {@code sources[i]} as its fd {@code i}, an empty signal mask, default
      * dispositions and no environment: {pid, 0} or {0, errno of posix_spawn}. {@code keepFd} (or -1) is an fd the
      * file actions must not touch (the executable's own, run through /proc/self/fd after them).
      */
-    public static int[] posixSpawn(String path, List<Integer> sources, int keepFd, byte[][] argv) {
-        int[] fds = new int[sources.size()];
-        for (int i = 0; i < fds.length; i++) {
-            fds[i] = sources.get(i);
-        }
-        int r = Calls.posixSpawn(bytes(path), fds, keepFd, argv);
+    public static int[] posixSpawn(String path, int[] sources, int keepFd, byte[][] argv) {
+        int r = Calls.posixSpawn(bytes(path), sources, keepFd, argv);
         return r < 0 ? new int[] {0, -r} : new int[] {r, 0};
     }
 

@@ -5,7 +5,6 @@ import dev.jns.NamespaceException;
 import dev.jns.linux.ffi.Native;
 import dev.jns.linux.ffi.Sys;
 
-import java.util.List;
 
 
 /**
@@ -100,7 +99,7 @@ final class ForkServer {
      * Throws a {@link NamespaceException} for a failure of this spawn itself (a bad fd, an interrupt, a fork
      * refused by the kernel), {@link Abandoned} when a sent request got no answer in time.
      */
-    static LauncherProc fork(String what, List<Integer> fds, boolean light, int statusFd) {
+    static LauncherProc fork(String what, int[] fds, boolean light, int statusFd) {
         ForkServer failed = null;
         for (int attempt = 0; attempt < 2; attempt++) {
             ForkServer s = acquire(failed);
@@ -277,7 +276,7 @@ final class ForkServer {
             return null;
         }
         try {
-            int pid = Spawner.spawnServer(List.of(devNull, devNull, devNull, sv[1], devNull), light[1]);
+            int pid = Spawner.spawnServer(new int[] {devNull, devNull, devNull, sv[1], devNull}, light[1]);
             int pidfd = Sys.tryPidfdOpen(pid);
             Logs.FORK_SERVER.debug("started the jns fork server, pid {}", pid);
             return new ForkServer(Sys.moveAtOrAbove(sv[0], 3), light[0] < 0 ? -1 : Sys.moveAtOrAbove(light[0], 3),
@@ -347,13 +346,10 @@ final class ForkServer {
      * {@code statusFd}: the read end of the spawn's status pipe when the supervisor needs nothing more from this
      * JVM before its first record (its spec is in the pipe already), else -1.
      */
-    private LauncherProc request(String what, List<Integer> fds, boolean light, int statusFd) {
+    private LauncherProc request(String what, int[] fds, boolean light, int statusFd) {
         int[] reply = Sys.seqpacketPair(what, "socketpair for the fork server");
-        int[] all = new int[fds.size() + 1];
-        for (int i = 0; i < fds.size(); i++) {
-            all[i] = fds.get(i);
-        }
-        all[fds.size()] = reply[1];
+        int[] all = java.util.Arrays.copyOf(fds, fds.length + 1);
+        all[fds.length] = reply[1];
         long start = System.nanoTime();
         int to = light && lightSock >= 0 ? lightSock : sock;
         int err;

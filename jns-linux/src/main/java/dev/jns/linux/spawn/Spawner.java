@@ -179,8 +179,8 @@ public final class Spawner {
                                    boolean useServer) {
         String what = spec.describe();
         Launcher launcher = Launcher.get();
-        List<Integer> parentSide = new ArrayList<>();  // ours; closed on failure
-        List<Integer> childSide = new ArrayList<>();   // the launcher's; closed once it runs
+        FdList parentSide = new FdList();  // ours; closed on failure
+        FdList childSide = new FdList();   // the launcher's; closed once it runs
         LauncherProc proc = null;
         boolean ok = false;
         List<FdHolder> pinned = new ArrayList<>();
@@ -199,8 +199,7 @@ public final class Spawner {
             parentSide.add(statusPipe[0]);
             childSide.add(statusPipe[1]);
 
-            List<Integer> sources = new ArrayList<>(List.of(stdio[0], stdio[1], stdio[2], specPipe[0], statusPipe[1],
-                    LIFELINE[0]));
+            FdList sources = FdList.of(stdio[0], stdio[1], stdio[2], specPipe[0], statusPipe[1], LIFELINE[0]);
             List<long[]> devIno = new ArrayList<>();
             for (NsHandle h : spec.joins()) {
                 // pinned until launch returns: a concurrent close() cannot free the number (and let another
@@ -228,17 +227,17 @@ public final class Spawner {
             if (specWritten) {
                 Sys.writeFully(what, specPipe[1], encoded);
             }
-            List<Integer> forServer = new ArrayList<>(sources);
-            forServer.remove(LIFELINE_FD); // (by index) the server's forks keep the server's own lifeline
             // jns.testing.lightAlways (test aid only): asks for a light supervisor whatever the spec, so that a test
             // can see the launcher refuse one for a spec with namespaces
-            proc = useServer && serverAskedBefore() ? ForkServer.fork(what, forServer, ForkServer.LIGHT
+            // the server's forks keep the server's own lifeline: all but the one at LIFELINE_FD go
+            proc = useServer && serverAskedBefore() ? ForkServer.fork(what, sources.toArrayWithout(LIFELINE_FD),
+                    ForkServer.LIGHT
                     && (SpecEncoder.light(encoded, JVM.realRoot()) || Boolean.getBoolean("jns.testing.lightAlways")),
                     specWritten ? statusPipe[0] : -1) : null;
             if (proc == null) {
                 // no fork server to be had: spawn the launcher directly
-                int pid = here ? check(what, SpawnCall.spawnHere(launcher.path(), sources))
-                        : posixSpawn(what, launcher.path(), sources);
+                int pid = here ? check(what, SpawnCall.spawnHere(launcher.path(), sources.toArray()))
+                        : posixSpawn(what, launcher.path(), sources.toArray());
                 int pidfd = Sys.tryPidfdOpen(pid);
                 if (pidfd < 0) {
                     int e = -pidfd;
@@ -249,10 +248,7 @@ public final class Spawner {
                 }
                 proc = new LauncherProc(pid, pidfd);
             }
-            for (int fd : childSide) {
-                Sys.closeQuietly(fd);
-            }
-            childSide.clear();
+            childSide.closeAll();
             parentSide.add(proc.pidfd);
             int launcherPid = proc.pid;
             try {
@@ -320,9 +316,7 @@ public final class Spawner {
             for (FdHolder h : pinned) {
                 h.unpin();
             }
-            for (int fd : childSide) {
-                Sys.closeQuietly(fd);
-            }
+            childSide.closeAll();
             if (!ok) {
                 if (proc != null) {
                     proc.killSandbox(); // a sandbox may exist already: S kills it all, then ends
@@ -334,9 +328,7 @@ public final class Spawner {
                 if (plan.cgroup != null) {
                     plan.cgroup.removeLeftovers(); // a no-op when the launcher removed it
                 }
-                for (int fd : parentSide) {
-                    Sys.closeQuietly(fd);
-                }
+                parentSide.closeAll();
             }
         }
     }
@@ -371,7 +363,7 @@ public final class Spawner {
      * memfd with every content too big for the spec (issue 16: files from Java of any size up to
      * MountPlan.MAX_FILE_BYTES, never a host file), then the caller's descriptor of each fd bind.
      */
-    private static void mountFds(String what, LaunchPlan plan, List<Integer> sources, List<Integer> childSide) {
+    private static void mountFds(String what, LaunchPlan plan, FdList sources, FdList childSide) {
         List<dev.jns.sandbox.Mount> contents = plan.memfdContents();
         if (!contents.isEmpty()) {
             int fd = Sys.memfdCreate(what, "jns-plan-data", Sys.Hint.NONE);
@@ -415,8 +407,8 @@ public final class Spawner {
         return end;
     }
 
-    private static void closeAndForget(List<Integer> fds, int fd) {
-        if (fds.remove(Integer.valueOf(fd))) {
+    private static void closeAndForget(FdList fds, int fd) {
+        if (fds.remove(fd)) {
             Sys.closeQuietly(fd);
         }
     }
@@ -474,7 +466,7 @@ public final class Spawner {
      * The launcher-side fd for one stdio stream; for a pipe, our end goes to {@code ours[slot]}.
      */
     private static int redirect(String what, Redirect r, boolean input, int[] ours, int slot,
-                                List<Integer> parentSide, List<Integer> childSide) {
+                                FdList parentSide, FdList childSide) {
         // if, not switch, over the enum: see the user maps in LaunchPlan.of
         Redirect.Type type = r.type();
         if (type == Redirect.Type.INHERIT) {
@@ -512,7 +504,7 @@ public final class Spawner {
         return fd;
     }
 
-    private static int posixSpawn(String what, String path, List<Integer> sources) {
+    private static int posixSpawn(String what, String path, int[] sources) {
         Future<int[]> f = SpawnThread.EXECUTOR.submit(new SpawnCall(path, sources, SpawnCall.ARGV));
         int[] r;
         try {
@@ -537,14 +529,14 @@ public final class Spawner {
      * thread, in a task of {@link #onSpawnerThread}: PR_SET_PDEATHSIG is per thread, and that thread lives as long
      * as the JVM.
      */
-    static int spawnServer(List<Integer> fds, int lightSock) {
+    static int spawnServer(int[] fds, int lightSock) {
         if (!Thread.currentThread().getName().equals(SPAWNER_NAME)) {
             throw new IllegalStateException("the fork server is started on the " + SPAWNER_NAME + " thread only");
         }
-        List<Integer> sources = new ArrayList<>(fds);
-        sources.add(LIFELINE[0]);
+        int[] sources = java.util.Arrays.copyOf(fds, fds.length + (lightSock >= 0 ? 2 : 1));
+        sources[fds.length] = LIFELINE[0];
         if (lightSock >= 0) {
-            sources.add(lightSock); // fd 6: the light socket (ForkServer)
+            sources[fds.length + 1] = lightSock; // fd 6: the light socket (ForkServer)
         }
         return check("start the jns fork server",
                 SpawnCall.spawn(Launcher.get().path(), sources, SpawnCall.SERVER_ARGV));
@@ -565,7 +557,7 @@ public final class Spawner {
         int nul = -1;
         try {
             nul = Sys.open(what, "/dev/null", Native.O_RDWR, 0);
-            List<Integer> sources = List.of(nul, out[1], out[1]);
+            int[] sources = {nul, out[1], out[1]};
             String path = Launcher.get().path();
             Future<int[]> f = SpawnThread.EXECUTOR.submit(new SpawnCall(path, sources, SpawnCall.DESCRIBE_ARGV));
             int pid = check(what, f.get());
@@ -603,11 +595,11 @@ public final class Spawner {
     /** posix_spawn of the launcher with exact fds, through {@link Sys#posixSpawn}. */
     private static final class SpawnCall implements Callable<int[]> {
         private final String path;
-        private final List<Integer> sources;
+        private final int[] sources;
         private final byte[][] argv;
 
         /** A spawn for the spawner thread. */
-        SpawnCall(String path, List<Integer> sources, byte[][] argv) {
+        SpawnCall(String path, int[] sources, byte[][] argv) {
             this.path = path;
             this.sources = sources;
             this.argv = argv;
@@ -619,12 +611,12 @@ public final class Spawner {
         }
 
         /** On the calling thread (a spawn that must not go through the spawner thread). */
-        static int[] spawnHere(String path, List<Integer> sources) {
+        static int[] spawnHere(String path, int[] sources) {
             return spawn(path, sources, ARGV);
         }
 
         /** With other arguments; the launcher's own fd survives the file actions (it is executed after them). */
-        static int[] spawn(String path, List<Integer> sources, byte[][] argv) {
+        static int[] spawn(String path, int[] sources, byte[][] argv) {
             return Sys.posixSpawn(path, sources, Launcher.get().fd(), argv);
         }
 

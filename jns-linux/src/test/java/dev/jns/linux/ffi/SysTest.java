@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -175,7 +174,7 @@ class SysTest {
         int nul = Sys.open("test", "/dev/null", Native.O_RDWR, 0);
         int pid = 0;
         try {
-            int[] r = Sys.posixSpawn("/bin/sh", List.of(nul, out[1], out[1]), -1,
+            int[] r = Sys.posixSpawn("/bin/sh", new int[] {nul, out[1], out[1]}, -1,
                     Sys.argv("sh", "-c", "echo \"$0 ${HOME-unset}\" >&2; readlink /proc/self/fd/0; exit 7"));
             assertThat(r[1]).as("errno").isZero();
             pid = r[0];
@@ -198,7 +197,7 @@ class SysTest {
                 Sys.waitpid(pid);
             }
         }
-        assertThat(Sys.posixSpawn("/nonexistent-jns", List.of(), -1, Sys.argv("x"))[1]).isEqualTo(Errno.ENOENT);
+        assertThat(Sys.posixSpawn("/nonexistent-jns", new int[0], -1, Sys.argv("x"))[1]).isEqualTo(Errno.ENOENT);
     }
 
     @Test
