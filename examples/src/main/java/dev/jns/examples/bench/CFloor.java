@@ -77,7 +77,7 @@ final class CFloor implements AutoCloseable {
                     shares.add(() -> f.ask('m', share));
                 }
             }
-            into.block(total, "cfloor", shares);
+            into.block(total, "cfloor", shares, () -> floors.stream().mapToLong(f -> f.ask('c')).sum());
             return true;
         } finally {
             for (CFloor f : floors) {

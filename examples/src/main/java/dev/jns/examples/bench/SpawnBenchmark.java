@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
+import java.util.function.LongSupplier;
 
 /**
  * Measures, in one run, the time to start and wait for {@code /bin/true}:
@@ -170,8 +171,9 @@ public final class SpawnBenchmark {
         Tally floor = new Tally();
         boolean hasFloor = true;
         for (int b = 0; b < blocks; b++) {
-            throughput(threads, perBlock, Bench::sandboxTrue, jns);
-            throughput(threads, perBlock, () -> Bench.pb("/bin/true"), pb);
+            long server = MachineCpu.childNamed("jns-forkserver"); // started by the warm-up's spawns
+            throughput(threads, perBlock, Bench::sandboxTrue, jns, server < 0 ? null : () -> MachineCpu.micros(server));
+            throughput(threads, perBlock, () -> Bench.pb("/bin/true"), pb, null);
             hasFloor = hasFloor && CFloor.throughput(threads, perBlock, floor);
         }
         System.out.printf(Locale.ROOT, "throughput, %2d threads%s: jns sandbox %7.0f spawns/s, ProcessBuilder %7.0f "
@@ -183,10 +185,13 @@ public final class SpawnBenchmark {
                     + "%.0f spawns/s, %s; C floor / ProcessBuilder %.2f, jns / C floor %.2f%n", threads,
                     floor.perSecond(), floor.cpu(), floor.perSecond() / pb.perSecond(), jns.perSecond() / floor.perSecond());
         }
+        System.out.printf("  whose CPU, ms per spawn: jns: %s; ProcessBuilder: %s%s%n", jns.shares("the fork server"),
+                pb.shares(null), hasFloor ? "; C floor: " + floor.shares("the C floors") : "");
     }
 
     /** One block: {@code threads} threads do {@code total} spawns together; its time and CPU go into {@code into}. */
-    private static void throughput(int threads, int total, Runnable once, Tally into) throws InterruptedException {
+    private static void throughput(int threads, int total, Runnable once, Tally into, LongSupplier watched)
+            throws InterruptedException {
         AtomicInteger left = new AtomicInteger(total);
         List<Runnable> workers = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
@@ -196,7 +201,7 @@ public final class SpawnBenchmark {
                 }
             });
         }
-        into.block(total, "bench", workers);
+        into.block(total, "bench", workers, watched);
     }
 
     /** VmHWM of the launcher (the parent of the sandbox's first process) while a sandbox runs. */
