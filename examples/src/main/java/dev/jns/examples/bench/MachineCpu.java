@@ -13,10 +13,10 @@ import java.nio.file.Path;
  * cores or something else (a lock, a hand-off) limited a throughput figure.
  *
  * <p>Beside it, whose time it was, from {@code /proc/self/stat} and {@code /proc/self/task/*}/stat: the JVM's own
- * threads (and of them its JIT compilers), the child processes the JVM has reaped (jns's supervisors, which reaped
- * their inits and commands; ProcessBuilder's commands), and (measured by the caller, Tally) processes that run
- * through a block: the fork server; the C floors, with the inits and commands they reaped. The rest is the kernel's threads (RCU callbacks,
- * workqueues) and the machine's other processes.
+ * threads (and of them its JIT compilers), and the child processes the JVM has reaped (jns's supervisors, which
+ * reaped their inits and commands; ProcessBuilder's commands). {@link Tally} adds processes that run through a
+ * block (the fork server; the C floors, with the inits and commands they reaped); the rest is the kernel's threads
+ * (RCU callbacks, workqueues) and the machine's other processes.
  */
 final class MachineCpu {
     /** The kernel's clock ticks in /proc/stat (USER_HZ: 100 on every architecture jns runs on). */
@@ -30,6 +30,7 @@ final class MachineCpu {
     final long jit;
     /** The JVM's children it has waited for, with what they waited for in turn. */
     final long reaped;
+
     private MachineCpu(long busy, long all, long jvm, long jit, long reaped) {
         this.busy = busy;
         this.all = all;
@@ -67,7 +68,7 @@ final class MachineCpu {
     }
 
     /** HotSpot names its compiler threads "C1 CompilerThread0", "C2 CompilerThread1", cut to 15 bytes. */
-    private static boolean isCompiler(Path task) throws IOException {
+    private static boolean isCompiler(Path task) {
         try {
             String comm = Files.readString(task.resolve("comm"));
             return comm.startsWith("C1 Compiler") || comm.startsWith("C2 Compiler");
@@ -77,7 +78,7 @@ final class MachineCpu {
     }
 
     /** {utime + stime, cutime + cstime} of a stat file; zeros when the process or thread has ended. */
-    private static long[] times(Path stat) throws IOException {
+    private static long[] times(Path stat) {
         String s;
         try {
             s = Files.readString(stat);
@@ -94,12 +95,8 @@ final class MachineCpu {
      * (fine for one long-lived process such as the fork server); 0 once it has ended.
      */
     static long micros(long pid) {
-        try {
-            long[] t = times(Path.of("/proc/" + pid + "/stat"));
-            return (long) ((t[0] + t[1]) * MS_PER_TICK * 1000);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        long[] t = times(Path.of("/proc/" + pid + "/stat"));
+        return (long) ((t[0] + t[1]) * MS_PER_TICK * 1000);
     }
 
     /** The pid of this JVM's child named {@code comm} (as /proc/PID/comm says), or -1. */

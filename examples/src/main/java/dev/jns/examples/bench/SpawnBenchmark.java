@@ -12,7 +12,6 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
-import java.util.function.LongSupplier;
 
 /**
  * Measures, in one run, the time to start and wait for {@code /bin/true}:

@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.lists;
@@ -39,13 +38,6 @@ class FdListTest {
                     assertThat(FdList.of(l.toArray()).toArray())
                             .containsExactly(model.stream().mapToInt(Integer::intValue).toArray());
                 });
-    }
-
-    @Test
-    void getPastTheEndFails() {
-        FdList l = FdList.of(3, 4);
-        assertThat(l.get(1)).isEqualTo(4);
-        assertThatThrownBy(() -> l.get(2)).isInstanceOf(IndexOutOfBoundsException.class);
     }
 
     @Test
