@@ -298,7 +298,7 @@ void cg_enter_namespace(const struct spec *s)
     if (unshare(CLONE_NEWCGROUP) < 0)
         report_error(STEP_CGROUP, errno, "unshare(CLONE_NEWCGROUP) in the sandbox's cgroup");
     static const char *const cgroup_ns[] = { "cgroup" };
-    if (status_write_nsids(proc_fd, "self/ns", cgroup_ns, 1, NULL) < 0)
+    if (status_write_nsids(0, proc_fd, "self/ns", cgroup_ns, 1, NULL) < 0)
         report_error(STEP_INTERNAL, errno, "write NSIDS (cgroup)");
 }
 

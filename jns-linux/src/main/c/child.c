@@ -220,7 +220,7 @@ void child_main(const struct spec *s, int sync_fd, int sentinel_fd, int sfd)
             report_error(STEP_UNSHARE_TIME, errno, "unshare(CLONE_NEWTIME)");
         write_time_offsets(s);
         static const char *const time_ns[] = { "time_for_children" };
-        if (status_write_nsids(proc_fd, "self/ns", time_ns, 1, NULL) < 0)
+        if (status_write_nsids(0, proc_fd, "self/ns", time_ns, 1, NULL) < 0)
             report_error(STEP_INTERNAL, errno, "write NSIDS (time)");
     }
     /* The JVM's /proc must not stay reachable from inside the sandbox (through the init's fds). */

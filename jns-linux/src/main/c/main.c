@@ -539,10 +539,8 @@ void launcher_main(void)
     /* From now on a failure of S kills C and reaps it after the spec EOF. */
     status_child = c;
     status_drain_spec = 1;
-    if (status_write(STATUS_PID, (int32_t)c, 0, NULL, 0) < 0)
-        report_error(STEP_INTERNAL, errno, "write PID");
-    /* The namespaces C is in, for the JVM's outcome: read now, while C waits for the sync byte and
-     * cannot have ended. A new time namespace comes later, from C itself: C reports that one. */
+    /* PID, and the namespaces C is in, for the JVM's outcome, in one write: read now, while C waits for the
+     * sync byte and cannot have ended. A new time namespace comes later, from C itself: C reports that one. */
     static const char *const ns_names[] = { "cgroup", "ipc", "mnt", "net", "pid", "user", "uts", "time" };
     char ns_dir[32];
     if (direct)
@@ -556,8 +554,8 @@ void launcher_main(void)
      * where the open fails: then the init's exit tears it down, as before. */
     int mnt_hold = -1;
     int hold = !direct && (sp->clone_flags & CLONE_NEWNS) && sp->n_mounts == 0 && sp->root == NULL;
-    if (status_write_nsids(proc_fd, ns_dir, ns_names, sp->new_time ? 7 : 8, hold ? &mnt_hold : NULL) < 0)
-        report_error(STEP_INTERNAL, errno, "write NSIDS");
+    if (status_write_nsids(c, proc_fd, ns_dir, ns_names, sp->new_time ? 7 : 8, hold ? &mnt_hold : NULL) < 0)
+        report_error(STEP_INTERNAL, errno, "write PID and NSIDS");
     /* In its cgroups before it is released (where clone3 did not put it there already). */
     cg_place(c);
 

@@ -30,12 +30,12 @@ struct record_header {
     uint32_t detail_length;
 };
 
-int status_write(uint32_t kind, int32_t a, int32_t b, const char *detail, size_t detail_len)
+/* One record into buf, which holds STATUS_RECORD_MAX bytes (a longer detail is cut); its length. */
+static size_t status_encode(char *buf, uint32_t kind, int32_t a, int32_t b, const char *detail, size_t detail_len)
 {
-    char buf[STATUS_RECORD_MAX];
     struct record_header h;
-    if (detail_len > sizeof buf - sizeof h)
-        detail_len = sizeof buf - sizeof h;
+    if (detail_len > STATUS_RECORD_MAX - sizeof h)
+        detail_len = STATUS_RECORD_MAX - sizeof h;
     h.kind = kind;
     h.a = a;
     h.b = b;
@@ -43,7 +43,12 @@ int status_write(uint32_t kind, int32_t a, int32_t b, const char *detail, size_t
     memcpy(buf, &h, sizeof h);
     if (detail_len > 0)
         memcpy(buf + sizeof h, detail, detail_len);
-    size_t len = sizeof h + detail_len;
+    return sizeof h + detail_len;
+}
+
+/* One write of len bytes (at most PIPE_BUF: a pipe takes them whole, and a reader sees all or none). */
+static int status_put(const char *buf, size_t len)
+{
     ssize_t n;
     RETRY_EINTR(n, write(status_fd, buf, len));
     if (n == (ssize_t)len)
@@ -51,6 +56,12 @@ int status_write(uint32_t kind, int32_t a, int32_t b, const char *detail, size_t
     if (n >= 0)             /* cannot happen for a pipe write <= PIPE_BUF */
         errno = EIO;
     return -1;
+}
+
+int status_write(uint32_t kind, int32_t a, int32_t b, const char *detail, size_t detail_len)
+{
+    char buf[STATUS_RECORD_MAX];
+    return status_put(buf, status_encode(buf, kind, a, b, detail, detail_len));
 }
 
 int status_write_exit(int wait_status, const struct rusage *ru, int from_init)
@@ -127,7 +138,8 @@ void report_error(int step, int err, const char *fmt, ...)
     _exit(127);
 }
 
-int status_write_nsids(int proc_fd, const char *dir, const char *const *names, int n_names, int *mnt_fd)
+int status_write_nsids(pid_t pid, int proc_fd, const char *dir, const char *const *names, int n_names,
+                       int *mnt_fd)
 {
     char buf[STATUS_RECORD_MAX - 16];
     size_t len = 0;
@@ -149,5 +161,10 @@ int status_write_nsids(int proc_fd, const char *dir, const char *const *names, i
     }
     if (ns_dir >= 0)
         close(ns_dir);
-    return status_write(STATUS_NSIDS, 0, 0, buf, len);
+    /* PID and NSIDS in one write: the JVM, which waits for PID, wakes up once for both (two writes a few
+     * microseconds apart woke it for each: it read PID before the ids were read) */
+    char records[2 * STATUS_RECORD_MAX];
+    size_t n = pid > 0 ? status_encode(records, STATUS_PID, (int32_t)pid, 0, NULL, 0) : 0;
+    n += status_encode(records + n, STATUS_NSIDS, 0, 0, buf, len);
+    return status_put(records, n);
 }

@@ -31,8 +31,10 @@ int status_write_exit(int wait_status, const struct rusage *ru, int from_init);
 /* NSIDS record: "name=inode ..." of the files names[] in dir ("PID/ns" or "self/ns"), relative to
  * proc_fd, an O_PATH fd of the JVM's /proc opened before any join (a joined mount namespace may have
  * another pid namespace's /proc). Types the kernel lacks are left out. mnt_fd, unless NULL: an fd of the
- * mount namespace in dir (-1 when it cannot be had), which keeps it alive while open. */
-int status_write_nsids(int proc_fd, const char *dir, const char *const *names, int n_names, int *mnt_fd);
+ * mount namespace in dir (-1 when it cannot be had), which keeps it alive while open. pid > 0: a PID
+ * record of it comes first, in the same write. */
+int status_write_nsids(pid_t pid, int proc_fd, const char *dir, const char *const *names, int n_names,
+                       int *mnt_fd);
 
 /* The status fd: FD_STATUS, until E moves it out of the way of the fds it passes on. This and the
  * variables below are thread-local, that is, each process's own even where C shares S's address space
