@@ -38,7 +38,7 @@ final class LiveSandboxes {
                 alive.add(Bench.sandbox().start("/bin/sleep", "3600"));
                 starts[i] = System.nanoTime() - t0;
             }
-            long fdsPer = (fds() - fdsBefore) / count;
+            double fdsPer = (fds() - fdsBefore) / (double) count; // a fraction: integer division rounds down (a run printed 5 where there are 6)
             Memory supervisor = new Memory();
             Memory init = new Memory();
             Memory command = new Memory();
@@ -58,7 +58,7 @@ final class LiveSandboxes {
             long[] busy = Bench.times(warmup, rounds, Bench::sandboxTrue);
             System.out.printf(Locale.ROOT, "%d sandboxes alive (sleep in each; started in %.1f s, start median %.3f ms); per sandbox "
                     + "supervisor (%s) + init (%s): VmRSS %s + %s kB, Pss %s + %s kB; the command itself (%s): VmRSS %s kB, "
-                    + "Pss %s kB; %d fds in the JVM per live sandbox%n", count, Arrays.stream(starts).sum() / 1e9, Bench.median(starts), supervisor.name,
+                    + "Pss %s kB; %.2f fds in the JVM per live sandbox%n", count, Arrays.stream(starts).sum() / 1e9, Bench.median(starts), supervisor.name,
                     init.name, supervisor.rss(), init.rss(), supervisor.pss(), init.pss(), command.name, command.rss(),
                     command.pss(), fdsPer);
             if (sharing > 0) {
