@@ -15,15 +15,17 @@ final class FdList {
     private int size;
 
     FdList() {
-        this.fds = new int[8];
+        this(new int[8], 0);
+    }
+
+    private FdList(int[] fds, int size) {
+        this.fds = fds;
+        this.size = size;
     }
 
     /** A list of these fds, in this order. */
     static FdList of(int... fds) {
-        FdList l = new FdList();
-        l.fds = Arrays.copyOf(fds, Math.max(8, fds.length));
-        l.size = fds.length;
-        return l;
+        return new FdList(Arrays.copyOf(fds, Math.max(8, fds.length)), fds.length);
     }
 
     void add(int fd) {
